@@ -1,0 +1,468 @@
+"""Seeded toy data sets and the lessons' worked examples as data.
+
+Generators (every one takes ``seed``; the same arguments always give the same arrays):
+
+- :func:`line_with_outliers`: y = slope x + intercept + noise, with the last points (largest
+  x) pushed up as outliers.
+- :func:`polynomial_curve` and :func:`polynomial_features`: a noisy smooth curve and
+  standardized polynomial features for under/overfitting views.
+- :func:`two_classes`: two Gaussian classes with an exact base rate.
+- :func:`fraud_like`: a rare, overlapping positive class, like fraud scores.
+
+Worked examples (fresh arrays on every call): :func:`lagos_houses`, :func:`rainfall_weeks`,
+:func:`house_prices`, :func:`two_four_six`, :func:`house_errors_400k`, :func:`house_300k`,
+:func:`archery`, :func:`spam_probabilities`, :func:`spam_confidence_pair`,
+:func:`cat_dog_bird`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from core._validation import array, fail, integer, real
+
+# --------------------------------------------------------------------------- containers
+
+
+@dataclass(frozen=True, eq=False)
+class LineData:
+    """Points around a line.
+
+    Attributes:
+        x: array of shape (n,), sorted ascending.
+        y: array of shape (n,).
+        is_outlier: bool array of shape (n,); True for the last ``n_outliers`` points.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    is_outlier: np.ndarray
+
+    @property
+    def X(self) -> np.ndarray:
+        """The feature matrix of shape (n, 1), as ``fit_linear`` expects."""
+        return self.x[:, None]
+
+
+@dataclass(frozen=True, eq=False)
+class CurveData:
+    """Noisy samples of the smooth curve :meth:`truth`.
+
+    Attributes:
+        x: array of shape (n,), sorted ascending.
+        y: array of shape (n,): ``truth(x)`` plus Gaussian noise.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+
+    @staticmethod
+    def truth(x: Any) -> np.ndarray:
+        """The noiseless curve ``sin(pi x)`` (for drawing it on a fine grid)."""
+        return np.sin(np.pi * np.asarray(x, dtype=np.float64))
+
+
+@dataclass(frozen=True, eq=False)
+class ClassData:
+    """Labelled points for binary classification.
+
+    Attributes:
+        X: array of shape (n, n_features).
+        y: float array of shape (n,) with values 0.0 / 1.0 (1 = positive class).
+        feature_names: one name per column of ``X``.
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    feature_names: tuple[str, ...]
+
+    @property
+    def base_rate(self) -> float:
+        """Share of positives."""
+        return float(self.y.mean())
+
+
+@dataclass(frozen=True, eq=False)
+class RegressionExample:
+    """A worked regression example: one truth, one or more models' predictions.
+
+    Attributes:
+        y_true: array of shape (n,).
+        y_pred: array of shape (n_models, n); row m holds model ``models[m]``. Passing it
+            whole to a loss gives one mean per model (batched losses).
+        models: the model names.
+        unit: the unit of y.
+        description: one line saying what the numbers are.
+    """
+
+    y_true: np.ndarray
+    y_pred: np.ndarray
+    models: tuple[str, ...]
+    unit: str
+    description: str
+
+    def prediction(self, model: str) -> np.ndarray:
+        """The predictions (n,) of the model called ``model``."""
+        if model not in self.models:
+            raise fail("model", model, "one of " + ", ".join(repr(m) for m in self.models))
+        return self.y_pred[self.models.index(model)]
+
+
+@dataclass(frozen=True, eq=False)
+class ProbabilityExample:
+    """A worked classification example: true labels and predicted probabilities.
+
+    Attributes:
+        y_true: array of shape (n,): 0/1 labels (binary) or class indices (multi-class).
+        y_pred: probabilities, shape (n,) for binary (of the positive class) or (n, k).
+        cases: a name for each of the n rows.
+        classes: the class names (index = label).
+        description: one line saying what the numbers are.
+    """
+
+    y_true: np.ndarray
+    y_pred: np.ndarray
+    cases: tuple[str, ...]
+    classes: tuple[str, ...]
+    description: str
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _interval(name: str, value: Any) -> tuple[float, float]:
+    try:
+        low, high = value
+    except (TypeError, ValueError):
+        raise fail(name, value, "a pair (low, high) of finite numbers with low < high") from None
+    low = real(f"{name}[0]", low)
+    high = real(f"{name}[1]", high)
+    if not low < high:
+        raise fail(name, value, "a pair (low, high) of finite numbers with low < high")
+    return low, high
+
+
+def _n_positives(n: int, base_rate: float) -> int:
+    # Exactly round(base_rate * n), but never a class with no members.
+    return min(max(round(base_rate * n), 1), n - 1)
+
+
+def _labelled(rng: np.random.Generator, n: int, n_pos: int) -> tuple[np.ndarray, np.ndarray]:
+    """A random order of n_pos ones and n - n_pos zeros, plus the positive mask."""
+    y = np.zeros(n)
+    y[:n_pos] = 1.0
+    y = rng.permutation(y)
+    return y, y == 1.0
+
+
+# --------------------------------------------------------------------------- generators
+
+
+def line_with_outliers(
+    *,
+    n: int = 40,
+    slope: float = 2.0,
+    intercept: float = 1.0,
+    noise: float = 1.0,
+    n_outliers: int = 0,
+    outlier_shift: float = 15.0,
+    x_range: tuple[float, float] = (0, 10),
+    seed: int = 0,
+) -> LineData:
+    """Points ``y = slope x + intercept + noise * N(0, 1)``, some shifted up as outliers.
+
+    x is drawn uniformly in ``x_range`` and sorted. The outliers are the last
+    ``n_outliers`` points in x order (the largest x, where they pull a fitted line most),
+    shifted by ``+outlier_shift``. All random draws happen before outliers are chosen, so
+    for a given seed the clean points never change with ``n_outliers``, and adding one more
+    outlier keeps the earlier outliers as they were.
+
+    Args:
+        n: number of points, integer >= 2.
+        slope, intercept: the true line (finite).
+        noise: standard deviation of the Gaussian noise, >= 0.
+        n_outliers: integer in [0, n].
+        outlier_shift: added to each outlier's y (finite; negative shifts down).
+        x_range: (low, high) with low < high.
+        seed: seed of ``numpy.random.default_rng``.
+
+    Returns:
+        LineData with ``x`` (n,), ``y`` (n,), ``is_outlier`` (n,) bool.
+    """
+    n = integer("n", n, low=2)
+    slope = real("slope", slope)
+    intercept = real("intercept", intercept)
+    noise = real("noise", noise, low=0.0)
+    n_outliers = integer("n_outliers", n_outliers, low=0, high=n)
+    outlier_shift = real("outlier_shift", outlier_shift)
+    low, high = _interval("x_range", x_range)
+    rng = np.random.default_rng(integer("seed", seed, low=0))
+
+    x = np.sort(rng.uniform(low, high, size=n))
+    y = slope * x + intercept + noise * rng.standard_normal(n)
+    is_outlier = np.arange(n) >= n - n_outliers
+    y[is_outlier] += outlier_shift
+    return LineData(x=x, y=y, is_outlier=is_outlier)
+
+
+def polynomial_curve(
+    *,
+    n: int = 30,
+    noise: float = 0.3,
+    seed: int = 0,
+    x_range: tuple[float, float] = (-1, 1),
+) -> CurveData:
+    """Noisy samples ``y = sin(pi x) + noise * N(0, 1)`` of a smooth curve.
+
+    x is uniform in ``x_range`` and sorted. A low-degree polynomial underfits it, a
+    high-degree one chases the noise: draw a validation set with another seed.
+
+    Args:
+        n: number of points, integer >= 2.
+        noise: standard deviation of the noise, >= 0.
+        seed: seed of ``numpy.random.default_rng``.
+        x_range: (low, high) with low < high.
+
+    Returns:
+        CurveData with ``x`` (n,) and ``y`` (n,); ``CurveData.truth(x)`` is the clean curve.
+    """
+    n = integer("n", n, low=2)
+    noise = real("noise", noise, low=0.0)
+    low, high = _interval("x_range", x_range)
+    rng = np.random.default_rng(integer("seed", seed, low=0))
+
+    x = np.sort(rng.uniform(low, high, size=n))
+    y = CurveData.truth(x) + noise * rng.standard_normal(n)
+    return CurveData(x=x, y=y)
+
+
+def polynomial_features(
+    x: Any, degree: int, *, standardize: bool = True, reference: Any = None
+) -> np.ndarray:
+    """Columns ``x, x^2, ..., x^degree`` (no bias column), optionally standardized.
+
+    Standardizing rescales each column to mean 0 and standard deviation 1 using the
+    statistics of ``reference`` (default: ``x`` itself), so that training and validation
+    features share one scaling: ``polynomial_features(x_val, d, reference=x_train)``.
+    A constant column is centred but not divided (its standard deviation is taken as 1).
+
+    Args:
+        x: array of shape (n,), finite.
+        degree: integer in [1, 50].
+        standardize: whether to standardize.
+        reference: array of shape (m,) whose powers give the mean and standard deviation;
+            ignored when ``standardize`` is False.
+
+    Returns:
+        Array of shape (n, degree).
+
+    Note: equals scikit-learn's ``PolynomialFeatures(degree, include_bias=False)`` followed
+    by ``StandardScaler`` fitted on ``reference`` (population standard deviation, ddof=0).
+    """
+    xx = array("x", x, ndim=1)
+    degree = integer("degree", degree, low=1, high=50)
+    powers = np.arange(1, degree + 1)
+    feats = xx[:, None] ** powers
+    if not standardize:
+        return feats
+    ref = xx if reference is None else array("reference", reference, ndim=1)
+    ref_feats = ref[:, None] ** powers
+    mean = ref_feats.mean(axis=0)
+    std = ref_feats.std(axis=0)
+    std[std == 0.0] = 1.0
+    return (feats - mean) / std
+
+
+def two_classes(
+    *,
+    n: int = 500,
+    base_rate: float = 0.5,
+    separation: float = 2.0,
+    n_features: int = 2,
+    seed: int = 0,
+) -> ClassData:
+    """Two Gaussian classes with identity covariance whose means lie ``separation`` apart.
+
+    The class means are ``-/+ separation / 2`` along the diagonal direction
+    ``(1, ..., 1) / sqrt(n_features)``, so the midpoint is the origin. Exactly
+    ``round(base_rate * n)`` points are positive (at least 1 and at most n - 1), in random
+    order.
+
+    Args:
+        n: number of points, integer >= 2.
+        base_rate: share of positives, in (0, 1).
+        separation: distance between the class means, >= 0 (0: indistinguishable).
+        n_features: integer in [1, 50].
+        seed: seed of ``numpy.random.default_rng``.
+
+    Returns:
+        ClassData with ``X`` (n, n_features) and ``y`` (n,) of 0.0 / 1.0.
+    """
+    n = integer("n", n, low=2)
+    base_rate = real("base_rate", base_rate, low=0.0, high=1.0, low_open=True, high_open=True)
+    separation = real("separation", separation, low=0.0)
+    d = integer("n_features", n_features, low=1, high=50)
+    rng = np.random.default_rng(integer("seed", seed, low=0))
+
+    y, pos = _labelled(rng, n, _n_positives(n, base_rate))
+    direction = np.full(d, 1.0 / np.sqrt(d))
+    X = rng.standard_normal((n, d)) + np.where(pos, 0.5, -0.5)[:, None] * separation * direction
+    return ClassData(X=X, y=y, feature_names=tuple(f"x{j + 1}" for j in range(d)))
+
+
+def fraud_like(*, n: int = 2000, base_rate: float = 0.02, seed: int = 0) -> ClassData:
+    """An imbalanced, overlapping two-feature set shaped like transaction-fraud scores.
+
+    Features (standardized-looking scores): ``amount`` (log-amount) and ``velocity``
+    (recent transaction count). Legitimate rows are N(0, 1) in both, mildly correlated
+    (0.3). Fraud rows are shifted (+1.5 amount, +1.2 velocity) and more spread out (std
+    1.3), so the classes overlap: a good threshold still trades missed fraud against false
+    alarms. Exactly ``round(base_rate * n)`` frauds (at least 1 and at most n - 1).
+
+    Args:
+        n: number of rows, integer >= 2.
+        base_rate: share of fraud, in (0, 1).
+        seed: seed of ``numpy.random.default_rng``.
+
+    Returns:
+        ClassData with ``X`` (n, 2), ``y`` (n,) (1.0 = fraud),
+        ``feature_names == ("amount", "velocity")``.
+    """
+    n = integer("n", n, low=2)
+    base_rate = real("base_rate", base_rate, low=0.0, high=1.0, low_open=True, high_open=True)
+    rng = np.random.default_rng(integer("seed", seed, low=0))
+
+    y, pos = _labelled(rng, n, _n_positives(n, base_rate))
+    chol = np.linalg.cholesky(np.array([[1.0, 0.3], [0.3, 1.0]]))
+    X = rng.standard_normal((n, 2)) @ chol.T
+    X[pos] = X[pos] * 1.3 + np.array([1.5, 1.2])
+    return ClassData(X=X, y=y, feature_names=("amount", "velocity"))
+
+
+# --------------------------------------------------------------------------- worked examples
+
+
+def lagos_houses() -> RegressionExample:
+    """Three Lagos properties: true [42, 35, 50], predicted [45, 30, 60] (million naira).
+
+    Errors +3, -5, +10: MSE (9 + 25 + 100) / 3 = 44.67, MAE (3 + 5 + 10) / 3 = 6.0.
+    """
+    return RegressionExample(
+        y_true=np.array([42.0, 35.0, 50.0]),
+        y_pred=np.array([[45.0, 30.0, 60.0]]),
+        models=("model",),
+        unit="million naira",
+        description="Sale prices of three Lagos properties and one model's guesses.",
+    )
+
+
+def rainfall_weeks() -> RegressionExample:
+    """Five weeks of rainfall (mm): true [10, 25, 5, 40, 15]; models A and B.
+
+    A [12, 23, 6, 38, 18]: MSE 4.4, MAE 2.0. B [11, 20, 10, 50, 12]: MSE 32.0, MAE 4.8;
+    week 4 (error 10) alone adds 100 / 5 = 20 of B's 32.
+    """
+    return RegressionExample(
+        y_true=np.array([10.0, 25.0, 5.0, 40.0, 15.0]),
+        y_pred=np.array([[12.0, 23.0, 6.0, 38.0, 18.0], [11.0, 20.0, 10.0, 50.0, 12.0]]),
+        models=("A", "B"),
+        unit="mm",
+        description="Weekly rainfall over five weeks and two models' forecasts.",
+    )
+
+
+def house_prices() -> RegressionExample:
+    """True [200k, 350k, 500k] dollars, predicted [210k, 340k, 480k].
+
+    Squared errors 100M, 100M, 400M: MSE 200,000,000 dollars^2, RMSE about 14,142 dollars.
+    """
+    return RegressionExample(
+        y_true=np.array([200_000.0, 350_000.0, 500_000.0]),
+        y_pred=np.array([[210_000.0, 340_000.0, 480_000.0]]),
+        models=("model",),
+        unit="dollars",
+        description="Three house prices and one model's predictions.",
+    )
+
+
+def two_four_six() -> RegressionExample:
+    """True [2, 4, 6]; model A [2, 4, 5], model B [1, 4, 6]: both have squared error 1."""
+    return RegressionExample(
+        y_true=np.array([2.0, 4.0, 6.0]),
+        y_pred=np.array([[2.0, 4.0, 5.0], [1.0, 4.0, 6.0]]),
+        models=("A", "B"),
+        unit="",
+        description="Two models each off by 1 on a different point: the loss ties them.",
+    )
+
+
+def house_errors_400k() -> RegressionExample:
+    """Two houses worth 400k dollars, predicted 390k and 380k: squared errors 1e8 and 4e8."""
+    return RegressionExample(
+        y_true=np.array([400_000.0, 400_000.0]),
+        y_pred=np.array([[390_000.0, 380_000.0]]),
+        models=("model",),
+        unit="dollars",
+        description="A 10k and a 20k miss on equal houses: squaring makes the second 4x.",
+    )
+
+
+def house_300k() -> RegressionExample:
+    """One house worth 300k dollars predicted at 350k: squared error 2,500,000,000."""
+    return RegressionExample(
+        y_true=np.array([300_000.0]),
+        y_pred=np.array([[350_000.0]]),
+        models=("model",),
+        unit="dollars",
+        description="A single 50k miss, squared.",
+    )
+
+
+def archery() -> RegressionExample:
+    """Arrows 0, 2 and 10 cm from the centre: squared losses 0, 4 and 100.
+
+    The target centre is the truth (0) and the landing distance the prediction.
+    """
+    return RegressionExample(
+        y_true=np.zeros(3),
+        y_pred=np.array([[0.0, 2.0, 10.0]]),
+        models=("archer",),
+        unit="cm",
+        description="Distance of three arrows from the bullseye.",
+    )
+
+
+def spam_probabilities() -> ProbabilityExample:
+    """A spam email (label 1) scored 0.9, 0.1 and 0.5: BCE 0.105, 2.303 and 0.693."""
+    return ProbabilityExample(
+        y_true=np.ones(3),
+        y_pred=np.array([0.9, 0.1, 0.5]),
+        cases=("confident and right", "confident and wrong", "unsure"),
+        classes=("not spam", "spam"),
+        description="Three predicted spam probabilities for an email that is spam.",
+    )
+
+
+def spam_confidence_pair() -> ProbabilityExample:
+    """A positive scored 0.51 by one classifier and 0.99 by another: BCE 0.673 vs 0.01005."""
+    return ProbabilityExample(
+        y_true=np.ones(2),
+        y_pred=np.array([0.51, 0.99]),
+        cases=("barely right (0.51)", "confidently right (0.99)"),
+        classes=("negative", "positive"),
+        description="Both classifiers pick the right class; the loss still prefers confidence.",
+    )
+
+
+def cat_dog_bird() -> ProbabilityExample:
+    """A cat image scored [0.70, 0.20, 0.10] and [0.10, 0.60, 0.30]: CCE 0.357 and 2.303."""
+    return ProbabilityExample(
+        y_true=np.array([0.0, 0.0]),
+        y_pred=np.array([[0.70, 0.20, 0.10], [0.10, 0.60, 0.30]]),
+        cases=("mostly cat", "mostly dog"),
+        classes=("cat", "dog", "bird"),
+        description="Two softmax outputs for a picture of a cat.",
+    )
