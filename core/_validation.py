@@ -106,3 +106,10 @@ def same_length(name_a: str, a: np.ndarray, name_b: str, b: np.ndarray) -> None:
             f"{name_a} and {name_b} must have the same number of samples; "
             f"got {a.shape[0]} and {b.shape[0]}"
         )
+
+
+def flag(name: str, value: Any) -> bool:
+    """Return ``value`` as a bool; only True/False (numpy bools too) are accepted."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise fail(name, value, "True or False")
+    return bool(value)
