@@ -160,7 +160,7 @@ class _Objective:
 
 def _as_loss(loss: Any):
     if isinstance(loss, str):
-        loss = _losses.get(loss)
+        loss = _losses.get(check.choice("loss", loss, _losses.NAMES))
     if not hasattr(loss, "_grad") or not hasattr(loss, "name"):
         raise check.fail("loss", loss, "a loss name or an object from core.losses.get")
     if loss.name == "cce":
@@ -170,7 +170,7 @@ def _as_loss(loss: Any):
 
 def _as_optimizer(optimizer: Any):
     if isinstance(optimizer, str):
-        optimizer = _optimizers.get(optimizer)
+        optimizer = _optimizers.get(check.choice("optimizer", optimizer, _optimizers.NAMES))
     if not hasattr(optimizer, "_step") or not hasattr(optimizer, "init"):
         raise check.fail("optimizer", optimizer, "an optimizer name or an object from core.optimizers.get")
     return optimizer
@@ -313,16 +313,16 @@ def fit_linear(
     if batch_size is not None:
         batch_size = check.integer("batch_size", batch_size, low=1)
     seed = check.integer("seed", seed, low=0)
-    if not isinstance(fit_intercept, (bool, np.bool_)):
-        raise check.fail("fit_intercept", fit_intercept, "True or False")
+    fit_intercept = check.flag("fit_intercept", fit_intercept)
 
     rates = _learning_rates(lr, steps)
     n_params = X.shape[1] + int(fit_intercept)
     init_rows = 1 if init is None else np.atleast_2d(np.asarray(init)).shape[0]
     n_runs = max(rates.shape[1], init_rows)
-    if rates.shape[1] not in (1, n_runs):
+    if 1 < rates.shape[1] != init_rows > 1:
         raise ValueError(
-            f"lr has {rates.shape[1]} runs but init has {init_rows}; give one rate per init row"
+            f"lr gives {rates.shape[1]} runs but init has {init_rows} rows; "
+            "give one rate per init row (or a single rate, or a single init row)"
         )
     rates = np.broadcast_to(rates, (steps, n_runs)).copy()
     theta = _initial_params(init, n_runs, n_params)
