@@ -1,0 +1,1 @@
+"""Pure Altair chart builders: data in, ``alt.Chart`` out. Nothing here imports streamlit."""

@@ -1,0 +1,1 @@
+"""Cached compute of each page: scenario parameters in, tables and numbers out."""

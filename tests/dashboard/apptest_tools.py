@@ -1,0 +1,48 @@
+"""Run a page in Streamlit's AppTest and read what it shows, for comparing scenarios."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = ROOT / "pages"
+APP = ROOT / "dashboard" / "app.py"
+TIMEOUT = 60
+
+
+def run_page(file: str, params: Mapping[str, str | list[str]] | None = None) -> AppTest:
+    """Run ``pages/<file>`` once, with the given query parameters (a shared link)."""
+    at = AppTest.from_file(str(PAGES / file), default_timeout=TIMEOUT)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def errors(at: AppTest) -> list[str]:
+    """Exceptions and st.error messages on the page."""
+    return [str(e.value) for e in at.exception] + [str(e.value) for e in at.error]
+
+
+def charts(at: AppTest) -> list[str]:
+    """Each chart's spec with its dataset names (hashes of the data): changes with the data."""
+    out = []
+    for chart in at.get("vega_lite_chart"):
+        names = sorted(d.name for d in chart.proto.datasets)
+        out.append(chart.proto.spec + json.dumps(names))
+    return out
+
+
+def texts(at: AppTest) -> list[str]:
+    """Every piece of text that carries numbers: markdown, metrics, captions, latex."""
+    out = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    out += [f"{m.label}={m.value}" for m in at.metric]
+    return out
+
+
+def signature(at: AppTest) -> tuple[list[str], list[str]]:
+    """What a user sees of the scenario: chart data and numbers."""
+    return charts(at), texts(at)
