@@ -12,6 +12,8 @@ RUN_TIMEOUT_MS = 30_000
 def wait_for_run(page: Page) -> None:
     """Wait until the script has finished running and every chart has drawn."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=RUN_TIMEOUT_MS)
+    # Every page of the dashboard starts with its title: the first run has drawn when it shows.
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=RUN_TIMEOUT_MS)
     # The status widget shows "Running..." while the script runs.
     page.wait_for_function(
         """() => !document.querySelector('[data-testid="stStatusWidget"]')

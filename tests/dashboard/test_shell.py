@@ -1,0 +1,106 @@
+"""The shell and shared UI: entry, start page, controls, export, formatting, config."""
+
+from __future__ import annotations
+
+import io
+import tomllib
+import xml.etree.ElementTree as ET
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import export
+from dashboard.charts.common import MAX_MARKS, color_scale, thin
+from dashboard.controls import format_number, log_options, snap
+from dashboard.formatting import fmt, money, pct
+from dashboard.palette import LOSSES, OPTIMIZERS, SCHEDULES
+from dashboard.views import PAGES_DIR, VIEWS
+
+from .apptest_tools import APP, ROOT, TIMEOUT
+
+
+def test_every_view_has_its_page_file():
+    assert VIEWS, "no views registered"
+    for view in VIEWS:
+        assert view.path.is_file(), view.file
+    assert sorted(v.file for v in VIEWS) == sorted(p.name for p in PAGES_DIR.glob("*.py"))
+
+
+def test_entry_runs_and_start_page_links_every_view():
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert at.title[0].value == "Finding the bottom"
+    links = at.get("page_link")
+    assert len(links) == len(VIEWS)
+    shown = " ".join(link.proto.label for link in links)
+    for view in VIEWS:
+        assert view.answers in shown
+
+
+@pytest.mark.parametrize("view", VIEWS, ids=lambda v: v.file)
+def test_entry_navigates_to_each_view(view):
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    at.switch_page(f"../pages/{view.file}")
+    at.run()
+    assert not at.exception
+    assert at.title and at.title[0].value.endswith("?"), "a page's title asks its question"
+
+
+def test_log_options_are_round_and_span_the_range():
+    opts = log_options(1e-3, 1.0, per_decade=10)
+    assert opts[0] == 0.001 and opts[-1] == 1.0
+    assert len(opts) == 31
+    assert opts[:5] == [0.001, 0.0013, 0.0016, 0.002, 0.0025]
+    assert snap(opts, 0.0021) == 0.002
+    assert snap(opts, 0.7) == 0.63
+    assert format_number(2.5e-05) == "2.5e-05" and format_number(0.001) == "0.001"
+
+
+def test_formatting():
+    assert fmt(44.6666) == "44.67"
+    assert fmt(14142.1356) == "14,142"
+    assert fmt(float("inf")) == "∞" and fmt(float("nan")) == "n/a"
+    assert pct(100 / 134) == "75%"
+    assert money(1234.6) == "$1,235"
+    assert money(-10) == "-$10"
+
+
+def test_palette_is_consistent_and_distinct():
+    assert LOSSES["mse"] != LOSSES["mae"] != LOSSES["huber"]
+    assert len(set(OPTIMIZERS.values())) == len(OPTIMIZERS)
+    assert len(set(SCHEDULES.values())) == len(SCHEDULES)
+    scale = color_scale(LOSSES, {"mse": "MSE"}, keys=["mse", "mae"])
+    assert scale.domain == ["MSE", "mae"] and scale.range == [LOSSES["mse"], LOSSES["mae"]]
+
+
+def test_thin_keeps_ends_and_bounds_rows():
+    frame = pd.DataFrame({"t": np.arange(20_000), "run": np.repeat(["a", "b"], 10_000)})
+    out = thin(frame, MAX_MARKS, by="run")
+    assert len(out) <= MAX_MARKS
+    for run, group in out.groupby("run"):
+        full = frame[frame.run == run]
+        assert group.t.iloc[0] == full.t.iloc[0] and group.t.iloc[-1] == full.t.iloc[-1]
+    assert thin(frame.head(10), 100).equals(frame.head(10))
+
+
+def test_export_png_svg_csv():
+    frame = pd.DataFrame({"x": [0.0, 1.0, 2.0], "y": [1.0, 3.0, 5.0]})
+    chart = alt.Chart(frame).mark_line().encode(x="x", y="y").properties(width=200, height=100)
+    png = export.chart_png(chart)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width = int.from_bytes(png[16:20], "big")
+    assert width >= 2 * 200  # rendered at twice the size for slides
+    svg = export.chart_svg(chart)
+    assert ET.fromstring(svg).tag.endswith("svg")
+    csv = export.frame_csv(frame)
+    assert pd.read_csv(io.StringIO(csv)).equals(frame)
+
+
+def test_config_pins_light_theme_and_hides_errors():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["theme"]["base"] == "light"
+    assert config["client"]["showErrorDetails"] == "none"
+    assert config["client"]["toolbarMode"] == "minimal"
