@@ -57,11 +57,16 @@ class Panel:
             raise KeyError(f"control {key!r} has no entry in the page's DEFAULTS")
         return self.defaults[key]
 
-    def slider(self, label: str, key: str, min_value, max_value, *, step=None, help=None, format=None):
-        """A bound ``st.slider``; ints stay ints when the default is an int."""
+    def slider(self, label: str, key: str, min_value, max_value, *, step=None, help=None, format=None,
+               disabled: bool = False):
+        """A bound ``st.slider``; ints stay ints when the default is an int.
+
+        ``disabled`` greys it out (e.g. a control that does not apply to the chosen data)
+        while its value, and the link, are kept.
+        """
         return self.box.slider(
             label, min_value=min_value, max_value=max_value, value=self._default(key), step=step,
-            key=key, help=help, format=format, bind=BIND,
+            key=key, help=help, format=format, bind=BIND, disabled=disabled,
         )
 
     def log_slider(self, label: str, key: str, low: float, high: float, *, per_decade: int = 10, help=None) -> float:
@@ -75,7 +80,11 @@ class Panel:
 
     def select(self, label: str, key: str, options: Sequence[str], *, labels: Mapping[str, str] | None = None,
                help=None, radio: bool = False, horizontal: bool = True) -> str:
-        """A bound choice among ``options`` (stable ids in the link; ``labels`` on screen)."""
+        """A bound choice among ``options``; ``labels`` (id -> text) are shown on screen.
+
+        The returned value is the option id, but Streamlit binds the *formatted* option: the
+        link carries the label (``?data=Lagos+houses``), so keep labels short and stable.
+        """
         fmt: Callable[[str], str] = (lambda o: labels.get(o, o)) if labels else str
         if radio:
             return self.box.radio(label, options, index=list(options).index(self._default(key)), format_func=fmt,
@@ -86,9 +95,10 @@ class Panel:
     def toggle(self, label: str, key: str, *, help=None) -> bool:
         return self.box.toggle(label, value=self._default(key), key=key, help=help, bind=BIND)
 
-    def number(self, label: str, key: str, min_value, max_value, *, step=None, help=None, format=None):
+    def number(self, label: str, key: str, min_value, max_value, *, step=None, help=None, format=None,
+               disabled: bool = False):
         return self.box.number_input(label, min_value=min_value, max_value=max_value, value=self._default(key),
-                                     step=step, key=key, help=help, format=format, bind=BIND)
+                                     step=step, key=key, help=help, format=format, bind=BIND, disabled=disabled)
 
     def reset_button(self, label: str = "Reset", *, key: str = "reset") -> None:
         """A button that puts every control of the page back to its default."""

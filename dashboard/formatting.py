@@ -28,3 +28,11 @@ def pct(fraction: float, digits: int = 0) -> str:
 def money(value: float) -> str:
     """Dollars with thousands separators: money(1234.5) -> '$1,235'."""
     return f"-${-value:,.0f}" if value < 0 else f"${value:,.0f}"
+
+
+def signed(value: float, digits: int = 4) -> str:
+    """A change with its sign, as :func:`fmt`: signed(0.29) -> '+0.29', signed(-1.5) -> '-1.5', signed(0) -> '0'."""
+    if value == 0:
+        return "0"
+    text = fmt(value, digits)
+    return text if text.startswith(("-", "n/a")) else f"+{text}"

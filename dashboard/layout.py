@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
 
 import altair as alt
@@ -27,23 +27,31 @@ def header(title: str, intro: str) -> None:
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "chart"
 
-def chart(figure: alt.TopLevelMixin, data: pd.DataFrame, *, name: str, caption: str | None = None) -> None:
+def chart(figure: alt.TopLevelMixin | Mapping, data: pd.DataFrame, *, name: str, caption: str | None = None,
+          width: str = "stretch") -> None:
     """Draw an Altair chart with download buttons for PNG, SVG and its data as CSV.
 
-    The files are rendered only when a button is clicked (a PNG takes about a second).
-    ``name`` makes the file names and widget keys, so it must be unique on the page.
+    ``figure`` may also be a Vega-Lite dict (from ``charts.common.filled_spec``: serialized
+    once, only its data refilled per rerun). The files are rendered only when a button is
+    clicked (a PNG takes about a second). ``name`` makes the file names and widget keys, so
+    it must be unique on the page. ``width="content"`` keeps the chart's own width (e.g. a
+    square plot whose two axes share one scale).
     """
-    st.altair_chart(figure, width="stretch")
+    if isinstance(figure, Mapping):
+        st.vega_lite_chart(figure, width=width)
+    else:
+        st.altair_chart(figure, width=width)
     if caption:
         st.caption(caption)
     slug = _slug(name)
-    cols = st.columns([1, 1, 1, 5])
-    cols[0].download_button("PNG", lambda: export.chart_png(figure), file_name=f"{slug}.png", mime="image/png",
-                            key=f"png-{slug}", on_click="ignore", icon=":material/image:")
-    cols[1].download_button("SVG", lambda: export.chart_svg(figure), file_name=f"{slug}.svg",
-                            mime="image/svg+xml", key=f"svg-{slug}", on_click="ignore")
-    cols[2].download_button("CSV", lambda: export.frame_csv(data), file_name=f"{slug}.csv", mime="text/csv",
-                            key=f"csv-{slug}", on_click="ignore", icon=":material/table:")
+    # A row sized to its buttons, so they stay readable in a narrow column.
+    row = st.container(horizontal=True, gap="small")
+    row.download_button("PNG", lambda: export.chart_png(figure), file_name=f"{slug}.png", mime="image/png",
+                        key=f"png-{slug}", on_click="ignore", icon=":material/image:")
+    row.download_button("SVG", lambda: export.chart_svg(figure), file_name=f"{slug}.svg",
+                        mime="image/svg+xml", key=f"svg-{slug}", on_click="ignore")
+    row.download_button("CSV", lambda: export.frame_csv(data), file_name=f"{slug}.csv", mime="text/csv",
+                        key=f"csv-{slug}", on_click="ignore", icon=":material/table:")
 
 def notice(points: Iterable[str]) -> None:
     """The "What to notice" block: one bullet per observation, with live numbers."""

@@ -79,3 +79,9 @@ TRAIN = BLUE
 VALIDATION = VERMILLION
 MARKER = BLACK
 
+
+# Kinds of mistake in the decision views: letting a bad case through (a missed fraud; a
+# forecast below demand, i.e. a stock-out) against acting when there was no need (a false
+# alarm; a forecast above demand, i.e. leftovers). Correct decisions cost nothing.
+MISTAKES = {"missed": VERMILLION, "false_alarm": SKY, "total": PURPLE, "correct": GREY,
+            "under": VERMILLION, "over": SKY}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 RUN_TIMEOUT_MS = 30_000
 
@@ -14,6 +15,8 @@ def wait_for_run(page: Page) -> None:
     page.wait_for_selector('[data-testid="stApp"]', timeout=RUN_TIMEOUT_MS)
     # Every page of the dashboard starts with its title: the first run has drawn when it shows.
     page.wait_for_selector('[data-testid="stMain"] h1', timeout=RUN_TIMEOUT_MS)
+    # The app marks its own state: "initial" before the first run, "running" during a run.
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=RUN_TIMEOUT_MS)
     # The status widget shows "Running..." while the script runs.
     page.wait_for_function(
         """() => !document.querySelector('[data-testid="stStatusWidget"]')
@@ -24,6 +27,10 @@ def wait_for_run(page: Page) -> None:
     charts = page.locator('[data-testid="stVegaLiteChart"]')
     for i in range(charts.count()):
         expect(charts.nth(i).locator("canvas, svg").first).to_be_visible(timeout=RUN_TIMEOUT_MS)
+    # A chart of width "container" is measured when drawn; a scrollbar that came and went
+    # during the run can leave it a pixel off. A resize event makes Vega measure again, so
+    # the same scenario always draws the same pixels.
+    page.evaluate("() => window.dispatchEvent(new Event('resize'))")
     page.wait_for_timeout(300)
 
 
@@ -46,11 +53,19 @@ def chart_signature(page: Page, index: int = 0) -> str:
     """The rendered marks of chart ``index``: changes whenever its data changes.
 
     Vega draws to a canvas by default, so the canvas pixels (as a data URL) are compared.
+    An SVG is compared without its ``aria-label`` texts: Vega writes them (e.g. "values from
+    0 to 500") when a chart is first drawn and does not refresh them when a rerun updates
+    the data in place, so they can differ between a moved chart and a fresh page drawing
+    the very same marks. The ids Vega numbers in drawing order (``clip7``, ``gradient_1``, for
+    clipped marks and colour gradients) count every drawing on the page, so they are blanked.
     """
     chart = page.locator('[data-testid="stVegaLiteChart"]').nth(index)
     return chart.evaluate(
         """el => { const c = el.querySelector('canvas');
-                   return c ? c.toDataURL() : (el.querySelector('svg') || el).outerHTML; }"""
+                   if (c) return c.toDataURL();
+                   const s = (el.querySelector('svg') || el).cloneNode(true);
+                   s.querySelectorAll('[aria-label]').forEach(n => n.removeAttribute('aria-label'));
+                   return s.outerHTML.replace(/\\b(clip|gradient_)\\d+\\b/g, '$1N'); }"""
     )
 
 
@@ -64,9 +79,35 @@ def move_slider(page: Page, label: str, key: str = "ArrowRight", times: int = 1)
     slider.focus()
     for _ in range(times):
         slider.press(key)
+    # The rerun may not have started yet: give it a moment to, so the wait below is for it.
+    try:
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="running"]', timeout=2_000)
+    except PlaywrightTimeoutError:
+        pass  # a fast rerun may already be over
     wait_for_run(page)
 
 
 def slider_value(page: Page, label: str) -> str:
+    """The value a slider shows, as text."""
     slider = page.locator('[data-testid="stSlider"]').filter(has_text=label).first.get_by_role("slider").first
-    return slider.get_attribute("aria-valuenow") or ""
+    # Streamlit 1.67 draws an <input type="range"> whose aria-valuetext is the shown value
+    # (for a select_slider: the option's text, while its value is the option's index).
+    return slider.get_attribute("aria-valuetext") or slider.get_attribute("aria-valuenow") or ""
+
+
+def full_page_screenshot(page: Page, path: str) -> None:
+    """Save the whole page: Streamlit scrolls inside its main block, so ``full_page=True``
+    alone gives only the viewport; the viewport is grown to the content for the shot, then
+    put back."""
+    size = page.viewport_size or {"width": 1400, "height": 1000}
+    height = page.evaluate(
+        """() => { const m = document.querySelector('[data-testid="stMain"]');
+                   const s = document.querySelector('[data-testid="stSidebarContent"]');
+                   return Math.max(m ? m.scrollHeight : 0, s ? s.scrollHeight : 0, window.innerHeight); }"""
+    )
+    page.set_viewport_size({"width": size["width"], "height": int(height)})
+    try:
+        wait_for_run(page)
+        page.screenshot(path=path, full_page=True)
+    finally:
+        page.set_viewport_size(size)
