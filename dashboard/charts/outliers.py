@@ -1,0 +1,302 @@
+"""Charts for "What does one outlier do to MSE and MAE?" (pure Altair, no streamlit).
+
+- :func:`fits_scatter`: the points (outliers marked) with the MSE, MAE and Huber lines and
+  the dashed reference line whose errors the contribution bars score.
+- :func:`contribution_bars`: each point's share of the total squared and absolute error.
+- :func:`loss_shapes`: loss and pull (derivative) against the error, side by side.
+- :func:`slope_moves`: how far each fit's slope moved because of the outliers.
+
+Each public builder takes data frames and returns the chart as a Vega-Lite dict with its data
+(:func:`dashboard.charts.common.filled_spec`): the Altair chart (the ``_..._template``
+functions, over named datasets) is serialized and validated once per set of small
+parameters, and each rerun only puts new data in. Everything that depends on the data is
+in the data (or derived by Vega-Lite from it), never baked into the template.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from dashboard.charts.common import HEIGHT, MAX_MARKS, color_scale, filled_spec, thin
+from dashboard.palette import DATA, LOSSES, OUTLIER
+
+FITS = ("mse", "mae", "huber")
+FIT_LABELS = {"mse": "MSE", "mae": "MAE", "huber": "Huber"}
+LABEL_BARS_UP_TO = 12  # write each bar's share on it when there are this few points
+POINT_KINDS = alt.Scale(domain=["Clean point", "Outlier"], range=["circle", "diamond"])
+LOSS_ORDER = [FIT_LABELS[k] for k in FITS]
+
+
+def _fit_colors() -> alt.Scale:
+    return color_scale(LOSSES, FIT_LABELS, keys=list(FITS))
+
+
+# --------------------------------------------------------------------------- scatter
+
+
+def _scatter_template(*, x_title: str, y_title: str, reference_label: str) -> alt.LayerChart:
+    colors = {f"{FIT_LABELS[k]} fit": LOSSES[k] for k in FITS}
+    colors[reference_label] = DATA
+    # zero=False and a few pixels of padding: the view hugs the data, whatever its range.
+    x = alt.X("x:Q", title=x_title, scale=alt.Scale(zero=False, padding=12))
+    y = alt.Y("y:Q", title=y_title, scale=alt.Scale(zero=False, padding=12))
+    color = alt.Color("label:N", scale=color_scale(colors),
+                      legend=alt.Legend(title=None, orient="top", symbolType="stroke", symbolStrokeWidth=3,
+                                        labelLimit=300))
+    ink = alt.Color("ink:N", scale=None)  # colour straight from the data: black outliers, grey others
+    tooltip = [alt.Tooltip("label:N", title="line"), alt.Tooltip("x:Q", format=".4g"), alt.Tooltip("y:Q", format=".4g")]
+    base = alt.Chart(alt.NamedData("scatter"))
+    # Huber is dashed (as on the loss chart) so the line it hides, MSE's for a large delta or
+    # MAE's for a small one, still shows through.
+    dash = alt.StrokeDash("fit:N", scale=alt.Scale(domain=list(FITS), range=[[1, 0], [1, 0], [8, 4]]), legend=None)
+    fit_layer = base.mark_line(strokeWidth=3).encode(x=x, y=y, color=color, strokeDash=dash, detail=alt.Detail("fit:N"),
+                                                     tooltip=tooltip).transform_filter("datum.role == 'fit'")
+    # The reference goes on top, thinner and dashed, so it shows where a fit lies on it.
+    reference_layer = base.mark_line(strokeWidth=2, strokeDash=[6, 4]).encode(
+        x=x, y=y, color=color, tooltip=tooltip).transform_filter("datum.role == 'reference'")
+    points = base.transform_filter("datum.role == 'point'")
+    # Each point's error against the reference line, as a thin vertical segment.
+    errors = points.mark_rule(strokeWidth=1.5, opacity=0.6).encode(x=x, y=y, y2=alt.Y2("reference:Q"), color=ink)
+    dots = points.mark_point(filled=True, opacity=0.9).encode(
+        x=x, y=y, color=ink, size=alt.Size("area:Q", scale=None),
+        shape=alt.Shape("kind:N", scale=POINT_KINDS,
+                        legend=alt.Legend(title=None, orient="bottom", symbolFillColor=OUTLIER)),
+        tooltip=[
+            alt.Tooltip("label:N", title="point"), alt.Tooltip("x:Q", format=".4g"), alt.Tooltip("y:Q", format=".4g"),
+            alt.Tooltip("residual:Q", title="error of the reference line", format=".4g"),
+            alt.Tooltip("mse:Q", title="squared error", format=".4g"),
+            alt.Tooltip("mae:Q", title="absolute error", format=".4g"),
+            alt.Tooltip("kind:N", title="kind"),
+        ],
+    )
+    return alt.layer(errors, fit_layer, reference_layer, dots).properties(width="container", height=HEIGHT + 60)
+
+
+def fits_scatter(points: pd.DataFrame, lines: pd.DataFrame, *, x_title: str, y_title: str,
+                 reference_label: str) -> dict:
+    """Points and the fitted lines on one plot (a Vega-Lite dict with its data).
+
+    Args:
+        points: rows with ``label, x, y, is_outlier, reference, residual, mse, mae``; a thin
+            vertical segment joins each point to the reference line (its error).
+        lines: rows with ``fit, label, x, y`` (two ends per line; ``fit == "reference"`` is
+            drawn grey and dashed).
+        x_title, y_title: axis titles with units.
+        reference_label: the reference line's label (as in ``lines``).
+    """
+    out = points.is_outlier.to_numpy()
+    dots = {c: points[c].to_numpy() for c in ("label", "x", "y", "reference", "residual", "mse", "mae")}
+    dots.update(role="point", kind=np.where(out, "Outlier", "Clean point"), ink=np.where(out, OUTLIER, DATA),
+                area=np.where(out, 170.0, 70.0))
+    fit = lines.fit.to_numpy()
+    ends = {c: lines[c].to_numpy() for c in ("fit", "label", "x", "y")}
+    ends["role"] = np.where(fit == "reference", "reference", "fit")
+    return filled_spec(_scatter_template, {"scatter": _stack([dots, ends])},
+                       x_title=x_title, y_title=y_title, reference_label=reference_label)
+
+
+# --------------------------------------------------------------------------- contributions
+
+
+def _bars_template(*, point_title: str, labelled: bool) -> alt.LayerChart:
+    x = alt.X("tick:N", sort=alt.EncodingSortField("point", op="min"), title=point_title,
+              axis=alt.Axis(labelAngle=0))
+    offset = alt.XOffset("loss:N", sort=["MSE", "MAE"])
+    y = alt.Y("share:Q", title="Share of the total loss", axis=alt.Axis(format="%"))
+    data = alt.Chart(alt.NamedData("contributions"))
+    base = data.transform_filter("datum.role == 'bar'")
+    bars = base.mark_bar().encode(
+        x=x, xOffset=offset, y=y,
+        color=alt.Color("loss:N", scale=color_scale(LOSSES, FIT_LABELS, keys=["mse", "mae"]),
+                        legend=alt.Legend(orient="top", title=None)),
+        tooltip=[
+            alt.Tooltip("label:N", title="point"), alt.Tooltip("loss:N"),
+            alt.Tooltip("residual:Q", title="error", format=".4g"),
+            alt.Tooltip("value:Q", title="contribution", format=".4g"),
+            alt.Tooltip("share:Q", title="share of total", format=".1%"),
+        ],
+    )
+    marker = data.transform_filter("datum.role == 'outlier'").mark_point(
+        shape="triangle-down", filled=True, color=OUTLIER, size=110, yOffset=-28 if labelled else -10,
+    ).encode(x=x, y=alt.Y("share:Q"), tooltip=[alt.Tooltip("label:N", title="outlier")])
+    layers = [bars, marker]
+    if labelled:
+        layers.append(base.mark_text(dy=-9, fontSize=13, fontWeight="bold", color="#222").encode(
+            x=x, xOffset=offset, y=alt.Y("share:Q"), text=alt.Text("share:Q", format=".0%")))
+    return alt.layer(*layers).properties(width="container", height=HEIGHT)
+
+
+def contribution_bars(contributions: pd.DataFrame, *, point_title: str) -> dict:
+    """Side-by-side bars: each point's share of the total MSE and of the total MAE.
+
+    A black triangle marks each outlier; with few points (Lagos) each bar carries its share.
+
+    Args:
+        contributions: rows with ``point, label, loss ("MSE"/"MAE"), value, share, is_outlier,
+            residual``: all the MSE rows, then the MAE rows in the same point order.
+        point_title: the x-axis title.
+    """
+    cols = ("point", "label", "loss", "value", "share", "residual")
+    bars = {c: contributions[c].to_numpy() for c in cols}
+    bars["tick"] = np.char.replace(bars["label"].astype(str), "Point ", "")
+    bars["role"] = "bar"
+    # One triangle per outlier, over the taller of its two bars.
+    out = contributions.is_outlier.to_numpy() & (contributions.loss.to_numpy() == "MSE")
+    taller = np.maximum(*np.split(contributions.share.to_numpy(), 2))
+    marks = {"point": bars["point"][out], "tick": bars["tick"][out], "label": bars["label"][out],
+             "share": taller[out[: len(taller)]], "role": "outlier"}
+    return filled_spec(_bars_template, {"contributions": _stack([bars, marks])},
+                       point_title=point_title, labelled=bool(len(taller) <= LABEL_BARS_UP_TO))
+
+
+# --------------------------------------------------------------------------- shapes
+
+
+def _shapes_template(*, panel_width: int) -> alt.HConcatChart:
+    color = alt.Color("label:N", title=None, scale=_fit_colors(),
+                      legend=alt.Legend(orient="top", symbolType="stroke", symbolStrokeWidth=3))
+    # Huber is dashed so that MAE stays visible where the two coincide (|error| > delta).
+    dash = alt.StrokeDash("label:N", scale=alt.Scale(domain=LOSS_ORDER, range=[[1, 0], [1, 0], [7, 4]]), legend=None)
+    x = alt.X("residual:Q", title="Error: prediction − truth")
+    data = alt.Chart(alt.NamedData("shapes"))
+
+    def panel(field: str, title: str, y_title: str) -> alt.LayerChart:
+        curve = data.transform_filter("datum.role == 'curve'").mark_line(strokeWidth=3).encode(
+            x=x, y=alt.Y(f"{field}:Q", title=y_title), color=color, strokeDash=dash,
+            tooltip=[alt.Tooltip("label:N", title="loss"), alt.Tooltip("residual:Q", title="error", format=".4g"),
+                     alt.Tooltip(f"{field}:Q", title=y_title, format=".4g")],
+        )
+        bend = data.transform_filter("datum.role == 'bend'").mark_rule(
+            color=LOSSES["huber"], strokeDash=[2, 3], strokeWidth=2,
+        ).encode(x=alt.X("residual:Q"), tooltip=[alt.Tooltip("what:N", title="rule"),
+                                                 alt.Tooltip("residual:Q", format=".4g")])
+        marks = data.transform_filter("datum.role == 'mark'")
+        rule = marks.mark_rule(color=OUTLIER, strokeDash=[6, 4]).encode(x=alt.X("residual:Q"))
+        dots = marks.mark_point(filled=True, size=80, stroke=OUTLIER, strokeWidth=1.5).encode(
+            x=alt.X("residual:Q"), y=alt.Y(f"{field}:Q"), color=color,
+            tooltip=[alt.Tooltip("label:N", title="loss"),
+                     alt.Tooltip("residual:Q", title="outlier's error", format=".4g"),
+                     alt.Tooltip(f"{field}:Q", title=y_title, format=".4g")])
+        # One line over the plot: each loss's value at the farthest outlier.
+        note = data.transform_filter("datum.role == 'note'").mark_text(
+            align="left", baseline="bottom", x=0, y=-6, fontSize=12, color="#333",
+        ).encode(text=alt.Text(f"note_{field}:N"))
+        return alt.layer(curve, bend, rule, dots, note).properties(
+            title=alt.Title(title, offset=22, anchor="start"), width=panel_width, height=HEIGHT - 40)
+
+    return alt.hconcat(
+        panel("loss", "Penalty for one point", "Loss of one point"),
+        panel("pull", "Pull on the line (derivative)", "d loss / d prediction"),
+    ).resolve_scale(color="shared")
+
+
+def _at_farthest(marks: pd.DataFrame, field: str) -> str:
+    """'At the farthest outlier (error +10): MSE 100 · MAE 10 · Huber 9.5'."""
+    r = marks.residual.to_numpy()
+    far = np.flatnonzero(np.abs(r) == np.abs(r).max())
+    labels, values = marks.label.to_numpy(), marks[field].to_numpy()
+    seen = dict.fromkeys(labels[far])  # one value per loss, in order
+    first = {lab: values[i] for i, lab in zip(far[::-1], labels[far][::-1])}
+    text = " · ".join(f"{lab} {first[lab]:.4g}" for lab in seen)
+    return f"At the farthest outlier (error {r[far[0]]:+.3g}): {text}"
+
+
+def loss_shapes(shapes: pd.DataFrame, marks: pd.DataFrame, *, delta: float, panel_width: int = 380) -> dict:
+    """Loss and pull (d loss / d prediction) against the error, side by side.
+
+    Args:
+        shapes: rows with ``residual, fit, label, loss, pull`` (the curves).
+        marks: the same columns at the outliers' errors (dots, a dashed rule and a line of
+            values over each panel); may be empty.
+        delta: the Huber delta (dotted green rules at +-delta).
+        panel_width: width of each panel in pixels.
+    """
+    columns = ("residual", "fit", "label", "loss", "pull")
+    curves = thin(shapes, MAX_MARKS // 2, by="fit")
+    parts = [
+        {**{c: curves[c].to_numpy() for c in columns}, "role": "curve"},
+        {"residual": np.array([-delta, delta]), "what": np.array(["-δ: Huber bends", "+δ: Huber bends"]),
+         "role": "bend"},
+        {**{c: marks[c].to_numpy() for c in columns}, "role": "mark"},
+    ]
+    if len(marks):
+        parts.append({"note_loss": np.array([_at_farthest(marks, "loss")]),
+                      "note_pull": np.array([_at_farthest(marks, "pull")]), "role": "note"})
+    return filled_spec(_shapes_template, {"shapes": _stack(parts)}, panel_width=panel_width)
+
+
+# --------------------------------------------------------------------------- slopes
+
+
+def _slopes_template() -> alt.LayerChart:
+    scale = alt.Scale(nice=False)
+    data = alt.Chart(alt.NamedData("slopes"))
+    base = data.transform_filter("datum.role == 'fit'").encode(
+        y=alt.Y("label:N", sort=LOSS_ORDER, title=None, axis=alt.Axis(labelFontSize=13, labelFontWeight="bold")),
+        tooltip=[alt.Tooltip("label:N", title="fit"),
+                 alt.Tooltip("slope:Q", title="slope, all points", format=".4g"),
+                 alt.Tooltip("slope_clean:Q", title="slope, clean points only", format=".4g"),
+                 alt.Tooltip("slope_moved:Q", title="moved by", format="+.4g")],
+    )
+    bars = base.mark_bar(height=26).encode(
+        x=alt.X("slope_moved:Q", title="Change of slope caused by the outliers", scale=scale),
+        color=alt.Color("label:N", scale=_fit_colors(), legend=None),
+    )
+    label = base.transform_calculate(shown="datum.slope_moved == 0 ? '0' : format(datum.slope_moved, '+.3~g')")
+    # The value sits just past the end of its bar (right of a positive bar, left of a negative one).
+    right = label.transform_filter("datum.slope_moved >= 0").mark_text(fontSize=13, align="left", dx=5).encode(
+        x=alt.X("slope_moved:Q", scale=scale), text=alt.Text("shown:N"))
+    left = label.transform_filter("datum.slope_moved < 0").mark_text(fontSize=13, align="right", dx=-5).encode(
+        x=alt.X("slope_moved:Q", scale=scale), text=alt.Text("shown:N"))
+    # Invisible ends at +-1.4 x the largest move: a symmetric axis with room for the labels.
+    ends = data.transform_filter("datum.role == 'end'").mark_point(opacity=0).encode(
+        x=alt.X("slope_moved:Q", scale=scale))
+    zero = data.transform_filter("datum.role == 'end'").mark_rule(color="#444").encode(x=alt.datum(0))
+    return alt.layer(bars, right, left, ends, zero).properties(width="container", height=230)
+
+
+def slope_moves(fits: pd.DataFrame) -> dict:
+    """Horizontal bars: each fit's slope on all points minus its slope on the clean points.
+
+    Args:
+        fits: rows with ``fit, label, slope, slope_clean, slope_moved`` (one per fit).
+    """
+    moved = fits.slope_moved.to_numpy()
+    span = float(np.abs(moved).max()) or 0.1
+    rows = {c: fits[c].to_numpy() for c in ("fit", "label", "slope", "slope_clean", "slope_moved")}
+    rows["role"] = "fit"
+    ends = {"slope_moved": np.array([-1.4 * span, 1.4 * span]), "role": "end"}
+    return filled_spec(_slopes_template, {"slopes": _stack([rows, ends])})
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _stack(parts: list[dict]) -> pd.DataFrame:
+    """One frame from several dicts of columns (arrays, or a scalar for the whole part).
+
+    Columns missing from a part are empty there (NaN for numbers, None otherwise), so one
+    dataset can feed every layer of a chart (each layer filters on ``role``).
+    """
+    sizes = [max((len(v) for v in p.values() if isinstance(v, np.ndarray)), default=1) for p in parts]
+    columns = list(dict.fromkeys(c for p in parts for c in p))
+    out = {}
+    for c in columns:
+        chunks = []
+        for p, size in zip(parts, sizes):
+            v = p.get(c)
+            if isinstance(v, np.ndarray):
+                chunks.append(v.astype(object) if v.dtype.kind in "USO" else v)
+            elif v is None:
+                chunks.append(np.full(size, None, dtype=object))
+            else:
+                chunks.append(np.full(size, v, dtype=object if isinstance(v, str) else None))
+        kinds = {ch.dtype.kind for ch, p in zip(chunks, parts) if c in p}
+        if kinds <= {"f", "i", "u", "b"} and kinds:
+            chunks = [ch if ch.dtype != object else np.full(len(ch), np.nan) for ch in chunks]
+            out[c] = np.concatenate([ch.astype(float) if ch.dtype.kind == "b" else ch for ch in chunks])
+        else:
+            out[c] = np.concatenate(chunks)
+    return pd.DataFrame(out)

@@ -1,0 +1,456 @@
+"""Compute for "What does one outlier do to MSE and MAE?": three fits, their shift, who carries the loss.
+
+:func:`compute` is a plain function of five small scenario parameters (testable without
+Streamlit); :func:`scenario` is its cached wrapper for the page.
+
+Two data sources:
+
+- ``"synthetic"``: :func:`core.datasets.line_with_outliers` (n = 30 points around
+  y = 2x + 1 with unit noise); the last ``n_outliers`` points (largest x) are shifted by
+  ``outlier_shift``.
+- ``"lagos"``: the lesson's three Lagos houses (:func:`core.datasets.lagos_houses`),
+  drawn as x = the model's predicted price and y = the true price, so the given model is
+  the identity line y = x. Its misses are +3, -5 and +10 million naira; the house with the
+  10M miss is marked as the outlier.
+
+Every per-point loss contribution is measured against one *reference* line, so MSE and
+MAE score the same errors (exactly as in the lesson's example): the given model for the
+Lagos houses, and the least-squares line through the clean points for synthetic data.
+
+The three fits: MSE by :func:`core.closed_form.normal_equation` (exact), MAE by
+:func:`core.closed_form.quantile_fit` with q = 0.5 (exact, a linear program), Huber by
+:func:`core.training.fit_linear` (full-batch gradient descent on standardized x, see
+:func:`huber_fit`), each fitted once on all points and once on the clean points only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core import closed_form, datasets, losses, training
+from dashboard.formatting import fmt, pct, signed
+
+SOURCES = ("synthetic", "lagos")
+FITS = ("mse", "mae", "huber")
+FIT_LABELS = {"mse": "MSE", "mae": "MAE", "huber": "Huber"}
+FIT_METHODS = {
+    "mse": "normal equation (exact)",
+    "mae": "linear program, q = 0.5 (exact)",
+    "huber": "gradient descent (fit_linear)",
+}
+
+# The synthetic line: fixed so that the five controls are the whole scenario.
+N_POINTS = 30
+TRUE_SLOPE = 2.0
+TRUE_INTERCEPT = 1.0
+NOISE = 1.0
+
+# Huber by gradient descent: lr = 1 on standardized x (the Hessian of the quadratic part
+# is then at most the identity, so lr = 1 = 1/L is safe), in growing chunks until converged.
+HUBER_LR = 1.0
+HUBER_CHUNK = 25  # first chunk of steps; each further chunk is twice as long
+HUBER_MAX_STEPS = 20_000
+HUBER_GRAD_TOL = 1e-9
+
+SHAPE_POINTS = 201
+
+
+@dataclass(frozen=True)
+class HuberRun:
+    """How the Huber fit was found: gradient descent steps and the final gradient norm."""
+
+    steps: int
+    lr: float
+    grad_norm: float  # of the mean Huber loss in the standardized (w, b) at the end
+    converged: bool
+    start: str  # "mse" or "mae": the exact fit it was warm-started from
+
+
+@dataclass(frozen=True)
+class FitRow:
+    """One fit's line with and without the outliers (a row of :attr:`Outcome.fits`)."""
+
+    fit: str
+    label: str
+    method: str
+    slope: float
+    intercept: float
+    slope_clean: float
+    intercept_clean: float
+    slope_moved: float
+    intercept_moved: float
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Everything the page shows for one scenario.
+
+    Attributes:
+        source: "synthetic" or "lagos".
+        delta: the Huber delta.
+        n_outliers: how many points are marked as outliers.
+        points: one row per point: ``point`` (1..n, in x order), ``label``, ``x``, ``y``,
+            ``is_outlier``, ``reference`` (the reference line at x), ``residual``
+            (reference - y, i.e. prediction - truth), ``mse`` (residual^2), ``mae``
+            (|residual|), ``mse_share`` and ``mae_share`` (fractions of the totals).
+        contributions: ``points`` in long form, one row per (point, loss) with ``loss``
+            ("MSE"/"MAE"), ``value`` and ``share``.
+        lines: the fitted lines and the reference line at the ends of the x range:
+            ``fit`` (mse/mae/huber/reference), ``label``, ``x``, ``y``.
+        fits: one row per fit: ``fit``, ``label``, ``method``, ``slope``, ``intercept``,
+            ``slope_clean``, ``intercept_clean``, ``slope_moved``, ``intercept_moved``.
+        shapes: loss and derivative against the residual: ``residual``, ``fit``, ``label``,
+            ``loss``, ``pull`` (d loss / d prediction).
+        marks: the same columns at the outliers' errors only (dots on the curves).
+        reference_label: what the reference line is, for legends and text.
+        mse, mae: the reference line's mean squared and mean absolute error.
+        outlier_share_mse, outlier_share_mae: share of the total the outliers carry.
+        top_point: label of the point with the largest squared error.
+        top_share_mse, top_share_mae: that point's shares of the two totals.
+        inside_delta: how many points of all the data sit within delta of the Huber line.
+        huber, huber_clean: how the two Huber fits were found.
+        fit_rows: the rows of ``fits`` as :class:`FitRow` by fit name (see :meth:`fit`).
+    """
+
+    source: str
+    delta: float
+    n_outliers: int
+    points: pd.DataFrame
+    contributions: pd.DataFrame
+    lines: pd.DataFrame
+    fits: pd.DataFrame
+    shapes: pd.DataFrame
+    marks: pd.DataFrame
+    reference_label: str
+    mse: float
+    mae: float
+    outlier_share_mse: float
+    outlier_share_mae: float
+    top_point: str
+    top_share_mse: float
+    top_share_mae: float
+    inside_delta: int
+    huber: HuberRun
+    huber_clean: HuberRun
+    fit_rows: dict[str, FitRow]
+
+    def fit(self, name: str) -> FitRow:
+        """The row of :attr:`fits` for ``name`` (mse, mae or huber)."""
+        return self.fit_rows[name]
+
+
+# --------------------------------------------------------------------------- fits
+
+
+def huber_fit(x: np.ndarray, y: np.ndarray, delta: float, *,
+              starts: dict[str, np.ndarray] | None = None) -> tuple[np.ndarray, HuberRun]:
+    """The line minimizing the mean Huber loss, by full-batch gradient descent.
+
+    x is standardized first (z = (x - mean) / std), which changes the parameters of the
+    line but not the line itself; in z the quadratic part of the Huber objective has a
+    Hessian of at most the identity, so plain gradient descent with lr = 1 converges
+    without tuning. It starts from whichever exact fit (MSE or MAE) has the lower Huber
+    objective and runs :func:`core.training.fit_linear` in chunks of 25, 50, 100, ... steps
+    until the gradient norm is below 1e-9 (at most 20,000 steps in all).
+
+    Args:
+        x, y: arrays of shape (n,).
+        delta: the Huber delta (> 0).
+        starts: the exact fits ``{"mse": [w, b], "mae": [w, b]}`` in x if already known
+            (otherwise they are computed here).
+
+    Returns:
+        ([slope, intercept] in the original x, the HuberRun report).
+    """
+    mean, std = float(x.mean()), float(x.std())
+    std = std if std > 0 else 1.0
+    z = ((x - mean) / std)[:, None]
+    loss = losses.get("huber", delta=delta)
+    if starts is None:
+        starts = {"mse": closed_form.normal_equation(x[:, None], y), "mae": closed_form.quantile_fit(x[:, None], y)}
+    # The same lines in z: w_z = w std, b_z = b + w mean.
+    in_z = {k: np.array([p[0] * std, p[1] + p[0] * mean]) for k, p in starts.items()}
+    start = min(in_z, key=lambda k: training.objective(in_z[k], z, y, loss=loss))
+    theta = in_z[start]
+    steps = 0
+    grad_norm = float(np.linalg.norm(training.objective_gradient(theta, z, y, loss=loss)))
+    chunk = HUBER_CHUNK
+    while grad_norm > HUBER_GRAD_TOL and steps < HUBER_MAX_STEPS:
+        chunk = min(chunk, HUBER_MAX_STEPS - steps)
+        path = training.fit_linear(z, y, loss=loss, optimizer="sgd", lr=HUBER_LR, steps=chunk, init=theta)
+        theta = path.final_params[0]
+        steps += chunk
+        chunk *= 2
+        grad_norm = float(np.linalg.norm(training.objective_gradient(theta, z, y, loss=loss)))
+    slope = theta[0] / std
+    params = np.array([slope, theta[1] - slope * mean])
+    return params, HuberRun(steps=steps, lr=HUBER_LR, grad_norm=grad_norm,
+                            converged=grad_norm <= HUBER_GRAD_TOL, start=start)
+
+
+def _fit_all(x: np.ndarray, y: np.ndarray, delta: float) -> tuple[dict[str, np.ndarray], HuberRun]:
+    params = {
+        "mse": closed_form.normal_equation(x[:, None], y),
+        "mae": closed_form.quantile_fit(x[:, None], y, q=0.5),
+    }
+    params["huber"], run = huber_fit(x, y, delta, starts=dict(params))
+    return params, run
+
+
+# --------------------------------------------------------------------------- data
+
+
+def _data(source: str, n_outliers: int, outlier_shift: float, seed: int):
+    """x, y, outlier mask, reference line (slope, intercept), point labels, reference label."""
+    if source == "lagos":
+        ex = datasets.lagos_houses()
+        x = ex.prediction("model")
+        y = ex.y_true
+        errors = np.abs(x - y)
+        is_outlier = errors == errors.max()
+        labels = [f"House {i + 1}" for i in range(len(x))]
+        return x, y, is_outlier, np.array([1.0, 0.0]), labels, "The given model (prediction = price)"
+    data = datasets.line_with_outliers(
+        n=N_POINTS, slope=TRUE_SLOPE, intercept=TRUE_INTERCEPT, noise=NOISE,
+        n_outliers=n_outliers, outlier_shift=outlier_shift, seed=seed,
+    )
+    clean = ~data.is_outlier
+    reference = closed_form.normal_equation(data.x[clean][:, None], data.y[clean])
+    labels = [f"Point {i + 1}" for i in range(len(data.x))]
+    return data.x, data.y, data.is_outlier, reference, labels, "Least squares on the clean points"
+
+
+def _loss_table(delta: float, residuals: np.ndarray) -> pd.DataFrame:
+    """Loss and pull (d loss / d prediction) of MSE, MAE and Huber at the given errors.
+
+    Columns ``residual, fit, label, loss, pull``: one block of rows per loss, in FITS order.
+    """
+    m = len(residuals)
+    made = [losses.get(k, delta=delta) if k == "huber" else losses.get(k) for k in FITS]
+    zero = np.zeros_like(residuals)
+    empty = np.zeros(0)
+    return pd.DataFrame({
+        "residual": np.tile(residuals, len(FITS)),
+        "fit": np.repeat(FITS, m).astype(object),
+        "label": np.repeat([FIT_LABELS[k] for k in FITS], m).astype(object),
+        "loss": np.concatenate([f.value(zero, residuals) if m else empty for f in made]),
+        "pull": np.concatenate([f.grad(zero, residuals) if m else empty for f in made]),
+    })
+
+
+def _moved(with_outliers: float, clean: float) -> float:
+    """The difference, with round-off of two equal exact fits (e.g. 1e-15) shown as 0."""
+    diff = float(with_outliers - clean)
+    return 0.0 if abs(diff) <= 1e-9 * max(1.0, abs(with_outliers), abs(clean)) else diff
+
+
+def _share(values: np.ndarray) -> np.ndarray:
+    total = values.sum()
+    return values / total if total > 0 else np.zeros_like(values)
+
+
+def compute(source: str, n_outliers: int, outlier_shift: float, delta: float, seed: int) -> Outcome:
+    """The whole scenario (see the module docstring). Bad arguments raise ValueError."""
+    if source not in SOURCES:
+        raise ValueError(f"source must be one of {', '.join(SOURCES)}; got {source!r}")
+    delta = float(delta)
+    if not np.isfinite(delta) or delta <= 0:
+        raise ValueError(f"delta must be a positive number; got {delta!r}")
+    x, y, is_outlier, ref, labels, ref_label = _data(source, int(n_outliers), float(outlier_shift), int(seed))
+    clean = ~is_outlier
+
+    full, run = _fit_all(x, y, delta)
+    clean_fit, run_clean = _fit_all(x[clean], y[clean], delta)
+
+    reference = ref[0] * x + ref[1]
+    residual = reference - y
+    sq, ab = residual**2, np.abs(residual)
+    n = len(x)
+    mse_share, mae_share = _share(sq), _share(ab)
+    points = pd.DataFrame({
+        "point": np.arange(1, n + 1), "label": labels, "x": x, "y": y, "is_outlier": is_outlier,
+        "reference": reference, "residual": residual, "mse": sq, "mae": ab,
+        "mse_share": mse_share, "mae_share": mae_share,
+    })
+    contributions = pd.DataFrame({
+        "point": np.tile(points.point.to_numpy(), 2), "label": labels * 2, "x": np.tile(x, 2), "y": np.tile(y, 2),
+        "is_outlier": np.tile(is_outlier, 2), "residual": np.tile(residual, 2),
+        "fit": np.repeat(["mse", "mae"], n), "loss": np.repeat(["MSE", "MAE"], n),
+        "value": np.concatenate([sq, ab]), "share": np.concatenate([mse_share, mae_share]),
+    })
+
+    ends = np.array([x.min(), x.max()])
+    line_params = [full[k] for k in FITS] + [ref]
+    lines = pd.DataFrame({
+        "fit": np.repeat([*FITS, "reference"], 2),
+        "label": np.repeat([f"{FIT_LABELS[k]} fit" for k in FITS] + [ref_label], 2),
+        "x": np.tile(ends, len(line_params)),
+        "y": np.concatenate([p[0] * ends + p[1] for p in line_params]),
+    })
+    rows = {k: FitRow(
+        fit=k, label=FIT_LABELS[k], method=FIT_METHODS[k],
+        slope=float(full[k][0]), intercept=float(full[k][1]),
+        slope_clean=float(clean_fit[k][0]), intercept_clean=float(clean_fit[k][1]),
+        slope_moved=_moved(full[k][0], clean_fit[k][0]), intercept_moved=_moved(full[k][1], clean_fit[k][1]),
+    ) for k in FITS}
+    fits = pd.DataFrame([vars(r) for r in rows.values()])
+
+    # The curves reach past every point's error and past the Huber bend at delta.
+    reach = max(1.15 * float(ab.max()), 1.25 * delta, 3.0)
+    huber_residual = np.abs(full["huber"][0] * x + full["huber"][1] - y)
+    top = int(np.argmax(sq))
+    return Outcome(
+        source=source, delta=delta, n_outliers=int(is_outlier.sum()),
+        points=points, contributions=contributions, lines=lines, fits=fits,
+        shapes=_loss_table(delta, np.linspace(-reach, reach, SHAPE_POINTS)),
+        marks=_loss_table(delta, residual[is_outlier]), reference_label=ref_label, fit_rows=rows,
+        mse=float(sq.mean()), mae=float(ab.mean()),
+        outlier_share_mse=float(mse_share[is_outlier].sum()), outlier_share_mae=float(mae_share[is_outlier].sum()),
+        top_point=labels[top], top_share_mse=float(mse_share[top]), top_share_mae=float(mae_share[top]),
+        inside_delta=int((huber_residual <= delta).sum()),
+        huber=run, huber_clean=run_clean,
+    )
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def scenario(source: str, n_outliers: int, outlier_shift: float, delta: float, seed: int) -> Outcome:
+    """:func:`compute`, cached on the five scenario parameters."""
+    return compute(source, n_outliers, outlier_shift, delta, seed)
+
+
+# --------------------------------------------------------------------------- text
+
+
+def _whole(value: float) -> str:
+    """9, 25, 100 for whole numbers; 4 significant digits otherwise."""
+    return f"{value:.0f}" if float(value).is_integer() else fmt(value)
+
+
+def notes(out: Outcome) -> list[str]:
+    """The "What to notice" bullets with the scenario's live numbers."""
+    return _lagos_notes(out) if out.source == "lagos" else _synthetic_notes(out)
+
+
+def _lagos_notes(out: Outcome) -> list[str]:
+    pts = out.points
+    worst = pts.loc[pts.mse.idxmax()]
+    misses = ", ".join(signed(r) for r in pts.residual[:-1]) + f" and {signed(pts.residual.iloc[-1])}"
+    sq = ", ".join(_whole(v) for v in pts.mse[:-1]) + f" and {_whole(pts.mse.iloc[-1])}"
+    ab = ", ".join(_whole(v) for v in pts.mae[:-1]) + f" and {_whole(pts.mae.iloc[-1])}"
+    mse, mae = out.fit("mse"), out.fit("mae")
+    huber = out.fit("huber")
+    return [
+        (f"The model's misses (prediction − price) are {misses} million naira. Squared they cost {sq}, "
+         f"so **MSE = {_whole(pts.mse.sum())} / {len(pts)} = {fmt(out.mse)}** (million naira)²; taken as absolute "
+         f"values they cost {ab}, so **MAE = {_whole(pts.mae.sum())} / {len(pts)} = {out.mae:.1f}** million naira."),
+        (f"{worst.label}'s ₦{_whole(abs(worst.residual))}M miss is {_whole(worst.mse)}/{_whole(pts.mse.sum())} = "
+         f"**{pct(worst.mse_share)} of the MSE** but only {_whole(worst.mae)}/{_whole(pts.mae.sum())} = "
+         f"**{pct(worst.mae_share)} of the MAE**: squaring hands the largest miss most of the blame."),
+        (f"Lines fitted to the three houses: MSE slope {fmt(mse.slope)} (intercept {fmt(mse.intercept)}), "
+         f"MAE slope {fmt(mae.slope)} (intercept {fmt(mae.intercept)}), Huber slope {fmt(huber.slope)}. "
+         f"Without {worst.label} the line through the other two has slope {fmt(mse.slope_clean)}, so "
+         f"{worst.label} moved the MSE slope by {signed(mse.slope_moved)}. Three points are too few for the fits "
+         "to disagree much; switch to synthetic data to watch one point drag a line."),
+    ]
+
+
+def _synthetic_notes(out: Outcome) -> list[str]:
+    pts = out.points
+    n, k = len(pts), out.n_outliers
+    mse, mae, huber = out.fit("mse"), out.fit("mae"), out.fit("huber")
+    if out.inside_delta == n:
+        huber_bit = (f"All {n} points lie within δ = {fmt(out.delta)} of the Huber line, so Huber is just half the "
+                     "squared error here and its line is the MSE line. Lower δ to cap the outliers' pull.")
+    else:
+        huber_bit = (f"{out.inside_delta} of the {n} points lie within δ = {fmt(out.delta)} of the Huber line and "
+                     "are scored like squared error (½r²); every point farther out pulls with the same capped "
+                     "force δ, like MAE.")
+    if k == 0:
+        return [
+            (f"No outliers: the three lines almost agree (slopes MSE {fmt(mse.slope)}, MAE {fmt(mae.slope)}, "
+             f"Huber {fmt(huber.slope)}; the data were drawn around slope {fmt(TRUE_SLOPE)}). "
+             "Add an outlier with the slider."),
+            (f"With only noise, no point dominates: the largest, {out.top_point}, is {pct(out.top_share_mse)} "
+             f"of the MSE and {pct(out.top_share_mae)} of the MAE."),
+            huber_bit,
+        ]
+    them = "outlier" if k == 1 else f"{k} outliers"
+    if mae.slope_moved == 0:
+        ratio = "MAE's slope did not move at all"
+    elif abs(mse.slope_moved) >= abs(mae.slope_moved):
+        ratio = f"MSE's slope moved {fmt(abs(mse.slope_moved / mae.slope_moved), 3)}× as far as MAE's"
+    else:
+        ratio = (f"this time MAE's slope moved as far ({fmt(abs(mae.slope_moved / mse.slope_moved), 3)}× MSE's): "
+                 f"with {pct(k / n)} of the points shifted together, even the absolute-error line gives way")
+    return [
+        (f"The {them} moved the **MSE slope by {signed(mse.slope_moved)}** (from {fmt(mse.slope_clean)} on the "
+         f"clean points to {fmt(mse.slope)}), the **MAE slope by {signed(mae.slope_moved)}** and the Huber slope "
+         f"(δ = {fmt(out.delta)}) by {signed(huber.slope_moved)}: {ratio}. Intercepts moved by "
+         f"{signed(mse.intercept_moved)} (MSE), {signed(mae.intercept_moved)} (MAE) and "
+         f"{signed(huber.intercept_moved)} (Huber)."),
+        (f"Measured against the clean-points line, the {them} {'is' if k == 1 else 'are'} {k} of {n} points "
+         f"({pct(k / n)}) but carr{'ies' if k == 1 else 'y'} **{pct(out.outlier_share_mse)} of the squared error** "
+         f"and {pct(out.outlier_share_mae)} of the absolute error. The biggest single share is {out.top_point}'s: "
+         f"{pct(out.top_share_mse)} of the MSE against {pct(out.top_share_mae)} of the MAE."),
+        huber_bit,
+    ]
+
+
+def fits_table(out: Outcome) -> str:
+    """A Markdown table: each fit's slope and intercept on the clean points, on all points, and the move."""
+    rows = [("| Fit | Slope, clean points | Slope, all points | Slope moved | Intercept, clean points "
+            "| Intercept, all points | Intercept moved |"),
+            "|---|---:|---:|---:|---:|---:|---:|"]
+    for f in out.fit_rows.values():
+        rows.append(f"| **{f.label}** | {fmt(f.slope_clean)} | {fmt(f.slope)} | **{signed(f.slope_moved)}** | "
+                    f"{fmt(f.intercept_clean)} | {fmt(f.intercept)} | {signed(f.intercept_moved)} |")
+    return "\n".join(rows)
+
+
+def huber_note(out: Outcome) -> str:
+    """How the Huber fits were found, in one sentence (for "The math")."""
+    runs = [out.huber, out.huber_clean]
+    ok = all(r.converged for r in runs)
+    status = "converged" if ok else "stopped before converging"
+    return (
+        f"The Huber lines come from full-batch gradient descent (`core.training.fit_linear`, lr = {fmt(out.huber.lr)} "
+        f"on standardized x, started from the better of the two exact fits): {out.huber.steps:,} steps on all "
+        f"points and {out.huber_clean.steps:,} on the clean ones, {status} with gradient norms "
+        f"{out.huber.grad_norm:.1e} and {out.huber_clean.grad_norm:.1e}."
+    )
+
+
+def math_blocks(out: Outcome) -> list[tuple[str, str]]:
+    """"The math": (sentence, LaTeX) pairs for the losses, their pull and the three fits."""
+    mse_sentence = (
+        "The **MSE line** has a closed form (the normal equation). Every $y_i$ enters the slope linearly with "
+        r"weight $(x_i-\bar x)/\sum_j (x_j-\bar x)^2$: a point far to the right that moves up by $s$ tilts the "
+        "line by $s$ times its weight."
+    )
+    mae_sentence = (
+        "The **MAE line** minimizes the sum of absolute errors exactly, as a linear program "
+        "(`core.closed_form.quantile_fit`, q = 0.5). Some best line always passes through at least two of the "
+        "points, and moving a point that is already above the line further up does not change it."
+    )
+    huber_formula = (
+        r"H_\delta(r)=\begin{cases}\tfrac12 r^2 & |r|\le\delta\\ \delta\,(|r|-\tfrac12\delta) & |r|>\delta"
+        r"\end{cases},\qquad H_\delta'(r)=\operatorname{clip}(r,-\delta,\delta),\quad r=\hat y-y"
+    )
+    return [
+        ("**MSE** squares each error; its derivative grows with the error, so a far point pulls hardest.",
+         (r"\mathrm{MSE}=\frac1n\sum_{i=1}^n(\hat y_i-y_i)^2,\qquad"
+          r" \frac{\partial (\hat y_i-y_i)^2}{\partial\hat y_i}=2(\hat y_i-y_i)")),
+        ("**MAE** counts each error once; its derivative is ±1 whatever the size of the miss.",
+         (r"\mathrm{MAE}=\frac1n\sum_{i=1}^n|\hat y_i-y_i|,\qquad"
+          r" \frac{\partial |\hat y_i-y_i|}{\partial\hat y_i}=\operatorname{sign}(\hat y_i-y_i)")),
+        ("**Huber** is half the square inside ±δ and a straight line outside, so its pull is capped at δ.",
+         huber_formula),
+        ("A point's share of a total loss, as in the bars:", r"\text{share}_i=\frac{\ell(r_i)}{\sum_j \ell(r_j)}"),
+        (mse_sentence, r"w=\frac{\sum_i (x_i-\bar x)(y_i-\bar y)}{\sum_i (x_i-\bar x)^2},\qquad b=\bar y-w\,\bar x"),
+        (mae_sentence, r"\min_{w,b}\ \sum_i |w x_i+b-y_i|"),
+        (huber_note(out), ""),
+    ]

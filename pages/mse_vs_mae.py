@@ -1,0 +1,87 @@
+"""What does one outlier do to MSE and MAE? Three fits of one line, with and without outliers."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import layout
+from dashboard.charts import outliers as charts
+from dashboard.controls import Panel
+from dashboard.formatting import fmt, pct, signed
+from dashboard.scenarios import outliers as sc
+
+DEFAULTS = {"data": "synthetic", "outliers": 1, "shift": 20, "delta": 1.0, "seed": 0}
+SOURCE_LABELS = {"synthetic": "Noisy line", "lagos": "Lagos houses"}  # the link shows these
+
+layout.header(
+    "What does one outlier do to MSE and MAE?",
+    "Squared error charges a point by the square of its miss, absolute error by the miss itself. "
+    "Push a few points away from an otherwise tidy line and compare how far each loss lets them "
+    "drag the fitted line, and how much of the total loss they end up owning.",
+)
+
+panel = Panel(DEFAULTS)
+source = panel.select("Data", "data", sc.SOURCES, labels=SOURCE_LABELS, radio=True, horizontal=False)
+lagos = source == "lagos"
+n_outliers = panel.slider("Number of outliers", "outliers", 0, 10, disabled=lagos,
+                          help="How many of the 30 points (those with the largest x) are pushed off the line.")
+shift = panel.slider("How far the outliers sit", "shift", -40, 40, step=1, disabled=lagos,
+                     help="Added to each outlier's y; the noise around the line has standard deviation 1.")
+delta = panel.log_slider("Huber δ", "delta", 0.1, 100.0,
+                         help="Errors smaller than δ are squared (like MSE), larger ones count linearly (like MAE).")
+seed = panel.number("Seed", "seed", 0, 9999, step=1, disabled=lagos, help="Draws another noisy line.")
+if lagos:
+    panel.box.caption("The Lagos houses are fixed data: outliers, distance and seed apply to the noisy line.")
+panel.box.markdown("**Presets**")
+panel.preset_button("Lagos houses", {"data": "lagos"}, key="preset-lagos",
+                    help="The lesson's three houses: prices 42, 35, 50 and predictions 45, 30, 60 (million naira).")
+panel.preset_button("One far outlier", {"data": "synthetic", "outliers": 1, "shift": 40}, key="preset-far",
+                    help="A single point 40 units above the line.")
+panel.preset_button("No outliers", {"data": "synthetic", "outliers": 0}, key="preset-none")
+panel.reset_button()
+
+out = None
+with layout.friendly_errors("the three fits"):
+    out = sc.scenario(source, int(n_outliers), float(shift), float(delta), int(seed))
+if out is None:
+    st.stop()
+
+is_lagos = out.source == "lagos"
+x_title = "Model's predicted price (million ₦)" if is_lagos else "x (input)"
+y_title = "True sale price (million ₦)" if is_lagos else "y (target)"
+slope = {k: out.fit(k) for k in sc.FITS}
+layout.metric_row([
+    ("Outliers' share of MSE", pct(out.outlier_share_mse), "Of the total squared error of the dashed line."),
+    ("Outliers' share of MAE", pct(out.outlier_share_mae), "Of the total absolute error of the dashed line."),
+    ("MSE slope moved", signed(slope["mse"].slope_moved), "Fit on all points minus fit on clean points."),
+    ("MAE slope moved", signed(slope["mae"].slope_moved), "Fit on all points minus fit on clean points."),
+    ("Huber slope moved", signed(slope["huber"].slope_moved), "Fit on all points minus fit on clean points."),
+])
+
+left, right = st.columns([3, 2], gap="large")
+with left:
+    st.subheader("The three fitted lines")
+    layout.chart(charts.fits_scatter(out.points, out.lines, x_title=x_title, y_title=y_title,
+                                     reference_label=out.reference_label),
+                 out.points, name="fits",
+                 caption=f"Dashed grey: {out.reference_label.lower()}, the line whose errors the bars below score.")
+with right:
+    st.subheader("How far did each fit move?")
+    layout.chart(charts.slope_moves(out.fits), out.fits, name="slopes",
+                 caption="Each fit on all points minus the same fit on the clean points only.")
+st.markdown(sc.fits_table(out))
+
+st.subheader("Who carries the loss?")
+layout.chart(charts.contribution_bars(out.contributions, point_title="House" if is_lagos else "Point (in x order)"),
+             out.contributions, name="contributions",
+             caption=f"Each point's share of the total squared and absolute error of the dashed line "
+                     f"(MSE {fmt(out.mse)}, MAE {fmt(out.mae)}). ▼ marks the outliers.")
+
+st.subheader("Loss against error: squared, absolute and Huber")
+layout.chart(charts.loss_shapes(out.shapes, out.marks, delta=out.delta),
+             out.shapes, name="shapes",
+             caption=f"Dotted green: ±δ = ±{fmt(out.delta)}, where Huber bends. "
+                     "Dashed black: the outliers' errors.")
+
+layout.notice(sc.notes(out))
+layout.math(sc.math_blocks(out))

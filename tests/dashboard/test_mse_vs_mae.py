@@ -1,0 +1,399 @@
+"""The "MSE vs MAE" page: AppTest of the page, and its scenario and chart modules on their own.
+
+Numbers are checked against references built independently of the page's code path: the
+lesson's Lagos arithmetic by hand, numpy.polyfit for least squares, scikit-learn's
+QuantileRegressor(alpha=0) for the exact MAE line, and scipy's BFGS on the Huber objective
+written out here for the Huber line.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.optimize
+import scipy.special
+from sklearn.linear_model import QuantileRegressor
+
+from core.datasets import lagos_houses, line_with_outliers
+from dashboard import export
+from dashboard.charts import outliers as charts
+from dashboard.charts.common import MAX_MARKS, filled_spec
+from dashboard.controls import log_options
+from dashboard.formatting import fmt, pct, signed
+from dashboard.scenarios import outliers as sc
+
+from .apptest_tools import errors, run_page, signature
+
+PAGE = "mse_vs_mae.py"
+DEFAULTS = {"data": "synthetic", "outliers": 1, "shift": 20, "delta": 1.0, "seed": 0}
+# A value other than the default for each control, set by hand or given as a link value.
+MOVED = {"data": "lagos", "outliers": 3, "shift": -12, "delta": 3.2, "seed": 7}
+LINK = {"data": "Lagos houses", "outliers": "3", "shift": "-12", "delta": "3.2", "seed": "7"}
+
+
+# --------------------------------------------------------------------------- helpers
+def _widget(at, key):
+    for kind in ("radio", "slider", "select_slider", "number_input"):
+        found = [w for w in getattr(at, kind) if w.key == key]
+        if found:
+            return found[0]
+    raise KeyError(key)
+
+
+def _set(at, values):
+    for key, value in values.items():
+        _widget(at, key).set_value(value)
+    return at.run()
+
+
+def _notice(at) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _huber_reference(x, y, delta):
+    """Huber line by scipy BFGS on mean(scipy.special.huber(delta, r)), from the least-squares start."""
+    mean, std = x.mean(), x.std()
+    z = (x - mean) / std
+
+    def f(p):
+        r = p[0] * z + p[1] - y
+        return scipy.special.huber(delta, r).mean()
+
+    def g(p):
+        r = np.clip(p[0] * z + p[1] - y, -delta, delta)
+        return np.array([(r * z).mean(), r.mean()])
+
+    start = np.polyfit(z, y, 1)
+    best = scipy.optimize.minimize(f, start, jac=g, method="BFGS", options={"gtol": 1e-12, "maxiter": 10_000})
+    w = best.x[0] / std
+    return np.array([w, best.x[1] - w * mean]), best.fun
+
+
+def _lad(x, y):
+    model = QuantileRegressor(quantile=0.5, alpha=0.0, solver="highs").fit(x[:, None], y)
+    return np.array([model.coef_[0], model.intercept_])
+
+
+# --------------------------------------------------------------------------- the page
+def test_page_loads_with_four_charts_and_no_error():
+    at = run_page(PAGE)
+    assert not errors(at)
+    assert at.title[0].value == "What does one outlier do to MSE and MAE?"
+    assert len(at.get("vega_lite_chart")) == 4
+    for key, value in DEFAULTS.items():
+        assert _widget(at, key).value == value, key
+    assert [b.key for b in at.button if b.key] == ["preset-lagos", "preset-far", "preset-none", "reset"]
+
+
+@pytest.mark.parametrize("key", list(DEFAULTS))
+def test_every_control_changes_what_is_shown(key):
+    base = run_page(PAGE)
+    before = signature(base)
+    moved = _set(base, {key: MOVED[key]})
+    assert not errors(moved)
+    charts_after, texts_after = signature(moved)
+    assert charts_after != before[0], f"{key} did not change any chart"
+    assert texts_after != before[1], f"{key} did not change any number"
+
+
+def test_a_link_reproduces_the_scenario_exactly():
+    by_hand = _set(run_page(PAGE), MOVED)
+    linked = run_page(PAGE, LINK)
+    assert not errors(linked)
+    assert {k: _widget(linked, k).value for k in DEFAULTS} == MOVED
+    assert signature(linked) == signature(by_hand)
+    # and a synthetic scenario
+    synthetic = {**MOVED, "data": "synthetic"}
+    by_hand = _set(run_page(PAGE), synthetic)
+    linked = run_page(PAGE, {**LINK, "data": "Noisy line"})
+    assert signature(linked) == signature(by_hand)
+
+
+@pytest.mark.parametrize("params", [
+    {"outliers": "banana"}, {"outliers": "99"}, {"shift": "1e9"}, {"shift": "nan"},
+    {"delta": "banana"}, {"delta": "0.55"}, {"delta": "-1"}, {"seed": "-3"}, {"seed": "x"},
+    {"data": "mars"}, {"data": "lagos"},
+], ids=lambda p: "&".join(f"{k}={v}" for k, v in p.items()))
+def test_a_bad_link_value_falls_back_to_the_default(params):
+    default = signature(run_page(PAGE))
+    at = run_page(PAGE, params)
+    assert not errors(at)
+    for key in params:
+        assert _widget(at, key).value == DEFAULTS[key]
+    assert signature(at) == default
+
+
+def test_reset_returns_to_the_default_scenario():
+    default = signature(run_page(PAGE))
+    at = _set(run_page(PAGE), {**MOVED, "data": "synthetic"})
+    assert signature(at) != default
+    at.button(key="reset").click().run()
+    assert {k: _widget(at, k).value for k in DEFAULTS} == DEFAULTS
+    assert signature(at) == default
+
+
+def test_presets_load_their_scenarios():
+    at = run_page(PAGE)
+    at.button(key="preset-lagos").click().run()
+    assert _widget(at, "data").value == "lagos"
+    at.button(key="preset-far").click().run()
+    shown = (_widget(at, "data").value, _widget(at, "outliers").value, _widget(at, "shift").value)
+    assert shown == ("synthetic", 1, 40)
+    at.button(key="preset-none").click().run()
+    assert _widget(at, "outliers").value == 0
+    assert "No outliers" in _notice(at)
+    assert not errors(at)
+
+
+def test_lagos_numbers_match_the_lesson():
+    at = run_page(PAGE, {"data": "Lagos houses"})
+    assert not errors(at)
+    ex = lagos_houses()
+    err = ex.y_pred[0] - ex.y_true  # computed here, independently of the page
+    sq, ab = err**2, np.abs(err)
+    assert list(err) == [3, -5, 10] and list(sq) == [9, 25, 100] and list(ab) == [3, 5, 10]
+    text = _notice(at)
+    assert "+3, -5 and +10 million naira" in text
+    assert "9, 25 and 100" in text and f"**MSE = 134 / 3 = {sq.mean():.2f}**" in text
+    assert "3, 5 and 10" in text and f"**MAE = 18 / 3 = {ab.mean():.1f}**" in text
+    assert "**MSE = 134 / 3 = 44.67**" in text and "**MAE = 18 / 3 = 6.0**" in text
+    assert "100/134 = **75% of the MSE**" in text and "10/18 = **56% of the MAE**" in text
+    assert round(100 * 100 / 134) == 75 and round(100 * 10 / 18) == 56
+    metrics = _metrics(at)
+    assert metrics["Outliers' share of MSE"] == "75%" and metrics["Outliers' share of MAE"] == "56%"
+
+
+def test_synthetic_numbers_match_independent_fits():
+    scenario = {"outliers": 3, "shift": 25, "delta": 2.5, "seed": 4}
+    at = run_page(PAGE, {k: str(v) for k, v in scenario.items()})
+    assert not errors(at)
+    d = line_with_outliers(n=30, slope=2.0, intercept=1.0, noise=1.0, n_outliers=3, outlier_shift=25.0, seed=4)
+    clean = ~d.is_outlier
+    mse_all, mse_clean = np.polyfit(d.x, d.y, 1), np.polyfit(d.x[clean], d.y[clean], 1)
+    mae_all, mae_clean = _lad(d.x, d.y), _lad(d.x[clean], d.y[clean])
+    hub_all, _ = _huber_reference(d.x, d.y, 2.5)
+    hub_clean, _ = _huber_reference(d.x[clean], d.y[clean], 2.5)
+    text = _notice(at)
+    assert f"**MSE slope by {signed(mse_all[0] - mse_clean[0])}**" in text
+    assert f"from {fmt(mse_clean[0])} on the clean points to {fmt(mse_all[0])}" in text
+    assert f"**MAE slope by {signed(mae_all[0] - mae_clean[0])}**" in text
+    assert f"Huber slope (δ = 2.5) by {signed(hub_all[0] - hub_clean[0])}" in text
+    ratio = abs((mse_all[0] - mse_clean[0]) / (mae_all[0] - mae_clean[0]))
+    assert f"MSE's slope moved {fmt(ratio, 3)}× as far as MAE's" in text
+    # Shares of the loss against the clean least-squares line.
+    r = np.polyval(mse_clean, d.x) - d.y
+    share_sq = (r[~clean] ** 2).sum() / (r**2).sum()
+    share_ab = np.abs(r[~clean]).sum() / np.abs(r).sum()
+    assert f"3 of 30 points (10%) but carry **{pct(share_sq)} of the squared error** and {pct(share_ab)}" in text
+    assert share_sq > 0.9 > share_ab
+    metrics = _metrics(at)
+    assert metrics["MSE slope moved"] == signed(mse_all[0] - mse_clean[0])
+    assert metrics["Outliers' share of MSE"] == pct(share_sq)
+
+
+def test_extreme_settings_draw_without_error():
+    for params in ({"outliers": "10", "shift": "-40", "delta": "0.1"},
+                   {"outliers": "10", "shift": "40", "delta": "100"},
+                   {"outliers": "0", "shift": "0"}, {"data": "Lagos houses", "delta": "0.1"}):
+        at = run_page(PAGE, params)
+        assert not errors(at), params
+        assert len(at.get("vega_lite_chart")) == 4
+
+
+# --------------------------------------------------------------------------- scenario module
+def test_lagos_scenario_numbers():
+    out = sc.compute("lagos", 1, 20.0, 1.0, 0)
+    pts = out.points
+    assert list(pts.residual) == [3.0, -5.0, 10.0]
+    assert list(pts.mse) == [9.0, 25.0, 100.0] and list(pts.mae) == [3.0, 5.0, 10.0]
+    assert out.mse == pytest.approx(134 / 3) and fmt(out.mse) == "44.67" and out.mae == 6.0
+    assert list(pts.is_outlier) == [False, False, True]
+    assert out.outlier_share_mse == pytest.approx(100 / 134) and out.outlier_share_mae == pytest.approx(10 / 18)
+    assert out.top_point == "House 3"
+    # x is the prediction, y the price; the reference is the identity line.
+    assert list(pts.x) == [45.0, 30.0, 60.0] and list(pts.y) == [42.0, 35.0, 50.0]
+    assert np.allclose(pts.reference, pts.x)
+    # Fits: least squares by hand (mean x 45, Sxy 225, Sxx 450); without house 3, the line through the others.
+    mse = out.fit("mse")
+    assert mse.slope == pytest.approx(0.5) and mse.intercept == pytest.approx(127 / 3 - 22.5)
+    assert mse.slope_clean == pytest.approx(7 / 15) and mse.intercept_clean == pytest.approx(21.0)
+    mae = out.fit("mae")  # the line through houses 2 and 3 has total error 0.5, the least of the three
+    assert mae.slope == pytest.approx(0.5) and mae.intercept == pytest.approx(20.0)
+
+
+@pytest.mark.parametrize("n_outliers, shift, delta, seed", [
+    (1, 20.0, 1.0, 0), (3, 25.0, 2.5, 4), (0, 20.0, 0.1, 1), (10, -40.0, 0.1, 5), (10, 40.0, 100.0, 2),
+    (5, 8.0, 0.3, 9), (2, -15.0, 10.0, 3),
+])
+def test_fits_match_independent_references(n_outliers, shift, delta, seed):
+    out = sc.compute("synthetic", n_outliers, shift, delta, seed)
+    d = line_with_outliers(n=30, n_outliers=n_outliers, outlier_shift=shift, seed=seed)
+    clean = ~d.is_outlier
+    mse, mae, hub = out.fit("mse"), out.fit("mae"), out.fit("huber")
+    assert [mse.slope, mse.intercept] == pytest.approx(np.polyfit(d.x, d.y, 1), rel=1e-10, abs=1e-10)
+    assert [mse.slope_clean, mse.intercept_clean] == pytest.approx(np.polyfit(d.x[clean], d.y[clean], 1), abs=1e-10)
+    # The LAD optimum may not be unique: compare objective values, then the line where it is unique.
+    lad = _lad(d.x, d.y)
+    ours = np.abs(mae.slope * d.x + mae.intercept - d.y).sum()
+    assert ours == pytest.approx(np.abs(lad[0] * d.x + lad[1] - d.y).sum(), rel=1e-9)
+    ref, ref_value = _huber_reference(d.x, d.y, delta)
+    value = scipy.special.huber(delta, hub.slope * d.x + hub.intercept - d.y).mean()
+    assert value <= ref_value + 1e-12
+    assert [hub.slope, hub.intercept] == pytest.approx(ref, abs=1e-5)
+    assert out.huber.converged and out.huber_clean.converged
+    assert out.huber.grad_norm <= sc.HUBER_GRAD_TOL
+    # Moves are differences of the two fits.
+    for f in (mse, mae, hub):
+        assert f.slope_moved == pytest.approx(f.slope - f.slope_clean, abs=1e-9)
+        assert f.intercept_moved == pytest.approx(f.intercept - f.intercept_clean, abs=1e-9)
+    if n_outliers == 0:
+        assert all(out.fit(k).slope_moved == 0 for k in sc.FITS) and out.outlier_share_mse == 0
+
+
+def test_one_outlier_does_not_move_the_mae_line_at_all():
+    out = sc.compute("synthetic", 1, 20.0, 1.0, 0)
+    assert out.fit("mae").slope_moved == 0.0 and out.fit("mae").intercept_moved == 0.0
+    assert out.fit("mse").slope_moved > 0.25
+    assert 0 < out.fit("huber").slope_moved < out.fit("mse").slope_moved / 5
+
+
+def test_many_outliers_break_the_mae_line_too():
+    out = sc.compute("synthetic", 10, -40.0, 1.0, 0)
+    assert abs(out.fit("mae").slope_moved) > abs(out.fit("mse").slope_moved) > 4
+    assert "even the absolute-error line gives way" in sc.notes(out)[0]
+    assert "33%" in sc.notes(out)[0]
+
+
+def test_mse_slope_change_is_linear_in_the_shift():
+    """With the points fixed, the least-squares slope is linear in y: moving one point by s adds
+    s (x_o - mean x) / sum (x_i - mean x)^2."""
+    a = sc.compute("synthetic", 1, 10.0, 1.0, 0).fit("mse").slope
+    b = sc.compute("synthetic", 1, 30.0, 1.0, 0).fit("mse").slope
+    d = line_with_outliers(n=30, n_outliers=1, outlier_shift=0.0, seed=0)
+    xc = d.x - d.x.mean()
+    assert b - a == pytest.approx(20.0 * xc[-1] / (xc @ xc), rel=1e-9)
+
+
+def test_shapes_follow_the_loss_formulas():
+    out = sc.compute("synthetic", 2, 20.0, 2.0, 0)
+    shapes = out.shapes.set_index(["fit", "residual"])
+    r = out.shapes.residual.unique()
+    assert np.allclose(shapes.loc["mse"].loss, r**2) and np.allclose(shapes.loc["mse"].pull, 2 * r)
+    assert np.allclose(shapes.loc["mae"].loss, np.abs(r)) and np.allclose(shapes.loc["mae"].pull, np.sign(r))
+    huber = np.where(np.abs(r) <= 2.0, 0.5 * r**2, 2.0 * (np.abs(r) - 1.0))
+    assert np.allclose(shapes.loc["huber"].loss, huber) and np.allclose(shapes.loc["huber"].pull, np.clip(r, -2, 2))
+    # the curves reach past every point's error, and the marks sit at the outliers' errors
+    assert r.max() >= np.abs(out.points.residual).max()
+    assert sorted(out.marks.residual.unique()) == sorted(out.points.residual[out.points.is_outlier])
+
+
+def test_bad_scenarios_raise_value_errors():
+    with pytest.raises(ValueError, match="source"):
+        sc.compute("mars", 1, 20.0, 1.0, 0)
+    with pytest.raises(ValueError, match="delta"):
+        sc.compute("synthetic", 1, 20.0, 0.0, 0)
+    with pytest.raises(ValueError, match="n_outliers"):
+        sc.compute("synthetic", 31, 20.0, 1.0, 0)
+
+
+def test_huber_fit_agrees_for_any_start():
+    d = line_with_outliers(n=30, n_outliers=4, outlier_shift=30.0, seed=3)
+    a, run_a = sc.huber_fit(d.x, d.y, 1.5)
+    ref, _ = _huber_reference(d.x, d.y, 1.5)
+    assert a == pytest.approx(ref, abs=1e-6) and run_a.converged and run_a.steps <= sc.HUBER_MAX_STEPS
+
+
+def test_text_blocks():
+    out = sc.compute("synthetic", 2, 20.0, 1.0, 0)
+    table = sc.fits_table(out)
+    assert table.count("\n") == 4 and "| **MSE** |" in table
+    blocks = sc.math_blocks(out)
+    assert any("clip" in latex for _, latex in blocks)
+    assert "converged" in sc.huber_note(out)
+    assert len(sc.notes(out)) == 3 and len(sc.notes(sc.compute("lagos", 0, 0.0, 1.0, 0))) == 3
+
+
+# --------------------------------------------------------------------------- chart module
+def _frames():
+    out = sc.compute("synthetic", 3, 20.0, 1.0, 0)
+    return out, {
+        "scatter": charts.fits_scatter(out.points, out.lines, x_title="x", y_title="y",
+                                       reference_label=out.reference_label),
+        "bars": charts.contribution_bars(out.contributions, point_title="Point"),
+        "shapes": charts.loss_shapes(out.shapes, out.marks, delta=out.delta),
+        "slopes": charts.slope_moves(out.fits),
+    }
+
+
+def test_charts_carry_their_data():
+    out, specs = _frames()
+    for name, spec in specs.items():
+        (data,) = spec["datasets"].values()
+        assert isinstance(data, pd.DataFrame) and "role" in data
+        assert len(data) <= MAX_MARKS, name
+    scatter = specs["scatter"]["datasets"]
+    (s,) = scatter.values()
+    assert (s.role == "point").sum() == 30 and set(s.role) == {"point", "fit", "reference"}
+    assert (s[s.role == "point"].kind == "Outlier").sum() == 3
+    (b,) = specs["bars"]["datasets"].values()
+    bars = b[b.role == "bar"]
+    assert len(bars) == 60 and bars.groupby("loss").share.sum().round(12).to_dict() == {"MAE": 1.0, "MSE": 1.0}
+    assert (b.role == "outlier").sum() == 3
+    (sh,) = specs["shapes"]["datasets"].values()
+    assert 2 * (sh.role == "curve").sum() <= MAX_MARKS  # the curves are drawn in two panels
+    assert (sh.role == "mark").sum() == 9 and (sh.role == "note").sum() == 1
+    assert sorted(sh[sh.role == "bend"].residual) == [-1.0, 1.0]
+    (sl,) = specs["slopes"]["datasets"].values()
+    assert list(sl[sl.role == "fit"].label) == ["MSE", "MAE", "Huber"]
+    assert np.allclose(sl[sl.role == "fit"].slope_moved, out.fits.slope_moved)
+
+
+def test_chart_specs_are_valid_vega_lite_and_render():
+    _, specs = _frames()
+    for name, spec in specs.items():
+        svg = export.chart_svg(spec)
+        assert svg.lstrip().startswith("<svg"), name
+        # the colours of the losses come from the palette
+    text = str(specs["shapes"])
+    for color in ("#0072B2", "#D55E00", "#009E73"):
+        assert color in text
+
+
+def test_new_data_gets_a_new_dataset_name_and_the_same_data_the_same_name():
+    out = sc.compute("synthetic", 1, 20.0, 1.0, 0)
+    a = charts.slope_moves(out.fits)
+    b = charts.slope_moves(sc.compute("synthetic", 1, 20.0, 1.0, 0).fits)
+    c = charts.slope_moves(sc.compute("synthetic", 2, 20.0, 1.0, 0).fits)
+    assert list(a["datasets"]) == list(b["datasets"]) != list(c["datasets"])
+    names = re.findall(r"'name': '([^']+)'", str({k: v for k, v in a.items() if k != "datasets"}))
+    assert set(names) == set(a["datasets"])
+
+
+def test_filled_spec_caches_the_template_per_parameters():
+    import altair as alt
+
+    calls = []
+
+    def template(*, title):
+        calls.append(title)
+        return alt.Chart(alt.NamedData("rows")).mark_point().encode(x=alt.X("a:Q")).properties(title=title)
+
+    frame = pd.DataFrame({"a": [1.0, 2.0]})
+    one = filled_spec(template, {"rows": frame}, title="t")
+    two = filled_spec(template, {"rows": frame.assign(a=[3.0, 4.0])}, title="t")
+    filled_spec(template, {"rows": frame}, title="u")
+    assert calls == ["t", "u"]
+    assert one["data"]["name"] in one["datasets"] and one["data"]["name"] != two["data"]["name"]
+    assert "config" not in one
+
+
+def test_delta_slider_offers_the_default_and_the_link_values():
+    options = log_options(0.1, 100.0)
+    assert 1.0 in options and 3.2 in options and 0.55 not in options
