@@ -1,0 +1,635 @@
+"""Compute of the learning-rate page: three runs on a loss valley and a sweep of 100 rates.
+
+The problem is a one-feature least-squares fit ``y_hat = w x + b`` to a seeded noisy line
+(:func:`core.datasets.line_with_outliers` without outliers). Its x lies in [0, 10], not
+around 0, so the MSE valley over (w, b) is long and narrow (the Hessian's eigenvalues differ
+by a factor of about 165): the steep direction fixes the largest stable rate, the flat one
+makes every stable rate slow. ``center=True`` subtracts the mean of x, which makes the
+valley much rounder (a factor of about 8.5).
+
+Pure functions (``problem``, ``three_runs``, ``sweep``, ...) are testable without Streamlit;
+the ``cached_*`` wrappers are what the page calls.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core import closed_form, datasets, landscape, optimizers, schedules, training
+from dashboard.controls import log_options, snap
+from dashboard.formatting import fmt, pct
+from dashboard.palette import RATE_ROLES, SCHEDULE_LABELS
+
+ROLES: tuple[str, ...] = tuple(RATE_ROLES)  # "too small", "good", "too large"
+OPTIMIZERS: tuple[str, ...] = ("sgd", "momentum", "adam")
+SCHEDULES: tuple[str, ...] = ("constant", "step", "exponential", "cosine", "warmup")
+MOMENTUM = 0.9
+ADAM_BETAS = (0.9, 0.999)
+
+# The learning-rate range of the sliders and of the sweep (the lesson's 0.00001 to 1.0 and beyond).
+RATE_LOW, RATE_HIGH, RATE_PER_DECADE = 1e-5, 10.0, 10
+SWEEP_SIZE = 100
+
+DATA = dict(n=40, slope=2.0, intercept=1.0, noise=1.0, n_outliers=0, x_range=(0.0, 10.0), seed=0)
+
+GRID = 60  # contour cells per side: 3,600 rects
+WITHIN = 1.01  # "within 1% of the optimum"
+PATH_MAX_ROWS = 200  # per run, on the contour
+CURVE_MAX_ROWS = 400  # per run, on the loss curves
+WINDOW_LOSS = 5.0  # the contour shows every path point whose loss is below this multiple of the start's
+PAD = 0.08  # margin around the paths, as a fraction of the window
+_CACHE = dict(max_entries=32, show_spinner=False)
+
+
+# ------------------------------------------------------------------------------ the problem
+
+
+@dataclass(frozen=True, eq=False)
+class Problem:
+    """The data and the facts of its MSE valley.
+
+    Attributes:
+        x, y: arrays (n,): the feature (centered if ``center``) and the targets.
+        center: whether x was centered.
+        critical: 2 / lambda_max, plain GD's largest stable constant rate.
+        lam_max, lam_min: the Hessian's eigenvalues (the valley's steepest and flattest curvature).
+        optimum: (w*, b*) from the normal equation.
+        optimum_loss: the MSE at the optimum.
+        start_loss: the MSE at the start (w, b) = (0, 0).
+        x_mean: mean of the raw x (before any centering).
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    center: bool
+    critical: float
+    lam_max: float
+    lam_min: float
+    optimum: tuple[float, float]
+    optimum_loss: float
+    start_loss: float
+    x_mean: float
+
+    @property
+    def X(self) -> np.ndarray:
+        return self.x[:, None]
+
+    @property
+    def condition(self) -> float:
+        """lambda_max / lambda_min: how elongated the valley is."""
+        return self.lam_max / self.lam_min
+
+    @property
+    def momentum_critical(self) -> float:
+        """2 (1 + mu) / lambda_max: the stable limit of heavy-ball momentum mu (full batch, constant rate)."""
+        return 2.0 * (1.0 + MOMENTUM) / self.lam_max
+
+    @property
+    def hessian(self) -> np.ndarray:
+        return landscape.hessian_mse(self.X)
+
+
+def problem(center: bool = False) -> Problem:
+    data = datasets.line_with_outliers(**DATA)
+    x_mean = float(data.x.mean())
+    x = data.x - x_mean if center else data.x
+    X = x[:, None]
+    eig = np.linalg.eigvalsh(landscape.hessian_mse(X))
+    w, b = closed_form.normal_equation(X, data.y)
+    return Problem(
+        x=x,
+        y=data.y,
+        center=bool(center),
+        critical=landscape.critical_learning_rate(X),
+        lam_max=float(eig[-1]),
+        lam_min=float(eig[0]),
+        optimum=(float(w), float(b)),
+        optimum_loss=float(training.objective(np.array([w, b]), X, data.y)),
+        start_loss=float(training.objective(np.zeros(2), X, data.y)),
+        x_mean=x_mean,
+    )
+
+
+def rate_options() -> list[float]:
+    """The values of the three learning-rate sliders (and the ends of the sweep)."""
+    return log_options(RATE_LOW, RATE_HIGH, RATE_PER_DECADE)
+
+
+def default_rates() -> dict[str, float]:
+    """Slider defaults that crawl, converge and diverge for plain GD on the default data.
+
+    About 0.1x and 0.8x the critical rate, and the first slider value at least 1.05x it
+    (so rounding onto the slider never lands a "too large" default below the cliff).
+    """
+    crit = cached_problem(False).critical
+    opts = rate_options()
+    return {
+        "too small": snap(opts, 0.1 * crit),
+        "good": snap(opts, 0.8 * crit),
+        "too large": min(o for o in opts if o >= 1.05 * crit),
+    }
+
+
+def sweep_rates() -> np.ndarray:
+    return np.geomspace(RATE_LOW, RATE_HIGH, SWEEP_SIZE)
+
+
+# ------------------------------------------------------------------------ optimizer, schedule
+
+
+def make_optimizer(name: str) -> optimizers.Optimizer:
+    """Plain GD (``sgd``), GD with momentum 0.9 (``momentum``) or Adam with torch's defaults."""
+    if name == "sgd":
+        return optimizers.get("sgd")
+    if name == "momentum":
+        return optimizers.get("sgd", momentum=MOMENTUM)
+    if name == "adam":
+        return optimizers.get("adam", betas=ADAM_BETAS)
+    raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {name!r}")
+
+
+def schedule_params(name: str, steps: int) -> dict[str, float]:
+    """The settings of each schedule, scaled to the run length so its shape never changes.
+
+    - step: divide by 10 after each third of the run (the lesson's 0.1 -> 0.01 -> 0.001).
+    - exponential: eta_0 e^(-k t) with k = ln(100) / steps: 100 times smaller at the end.
+    - cosine: from eta_0 down to 0 over the whole run (T = steps).
+    - warmup: a linear ramp from 0.1 eta_0 over the first tenth of the run, then cosine.
+    """
+    if name == "constant":
+        return {}
+    if name == "step":
+        return {"step_size": max(1, steps // 3), "gamma": 0.1}
+    if name == "exponential":
+        k = math.log(100.0) / steps
+        return {"k": k, "gamma": math.exp(-k)}
+    if name == "cosine":
+        return {"t_max": steps}
+    if name == "warmup":
+        warm = max(1, steps // 10)
+        return {"warmup": warm, "start_factor": 0.1, "t_max": max(1, steps - warm)}
+    raise ValueError(f"schedule must be one of {', '.join(SCHEDULES)}; got {name!r}")
+
+
+def make_schedule(name: str, base: float | np.ndarray, steps: int) -> schedules.Schedule:
+    """The schedule ``name`` with base rate ``base`` (a float or an array of one rate per run)."""
+    p = schedule_params(name, steps)
+    if name == "constant":
+        return schedules.constant(base)
+    if name == "step":
+        return schedules.step(base, p["step_size"], gamma=p["gamma"])
+    if name == "exponential":
+        return schedules.exponential(base, p["gamma"])
+    if name == "cosine":
+        return schedules.cosine(base, p["t_max"])
+    after = schedules.cosine(base, p["t_max"])
+    return schedules.warmup(after, p["warmup"], start_factor=p["start_factor"])
+
+
+def schedule_shape(name: str, steps: int) -> pd.DataFrame:
+    """The rate at each step as a fraction of the slider's rate: columns step, factor."""
+    t = np.arange(steps)
+    return pd.DataFrame({"step": t, "factor": make_schedule(name, 1.0, steps)(t)})
+
+
+def _fit(prob: Problem, rates: np.ndarray, optimizer: str, schedule: str, steps: int) -> training.Trajectory:
+    return training.fit_linear(
+        prob.X, prob.y, loss="mse", optimizer=make_optimizer(optimizer),
+        lr=make_schedule(schedule, np.asarray(rates, dtype=np.float64), steps), steps=steps,
+    )
+
+
+# ------------------------------------------------------------------------------ three runs
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    role: str
+    rate: float
+    diverged_at: int  # -1: never
+    steps_to_1pct: int  # -1: never within 1% of the optimum
+    final_loss: float  # inf when diverged
+
+    @property
+    def diverged(self) -> bool:
+        return self.diverged_at >= 0
+
+
+@dataclass(frozen=True, eq=False)
+class Runs:
+    """The three runs and everything drawn of them.
+
+    Attributes:
+        summaries: one per role, in ROLES order.
+        window: (w_low, w_high, b_low, b_high) of the contour plot.
+        surface: columns w, b, loss, level (loss rounded down to a quarter decade) on a
+            GRID x GRID grid of cell centres; ``cell`` is the (dw, db) size of a cell.
+        paths: columns role, label, step, w, b, loss (thinned; a diverged run ends at the
+            first point outside the window), the "too small" run last so it is drawn on top.
+        exits: columns role, label, step, w, b: where a path first leaves the window.
+        curves: columns role, label, rate, step, loss, excess (= loss - optimum loss; finite
+            values up to divergence).
+        labels: role -> legend label with the rate.
+        table: one row per run: role, label, lr, final_loss, diverged, diverged_at,
+            steps_to_1pct, outcome.
+        diverged: columns role, label, step: one row per diverged run.
+    """
+
+    summaries: tuple[RunSummary, ...]
+    window: tuple[float, float, float, float]
+    cell: tuple[float, float]
+    surface: pd.DataFrame
+    paths: pd.DataFrame
+    exits: pd.DataFrame
+    curves: pd.DataFrame
+    labels: dict[str, str]
+
+    table: pd.DataFrame
+    diverged: pd.DataFrame
+
+
+def _runs_table(summaries: tuple[RunSummary, ...], labels: dict[str, str]) -> pd.DataFrame:
+    return pd.DataFrame({
+        "role": [s.role for s in summaries],
+        "label": [labels[s.role] for s in summaries],
+        "lr": [s.rate for s in summaries],
+        "final_loss": [s.final_loss for s in summaries],
+        "diverged": [s.diverged for s in summaries],
+        "diverged_at": [s.diverged_at for s in summaries],
+        "steps_to_1pct": [s.steps_to_1pct for s in summaries],
+        "outcome": outcomes(np.array([s.diverged_at for s in summaries]),
+                            np.array([s.steps_to_1pct for s in summaries])),
+    })
+
+
+def outcomes(diverged_at: np.ndarray, steps_to_1pct: np.ndarray) -> list[str]:
+    """Each run's result in words, for tooltips."""
+    return [f"diverged at step {d}" if d >= 0 else
+            f"within 1% of the optimum at step {k}" if k >= 0 else "not within 1% of the optimum"
+            for d, k in zip(diverged_at, steps_to_1pct)]
+
+
+def role_label(role: str, rate: float) -> str:
+    return f"{role} (η={rate_text(rate)})"
+
+
+def _window(prob: Problem, params: np.ndarray, loss: np.ndarray) -> tuple[float, float, float, float]:
+    """The box holding the start, the optimum and every path point below 5x the start's loss.
+
+    The bound keeps the first bounces of a diverging run in view (each bounce multiplies its
+    loss by about (1 - lr lambda_max)^2) without letting one run shrink the valley to a dot.
+    """
+    keep = np.isfinite(loss) & (loss <= WINDOW_LOSS * prob.start_loss)
+    pts = params[keep]  # (k, 2)
+    pts = np.vstack([pts, [[0.0, 0.0], list(prob.optimum)]])
+    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    span = np.maximum(hi - lo, 1e-3 * max(1.0, float(np.abs(pts).max())))
+    lo, hi = lo - PAD * span, hi + PAD * span
+    return float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])
+
+
+def _inside(p: np.ndarray, window) -> np.ndarray:
+    w0, w1, b0, b1 = window
+    return np.isfinite(p).all(axis=-1) & (p[..., 0] >= w0) & (p[..., 0] <= w1) & (p[..., 1] >= b0) & (p[..., 1] <= b1)
+
+
+def _exit_point(a: np.ndarray, b: np.ndarray, window) -> np.ndarray:
+    """Where the segment from ``a`` (inside) to ``b`` (outside) crosses the window's edge."""
+    w0, w1, b0, b1 = window
+    d = b - a
+    if not np.all(np.isfinite(d)):
+        return a.copy()
+    t_out = 1.0
+    for k, (low, high) in enumerate(((w0, w1), (b0, b1))):
+        if d[k] > 0:
+            t_out = min(t_out, (high - a[k]) / d[k])
+        elif d[k] < 0:
+            t_out = min(t_out, (low - a[k]) / d[k])
+    return a + max(0.0, t_out) * d
+
+
+def _moving_points(path: np.ndarray, min_move: float) -> np.ndarray:
+    """Indices of the steps where the path has travelled another ``min_move`` (ends kept).
+
+    Where a run crawls, many steps fall within one ``min_move`` and only one is kept; where
+    it zigzags, every step is kept. At most PATH_MAX_ROWS indices are returned.
+    """
+    seg = np.hypot(*np.diff(path, axis=0).T) if len(path) > 1 else np.zeros(0)
+    travelled = np.concatenate([[0.0], np.cumsum(np.where(np.isfinite(seg), seg, 0.0))])
+    marks = np.floor(travelled / min_move) if min_move > 0 else np.arange(len(path))
+    idx = np.flatnonzero(np.diff(marks, prepend=-1.0) > 0)
+    idx = np.union1d(idx, [0, len(path) - 1])
+    if idx.size > PATH_MAX_ROWS:
+        idx = idx[np.unique(np.linspace(0, idx.size - 1, PATH_MAX_ROWS).round().astype(int))]
+    return idx
+
+
+def _surface(prob: Problem, window) -> tuple[pd.DataFrame, tuple[float, float]]:
+    w0, w1, b0, b1 = window
+    dw, db = (w1 - w0) / GRID, (b1 - b0) / GRID
+    w = w0 + dw * (np.arange(GRID) + 0.5)
+    b = b0 + db * (np.arange(GRID) + 0.5)
+    z = landscape.loss_surface(prob.x, prob.y, w, b, loss="mse")  # (len(b), len(w))
+    ww, bb = np.meshgrid(w, b)
+    with np.errstate(divide="ignore"):
+        level = 10.0 ** (np.floor(4.0 * np.log10(np.maximum(z, 1e-300))) / 4.0)
+    frame = pd.DataFrame({"w": ww.ravel(), "b": bb.ravel(), "loss": z.ravel(), "level": level.ravel()})
+    return frame, (dw, db)
+
+
+def three_runs(rates: tuple[float, float, float], optimizer: str, schedule: str, steps: int,
+               center: bool = False) -> Runs:
+    """Train the three rates (too small, good, too large) together and lay out what is drawn."""
+    prob = cached_problem(center)
+    traj = _fit(prob, np.asarray(rates, dtype=np.float64), optimizer, schedule, steps)
+    to_1pct = traj.first_step_below(WITHIN * prob.optimum_loss)
+    finals = traj.final_loss
+    labels = {role: role_label(role, rate) for role, rate in zip(ROLES, rates)}
+    summaries = tuple(
+        RunSummary(role=role, rate=float(rate), diverged_at=int(traj.diverged_at[r]),
+                   steps_to_1pct=int(to_1pct[r]), final_loss=float(finals[r]))
+        for r, (role, rate) in enumerate(zip(ROLES, rates))
+    )
+
+    window = _window(prob, traj.params.reshape(-1, 2), traj.loss.reshape(-1))
+    surface, cell = _surface(prob, window)
+    diag = math.hypot(window[1] - window[0], window[3] - window[2])
+
+    # Columns are gathered as arrays, run by run; "run" is the role's index in ROLES.
+    paths: dict[str, list] = {k: [] for k in ("run", "step", "w", "b", "loss")}
+    curves: dict[str, list] = {k: [] for k in ("run", "step", "loss")}
+    exits: dict[str, list] = {k: [] for k in ("run", "step", "w", "b")}
+    for r in reversed(range(len(summaries))):  # "too small" last: drawn on top
+        s = summaries[r]
+        path = traj.params[:, r, :]
+        loss = traj.loss[:, r]
+        end = len(path) - 1 if s.diverged_at < 0 else s.diverged_at
+        outside = np.flatnonzero(~_inside(path[: end + 1], window))
+        first_out = int(outside[0]) if outside.size else -1
+        if first_out > 0:
+            where = _exit_point(path[first_out - 1], path[first_out], window)
+            for key, value in zip(exits, ([r], [first_out], where[:1], where[1:])):
+                exits[key].append(np.asarray(value))
+        if s.diverged and first_out > 0:
+            end = first_out  # keep the first point outside: the line heads off the plot
+        idx = _moving_points(path[: end + 1], 0.002 * diag)
+        idx = idx[np.isfinite(path[idx]).all(axis=1)]
+        for key, value in zip(paths, (np.full(idx.size, r), idx, path[idx, 0], path[idx, 1], loss[idx])):
+            paths[key].append(value)
+        last = len(loss) - 1 if s.diverged_at < 0 else s.diverged_at
+        steps_idx = np.flatnonzero(np.isfinite(loss[: last + 1]))
+        if steps_idx.size > CURVE_MAX_ROWS:
+            steps_idx = steps_idx[np.unique(np.linspace(0, steps_idx.size - 1, CURVE_MAX_ROWS).round().astype(int))]
+        for key, value in zip(curves, (np.full(steps_idx.size, r), steps_idx, loss[steps_idx])):
+            curves[key].append(value)
+
+    role_names = list(ROLES)
+    role_labels = [labels[role] for role in ROLES]
+
+    def frame(columns: dict[str, list]) -> pd.DataFrame:
+        data = {k: np.concatenate(v) if v else np.zeros(0) for k, v in columns.items()}
+        run = data.pop("run").astype(int)
+        # Categoricals: cheap to build and sent to the browser as small dictionaries.
+        return pd.DataFrame({"role": pd.Categorical.from_codes(run, role_names),
+                             "label": pd.Categorical.from_codes(run, role_labels), **data})
+
+    curve_frame = frame(curves)
+    curve_frame["rate"] = np.asarray(rates, dtype=np.float64)[curve_frame["role"].cat.codes.to_numpy()]
+    curve_frame["excess"] = curve_frame["loss"].to_numpy() - prob.optimum_loss
+    exit_frame = frame(exits)
+    exit_frame["step"] = exit_frame["step"].astype(int)
+    table = _runs_table(summaries, labels)
+    gone = [s for s in summaries if s.diverged]
+    diverged = pd.DataFrame({"role": [s.role for s in gone], "label": [labels[s.role] for s in gone],
+                             "step": np.array([s.diverged_at for s in gone], dtype=int)})
+    return Runs(
+        summaries=summaries, window=window, cell=cell, surface=surface,
+        paths=frame(paths), exits=exit_frame, curves=curve_frame, labels=labels, table=table, diverged=diverged,
+    )
+
+
+# ------------------------------------------------------------------------------ the sweep
+
+
+@dataclass(frozen=True, eq=False)
+class Sweep:
+    """Final loss of SWEEP_SIZE runs, one per learning rate, trained in one vectorized call.
+
+    Attributes:
+        table: columns lr, final_loss (inf when diverged), diverged, diverged_at,
+            steps_to_1pct (-1 when never within 1%), outcome (that result in words).
+        largest_stable: the largest swept rate that did not diverge (nan if none).
+        smallest_diverged: the smallest swept rate that diverged (nan if none).
+        best_lr, best_loss: the rate with the lowest final loss, and that loss.
+    """
+
+    table: pd.DataFrame
+    largest_stable: float
+    smallest_diverged: float
+    best_lr: float
+    best_loss: float
+
+    @property
+    def n_diverged(self) -> int:
+        return int(self.table["diverged"].sum())
+
+
+def sweep(optimizer: str, schedule: str, steps: int, center: bool = False) -> Sweep:
+    prob = cached_problem(center)
+    lrs = sweep_rates()
+    traj = _fit(prob, lrs, optimizer, schedule, steps)
+    finals = traj.final_loss
+    table = pd.DataFrame({
+        "lr": lrs,
+        "final_loss": finals,
+        "diverged": traj.diverged,
+        "diverged_at": traj.diverged_at,
+        "steps_to_1pct": traj.first_step_below(WITHIN * prob.optimum_loss),
+    })
+    table["outcome"] = outcomes(table["diverged_at"].to_numpy(), table["steps_to_1pct"].to_numpy())
+    ok, bad = lrs[~traj.diverged], lrs[traj.diverged]
+    best = int(np.argmin(np.where(np.isfinite(finals), finals, np.inf))) if np.isfinite(finals).any() else -1
+    return Sweep(
+        table=table,
+        largest_stable=float(ok.max()) if ok.size else math.nan,
+        smallest_diverged=float(bad.min()) if bad.size else math.nan,
+        best_lr=float(lrs[best]) if best >= 0 else math.nan,
+        best_loss=float(finals[best]) if best >= 0 else math.nan,
+    )
+
+
+# ------------------------------------------------------------------------------ cached wrappers
+
+
+@st.cache_data(**_CACHE)
+def cached_problem(center: bool = False) -> Problem:
+    return problem(center)
+
+
+@st.cache_data(**_CACHE)
+def cached_three_runs(small: float, good: float, large: float, optimizer: str, schedule: str, steps: int,
+                      center: bool) -> Runs:
+    return three_runs((small, good, large), optimizer, schedule, steps, center)
+
+
+@st.cache_data(**_CACHE)
+def cached_sweep(optimizer: str, schedule: str, steps: int, center: bool) -> Sweep:
+    return sweep(optimizer, schedule, steps, center)
+
+
+@st.cache_data(**_CACHE)
+def cached_schedule_shape(schedule: str, steps: int) -> pd.DataFrame:
+    return schedule_shape(schedule, steps)
+
+
+# ------------------------------------------------------------------------------ texts
+# Sentences with the scenario's live numbers, kept here (not in the page) so tests can read them.
+
+def rate_text(value: float) -> str:
+    """A rate as people write it: 0.00001 rather than 1e-05."""
+    text = f"{value:.10f}".rstrip("0").rstrip(".")
+    return text if 1e-6 <= abs(value) < 1e6 and len(text) <= 9 else f"{value:g}"
+
+
+def outcome(summary: RunSummary, steps: int) -> str:
+    """Steps to get within 1% of the optimum, short: "182 steps", "not in 300" or "diverged at step k"."""
+    if summary.diverged:
+        return f"diverged at step {summary.diverged_at}"
+    if summary.steps_to_1pct >= 0:
+        return f"{summary.steps_to_1pct} steps"
+    return f"not in {steps}"
+
+
+def schedule_sentence(name: str, steps: int) -> str:
+    """What the schedule does over this run, with its numbers."""
+    p = schedule_params(name, steps)
+    if name == "constant":
+        return "The rate stays at the slider's value for every step."
+    if name == "step":
+        k = p["step_size"]
+        return (f"Step decay keeps η for steps 0–{k - 1}, then η/10 from step {k}"
+                f" and η/100 from step {2 * k}" + (" onwards." if 3 * k >= steps else f", η/1000 from step {3 * k}."))
+    if name == "exponential":
+        return (f"Exponential decay multiplies the rate by e^(−k) = {p['gamma']:.5g} each step (k = {p['k']:.4g}),"
+                f" so it ends about 100 times smaller than it started.")
+    if name == "cosine":
+        return f"Cosine annealing lowers the rate from η to 0 along half a cosine wave over the {steps} steps."
+    return (f"Warmup starts at 0.1η, climbs linearly to η over the first {p['warmup']} steps,"
+            f" then a cosine brings it down to 0 over the remaining {p['t_max']} steps.")
+
+
+def notice_points(prob: Problem, runs: Runs, sw: Sweep, optimizer: str, schedule: str, steps: int) -> list[str]:
+    """The "What to notice" bullets, all with the scenario's live numbers."""
+    plain = optimizer == "sgd" and schedule == "constant"
+    points = [
+        f"**The cliff.** Plain gradient descent is stable only below the critical rate "
+        f"2/λ_max = **{fmt(prob.critical)}** (λ_max = {fmt(prob.lam_max)} is the curvature across the valley). "
+        f"The black line in the sweep marks it."
+    ]
+    lo, hi = sw.largest_stable, sw.smallest_diverged
+    if math.isnan(hi):
+        cliff = (f"None of the {SWEEP_SIZE} rates up to {rate_text(RATE_HIGH)} diverged in {steps} steps"
+                 + (": Adam scales each step by the gradient's own recent size, so a parameter moves about η per step "
+                    "at most, and a big η makes it hover around the optimum instead of blowing up."
+                    if optimizer == "adam" else "."))
+    elif math.isnan(lo):
+        cliff = f"Every one of the {SWEEP_SIZE} swept rates diverged."
+    else:
+        cliff = (f"In the sweep the largest rate that survived is {fmt(lo)} and the smallest that diverged is "
+                 f"{fmt(hi)}")
+        cliff += ": the cliff sits right at the critical rate." if plain and lo <= prob.critical <= hi else "."
+    if not plain:
+        cliff = ("That line is plain GD's bound at a constant rate, exact only for that case. " + cliff)
+        if optimizer == "momentum":
+            cliff += (f" For momentum μ = {MOMENTUM} the theory moves the limit to "
+                      f"2(1+μ)/λ_max = {fmt(prob.momentum_critical)} (dashed line)"
+                      + (", and the rate schedule shifts it again." if schedule != "constant" else "."))
+    points.append(cliff)
+
+    for s in runs.summaries:
+        head = f"**{s.role}** (η = {rate_text(s.rate)}"
+        head += f", {fmt(s.rate / prob.critical, 3)} × the critical rate): " if optimizer == "sgd" else "): "
+        if s.diverged:
+            body = f"diverged at step {s.diverged_at}; its loss passed 10¹² times the starting loss."
+        elif s.steps_to_1pct >= 0:
+            body = f"within 1% of the optimum at step {s.steps_to_1pct}; after {steps} steps the MSE is {fmt(s.final_loss)}."
+        else:
+            gap = s.final_loss / prob.optimum_loss - 1.0
+            body = (f"after {steps} steps the MSE is {fmt(s.final_loss)}, still {pct(gap, 1 if gap < 0.1 else 0)} "
+                    f"above the optimum {fmt(prob.optimum_loss)}.")
+        points.append(head + body)
+
+    if prob.center:
+        points.append(
+            f"**Centered x.** With the mean of x ({fmt(prob.x_mean)}) subtracted, the valley is only "
+            f"κ = λ_max/λ_min = {fmt(prob.condition, 3)} times more curved across than along, the critical rate "
+            f"rises to {fmt(prob.critical)}, and the same rates get to the bottom much sooner. The best slope is "
+            f"unchanged ({fmt(prob.optimum[0])}); only the intercept moves, because x was shifted."
+        )
+    else:
+        points.append(
+            f"**A long, narrow valley.** x runs from 0 to 10 (mean {fmt(prob.x_mean)}), so raising w can be undone "
+            f"by lowering b: the valley is κ = λ_max/λ_min = {fmt(prob.condition, 3)} times more curved across than "
+            f"along. The steep side caps the rate; along the flat floor one step removes only the fraction ηλ_min "
+            f"of the remaining error (at most 2/κ = {pct(2 / prob.condition, 1)} at the critical rate). That is the "
+            f"long straight crawl in the loss curves. Try **Center x**, or momentum."
+        )
+    if not math.isnan(sw.best_lr):
+        points.append(
+            f"**The sweep.** Of the {SWEEP_SIZE} rates from {rate_text(RATE_LOW)} to {rate_text(RATE_HIGH)}, "
+            f"{sw.n_diverged} diverged; the lowest loss after {steps} steps came from η = {fmt(sw.best_lr)} "
+            f"(MSE {fmt(sw.best_loss)}, optimum {fmt(prob.optimum_loss)}). {schedule_sentence(schedule, steps)}"
+        )
+    return points
+
+
+def math_blocks(prob: Problem, schedule: str, steps: int) -> list[tuple[str, str]]:
+    """(sentence, LaTeX) pairs for "The math", with the scenario's numbers."""
+    h = prob.hessian
+    p = schedule_params(schedule, steps)
+    schedule_latex = {
+        "constant": r"\eta_t = \eta",
+        "step": rf"\eta_t = \eta\cdot 0.1^{{\lfloor t/{p.get('step_size', 1)} \rfloor}}",
+        "exponential": rf"\eta_t = \eta\, e^{{-k t}},\quad k = \ln(100)/{steps} = {p.get('k', 0):.4g}",
+        "cosine": rf"\eta_t = \tfrac12\,\eta\,\bigl(1 + \cos(\pi t / {steps})\bigr)",
+        "warmup": (rf"\eta_t = \eta\,\bigl(0.1 + 0.9\,t/{p.get('warmup', 1)}\bigr)\ \ (t < {p.get('warmup', 1)}),\qquad "
+                   rf"\eta_t = \tfrac12\,\eta\,\bigl(1 + \cos(\pi (t-{p.get('warmup', 1)}) / {p.get('t_max', 1)})\bigr)"
+                   rf"\ \ \text{{after}}"),
+    }[schedule]
+    n = prob.x.size
+    return [
+        (f"The model is the line ŷ = w x + b; training minimizes the mean squared error on the n = {n} points:",
+         r"J(w, b) = \frac{1}{n}\sum_{i=1}^{n} (w x_i + b - y_i)^2"),
+        ("Gradient descent steps against the gradient, with the learning rate η setting the step length:",
+         r"\theta_{t+1} = \theta_t - \eta_t \nabla J(\theta_t),\qquad "
+         r"\nabla J = \frac{2}{n}\sum_{i=1}^{n} (w x_i + b - y_i)\begin{pmatrix} x_i \\ 1 \end{pmatrix}"),
+        ("J is a quadratic bowl, so its curvature (the Hessian) is the same everywhere; for this data:",
+         rf"H = \frac{{2}}{{n}}\sum_{{i}} \begin{{pmatrix}} x_i^2 & x_i \\ x_i & 1 \end{{pmatrix}} = "
+         rf"\begin{{pmatrix}} {h[0, 0]:.4g} & {h[0, 1]:.4g} \\ {h[1, 0]:.4g} & {h[1, 1]:.4g} \end{{pmatrix}},\quad "
+         rf"\lambda_{{\max}} = {prob.lam_max:.4g},\ \lambda_{{\min}} = {prob.lam_min:.4g}"),
+        ("Along an eigenvector of H with eigenvalue λ, one step multiplies the remaining error by 1 − ηλ. "
+         "It shrinks only while |1 − ηλ| < 1, and the steepest direction gives out first:",
+         rf"\eta_{{\text{{crit}}}} = \frac{{2}}{{\lambda_{{\max}}}} = \frac{{2}}{{{prob.lam_max:.4g}}} = {fmt(prob.critical)}"),
+        ("Along the flattest direction the error only shrinks by the factor 1 − ηλ_min per step, "
+         "no better than 1 − 2/κ just below the cliff:",
+         rf"\kappa = \frac{{\lambda_{{\max}}}}{{\lambda_{{\min}}}} = {prob.condition:.4g},\qquad "
+         rf"1 - \frac{{2}}{{\kappa}} = {1 - 2 / prob.condition:.4g}"),
+        ("'Within 1%' is the first step whose loss is at most 1.01 times the exact optimum of the normal equation; "
+         "a run diverged at step k when its loss there is not finite or above 10¹² times the start:",
+         rf"J(\theta_t) \le 1.01\, J(\theta^*) = {1.01 * prob.optimum_loss:.5g},\qquad "
+         rf"\theta^* = (w^*, b^*) = ({prob.optimum[0]:.4g},\ {prob.optimum[1]:.4g})"),
+        (f"Momentum (torch's SGD, μ = {MOMENTUM}) keeps a running sum of gradients; on a quadratic it stays stable "
+         "up to a larger rate:",
+         rf"v_t = \mu v_{{t-1}} + g_t,\quad \theta_t = \theta_{{t-1}} - \eta\, v_t,\qquad "
+         rf"\eta < \frac{{2(1+\mu)}}{{\lambda_{{\max}}}} = {fmt(prob.momentum_critical)}"),
+        ("Adam divides a running mean of gradients by a running size of gradients, per parameter, so each step "
+         "moves a parameter by about η at most (β₁ = 0.9, β₂ = 0.999, ε = 10⁻⁸):",
+         r"m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,\quad v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2,\quad "
+         r"\theta_t = \theta_{t-1} - \eta\,\frac{m_t/(1-\beta_1^t)}{\sqrt{v_t/(1-\beta_2^t)} + \epsilon}"),
+        (f"The schedule ({SCHEDULE_LABELS[schedule]}) sets the rate of step t from the slider's rate η:", schedule_latex),
+    ]

@@ -1,0 +1,89 @@
+"""Which learning rates crawl, converge, or blow up? Gradient descent on a line fit's MSE valley."""
+
+import streamlit as st
+
+from dashboard import layout, palette
+from dashboard.charts import learning_rate as charts
+from dashboard.controls import Panel
+from dashboard.scenarios import learning_rate as sc
+
+_RATES = sc.default_rates()  # about 0.1x and 0.8x plain GD's critical rate, and just above it
+DEFAULTS = {
+    "small": _RATES["too small"],
+    "good": _RATES["good"],
+    "large": _RATES["too large"],
+    "opt": "sgd",
+    "sched": "constant",
+    "steps": 300,
+    "center": False,
+}
+LESSON = {"small": 1e-5, "good": 0.01, "large": 1.0, "opt": "sgd", "sched": "constant"}
+OPT_LABELS = {k: palette.OPTIMIZER_LABELS[k] for k in sc.OPTIMIZERS}  # the link shows these
+
+layout.header(
+    "Which learning rates crawl, converge, or blow up?",
+    "Three runs of gradient descent fit the same straight line, each with its own step size. Watch them walk "
+    "down the loss valley, then see where, among 100 step sizes, training falls off the cliff.",
+)
+
+panel = Panel(DEFAULTS)
+panel.box.subheader("Three learning rates")
+small = panel.log_slider("Too small η", "small", sc.RATE_LOW, sc.RATE_HIGH, per_decade=sc.RATE_PER_DECADE,
+                         help="The run drawn in sky blue.")
+good = panel.log_slider("Good η", "good", sc.RATE_LOW, sc.RATE_HIGH, per_decade=sc.RATE_PER_DECADE,
+                        help="The run drawn in green.")
+large = panel.log_slider("Too large η", "large", sc.RATE_LOW, sc.RATE_HIGH, per_decade=sc.RATE_PER_DECADE,
+                         help="The run drawn in vermillion.")
+panel.box.subheader("Training")
+opt = panel.select("Optimizer", "opt", sc.OPTIMIZERS, labels=OPT_LABELS, radio=True)
+sched = panel.select("Learning-rate schedule", "sched", sc.SCHEDULES, labels=palette.SCHEDULE_LABELS,
+                     help="How the rate changes during the run (the slider sets its starting value).")
+steps = panel.slider("Steps", "steps", 10, 1000, step=10, help="Number of full-batch updates per run.")
+center = panel.toggle("Center x (subtract its mean)", "center",
+                      help="Turns the long, narrow valley into a much rounder one.")
+panel.preset_button("Lesson: 0.00001, 0.01, 1.0", LESSON, key="preset-lesson",
+                    help="The too-small and too-large examples from the lesson, with plain gradient descent.")
+panel.reset_button()
+
+with layout.friendly_errors("the training runs"):
+    prob = sc.cached_problem(center)
+    runs = sc.cached_three_runs(small, good, large, opt, sched, steps, center)
+    sweep = sc.cached_sweep(opt, sched, steps, center)
+
+    st.markdown("**Steps to get within 1% of the best possible loss**")
+    layout.metric_row(
+        (f"{s.role} (η = {sc.rate_text(s.rate)})", sc.outcome(s, steps),
+         f"The first step whose MSE is at most 1.01 × the optimum {prob.optimum_loss:.4g} (normal equation), "
+         "or the step where the run diverged.")
+        for s in runs.summaries
+    )
+    left, right = st.columns([6, 5], gap="medium")
+    with left:
+        layout.chart(
+            charts.contour_chart(runs.surface, runs.cell, runs.window, runs.paths, runs.exits, runs.labels,
+                                 prob.optimum),
+            runs.paths, name="loss valley paths",
+            caption="MSE over slope and intercept, in bands a quarter of a decade apart (lighter is lower). "
+                    "Each dot is one step from (0, 0); a diamond marks where a path leaves the picture.",
+        )
+    with right:
+        layout.chart(
+            charts.loss_curves_chart(runs.curves, runs.diverged, runs.labels, prob.optimum_loss, prob.start_loss,
+                                     steps),
+            runs.curves, name="loss curves",
+            caption="How far each run's loss is above the best possible loss, step by step (log scale): "
+                    "a steady straight descent means steady convergence.",
+        )
+    if sched != "constant":
+        st.altair_chart(charts.schedule_chart(sc.cached_schedule_shape(sched, steps), sched,
+                                              palette.SCHEDULE_LABELS[sched]), width="stretch")
+    layout.chart(
+        charts.sweep_chart(sweep.table, runs.table, runs.labels, critical=prob.critical, optimizer=opt,
+                           optimizer_label=OPT_LABELS[opt],
+                           momentum_bound=prob.momentum_critical if opt == "momentum" else None),
+        sweep.table, name="learning rate sweep",
+        caption=f"Final loss after {steps} steps for {sc.SWEEP_SIZE} learning rates, trained together in one "
+                "vectorized run. Triangles along the top diverged; diamonds are the three slider rates.",
+    )
+    layout.notice(sc.notice_points(prob, runs, sweep, opt, sched, steps))
+    layout.math(sc.math_blocks(prob, sched, steps))

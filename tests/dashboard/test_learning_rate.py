@@ -1,0 +1,467 @@
+"""The learning-rate page: AppTest of the page, and its scenario and chart modules on their own.
+
+Numbers are checked against references written here, independently of the page's code path:
+the Hessian's eigenvalues from the 2x2 closed form, the optimum from numpy.polyfit, and the
+three runs from a plain per-step loop of gradient descent (and of torch-style momentum)
+written out from the update rule.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from core import schedules, training
+from core.datasets import line_with_outliers
+from dashboard import palette
+from dashboard.charts import learning_rate as charts
+from dashboard.charts.common import MAX_MARKS
+from dashboard.formatting import fmt, pct
+from dashboard.scenarios import learning_rate as sc
+
+from .apptest_tools import errors, run_page, signature
+
+PAGE = "learning_rate.py"
+DEFAULTS = {"small": 0.0025, "good": 0.02, "large": 0.032, "opt": "sgd", "sched": "constant", "steps": 300,
+            "center": False}
+# A value other than the default for each control, set by hand or given as a link value.
+MOVED = {"small": 0.001, "good": 0.01, "large": 0.1, "opt": "momentum", "sched": "cosine", "steps": 500,
+         "center": True}
+LINK = {"small": "0.001", "good": "0.01", "large": "0.1", "opt": "Momentum", "sched": "Cosine annealing",
+        "steps": "500", "center": "true"}
+KINDS = ("select_slider", "slider", "radio", "selectbox", "toggle")
+
+
+# --------------------------------------------------------------------------- references
+def _data(center=False):
+    d = line_with_outliers(n=40, slope=2.0, intercept=1.0, noise=1.0, n_outliers=0, x_range=(0.0, 10.0), seed=0)
+    x = d.x - d.x.mean() if center else d.x
+    return x, d.y
+
+
+def _hessian_eigenvalues(x):
+    """Eigenvalues of H = (2/n) [[sum x^2, sum x], [sum x, n]] by the 2x2 closed form."""
+    a, b, c = 2 * np.mean(x * x), 2 * np.mean(x), 2.0
+    mid, rad = (a + c) / 2, math.hypot((a - c) / 2, b)
+    return mid - rad, mid + rad
+
+
+def _optimum(x, y):
+    w, b = np.polyfit(x, y, 1)
+    return w, b, float(np.mean((w * x + b - y) ** 2))
+
+
+def _run(x, y, lr, steps, momentum=0.0):
+    """Loss after each of ``steps`` full-batch updates from (0, 0), one step at a time."""
+    w = b = vw = vb = 0.0
+    losses = [float(np.mean(y * y))]
+    with np.errstate(all="ignore"):
+        for t in range(steps):
+            r = w * x + b - y
+            gw, gb = 2 * float(np.mean(r * x)), 2 * float(np.mean(r))
+            if momentum:  # torch: the buffer starts at the first gradient
+                vw, vb = (gw, gb) if t == 0 else (momentum * vw + gw, momentum * vb + gb)
+                gw, gb = vw, vb
+            w, b = w - lr * gw, b - lr * gb
+            losses.append(float(np.mean((w * x + b - y) ** 2)))
+            if not losses[-1] <= 1e12 * losses[0]:
+                break
+    return losses
+
+
+def _diverged_at(losses):
+    return next((k for k, v in enumerate(losses) if not v <= 1e12 * losses[0]), -1)
+
+
+def _within(losses, optimum):
+    return next((k for k, v in enumerate(losses) if v <= 1.01 * optimum), -1)
+
+
+# --------------------------------------------------------------------------- helpers
+def _widget(at, key):
+    for kind in KINDS:
+        found = [w for w in getattr(at, kind) if w.key == key]
+        if found:
+            return found[0]
+    raise KeyError(key)
+
+
+def _set(at, values):
+    for key, value in values.items():
+        _widget(at, key).set_value(value)
+    return at.run()
+
+
+def _notice(at) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+# --------------------------------------------------------------------------- the page
+def test_page_loads_with_three_charts_and_no_error():
+    at = run_page(PAGE)
+    assert not errors(at)
+    assert at.title[0].value == "Which learning rates crawl, converge, or blow up?"
+    assert len(at.get("vega_lite_chart")) == 3
+    for key, value in DEFAULTS.items():
+        assert _widget(at, key).value == value, key
+    assert [b.key for b in at.button if b.key] == ["preset-lesson", "reset"]
+    assert "What to notice" in [h.value for h in at.subheader]
+
+
+def test_default_rates_crawl_converge_and_diverge():
+    """The defaults are about 0.1x, 0.8x and just above 1x the critical rate, rounded onto the sliders."""
+    x, y = _data()
+    crit = 2 / _hessian_eigenvalues(x)[1]
+    assert sc.default_rates() == {"too small": DEFAULTS["small"], "good": DEFAULTS["good"],
+                                  "too large": DEFAULTS["large"]}
+    assert DEFAULTS["small"] < 0.15 * crit < 0.7 * crit < DEFAULTS["good"] < crit < DEFAULTS["large"] < 1.3 * crit
+    optimum = _optimum(x, y)[2]
+    small, good, large = (_run(x, y, DEFAULTS[k], 300) for k in ("small", "good", "large"))
+    assert _diverged_at(small) == _diverged_at(good) == -1 and _within(small, optimum) == -1
+    assert _within(good, optimum) > 0 and _diverged_at(large) > 0
+
+
+@pytest.mark.parametrize("key", list(DEFAULTS))
+def test_every_control_changes_what_is_shown(key):
+    base = run_page(PAGE)
+    before = signature(base)
+    moved = _set(base, {key: MOVED[key]})
+    assert not errors(moved)
+    charts_after, texts_after = signature(moved)
+    assert charts_after != before[0], f"{key} did not change any chart"
+    assert texts_after != before[1], f"{key} did not change any number"
+
+
+def test_a_link_reproduces_the_scenario_exactly():
+    by_hand = _set(run_page(PAGE), MOVED)
+    linked = run_page(PAGE, LINK)
+    assert not errors(linked)
+    assert {k: _widget(linked, k).value for k in DEFAULTS} == MOVED
+    assert signature(linked) == signature(by_hand)
+    adam = {"opt": "adam", "sched": "warmup", "small": 1e-05, "steps": 40}
+    by_hand = _set(run_page(PAGE), adam)
+    linked = run_page(PAGE, {"opt": "Adam", "sched": "Warmup, then cosine", "small": "1e-05", "steps": "40"})
+    assert {k: _widget(linked, k).value for k in adam} == adam
+    assert signature(linked) == signature(by_hand)
+
+
+@pytest.mark.parametrize("params", [
+    {"small": "banana"}, {"small": "0.0021"}, {"good": "-1"}, {"large": "100"}, {"large": "nan"},
+    {"steps": "5"}, {"steps": "2000"}, {"steps": "banana"}, {"opt": "rmsprop"}, {"opt": "sgd"},
+    {"sched": "one_cycle"}, {"sched": "banana"}, {"center": "maybe"},
+], ids=lambda p: "&".join(f"{k}={v}" for k, v in p.items()))
+def test_a_bad_link_value_falls_back_to_the_default(params):
+    default = signature(run_page(PAGE))
+    at = run_page(PAGE, params)
+    assert not errors(at)
+    for key in params:
+        assert _widget(at, key).value == DEFAULTS[key]
+    assert signature(at) == default
+
+
+def test_reset_returns_to_the_default_scenario():
+    default = signature(run_page(PAGE))
+    at = _set(run_page(PAGE), MOVED)
+    assert signature(at) != default
+    at.button(key="reset").click().run()
+    assert {k: _widget(at, k).value for k in DEFAULTS} == DEFAULTS
+    assert signature(at) == default
+
+
+def test_lesson_preset_loads_the_lessons_rates():
+    at = _set(run_page(PAGE), {"opt": "adam", "sched": "step"})
+    at.button(key="preset-lesson").click().run()
+    assert not errors(at)
+    got = {k: _widget(at, k).value for k in ("small", "good", "large", "opt", "sched")}
+    assert got == {"small": 1e-05, "good": 0.01, "large": 1.0, "opt": "sgd", "sched": "constant"}
+    x, y = _data()
+    k = _diverged_at(_run(x, y, 1.0, 300))
+    assert k > 0 and f"diverged at step {k}" in _notice(at)
+    assert _metrics(at)["too large (η = 1)"] == f"diverged at step {k}"
+
+
+def test_live_numbers_of_the_default_scenario():
+    at = run_page(PAGE)
+    x, y = _data()
+    lam_min, lam_max = _hessian_eigenvalues(x)
+    crit = 2 / lam_max
+    optimum = _optimum(x, y)[2]
+    small, good, large = (_run(x, y, DEFAULTS[k], 300) for k in ("small", "good", "large"))
+    k_large, k_good = _diverged_at(large), _within(good, optimum)
+    gap = small[-1] / optimum - 1
+    text = _notice(at)
+    assert f"2/λ_max = **{fmt(crit)}**" in text and f"λ_max = {fmt(lam_max)}" in text
+    assert f"**too large** (η = 0.032, {fmt(0.032 / crit, 3)} × the critical rate): diverged at step {k_large}" in text
+    assert f"**good** (η = 0.02, {fmt(0.02 / crit, 3)} × the critical rate): within 1% of the optimum at step {k_good}" in text
+    assert f"after 300 steps the MSE is {fmt(small[-1])}, still {pct(gap)} above the optimum {fmt(optimum)}" in text
+    assert f"κ = λ_max/λ_min = {fmt(lam_max / lam_min, 3)}" in text
+    assert f"at most 2/κ = {pct(lam_min * 2 / lam_max, 1)}" in text
+    assert "the cliff sits right at the critical rate" in text
+    assert _metrics(at) == {"too small (η = 0.0025)": "not in 300", "good (η = 0.02)": f"{k_good} steps",
+                            "too large (η = 0.032)": f"diverged at step {k_large}"}
+    # the numbers the lesson text is built on, pinned
+    assert (fmt(crit), k_good, k_large, fmt(optimum)) == ("0.02589", 182, 36, "1.157")
+
+
+def test_live_numbers_with_momentum_and_centered_x():
+    at = run_page(PAGE, {"opt": "Momentum", "center": "true"})
+    assert not errors(at)
+    x, y = _data(center=True)
+    lam_min, lam_max = _hessian_eigenvalues(x)
+    optimum = _optimum(x, y)[2]
+    text = _notice(at)
+    assert f"2/λ_max = **{fmt(2 / lam_max)}**" in text
+    assert f"2(1+μ)/λ_max = {fmt(3.8 / lam_max)}" in text
+    assert "That line is plain GD's bound at a constant rate" in text
+    assert f"κ = λ_max/λ_min = {fmt(lam_max / lam_min, 3)}" in text
+    for role, key in (("too small", "small"), ("good", "good"), ("too large", "large")):
+        k = _within(_run(x, y, DEFAULTS[key], 300, momentum=0.9), optimum)
+        assert k > 0 and _metrics(at)[f"{role} (η = {sc.rate_text(DEFAULTS[key])})"] == f"{k} steps"
+
+
+def test_a_schedule_adds_its_chart_and_its_formula():
+    at = run_page(PAGE, {"sched": "Step decay", "steps": "90"})
+    assert not errors(at)
+    assert len(at.get("vega_lite_chart")) == 4
+    text = _notice(at)
+    assert "Step decay keeps η for steps 0–29, then η/10 from step 30 and η/100 from step 60 onwards." in text
+    assert any(r"0.1^{\lfloor t/30 \rfloor}" in latex.value for latex in at.get("latex"))
+
+
+def test_extreme_settings_draw_without_error():
+    for params in ({"small": "1e-05", "good": "1e-05", "large": "1e-05", "steps": "10"},
+                   {"small": "10", "good": "10", "large": "10", "steps": "1000"},
+                   {"opt": "Adam", "large": "10", "sched": "Exponential decay"},
+                   {"opt": "Momentum", "sched": "Warmup, then cosine", "steps": "10", "center": "true"}):
+        at = run_page(PAGE, params)
+        assert not errors(at), params
+        assert len(at.get("vega_lite_chart")) >= 3
+
+
+# --------------------------------------------------------------------------- scenario module
+@pytest.mark.parametrize("center", [False, True])
+def test_problem_matches_independent_numbers(center):
+    prob = sc.problem(center)
+    x, y = _data(center)
+    lam_min, lam_max = _hessian_eigenvalues(x)
+    w, b, optimum = _optimum(x, y)
+    assert prob.lam_max == pytest.approx(lam_max, rel=1e-12) and prob.lam_min == pytest.approx(lam_min, rel=1e-10)
+    assert prob.critical == pytest.approx(2 / lam_max, rel=1e-12)
+    assert prob.momentum_critical == pytest.approx(2 * 1.9 / lam_max, rel=1e-12)
+    assert prob.optimum == pytest.approx((w, b), rel=1e-10)
+    assert prob.optimum_loss == pytest.approx(optimum, rel=1e-10)
+    assert prob.start_loss == pytest.approx(np.mean(y * y), rel=1e-12)
+    assert prob.condition > 100 if not center else prob.condition < 10
+
+
+@pytest.mark.parametrize("optimizer, momentum", [("sgd", 0.0), ("momentum", 0.9)])
+def test_three_runs_match_a_step_by_step_loop(optimizer, momentum):
+    x, y = _data()
+    optimum = _optimum(x, y)[2]
+    rates = (0.001, 0.025, 0.05)
+    runs = sc.three_runs(rates, optimizer, "constant", 200)
+    for s, lr in zip(runs.summaries, rates):
+        losses = _run(x, y, lr, 200, momentum)
+        assert s.rate == lr
+        assert s.diverged_at == _diverged_at(losses)
+        assert s.steps_to_1pct == (_within(losses, optimum) if s.diverged_at < 0 else -1)
+        if not s.diverged:
+            assert s.final_loss == pytest.approx(losses[-1], rel=1e-9)
+        curve = runs.curves[runs.curves["role"] == s.role]
+        assert curve["loss"].to_numpy() == pytest.approx(np.array(losses)[curve["step"].to_numpy()], rel=1e-9)
+        assert np.isfinite(curve["loss"]).all()
+        assert curve["step"].max() == (200 if s.diverged_at < 0 else s.diverged_at)
+    assert list(runs.table["outcome"]) == [sc.outcomes([s.diverged_at], [s.steps_to_1pct])[0] for s in runs.summaries]
+
+
+def test_window_holds_the_paths_and_exits_sit_on_its_edge():
+    runs = sc.three_runs((0.0025, 0.02, 0.032), "sgd", "constant", 300)
+    w0, w1, b0, b1 = runs.window
+    prob = sc.problem(False)
+    assert w0 < 0 < w1 and b0 < 0 < b1 and w0 < prob.optimum[0] < w1 and b0 < prob.optimum[1] < b1
+    inside = runs.paths[runs.paths["role"] != "too large"]
+    assert inside["w"].between(w0, w1).all() and inside["b"].between(b0, b1).all()
+    # the diverging run: its bounces are drawn, then it leaves through the edge
+    assert len(runs.exits) == 1 and runs.exits["role"].iloc[0] == "too large"
+    ex = runs.exits.iloc[0]
+    on_edge = min(abs(ex.w - w0), abs(ex.w - w1), abs(ex.b - b0), abs(ex.b - b1))
+    assert on_edge < 1e-9 * max(1.0, abs(w1 - w0))
+    large = runs.paths[runs.paths["role"] == "too large"]
+    assert large["step"].max() == ex.step and 0 < ex.step < runs.summaries[2].diverged_at
+    # the surface: a GRID x GRID of cell centres, with the exact MSE
+    assert len(runs.surface) == sc.GRID ** 2
+    x, y = _data()
+    row = runs.surface.iloc[1234]
+    assert row.loss == pytest.approx(np.mean((row.w * x + row.b - y) ** 2), rel=1e-12)
+    assert row.level <= row.loss < row.level * 10 ** 0.25 * (1 + 1e-12)
+
+
+def test_paths_are_thinned_but_keep_their_ends():
+    runs = sc.three_runs((1e-05, 0.0025, 0.02), "sgd", "constant", 1000)
+    for role, group in runs.paths.groupby("role", observed=True):
+        assert len(group) <= sc.PATH_MAX_ROWS
+        assert group["step"].min() == 0 and group["step"].max() == 1000
+    assert len(runs.curves) <= 3 * sc.CURVE_MAX_ROWS
+
+
+def test_sweep_is_one_vectorized_call_over_100_rates(monkeypatch):
+    calls = []
+    real = training.fit_linear
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sc.training, "fit_linear", spy)
+    sw = sc.sweep("momentum", "cosine", 120)
+    assert len(calls) == 1
+    lr = calls[0]["lr"]
+    assert isinstance(lr, schedules.Schedule) and lr.name == "cosine"
+    assert np.shape(lr.base) == (100,) and np.allclose(lr.base, np.geomspace(1e-5, 10, 100))
+    assert len(sw.table) == 100
+
+
+def test_sweep_cliff_brackets_the_critical_rate_for_plain_gd():
+    prob = sc.problem(False)
+    sw = sc.sweep("sgd", "constant", 300)
+    assert sw.largest_stable < prob.critical < sw.smallest_diverged
+    assert sw.smallest_diverged / sw.largest_stable == pytest.approx(10 ** (6 / 99), rel=1e-9)  # neighbours
+    assert not sw.table.loc[sw.table["lr"] < prob.critical, "diverged"].any()
+    assert sw.table.loc[sw.table["lr"] > 1.2 * prob.critical, "diverged"].all()
+    x, y = _data()
+    for _, row in sw.table.iloc[::11].iterrows():
+        assert row.diverged_at == _diverged_at(_run(x, y, row.lr, 300))
+    # momentum: the cliff moves to about 2 (1 + 0.9) / lambda_max; Adam never blows up here
+    mom = sc.sweep("momentum", "constant", 300)
+    assert mom.largest_stable < prob.momentum_critical < mom.smallest_diverged
+    assert sc.sweep("adam", "constant", 300).n_diverged == 0
+
+
+@pytest.mark.parametrize("name", sc.SCHEDULES)
+def test_schedule_shapes(name):
+    steps = 90
+    shape = sc.schedule_shape(name, steps)["factor"].to_numpy()
+    t = np.arange(steps)
+    expected = {
+        "constant": np.ones(steps),
+        "step": 0.1 ** (t // 30),
+        "exponential": np.exp(-np.log(100) / steps * t),
+        "cosine": (1 + np.cos(np.pi * t / steps)) / 2,
+        "warmup": np.where(t < 9, 0.1 + 0.9 * t / 9, (1 + np.cos(np.pi * (t - 9) / 81)) / 2),
+    }[name]
+    assert shape == pytest.approx(expected, rel=1e-12, abs=1e-15)
+    # an array base (the sweep's 100 rates) broadcasts: one column per rate
+    base = np.array([0.1, 1.0, 3.0])
+    table = sc.make_schedule(name, base, steps)(t)
+    assert table.shape == (steps, 3) and np.allclose(table, np.outer(shape, base))
+
+
+def test_rates_are_written_as_people_write_them():
+    assert sc.rate_text(1e-05) == "0.00001" and sc.rate_text(0.0025) == "0.0025" and sc.rate_text(10.0) == "10"
+
+
+# --------------------------------------------------------------------------- chart module
+@pytest.mark.parametrize("rates, optimizer, schedule, steps, center", [
+    ((0.0025, 0.02, 0.032), "sgd", "constant", 300, False),
+    ((1e-05, 0.01, 1.0), "sgd", "constant", 1000, False),
+    ((0.001, 0.01, 0.1), "momentum", "cosine", 500, True),
+    ((10.0, 10.0, 10.0), "adam", "warmup", 10, False),
+])
+def test_charts_are_valid_small_and_use_the_palette(rates, optimizer, schedule, steps, center):
+    prob = sc.problem(center)
+    runs = sc.three_runs(rates, optimizer, schedule, steps, center)
+    sw = sc.sweep(optimizer, schedule, steps, center)
+    built = {
+        "contour": charts.contour_chart(runs.surface, runs.cell, runs.window, runs.paths, runs.exits, runs.labels,
+                                        prob.optimum),
+        "curves": charts.loss_curves_chart(runs.curves, runs.diverged, runs.labels, prob.optimum_loss,
+                                           prob.start_loss, steps),
+        "sweep": charts.sweep_chart(sw.table, runs.table, runs.labels, critical=prob.critical, optimizer=optimizer,
+                                    optimizer_label=palette.OPTIMIZER_LABELS[optimizer],
+                                    momentum_bound=prob.momentum_critical if optimizer == "momentum" else None),
+        "schedule": charts.schedule_chart(sc.schedule_shape(schedule, steps), schedule,
+                                          palette.SCHEDULE_LABELS[schedule]),
+    }
+    for name, chart in built.items():
+        # Altair charts are validated here (the page skips it); the dicts come from templates
+        # that filled_spec validated when it serialized them.
+        spec = chart if isinstance(chart, dict) else chart.to_dict(validate=True)
+        assert spec["width"] == "container", name
+        text = str(spec)
+        if name != "schedule":
+            for role, colour in palette.RATE_ROLES.items():
+                assert colour in text, (name, role)
+    assert palette.OPTIMIZERS[optimizer] in str(built["sweep"])
+    assert palette.SCHEDULES[schedule] in str(built["schedule"].to_dict())
+    curves = built["curves"]["datasets"]
+    lines = next(v for k, v in curves.items() if k.startswith("curves-"))
+    notes = next(v for k, v in curves.items() if k.startswith("notes-"))
+    frame = notes[notes["kind"] == "frame"]
+    assert lines["gap"].between(frame["gap"].min(), frame["gap"].max()).all()  # the axis holds every point
+    assert list(notes.loc[notes["kind"] == "diverged", "text"]) == [
+        f"diverged at step {s.diverged_at}" for s in runs.summaries if s.diverged]
+    sweep = next(v for k, v in built["sweep"]["datasets"].items() if k.startswith("sweep-"))
+    assert len(sweep) == 100 and (sweep["shown"] > 0).all()
+    # marks: every row of every dataset drawn at most twice (line + its points)
+    rows = len(runs.surface) + 2 * len(runs.paths) + 2 * (2 + len(runs.exits))
+    assert rows <= MAX_MARKS
+    assert len(runs.curves) + 2 + 2 * len(runs.diverged) <= MAX_MARKS
+    assert 2 * len(sw.table) + 3 + 4 <= MAX_MARKS
+
+
+def test_chart_data_columns():
+    prob = sc.problem(False)
+    runs = sc.three_runs((0.0025, 0.02, 0.032), "sgd", "constant", 300)
+    assert list(runs.surface.columns) == ["w", "b", "loss", "level"]
+    assert list(runs.paths.columns) == ["role", "label", "step", "w", "b", "loss"]
+    assert list(runs.exits.columns) == ["role", "label", "step", "w", "b"]
+    assert set(runs.curves.columns) == {"role", "label", "rate", "step", "loss", "excess"}
+    assert runs.curves["excess"].to_numpy() == pytest.approx(runs.curves["loss"].to_numpy() - prob.optimum_loss)
+    assert list(runs.diverged["step"]) == [36] and list(runs.diverged["role"]) == ["too large"]
+    sw = sc.sweep("sgd", "constant", 300)
+    assert list(sw.table.columns) == ["lr", "final_loss", "diverged", "diverged_at", "steps_to_1pct", "outcome"]
+    assert np.isinf(sw.table.loc[sw.table["diverged"], "final_loss"]).all()
+    spec = charts.sweep_chart(sw.table, runs.table, runs.labels, critical=prob.critical, optimizer="sgd",
+                              optimizer_label="Gradient descent")
+    marks = next(v for k, v in spec["datasets"].items() if k.startswith("marks-"))
+    assert f"plain GD's critical rate 2/λmax = {prob.critical:.3g}" in list(marks["text"])
+    assert list(marks.loc[marks["kind"] == "chosen", "role"]) == list(sc.ROLES)
+    # The same template serves every rate: only the data (and so the dataset names) change.
+    other = charts.sweep_chart(sw.table, sc.three_runs((0.001, 0.01, 0.1), "sgd", "constant", 300).table,
+                               runs.labels, critical=prob.critical, optimizer="sgd", optimizer_label="Gradient descent")
+    assert [k.split("-")[0] for k in other["datasets"]] == [k.split("-")[0] for k in spec["datasets"]]
+    assert other["datasets"].keys() != spec["datasets"].keys()
+    strip = {k: v for k, v in spec.items() if k != "datasets"}
+    assert str(strip).count("layer") == str({k: v for k, v in other.items() if k != "datasets"}).count("layer")
+
+
+def test_charts_export_to_svg_and_csv():
+    import io
+    import xml.etree.ElementTree as ET
+
+    import pandas as pd
+
+    from dashboard import export
+
+    prob = sc.problem(False)
+    runs = sc.three_runs((0.0025, 0.02, 0.032), "sgd", "constant", 300)
+    sw = sc.sweep("sgd", "constant", 300)
+    figures = [
+        charts.contour_chart(runs.surface, runs.cell, runs.window, runs.paths, runs.exits, runs.labels, prob.optimum),
+        charts.loss_curves_chart(runs.curves, runs.diverged, runs.labels, prob.optimum_loss, prob.start_loss, 300),
+        charts.sweep_chart(sw.table, runs.table, runs.labels, critical=prob.critical, optimizer="sgd",
+                           optimizer_label="Gradient descent"),
+    ]
+    for figure in figures:
+        svg = export.chart_svg(figure)
+        assert ET.fromstring(svg).tag.endswith("svg")
+        assert "<path" in svg
+    for frame in (runs.paths, runs.curves, sw.table):
+        back = pd.read_csv(io.StringIO(export.frame_csv(frame)))
+        assert list(back.columns) == list(frame.columns) and len(back) == len(frame)
