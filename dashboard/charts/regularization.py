@@ -1,0 +1,299 @@
+"""Charts for "How strong should the penalty be?" (pure Altair, no streamlit).
+
+- :func:`fit_chart`: training and validation points, the true curve (dashed) and the fit.
+- :func:`error_chart`: training and validation MSE against λ (the U-curve), log-log, with
+  the chosen λ and the best validation λ marked.
+- :func:`path_chart`: every coefficient against λ, the chosen λ marked.
+- :func:`picture_chart`: the MSE ellipses of a two-weight problem with the L1 diamond, the L2
+  circle and the elastic-net shape, each touching its ellipse at its optimum.
+
+Each public builder takes the scenario's frames and returns the chart as a Vega-Lite dict
+with its data (:func:`dashboard.charts.common.filled_spec`): the Altair chart (the
+``_..._template`` functions, over named datasets and a few fixed parameters) is built and
+validated once, and each rerun only puts the new data in. Everything that depends on the
+scenario is in the data; the one exception is the y range of the fitted-curve chart, set on
+the dict (:func:`fit_chart`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from dashboard import palette
+from dashboard.charts.common import HEIGHT, MAX_MARKS, color_scale, filled_spec, thin
+
+PENALTY_KEYS = ("l1", "l2", "elastic_net")
+PENALTY_LABELS = {k: palette.PENALTY_LABELS[k] for k in PENALTY_KEYS}
+SET_COLORS = {"Training": palette.TRAIN, "Validation": palette.VALIDATION}
+TRUTH_LABEL = "True curve"
+RULE_KINDS = {"chosen": "your λ", "best": "best λ"}
+RULE_COLORS = {"chosen": palette.MARKER, "best": palette.VALIDATION}
+LABEL_FLIP = 0.7  # share of the log λ axis beyond which a rule's label sits to its left
+SYMLOG_TICKS = [-(10.0**k) for k in range(5, -2, -1)] + [0.0] + [10.0**k for k in range(-1, 6)]
+LEGEND = {"orient": "top", "title": None, "labelLimit": 320, "symbolStrokeWidth": 3}
+ZERO = pd.DataFrame({"weight": [0.0]})  # the y = 0 line of the coefficient paths
+
+
+def log_ticks(low: float, high: float) -> list[float]:
+    """Powers of ten between ``low`` and ``high`` (axis ticks of a log λ axis)."""
+    return [float(10.0**k) for k in range(int(np.ceil(np.log10(low) - 1e-9)), int(np.floor(np.log10(high) + 1e-9)) + 1)]
+
+
+def _lambda_x(lam_range: tuple[float, float]) -> alt.X:
+    axis = alt.Axis(values=log_ticks(*lam_range), title="Penalty strength λ (log scale)", labelOverlap=True,
+                    labelExpr="datum.value >= 1 ? format(datum.value, '~g') : format(datum.value, '~e')")
+    return alt.X("lambda:Q", scale=alt.Scale(type="log", domain=list(lam_range), nice=False), axis=axis)
+
+
+def _rules_layers(lam_range: tuple[float, float], kinds: Sequence[str]) -> list[alt.Chart]:
+    """Vertical rules at the chosen (solid black) and best (dashed) λ, labelled at the top."""
+    keys = list(kinds)
+    scale = color_scale(RULE_COLORS, RULE_KINDS, keys=keys)
+    base = alt.Chart(alt.NamedData("rules")).encode(
+        x=_lambda_x(lam_range),
+        tooltip=[alt.Tooltip("what:N", title="marker"), alt.Tooltip("lambda:Q", title="λ", format=".4g")],
+    )
+    rule = base.mark_rule(strokeWidth=2).encode(
+        color=alt.Color("what:N", scale=scale, legend=None),
+        strokeDash=alt.StrokeDash("kind:N", legend=None, scale=alt.Scale(domain=keys, range=[[1, 0], [6, 4]][: len(keys)])),
+    )
+    text = {"baseline": "top", "fontSize": 12, "fontWeight": "bold"}
+    at = {"y": alt.Y("label_y:Q", scale=None), "text": alt.Text("label:N"),
+          "color": alt.Color("what:N", scale=scale, legend=None)}
+    left = base.transform_filter("datum.label_left").mark_text(align="right", dx=-5, **text).encode(**at)
+    right = base.transform_filter("!datum.label_left").mark_text(align="left", dx=5, **text).encode(**at)
+    return [rule, left, right]
+
+
+def _arrow(spec: dict) -> dict:
+    """The spec with its datasets as Arrow tables, converted here on one thread.
+
+    Streamlit would convert each DataFrame itself with pyarrow's thread pool, whose hand-offs
+    cost more than converting a few thousand rows (several ms per dataset on a busy server).
+    """
+    spec["datasets"] = {name: pa.Table.from_pandas(frame, preserve_index=False, nthreads=1)
+                        for name, frame in spec["datasets"].items()}
+    return spec
+
+
+@lru_cache(maxsize=64)
+def _floor(noise: float) -> pd.DataFrame:
+    """The noise variance line (no row when there is no noise); cached, never modified."""
+    rows = [noise**2] if noise > 0 else []
+    return pd.DataFrame({"mse": rows, "label": [f"noise σ² = {v:.4g}" for v in rows]})
+
+
+@lru_cache(maxsize=64)
+def _rules(chosen: float, best: float | None, lam_range: tuple[float, float]) -> pd.DataFrame:
+    """The rules' data: kind, what, lambda, label, label_y (pixels from the top), label_left.
+
+    Cached: the same λ values give the same (never modified) frame.
+    """
+    rows = [("chosen", chosen)] + ([("best", best)] if best is not None else [])
+    low, high = np.log10(lam_range[0]), np.log10(lam_range[1])
+    return pd.DataFrame({
+        "kind": [k for k, _ in rows],
+        "what": [RULE_KINDS[k] for k, _ in rows],
+        "lambda": [float(v) for _, v in rows],
+        "label": [f"{RULE_KINDS[k]}: {v:g}" for k, v in rows],
+        "label_y": [4 + 18 * i for i in range(len(rows))],
+        "label_left": [(np.log10(v) - low) / (high - low) > LABEL_FLIP for _, v in rows],
+    })
+
+
+# --------------------------------------------------------------------------- the fitted curve
+def _fit_template(penalty: str) -> alt.LayerChart:
+    # The fit is black (the model), not its penalty's colour: L1 and L2 share their hues with
+    # the validation and training points.
+    names = {"fit": f"{palette.PENALTY_LABELS[penalty]} fit", "truth": TRUTH_LABEL}
+    colors = {"Training": palette.TRAIN, "Validation": palette.VALIDATION, "fit": palette.MARKER,
+              "truth": palette.DATA}
+    label_expr = " : ".join(f"datum.label == '{k}' ? '{v}'" for k, v in names.items()) + " : datum.label"
+    legend = alt.Legend(**LEGEND, columns=4, labelExpr=label_expr)
+    x = alt.X("x:Q", title="x", scale=alt.Scale(domain=[-1.02, 1.02], nice=False))
+    y = alt.Y("y:Q", title="y", scale=alt.Scale(domain=[-2.0, 2.0], nice=False, zero=False))  # set per scenario
+    tip = [alt.Tooltip("x:Q", format=".4g"), alt.Tooltip("y:Q", format=".4g")]
+    lines = alt.Chart(alt.NamedData("lines")).mark_line(strokeWidth=3, clip=True).encode(
+        x=x, y=y, color=alt.Color("series:N", scale=color_scale(colors), legend=legend),
+        strokeDash=alt.StrokeDash("series:N", legend=None,
+                                  scale=alt.Scale(domain=["truth", "fit"], range=[[7, 5], [1, 0]])),
+        tooltip=[alt.Tooltip("series:N", title="curve"), *tip],
+    )
+    points = alt.Chart(alt.NamedData("points")).mark_point(filled=True, size=60, opacity=0.85, clip=True).encode(
+        x=x, y=y, color=alt.Color("set:N", scale=color_scale(colors), legend=legend),
+        shape=alt.Shape("set:N", legend=None,
+                        scale=alt.Scale(domain=["Training", "Validation"], range=["circle", "triangle"])),
+        tooltip=[alt.Tooltip("set:N", title="point"), *tip],
+    )
+    return alt.layer(lines, points).properties(width="container", height=HEIGHT)
+
+
+def _set_y_domain(node, domain: list[float]) -> None:
+    """Put ``domain`` on every y scale of the spec, in place."""
+    if isinstance(node, dict):
+        y = node.get("encoding", {}).get("y") if isinstance(node.get("encoding"), dict) else None
+        if isinstance(y, dict) and isinstance(y.get("scale"), dict) and "domain" in y["scale"]:
+            y["scale"]["domain"] = domain
+        for value in node.values():
+            if isinstance(value, (dict, list)):
+                _set_y_domain(value, domain)
+    elif isinstance(node, list):
+        for value in node:
+            _set_y_domain(value, domain)
+
+
+def fit_chart(points: pd.DataFrame, lines: pd.DataFrame, *, penalty: str) -> dict:
+    """The data and the fitted polynomial; the y range is the points' range (a wild fit is cut off).
+
+    Args:
+        points: rows with ``x, y, set`` ("Training" / "Validation").
+        lines: rows with ``x, y, series`` ("truth": the true curve, dashed; "fit": the fit).
+        penalty: "l1", "l2" or "elastic_net" (named in the legend).
+    """
+    spec = filled_spec(_fit_template, {"lines": lines, "points": points}, penalty=penalty)
+    y = points.y.to_numpy()
+    pad = 0.35
+    _set_y_domain(spec, [float(y.min()) - pad, float(y.max()) + pad])
+    return _arrow(spec)
+
+
+# --------------------------------------------------------------------------- the U-curve
+def _error_template(lam_range: tuple[float, float]) -> alt.LayerChart:
+    lines = alt.Chart(alt.NamedData("errors")).mark_line(strokeWidth=3, point=alt.OverlayMarkDef(size=25, filled=True)).encode(
+        x=_lambda_x(lam_range),
+        y=alt.Y("mse:Q", title="Mean squared error (log scale)", scale=alt.Scale(type="log")),
+        color=alt.Color("set:N", scale=color_scale(SET_COLORS), legend=alt.Legend(**LEGEND)),
+        tooltip=[alt.Tooltip("set:N", title="data"), alt.Tooltip("lambda:Q", title="λ", format=".4g"),
+                 alt.Tooltip("mse:Q", title="MSE", format=".4g")],
+    )
+    floor = alt.Chart(alt.NamedData("floor"))
+    floor_rule = floor.mark_rule(color=palette.DATA, strokeDash=[2, 3], strokeWidth=2).encode(
+        y=alt.Y("mse:Q"), tooltip=[alt.Tooltip("label:N", title="floor")])
+    floor_text = floor.mark_text(align="left", dx=4, dy=-7, color=palette.DATA, fontSize=12).encode(
+        y=alt.Y("mse:Q"), x=alt.XValue(4), text=alt.Text("label:N"))
+    return (alt.layer(lines, floor_rule, floor_text, *_rules_layers(lam_range, RULE_KINDS))
+            .resolve_scale(color="independent").properties(width="container", height=HEIGHT))
+
+
+def error_chart(errors: pd.DataFrame, *, chosen: float, best: float, noise: float,
+                lam_range: tuple[float, float]) -> dict:
+    """Training and validation MSE over λ (log-log): the U-curve.
+
+    Args:
+        errors: rows with ``lambda, set, mse``.
+        chosen: the chosen λ (solid black rule).
+        best: the λ of lowest validation MSE (dashed rule).
+        noise: the noise standard deviation; σ² is drawn as a dotted grey line (none when 0).
+        lam_range: (smallest, largest) λ of the axis.
+    """
+    data = errors if len(errors) <= MAX_MARKS else thin(errors, MAX_MARKS, by="set")
+    lam_range = tuple(float(v) for v in lam_range)
+    return _arrow(filled_spec(_error_template, {"errors": data, "floor": _floor(float(noise)),
+                                                "rules": _rules(float(chosen), float(best), lam_range)},
+                              lam_range=lam_range))
+
+
+# --------------------------------------------------------------------------- coefficient paths
+def _path_template(penalty: str, lam_range: tuple[float, float]) -> alt.LayerChart:
+    lines = alt.Chart(alt.NamedData("paths")).mark_line(strokeWidth=1.8, opacity=0.8,
+                                                        color=palette.PENALTIES[penalty]).encode(
+        x=_lambda_x(lam_range),
+        y=alt.Y("weight:Q", title="Coefficient (symlog scale)", scale=alt.Scale(type="symlog", constant=0.1),
+                axis=alt.Axis(values=SYMLOG_TICKS, format=",.1~f", labelOverlap=True)),
+        detail=alt.Detail("coefficient:N"),
+        tooltip=[alt.Tooltip("coefficient:N", title="feature"), alt.Tooltip("lambda:Q", title="λ", format=".4g"),
+                 alt.Tooltip("weight:Q", format=".4g"), alt.Tooltip("is_zero:N", title="exactly 0")],
+    )
+    zero = alt.Chart(alt.NamedData("zero")).mark_rule(color=palette.DATA, strokeWidth=1).encode(y=alt.Y("weight:Q"))
+    return alt.layer(zero, lines, *_rules_layers(lam_range, ["chosen"])).properties(width="container", height=HEIGHT)
+
+
+def path_chart(paths: pd.DataFrame, *, chosen: float, penalty: str, lam_range: tuple[float, float]) -> dict:
+    """One line per coefficient against λ; the y axis is symlog so that big and zero weights both show.
+
+    Args:
+        paths: rows with ``lambda, coefficient, weight, is_zero``.
+        chosen: the chosen λ (solid black rule).
+        penalty: the penalty whose colour the lines take.
+        lam_range: (smallest, largest) λ of the axis.
+    """
+    data = paths if len(paths) <= MAX_MARKS else thin(paths, MAX_MARKS, by="coefficient")
+    lam_range = tuple(float(v) for v in lam_range)
+    return _arrow(filled_spec(_path_template, {"paths": data, "zero": ZERO, "rules": _rules(float(chosen), None, lam_range)},
+                              penalty=penalty, lam_range=lam_range))
+
+
+# --------------------------------------------------------------------------- the two-weight picture
+def _picture_template(half_width: float, size: int, selected: str) -> alt.LayerChart:
+    scale = alt.Scale(domain=[-half_width, half_width], nice=False)
+    x = alt.X("w1:Q", title="first weight w₁", scale=scale)
+    y = alt.Y("w2:Q", title="second weight w₂", scale=scale)
+    color = alt.Color("label:N", scale=color_scale(palette.PENALTIES, PENALTY_LABELS, keys=PENALTY_KEYS),
+                      legend=alt.Legend(orient="top", title=None, columns=3, symbolStrokeWidth=3))
+    curve = {"x": x, "y": y, "order": alt.Order("order:Q"), "detail": alt.Detail("curve:N")}
+    curves = alt.Chart(alt.NamedData("curves"))
+    points = alt.Chart(alt.NamedData("points"))
+    optimum_tooltip = [alt.Tooltip("label:N", title="optimum"), alt.Tooltip("w1:Q", title="w₁", format=".4g"),
+                       alt.Tooltip("w2:Q", title="w₂", format=".4g"),
+                       alt.Tooltip("mse:Q", title="training MSE", format=".4g"),
+                       alt.Tooltip("penalty_value:Q", title="penalty", format=".4g")]
+    least = points.transform_filter("datum.penalty == 'none'")
+    layers = [
+        least.mark_rule(color=palette.DATA, strokeWidth=1).encode(x=alt.XDatum(0.0, scale=scale)),
+        least.mark_rule(color=palette.DATA, strokeWidth=1).encode(y=alt.YDatum(0.0, scale=scale)),
+        curves.transform_filter("datum.layer == 'background'").mark_line(
+            color=palette.DATA, strokeWidth=1, opacity=0.55, clip=True).encode(
+            **curve, tooltip=[alt.Tooltip("mse:Q", title="training MSE on this ellipse", format=".4g")]),
+        curves.transform_filter("datum.layer == 'touching'").mark_line(
+            strokeWidth=1.5, strokeDash=[5, 4], clip=True).encode(
+            **curve, color=color, tooltip=[alt.Tooltip("label:N", title="ellipse touching"),
+                                           alt.Tooltip("mse:Q", title="training MSE", format=".4g")]),
+        curves.transform_filter("datum.layer == 'shape'").mark_line(clip=True).encode(
+            **curve, color=color, tooltip=[alt.Tooltip("label:N", title="penalty shape")],
+            strokeWidth=alt.condition(f"datum.penalty == '{selected}'", alt.value(3.5), alt.value(2.0))),
+        points.transform_filter("datum.penalty != 'none'").mark_point(
+            filled=True, size=110, stroke="white", strokeWidth=1, opacity=1, clip=True).encode(
+            x=x, y=y, color=color, tooltip=optimum_tooltip),
+        least.mark_point(shape="cross", filled=True, size=160, color=palette.MARKER, clip=True).encode(
+            x=x, y=y, tooltip=optimum_tooltip[:4]),
+        least.mark_text(align="right", dx=-10, dy=-10, fontSize=12, color=palette.MARKER).encode(
+            x=x, y=y, text=alt.Text("text:N")),
+    ]
+    # "pad": width and height are the plot's own (axes and legend come on top), so it stays square.
+    return alt.layer(*layers).properties(width=size, height=size, autosize=alt.AutoSizeParams(type="pad"))
+
+
+def picture_chart(curves: pd.DataFrame, points: pd.DataFrame, *, half_width: float, selected: str,
+                  size: int = 340) -> dict:
+    """MSE ellipses of (w1, w2) with each penalty's shape through its optimum.
+
+    Equal scales on both axes (a square plot), so the circle is round and the diamond square.
+
+    Args:
+        curves: rows with ``layer ("background" / "touching" / "shape"), curve, penalty, label,
+            order, w1, w2, mse``: grey ellipses, each penalty's dashed ellipse and its shape.
+        points: rows with ``label, penalty ("none" for least squares), w1, w2, mse,
+            penalty_value, text``.
+        half_width: the axes run from -half_width to +half_width.
+        selected: the page's penalty, whose shape is drawn thicker.
+        size: width and height of the plot in pixels.
+    """
+    return _arrow(filled_spec(_picture_template, {"curves": curves, "points": points},
+                              half_width=float(half_width), size=int(size), selected=selected))
+
+
+def mark_count(spec: dict) -> int:
+    """Rows drawn by a chart dict (the sum over its datasets), for the ≤ MAX_MARKS check."""
+    return int(sum(len(rows) for rows in spec.get("datasets", {}).values()))
+
+
+def dataset(spec: dict, key: str) -> pd.DataFrame:
+    """The dataset ``key`` of a chart dict (its name is ``<key>-<hash of the data>``) as a DataFrame."""
+    data = next(d for name, d in spec["datasets"].items() if name.rsplit("-", 1)[0] == key)
+    return data.to_pandas() if isinstance(data, pa.Table) else data

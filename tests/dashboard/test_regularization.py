@@ -1,0 +1,424 @@
+"""The regularization page: AppTest of the page, and the scenario and chart modules on their own.
+
+Numbers are checked against scikit-learn built independently of the page's code path:
+PolynomialFeatures + StandardScaler for the features, Ridge(alpha = n λ) and
+Lasso(alpha = λ / 2) for the fits (the mappings documented in core/penalties.py).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import warnings
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import Lasso, Ridge
+from sklearn.preprocessing import PolynomialFeatures, StandardScaler
+
+from core import penalties
+from core.datasets import polynomial_curve
+from core.penalized import optimality_gap
+from dashboard.charts import regularization as charts
+from dashboard.charts.common import MAX_MARKS
+from dashboard.controls import log_options
+from dashboard.formatting import fmt
+from dashboard.scenarios import regularization as sc
+
+from .apptest_tools import PAGES, errors, run_page, signature
+
+PAGE = "regularization.py"
+DEFAULTS = {"degree": 12, "n": 20, "noise": 0.3, "seed": 1, "penalty": "l1", "lam": 1e-4, "ratio": 0.5, "lam2": 2.5}
+
+
+# --------------------------------------------------------------------------- independent reference
+def _reference_data(n, noise, seed, degree):
+    """The page's data rebuilt with scikit-learn's feature pipeline."""
+    curve = polynomial_curve(n=n + sc.N_VALIDATION, noise=noise, seed=seed)
+    order = np.random.default_rng([seed, 1]).permutation(n + sc.N_VALIDATION)
+    train, val = np.sort(order[:n]), np.sort(order[n:])
+    poly = PolynomialFeatures(degree, include_bias=False)
+    scaler = StandardScaler().fit(poly.fit_transform(curve.x[train, None]))
+    X_train = scaler.transform(poly.transform(curve.x[train, None]))
+    X_val = scaler.transform(poly.transform(curve.x[val, None]))
+    return X_train, curve.y[train], X_val, curve.y[val]
+
+
+def _mse(model, X, y):
+    return float(np.mean((model.predict(X) - y) ** 2))
+
+
+def _lasso(X, y, lam):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return Lasso(alpha=lam / 2, tol=1e-13, max_iter=3_000_000).fit(X, y)
+
+
+def _text(at) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def _metric(at, label):
+    return next(m.value for m in at.metric if m.label == label)
+
+
+# --------------------------------------------------------------------------- the page
+@pytest.fixture(scope="module")
+def default_page():
+    return run_page(PAGE)
+
+
+def test_page_loads_with_four_charts_and_no_error(default_page):
+    at = default_page
+    assert errors(at) == []
+    assert at.title[0].value == "How strong should the penalty be?"
+    assert len(at.get("vega_lite_chart")) == 4
+    assert "What to notice" in [h.value for h in at.subheader]
+    assert len(at.get("download_button")) == 12  # PNG, SVG, CSV under each chart
+    assert at.expander and any("\\lambda" in latex.value for latex in at.latex)
+
+
+def test_defaults_match_the_page():
+    tree = ast.parse((PAGES / PAGE).read_text(encoding="utf-8"))
+    assigned = next(node for node in tree.body if isinstance(node, ast.Assign)
+                    and getattr(node.targets[0], "id", None) == "DEFAULTS")
+    assert ast.literal_eval(assigned.value) == DEFAULTS
+
+
+CONTROL_MOVES = [
+    ("slider", "degree", 5),
+    ("slider", "n", 40),
+    ("slider", "noise", 0.6),
+    ("number_input", "seed", 7),
+    ("radio", "penalty", "l2"),
+    ("select_slider", "lam", 0.01),
+    ("slider", "ratio", 0.2),  # the elastic-net shape of the picture changes even under L1
+    ("select_slider", "lam2", 1.0),
+]
+
+
+def test_every_control_is_covered():
+    assert sorted(key for _, key, _ in CONTROL_MOVES) == sorted(DEFAULTS)
+
+
+@pytest.mark.parametrize("kind, key, value", CONTROL_MOVES, ids=[c[1] for c in CONTROL_MOVES])
+def test_every_control_changes_the_signature(default_page, kind, key, value):
+    base = signature(default_page)
+    at = run_page(PAGE)
+    getattr(at, kind)(key=key).set_value(value)
+    at.run()
+    assert errors(at) == []
+    assert signature(at) != base, f"moving {key} changed nothing"
+
+
+SCENARIO = {"degree": 8, "n": 40, "noise": 0.5, "seed": 3, "penalty": "elastic_net", "lam": 0.001, "ratio": 0.25,
+            "lam2": 1.0}
+SCENARIO_LINK = {"degree": "8", "n": "40", "noise": "0.5", "seed": "3", "penalty": "Elastic net", "lam": "0.001",
+                 "ratio": "0.25", "lam2": "1"}
+
+
+def _set_by_hand(values):
+    at = run_page(PAGE)
+    kinds = {key: kind for kind, key, _ in CONTROL_MOVES}
+    for key, value in values.items():
+        getattr(at, kinds[key])(key=key).set_value(value)
+    return at.run()
+
+
+def test_a_link_reproduces_the_scenario():
+    linked = run_page(PAGE, SCENARIO_LINK)
+    assert errors(linked) == []
+    assert linked.select_slider(key="lam").value == 0.001
+    assert linked.radio(key="penalty").value == "elastic_net"
+    by_hand = _set_by_hand(SCENARIO)
+    assert signature(linked) == signature(by_hand)
+    assert signature(linked) != signature(run_page(PAGE))
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"degree": "banana"},
+        {"degree": "40"},
+        {"n": "-3"},
+        {"noise": "lots"},
+        {"seed": "-1"},
+        {"penalty": "L7"},
+        {"lam": "0.0333"},  # not on the grid
+        {"lam": "1e9"},
+        {"ratio": "2"},
+        {"lam2": "banana"},
+    ],
+    ids=lambda p: "-".join(f"{k}={v}" for k, v in p.items()),
+)
+def test_invalid_link_values_fall_back_to_the_default(default_page, params):
+    at = run_page(PAGE, params)
+    assert errors(at) == []
+    assert signature(at) == signature(default_page)
+
+
+def test_reset_returns_to_the_default(default_page):
+    at = _set_by_hand(SCENARIO)
+    assert signature(at) != signature(default_page)
+    at.button(key="reset").click()
+    at.run()
+    assert errors(at) == []
+    assert signature(at) == signature(default_page)
+
+
+def test_best_lambda_button_moves_lambda_to_the_validation_minimum(default_page):
+    at = run_page(PAGE)
+    best = _metric(at, "Best λ on validation")
+    at.button(key="best-lam").click()
+    at.run()
+    assert at.select_slider(key="lam").value == float(best)
+    assert _metric(at, "Validation MSE") == best_val(at)
+    assert "Your λ is the best one" in _text(at)
+
+
+def best_val(at):
+    return re.search(r"lowest validation MSE, \*\*([^*]+)\*\*", _text(at)).group(1)
+
+
+def test_notice_numbers_for_the_default_l1_scenario(default_page):
+    """L1 at λ = 1e-4 on 20 points, degree 12, seed 1: checked against scikit-learn's Lasso."""
+    at = default_page
+    X_train, y_train, X_val, y_val = _reference_data(20, 0.3, 1, 12)
+    ref = _lasso(X_train, y_train, 1e-4)
+    train, val = _mse(ref, X_train, y_train), _mse(ref, X_val, y_val)
+    zeros = int(np.count_nonzero(ref.coef_ == 0.0))
+    k = int(np.argmax(np.abs(ref.coef_)))
+    text = _text(at)
+    assert f"training MSE is **{fmt(train)}** and the validation MSE **{fmt(val)}**" in text
+    assert f"**{zeros} of 12** coefficients are exactly zero" in text
+    assert (zeros, fmt(train), fmt(val)) == (3, "0.03744", "0.1007")
+    assert _metric(at, "Coefficients exactly 0") == "3 of 12"
+    assert _metric(at, "Largest coefficient") == f"{sc.power_label(k + 1)} = {fmt(ref.coef_[k])}"
+    assert "noise alone costs σ² = 0.09" in text
+    # The two-weight picture at λ = 2.5, by hand: c = G w* = (2.3, 1.7); L1 gives w1 = 2.3 - 2.5/2.
+    assert "L1 lands at (w₁, w₂) = (1.05, 0)" in text
+    # L2: (G + 2.5 I)^-1 c = (7.03, 4.57) / 11.89
+    assert f"L2 at ({fmt(7.03 / 11.89)}, {fmt(4.57 / 11.89)})" in text
+
+
+def test_notice_numbers_for_an_l2_scenario_match_ridge():
+    """L2 on the same data: the whole U-curve recomputed with Ridge(alpha = n λ), so the best λ too."""
+    at = run_page(PAGE, {"penalty": "L2", "lam": "0.001"})
+    assert errors(at) == []
+    X_train, y_train, X_val, y_val = _reference_data(20, 0.3, 1, 12)
+    lams = log_options(sc.LAM_LOW, sc.LAM_HIGH, sc.PER_DECADE)
+    val = [_mse(Ridge(alpha=20 * lam).fit(X_train, y_train), X_val, y_val) for lam in lams]
+    best = lams[int(np.argmin(val))]
+    chosen = Ridge(alpha=20 * 0.001).fit(X_train, y_train)
+    text = _text(at)
+    assert f"training MSE is **{fmt(_mse(chosen, X_train, y_train))}**" in text
+    assert f"validation MSE **{fmt(_mse(chosen, X_val, y_val))}**" in text
+    assert f"The lowest validation MSE, **{fmt(min(val))}**, is at **λ = {fmt(best)}**" in text
+    assert _metric(at, "Best λ on validation") == f"{best:g}"
+    assert _metric(at, "Coefficients exactly 0") == "0 of 12"
+    assert f"smallest coefficient here is {fmt(np.abs(chosen.coef_).min())}" in text
+
+
+# --------------------------------------------------------------------------- scenario module
+def test_data_split_is_seeded_and_disjoint():
+    a, b = sc.make_data(20, 0.3, 1), sc.make_data(20, 0.3, 1)
+    np.testing.assert_array_equal(a.x_train, b.x_train)
+    assert a.x_train.size == 20 and a.x_val.size == sc.N_VALIDATION
+    assert not set(a.x_train) & set(a.x_val)
+    curve = polynomial_curve(n=20 + sc.N_VALIDATION, noise=0.3, seed=1)
+    assert sorted(np.concatenate([a.x_train, a.x_val])) == sorted(curve.x)
+    assert not np.array_equal(sc.make_data(20, 0.3, 2).x_train, a.x_train)
+    points = a.points()
+    assert list(points.columns) == ["x", "y", "set"] and len(points) == 80
+
+
+def test_lambda_grid_is_the_slider_grid():
+    grid = sc.lambda_grid()
+    assert grid[0] == 1e-8 and grid[-1] == 10.0 and 40 <= grid.size <= 60
+    assert np.all(np.diff(grid) > 0)
+
+
+def test_l2_sweep_is_the_closed_form_and_matches_ridge():
+    sw = sc.compute_sweep(12, 20, 0.3, 1, "l2", 0.5)
+    X_train, y_train, X_val, y_val = _reference_data(20, 0.3, 1, 12)
+    for k in (0, 20, 35, 45):
+        ref = Ridge(alpha=20 * sw.lambdas[k]).fit(X_train, y_train)
+        np.testing.assert_allclose(sw.weights[k], ref.coef_, rtol=1e-6, atol=1e-8)
+        # (at λ = 1e-8 the design has condition number ~1e9: Ridge's Cholesky solve keeps ~7 digits)
+        assert sw.val_mse[k] == pytest.approx(_mse(ref, X_val, y_val), rel=1e-6)
+    assert np.all(sw.zeros == 0)
+
+
+@pytest.mark.parametrize("penalty, ratio", [("l1", 0.5), ("elastic_net", 0.3)])
+def test_l1_sweeps_are_exact_and_reach_all_zeros(penalty, ratio):
+    sw = sc.compute_sweep(12, 20, 0.3, 1, penalty, ratio)
+    X_train, y_train, _, _ = _reference_data(20, 0.3, 1, 12)
+    for lam, params in zip(sw.lambdas, sw.params):
+        pen = penalties.get(penalty, lam, ratio)
+        assert optimality_gap(X_train, y_train, params, l1=pen.l1, l2=pen.l2) < 1e-10
+    assert sw.zeros[-1] == 12 and sw.zeros[0] < 12
+    assert np.all(np.diff(sw.train_mse) >= -1e-12)  # a stronger penalty never fits the training data better
+
+
+def test_fit_reads_the_sweep_on_the_grid_and_solves_off_it():
+    sw = sc.compute_sweep(6, 30, 0.3, 0, "l1", 0.5)
+    on = sc.compute_fit(6, 30, 0.3, 0, "l1", 0.5, float(sw.lambdas[30]), sw)
+    np.testing.assert_array_equal(on.params, sw.params[30])
+    assert on.val_mse == pytest.approx(float(sw.val_mse[30]), rel=1e-12)
+    off = sc.compute_fit(6, 30, 0.3, 0, "l1", 0.5, 0.0123, sw)
+    X_train, y_train, _, _ = _reference_data(30, 0.3, 0, 6)
+    np.testing.assert_allclose(off.weights, _lasso(X_train, y_train, 0.0123).coef_, atol=1e-9)
+    assert off.zeros == int(np.count_nonzero(off.weights == 0.0))
+    assert list(off.curve.columns) == ["x", "fit", "truth"] and len(off.curve) == sc.GRID_POINTS
+    assert set(off.table.set) == {"Training", "Validation", "Curve"}
+
+
+def test_picture_hand_numbers_and_touching_shapes():
+    pic = sc.compute_picture(2.5, 0.5)
+    np.testing.assert_allclose(pic.least_squares, sc.PICTURE_WEIGHTS, atol=1e-14)
+    np.testing.assert_allclose(pic.optima["l1"], [1.05, 0.0], atol=1e-14)
+    assert pic.optima["l1"][1] == 0.0 and pic.zeros("l1") == 1
+    np.testing.assert_allclose(pic.optima["l2"], [7.03 / 11.89, 4.57 / 11.89], atol=1e-14)
+    assert pic.zeros("l2") == 0
+    # Each penalty's shape and its dashed ellipse both pass through its optimum.
+    for name in sc.PENALTIES:
+        w = pic.optima[name]
+        shape, ring = pic.curve("shape", name), pic.curve("touching", name)
+        assert shape.shape == ring.shape == (sc.CONTOUR_POINTS, 2)
+        assert np.min(np.hypot(*(shape - w).T)) < 0.05
+        assert np.min(np.hypot(*(ring - w).T)) < 0.05
+    # λ above c1 * 2 = 4.6 switches both L1 weights off; a tiny λ leaves least squares.
+    assert sc.compute_picture(5.0, 0.5).zeros("l1") == 2
+    np.testing.assert_allclose(sc.compute_picture(0.01, 0.5).optima["l2"], sc.PICTURE_WEIGHTS, atol=0.03)
+
+
+def test_notes_name_the_side_of_the_best_lambda():
+    sw = sc.compute_sweep(12, 20, 0.3, 1, "l2", 0.5)
+    pic = sc.compute_picture(2.5, 0.5)
+    left = sc.notes(sw, sc.compute_fit(12, 20, 0.3, 1, "l2", 0.5, 1e-8, sw), pic)
+    right = sc.notes(sw, sc.compute_fit(12, 20, 0.3, 1, "l2", 0.5, 10.0, sw), pic)
+    assert "left of the best" in left[0] and "right of the best" in right[0]
+    ones = sc.compute_sweep(1, 20, 0.3, 1, "l1", 0.5)
+    note = sc.notes(ones, sc.compute_fit(1, 20, 0.3, 1, "l1", 0.5, 10.0, ones), pic)
+    assert "**1 of 1**" in note[2] and "flat line" in note[2]
+
+
+# --------------------------------------------------------------------------- chart module
+LAM_RANGE = (sc.LAM_LOW, sc.LAM_HIGH)
+
+
+def _frame(spec, key):
+    return charts.dataset(spec, key)
+
+
+def _all_charts(penalty="elastic_net", degree=15, n=100):
+    sw = sc.compute_sweep(degree, n, 0.3, 0, penalty, 0.5)
+    ft = sc.compute_fit(degree, n, 0.3, 0, penalty, 0.5, 1e-3, sw)
+    pic = sc.compute_picture(2.5, 0.5)
+    return sw, ft, pic, {
+        "fit": charts.fit_chart(ft.points, ft.lines, penalty=penalty),
+        "errors": charts.error_chart(sw.errors, chosen=ft.lam, best=sw.best_lam, noise=0.3, lam_range=LAM_RANGE),
+        "paths": charts.path_chart(sw.paths, chosen=ft.lam, penalty=penalty, lam_range=LAM_RANGE),
+        "picture": charts.picture_chart(pic.curves, pic.points, half_width=pic.half_width, selected="l1"),
+    }
+
+
+def test_charts_are_vega_lite_dicts_with_their_data_under_the_mark_budget():
+    sw, _, _, built = _all_charts()
+    for name, spec in built.items():
+        assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/"), name
+        assert all(isinstance(frame, pa.Table) for frame in spec["datasets"].values())  # converted once
+        assert 0 < charts.mark_count(spec) <= MAX_MARKS, name
+    errors = _frame(built["errors"], "errors")
+    assert list(errors.columns) == ["lambda", "set", "mse"] and len(errors) == 2 * sw.lambdas.size
+    paths = _frame(built["paths"], "paths")
+    assert len(paths) == 15 * sw.lambdas.size  # nothing thinned at this size
+    assert set(paths.columns) >= {"lambda", "coefficient", "weight", "is_zero"}
+    rules = _frame(built["errors"], "rules")
+    assert list(rules["lambda"]) == [1e-3, sw.best_lam] and list(rules.kind) == ["chosen", "best"]
+    assert list(_frame(built["paths"], "rules").kind) == ["chosen"]
+    assert _frame(built["errors"], "floor").mse.tolist() == [pytest.approx(0.09)]
+    lines = _frame(built["fit"], "lines")
+    assert set(lines.series) == {"truth", "fit"} and len(lines) == 2 * sc.GRID_POINTS
+    assert "Elastic net fit" in str(built["fit"]["layer"])  # the legend names the penalty
+    assert len(_frame(built["fit"], "points")) == 100 + sc.N_VALIDATION
+    curves = _frame(built["picture"], "curves")
+    assert sorted(set(curves.layer)) == ["background", "shape", "touching"]
+    assert len(curves) == (sc.BACKGROUND_RINGS + 6) * sc.CONTOUR_POINTS
+    assert "datum.penalty == 'l1'" in str(built["picture"]["layer"])  # the selected shape is thicker
+    points = _frame(built["picture"], "points")
+    assert points.loc[points.penalty == "none", "w1"].tolist() == [pytest.approx(2.0)]
+
+
+def test_fit_chart_y_range_follows_the_points():
+    _, ft, _, built = _all_charts()
+    domains = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            y = node.get("encoding", {}).get("y", {}) if isinstance(node.get("encoding"), dict) else {}
+            if isinstance(y, dict) and "domain" in y.get("scale", {}):
+                domains.append(y["scale"]["domain"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(built["fit"])
+    assert domains and all(d == [ft.points.y.min() - 0.35, ft.points.y.max() + 0.35] for d in domains)
+
+
+def test_same_data_gives_the_same_chart_and_new_data_a_new_one():
+    a = _all_charts()[3]
+    b = _all_charts()[3]
+    for name in a:
+        assert sorted(a[name]["datasets"]) == sorted(b[name]["datasets"]), name
+    sw = sc.compute_sweep(15, 100, 0.3, 0, "elastic_net", 0.5)
+    moved = charts.error_chart(sw.errors, chosen=0.01, best=sw.best_lam, noise=0.3, lam_range=LAM_RANGE)
+    assert sorted(moved["datasets"]) != sorted(a["errors"]["datasets"])
+
+
+def test_path_chart_thins_long_paths():
+    lams = np.geomspace(1e-8, 10, 1000)
+    paths = pd.DataFrame({
+        "lambda": np.repeat(lams, 15), "coefficient": [sc.power_label(k) for k in range(1, 16)] * 1000,
+        "weight": np.random.default_rng(0).normal(size=15_000), "is_zero": False,
+    })
+    assert charts.mark_count(charts.path_chart(paths, chosen=1e-3, penalty="l1", lam_range=LAM_RANGE)) <= MAX_MARKS
+
+
+def test_colours_come_from_the_palette():
+    from dashboard import palette
+
+    _, _, _, built = _all_charts()
+    text = str({k: v for k, v in built["errors"].items() if k != "datasets"})
+    assert palette.TRAIN in text and palette.VALIDATION in text and palette.MARKER in text
+    text = str({k: v for k, v in built["picture"].items() if k != "datasets"})
+    for key in ("l1", "l2", "elastic_net"):
+        assert palette.PENALTIES[key] in text
+    assert palette.PENALTIES["elastic_net"] in str({k: v for k, v in built["paths"].items() if k != "datasets"})
+
+
+def test_log_ticks():
+    assert charts.log_ticks(1e-8, 10) == [10.0**k for k in range(-8, 2)]
+    assert charts.log_ticks(0.01, 10) == [0.01, 0.1, 1.0, 10.0]
+
+
+def test_power_labels():
+    assert [sc.power_label(k) for k in (1, 2, 3, 10, 15)] == ["x", "x²", "x³", "x¹⁰", "x¹⁵"]
+
+
+def test_charts_export_to_svg_and_png():
+    """The download buttons render these dicts (Arrow datasets, NaN in the shapes' MSE) off screen."""
+    from dashboard import export
+
+    _, ft, _, built = _all_charts()
+    for name, spec in built.items():
+        svg = export.chart_svg(spec)
+        assert svg.lstrip().startswith("<svg") and "NaN" not in svg, name
+    assert export.chart_png(built["picture"])[:8] == b"\x89PNG\r\n\x1a\n"
+    assert export.frame_csv(ft.table).splitlines()[0] == "x,y,set,fit,truth"
