@@ -1,0 +1,492 @@
+"""Compute for "When a miss costs more than a false alarm, where should the line go?".
+
+Two parts, each a plain function of small scenario parameters (testable without
+Streamlit) plus a cached wrapper for the page:
+
+- Fraud (:func:`fit_fraud_model`, :func:`fraud_costs`; cached :func:`fraud_scenario`):
+  :func:`core.datasets.fraud_like` transactions with a chosen share of fraud, split 50/50
+  into a training and a test half *per class* (so each half holds the same share of fraud;
+  the split is seeded). A logistic model is trained on the training half with the ``bce``
+  loss by :func:`core.training.fit_linear` on features standardized with the training
+  half's mean and std: 40 Adam steps from the base rate's log-odds, then 25 plain
+  gradient steps on the features whitened by the loss's curvature (see
+  :func:`fit_fraud_model`). It reaches the maximum-likelihood fit, and the final gradient
+  is reported. Every cost is measured on the held-out test half, so the numbers describe
+  decisions on transactions the model has not seen.
+- Regression (:func:`demand_costs`; cached :func:`regression_scenario`): daily ice-cream
+  demand against the temperature, :func:`core.datasets.line_with_outliers` with the
+  hottest days pushed up (rush days). The MSE fit (:func:`core.closed_form.normal_equation`)
+  and the cost-optimal quantile fit (:func:`core.closed_form.quantile_fit` at
+  ``q = core.decisions.optimal_quantile(c_under, c_over)``), each scored with the
+  ``asymmetric`` loss of :mod:`core.losses` on the days fitted and on as many new days
+  drawn the same way (seed + :data:`NEW_DAYS_SEED_OFFSET`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core import closed_form, datasets, decisions, losses, training
+from dashboard.charts import costs as charts
+from dashboard.charts.costs import ERROR_PARTS, FIT_LABELS, OUTCOME_LABELS
+from dashboard.formatting import fmt, money, pct
+
+# --------------------------------------------------------------------------- fraud
+
+DEFAULT_THRESHOLD = 0.5
+# Logistic regression by gradient descent, in two runs of fit_linear with the bce loss (see
+# fit_fraud_model). Together they reach the maximum-likelihood fit within 1e-6 (checked
+# against scikit-learn) for base rates from 0.5% to 50% and 2,000 to 20,000 rows, in 65
+# steps; Adam alone is not there after 300.
+ADAM_LR = 0.2
+ADAM_STEPS = 40
+POLISH_LR = 1.0
+POLISH_STEPS = 25
+CONVERGED_GRAD = 1e-6  # largest |gradient| of the mean BCE counted as converged
+CURVE_POINTS = 250  # thresholds on the cost curve (log-spaced)
+
+OUTCOMES = tuple(OUTCOME_LABELS)  # caught, false_alarm, missed, passed
+
+
+@dataclass(frozen=True, eq=False)
+class FraudModel:
+    """A logistic model trained on the training half, and its scores on the test half.
+
+    Attributes:
+        base_rate, n, seed: the scenario.
+        n_train, n_test: transactions in each half.
+        frauds_train, frauds_test: frauds in each half.
+        weights: array (2,) on the standardized features (amount, velocity).
+        intercept: the intercept on the standardized features.
+        mean, std: arrays (2,), the training half's feature statistics.
+        train_bce: the mean BCE on the training half after the last step.
+        grad_max: the largest |component| of the BCE gradient after the last step.
+        converged: ``grad_max <= CONVERGED_GRAD`` and no divergence.
+        y_test: labels (n_test,), 1.0 = fraud.
+        p_test: predicted fraud probabilities (n_test,).
+    """
+
+    base_rate: float
+    n: int
+    seed: int
+    n_train: int
+    n_test: int
+    frauds_train: int
+    frauds_test: int
+    weights: np.ndarray
+    intercept: float
+    mean: np.ndarray
+    std: np.ndarray
+    train_bce: float
+    grad_max: float
+    converged: bool
+    y_test: np.ndarray
+    p_test: np.ndarray
+
+
+def split_halves(y: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted (train, test) row indices: half of each class (rounded down) to training."""
+    rng = np.random.default_rng([seed, 2])  # a stream apart from the data's own
+    in_train = np.zeros(y.size, dtype=bool)
+    for label in (0.0, 1.0):
+        rows = rng.permutation(np.flatnonzero(y == label))
+        in_train[rows[: rows.size // 2]] = True
+    return np.flatnonzero(in_train), np.flatnonzero(~in_train)
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    # Written with exp of a non-positive number only, so nothing overflows.
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def fit_fraud_model(base_rate: float, n: int, seed: int) -> FraudModel:
+    """Draw the transactions, split them, train the logistic model, score the test half."""
+    data = datasets.fraud_like(n=n, base_rate=base_rate, seed=seed)
+    train, test = split_halves(data.y, seed)
+    mean = data.X[train].mean(axis=0)
+    std = data.X[train].std(axis=0)
+    std[std == 0.0] = 1.0
+    Z = (data.X - mean) / std
+    y_tr = data.y[train]
+    share = y_tr.mean()
+    # 1. Adam from the base rate's log-odds (weights 0) gets close to the optimum.
+    init = np.array([[0.0, 0.0, np.log(share / (1.0 - share))]])
+    first = training.fit_linear(Z[train], y_tr, loss="bce", optimizer="adam", lr=ADAM_LR, steps=ADAM_STEPS,
+                                init=init)
+    theta = first.final_params[0]
+    # 2. Plain gradient descent on the features [Z, 1] @ P, where P whitens the BCE's
+    # curvature at that point (P^T H P = I): there every step is close to a Newton step.
+    Xa = np.hstack([Z[train], np.ones((y_tr.size, 1))])
+    p = _sigmoid(Xa @ theta)
+    hessian = (Xa * (p * (1.0 - p))[:, None]).T @ Xa / y_tr.size
+    diverged = bool(first.diverged_at[0] >= 0)
+    final_loss = float(first.loss[-1, 0])
+    try:
+        P = np.linalg.inv(np.linalg.cholesky(hessian).T)
+    except np.linalg.LinAlgError:  # (nearly) separable classes: no curvature to whiten by
+        P = None
+    if P is not None:
+        polish = training.fit_linear(Xa @ P, y_tr, loss="bce", optimizer="sgd", lr=POLISH_LR, steps=POLISH_STEPS,
+                                     init=np.linalg.solve(P, theta)[None, :], fit_intercept=False)
+        if polish.diverged_at[0] < 0:
+            theta = P @ polish.final_params[0]
+            final_loss = float(polish.loss[-1, 0])
+    w, b = theta[:2], float(theta[2])
+    residual = _sigmoid(Xa @ theta) - y_tr
+    grad_max = float(np.abs(residual @ Xa).max() / y_tr.size)
+    return FraudModel(
+        base_rate=float(base_rate), n=int(n), seed=int(seed),
+        n_train=int(train.size), n_test=int(test.size),
+        frauds_train=int(y_tr.sum()), frauds_test=int(data.y[test].sum()),
+        weights=w, intercept=b, mean=mean, std=std,
+        train_bce=final_loss, grad_max=grad_max,
+        converged=bool(grad_max <= CONVERGED_GRAD and not diverged),
+        y_test=data.y[test], p_test=_sigmoid(Z[test] @ w + b),
+    )
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The confusion counts and the total cost on the test half at one threshold."""
+
+    threshold: float
+    caught: int  # true positives
+    false_alarm: int  # false positives
+    missed: int  # false negatives
+    passed: int  # true negatives
+    cost: float  # c_fp * false_alarm + c_fn * missed, dollars on the test half
+
+    @property
+    def flagged(self) -> int:
+        return self.caught + self.false_alarm
+
+
+@dataclass(frozen=True, eq=False)
+class FraudOutcome:
+    """Everything the fraud part shows.
+
+    Attributes:
+        model: the trained model and its test scores.
+        c_fn, c_fp: cost of a missed fraud and of a false alarm (dollars).
+        optimal: the decision at the cost-optimal threshold ``c_fp / (c_fp + c_fn)``.
+        default: the decision at 0.5.
+        best: the cheapest threshold on this test half in hindsight (the lowest score
+            among equally cheap ones).
+        curve: one row per threshold: ``threshold`` and the cost per test transaction
+            (dollars) of ``missed`` frauds, ``false_alarm`` s and their ``total``.
+        confusion: one row per (threshold, outcome): ``rule`` (chart label of the
+            threshold), ``order`` (0 for the cost-optimal one, 1 for 0.5), ``threshold``,
+            ``outcome``, ``label``, ``actual``, ``decision``, ``count``, ``unit_cost``, ``cost``.
+        markers: one row per marked threshold: ``kind`` (optimal / default), ``rule``, ``threshold``, ``cost``
+            (per transaction), ``total`` (dollars on the test half).
+    """
+
+    model: FraudModel
+    c_fn: float
+    c_fp: float
+    optimal: Decision
+    default: Decision
+    best: Decision
+    curve: pd.DataFrame
+    confusion: pd.DataFrame
+    markers: pd.DataFrame
+
+    @property
+    def saving(self) -> float:
+        """Dollars saved on the test half by the cost-optimal threshold instead of 0.5."""
+        return self.default.cost - self.optimal.cost
+
+
+def _decision(y: np.ndarray, p: np.ndarray, threshold: float, c_fn: float, c_fp: float) -> Decision:
+    counts = decisions.confusion_counts(y, p, threshold)
+    cost = decisions.expected_cost(y, p, threshold, c_fp=c_fp, c_fn=c_fn, normalize=False)
+    return Decision(threshold=float(threshold), caught=int(counts.tp), false_alarm=int(counts.fp),
+                    missed=int(counts.fn), passed=int(counts.tn), cost=float(cost))
+
+
+def _usd(value: float) -> str:
+    """Dollars for markdown: $ escaped, so that two amounts on a line never read as LaTeX."""
+    return money(value).replace("$", r"\$")
+
+
+def threshold_text(t: float) -> str:
+    """A threshold as people read it: 0.0099, 0.000001, 0.381, 0.999999 (never rounded to 0 or 1)."""
+    if t in (0.0, 1.0) or not np.isfinite(t):
+        return fmt(t)
+    if t > 0.99:  # two significant digits of the distance to 1
+        decimals = 1 - int(np.floor(np.log10(1.0 - t)))
+        return f"{t:.{decimals}f}".rstrip("0")
+    digits = 2 if t < 0.01 else 3
+    return np.format_float_positional(t, precision=digits, fractional=False, trim="-")
+
+
+def rule_label(name: str, threshold: float) -> str:
+    """Chart label of a marked threshold, e.g. 'cost-optimal 0.0099'."""
+    return f"{name} {threshold_text(threshold)}"
+
+
+def fraud_costs(model: FraudModel, c_fn: float, c_fp: float) -> FraudOutcome:
+    """Costs of deciding on the test half at every threshold, for given mistake prices."""
+    y, p = model.y_test, model.p_test
+    t_opt = decisions.optimal_threshold(c_fp, c_fn)
+    optimal = _decision(y, p, t_opt, c_fn, c_fp)
+    default = _decision(y, p, DEFAULT_THRESHOLD, c_fn, c_fp)
+
+    # The cheapest threshold in hindsight: the cost only changes at the scores themselves.
+    candidates = np.append(np.unique(p), np.inf)
+    totals = decisions.expected_cost(y, p, candidates, c_fp=c_fp, c_fn=c_fn, normalize=False)
+    best_t = float(candidates[int(np.argmin(totals))])
+    best = _decision(y, p, best_t, c_fn, c_fp)
+
+    # The curve on a log-spaced grid wide enough to show both marked thresholds.
+    low = min(1e-4, t_opt / 3.0)
+    grid = np.unique(np.concatenate([np.geomspace(low, 1.0, CURVE_POINTS), [t_opt, DEFAULT_THRESHOLD]]))
+    counts = decisions.confusion_counts(y, p, grid)
+    n = y.size
+    missed = c_fn * counts.fn / n
+    alarms = c_fp * counts.fp / n
+    curve = pd.DataFrame({"threshold": grid, "missed": missed, "false_alarm": alarms, "total": missed + alarms})
+
+    rules = {
+        "optimal": rule_label("cost-optimal", t_opt),
+        "default": rule_label("default", DEFAULT_THRESHOLD),
+    }
+    rows = []
+    for key, dec in (("optimal", optimal), ("default", default)):
+        unit = {"caught": 0.0, "false_alarm": c_fp, "missed": c_fn, "passed": 0.0}
+        place = {"caught": ("Fraud", "Flagged"), "false_alarm": ("Legit", "Flagged"),
+                 "missed": ("Fraud", "Passed"), "passed": ("Legit", "Passed")}
+        for outcome in OUTCOMES:
+            count = getattr(dec, outcome)
+            rows.append({
+                "rule": rules[key], "order": len(rows) // len(OUTCOMES), "threshold": dec.threshold,
+                "outcome": outcome,
+                "label": OUTCOME_LABELS[outcome], "actual": place[outcome][0],
+                "decision": place[outcome][1], "count": count, "unit_cost": unit[outcome],
+                "cost": unit[outcome] * count,
+            })
+    confusion = pd.DataFrame(rows)
+    markers = pd.DataFrame({
+        "kind": ["optimal", "default"],
+        "rule": [rules["optimal"], rules["default"]],
+        "threshold": [optimal.threshold, default.threshold],
+        "cost": [optimal.cost / n, default.cost / n],
+        "total": [optimal.cost, default.cost],
+    })
+    return FraudOutcome(model=model, c_fn=float(c_fn), c_fp=float(c_fp), optimal=optimal, default=default,
+                        best=best, curve=curve, confusion=confusion, markers=markers)
+
+
+def fraud_notes(out: FraudOutcome) -> list[str]:
+    """"What to notice" for the fraud part, with this scenario's numbers."""
+    model, opt, half, best = out.model, out.optimal, out.default, out.best
+    t = threshold_text(opt.threshold)
+    frauds = f"{model.frauds_test:,}"
+    if opt.threshold < DEFAULT_THRESHOLD:
+        why = (f"a transaction is worth flagging once P(fraud) ≥ {fmt(out.c_fp)} / ({fmt(out.c_fp)} + "
+               f"{fmt(out.c_fn)}) = **{t}**, far below the usual 0.5.")
+        trade = "Many cheap false alarms buy back expensive misses"
+    elif opt.threshold > DEFAULT_THRESHOLD:
+        why = (f"flag only once P(fraud) ≥ {fmt(out.c_fp)} / ({fmt(out.c_fp)} + {fmt(out.c_fn)}) = **{t}**, "
+               f"above the usual 0.5: here a false alarm is the expensive mistake.")
+        trade = "Fewer, surer alarms avoid expensive false alarms at the price of cheap misses"
+    else:
+        why = (f"the break-even point {fmt(out.c_fp)} / ({fmt(out.c_fp)} + {fmt(out.c_fn)}) is exactly **0.5**: "
+               f"with equal prices the usual threshold is already the right one.")
+        trade = "Both thresholds are the same"
+    share = out.saving / half.cost if half.cost else 0.0
+    gap = opt.cost - best.cost
+    hindsight = ("matches it" if gap == 0 else f"comes within {_usd(gap)} of it")
+    return [
+        f"A missed fraud costs {_usd(out.c_fn)} and a false alarm {_usd(out.c_fp)}, so {why}",
+        f"At 0.5 the model flags {half.flagged:,} of the {model.n_test:,} test transactions and lets "
+        f"**{half.missed:,} of {frauds}** frauds through: **{_usd(half.cost)}**.",
+        f"At {t} it flags {opt.flagged:,}: {opt.caught:,} frauds caught, {opt.missed:,} missed and "
+        f"{opt.false_alarm:,} false alarms, **{_usd(opt.cost)}**. {trade}: "
+        f"**{_usd(out.saving)} saved ({pct(share)})**.",
+        f"With hindsight, the cheapest threshold on this test half is {threshold_text(best.threshold)} at "
+        f"{_usd(best.cost)}; the formula, which never looked at the test labels, {hindsight}.",
+        f"The model is logistic regression trained with binary cross-entropy on the other "
+        f"{model.n_train:,} transactions ({model.frauds_train:,} frauds); its largest gradient component at "
+        f"the end is {model.grad_max:.1e}, " + ("so it has converged." if model.converged
+                                                 else "so it has **not** fully converged."),
+    ]
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def fraud_model(base_rate: float, n: int, seed: int) -> FraudModel:
+    """Cached :func:`fit_fraud_model` (the training does not depend on the costs)."""
+    return fit_fraud_model(base_rate, n, seed)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def fraud_scenario(base_rate: float, n: int, seed: int, c_fn: float, c_fp: float) -> FraudOutcome:
+    """Cached fraud part of the page for one scenario."""
+    return fraud_costs(fraud_model(base_rate, n, seed), c_fn, c_fp)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def fraud_charts(base_rate: float, n: int, seed: int, c_fn: float, c_fp: float) -> tuple[dict, dict]:
+    """Cached Vega-Lite dicts of the fraud part: the cost curve and the confusion matrices.
+
+    Drawing them is the slowest part of a rerun, so a control of the demand part leaves
+    them as they were.
+    """
+    out = fraud_scenario(base_rate, n, seed, c_fn, c_fp)
+    return charts.cost_curve(out.curve, out.markers), charts.confusion_chart(out.confusion)
+
+
+# --------------------------------------------------------------------------- regression
+
+N_DAYS = 60
+TEMPERATURE_RANGE = (10.0, 35.0)  # degrees C
+UNITS_PER_DEGREE = 4.0  # true slope: extra ice creams sold per degree
+BASE_UNITS = 0.0  # true intercept
+RUSH_EXTRA = 60.0  # extra units on each rush day (the hottest days)
+NEW_DAYS_SEED_OFFSET = 1000  # new days to score the fits on: seed + this
+
+
+@dataclass(frozen=True)
+class FitCost:
+    """One fitted line and what its forecasts cost.
+
+    Attributes:
+        slope, intercept: the line, units per degree and units.
+        cost: total asymmetric cost on the fitted days (dollars).
+        under_cost, over_cost: the two parts of ``cost``.
+        short_days: days forecast below demand (stock-outs).
+        cost_new: total cost on the new days.
+    """
+
+    slope: float
+    intercept: float
+    cost: float
+    under_cost: float
+    over_cost: float
+    short_days: int
+    cost_new: float
+
+
+@dataclass(frozen=True, eq=False)
+class DemandOutcome:
+    """Everything the regression part shows.
+
+    Attributes:
+        c_under, c_over: dollars per unit of under- and over-prediction.
+        q: the cost-optimal quantile ``c_under / (c_under + c_over)``.
+        mse, quantile: the two fits.
+        points: one row per day, in temperature order: ``day``, ``temperature``, ``demand``,
+            ``rush`` (bool), and the two fits' forecasts ``forecast_mse``, ``forecast_quantile``.
+        costs: one row per (fit, part): ``fit``, ``label``, ``part``, ``part_label``,
+            ``cost``, ``total``.
+        n_days: days fitted (and new days scored).
+    """
+
+    c_under: float
+    c_over: float
+    q: float
+    mse: FitCost
+    quantile: FitCost
+    points: pd.DataFrame
+    costs: pd.DataFrame
+    n_days: int
+
+    @property
+    def saving(self) -> float:
+        """Dollars saved on the fitted days by the quantile fit instead of the MSE fit."""
+        return self.mse.cost - self.quantile.cost
+
+    @property
+    def saving_new(self) -> float:
+        """The same saving on the new days."""
+        return self.mse.cost_new - self.quantile.cost_new
+
+
+def demand_days(noise: float, rush_days: int, seed: int) -> datasets.LineData:
+    """The days: demand = 4 x temperature + noise, the hottest ``rush_days`` days +60 units."""
+    return datasets.line_with_outliers(
+        n=N_DAYS, slope=UNITS_PER_DEGREE, intercept=BASE_UNITS, noise=noise, n_outliers=rush_days,
+        outlier_shift=RUSH_EXTRA, x_range=TEMPERATURE_RANGE, seed=seed,
+    )
+
+
+def _fit_cost(params: np.ndarray, days: datasets.LineData, new: datasets.LineData,
+              cost: losses.Loss) -> FitCost:
+    slope, intercept = float(params[0]), float(params[1])
+    forecast = slope * days.x + intercept
+    per_day = cost.value(days.y, forecast)
+    short = forecast < days.y
+    return FitCost(
+        slope=slope, intercept=intercept, cost=float(per_day.sum()),
+        under_cost=float(per_day[short].sum()), over_cost=float(per_day[~short].sum()),
+        short_days=int(short.sum()),
+        cost_new=float(cost.value(new.y, slope * new.x + intercept).sum()),
+    )
+
+
+def demand_costs(c_under: float, c_over: float, noise: float, rush_days: int, seed: int) -> DemandOutcome:
+    """Fit demand with MSE and with the cost-optimal quantile; price both fits' forecasts."""
+    q = decisions.optimal_quantile(c_under, c_over)
+    if not 0.0 < q < 1.0:
+        raise ValueError(f"c_under and c_over must both be > 0 (got {c_under} and {c_over})")
+    days = demand_days(noise, rush_days, seed)
+    new = demand_days(noise, rush_days, seed + NEW_DAYS_SEED_OFFSET)
+    cost = losses.get("asymmetric", under=c_under, over=c_over)
+    fits = {
+        "mse": _fit_cost(closed_form.normal_equation(days.X, days.y), days, new, cost),
+        "asymmetric": _fit_cost(closed_form.quantile_fit(days.X, days.y, q=q), days, new, cost),
+    }
+    points = pd.DataFrame({
+        "day": np.arange(1, days.x.size + 1), "temperature": days.x, "demand": days.y, "rush": days.is_outlier,
+        "forecast_mse": fits["mse"].slope * days.x + fits["mse"].intercept,
+        "forecast_quantile": fits["asymmetric"].slope * days.x + fits["asymmetric"].intercept,
+    })
+    costs = pd.DataFrame([
+        {"fit": key, "label": FIT_LABELS[key], "part": part, "part_label": ERROR_PARTS[part],
+         "cost": getattr(fit, f"{part}_cost"), "total": fit.cost}
+        for key, fit in fits.items() for part in ("under", "over")
+    ])
+    return DemandOutcome(
+        c_under=float(c_under), c_over=float(c_over), q=q, mse=fits["mse"], quantile=fits["asymmetric"],
+        points=points, costs=costs, n_days=int(days.x.size),
+    )
+
+
+def demand_notes(out: DemandOutcome) -> list[str]:
+    """"What to notice" for the demand part, with this scenario's numbers."""
+    q = fmt(out.q, 3)
+    mid = float(np.mean(TEMPERATURE_RANGE))
+    above = (out.quantile.slope - out.mse.slope) * mid + out.quantile.intercept - out.mse.intercept
+    where = "above" if above > 0 else "below" if above < 0 else "on"
+    saved = out.saving / out.mse.cost if out.mse.cost else 0.0
+    return [
+        f"Running short costs {_usd(out.c_under)} per ice cream and a leftover {_usd(out.c_over)}, so the "
+        f"best stock level is the q = {fmt(out.c_under)} / ({fmt(out.c_under)} + {fmt(out.c_over)}) = **{q}** "
+        f"quantile of demand: stock so that you run short on about {pct(1 - out.q)} of days.",
+        f"The MSE line aims at the average and runs short on {out.mse.short_days} of {out.n_days} days; the "
+        f"quantile line runs short on {out.quantile.short_days}. At {fmt(mid, 3)} °C it sits "
+        f"{fmt(abs(above), 3)} units {where} the MSE line (slope {fmt(out.quantile.slope, 3)} vs "
+        f"{fmt(out.mse.slope, 3)} units per °C).",
+        f"Over the fitted days the MSE forecasts cost **{_usd(out.mse.cost)}** and the quantile forecasts "
+        f"**{_usd(out.quantile.cost)}**: **{_usd(out.saving)} saved ({pct(saved)})**. On {out.n_days} new "
+        f"days drawn the same way: {_usd(out.mse.cost_new)} against {_usd(out.quantile.cost_new)}, "
+        f"{_usd(out.saving_new)} saved.",
+    ]
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def regression_scenario(c_under: float, c_over: float, noise: float, rush_days: int, seed: int) -> DemandOutcome:
+    """Cached regression part of the page for one scenario."""
+    return demand_costs(c_under, c_over, noise, rush_days, seed)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def regression_charts(c_under: float, c_over: float, noise: float, rush_days: int, seed: int) -> tuple[dict, dict]:
+    """Cached Vega-Lite dicts of the demand part: the two fits and their costs."""
+    out = regression_scenario(c_under, c_over, noise, rush_days, seed)
+    return charts.demand_chart(out.points), charts.demand_cost_chart(out.costs)

@@ -1,0 +1,119 @@
+"""When a miss costs more than a false alarm, where should the line go?"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import layout
+from dashboard.controls import Panel
+from dashboard.formatting import fmt, money
+from dashboard.scenarios import costs as scenario
+
+DEFAULTS = {
+    "rate": 0.02,  # share of fraud among the transactions
+    "n": 10_000,  # transactions (half to train, half to test)
+    "miss": 1000,  # $ per missed fraud (false negative)
+    "alarm": 10,  # $ per false alarm (false positive)
+    "under": 4,  # $ per ice cream short (under-prediction)
+    "over": 1,  # $ per ice cream left over (over-prediction)
+    "noise": 10,  # day-to-day noise of demand (units)
+    "rush": 3,  # rush days (the hottest days sell more)
+    "seed": 0,
+}
+LESSON = {"miss": 1000, "alarm": 10}
+
+layout.header(
+    "When a miss costs more than a false alarm, where should the line go?",
+    "A classifier that flags at 50% and a forecast that aims at the average both treat every mistake as "
+    "equally expensive. Give the two kinds of mistake different prices and watch the best threshold, and "
+    "the best forecast, move away from the middle.",
+)
+
+panel = Panel(DEFAULTS)
+side = st.sidebar
+side.subheader("A. Fraud")
+rate = panel.log_slider("Share of fraud (base rate)", "rate", 0.005, 0.5,
+                        help="Fraction of transactions that are fraud, in both the training and the test half")
+n = panel.slider("Transactions", "n", 2_000, 20_000, step=1_000, help="Half train the model, half are scored")
+miss = panel.number("Cost of a missed fraud ($)", "miss", 1, 1_000_000, step=10)
+alarm = panel.number("Cost of a false alarm ($)", "alarm", 1, 1_000_000, step=1)
+panel.preset_button("Lesson: $1000 vs $10", LESSON, key="preset-lesson",
+                    help="The lesson's fraud prices: a missed fraud $1000, a false alarm $10")
+side.subheader("B. Ice-cream demand")
+under = panel.slider("Cost per ice cream short ($)", "under", 1, 20, help="Lost margin when demand beats stock")
+over = panel.slider("Cost per ice cream left over ($)", "over", 1, 20, help="Melted stock thrown away")
+noise = panel.slider("Day-to-day noise (units)", "noise", 0, 30)
+rush = panel.slider(f"Rush days (hottest days, +{scenario.RUSH_EXTRA:g} sold)", "rush", 0, 15)
+panel.preset_button("Equal costs: $1 vs $1", {"under": 1, "over": 1}, key="preset-equal",
+                    help="Same price both ways: the best forecast is the median")
+side.subheader("Both")
+seed = panel.slider("Random seed", "seed", 0, 50)
+panel.reset_button()
+
+# --------------------------------------------------------------------------- A. fraud
+st.header("A. Fraud: where should the flagging threshold go?")
+st.markdown("A logistic model scores each card transaction with a probability of fraud. It learns on one half of "
+            "the transactions; every count and dollar below is measured on the other half, which it never saw.")
+with layout.friendly_errors("the fraud scenario"):
+    fr = scenario.fraud_scenario(rate, n, seed, miss, alarm)
+    model, opt, half = fr.model, fr.optimal, fr.default
+    t_opt = scenario.threshold_text(opt.threshold)
+    layout.metric_row([
+        ("Cost-optimal threshold", t_opt, "cost of a false alarm / (false alarm + missed fraud)"),
+        ("Test cost at 0.5", money(half.cost), f"on the {model.n_test:,} held-out transactions"),
+        (f"Test cost at {t_opt}", money(opt.cost), f"on the {model.n_test:,} held-out transactions"),
+        ("Saving", money(fr.saving), "cost at 0.5 minus cost at the cost-optimal threshold"),
+    ])
+    curve_chart, confusion_chart = scenario.fraud_charts(rate, n, seed, miss, alarm)
+    left, right = st.columns([3, 2])
+    with left:
+        layout.chart(curve_chart, fr.curve, name="fraud cost curve")
+    with right:
+        layout.chart(confusion_chart, fr.confusion, name="fraud confusion matrices")
+    layout.notice(scenario.fraud_notes(fr))
+
+# --------------------------------------------------------------------------- B. regression
+st.header("B. Demand: how much ice cream should the shop stock?")
+st.markdown("Sixty days of sales against the temperature. Two lines are fitted to the same days: one by squared "
+            "error, one by the shop's own costs of running short and of throwing stock away.")
+with layout.friendly_errors("the demand scenario"):
+    dm = scenario.regression_scenario(under, over, noise, rush, seed)
+    layout.metric_row([
+        ("Cost-optimal quantile q", fmt(dm.q, 3), "cost short / (cost short + cost left over)"),
+        ("Cost of the MSE fit", money(dm.mse.cost), f"over the {dm.n_days} fitted days"),
+        ("Cost of the quantile fit", money(dm.quantile.cost), f"over the {dm.n_days} fitted days"),
+        ("Saving", money(dm.saving), "MSE fit's cost minus the quantile fit's"),
+    ])
+    fits_chart, costs_chart = scenario.regression_charts(under, over, noise, rush, seed)
+    left, right = st.columns([3, 2])
+    with left:
+        layout.chart(fits_chart, dm.points, name="demand fits")
+    with right:
+        layout.chart(costs_chart, dm.costs, name="demand costs")
+    layout.notice(scenario.demand_notes(dm))
+
+layout.math([
+    ("**Expected cost of a decision.** With a calibrated probability $p$ of fraud, flagging is wrong "
+     "(a false alarm) with probability $1 - p$, passing is wrong (a miss) with probability $p$:",
+     r"\mathbb{E}[\text{cost} \mid \text{flag}] = (1-p)\,c_{FP}, \qquad "
+     r"\mathbb{E}[\text{cost} \mid \text{pass}] = p\,c_{FN}"),
+    ("Flag whenever that is the cheaper of the two; the break-even point is the threshold:",
+     r"(1-p)\,c_{FP} \le p\,c_{FN} \iff p \ge t^* = \frac{c_{FP}}{c_{FP} + c_{FN}}"
+     r"\qquad\text{lesson: } \frac{10}{10 + 1000} = 0.0099"),
+    ("On the $n$ test transactions, a threshold $t$ costs, per transaction (the curve above),",
+     r"\text{cost}(t) = \frac{c_{FP}\,FP(t) + c_{FN}\,FN(t)}{n}"),
+    (r"**Asymmetric regression cost and the pinball loss.** With the residual $r = y - \hat y$, paying "
+     r"$c_{\text{under}}$ per unit short and $c_{\text{over}}$ per unit left over is a scaled pinball loss:",
+     r"c_{\text{under}}\,(y-\hat y)^+ + c_{\text{over}}\,(\hat y-y)^+ = (c_{\text{under}}+c_{\text{over}})\,"
+     r"\rho_q(y-\hat y), \qquad \rho_q(r) = \max\big(q\,r,\ (q-1)\,r\big)"),
+    ("Its expected value over the demand $Y$ is smallest where its slope in the forecast $a$ is zero: "
+     r"raising $a$ by one unit saves $c_{\text{under}}$ on the days demand is above it and costs "
+     r"$c_{\text{over}}$ on the days below it:",
+     r"\frac{d}{da}\,\mathbb{E}[\text{cost}] = -c_{\text{under}}\,P(Y > a) + c_{\text{over}}\,P(Y < a) = 0"
+     r"\iff P(Y \le a) = q = \frac{c_{\text{under}}}{c_{\text{under}} + c_{\text{over}}}"),
+    ("So the best forecast is the $q$-quantile of demand (the median when the costs are equal), while "
+     "squared error is minimized by the mean. The orange line is the line with the smallest total "
+     "pinball loss over the days (an exact linear program); the blue one has the smallest squared error:",
+     r"\arg\min_a \mathbb{E}[(Y-a)^2] = \mathbb{E}[Y], \qquad "
+     r"\arg\min_a \mathbb{E}[\rho_q(Y-a)] = F_Y^{-1}(q)"),
+])

@@ -1,0 +1,384 @@
+"""The business-costs page: fraud thresholds and asymmetric demand forecasts.
+
+AppTest runs of the page (every control, links, bad links, reset, presets, the live
+numbers) and unit tests of :mod:`dashboard.scenarios.costs` and :mod:`dashboard.charts.costs`.
+The known scenario's numbers are recomputed here with scikit-learn and plain numpy.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import LinearRegression, LogisticRegression, QuantileRegressor
+
+from core import datasets
+from dashboard import export
+from dashboard.charts import costs as charts
+from dashboard.charts.common import MAX_MARKS
+from dashboard.formatting import money
+from dashboard.scenarios import costs as scenario
+
+from .apptest_tools import charts as chart_specs
+from .apptest_tools import errors, run_page, signature, texts
+
+PAGE = "business_costs.py"
+DEFAULTS = {"rate": 0.02, "n": 10_000, "miss": 1000, "alarm": 10, "under": 4, "over": 1, "noise": 10, "rush": 3,
+            "seed": 0}
+# A value other than the default for each control, and the widget kind that holds it.
+MOVES = {"rate": ("select_slider", 0.05), "n": ("slider", 4_000), "miss": ("number_input", 500),
+         "alarm": ("number_input", 25), "under": ("slider", 2), "over": ("slider", 3), "noise": ("slider", 5),
+         "rush": ("slider", 0), "seed": ("slider", 7)}
+
+
+def _widget(at, key):
+    kind = MOVES[key][0]
+    return getattr(at, kind)(key=key)
+
+
+def _set(at, values):
+    for key, value in values.items():
+        _widget(at, key).set_value(value)
+    return at.run()
+
+
+def usd(value: float) -> str:
+    """Dollars as the notes write them in markdown (the $ escaped)."""
+    return money(value).replace("$", r"\$")
+
+
+def _notice(at) -> str:
+    return "\n".join(texts(at))
+
+
+@pytest.fixture(scope="module")
+def default_run():
+    at = run_page(PAGE)
+    assert not errors(at)
+    return at
+
+
+# --------------------------------------------------------------------------- the page
+
+
+def test_page_loads_with_four_charts_and_no_error(default_run):
+    at = default_run
+    assert at.title[0].value == "When a miss costs more than a false alarm, where should the line go?"
+    assert len(chart_specs(at)) == 4
+    assert len(at.get("download_button")) == 12  # PNG, SVG and CSV under each chart
+    assert [h.value for h in at.subheader if h.value == "What to notice"] == ["What to notice"] * 2
+    assert at.expander[0].label == "The math"
+
+
+def test_defaults_match_the_page(default_run):
+    for key, value in DEFAULTS.items():
+        assert _widget(default_run, key).value == value, key
+
+
+@pytest.mark.parametrize("key", list(MOVES))
+def test_every_control_changes_what_is_shown(default_run, key):
+    at = run_page(PAGE)
+    moved = _set(at, {key: MOVES[key][1]})
+    assert not errors(moved)
+    assert signature(moved) != signature(default_run), key
+
+
+def test_a_link_reproduces_the_scenario():
+    values = {key: value for key, (_, value) in MOVES.items()}
+    by_hand = _set(run_page(PAGE), values)
+    linked = run_page(PAGE, {key: str(value) for key, value in values.items()})
+    assert not errors(linked)
+    for key, value in values.items():
+        assert _widget(linked, key).value == value, key
+    assert signature(linked) == signature(by_hand)
+
+
+@pytest.mark.parametrize("params", [
+    {"rate": "banana", "n": "banana", "miss": "banana", "under": "x", "seed": "-"},
+    {"rate": "0.7", "n": "999999", "miss": "-5", "alarm": "0", "under": "0", "over": "21", "noise": "99",
+     "rush": "-1", "seed": "1e9"},
+])
+def test_bad_link_values_fall_back_to_the_defaults(default_run, params):
+    at = run_page(PAGE, params)
+    assert not errors(at)
+    for key, value in DEFAULTS.items():
+        assert _widget(at, key).value == value, key
+    assert signature(at) == signature(default_run)
+
+
+def test_reset_returns_to_the_default_scenario(default_run):
+    at = _set(run_page(PAGE), {"rate": 0.1, "miss": 50, "under": 1, "noise": 20, "seed": 3})
+    assert signature(at) != signature(default_run)
+    at.button(key="reset").click().run()
+    assert not errors(at)
+    assert signature(at) == signature(default_run)
+
+
+def test_presets_load_the_lesson_prices_and_equal_costs():
+    at = _set(run_page(PAGE), {"miss": 20, "alarm": 300})
+    at.button(key="preset-lesson").click().run()
+    assert (at.number_input(key="miss").value, at.number_input(key="alarm").value) == (1000, 10)
+    assert "= **0.0099**" in _notice(at)
+    at.button(key="preset-equal").click().run()
+    assert (at.slider(key="under").value, at.slider(key="over").value) == (1, 1)
+    assert "= **0.5** quantile" in _notice(at)
+    assert not errors(at)
+
+
+def _reference_fraud(base_rate, n, seed, c_fn, c_fp):
+    """Counts and costs at 0.5 and at c_fp / (c_fp + c_fn), with scikit-learn's logistic fit."""
+    data = datasets.fraud_like(n=n, base_rate=base_rate, seed=seed)
+    train, test = scenario.split_halves(data.y, seed)
+    Xtr = data.X[train]
+    Z = (data.X - Xtr.mean(axis=0)) / Xtr.std(axis=0)
+    model = LogisticRegression(C=np.inf, tol=1e-12, max_iter=10_000).fit(Z[train], data.y[train])
+    p = model.predict_proba(Z[test])[:, 1]
+    fraud = data.y[test] == 1
+    out = {}
+    for t in (0.5, c_fp / (c_fp + c_fn)):
+        flag = p >= t
+        caught, alarms, missed = int(np.sum(flag & fraud)), int(np.sum(flag & ~fraud)), int(np.sum(~flag & fraud))
+        out[t] = {"flagged": int(flag.sum()), "caught": caught, "false_alarm": alarms, "missed": missed,
+                  "cost": c_fp * alarms + c_fn * missed}
+    return out, int(fraud.sum()), int(test.size)
+
+
+def test_what_to_notice_has_the_right_fraud_numbers(default_run):
+    text = _notice(default_run)
+    # The lesson's prices: flag from 10 / 1010 = 0.0099.
+    assert "P(fraud) ≥ 10 / (10 + 1000) = **0.0099**" in text
+    ref, frauds, n_test = _reference_fraud(0.02, 10_000, 0, 1000.0, 10.0)
+    assert (frauds, n_test) == (100, 5_000)
+    half, opt = ref[0.5], ref[10 / 1010]
+    assert f"At 0.5 the model flags {half['flagged']:,} of the 5,000 test transactions" in text
+    assert f"lets **{half['missed']} of 100** frauds through: **{usd(half['cost'])}**" in text
+    assert (f"it flags {opt['flagged']:,}: {opt['caught']} frauds caught, {opt['missed']} missed and "
+            f"{opt['false_alarm']:,} false alarms, **{usd(opt['cost'])}**") in text
+    saving = half["cost"] - opt["cost"]
+    assert f"**{usd(saving)} saved ({100 * saving / half['cost']:.0f}%)**" in text
+    assert f"Saving={money(saving)}" in text
+    assert "so it has converged" in text
+    # This draw: 93 of 100 frauds slip through at 0.5 ($93,070); 14 at 0.0099 ($31,780).
+    assert (half["missed"], half["cost"], opt["missed"], opt["cost"]) == (93, 93_070.0, 14, 31_780.0)
+
+
+def _reference_demand(c_under, c_over, noise, rush, seed):
+    days = scenario.demand_days(noise, rush, seed)
+    X, y = days.x[:, None], days.y
+    q = c_under / (c_under + c_over)
+    mse = LinearRegression().fit(X, y).predict(X)
+    quant = QuantileRegressor(quantile=q, alpha=0.0, solver="highs").fit(X, y).predict(X)
+
+    def cost(pred):
+        return float(np.sum(c_under * np.maximum(y - pred, 0) + c_over * np.maximum(pred - y, 0)))
+
+    return q, cost(mse), cost(quant), int(np.sum(mse < y))
+
+
+def test_what_to_notice_has_the_right_demand_numbers(default_run):
+    text = _notice(default_run)
+    q, mse_cost, quant_cost, mse_short = _reference_demand(4.0, 1.0, 10, 3, 0)
+    assert q == 0.8
+    assert "q = 4 / (4 + 1) = **0.8** quantile" in text
+    assert "run short on about 20% of days" in text
+    assert f"runs short on {mse_short} of 60 days" in text
+    assert f"the MSE forecasts cost **{usd(mse_cost)}** and the quantile forecasts **{usd(quant_cost)}**" in text
+    assert f"**{usd(mse_cost - quant_cost)} saved" in text
+    assert f"Cost of the MSE fit={money(mse_cost)}" in text and f"Cost of the quantile fit={money(quant_cost)}" in text
+
+
+# --------------------------------------------------------------------------- scenarios
+
+
+@pytest.mark.parametrize(("base_rate", "n", "seed"), [(0.005, 4_000, 1), (0.02, 10_000, 0), (0.3, 2_000, 5),
+                                                      (0.5, 20_000, 2)])
+def test_logistic_fit_converges_to_the_maximum_likelihood_fit(base_rate, n, seed):
+    model = scenario.fit_fraud_model(base_rate, n, seed)
+    data = datasets.fraud_like(n=n, base_rate=base_rate, seed=seed)
+    train, _ = scenario.split_halves(data.y, seed)
+    Z = (data.X[train] - model.mean) / model.std
+    ref = LogisticRegression(C=np.inf, tol=1e-12, max_iter=10_000).fit(Z, data.y[train])
+    np.testing.assert_allclose(model.weights, ref.coef_[0], atol=1e-5)
+    assert model.intercept == pytest.approx(ref.intercept_[0], abs=1e-5)
+    assert model.converged and model.grad_max < 1e-6
+
+
+def test_split_is_half_of_each_class():
+    y = datasets.fraud_like(n=3_001, base_rate=0.02, seed=4).y
+    train, test = scenario.split_halves(y, 4)
+    assert np.intersect1d(train, test).size == 0 and train.size + test.size == y.size
+    assert y[train].sum() == y.sum() // 2 and y[test].sum() == y.sum() - y.sum() // 2
+    model = scenario.fit_fraud_model(0.02, 3_001, 4)
+    assert (model.frauds_train, model.frauds_test) == (30, 30)
+    assert (model.n_train, model.n_test) == (train.size, test.size)
+
+
+def test_fraud_costs_are_consistent():
+    model = scenario.fit_fraud_model(0.02, 10_000, 0)
+    out = scenario.fraud_costs(model, 1000, 10)
+    assert out.optimal.threshold == pytest.approx(10 / 1010)
+    assert out.default.threshold == 0.5
+    for dec in (out.optimal, out.default, out.best):
+        assert dec.caught + dec.missed == model.frauds_test
+        assert dec.caught + dec.false_alarm + dec.missed + dec.passed == model.n_test
+        assert dec.cost == 10 * dec.false_alarm + 1000 * dec.missed
+    # Flagging by hand agrees with the counts.
+    flag = model.p_test >= out.optimal.threshold
+    assert out.optimal.false_alarm == int(np.sum(flag & (model.y_test == 0)))
+    assert out.saving == out.default.cost - out.optimal.cost > 0
+    assert out.best.cost <= min(out.optimal.cost, out.default.cost)
+    # The curve passes through both marked thresholds at their exact cost per transaction.
+    curve = out.curve.set_index("threshold")
+    assert curve.loc[0.5, "total"] == pytest.approx(out.default.cost / model.n_test)
+    assert curve.loc[out.optimal.threshold, "total"] == pytest.approx(out.optimal.cost / model.n_test)
+    np.testing.assert_allclose(curve["total"], curve["missed"] + curve["false_alarm"])
+    assert curve.index.is_monotonic_increasing and curve["missed"].is_monotonic_increasing
+    assert curve["false_alarm"].is_monotonic_decreasing
+    # The confusion table holds the same counts.
+    counts = out.confusion.set_index(["threshold", "outcome"])["count"]
+    assert counts[(0.5, "missed")] == out.default.missed
+    assert out.confusion.groupby("rule")["count"].sum().tolist() == [model.n_test] * 2
+    assert out.confusion.groupby("rule")["cost"].sum().sort_values().tolist() == sorted(
+        [out.optimal.cost, out.default.cost])
+
+
+def test_expensive_false_alarms_move_the_threshold_up():
+    model = scenario.fit_fraud_model(0.02, 10_000, 0)
+    out = scenario.fraud_costs(model, 10, 1000)
+    assert out.optimal.threshold == pytest.approx(1000 / 1010)
+    assert out.optimal.flagged <= out.default.flagged
+    # The two labels are on the right half of the axis, so the curve still spans both.
+    assert out.curve["threshold"].min() <= 1e-4 and out.curve["threshold"].max() == 1.0
+
+
+def test_fraud_notes_follow_the_prices():
+    model = scenario.fit_fraud_model(0.02, 10_000, 0)
+    cheap_alarms = " ".join(scenario.fraud_notes(scenario.fraud_costs(model, 1000, 10)))
+    assert "= **0.0099**, far below the usual 0.5" in cheap_alarms and "Many cheap false alarms" in cheap_alarms
+    dear_alarms = " ".join(scenario.fraud_notes(scenario.fraud_costs(model, 10, 1000)))
+    assert "1000 / (1000 + 10) = **0.9901**, above the usual 0.5" in dear_alarms
+    equal = scenario.fraud_costs(model, 10, 10)
+    assert equal.saving == 0 and "exactly **0.5**" in " ".join(scenario.fraud_notes(equal))
+
+
+@pytest.mark.parametrize(("t", "text"), [(10 / 1010, "0.0099"), (1 / 1_000_001, "0.000001"), (0.5, "0.5"),
+                                         (1000 / 1010, "0.9901"), (1_000_000 / 1_000_001, "0.999999"),
+                                         (1 / 21, "0.0476")])
+def test_threshold_text_never_rounds_to_0_or_1(t, text):
+    assert scenario.threshold_text(t) == text
+
+
+def test_demand_notes_say_where_the_quantile_line_sits():
+    high = " ".join(scenario.demand_notes(scenario.demand_costs(20, 1, 30, 0, 0)))
+    assert "units above the MSE line" in high and "run short on about 5% of days" in high
+    low = " ".join(scenario.demand_notes(scenario.demand_costs(1, 20, 10, 3, 0)))
+    assert "units below the MSE line" in low and "q = 1 / (1 + 20) = **0.0476**" in low
+
+
+def test_demand_quantile_fit_is_cheapest_and_runs_short_on_about_1_minus_q_of_days():
+    out = scenario.demand_costs(4, 1, 10, 3, 0)
+    assert out.q == 0.8
+    assert out.quantile.cost <= out.mse.cost
+    assert out.saving == pytest.approx(out.mse.cost - out.quantile.cost)
+    for fit in (out.mse, out.quantile):
+        assert fit.under_cost + fit.over_cost == pytest.approx(fit.cost)
+    # An exact quantile fit through P = 2 points: #short <= (1 - q) n <= #short + 2.
+    expected_short = (out.c_over / (out.c_under + out.c_over)) * out.n_days  # (1 - q) n = 12
+    assert out.quantile.short_days <= expected_short + 1e-9
+    assert expected_short <= out.quantile.short_days + 2 + 1e-9
+    # The MSE line is the least-squares line.
+    days = scenario.demand_days(10, 3, 0)
+    slope, intercept = np.polyfit(days.x, days.y, 1)
+    assert (out.mse.slope, out.mse.intercept) == (pytest.approx(slope), pytest.approx(intercept))
+    assert list(out.points.columns) == ["day", "temperature", "demand", "rush", "forecast_mse", "forecast_quantile"]
+    np.testing.assert_allclose(out.points["forecast_quantile"], out.quantile.slope * days.x + out.quantile.intercept)
+    assert int(out.points["rush"].sum()) == 3 and len(out.points) == 60
+
+
+def test_equal_costs_give_the_median_line():
+    out = scenario.demand_costs(1, 1, 10, 3, 0)
+    assert out.q == 0.5
+    days = scenario.demand_days(10, 3, 0)
+    mae = np.mean(np.abs(days.y - (out.quantile.slope * days.x + out.quantile.intercept)))
+    assert out.quantile.cost == pytest.approx(mae * out.n_days)
+
+
+def test_demand_costs_reject_a_zero_cost():
+    with pytest.raises(ValueError, match="c_under"):
+        scenario.demand_costs(0, 1, 10, 3, 0)
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def _datasets(spec: dict) -> dict[str, pd.DataFrame]:
+    """The chart's datasets by their template name (``points``, not ``points-<hash>``)."""
+    return {name.rsplit("-", 1)[0]: frame for name, frame in spec["datasets"].items()}
+
+
+@pytest.fixture(scope="module")
+def built():
+    fraud = scenario.fraud_costs(scenario.fit_fraud_model(0.02, 10_000, 0), 1000, 10)
+    demand = scenario.demand_costs(4, 1, 10, 3, 0)
+    return fraud, demand, {
+        "curve": charts.cost_curve(fraud.curve, fraud.markers),
+        "confusion": charts.confusion_chart(fraud.confusion),
+        "demand": charts.demand_chart(demand.points),
+        "costs": charts.demand_cost_chart(demand.costs),
+    }
+
+
+def test_chart_templates_are_valid_vega_lite():
+    for template in (charts._curve_template, charts._confusion_template, charts._demand_template,
+                     charts._demand_cost_template):
+        assert template().to_dict(validate=True)
+
+
+def test_chart_builders_carry_the_scenario_data_and_stay_small(built):
+    fraud, demand, specs = built
+    expected = {"curve": {"curve", "markers"}, "confusion": {"confusion"}, "demand": {"points"}, "costs": {"costs"}}
+    for name, spec in specs.items():
+        data = _datasets(spec)
+        assert set(data) == expected[name], name
+        assert 0 < sum(len(frame) for frame in data.values()) <= MAX_MARKS, name
+    curve = _datasets(specs["curve"])
+    assert list(curve["curve"].columns) == ["threshold", "missed", "false_alarm", "total"]
+    assert len(curve["curve"]) == len(fraud.curve) <= MAX_MARKS // 3  # three lines
+    assert list(curve["markers"]["rule"]) == ["cost-optimal 0.0099", "default 0.5"]
+    assert len(_datasets(specs["confusion"])["confusion"]) == 8
+    points = _datasets(specs["demand"])["points"]
+    assert len(points) == 60 and {"forecast_mse", "forecast_quantile"} <= set(points.columns)
+    assert len(_datasets(specs["costs"])["costs"]) == 4
+    # Another scenario gives other dataset names (Streamlit and the AppTest signature see the change).
+    other = scenario.demand_costs(4, 2, 10, 3, 0)
+    assert set(charts.demand_chart(other.points)["datasets"]) != set(specs["demand"]["datasets"])
+
+
+def test_chart_colours_come_from_the_palette(built):
+    from dashboard.palette import LOSSES, MARKER, MISTAKES
+
+    specs = built[2]
+    fit_colors = [layer["encoding"]["color"]["scale"] for layer in specs["demand"]["layer"]
+                  if "color" in layer["encoding"]]
+    assert fit_colors[0]["range"] == [LOSSES["mse"], LOSSES["asymmetric"]]
+    part_colors = specs["curve"]["layer"][0]["encoding"]["color"]["scale"]
+    assert part_colors["range"] == [MISTAKES["missed"], MISTAKES["false_alarm"], MISTAKES["total"]]
+    assert specs["curve"]["layer"][2]["mark"]["color"] == MARKER
+
+
+def test_charts_render_their_derived_labels(built):
+    """Cell dollar texts, the rule labels, the totals and legends are computed by Vega-Lite: render and read them."""
+    fraud, demand, specs = built
+    confusion = export.chart_svg(specs["confusion"])
+    for text in ("cost-optimal 0.0099", "default 0.5", "$14,000", "$17,780", "$93,000", "$70", "free",
+                 "1,778", "4,893", "Correct (free)", "False alarm", "Missed fraud"):
+        assert f">{text}<" in confusion, text
+    curve = export.chart_svg(specs["curve"])
+    for text in ("cost-optimal 0.0099", "default 0.5", "Missed fraud", "False alarms", "Total"):
+        assert f">{text}<" in curve, text
+    demand_svg = export.chart_svg(specs["demand"])
+    for text in ("Ordinary day", "Rush day", "MSE fit (mean)", "Cost-optimal quantile fit"):
+        assert f">{text}<" in demand_svg, text
+    costs_svg = export.chart_svg(specs["costs"])
+    for value in (demand.mse.cost, demand.quantile.cost):
+        assert f">{money(value)}<" in costs_svg
