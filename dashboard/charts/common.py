@@ -117,9 +117,15 @@ def lean(builder):
 # Even without validation, Altair spends tens of ms building and serializing a layered chart
 # (it deep-copies every layer several times), on every rerun. A template builder whose layers
 # read *named* datasets (``alt.NamedData("points")``) and whose spec depends only on a few
-# small parameters is serialized (and validated) once per parameter set by `filled_spec`;
-# each rerun then only puts the new data frames in. The result is a Vega-Lite dict that
+# small parameters is serialized once per parameter set by `filled_spec`; each rerun then
+# only puts the new data frames in. The result is a Vega-Lite dict that
 # `dashboard.layout.chart` draws (st.vega_lite_chart) and `dashboard.export` renders.
+#
+# Templates are checked against the Vega-Lite schema only when VALIDATE_TEMPLATES is set:
+# the check costs 100-500 ms per template, which a user would pay the first time they pick
+# an option (a penalty, an optimizer). The test suite sets it (tests/dashboard/conftest.py),
+# so every template the pages build under test is validated there.
+VALIDATE_TEMPLATES = False
 
 _DEFAULT_VIEW = {"continuousWidth": 300, "continuousHeight": 300}  # Altair's default theme
 
@@ -127,7 +133,10 @@ _DEFAULT_VIEW = {"continuousWidth": 300, "continuousHeight": 300}  # Altair's de
 def _template_json(builder, params: tuple) -> str:
     import json
 
-    spec = builder(**dict(params)).to_dict(validate=True)
+    from altair.utils import schemapi
+
+    with schemapi.debug_mode(VALIDATE_TEMPLATES):
+        spec = builder(**dict(params)).to_dict(validate=VALIDATE_TEMPLATES)
     config = spec.get("config", {})
     if config.get("view") == _DEFAULT_VIEW:  # as Streamlit does: no Altair default theme
         del config["view"]
