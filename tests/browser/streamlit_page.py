@@ -34,9 +34,22 @@ def wait_for_run(page: Page) -> None:
     page.wait_for_timeout(300)
 
 
-def open_page(page: Page, url: str) -> None:
+def open_page(page: Page, url: str, *, charts: int = 0) -> None:
+    """Open ``url`` and wait for its run and for at least ``charts`` charts: on a busy machine
+    they can mount a moment after the script reports that it is done (seen on the first load
+    of a fresh server)."""
     page.goto(url)
+    if charts:
+        page.wait_for_function(
+            f"() => document.querySelectorAll('[data-testid=\"stVegaLiteChart\"]').length >= {charts}",
+            timeout=RUN_TIMEOUT_MS,
+        )
     wait_for_run(page)
+
+
+def main_text(page: Page) -> str:
+    """All text of the page's main block (not the sidebar)."""
+    return page.inner_text('[data-testid="stMain"]')
 
 
 def error_texts(page: Page) -> list[str]:

@@ -1,0 +1,124 @@
+"""Every what-if page in a real browser.
+
+For each page: the charts are drawn and no error box shows; one slider moved with the
+keyboard changes the charts that depend on it (and only those) and the address bar; that
+address opened in a fresh browser context shows the same value and the same pixels; the
+default scenario comes back when the bare page is opened again. Screenshots go to the
+ignored ``artifacts/screenshots``. Links to the seeds' named scenarios are checked below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from .streamlit_page import (
+    chart_count,
+    chart_signature,
+    error_texts,
+    full_page_screenshot,
+    main_text,
+    move_slider,
+    open_page,
+    query,
+    slider_value,
+)
+
+pytestmark = pytest.mark.browser
+
+
+@dataclass(frozen=True)
+class Case:
+    path: str  # the page's URL path
+    charts: tuple[str, ...]  # its charts, top to bottom
+    slider: str  # label of the slider moved with the keyboard
+    key: str  # that slider's query parameter
+    start: str  # the value it shows by default
+    moved: str  # the value one ArrowRight later
+    unchanged: tuple[str, ...] = ()  # charts that do not depend on that slider
+    shown: str = ""  # a live number the default scenario states
+
+
+CASES = (
+    Case("mse_vs_mae", ("fitted lines", "slope moves", "loss contributions", "loss shapes"),
+         "How far the outliers sit", "shift", "20", "21", shown="+0.2901"),
+    Case("learning_rate", ("loss valley", "loss curves", "sweep"),
+         "Too large η", "large", "0.032", "0.04", shown="diverged at step 36"),
+    Case("regularization", ("fitted curve", "U-curve", "coefficient paths", "two-weight picture"),
+         "Penalty strength λ", "lam", "0.0001", "0.00016", unchanged=("two-weight picture",), shown="3 of 12"),
+    Case("business_costs", ("fraud cost curve", "confusion matrices", "demand fits", "demand costs"),
+         "Transactions", "n", "10000", "11000", unchanged=("demand fits", "demand costs"), shown="$61,290"),
+)
+
+
+def _signatures(page, case: Case) -> list[str]:
+    return [chart_signature(page, i) for i in range(len(case.charts))]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.path)
+def test_page_draws_reacts_and_shares(case, server_url, page, browser, screenshot_dir):
+    url = f"{server_url}/{case.path}"
+    open_page(page, url, charts=len(case.charts))
+    assert not error_texts(page)
+    assert chart_count(page) == len(case.charts)
+    drawings = page.locator('[data-testid="stVegaLiteChart"]')
+    for i, name in enumerate(case.charts):
+        drawing = drawings.nth(i).locator("canvas, svg").first
+        assert drawing.is_visible(), f"the {name} chart is not drawn"
+        assert drawing.bounding_box()["height"] > 100, f"the {name} chart is flat"
+    assert case.shown in main_text(page)
+
+    assert slider_value(page, case.slider) == case.start
+    before = _signatures(page, case)
+    move_slider(page, case.slider, "ArrowRight")
+    assert slider_value(page, case.slider) == case.moved
+    assert query(page).get(case.key) == [case.moved]
+    after = _signatures(page, case)
+    for name, old, new in zip(case.charts, before, after):
+        if name in case.unchanged:
+            assert new == old, f"the {name} chart changed, but does not depend on {case.slider!r}"
+        else:
+            assert new != old, f"the {name} chart did not change when {case.slider!r} moved"
+    assert not error_texts(page)
+
+    # The address bar is the scenario: the same link in a fresh context shows the same thing.
+    context = browser.new_context(viewport=page.viewport_size)
+    try:
+        other = context.new_page()
+        open_page(other, page.url, charts=len(case.charts))
+        assert slider_value(other, case.slider) == case.moved
+        assert _signatures(other, case) == after
+        assert not error_texts(other)
+    finally:
+        context.close()
+
+    # The bare page is the default scenario again; whole page, for the lesson slides.
+    open_page(page, url, charts=len(case.charts))
+    assert _signatures(page, case) == before
+    page.get_by_text("The math").first.click()
+    page.wait_for_timeout(300)
+    full_page_screenshot(page, str(screenshot_dir / f"{case.path}.png"))
+    assert not error_texts(page)
+
+
+@pytest.mark.parametrize(("name", "link", "charts", "text"), [
+    # The seeds' Lagos houses: one mispriced house carries three quarters of the MSE.
+    ("mse_vs_mae_lagos", "mse_vs_mae?data=Lagos+houses", 4, "100/134 = 75% of the MSE"),
+    # Momentum with a schedule: the schedule's own small chart joins the three.
+    ("learning_rate_momentum", "learning_rate?opt=Momentum&sched=Warmup%2C+then+cosine", 4,
+     "For momentum μ = 0.9 the theory moves the limit"),
+    # The weakest and the strongest λ at the highest degree on the fewest points.
+    ("regularization_weakest", "regularization?degree=15&n=10&noise=1&penalty=Elastic+net&lam=1e-08&lam2=10", 4,
+     "of 15"),
+    ("regularization_strongest", "regularization?degree=15&n=10&noise=1&penalty=Elastic+net&lam=10&lam2=10", 4,
+     "15 of 15"),
+    # The seeds' fraud prices flipped: a false alarm dearer than a miss.
+    ("business_costs_flipped", "business_costs?miss=10&alarm=1000", 4, "0.9901"),
+])
+def test_shared_link_opens_its_scenario(name, link, charts, text, server_url, page, screenshot_dir):
+    open_page(page, f"{server_url}/{link}", charts=charts)
+    assert not error_texts(page)
+    assert chart_count(page) == charts
+    assert text in main_text(page)
+    full_page_screenshot(page, str(screenshot_dir / f"{name}.png"))
