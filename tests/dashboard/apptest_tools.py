@@ -46,3 +46,31 @@ def texts(at: AppTest) -> list[str]:
 def signature(at: AppTest) -> tuple[list[str], list[str]]:
     """What a user sees of the scenario: chart data and numbers."""
     return charts(at), texts(at)
+
+
+CONTROL_KINDS = ("radio", "selectbox", "slider", "select_slider", "number_input", "toggle")
+
+
+def widget(at: AppTest, key: str):
+    """The control with ``key``, whatever its kind."""
+    for kind in CONTROL_KINDS:
+        found = [w for w in getattr(at, kind) if w.key == key]
+        if found:
+            return found[0]
+    raise KeyError(key)
+
+
+def set_controls(at: AppTest, values: Mapping[str, object]) -> AppTest:
+    """Set each control ``key -> value`` as a user would, then rerun."""
+    for key, value in values.items():
+        widget(at, key).set_value(value)
+    return at.run()
+
+
+def notice(at: AppTest) -> str:
+    """The page's markdown, where "What to notice" states its live numbers."""
+    return "\n".join(m.value for m in at.markdown)
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}

@@ -25,7 +25,7 @@ from dashboard.controls import log_options
 from dashboard.formatting import fmt, pct, signed
 from dashboard.scenarios import outliers as sc
 
-from .apptest_tools import errors, run_page, signature
+from .apptest_tools import errors, metrics, notice, run_page, set_controls, signature, widget
 
 PAGE = "mse_vs_mae.py"
 DEFAULTS = {"data": "synthetic", "outliers": 1, "shift": 20, "delta": 1.0, "seed": 0}
@@ -35,28 +35,6 @@ LINK = {"data": "Lagos houses", "outliers": "3", "shift": "-12", "delta": "3.2",
 
 
 # --------------------------------------------------------------------------- helpers
-def _widget(at, key):
-    for kind in ("radio", "slider", "select_slider", "number_input"):
-        found = [w for w in getattr(at, kind) if w.key == key]
-        if found:
-            return found[0]
-    raise KeyError(key)
-
-
-def _set(at, values):
-    for key, value in values.items():
-        _widget(at, key).set_value(value)
-    return at.run()
-
-
-def _notice(at) -> str:
-    return "\n".join(m.value for m in at.markdown)
-
-
-def _metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
 def _huber_reference(x, y, delta):
     """Huber line by scipy BFGS on mean(scipy.special.huber(delta, r)), from the least-squares start."""
     mean, std = x.mean(), x.std()
@@ -88,7 +66,7 @@ def test_page_loads_with_four_charts_and_no_error():
     assert at.title[0].value == "What does one outlier do to MSE and MAE?"
     assert len(at.get("vega_lite_chart")) == 4
     for key, value in DEFAULTS.items():
-        assert _widget(at, key).value == value, key
+        assert widget(at, key).value == value, key
     assert [b.key for b in at.button if b.key] == ["preset-lagos", "preset-far", "preset-none", "reset"]
 
 
@@ -96,7 +74,7 @@ def test_page_loads_with_four_charts_and_no_error():
 def test_every_control_changes_what_is_shown(key):
     base = run_page(PAGE)
     before = signature(base)
-    moved = _set(base, {key: MOVED[key]})
+    moved = set_controls(base, {key: MOVED[key]})
     assert not errors(moved)
     charts_after, texts_after = signature(moved)
     assert charts_after != before[0], f"{key} did not change any chart"
@@ -104,14 +82,14 @@ def test_every_control_changes_what_is_shown(key):
 
 
 def test_a_link_reproduces_the_scenario_exactly():
-    by_hand = _set(run_page(PAGE), MOVED)
+    by_hand = set_controls(run_page(PAGE), MOVED)
     linked = run_page(PAGE, LINK)
     assert not errors(linked)
-    assert {k: _widget(linked, k).value for k in DEFAULTS} == MOVED
+    assert {k: widget(linked, k).value for k in DEFAULTS} == MOVED
     assert signature(linked) == signature(by_hand)
     # and a synthetic scenario
     synthetic = {**MOVED, "data": "synthetic"}
-    by_hand = _set(run_page(PAGE), synthetic)
+    by_hand = set_controls(run_page(PAGE), synthetic)
     linked = run_page(PAGE, {**LINK, "data": "Noisy line"})
     assert signature(linked) == signature(by_hand)
 
@@ -126,29 +104,29 @@ def test_a_bad_link_value_falls_back_to_the_default(params):
     at = run_page(PAGE, params)
     assert not errors(at)
     for key in params:
-        assert _widget(at, key).value == DEFAULTS[key]
+        assert widget(at, key).value == DEFAULTS[key]
     assert signature(at) == default
 
 
 def test_reset_returns_to_the_default_scenario():
     default = signature(run_page(PAGE))
-    at = _set(run_page(PAGE), {**MOVED, "data": "synthetic"})
+    at = set_controls(run_page(PAGE), {**MOVED, "data": "synthetic"})
     assert signature(at) != default
     at.button(key="reset").click().run()
-    assert {k: _widget(at, k).value for k in DEFAULTS} == DEFAULTS
+    assert {k: widget(at, k).value for k in DEFAULTS} == DEFAULTS
     assert signature(at) == default
 
 
 def test_presets_load_their_scenarios():
     at = run_page(PAGE)
     at.button(key="preset-lagos").click().run()
-    assert _widget(at, "data").value == "lagos"
+    assert widget(at, "data").value == "lagos"
     at.button(key="preset-far").click().run()
-    shown = (_widget(at, "data").value, _widget(at, "outliers").value, _widget(at, "shift").value)
+    shown = (widget(at, "data").value, widget(at, "outliers").value, widget(at, "shift").value)
     assert shown == ("synthetic", 1, 40)
     at.button(key="preset-none").click().run()
-    assert _widget(at, "outliers").value == 0
-    assert "No outliers" in _notice(at)
+    assert widget(at, "outliers").value == 0
+    assert "No outliers" in notice(at)
     assert not errors(at)
 
 
@@ -159,15 +137,15 @@ def test_lagos_numbers_match_the_lesson():
     err = ex.y_pred[0] - ex.y_true  # computed here, independently of the page
     sq, ab = err**2, np.abs(err)
     assert list(err) == [3, -5, 10] and list(sq) == [9, 25, 100] and list(ab) == [3, 5, 10]
-    text = _notice(at)
+    text = notice(at)
     assert "+3, -5 and +10 million naira" in text
     assert "9, 25 and 100" in text and f"**MSE = 134 / 3 = {sq.mean():.2f}**" in text
     assert "3, 5 and 10" in text and f"**MAE = 18 / 3 = {ab.mean():.1f}**" in text
     assert "**MSE = 134 / 3 = 44.67**" in text and "**MAE = 18 / 3 = 6.0**" in text
     assert "100/134 = **75% of the MSE**" in text and "10/18 = **56% of the MAE**" in text
     assert round(100 * 100 / 134) == 75 and round(100 * 10 / 18) == 56
-    metrics = _metrics(at)
-    assert metrics["Outliers' share of MSE"] == "75%" and metrics["Outliers' share of MAE"] == "56%"
+    shown = metrics(at)
+    assert shown["Outliers' share of MSE"] == "75%" and shown["Outliers' share of MAE"] == "56%"
 
 
 def test_synthetic_numbers_match_independent_fits():
@@ -180,7 +158,7 @@ def test_synthetic_numbers_match_independent_fits():
     mae_all, mae_clean = _lad(d.x, d.y), _lad(d.x[clean], d.y[clean])
     hub_all, _ = _huber_reference(d.x, d.y, 2.5)
     hub_clean, _ = _huber_reference(d.x[clean], d.y[clean], 2.5)
-    text = _notice(at)
+    text = notice(at)
     assert f"**MSE slope by {signed(mse_all[0] - mse_clean[0])}**" in text
     assert f"from {fmt(mse_clean[0])} on the clean points to {fmt(mse_all[0])}" in text
     assert f"**MAE slope by {signed(mae_all[0] - mae_clean[0])}**" in text
@@ -193,9 +171,9 @@ def test_synthetic_numbers_match_independent_fits():
     share_ab = np.abs(r[~clean]).sum() / np.abs(r).sum()
     assert f"3 of 30 points (10%) but carry **{pct(share_sq)} of the squared error** and {pct(share_ab)}" in text
     assert share_sq > 0.9 > share_ab
-    metrics = _metrics(at)
-    assert metrics["MSE slope moved"] == signed(mse_all[0] - mse_clean[0])
-    assert metrics["Outliers' share of MSE"] == pct(share_sq)
+    shown = metrics(at)
+    assert shown["MSE slope moved"] == signed(mse_all[0] - mse_clean[0])
+    assert shown["Outliers' share of MSE"] == pct(share_sq)
 
 
 def test_extreme_settings_draw_without_error():
