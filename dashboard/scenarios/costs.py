@@ -7,10 +7,8 @@ Streamlit) plus a cached wrapper for the page:
   :func:`core.datasets.fraud_like` transactions with a chosen share of fraud, split 50/50
   into a training and a test half *per class* (so each half holds the same share of fraud;
   the split is seeded). A logistic model is trained on the training half with the ``bce``
-  loss by :func:`core.training.fit_linear` on features standardized with the training
-  half's mean and std: 40 Adam steps from the base rate's log-odds, then 25 plain
-  gradient steps on the features whitened by the loss's curvature (see
-  :func:`fit_fraud_model`). It reaches the maximum-likelihood fit, and the final gradient
+  loss by :func:`core.fits.logistic_fit` on features standardized with the training
+  half's mean and std. It reaches the maximum-likelihood fit, and the final gradient
   is reported. Every cost is measured on the held-out test half, so the numbers describe
   decisions on transactions the model has not seen.
 - Regression (:func:`demand_costs`; cached :func:`regression_scenario`): daily ice-cream
@@ -30,7 +28,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import closed_form, datasets, decisions, losses, training
+from core import closed_form, datasets, decisions, fits, losses
 from dashboard.charts import costs as charts
 from dashboard.charts.costs import ERROR_PARTS, FIT_LABELS, OUTCOME_LABELS
 from dashboard.formatting import fmt, money, pct
@@ -38,14 +36,6 @@ from dashboard.formatting import fmt, money, pct
 # --------------------------------------------------------------------------- fraud
 
 DEFAULT_THRESHOLD = 0.5
-# Logistic regression by gradient descent, in two runs of fit_linear with the bce loss (see
-# fit_fraud_model). Together they reach the maximum-likelihood fit within 1e-6 (checked
-# against scikit-learn) for base rates from 0.5% to 50% and 2,000 to 20,000 rows, in 65
-# steps; Adam alone is not there after 300.
-ADAM_LR = 0.2
-ADAM_STEPS = 40
-POLISH_LR = 1.0
-POLISH_STEPS = 25
 CONVERGED_GRAD = 1e-6  # largest |gradient| of the mean BCE counted as converged
 CURVE_POINTS = 250  # thresholds on the cost curve (log-spaced)
 
@@ -98,12 +88,6 @@ def split_halves(y: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return np.flatnonzero(in_train), np.flatnonzero(~in_train)
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    # Written with exp of a non-positive number only, so nothing overflows.
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
 def fit_fraud_model(base_rate: float, n: int, seed: int) -> FraudModel:
     """Draw the transactions, split them, train the logistic model, score the test half."""
     data = datasets.fraud_like(n=n, base_rate=base_rate, seed=seed)
@@ -113,40 +97,15 @@ def fit_fraud_model(base_rate: float, n: int, seed: int) -> FraudModel:
     std[std == 0.0] = 1.0
     Z = (data.X - mean) / std
     y_tr = data.y[train]
-    share = y_tr.mean()
-    # 1. Adam from the base rate's log-odds (weights 0) gets close to the optimum.
-    init = np.array([[0.0, 0.0, np.log(share / (1.0 - share))]])
-    first = training.fit_linear(Z[train], y_tr, loss="bce", optimizer="adam", lr=ADAM_LR, steps=ADAM_STEPS,
-                                init=init)
-    theta = first.final_params[0]
-    # 2. Plain gradient descent on the features [Z, 1] @ P, where P whitens the BCE's
-    # curvature at that point (P^T H P = I): there every step is close to a Newton step.
-    Xa = np.hstack([Z[train], np.ones((y_tr.size, 1))])
-    p = _sigmoid(Xa @ theta)
-    hessian = (Xa * (p * (1.0 - p))[:, None]).T @ Xa / y_tr.size
-    diverged = bool(first.diverged_at[0] >= 0)
-    final_loss = float(first.loss[-1, 0])
-    try:
-        P = np.linalg.inv(np.linalg.cholesky(hessian).T)
-    except np.linalg.LinAlgError:  # (nearly) separable classes: no curvature to whiten by
-        P = None
-    if P is not None:
-        polish = training.fit_linear(Xa @ P, y_tr, loss="bce", optimizer="sgd", lr=POLISH_LR, steps=POLISH_STEPS,
-                                     init=np.linalg.solve(P, theta)[None, :], fit_intercept=False)
-        if polish.diverged_at[0] < 0:
-            theta = P @ polish.final_params[0]
-            final_loss = float(polish.loss[-1, 0])
-    w, b = theta[:2], float(theta[2])
-    residual = _sigmoid(Xa @ theta) - y_tr
-    grad_max = float(np.abs(residual @ Xa).max() / y_tr.size)
+    fit = fits.logistic_fit(Z[train], y_tr, tol=CONVERGED_GRAD)
     return FraudModel(
         base_rate=float(base_rate), n=int(n), seed=int(seed),
         n_train=int(train.size), n_test=int(test.size),
         frauds_train=int(y_tr.sum()), frauds_test=int(data.y[test].sum()),
-        weights=w, intercept=b, mean=mean, std=std,
-        train_bce=final_loss, grad_max=grad_max,
-        converged=bool(grad_max <= CONVERGED_GRAD and not diverged),
-        y_test=data.y[test], p_test=_sigmoid(Z[test] @ w + b),
+        weights=fit.params[:2], intercept=float(fit.params[2]), mean=mean, std=std,
+        train_bce=float(losses.get("bce")(y_tr, fits.predict_proba(Z[train], fit.params))),
+        grad_max=fit.grad_max, converged=fit.converged,
+        y_test=data.y[test], p_test=fits.predict_proba(Z[test], fit.params),
     )
 
 

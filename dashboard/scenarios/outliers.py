@@ -19,8 +19,8 @@ Lagos houses, and the least-squares line through the clean points for synthetic 
 
 The three fits: MSE by :func:`core.closed_form.normal_equation` (exact), MAE by
 :func:`core.closed_form.quantile_fit` with q = 0.5 (exact, a linear program), Huber by
-:func:`core.training.fit_linear` (full-batch gradient descent on standardized x, see
-:func:`huber_fit`), each fitted once on all points and once on the clean points only.
+:func:`core.fits.huber_fit` (full-batch gradient descent on standardized x, run until
+the gradient vanishes), each fitted once on all points and once on the clean points only.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import closed_form, datasets, losses, training
+from core import closed_form, datasets, fits, losses
 from dashboard.formatting import fmt, pct, signed
 
 SOURCES = ("synthetic", "lagos")
@@ -49,8 +49,8 @@ TRUE_SLOPE = 2.0
 TRUE_INTERCEPT = 1.0
 NOISE = 1.0
 
-# Huber by gradient descent: lr = 1 on standardized x (the Hessian of the quadratic part
-# is then at most the identity, so lr = 1 = 1/L is safe), in growing chunks until converged.
+# Huber by gradient descent (core.fits.huber_fit): lr = 1 on standardized x (the Hessian
+# of the quadratic part is then at most the identity), in growing chunks until converged.
 HUBER_LR = 1.0
 HUBER_CHUNK = 25  # first chunk of steps; each further chunk is twice as long
 HUBER_MAX_STEPS = 20_000
@@ -148,48 +148,24 @@ class Outcome:
 
 def huber_fit(x: np.ndarray, y: np.ndarray, delta: float, *,
               starts: dict[str, np.ndarray] | None = None) -> tuple[np.ndarray, HuberRun]:
-    """The line minimizing the mean Huber loss, by full-batch gradient descent.
-
-    x is standardized first (z = (x - mean) / std), which changes the parameters of the
-    line but not the line itself; in z the quadratic part of the Huber objective has a
-    Hessian of at most the identity, so plain gradient descent with lr = 1 converges
-    without tuning. It starts from whichever exact fit (MSE or MAE) has the lower Huber
-    objective and runs :func:`core.training.fit_linear` in chunks of 25, 50, 100, ... steps
-    until the gradient norm is below 1e-9 (at most 20,000 steps in all).
+    """The line minimizing the mean Huber loss (:func:`core.fits.huber_fit`).
 
     Args:
         x, y: arrays of shape (n,).
         delta: the Huber delta (> 0).
-        starts: the exact fits ``{"mse": [w, b], "mae": [w, b]}`` in x if already known
-            (otherwise they are computed here).
+        starts: the exact fits ``{"mse": [w, b], "mae": [w, b]}`` if already known
+            (otherwise they are computed here); the fit starts from the better one.
 
     Returns:
-        ([slope, intercept] in the original x, the HuberRun report).
+        ([slope, intercept], the HuberRun report).
     """
-    mean, std = float(x.mean()), float(x.std())
-    std = std if std > 0 else 1.0
-    z = ((x - mean) / std)[:, None]
-    loss = losses.get("huber", delta=delta)
     if starts is None:
         starts = {"mse": closed_form.normal_equation(x[:, None], y), "mae": closed_form.quantile_fit(x[:, None], y)}
-    # The same lines in z: w_z = w std, b_z = b + w mean.
-    in_z = {k: np.array([p[0] * std, p[1] + p[0] * mean]) for k, p in starts.items()}
-    start = min(in_z, key=lambda k: training.objective(in_z[k], z, y, loss=loss))
-    theta = in_z[start]
-    steps = 0
-    grad_norm = float(np.linalg.norm(training.objective_gradient(theta, z, y, loss=loss)))
-    chunk = HUBER_CHUNK
-    while grad_norm > HUBER_GRAD_TOL and steps < HUBER_MAX_STEPS:
-        chunk = min(chunk, HUBER_MAX_STEPS - steps)
-        path = training.fit_linear(z, y, loss=loss, optimizer="sgd", lr=HUBER_LR, steps=chunk, init=theta)
-        theta = path.final_params[0]
-        steps += chunk
-        chunk *= 2
-        grad_norm = float(np.linalg.norm(training.objective_gradient(theta, z, y, loss=loss)))
-    slope = theta[0] / std
-    params = np.array([slope, theta[1] - slope * mean])
-    return params, HuberRun(steps=steps, lr=HUBER_LR, grad_norm=grad_norm,
-                            converged=grad_norm <= HUBER_GRAD_TOL, start=start)
+    names = list(starts)
+    fit = fits.huber_fit(x, y, delta=delta, starts=[starts[k] for k in names], tol=HUBER_GRAD_TOL,
+                         first_chunk=HUBER_CHUNK, max_steps=HUBER_MAX_STEPS)
+    return fit.params, HuberRun(steps=fit.steps, lr=HUBER_LR, grad_norm=fit.grad_norm, converged=fit.converged,
+                                start=names[fit.start])
 
 
 def _fit_all(x: np.ndarray, y: np.ndarray, delta: float) -> tuple[dict[str, np.ndarray], HuberRun]:
@@ -417,7 +393,7 @@ def huber_note(out: Outcome) -> str:
     ok = all(r.converged for r in runs)
     status = "converged" if ok else "stopped before converging"
     return (
-        f"The Huber lines come from full-batch gradient descent (`core.training.fit_linear`, lr = {fmt(out.huber.lr)} "
+        f"The Huber lines come from full-batch gradient descent (`core.fits.huber_fit`, lr = {fmt(out.huber.lr)} "
         f"on standardized x, started from the better of the two exact fits): {out.huber.steps:,} steps on all "
         f"points and {out.huber_clean.steps:,} on the clean ones, {status} with gradient norms "
         f"{out.huber.grad_norm:.1e} and {out.huber_clean.grad_norm:.1e}."
