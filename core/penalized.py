@@ -49,7 +49,7 @@ from typing import Any
 import numpy as np
 
 from core import _validation as check
-from core.closed_form import _data, normal_equation
+from core.closed_form import _centered_svd, _data, normal_equation
 from core.penalties import Penalty
 
 # Relative size of a KKT residual that counts as rounding (scaled by |H| |w| + |c| + t).
@@ -87,28 +87,36 @@ def _moments(X: np.ndarray, y: np.ndarray, fit_intercept: bool):
     return x_mean, y_mean, (Xc.T @ Xc) / n, (Xc.T @ (y - y_mean)) / n
 
 
-def _kkt_scale(H: np.ndarray, c: np.ndarray, t: float, w: np.ndarray) -> float:
-    return float(np.abs(H).max() * np.abs(w).max(initial=0.0) + np.abs(c).max(initial=0.0) + t)
+_EPS = float(np.finfo(np.float64).eps)
 
 
-def _candidates(start: np.ndarray, direction: np.ndarray, *, upto_one: bool) -> np.ndarray:
-    """``start + s * direction`` at each s where a coordinate reaches exactly 0.
+class _Smooth:
+    """The smooth part 1/2 w^T H w - c^T w of F, with what every solve on it reuses.
 
-    ``upto_one``: only 0 < s < 1 for coordinates that start non-zero (the segment towards a
-    target); otherwise every s (both ways along a null direction).
+    ``eigen`` keeps the eigendecomposition of ``H_AA`` for each active set met so far (and
+    whether it is singular), so a path whose ridge part does not change (the same ``H`` for
+    every strength) decomposes each active set once.
     """
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cross = -start / direction
-    if upto_one:
-        where = np.flatnonzero((start != 0.0) & (cross > 0.0) & (cross < 1.0))
-    else:
-        where = np.flatnonzero(np.abs(direction) > 1e-12 * np.abs(direction).max())
-    points = start + cross[where, None] * direction
-    points[np.arange(where.size), where] = 0.0  # exactly on the axis
-    return points
+
+    def __init__(self, H: np.ndarray, c: np.ndarray):
+        self.H, self.c = H, c
+        self.abs_H = np.abs(H)
+        # A KKT residual counts as rounding below _KKT_RTOL (|H| |w| + |c| + t): |H| and |c|
+        # stay put while w moves.
+        self.h_max, self.c_max = self.abs_H.max(), np.abs(c).max(initial=0.0)
+        self.eigen: dict[bytes, tuple[np.ndarray, np.ndarray, bool]] = {}
+
+    def eigh(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
+        key = idx.tobytes()
+        found = self.eigen.get(key)
+        if found is None:
+            eig, vec = np.linalg.eigh(self.H[np.ix_(idx, idx)])
+            found = eig, vec, bool(eig[0] <= max(eig[-1], 0.0) * 10.0 * idx.size * _EPS)
+            self.eigen[key] = found
+        return found
 
 
-def _feature_sign(H: np.ndarray, c: np.ndarray, t: float, w0: np.ndarray) -> np.ndarray:
+def _feature_sign(smooth: _Smooth, t: float, w0: np.ndarray) -> np.ndarray:
     """Minimize F(w) = 1/2 w^T H w - c^T w + t |w|_1 (t > 0) from the start ``w0`` (see module doc).
 
     Each step either moves to the best point on the segment towards the minimizer for the
@@ -116,52 +124,102 @@ def _feature_sign(H: np.ndarray, c: np.ndarray, t: float, w0: np.ndarray) -> np.
     ridge, e.g. fewer samples than features), slides along a null direction of ``H_AA`` (where
     the smooth part of F is constant) to the point of least ``|w|_1``, where one weight is 0.
     """
+    H, c, abs_H = smooth.H, smooth.c, smooth.abs_H
     d = c.size
     w = w0.copy()
-    max_steps = 50 * (d + 1)
-    for _ in range(max_steps):
+    for _ in range(50 * (d + 1)):
         g = H @ w - c
-        tol = _KKT_RTOL * _kkt_scale(H, c, t, w)
+        abs_w = np.abs(w)
+        tol = _KKT_RTOL * float(smooth.h_max * abs_w.max(initial=0.0) + smooth.c_max + t)
         active = w != 0.0
         signs = np.sign(w)
-        if np.all(np.abs(g[active] + t * signs[active]) <= tol):
+        idx = active.nonzero()[0]
+        # (max(initial=0) <= tol is all(<= tol), with NaN failing both ways, in one call fewer)
+        if np.abs(g[idx] + t * signs[idx]).max(initial=0.0) <= tol:
             # The non-zero weights are optimal for their signs: check the zeros.
-            violation = np.where(active, -np.inf, np.abs(g) - t)
-            j = int(np.argmax(violation))
+            violation = np.abs(g) - t
+            violation[idx] = -np.inf
+            j = int(violation.argmax())
             if violation[j] <= tol:
                 return w
             active[j] = True
             signs[j] = -np.sign(g[j])  # moving w_j this way lowers F
-        idx = np.flatnonzero(active)
+            idx = active.nonzero()[0]
         start = w[idx]
-        eig, vec = np.linalg.eigh(H[np.ix_(idx, idx)])
-        singular = eig <= max(eig[-1], 0.0) * 10.0 * idx.size * np.finfo(float).eps
-        if singular[0]:
-            moves = _candidates(start, vec[:, 0], upto_one=False)
+        eig, vec, singular = smooth.eigh(idx)
+        # Candidate points, as rows of full weight vectors: a target (the minimizer for these
+        # signs) and the points start + s (target - start), 0 < s < 1, where a weight crosses 0;
+        # or, on a null direction, the points along it where a weight is 0 (both ways).
+        if singular:
+            direction = vec[:, 0]
+            size = np.abs(direction)
+            where = (size > 1e-12 * size.max()).nonzero()[0]
+            first = 0
         else:
             target = vec @ ((vec.T @ (c[idx] - t * signs[idx])) / eig)
-            moves = np.vstack([target, _candidates(start, target - start, upto_one=True)])
-        points = np.zeros((len(moves), d))
-        points[:, idx] = moves
+            direction = target - start
+            # Where the direction is 0 nothing crosses: NaN there fails the tests below.
+            cross = np.divide(-start, direction, out=np.full(start.size, np.nan), where=direction != 0.0)
+            where = ((start != 0.0) & (cross > 0.0) & (cross < 1.0)).nonzero()[0]
+            first = 1
+        points = np.zeros((first + where.size, d))
+        if first:
+            points[0, idx] = target
+        if where.size:
+            if singular:
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    cross = -start / direction
+            moves = start + cross[where, None] * direction
+            moves[np.arange(where.size), where] = 0.0  # exactly on the axis
+            points[first:, idx] = moves
         # F(v) - F(w) = D.g + 1/2 D^T H D + t (|v|_1 - |w|_1), D = v - w: computed as a
         # difference it keeps its digits even when huge weights nearly cancel in F itself.
         steps = points - w
         change = steps @ g + 0.5 * np.einsum("ki,ij,kj->k", steps, H, steps) + t * (
-            np.abs(points).sum(axis=1) - np.abs(w).sum())
-        best = int(np.argmin(change))
-        rounding = 1e-12 * (np.abs(steps[best]) @ (np.abs(g) + t + 0.5 * np.abs(H) @ np.abs(steps[best])))
-        if change[best] > rounding or np.array_equal(points[best], w):
+            np.abs(points).sum(axis=1) - abs_w.sum())
+        best = int(change.argmin())
+        if change[best] > 0.0:  # (the rounding allowance is >= 0: a drop needs no allowance)
+            size = np.abs(steps[best])
+            rounding = 1e-12 * (size @ (np.abs(g) + t + 0.5 * abs_H @ size))
+            if change[best] > rounding:
+                return w  # no progress possible beyond rounding
+        if points[best].tolist() == w.tolist():
             return w  # no progress possible beyond rounding
         w = points[best]
     return w
 
 
-def _solve(X, y, l1, l2, fit_intercept, moments, start):
-    x_mean, y_mean, G, c = moments
+def _ridge(X, y, l2s, fit_intercept):
+    """:func:`core.closed_form.normal_equation` for each ``l2`` of ``l2s``, one SVD for all.
+
+    The same arithmetic as ``normal_equation`` (so the same numbers, to the last bit), with
+    the SVD of the centered design and its projection of ``y`` computed once.
+    """
+    n = X.shape[0]
+    x_mean, U, s, Vt, tol = _centered_svd(X, fit_intercept)
+    y_mean = y.mean() if fit_intercept else 0.0
+    keep = s > tol
+    projected = U.T @ (y - y_mean)
+    out = []
+    for l2 in l2s:
+        # Dropped directions get 0: that is what makes the solution minimum-norm.
+        gain = np.zeros_like(s)
+        gain[keep] = s[keep] / (s[keep] ** 2 + n * float(l2))
+        w = Vt.T @ (gain * projected)
+        out.append(np.append(w, y_mean - x_mean @ w) if fit_intercept else w)
+    return out
+
+
+def _smooth(moments, l2: float) -> _Smooth:
+    _, _, G, c = moments
+    return _Smooth(G + l2 * np.eye(G.shape[0]), c)
+
+
+def _solve(X, y, l1, l2, fit_intercept, moments, start, smooth: _Smooth | None = None):
+    x_mean, y_mean, _, _ = moments
     if l1 == 0.0:
         return normal_equation(X, y, l2=l2, fit_intercept=fit_intercept)
-    H = G + l2 * np.eye(G.shape[0])
-    w = _feature_sign(H, c, l1 / 2.0, start)
+    w = _feature_sign(smooth or _smooth(moments, l2), l1 / 2.0, start)
     return np.append(w, y_mean - x_mean @ w) if fit_intercept else w
 
 
@@ -206,7 +264,9 @@ def penalized_path(X: Any, y: Any, *, l1: Any, l2: Any = 0.0, fit_intercept: boo
     The pairs are solved from the strongest (largest ``l1 + l2``) to the weakest, each
     starting from the previous solution (a warm start: neighbouring strengths have nearly
     the same non-zero set, so each solve takes a few linear solves). Results come back in
-    the order given.
+    the order given. Work is shared without changing a bit of any row: rows with ``l1 = 0``
+    (ridge) share one SVD of the design, and consecutive rows with the same ``l2`` share the
+    eigendecomposition of each non-zero set they meet.
 
     Args:
         X: array of shape (n, d), or (n,) for one feature.
@@ -236,9 +296,16 @@ def penalized_path(X: Any, y: Any, *, l1: Any, l2: Any = 0.0, fit_intercept: boo
     fit_intercept = check.flag("fit_intercept", fit_intercept)
     moments = _moments(X, y, fit_intercept)
     out = np.empty((l1s.size, X.shape[1] + int(fit_intercept)))
+    ridge = np.flatnonzero(l1s == 0.0)
+    if ridge.size:  # no L1 part: the normal equation, sharing one SVD
+        out[ridge] = _ridge(X, y, l2s[ridge], fit_intercept)
     w = np.zeros(X.shape[1])
+    smooth, l2_now = None, None  # H and what hangs on it, shared while l2 stays the same (bit for bit)
     for k in np.argsort(-(l1s + l2s), kind="stable"):
-        out[k] = _solve(X, y, float(l1s[k]), float(l2s[k]), fit_intercept, moments, w)
+        if l1s[k] != 0.0:
+            if l2s[k].tobytes() != l2_now:
+                smooth, l2_now = _smooth(moments, float(l2s[k])), l2s[k].tobytes()
+            out[k] = _solve(X, y, float(l1s[k]), float(l2s[k]), fit_intercept, moments, w, smooth)
         w = out[k, : X.shape[1]]
     return out
 

@@ -230,6 +230,34 @@ def test_path_equals_separate_fits_in_the_given_order(poly):
         assert optimality_gap(X, y, path[k], l1=l1[k], l2=l2[k]) < 1e-11
 
 
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_path_without_l1_is_the_normal_equation_bit_for_bit(poly, data, fit_intercept):
+    """The ridge rows of a path share one SVD and still equal normal_equation to the last bit."""
+    l2 = np.geomspace(10.0, 1e-8, 46)
+    doubled = np.column_stack([data[0], data[0][:, 0]])  # rank-deficient: the minimum-norm solution
+    for X, y in (poly, data, (doubled, data[1])):
+        path = penalized_path(X, y, l1=np.zeros_like(l2), l2=l2, fit_intercept=fit_intercept)
+        for k in range(l2.size):
+            np.testing.assert_array_equal(path[k], normal_equation(X, y, l2=l2[k], fit_intercept=fit_intercept))
+
+
+@pytest.mark.parametrize("l2", [0.0, 1e-3])
+def test_path_reuses_decompositions_without_changing_a_bit(poly, data, l2):
+    """A path keeps H_AA's eigendecompositions while H stays the same; each row is still exactly
+    the warm-started solve on its own, decomposing afresh."""
+    from core import penalized
+
+    lams = np.geomspace(10.0, 1e-8, 46)
+    for X, y in (poly, data):
+        path = penalized_path(X, y, l1=lams, l2=l2)
+        moments = penalized._moments(X, y, True)
+        w = np.zeros(X.shape[1])
+        for k in range(lams.size):
+            alone = penalized._solve(X, y, float(lams[k]), l2, True, moments, w)
+            np.testing.assert_array_equal(path[k], alone)
+            w = alone[:-1]
+
+
 def test_path_broadcasts_a_scalar_l2_and_checks_lengths(data):
     X, y = data
     path = penalized_path(X, y, l1=[0.1, 0.2], l2=0.3)
