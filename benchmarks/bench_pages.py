@@ -13,7 +13,6 @@ Target: every control's median rerun within 4x of the baseline's. Exit status 1 
 
 from __future__ import annotations
 
-import logging
 import statistics
 import sys
 import time

@@ -14,6 +14,8 @@ import pandas as pd
 import pyarrow as pa
 import vl_convert as vlc
 
+from dashboard.charts.common import as_frame
+
 PNG_SCALE = 2  # twice the screen size: sharp on slides and projectors
 EXPORT_WIDTH = 640  # pixels, for a chart drawn with width "container" on the page
 
@@ -33,18 +35,13 @@ def frame_csv(frame: pd.DataFrame) -> str:
     return frame.to_csv(index=False)
 
 
-def _frame(data: pd.DataFrame | pa.Table) -> pd.DataFrame:
-    """A dataset as a DataFrame (datasets may also be Arrow tables, converted once by a page)."""
-    return data.to_pandas() if isinstance(data, pa.Table) else data
-
-
 def _spec(chart: alt.TopLevelMixin | Mapping) -> dict:
     """The chart's Vega-Lite dict. A dict (see ``charts.common.filled_spec``) may hold data
     frames (or Arrow tables) in its ``datasets``; they become JSON records here."""
     if isinstance(chart, Mapping):
         spec = dict(chart)
         spec["datasets"] = {
-            name: json.loads(_frame(data).to_json(orient="records")) if isinstance(data, (pd.DataFrame, pa.Table))
+            name: json.loads(as_frame(data).to_json(orient="records")) if isinstance(data, (pd.DataFrame, pa.Table))
             else data
             for name, data in spec.get("datasets", {}).items()
         }

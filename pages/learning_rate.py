@@ -38,7 +38,7 @@ panel.box.subheader("Training")
 opt = panel.select("Optimizer", "opt", sc.OPTIMIZERS, labels=OPT_LABELS, radio=True)
 sched = panel.select("Learning-rate schedule", "sched", sc.SCHEDULES, labels=palette.SCHEDULE_LABELS,
                      help="How the rate changes during the run (the slider sets its starting value).")
-steps = panel.slider("Steps", "steps", 10, 1000, step=10, help="Number of full-batch updates per run.")
+steps = panel.slider("Steps", "steps", *sc.STEPS_RANGE, step=10, help="Number of full-batch updates per run.")
 center = panel.toggle("Center x (subtract its mean)", "center",
                       help="Turns the long, narrow valley into a much rounder one.")
 panel.preset_button("Lesson: 0.00001, 0.01, 1.0", LESSON, key="preset-lesson",
@@ -75,8 +75,8 @@ with layout.friendly_errors("the training runs"):
                     "a steady straight descent means steady convergence.",
         )
     if sched != "constant":
-        st.altair_chart(charts.schedule_chart(sc.cached_schedule_shape(sched, steps), sched,
-                                              palette.SCHEDULE_LABELS[sched]), width="stretch")
+        st.vega_lite_chart(charts.schedule_chart(sc.cached_schedule_shape(sched, steps), sched,
+                                                 palette.SCHEDULE_LABELS[sched]), width="stretch")
     layout.chart(
         charts.sweep_chart(sweep.table, runs.table, runs.labels, critical=prob.critical, optimizer=opt,
                            optimizer_label=OPT_LABELS[opt],

@@ -1,7 +1,10 @@
-"""Pieces every chart builder shares: colour scales from the palette, thinning, sizes."""
+"""Pieces every chart builder shares: colour scales from the palette, thinning, sizes, and the
+template machinery that keeps reruns cheap (filled specs, placeholders, Arrow datasets)."""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 
 import altair as alt
@@ -35,87 +38,10 @@ def thin(frame: pd.DataFrame, max_rows: int, *, by: str | None = None) -> pd.Dat
     return pd.concat([thin(g, per_group) for _, g in groups], ignore_index=True)
 
 
-
-# --- Speed: lean Altair charts ---------------------------------------------------------------
-# Altair checks the whole Vega-Lite spec against its JSON schema each time a chart is
-# serialized (st.altair_chart does it on every rerun), and each schema object as it is built.
-# For a layered chart that is most of the rerun time (about 50 ms for five layers). A builder
-# decorated with `lean` skips both at run time; its tests validate the spec instead with
-# `chart.to_dict(validate=True)`, which still works. Use it for charts whose spec changes with
-# nearly every scenario (scale domains, legend labels with live numbers), where the template
-# cache of `filled_spec` below would miss on every rerun. Two more habits keep such charts
-# fast: channel objects in ``encode`` (``alt.X(...)``, ``alt.Text(...)``, ``alt.XValue(0)``: a
-# bare string such as ``text="note:N"`` or an ``alt.value(...)`` makes Altair rebuild a lookup
-# table of its whole schema, several ms each) and `layer` below instead of ``alt.layer``.
-
-_LEAN_TYPES: dict[type, type] = {}
-
-
-class _Lean:
-    """Mixin for a built chart: no validation by default, and shallow copies that do not rebuild.
-
-    Altair's ``copy(deep=False)`` (made by every ``to_dict``) calls the class again, and
-    ``LayerChart.__init__`` then deep-copies every layer while hoisting params and data that
-    a built chart no longer has; copying the attribute dict gives the same chart.
-    """
-
-    def to_dict(self, validate: bool = False, **kwargs):  # Altair's signature, another default
-        return super().to_dict(validate=validate, **kwargs)
-
-    def copy(self, deep=True, ignore=None):
-        if deep is not False:
-            return super().copy(deep=deep, ignore=ignore)
-        twin = object.__new__(type(self))
-        object.__setattr__(twin, "_args", self._args)
-        object.__setattr__(twin, "_kwds", {k: list(v) if isinstance(v, list) else v for k, v in self._kwds.items()})
-        return twin
-
-
-def _to_arrow(chart) -> None:
-    """Hand the chart's pandas data to Streamlit as Arrow tables, converted on this thread.
-
-    Streamlit would convert each DataFrame itself with pyarrow's thread pool (it does for
-    frames longer than 100 rows per column), whose hand-offs cost more than the conversion
-    of a few thousand rows, most of all on a busy server.
-    """
-    import pyarrow as pa
-
-    for part in [chart, *getattr(chart, "layer", ())]:
-        data = part._get("data")
-        if isinstance(data, pd.DataFrame):
-            part.data = pa.Table.from_pandas(data, preserve_index=False, nthreads=1)
-
-
-def lean(builder):
-    """Decorator for a chart builder: build and serialize without schema validation (see above).
-
-    The returned chart is the same Altair chart with ``to_dict`` defaulting to
-    ``validate=False`` (``to_dict(validate=True)`` validates as usual: use it in tests), a
-    cheaper shallow ``copy`` (see ``_Lean``) and its data as Arrow tables (see ``_to_arrow``).
-    """
-    import functools
-
-    from altair.utils import schemapi
-
-    @functools.wraps(builder)
-    def build(*args, **kwargs):
-        # debug_mode is a process-wide switch (Altair flips it the same way inside copy());
-        # at worst another thread builds a chart unchecked meanwhile, which changes nothing drawn.
-        with schemapi.debug_mode(False):
-            chart = builder(*args, **kwargs)
-        _to_arrow(chart)
-        cls = type(chart)
-        if cls not in _LEAN_TYPES:
-            _LEAN_TYPES[cls] = type(cls.__name__, (_Lean, cls), {"__module__": cls.__module__})
-        object.__setattr__(chart, "__class__", _LEAN_TYPES[cls])  # Altair's own __setattr__ stores schema keys
-        return chart
-
-    return build
-
-
 # --- Speed: serialize a chart once, refill its data on every rerun ----------------------------
-# Even without validation, Altair spends tens of ms building and serializing a layered chart
-# (it deep-copies every layer several times), on every rerun. A template builder whose layers
+# Altair checks the whole Vega-Lite spec against its JSON schema each time a chart is
+# serialized, and even without that it spends tens of ms building and serializing a layered
+# chart (it deep-copies every layer several times), on every rerun. A template builder whose layers
 # read *named* datasets (``alt.NamedData("points")``) and whose spec depends only on a few
 # small parameters is serialized once per parameter set by `filled_spec`; each rerun then
 # only puts the new data frames in. The result is a Vega-Lite dict that
@@ -222,3 +148,73 @@ def layer(*charts: alt.Chart, data=alt.Undefined, **properties) -> alt.LayerChar
     chart = alt.LayerChart(data=data, **properties)
     chart.layer = list(charts)
     return chart
+
+
+def fill_in(node, values: Mapping[str, object]) -> None:
+    """Write the values of a template's placeholders into a filled spec, in place.
+
+    A placeholder is a string such as ``"@penalty-colour@"`` that a template holds where a
+    value chosen on the page goes, so that one template (serialized once) serves every choice.
+    A string equal to a placeholder (a key of ``values``) becomes its value (a number, say); a
+    placeholder inside a longer string (an expression, a title) is replaced by its value's text.
+    """
+    items = node.items() if isinstance(node, dict) else enumerate(node)
+    for key, value in items:
+        if isinstance(value, str):
+            if "@" in value:
+                if value in values:
+                    node[key] = values[value]
+                    continue
+                for placeholder, text in values.items():
+                    value = value.replace(placeholder, str(text))
+                node[key] = value
+        elif isinstance(value, (dict, list)):
+            fill_in(value, values)
+
+
+_ARROW: OrderedDict = OrderedDict()  # dataset name (key-<hash of its data>) -> pyarrow.Table
+_ARROW_SIZE = 128
+_ARROW_LOCK = threading.Lock()
+
+
+def arrow_datasets(spec: dict) -> dict:
+    """The filled spec with its datasets as Arrow tables, converted here on one thread.
+
+    Streamlit would convert each DataFrame itself with pyarrow's thread pool, whose hand-offs
+    cost more than converting a few thousand rows (several ms per dataset on a busy server).
+    A dataset's name holds a hash of its columns and values (``filled_spec``), so a table
+    converted before is reused from a small LRU cache: a rerun converts only the data that
+    changed. The tables are never modified, so sessions may share them.
+    """
+    import pyarrow as pa
+
+    tables = {}
+    for name, frame in spec["datasets"].items():
+        with _ARROW_LOCK:  # sessions rerun on their own threads
+            table = _ARROW.get(name)
+            if table is not None:
+                _ARROW.move_to_end(name)
+        if table is None:
+            table = pa.Table.from_pandas(frame, preserve_index=False, nthreads=1)
+            with _ARROW_LOCK:
+                _ARROW[name] = table
+                while len(_ARROW) > _ARROW_SIZE:
+                    _ARROW.popitem(last=False)
+        tables[name] = table
+    spec["datasets"] = tables
+    return spec
+
+
+def as_frame(data) -> pd.DataFrame:
+    """A spec's dataset as a DataFrame, whether it is still one or already an Arrow table."""
+    return data if isinstance(data, pd.DataFrame) else data.to_pandas()
+
+
+def dataset(spec: dict, key: str) -> pd.DataFrame:
+    """The dataset ``key`` of a chart dict (its name is ``<key>-<hash of the data>``) as a DataFrame."""
+    return as_frame(next(d for name, d in spec["datasets"].items() if name.rsplit("-", 1)[0] == key))
+
+
+def mark_count(spec: dict) -> int:
+    """Rows drawn by a chart dict (the sum over its datasets), for the <= MAX_MARKS check."""
+    return int(sum(len(rows) for rows in spec.get("datasets", {}).values()))

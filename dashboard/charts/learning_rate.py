@@ -3,12 +3,13 @@ sweep of final loss over 100 rates, and the schedule's shape. Pure Altair, no st
 
 The page redraws all of them whenever a slider moves, so they are built to be cheap:
 
-- the loss curves and the sweep are templates whose spec holds no scenario number; they are
-  serialized once by ``charts.common.filled_spec`` and return Vega-Lite dicts with this
-  scenario's data filled in;
-- the valley (its scales are the window around the paths) and the schedule are ``lean``
-  Altair charts: few layers, explicit channel objects, no run-time schema validation (the
-  tests validate them).
+- each is a template serialized once by ``charts.common.filled_spec`` (one template per
+  chart, whatever the scenario), returned as a Vega-Lite dict with this scenario's data
+  filled in. The few scenario values a spec holds (the valley's window, its cells' size and
+  the legend's rates; the optimizer's and the schedule's colour and name) are placeholders
+  in the template, written into the dict by :func:`~dashboard.charts.common.fill_in`;
+- their datasets go to Streamlit as Arrow tables, each converted once per distinct content
+  (:func:`~dashboard.charts.common.arrow_datasets`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import palette
-from dashboard.charts.common import HEIGHT, color_scale, filled_spec, layer, lean
+from dashboard.charts.common import HEIGHT, arrow_datasets, color_scale, fill_in, filled_spec, layer
 
 ROLE_ORDER = tuple(palette.RATE_ROLES)
 BAND_SCHEME = alt.SchemeParams(name="greys", extent=[0.0, 0.5])
@@ -64,31 +65,23 @@ def _inside(values, low: float, high: float, margin: float) -> np.ndarray:
     return np.clip(np.asarray(values, dtype=np.float64), low + margin * span, high - margin * span)
 
 
-@lean
-def contour_chart(surface: pd.DataFrame, cell: tuple[float, float], window: Sequence[float], paths: pd.DataFrame,
-                  exits: pd.DataFrame, labels: Mapping[str, str], optimum: tuple[float, float],
-                  *, height: int = HEIGHT + 80) -> alt.LayerChart:
-    """MSE over (w, b) as quarter-decade grey bands, with each rate's path from (0, 0).
+# The valley's template holds placeholders for its scenario numbers (see `fill_in`).
+_WINDOW = ("@w0@", "@w1@", "@b0@", "@b1@")  # the plotted (w, b) box
+_HALF_CELL = ("@half-dw@", "@half-db@")  # half a band's width and height (with the seam)
+_LABELS = {role: f"@label-{k}@" for k, role in enumerate(ROLE_ORDER)}  # legend labels, with the rates
 
-    Args:
-        surface: columns w, b, loss, level (cell centres of a regular grid).
-        cell: (dw, db) size of one grid cell.
-        window: (w_low, w_high, b_low, b_high), the plotted area; paths are clipped to it.
-        paths: columns role, label, step, w, b, loss.
-        exits: columns role, label, step, w, b: where a path leaves the window.
-        labels: role -> legend label.
-        optimum: (w*, b*).
-    """
-    w0, w1, b0, b1 = window
-    dw, db = cell
+
+def _contour_template(height: int) -> alt.LayerChart:
+    w0, w1, b0, b1 = _WINDOW
+    half_dw, half_db = _HALF_CELL
     x_scale = alt.Scale(domain=[w0, w1], nice=False, zero=False)
     y_scale = alt.Scale(domain=[b0, b1], nice=False, zero=False)
     x = alt.X(field="w", type="quantitative", scale=x_scale, axis=alt.Axis(title="slope w", grid=False))
     y = alt.Y(field="b", type="quantitative", scale=y_scale, axis=alt.Axis(title="intercept b", grid=False))
 
-    bands = alt.Chart(surface).transform_calculate(
-        w_lo=f"datum.w - {SEAM * dw / 2!r}", w_hi=f"datum.w + {SEAM * dw / 2!r}",
-        b_lo=f"datum.b - {SEAM * db / 2!r}", b_hi=f"datum.b + {SEAM * db / 2!r}",
+    bands = alt.Chart(alt.NamedData("surface")).transform_calculate(
+        w_lo=f"datum.w - {half_dw}", w_hi=f"datum.w + {half_dw}",
+        b_lo=f"datum.b - {half_db}", b_hi=f"datum.b + {half_db}",
     ).mark_rect(strokeWidth=0, clip=True).encode(
         x=alt.X(field="w_lo", type="quantitative", scale=x_scale, axis=alt.Axis(title="slope w", grid=False)),
         x2=alt.X2(field="w_hi"),
@@ -100,7 +93,55 @@ def contour_chart(surface: pd.DataFrame, cell: tuple[float, float], window: Sequ
                  alt.Tooltip(field="b", type="quantitative", format=".4g", title="intercept b"),
                  alt.Tooltip(field="loss", type="quantitative", format=".4g", title="MSE")],
     )
+    base = alt.Chart()  # the paths go on the layer chart: Altair then skips hashing them per layer
 
+    lines = base.mark_line(
+        strokeWidth=2.2, clip=True, point=alt.OverlayMarkDef(size=22, filled=True, opacity=1, clip=True),
+    ).encode(
+        x=x, y=y, color=alt.Color(field="label", type="nominal", scale=_roles(_LABELS), legend=_legend()),
+        order=alt.Order(field="step", type="quantitative"), detail=alt.Detail(field="role", type="nominal"),
+        tooltip=[alt.Tooltip(field="label", type="nominal", title="run"), alt.Tooltip(field="step", type="quantitative"),
+                 alt.Tooltip(field="w", type="quantitative", format=".4g", title="slope w"), alt.Tooltip(field="b", type="quantitative", format=".4g", title="intercept b"),
+                 alt.Tooltip(field="loss", type="quantitative", format=".4g", title="MSE")],
+    )
+    marks = alt.Chart(alt.NamedData("marks"))
+    colour = alt.Color(field="label", type="nominal", scale=_marker_colours(_LABELS), legend=None)
+    symbols = marks.mark_point(
+        filled=True, size=170, opacity=1, stroke=palette.MARKER, strokeWidth=0.8).encode(
+        x=x, y=y, color=colour,
+        shape=alt.Shape(field="kind", type="nominal", scale=alt.Scale(domain=list(MARKER_SHAPES), range=list(MARKER_SHAPES.values())),
+                        legend=None),
+        tooltip=[alt.Tooltip(field="text", type="nominal", title=" "), alt.Tooltip(field="w", type="quantitative", format=".4g", title="slope w"),
+                 alt.Tooltip(field="b", type="quantitative", format=".4g", title="intercept b")],
+    )
+    notes = [
+        marks.transform_filter(f"datum.side == '{side}'").mark_text(
+            align=side, dx=-8 if side == "right" else 8, dy=-13, fontSize=12, fontWeight="bold").encode(
+            x=alt.X(field="w_text", type="quantitative", scale=x_scale),
+            y=alt.Y(field="b_text", type="quantitative", scale=y_scale),
+            color=colour, text=alt.Text(field="text", type="nominal"))
+        for side in ("left", "right")
+    ]
+    return layer(bands, lines, symbols, *notes, data=alt.NamedData("paths"), width="container", height=height,
+                 resolve=INDEPENDENT_COLOURS, config=alt.Config(axis=alt.AxisConfig(**AXIS)))
+
+
+def contour_chart(surface: pd.DataFrame, cell: tuple[float, float], window: Sequence[float], paths: pd.DataFrame,
+                  exits: pd.DataFrame, labels: Mapping[str, str], optimum: tuple[float, float],
+                  *, height: int = HEIGHT + 80) -> dict:
+    """MSE over (w, b) as quarter-decade grey bands, with each rate's path from (0, 0) (a Vega-Lite dict).
+
+    Args:
+        surface: columns w, b, loss, level (cell centres of a regular grid).
+        cell: (dw, db) size of one grid cell.
+        window: (w_low, w_high, b_low, b_high), the plotted area; paths are clipped to it.
+        paths: columns role, label, step, w, b, loss.
+        exits: columns role, label, step, w, b: where a path leaves the window.
+        labels: role -> legend label (every role of ROLE_ORDER).
+        optimum: (w*, b*).
+    """
+    w0, w1, b0, b1 = (float(v) for v in window)
+    dw, db = cell
     # Start, optimum and exits: one small dataset for their symbols and labels.
     w = np.concatenate([[0.0, optimum[0]], exits["w"].to_numpy(dtype=float)])
     b = np.concatenate([[0.0, optimum[1]], exits["b"].to_numpy(dtype=float)])
@@ -112,36 +153,12 @@ def contour_chart(surface: pd.DataFrame, cell: tuple[float, float], window: Sequ
         "side": np.where(w > (w0 + w1) / 2, "right", "left"),
         "text": ["start (0, 0)", "optimum"] + ["left at step " + str(int(k)) for k in exits["step"]],
     })
-    base = alt.Chart()  # the paths go on the layer chart: Altair then skips hashing them per layer
-
-    lines = base.mark_line(
-        strokeWidth=2.2, clip=True, point=alt.OverlayMarkDef(size=22, filled=True, opacity=1, clip=True),
-    ).encode(
-        x=x, y=y, color=alt.Color(field="label", type="nominal", scale=_roles(labels), legend=_legend()),
-        order=alt.Order(field="step", type="quantitative"), detail=alt.Detail(field="role", type="nominal"),
-        tooltip=[alt.Tooltip(field="label", type="nominal", title="run"), alt.Tooltip(field="step", type="quantitative"),
-                 alt.Tooltip(field="w", type="quantitative", format=".4g", title="slope w"), alt.Tooltip(field="b", type="quantitative", format=".4g", title="intercept b"),
-                 alt.Tooltip(field="loss", type="quantitative", format=".4g", title="MSE")],
-    )
-    colour = alt.Color(field="label", type="nominal", scale=_marker_colours(labels), legend=None)
-    symbols = alt.Chart(marks).mark_point(
-        filled=True, size=170, opacity=1, stroke=palette.MARKER, strokeWidth=0.8).encode(
-        x=x, y=y, color=colour,
-        shape=alt.Shape(field="kind", type="nominal", scale=alt.Scale(domain=list(MARKER_SHAPES), range=list(MARKER_SHAPES.values())),
-                        legend=None),
-        tooltip=[alt.Tooltip(field="text", type="nominal", title=" "), alt.Tooltip(field="w", type="quantitative", format=".4g", title="slope w"),
-                 alt.Tooltip(field="b", type="quantitative", format=".4g", title="intercept b")],
-    )
-    notes = [
-        alt.Chart(marks).transform_filter(f"datum.side == '{side}'").mark_text(
-            align=side, dx=-8 if side == "right" else 8, dy=-13, fontSize=12, fontWeight="bold").encode(
-            x=alt.X(field="w_text", type="quantitative", scale=x_scale),
-            y=alt.Y(field="b_text", type="quantitative", scale=y_scale),
-            color=colour, text=alt.Text(field="text", type="nominal"))
-        for side in ("left", "right")
-    ]
-    return layer(bands, lines, symbols, *notes, data=paths, width="container", height=height,
-                 resolve=INDEPENDENT_COLOURS, config=alt.Config(axis=alt.AxisConfig(**AXIS)))
+    spec = filled_spec(_contour_template, {"paths": paths, "surface": surface, "marks": marks}, height=height)
+    values = dict(zip(_WINDOW, (w0, w1, b0, b1)))
+    values.update(zip(_HALF_CELL, (repr(SEAM * dw / 2), repr(SEAM * db / 2))))
+    values.update((_LABELS[role], labels[role]) for role in ROLE_ORDER)
+    fill_in(spec["layer"], values)
+    return arrow_datasets(spec)
 
 
 # --- Loss curves and sweep: templates serialized once, data refilled on every rerun -----------
@@ -209,14 +226,15 @@ def loss_curves_chart(curves: pd.DataFrame, diverged: pd.DataFrame, labels: Mapp
     low = min(low, 0.002 * optimum_loss)
     # The axis runs from low to top: a run leaving the top ends on it (its first point above),
     # a run converging below the floor is drawn along the floor.
-    role = curves["role"].to_numpy()
     above = excess > top
     keep = np.ones(len(curves), dtype=bool)
-    for r in np.unique(role[above]):
-        rows = np.flatnonzero(role == r)
-        first = rows[above[rows]][0]
-        keep[rows[rows > first]] = False
-    lines = curves.loc[keep].assign(gap=np.clip(excess[keep], low, top))
+    if above.any():
+        role = curves["role"].to_numpy()
+        for r in np.unique(role[above]):
+            rows = np.flatnonzero(role == r)
+            first = rows[above[rows]][0]
+            keep[rows[rows > first]] = False
+    lines = (curves if keep.all() else curves.loc[keep]).assign(gap=np.clip(excess[keep], low, top))
     one = 0.01 * optimum_loss
     notes = pd.DataFrame({
         "kind": ["frame", "frame", "rule"] + ["diverged"] * len(diverged),
@@ -226,10 +244,16 @@ def loss_curves_chart(curves: pd.DataFrame, diverged: pd.DataFrame, labels: Mapp
         "text": ["", "", f"within 1% of the optimum (MSE ≤ {1.01 * optimum_loss:.4g})"]
                 + ["diverged at step " + str(int(k)) for k in diverged["step"]],
     })
-    return filled_spec(_curves_template, {"curves": lines, "notes": notes}, height=height)
+    return arrow_datasets(filled_spec(_curves_template, {"curves": lines, "notes": notes}, height=height))
 
 
-def _sweep_template(colour: str, optimizer: str, momentum: bool, height: int) -> alt.LayerChart:
+# Placeholders of the sweep's template: one template serves every optimizer.
+_OPTIMIZER_COLOUR = "@optimizer-colour@"
+_OPTIMIZER_LABEL = "@optimizer-label@"
+
+
+def _sweep_template(height: int) -> alt.LayerChart:
+    colour, optimizer = _OPTIMIZER_COLOUR, _OPTIMIZER_LABEL
     x = alt.X(field="lr", type="quantitative", scale=alt.Scale(type="log", nice=False),
               title="learning rate η (log scale)", axis=alt.Axis(format="~g"))
     y = alt.Y(field="shown", type="quantitative", scale=alt.Scale(type="log", nice=False),
@@ -253,12 +277,12 @@ def _sweep_template(colour: str, optimizer: str, momentum: bool, height: int) ->
         strokeDash=alt.StrokeDash(field="kind", type="nominal", legend=None,
                                   scale=alt.Scale(domain=["critical", "momentum"], range=[[1, 0], [6, 3]])))
     # Plain GD's label to the left of its rule, momentum's to the right of its own: they never cross.
+    # (Without momentum the data has no "momentum" row, so that layer draws nothing.)
     rule_notes = [
         marks.transform_filter(f"datum.kind == '{kind}'").mark_text(
             align=align, baseline="top", dx=dx, dy=4, color=palette.MARKER, fontWeight="bold").encode(
             x=x, y=alt.YValue(0), text=alt.Text(field="text", type="nominal"))
         for kind, align, dx in (("critical", "right", -5), ("momentum", "left", 5))
-        if kind == "critical" or momentum
     ]
     picks = marks.transform_filter("datum.kind == 'chosen'").mark_point(
         shape="diamond", filled=True, size=190, stroke=palette.MARKER, strokeWidth=1, opacity=1).encode(
@@ -289,7 +313,8 @@ def sweep_chart(table: pd.DataFrame, chosen: pd.DataFrame, labels: Mapping[str, 
     finals, diverged = table["final_loss"].to_numpy(dtype=float), table["diverged"].to_numpy(dtype=bool)
     ran = finals[np.isfinite(finals) & ~diverged]
     ceiling = 3.0 * (float(ran.max()) if ran.size else 10.0)
-    table = table[["lr", "final_loss", "diverged", "outcome"]].assign(shown=np.where(diverged, ceiling, finals))
+    table = pd.DataFrame({"lr": table["lr"].to_numpy(), "final_loss": finals, "diverged": diverged,
+                          "outcome": table["outcome"].array, "shown": np.where(diverged, ceiling, finals)})
     picked = np.where(chosen["diverged"].to_numpy(dtype=bool), ceiling, chosen["final_loss"].to_numpy(dtype=float))
     every = np.concatenate([table["shown"].to_numpy(), picked])
     every = every[np.isfinite(every)]
@@ -297,7 +322,8 @@ def sweep_chart(table: pd.DataFrame, chosen: pd.DataFrame, labels: Mapping[str, 
     bounds = [("critical", critical, f"plain GD's critical rate 2/λmax = {critical:.3g}")]
     if momentum_bound is not None:
         bounds.append(("momentum", momentum_bound, f"momentum's limit 2(1+μ)/λmax = {momentum_bound:.3g}"))
-    lr_mid = float(np.sqrt(table["lr"].min() * table["lr"].max()))
+    lrs = table["lr"].to_numpy()
+    lr_mid = float(np.sqrt(lrs.min() * lrs.max()))
     n = len(chosen)
     marks = pd.DataFrame({
         "kind": ["frame", "frame"] + [k for k, *_ in bounds] + ["chosen"] * n,
@@ -309,20 +335,32 @@ def sweep_chart(table: pd.DataFrame, chosen: pd.DataFrame, labels: Mapping[str, 
         "final_loss": [np.nan] * (2 + len(bounds)) + [float(v) for v in chosen["final_loss"]],
         "outcome": ["", ""] + [""] * len(bounds) + [str(v) for v in chosen["outcome"]],
     })
-    return filled_spec(_sweep_template, {"sweep": table, "marks": marks}, colour=palette.OPTIMIZERS[optimizer],
-                       optimizer=optimizer_label, momentum=momentum_bound is not None, height=height)
+    spec = filled_spec(_sweep_template, {"sweep": table, "marks": marks}, height=height)
+    fill_in(spec["layer"], {_OPTIMIZER_COLOUR: palette.OPTIMIZERS[optimizer], _OPTIMIZER_LABEL: optimizer_label})
+    return arrow_datasets(spec)
 
 
-@lean
-def schedule_chart(shape: pd.DataFrame, schedule: str, schedule_label: str, *, height: int = 170) -> alt.Chart:
-    """The schedule's rate at each step as a multiple of the slider's rate (columns step, factor)."""
-    data = shape.assign(schedule=schedule_label)
-    return alt.Chart(data, width="container", height=height).mark_line(
-        color=palette.SCHEDULES[schedule], strokeWidth=2.5).encode(
+# Placeholders of the schedule's template: one template serves every schedule.
+_SCHEDULE_COLOUR = "@schedule-colour@"
+_SCHEDULE_LABEL = "@schedule-label@"
+
+
+def _schedule_template(height: int) -> alt.Chart:
+    return alt.Chart(alt.NamedData("shape"), width="container", height=height).mark_line(
+        color=_SCHEDULE_COLOUR, strokeWidth=2.5).encode(
         x=alt.X(field="step", type="quantitative", title="step", scale=alt.Scale(nice=False)),
-        y=alt.Y(field="factor", type="quantitative", title=f"{schedule_label}: × slider rate", scale=alt.Scale(domain=[0, 1.05]),
+        y=alt.Y(field="factor", type="quantitative", title=f"{_SCHEDULE_LABEL}: × slider rate",
+                scale=alt.Scale(domain=[0, 1.05]),
                 axis=alt.Axis(values=[0, 0.25, 0.5, 0.75, 1.0], titleAngle=0, titleAlign="left", titleAnchor="end",
                               titleY=-12, titleX=0)),
         tooltip=[alt.Tooltip(field="schedule", type="nominal"), alt.Tooltip(field="step", type="quantitative"),
                  alt.Tooltip(field="factor", type="quantitative", format=".4g", title="× slider rate")],
     ).configure_axis(**AXIS)
+
+
+def schedule_chart(shape: pd.DataFrame, schedule: str, schedule_label: str, *, height: int = 170) -> dict:
+    """The schedule's rate at each step as a multiple of the slider's rate (columns step, factor), a Vega-Lite dict."""
+    spec = filled_spec(_schedule_template, {"shape": shape.assign(schedule=schedule_label)}, height=height)
+    fill_in(spec["mark"], {_SCHEDULE_COLOUR: palette.SCHEDULES[schedule]})
+    fill_in(spec["encoding"], {_SCHEDULE_LABEL: schedule_label})
+    return arrow_datasets(spec)

@@ -11,8 +11,14 @@ Each public builder takes the scenario's frames and returns the chart as a Vega-
 with its data (:func:`dashboard.charts.common.filled_spec`): the Altair chart (the
 ``_..._template`` functions, over named datasets and a few fixed parameters) is built and
 validated once, and each rerun only puts the new data in. Everything that depends on the
-scenario is in the data; the one exception is the y range of the fitted-curve chart, set on
-the dict (:func:`fit_chart`).
+scenario is in the data, except a few values that the templates hold as placeholders and the
+builders write into the dict (:func:`~dashboard.charts.common.fill_in`): the penalty's name in the fit's legend, its
+colour on the coefficient paths, the selected shape of the picture and the y range of the
+fitted curve. So one template serves every penalty: picking another one builds no chart.
+
+The datasets go to Streamlit as Arrow tables, converted once per distinct content (the
+dataset names hold a hash of it) and kept in a small cache (:func:`~dashboard.charts.common.arrow_datasets`): moving λ, for
+example, converts only the frames that changed.
 """
 
 from __future__ import annotations
@@ -23,10 +29,9 @@ from functools import lru_cache
 import altair as alt
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from dashboard import palette
-from dashboard.charts.common import HEIGHT, MAX_MARKS, color_scale, filled_spec, thin
+from dashboard.charts.common import HEIGHT, MAX_MARKS, arrow_datasets, color_scale, fill_in, filled_spec, thin
 
 PENALTY_KEYS = ("l1", "l2", "elastic_net")
 PENALTY_LABELS = {k: palette.PENALTY_LABELS[k] for k in PENALTY_KEYS}
@@ -38,6 +43,11 @@ LABEL_FLIP = 0.7  # share of the log λ axis beyond which a rule's label sits to
 SYMLOG_TICKS = [-(10.0**k) for k in range(5, -2, -1)] + [0.0] + [10.0**k for k in range(-1, 6)]
 LEGEND = {"orient": "top", "title": None, "labelLimit": 320, "symbolStrokeWidth": 3}
 ZERO = pd.DataFrame({"weight": [0.0]})  # the y = 0 line of the coefficient paths
+
+# Placeholders the templates hold for values chosen on the page; `fill_in` writes the values.
+PENALTY_NAME = "@penalty-name@"  # the fit's legend: "L1 (lasso) fit"
+PENALTY_COLOUR = "@penalty-colour@"  # colour of the coefficient paths
+SELECTED = "@selected@"  # the picture's thick shape: datum.penalty == 'l1'
 
 
 def log_ticks(low: float, high: float) -> list[float]:
@@ -71,17 +81,6 @@ def _rules_layers(lam_range: tuple[float, float], kinds: Sequence[str]) -> list[
     return [rule, left, right]
 
 
-def _arrow(spec: dict) -> dict:
-    """The spec with its datasets as Arrow tables, converted here on one thread.
-
-    Streamlit would convert each DataFrame itself with pyarrow's thread pool, whose hand-offs
-    cost more than converting a few thousand rows (several ms per dataset on a busy server).
-    """
-    spec["datasets"] = {name: pa.Table.from_pandas(frame, preserve_index=False, nthreads=1)
-                        for name, frame in spec["datasets"].items()}
-    return spec
-
-
 @lru_cache(maxsize=64)
 def _floor(noise: float) -> pd.DataFrame:
     """The noise variance line (no row when there is no noise); cached, never modified."""
@@ -108,10 +107,10 @@ def _rules(chosen: float, best: float | None, lam_range: tuple[float, float]) ->
 
 
 # --------------------------------------------------------------------------- the fitted curve
-def _fit_template(penalty: str) -> alt.LayerChart:
+def _fit_template() -> alt.LayerChart:
     # The fit is black (the model), not its penalty's colour: L1 and L2 share their hues with
-    # the validation and training points.
-    names = {"fit": f"{palette.PENALTY_LABELS[penalty]} fit", "truth": TRUTH_LABEL}
+    # the validation and training points. The legend names the penalty (filled in by fit_chart).
+    names = {"fit": f"{PENALTY_NAME} fit", "truth": TRUTH_LABEL}
     colors = {"Training": palette.TRAIN, "Validation": palette.VALIDATION, "fit": palette.MARKER,
               "truth": palette.DATA}
     label_expr = " : ".join(f"datum.label == '{k}' ? '{v}'" for k, v in names.items()) + " : datum.label"
@@ -156,11 +155,12 @@ def fit_chart(points: pd.DataFrame, lines: pd.DataFrame, *, penalty: str) -> dic
         lines: rows with ``x, y, series`` ("truth": the true curve, dashed; "fit": the fit).
         penalty: "l1", "l2" or "elastic_net" (named in the legend).
     """
-    spec = filled_spec(_fit_template, {"lines": lines, "points": points}, penalty=penalty)
+    spec = filled_spec(_fit_template, {"lines": lines, "points": points})
+    fill_in(spec["layer"], {PENALTY_NAME: palette.PENALTY_LABELS[penalty]})
     y = points.y.to_numpy()
     pad = 0.35
     _set_y_domain(spec, [float(y.min()) - pad, float(y.max()) + pad])
-    return _arrow(spec)
+    return arrow_datasets(spec)
 
 
 # --------------------------------------------------------------------------- the U-curve
@@ -194,15 +194,15 @@ def error_chart(errors: pd.DataFrame, *, chosen: float, best: float, noise: floa
     """
     data = errors if len(errors) <= MAX_MARKS else thin(errors, MAX_MARKS, by="set")
     lam_range = tuple(float(v) for v in lam_range)
-    return _arrow(filled_spec(_error_template, {"errors": data, "floor": _floor(float(noise)),
+    return arrow_datasets(filled_spec(_error_template, {"errors": data, "floor": _floor(float(noise)),
                                                 "rules": _rules(float(chosen), float(best), lam_range)},
                               lam_range=lam_range))
 
 
 # --------------------------------------------------------------------------- coefficient paths
-def _path_template(penalty: str, lam_range: tuple[float, float]) -> alt.LayerChart:
+def _path_template(lam_range: tuple[float, float]) -> alt.LayerChart:
     lines = alt.Chart(alt.NamedData("paths")).mark_line(strokeWidth=1.8, opacity=0.8,
-                                                        color=palette.PENALTIES[penalty]).encode(
+                                                        color=PENALTY_COLOUR).encode(
         x=_lambda_x(lam_range),
         y=alt.Y("weight:Q", title="Coefficient (symlog scale)", scale=alt.Scale(type="symlog", constant=0.1),
                 axis=alt.Axis(values=SYMLOG_TICKS, format=",.1~f", labelOverlap=True)),
@@ -225,12 +225,14 @@ def path_chart(paths: pd.DataFrame, *, chosen: float, penalty: str, lam_range: t
     """
     data = paths if len(paths) <= MAX_MARKS else thin(paths, MAX_MARKS, by="coefficient")
     lam_range = tuple(float(v) for v in lam_range)
-    return _arrow(filled_spec(_path_template, {"paths": data, "zero": ZERO, "rules": _rules(float(chosen), None, lam_range)},
-                              penalty=penalty, lam_range=lam_range))
+    spec = filled_spec(_path_template, {"paths": data, "zero": ZERO, "rules": _rules(float(chosen), None, lam_range)},
+                       lam_range=lam_range)
+    fill_in(spec["layer"], {PENALTY_COLOUR: palette.PENALTIES[penalty]})
+    return arrow_datasets(spec)
 
 
 # --------------------------------------------------------------------------- the two-weight picture
-def _picture_template(half_width: float, size: int, selected: str) -> alt.LayerChart:
+def _picture_template(half_width: float, size: int) -> alt.LayerChart:
     scale = alt.Scale(domain=[-half_width, half_width], nice=False)
     x = alt.X("w1:Q", title="first weight w₁", scale=scale)
     y = alt.Y("w2:Q", title="second weight w₂", scale=scale)
@@ -256,7 +258,7 @@ def _picture_template(half_width: float, size: int, selected: str) -> alt.LayerC
                                            alt.Tooltip("mse:Q", title="training MSE", format=".4g")]),
         curves.transform_filter("datum.layer == 'shape'").mark_line(clip=True).encode(
             **curve, color=color, tooltip=[alt.Tooltip("label:N", title="penalty shape")],
-            strokeWidth=alt.condition(f"datum.penalty == '{selected}'", alt.value(3.5), alt.value(2.0))),
+            strokeWidth=alt.condition(f"datum.penalty == '{SELECTED}'", alt.value(3.5), alt.value(2.0))),
         points.transform_filter("datum.penalty != 'none'").mark_point(
             filled=True, size=110, stroke="white", strokeWidth=1, opacity=1, clip=True).encode(
             x=x, y=y, color=color, tooltip=optimum_tooltip),
@@ -284,16 +286,7 @@ def picture_chart(curves: pd.DataFrame, points: pd.DataFrame, *, half_width: flo
         selected: the page's penalty, whose shape is drawn thicker.
         size: width and height of the plot in pixels.
     """
-    return _arrow(filled_spec(_picture_template, {"curves": curves, "points": points},
-                              half_width=float(half_width), size=int(size), selected=selected))
-
-
-def mark_count(spec: dict) -> int:
-    """Rows drawn by a chart dict (the sum over its datasets), for the ≤ MAX_MARKS check."""
-    return int(sum(len(rows) for rows in spec.get("datasets", {}).values()))
-
-
-def dataset(spec: dict, key: str) -> pd.DataFrame:
-    """The dataset ``key`` of a chart dict (its name is ``<key>-<hash of the data>``) as a DataFrame."""
-    data = next(d for name, d in spec["datasets"].items() if name.rsplit("-", 1)[0] == key)
-    return data.to_pandas() if isinstance(data, pa.Table) else data
+    spec = filled_spec(_picture_template, {"curves": curves, "points": points},
+                       half_width=float(half_width), size=int(size))
+    fill_in(spec["layer"], {SELECTED: selected})
+    return arrow_datasets(spec)

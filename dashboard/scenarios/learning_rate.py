@@ -7,8 +7,15 @@ by a factor of about 165): the steep direction fixes the largest stable rate, th
 makes every stable rate slow. ``center=True`` subtracts the mean of x, which makes the
 valley much rounder (a factor of about 8.5).
 
-Pure functions (``problem``, ``three_runs``, ``sweep``, ...) are testable without Streamlit;
-the ``cached_*`` wrappers are what the page calls.
+Pure functions (``problem``, ``train``, ``three_runs``, ``sweep``, ...) are testable without
+Streamlit; the ``cached_*`` wrappers are what the page calls. What each control recomputes:
+
+- :func:`train` runs the sweep's 100 rates and every value of the rate sliders in one
+  vectorized call per optimizer, schedule, run length and centering; moving a rate slider
+  reads its run from there (the same numbers, bit for bit) and trains nothing;
+- with a constant rate, a shorter run is the start of a longer one (:meth:`Training.prefix`),
+  so after one long training the steps slider trains nothing either (:func:`cached_training`);
+- :func:`three_runs` lays out what is drawn of the three chosen runs.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from dashboard.formatting import fmt, pct
 from dashboard.palette import RATE_ROLES, SCHEDULE_LABELS
 
 ROLES: tuple[str, ...] = tuple(RATE_ROLES)  # "too small", "good", "too large"
+_ROLE_DTYPE = pd.CategoricalDtype(list(ROLES))
 OPTIMIZERS: tuple[str, ...] = ("sgd", "momentum", "adam")
 SCHEDULES: tuple[str, ...] = ("constant", "step", "exponential", "cosine", "warmup")
 MOMENTUM = 0.9
@@ -34,6 +42,7 @@ ADAM_BETAS = (0.9, 0.999)
 # The learning-rate range of the sliders and of the sweep (the lesson's 0.00001 to 1.0 and beyond).
 RATE_LOW, RATE_HIGH, RATE_PER_DECADE = 1e-5, 10.0, 10
 SWEEP_SIZE = 100
+STEPS_RANGE = (10, 1000)  # the steps slider: updates per run
 
 DATA = dict(n=40, slope=2.0, intercept=1.0, noise=1.0, n_outliers=0, x_range=(0.0, 10.0), seed=0)
 
@@ -254,16 +263,17 @@ class Runs:
 
 
 def _runs_table(summaries: tuple[RunSummary, ...], labels: dict[str, str]) -> pd.DataFrame:
+    diverged_at = [s.diverged_at for s in summaries]
+    steps_to_1pct = [s.steps_to_1pct for s in summaries]
     return pd.DataFrame({
         "role": [s.role for s in summaries],
         "label": [labels[s.role] for s in summaries],
         "lr": [s.rate for s in summaries],
         "final_loss": [s.final_loss for s in summaries],
         "diverged": [s.diverged for s in summaries],
-        "diverged_at": [s.diverged_at for s in summaries],
-        "steps_to_1pct": [s.steps_to_1pct for s in summaries],
-        "outcome": outcomes(np.array([s.diverged_at for s in summaries]),
-                            np.array([s.steps_to_1pct for s in summaries])),
+        "diverged_at": diverged_at,
+        "steps_to_1pct": steps_to_1pct,
+        "outcome": outcomes(np.array(diverged_at), np.array(steps_to_1pct)),
     })
 
 
@@ -343,10 +353,17 @@ def _surface(prob: Problem, window) -> tuple[pd.DataFrame, tuple[float, float]]:
 
 
 def three_runs(rates: tuple[float, float, float], optimizer: str, schedule: str, steps: int,
-               center: bool = False) -> Runs:
-    """Train the three rates (too small, good, too large) together and lay out what is drawn."""
+               center: bool = False, trained: Training | None = None) -> Runs:
+    """Train the three rates (too small, good, too large) together and lay out what is drawn.
+
+    With ``trained`` (the :func:`train` of the same optimizer, schedule, steps and center),
+    rates that are slider values are read from it instead of trained again: the same numbers,
+    bit for bit (each run of a vectorized call is computed on its own).
+    """
     prob = cached_problem(center)
-    traj = _fit(prob, np.asarray(rates, dtype=np.float64), optimizer, schedule, steps)
+    traj = trained.runs(rates) if trained is not None else None
+    if traj is None:
+        traj = _fit(prob, np.asarray(rates, dtype=np.float64), optimizer, schedule, steps)
     to_1pct = traj.first_step_below(WITHIN * prob.optimum_loss)
     finals = traj.final_loss
     labels = {role: role_label(role, rate) for role, rate in zip(ROLES, rates)}
@@ -388,21 +405,21 @@ def three_runs(rates: tuple[float, float, float], optimizer: str, schedule: str,
         for key, value in zip(curves, (np.full(steps_idx.size, r), steps_idx, loss[steps_idx])):
             curves[key].append(value)
 
-    role_names = list(ROLES)
-    role_labels = [labels[role] for role in ROLES]
+    # Categoricals: sent to the browser as small dictionaries. Their dtypes are made once
+    # (pandas checks the categories each time it makes one).
+    label_dtype = pd.CategoricalDtype([labels[role] for role in ROLES])
 
-    def frame(columns: dict[str, list]) -> pd.DataFrame:
+    def frame(columns: dict[str, list], **more: np.ndarray) -> pd.DataFrame:
         data = {k: np.concatenate(v) if v else np.zeros(0) for k, v in columns.items()}
         run = data.pop("run").astype(int)
-        # Categoricals: cheap to build and sent to the browser as small dictionaries.
-        return pd.DataFrame({"role": pd.Categorical.from_codes(run, role_names),
-                             "label": pd.Categorical.from_codes(run, role_labels), **data})
+        return pd.DataFrame({"role": pd.Categorical.from_codes(run, dtype=_ROLE_DTYPE),
+                             "label": pd.Categorical.from_codes(run, dtype=label_dtype), **data, **more})
 
-    curve_frame = frame(curves)
-    curve_frame["rate"] = np.asarray(rates, dtype=np.float64)[curve_frame["role"].cat.codes.to_numpy()]
-    curve_frame["excess"] = curve_frame["loss"].to_numpy() - prob.optimum_loss
+    curve_runs = np.concatenate(curves["run"]).astype(int)
+    curve_frame = frame(curves, rate=np.asarray(rates, dtype=np.float64)[curve_runs],
+                        excess=np.concatenate(curves["loss"]) - prob.optimum_loss)
     exit_frame = frame(exits)
-    exit_frame["step"] = exit_frame["step"].astype(int)
+    exit_frame = exit_frame.astype({"step": int}) if exit_frame["step"].dtype != int else exit_frame
     table = _runs_table(summaries, labels)
     gone = [s for s in summaries if s.diverged]
     diverged = pd.DataFrame({"role": [s.role for s in gone], "label": [labels[s.role] for s in gone],
@@ -439,20 +456,17 @@ class Sweep:
         return int(self.table["diverged"].sum())
 
 
-def sweep(optimizer: str, schedule: str, steps: int, center: bool = False) -> Sweep:
-    prob = cached_problem(center)
-    lrs = sweep_rates()
-    traj = _fit(prob, lrs, optimizer, schedule, steps)
-    finals = traj.final_loss
+def _sweep(lrs: np.ndarray, finals: np.ndarray, diverged: np.ndarray, diverged_at: np.ndarray,
+           steps_to_1pct: np.ndarray) -> Sweep:
     table = pd.DataFrame({
         "lr": lrs,
         "final_loss": finals,
-        "diverged": traj.diverged,
-        "diverged_at": traj.diverged_at,
-        "steps_to_1pct": traj.first_step_below(WITHIN * prob.optimum_loss),
+        "diverged": diverged,
+        "diverged_at": diverged_at,
+        "steps_to_1pct": steps_to_1pct,
+        "outcome": np.array(outcomes(diverged_at, steps_to_1pct), dtype=object),
     })
-    table["outcome"] = outcomes(table["diverged_at"].to_numpy(), table["steps_to_1pct"].to_numpy())
-    ok, bad = lrs[~traj.diverged], lrs[traj.diverged]
+    ok, bad = lrs[~diverged], lrs[diverged]
     best = int(np.argmin(np.where(np.isfinite(finals), finals, np.inf))) if np.isfinite(finals).any() else -1
     return Sweep(
         table=table,
@@ -463,26 +477,147 @@ def sweep(optimizer: str, schedule: str, steps: int, center: bool = False) -> Sw
     )
 
 
+@dataclass(frozen=True, eq=False)
+class Training:
+    """Every rate the page can show for one optimizer, schedule, run length and centering,
+    trained in one vectorized call: the sweep's SWEEP_SIZE rates and every slider value.
+
+    Moving a learning-rate slider then trains nothing: its runs are read from here. With a
+    constant rate, a shorter run length is read from a longer training too (:meth:`prefix`).
+
+    Attributes:
+        schedule: the schedule's name.
+        optimum_loss: the MSE at the optimum ("within 1%" is measured against it).
+        sweep: the sweep (the first SWEEP_SIZE runs).
+        sweep_loss: array (steps + 1, SWEEP_SIZE), the sweep's loss at every step.
+        sweep_diverged_at: int array (SWEEP_SIZE,), the sweep's divergence steps (-1: none).
+        grid: the runs of the slider values :func:`rate_options`, in that order.
+    """
+
+    schedule: str
+    optimum_loss: float
+    sweep: Sweep
+    sweep_loss: np.ndarray
+    sweep_diverged_at: np.ndarray
+    grid: training.Trajectory
+
+    @property
+    def steps(self) -> int:
+        return self.grid.lr.shape[0]
+
+    def runs(self, rates) -> training.Trajectory | None:
+        """The runs of ``rates`` (in that order), or None when one of them is not a slider value."""
+        try:
+            cols = np.array([_GRID_INDEX[float(rate)] for rate in rates])
+        except KeyError:
+            return None
+        g = self.grid
+        return training.Trajectory(params=g.params[:, cols], loss=g.loss[:, cols], lr=g.lr[:, cols],
+                                   diverged_at=g.diverged_at[cols])
+
+    def prefix(self, steps: int) -> Training:
+        """The same training stopped after ``steps`` updates, bit for bit, for a constant rate.
+
+        Each update depends only on the one before and on the rate, so the first ``steps``
+        updates of a longer run are the run of ``steps`` updates; a run that diverged later
+        than ``steps`` has not diverged yet. (Every other schedule is scaled to the run length,
+        so a shorter run of it is not the start of a longer one.)
+        """
+        if self.schedule != "constant":
+            raise ValueError(f"only a constant-rate training has its shorter runs in it; this one is {self.schedule!r}")
+        if not 0 <= steps <= self.steps:
+            raise ValueError(f"steps must be between 0 and {self.steps}; got {steps}")
+        keep = steps + 1
+        g = self.grid
+        # Views of this training's arrays (never modified), so a shorter run costs no memory.
+        grid = training.Trajectory(params=g.params[:keep], loss=g.loss[:keep], lr=g.lr[:steps],
+                                   diverged_at=_diverged_by(g.diverged_at, steps))
+        return _training(self.schedule, self.optimum_loss, self.sweep_loss[:keep],
+                         _diverged_by(self.sweep_diverged_at, steps), grid)
+
+
+_GRID_INDEX = {rate: k for k, rate in enumerate(rate_options())}
+
+
+def _diverged_by(diverged_at: np.ndarray, steps: int) -> np.ndarray:
+    """Divergence steps as seen by a run of ``steps`` updates (a later one has not happened)."""
+    return np.where(diverged_at <= steps, diverged_at, -1)
+
+
+def _training(schedule: str, optimum_loss: float, sweep_loss: np.ndarray, sweep_diverged_at: np.ndarray,
+              grid: training.Trajectory) -> Training:
+    # The sweep's numbers as core.training.Trajectory computes them (final_loss, first_step_below).
+    diverged = sweep_diverged_at >= 0
+    finals = sweep_loss[-1].copy()
+    finals[diverged] = np.inf
+    below = sweep_loss <= np.asarray(WITHIN * optimum_loss, dtype=np.float64)
+    steps_to_1pct = np.where(below.any(axis=0), below.argmax(axis=0), -1)
+    return Training(schedule=schedule, optimum_loss=optimum_loss,
+                    sweep=_sweep(sweep_rates(), finals, diverged, sweep_diverged_at, steps_to_1pct),
+                    sweep_loss=sweep_loss, sweep_diverged_at=sweep_diverged_at, grid=grid)
+
+
+def train(optimizer: str, schedule: str, steps: int, center: bool = False) -> Training:
+    """The sweep's rates and the slider values, trained together (one call of ``fit_linear``)."""
+    prob = cached_problem(center)
+    lrs = sweep_rates()
+    traj = _fit(prob, np.concatenate([lrs, rate_options()]), optimizer, schedule, steps)
+    n = lrs.size
+    grid = training.Trajectory(params=traj.params[:, n:].copy(), loss=traj.loss[:, n:].copy(),
+                               lr=traj.lr[:, n:].copy(), diverged_at=traj.diverged_at[n:].copy())
+    return _training(schedule, prob.optimum_loss, traj.loss[:, :n].copy(), traj.diverged_at[:n].copy(), grid)
+
+
+def sweep(optimizer: str, schedule: str, steps: int, center: bool = False) -> Sweep:
+    """Final loss of the SWEEP_SIZE rates (trained together with the slider values, see :func:`train`)."""
+    return train(optimizer, schedule, steps, center).sweep
+
+
 # ------------------------------------------------------------------------------ cached wrappers
+# st.cache_resource, not st.cache_data: a rerun gets the cached result itself instead of an
+# unpickled copy (a few ms per rerun for the runs' frames, more for a 1000-step training). The
+# results are never modified: the page and the chart builders only read them.
 
 
-@st.cache_data(**_CACHE)
+@st.cache_resource(**_CACHE)
 def cached_problem(center: bool = False) -> Problem:
     return problem(center)
 
 
-@st.cache_data(**_CACHE)
+@st.cache_resource(show_spinner=False)
+def _longest_constant() -> dict[tuple[str, bool], Training]:
+    """The longest constant-rate training so far of each (optimizer, center), for every session."""
+    return {}
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)  # up to 3 MB each (1000 steps; a prefix shares it)
+def cached_training(optimizer: str, schedule: str, steps: int, center: bool) -> Training:
+    if schedule != "constant":
+        return train(optimizer, schedule, steps, center)
+    # With a constant rate a run of any length is the start of a longer one (Training.prefix).
+    # The first run of an optimizer trains the length asked for; asking for a longer one than
+    # that trains the slider's longest run, once, and every length is read from it from then on.
+    longest = _longest_constant()
+    have = longest.get((optimizer, bool(center)))
+    if have is None or have.steps < steps:
+        have = train(optimizer, schedule, steps if have is None else max(steps, STEPS_RANGE[1]), center)
+        longest[(optimizer, bool(center))] = have
+    return have if have.steps == steps else have.prefix(steps)
+
+
+@st.cache_resource(**_CACHE)
 def cached_three_runs(small: float, good: float, large: float, optimizer: str, schedule: str, steps: int,
                       center: bool) -> Runs:
-    return three_runs((small, good, large), optimizer, schedule, steps, center)
+    return three_runs((small, good, large), optimizer, schedule, steps, center,
+                      trained=cached_training(optimizer, schedule, steps, center))
 
 
-@st.cache_data(**_CACHE)
+@st.cache_resource(**_CACHE)
 def cached_sweep(optimizer: str, schedule: str, steps: int, center: bool) -> Sweep:
-    return sweep(optimizer, schedule, steps, center)
+    return cached_training(optimizer, schedule, steps, center).sweep
 
 
-@st.cache_data(**_CACHE)
+@st.cache_resource(**_CACHE)
 def cached_schedule_shape(schedule: str, steps: int) -> pd.DataFrame:
     return schedule_shape(schedule, steps)
 

@@ -8,7 +8,8 @@ for validation, so both come from the same curve. The features are the powers
 
 The fits are exact for every λ of the slider's grid (:func:`lambda_grid`):
 
-- L2: :func:`core.closed_form.normal_equation` with ``l2 = λ`` (the closed form);
+- L2: the closed form, :func:`core.closed_form.normal_equation` with ``l2 = λ`` (computed by
+  :func:`core.penalized.penalized_path` with ``l1 = 0``, which shares one SVD across λ);
 - L1 and elastic net: :func:`core.penalized.penalized_path` (an active-set solver whose
   zeros are exact zeros), with ``l1``/``l2`` from :func:`core.penalties.get`.
 
@@ -182,10 +183,8 @@ def compute_sweep(degree: int, n: int, noise: float, seed: int, penalty: str, ra
     X_train, X_val = data.features(data.x_train, degree), data.features(data.x_val, degree)
     lams = lambda_grid()
     pens = [penalty_at(penalty, lam, ratio) for lam in lams]
-    if penalty == "l2":
-        params = np.array([closed_form.normal_equation(X_train, data.y_train, l2=p.l2) for p in pens])
-    else:
-        params = penalized.penalized_path(X_train, data.y_train, l1=[p.l1 for p in pens], l2=[p.l2 for p in pens])
+    # With l1 = 0 (L2) the path is the normal equation at each λ, sharing one SVD.
+    params = penalized.penalized_path(X_train, data.y_train, l1=[p.l1 for p in pens], l2=[p.l2 for p in pens])
     train_mse, val_mse = _mse(data.y_train, X_train, params), _mse(data.y_val, X_val, params)
     errors, paths = _sweep_frames(lams, params[:, :-1], train_mse, val_mse)
     return Sweep(
@@ -268,18 +267,23 @@ def compute_fit(degree: int, n: int, noise: float, seed: int, penalty: str, rati
     if params is None:
         params = fit(X_train, data.y_train, penalty_at(penalty, lam, ratio))
     x_grid = np.linspace(*X_RANGE, GRID_POINTS)
-    curve = pd.DataFrame({
-        "x": x_grid,
-        "fit": data.features(x_grid, degree) @ params[:-1] + params[-1],
-        "truth": datasets.CurveData.truth(x_grid),
-    })
+    fitted = data.features(x_grid, degree) @ params[:-1] + params[-1]
+    truth = datasets.CurveData.truth(x_grid)
     points = data.points()
+    # The frames are built from whole columns (pd.concat and .assign cost more than the fit).
+    x_points, gap = points["x"].to_numpy(), np.full(len(points), np.nan)
+    table = pd.DataFrame({
+        "x": np.concatenate([x_points, x_grid]),
+        "y": np.concatenate([points["y"].to_numpy(), np.full(x_grid.size, np.nan)]),
+        "set": np.concatenate([points["set"].to_numpy(dtype=object), np.full(x_grid.size, "Curve", dtype=object)]),
+        "fit": np.concatenate([gap, fitted]),
+        "truth": np.concatenate([gap, truth]),
+    })
     return Fit(
         lam=float(lam), penalty=penalty, ratio=float(ratio), params=np.asarray(params, dtype=float),
         train_mse=float(_mse(data.y_train, X_train, params)[0]), val_mse=float(_mse(data.y_val, X_val, params)[0]),
-        points=points, curve=curve, table=pd.concat([points, curve.assign(set="Curve")], ignore_index=True),
-        lines=pd.DataFrame({"x": np.concatenate([x_grid, x_grid]),
-                            "y": np.concatenate([curve.truth.to_numpy(), curve.fit.to_numpy()]),
+        points=points, curve=pd.DataFrame({"x": x_grid, "fit": fitted, "truth": truth}), table=table,
+        lines=pd.DataFrame({"x": np.concatenate([x_grid, x_grid]), "y": np.concatenate([truth, fitted]),
                             "series": np.repeat(np.array(["truth", "fit"], dtype=object), x_grid.size)}),
     )
 
@@ -390,12 +394,18 @@ def compute_picture(lam: float, ratio: float) -> Picture:
 
 
 # --------------------------------------------------------------------------- cached wrappers
+# st.cache_resource, not st.cache_data: a rerun gets the cached result itself instead of an
+# unpickled copy (a few ms per rerun for these frames). The results are never modified: the
+# page and the chart builders only read them (a chart puts the frames in its spec as they are).
+_CACHE = {"max_entries": 32, "show_spinner": False}
+
+
 def _ratio_key(penalty: str, ratio: float) -> float:
     # Only elastic net reads the l1 ratio: L1 and L2 sweeps are shared across its values.
     return float(ratio) if penalty == "elastic_net" else 0.5
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(**_CACHE)
 def _cached_sweep(degree: int, n: int, noise: float, seed: int, penalty: str, ratio: float) -> Sweep:
     return compute_sweep(degree, n, noise, seed, penalty, ratio)
 
@@ -405,7 +415,7 @@ def sweep(degree: int, n: int, noise: float, seed: int, penalty: str, ratio: flo
     return _cached_sweep(int(degree), int(n), float(noise), int(seed), penalty, _ratio_key(penalty, ratio))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(**_CACHE)
 def _cached_fit(degree: int, n: int, noise: float, seed: int, penalty: str, ratio: float, lam: float) -> Fit:
     return compute_fit(degree, n, noise, seed, penalty, ratio, lam,
                        sweep_result=_cached_sweep(degree, n, noise, seed, penalty, ratio))
@@ -416,7 +426,7 @@ def fit_at(degree: int, n: int, noise: float, seed: int, penalty: str, ratio: fl
     return _cached_fit(int(degree), int(n), float(noise), int(seed), penalty, _ratio_key(penalty, ratio), float(lam))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_resource(**_CACHE)
 def picture(lam: float, ratio: float) -> Picture:
     """Cached :func:`compute_picture`."""
     return compute_picture(float(lam), float(ratio))

@@ -8,15 +8,19 @@ written out from the update rule.
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
+import pandas as pd
+import pyarrow as pa
 import pytest
 
 from core import schedules, training
 from core.datasets import line_with_outliers
 from dashboard import palette
 from dashboard.charts import learning_rate as charts
+from dashboard.charts import common
 from dashboard.charts.common import MAX_MARKS
 from dashboard.formatting import fmt, pct
 from dashboard.scenarios import learning_rate as sc
@@ -80,6 +84,31 @@ def _within(losses, optimum):
 
 
 # --------------------------------------------------------------------------- helpers
+def _validate(spec: dict) -> None:
+    """A chart dict as the page draws it (its template's placeholders filled in) against the
+    Vega-Lite schema; the data are Arrow tables, so the datasets are left empty here."""
+    import altair as alt
+
+    root = alt.TopLevelLayerSpec if "layer" in spec else alt.TopLevelUnitSpec
+    root.validate({**spec, "datasets": {name: [] for name in spec["datasets"]}})
+
+
+def _scale_domains(node) -> list:
+    """Every scale domain in a Vega-Lite dict."""
+    found = []
+    if isinstance(node, dict):
+        scale = node.get("scale")
+        if isinstance(scale, dict) and "domain" in scale:
+            found.append(scale["domain"])
+        for key, value in node.items():
+            if key != "datasets":
+                found += _scale_domains(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += _scale_domains(value)
+    return found
+
+
 def _widget(at, key):
     for kind in KINDS:
         found = [w for w in getattr(at, kind) if w.key == key]
@@ -310,7 +339,7 @@ def test_paths_are_thinned_but_keep_their_ends():
     assert len(runs.curves) <= 3 * sc.CURVE_MAX_ROWS
 
 
-def test_sweep_is_one_vectorized_call_over_100_rates(monkeypatch):
+def _spy_on_training(monkeypatch) -> list[dict]:
     calls = []
     real = training.fit_linear
 
@@ -319,12 +348,74 @@ def test_sweep_is_one_vectorized_call_over_100_rates(monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(sc.training, "fit_linear", spy)
+    return calls
+
+
+def test_sweep_is_one_vectorized_call_over_100_rates_and_the_slider_values(monkeypatch):
+    calls = _spy_on_training(monkeypatch)
     sw = sc.sweep("momentum", "cosine", 120)
     assert len(calls) == 1
     lr = calls[0]["lr"]
     assert isinstance(lr, schedules.Schedule) and lr.name == "cosine"
-    assert np.shape(lr.base) == (100,) and np.allclose(lr.base, np.geomspace(1e-5, 10, 100))
-    assert len(sw.table) == 100
+    grid = sc.rate_options()
+    assert np.shape(lr.base) == (100 + len(grid),)
+    assert np.allclose(lr.base[:100], np.geomspace(1e-5, 10, 100)) and list(lr.base[100:]) == grid
+    assert len(sw.table) == 100 and list(sw.table["lr"]) == list(np.geomspace(1e-5, 10, 100))
+
+
+@pytest.mark.parametrize("optimizer, schedule, steps, center", [
+    ("sgd", "constant", 300, False), ("momentum", "cosine", 500, True), ("adam", "warmup", 40, False)])
+def test_slider_rates_are_read_from_the_joint_training_bit_for_bit(monkeypatch, optimizer, schedule, steps, center):
+    """The page trains the sweep and every slider value together, so moving a rate slider
+    trains nothing; each run equals the three rates trained on their own, to the last bit."""
+    trained = sc.train(optimizer, schedule, steps, center)
+    rates = (1e-05, 0.02, 0.1)
+    alone = sc.three_runs(rates, optimizer, schedule, steps, center)
+    calls = _spy_on_training(monkeypatch)
+    read = sc.three_runs(rates, optimizer, schedule, steps, center, trained=trained)
+    assert calls == []
+    assert read.summaries == alone.summaries and read.window == alone.window
+    for name in ("surface", "paths", "exits", "curves", "table", "diverged"):
+        pd.testing.assert_frame_equal(getattr(read, name), getattr(alone, name), check_exact=True)
+    # a rate that is not a slider value (they are rounded: 0.025, not 10^-1.6) is trained on its own
+    sc.three_runs((0.0123, 0.02, 0.1), optimizer, schedule, steps, center, trained=trained)
+    assert len(calls) == 1
+    assert list(np.broadcast_to(calls[0]["lr"].base, (3,))) == [0.0123, 0.02, 0.1]
+
+
+@pytest.mark.parametrize("optimizer", sc.OPTIMIZERS)
+def test_a_constant_rate_training_holds_every_shorter_one_bit_for_bit(optimizer):
+    long = sc.train(optimizer, "constant", 400)
+    for steps in (1, 36, 37, 150, 399):
+        alone, cut = sc.train(optimizer, "constant", steps), long.prefix(steps)
+        assert cut.steps == steps
+        for name in ("params", "loss", "lr", "diverged_at"):
+            np.testing.assert_array_equal(getattr(cut.grid, name), getattr(alone.grid, name))
+        pd.testing.assert_frame_equal(cut.sweep.table, alone.sweep.table, check_exact=True)
+        assert (cut.sweep.largest_stable, cut.sweep.best_lr, cut.sweep.best_loss) == (
+            alone.sweep.largest_stable, alone.sweep.best_lr, alone.sweep.best_loss)
+    with pytest.raises(ValueError, match="constant"):
+        sc.train(optimizer, "cosine", 50).prefix(20)
+
+
+def test_steps_moves_with_a_constant_rate_are_read_from_one_long_training(monkeypatch):
+    sc.cached_training.clear()
+    sc._longest_constant().clear()
+    calls = _spy_on_training(monkeypatch)
+    first = sc.cached_training("momentum", "constant", 300, True)
+    assert [c["steps"] for c in calls] == [300]  # the first run trains what is asked
+    sc.cached_training("momentum", "constant", 150, True)
+    assert len(calls) == 1  # a shorter run is read from it
+    longer = sc.cached_training("momentum", "constant", 430, True)
+    assert [c["steps"] for c in calls] == [300, sc.STEPS_RANGE[1]]  # a longer one: the longest, once
+    for steps in (570, 860, 10):
+        sc.cached_training("momentum", "constant", steps, True)
+    assert len(calls) == 2
+    sc.cached_training("momentum", "cosine", 300, True)  # other schedules depend on the run length
+    assert [c["steps"] for c in calls][2:] == [300]
+    pd.testing.assert_frame_equal(longer.sweep.table, sc.train("momentum", "constant", 430, True).sweep.table,
+                                  check_exact=True)
+    assert first.steps == 300 and longer.steps == 430
 
 
 def test_sweep_cliff_brackets_the_critical_rate_for_plain_gd():
@@ -388,25 +479,32 @@ def test_charts_are_valid_small_and_use_the_palette(rates, optimizer, schedule, 
         "schedule": charts.schedule_chart(sc.schedule_shape(schedule, steps), schedule,
                                           palette.SCHEDULE_LABELS[schedule]),
     }
-    for name, chart in built.items():
-        # Altair charts are validated here (the page skips it); the dicts come from templates
-        # that filled_spec validated when it serialized them.
-        spec = chart if isinstance(chart, dict) else chart.to_dict(validate=True)
+    specs = {}
+    for name, spec in built.items():
+        # Vega-Lite dicts from templates that filled_spec validated when it serialized them
+        # (under test, see conftest); the scenario's values are written over their placeholders.
         assert spec["width"] == "container", name
-        text = str(spec)
+        _validate(spec)
+        specs[name] = json.dumps({k: v for k, v in spec.items() if k != "datasets"}, ensure_ascii=False)
+        assert "@" not in specs[name], name  # every placeholder filled in
+        assert all(isinstance(table, pa.Table) for table in spec["datasets"].values()), name  # converted once
         if name != "schedule":
             for role, colour in palette.RATE_ROLES.items():
-                assert colour in text, (name, role)
-    assert palette.OPTIMIZERS[optimizer] in str(built["sweep"])
-    assert palette.SCHEDULES[schedule] in str(built["schedule"].to_dict())
-    curves = built["curves"]["datasets"]
-    lines = next(v for k, v in curves.items() if k.startswith("curves-"))
-    notes = next(v for k, v in curves.items() if k.startswith("notes-"))
+                assert colour in specs[name], (name, role)
+    assert palette.OPTIMIZERS[optimizer] in specs["sweep"]
+    assert f"final MSE ({palette.OPTIMIZER_LABELS[optimizer]})" in specs["sweep"]
+    assert palette.SCHEDULES[schedule] in specs["schedule"]
+    assert f"{palette.SCHEDULE_LABELS[schedule]}: × slider rate" in specs["schedule"]
+    assert [runs.window[0], runs.window[1]] in _scale_domains(built["contour"])
+    for role in sc.ROLES:
+        assert runs.labels[role] in specs["contour"]  # the legend names each rate
+    lines = common.dataset(built["curves"], "curves")
+    notes = common.dataset(built["curves"], "notes")
     frame = notes[notes["kind"] == "frame"]
     assert lines["gap"].between(frame["gap"].min(), frame["gap"].max()).all()  # the axis holds every point
     assert list(notes.loc[notes["kind"] == "diverged", "text"]) == [
         f"diverged at step {s.diverged_at}" for s in runs.summaries if s.diverged]
-    sweep = next(v for k, v in built["sweep"]["datasets"].items() if k.startswith("sweep-"))
+    sweep = common.dataset(built["sweep"], "sweep")
     assert len(sweep) == 100 and (sweep["shown"] > 0).all()
     # marks: every row of every dataset drawn at most twice (line + its points)
     rows = len(runs.surface) + 2 * len(runs.paths) + 2 * (2 + len(runs.exits))
@@ -429,7 +527,7 @@ def test_chart_data_columns():
     assert np.isinf(sw.table.loc[sw.table["diverged"], "final_loss"]).all()
     spec = charts.sweep_chart(sw.table, runs.table, runs.labels, critical=prob.critical, optimizer="sgd",
                               optimizer_label="Gradient descent")
-    marks = next(v for k, v in spec["datasets"].items() if k.startswith("marks-"))
+    marks = common.dataset(spec, "marks")
     assert f"plain GD's critical rate 2/λmax = {prob.critical:.3g}" in list(marks["text"])
     assert list(marks.loc[marks["kind"] == "chosen", "role"]) == list(sc.ROLES)
     # The same template serves every rate: only the data (and so the dataset names) change.
@@ -439,6 +537,30 @@ def test_chart_data_columns():
     assert other["datasets"].keys() != spec["datasets"].keys()
     strip = {k: v for k, v in spec.items() if k != "datasets"}
     assert str(strip).count("layer") == str({k: v for k, v in other.items() if k != "datasets"}).count("layer")
+
+
+def test_one_template_serves_every_scenario():
+    """Moving any control only refills data and placeholders: no chart spec is built again."""
+
+    for rates, optimizer, schedule, steps, center in [((0.0025, 0.02, 0.032), "sgd", "constant", 300, False),
+                                                      ((0.001, 0.01, 0.1), "momentum", "cosine", 500, True),
+                                                      ((1e-05, 0.1, 10.0), "adam", "warmup", 40, False)]:
+        prob = sc.problem(center)
+        runs = sc.three_runs(rates, optimizer, schedule, steps, center)
+        sw = sc.sweep(optimizer, schedule, steps, center)
+        charts.contour_chart(runs.surface, runs.cell, runs.window, runs.paths, runs.exits, runs.labels, prob.optimum)
+        charts.loss_curves_chart(runs.curves, runs.diverged, runs.labels, prob.optimum_loss, prob.start_loss, steps)
+        spec = charts.sweep_chart(sw.table, runs.table, runs.labels, critical=prob.critical, optimizer=optimizer,
+                                  optimizer_label=palette.OPTIMIZER_LABELS[optimizer],
+                                  momentum_bound=prob.momentum_critical if optimizer == "momentum" else None)
+        bounds = common.dataset(spec, "marks")
+        assert list(bounds.loc[bounds["kind"] == "momentum", "lr"]) == (
+            [pytest.approx(prob.momentum_critical)] if optimizer == "momentum" else [])
+    for schedule in sc.SCHEDULES:
+        charts.schedule_chart(sc.schedule_shape(schedule, 90), schedule, palette.SCHEDULE_LABELS[schedule])
+    for template in (charts._contour_template, charts._curves_template, charts._sweep_template,
+                     charts._schedule_template):
+        assert len(common._TEMPLATES[template]) == 1, template.__name__
 
 
 def test_charts_export_to_svg_and_csv():

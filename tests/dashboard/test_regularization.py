@@ -11,6 +11,7 @@ import ast
 import re
 import warnings
 
+import altair as alt
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -23,6 +24,7 @@ from core import penalties
 from core.datasets import polynomial_curve
 from core.penalized import optimality_gap
 from dashboard.charts import regularization as charts
+from dashboard.charts import common
 from dashboard.charts.common import MAX_MARKS
 from dashboard.controls import log_options
 from dashboard.formatting import fmt
@@ -311,7 +313,7 @@ LAM_RANGE = (sc.LAM_LOW, sc.LAM_HIGH)
 
 
 def _frame(spec, key):
-    return charts.dataset(spec, key)
+    return common.dataset(spec, key)
 
 
 def _all_charts(penalty="elastic_net", degree=15, n=100):
@@ -330,8 +332,10 @@ def test_charts_are_vega_lite_dicts_with_their_data_under_the_mark_budget():
     sw, _, _, built = _all_charts()
     for name, spec in built.items():
         assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/"), name
+        # the dict as drawn (placeholders filled in), not only its template, is valid Vega-Lite
+        alt.TopLevelLayerSpec.validate({**spec, "datasets": {key: [] for key in spec["datasets"]}})
         assert all(isinstance(frame, pa.Table) for frame in spec["datasets"].values())  # converted once
-        assert 0 < charts.mark_count(spec) <= MAX_MARKS, name
+        assert 0 < common.mark_count(spec) <= MAX_MARKS, name
     errors = _frame(built["errors"], "errors")
     assert list(errors.columns) == ["lambda", "set", "mse"] and len(errors) == 2 * sw.lambdas.size
     paths = _frame(built["paths"], "paths")
@@ -351,6 +355,26 @@ def test_charts_are_vega_lite_dicts_with_their_data_under_the_mark_budget():
     assert "datum.penalty == 'l1'" in str(built["picture"]["layer"])  # the selected shape is thicker
     points = _frame(built["picture"], "points")
     assert points.loc[points.penalty == "none", "w1"].tolist() == [pytest.approx(2.0)]
+
+
+def test_one_template_per_chart_serves_every_penalty():
+    """Picking another penalty only refills data and placeholders: no chart spec is built again."""
+    import json
+
+    from dashboard import palette
+
+    for penalty in sc.PENALTIES:
+        _, _, _, built = _all_charts(penalty, degree=6, n=30)
+        pic = sc.compute_picture(2.5, 0.5)
+        built["picture"] = charts.picture_chart(pic.curves, pic.points, half_width=pic.half_width, selected=penalty)
+        texts = {name: json.dumps({k: v for k, v in spec.items() if k != "datasets"}, ensure_ascii=False)
+                 for name, spec in built.items()}
+        assert all("@" not in text for text in texts.values())  # every placeholder filled in
+        assert f"'{palette.PENALTY_LABELS[penalty]} fit'" in texts["fit"]
+        assert f'"color": "{palette.PENALTIES[penalty]}"' in texts["paths"]
+        assert f"datum.penalty == '{penalty}'" in texts["picture"]
+    for template in (charts._fit_template, charts._error_template, charts._path_template, charts._picture_template):
+        assert len(common._TEMPLATES[template]) == 1, template.__name__
 
 
 def test_fit_chart_y_range_follows_the_points():
@@ -388,7 +412,7 @@ def test_path_chart_thins_long_paths():
         "lambda": np.repeat(lams, 15), "coefficient": [sc.power_label(k) for k in range(1, 16)] * 1000,
         "weight": np.random.default_rng(0).normal(size=15_000), "is_zero": False,
     })
-    assert charts.mark_count(charts.path_chart(paths, chosen=1e-3, penalty="l1", lam_range=LAM_RANGE)) <= MAX_MARKS
+    assert common.mark_count(charts.path_chart(paths, chosen=1e-3, penalty="l1", lam_range=LAM_RANGE)) <= MAX_MARKS
 
 
 def test_colours_come_from_the_palette():
