@@ -2,8 +2,12 @@
 
 Every control of a page is declared against that page's ``DEFAULTS`` dict through a
 :class:`Panel`; each widget has ``key`` = its query-parameter name and
-``bind="query-params"``. Streamlit drops a link value that is not allowed (outside the
-range, not an option) and the control shows its default instead, with no error. The
+``bind="query-params"``. A link value the control cannot hold (outside the range, not an
+option, not a whole number for a whole-number control, off a slider's step, infinite) is
+dropped from the address before the widget reads it, so the control shows its default with
+no error (:meth:`Panel._vet_number`; Streamlit alone would truncate ``1.5`` to ``1`` and
+crash on ``inf``). A choice may be linked by its on-screen label (what Streamlit writes) or
+by its option id (``?opt=adam``), and a toggle by ``true``/``false`` or ``1``/``0``. The
 Panel's reset button and presets write through ``st.session_state``, the one way a bound
 value may be changed from code.
 """
@@ -40,6 +44,41 @@ def snap(options: Sequence[float], value: float) -> float:
     return min(options, key=lambda o: abs(math.log(o) - math.log(value)))
 
 
+# Streamlit seeds a bound widget from the address it was opened with (not from
+# st.query_params, which code may not change for a bound key), and on a value it cannot read
+# it either truncates (1.5 -> 1 for an int) or raises (OverflowError on "inf", which it does
+# not catch). Vetting a link value before the widget reads it therefore goes through those
+# internals of Streamlit 1.67, in these two functions only; tests/dashboard/test_controls.py
+# fails if a new Streamlit moves them.
+def _link(key: str) -> str | None:
+    """The value the address the page was opened with gives for ``key`` (None: none)."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return None
+    with ctx.session_state.query_params() as params:
+        value = params.get_initial_value(key)
+    return value[-1] if isinstance(value, list) else value
+
+
+def _relink(key: str, value: str | None) -> None:
+    """Make the widget ``key`` read ``value`` from the address (None: no value, so its default)."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return
+    with ctx.session_state.query_params() as params:
+        if value is None:
+            params._initial_query_params.pop(key, None)
+            params.remove_param(key)  # and from the address bar
+        else:
+            params._initial_query_params[key] = [value]
+            params._set_item_internal(key, value)
+            params._send_query_param_msg()
+
+
 class Panel:
     """The controls of one page, all bound to the URL and reset together.
 
@@ -51,6 +90,28 @@ class Panel:
     def __init__(self, defaults: Mapping[str, Any], container: Any = None):
         self.defaults = dict(defaults)
         self.box = st.sidebar if container is None else container
+
+    def _vet_number(self, key: str, min_value, max_value, *, whole: bool, step=None) -> None:
+        """Drop a link value a numeric control cannot hold, before the widget reads it.
+
+        Allowed: a finite number in [min_value, max_value], a whole number when ``whole``, and
+        on the grid ``min_value + k * step`` when ``step`` is given (sliders).
+        """
+        text = _link(key)
+        if text is None:
+            return
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        ok = math.isfinite(value) and min_value <= value <= max_value
+        if ok and whole:
+            ok = value == round(value)
+        if ok and step:
+            k = (value - min_value) / step
+            ok = abs(k - round(k)) <= 1e-6
+        if not ok:
+            _relink(key, None)
 
     def _default(self, key: str) -> Any:
         if key not in self.defaults:
@@ -64,6 +125,8 @@ class Panel:
         ``disabled`` greys it out (e.g. a control that does not apply to the chosen data)
         while its value, and the link, are kept.
         """
+        whole = isinstance(self._default(key), int)
+        self._vet_number(key, min_value, max_value, whole=whole, step=step or (1 if whole else 0.01))
         return self.box.slider(
             label, min_value=min_value, max_value=max_value, value=self._default(key), step=step,
             key=key, help=help, format=format, bind=BIND, disabled=disabled,
@@ -86,6 +149,9 @@ class Panel:
         link carries the label (``?data=Lagos+houses``), so keep labels short and stable.
         """
         fmt: Callable[[str], str] = (lambda o: labels.get(o, o)) if labels else str
+        linked = _link(key)
+        if linked in options and linked not in {fmt(o) for o in options}:  # an id: write the label
+            _relink(key, fmt(linked))
         if radio:
             return self.box.radio(label, options, index=list(options).index(self._default(key)), format_func=fmt,
                                   key=key, help=help, horizontal=horizontal, bind=BIND)
@@ -93,10 +159,16 @@ class Panel:
                                   key=key, help=help, bind=BIND)
 
     def toggle(self, label: str, key: str, *, help=None) -> bool:
+        linked = _link(key)
+        if linked is not None and linked.lower() not in ("true", "false"):
+            words = {"1": "true", "yes": "true", "on": "true", "0": "false", "no": "false", "off": "false"}
+            _relink(key, words.get(linked.lower()))
         return self.box.toggle(label, value=self._default(key), key=key, help=help, bind=BIND)
 
     def number(self, label: str, key: str, min_value, max_value, *, step=None, help=None, format=None,
                disabled: bool = False):
+        """A bound ``st.number_input`` (its step is the +/- increment, not a grid of allowed values)."""
+        self._vet_number(key, min_value, max_value, whole=isinstance(self._default(key), int))
         return self.box.number_input(label, min_value=min_value, max_value=max_value, value=self._default(key),
                                      step=step, key=key, help=help, format=format, bind=BIND, disabled=disabled)
 
