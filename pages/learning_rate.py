@@ -22,7 +22,7 @@ OPT_LABELS = {k: palette.OPTIMIZER_LABELS[k] for k in sc.OPTIMIZERS}  # the link
 
 layout.header(
     "Which learning rates crawl, converge, or blow up?",
-    "Three runs of gradient descent fit the same straight line, each with its own step size. Watch them walk "
+    "Three training runs fit the same straight line, each with its own step size. Watch them walk "
     "down the loss valley, then see where, among 100 step sizes, training falls off the cliff.",
 )
 
@@ -72,11 +72,14 @@ with layout.friendly_errors("the training runs"):
                                      steps),
             runs.curves, name="loss curves",
             caption="How far each run's loss is above the best possible loss, step by step (log scale): "
-                    "a steady straight descent means steady convergence.",
+                    "a steady straight descent means steady convergence. The axis stops near a millionth of the "
+                    "optimum: a run that gets closer runs along its bottom edge.",
         )
     if sched != "constant":
-        st.vega_lite_chart(charts.schedule_chart(sc.cached_schedule_shape(sched, steps), sched,
-                                                 palette.SCHEDULE_LABELS[sched]), width="stretch")
+        shape = sc.cached_schedule_shape(sched, steps)
+        layout.chart(charts.schedule_chart(shape, sched, palette.SCHEDULE_LABELS[sched]), shape,
+                     name="learning rate schedule",
+                     caption="The rate each update uses, as a multiple of the slider's η: every run follows it.")
     layout.chart(
         charts.sweep_chart(sweep.table, runs.table, runs.labels, critical=prob.critical, optimizer=opt,
                            optimizer_label=OPT_LABELS[opt],

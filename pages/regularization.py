@@ -69,8 +69,9 @@ if sweep is not None and fit is not None and pic is not None:
                                         lam_range=LAM_RANGE),
                      sweep.errors, name="error against lambda",
                      caption=f"{sweep.lambdas.size} exact fits, one per λ. Solid: your λ; dashed: the λ with the "
-                             "lowest validation error. Dotted grey: the noise variance, the error even the true "
-                             "curve makes.")
+                             "lowest validation error."
+                             + (" Dotted grey: the noise variance, the error even the true curve makes."
+                                if sweep.noise > 0 else ""))
 
     left, right = st.columns(2, gap="large")
     with left:

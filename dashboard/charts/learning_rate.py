@@ -347,8 +347,10 @@ _SCHEDULE_LABEL = "@schedule-label@"
 
 def _schedule_template(height: int) -> alt.Chart:
     return alt.Chart(alt.NamedData("shape"), width="container", height=height).mark_line(
-        color=_SCHEDULE_COLOUR, strokeWidth=2.5).encode(
-        x=alt.X(field="step", type="quantitative", title="step", scale=alt.Scale(nice=False)),
+        color=_SCHEDULE_COLOUR, strokeWidth=2.5, interpolate="step-after").encode(
+        # The rate of step t holds for the whole of update t: steps, not ramps, between them.
+        x=alt.X(field="step", type="quantitative", title="step", scale=alt.Scale(nice=False),
+                axis=alt.Axis(format="d", tickMinStep=1)),
         y=alt.Y(field="factor", type="quantitative", title=f"{_SCHEDULE_LABEL}: × slider rate",
                 scale=alt.Scale(domain=[0, 1.05]),
                 axis=alt.Axis(values=[0, 0.25, 0.5, 0.75, 1.0], titleAngle=0, titleAlign="left", titleAnchor="end",

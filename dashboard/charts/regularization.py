@@ -118,17 +118,20 @@ def _fit_template() -> alt.LayerChart:
     x = alt.X("x:Q", title="x", scale=alt.Scale(domain=[-1.02, 1.02], nice=False))
     y = alt.Y("y:Q", title="y", scale=alt.Scale(domain=[-2.0, 2.0], nice=False, zero=False))  # set per scenario
     tip = [alt.Tooltip("x:Q", format=".4g"), alt.Tooltip("y:Q", format=".4g")]
+    # One field ("series") carries colour, dash and shape on both layers, so Vega-Lite merges
+    # them into one legend that draws each entry as it is drawn in the plot.
+    order = ["Training", "Validation", "fit", "truth"]
+    series = alt.Color("series:N", scale=color_scale(colors, keys=order), legend=legend)
+    dash = alt.StrokeDash("series:N", legend=legend,
+                          scale=alt.Scale(domain=order, range=[[1, 0], [1, 0], [1, 0], [7, 5]]))
+    shape = alt.Shape("series:N", legend=legend,
+                      scale=alt.Scale(domain=order, range=["circle", "triangle", "stroke", "stroke"]))
     lines = alt.Chart(alt.NamedData("lines")).mark_line(strokeWidth=3, clip=True).encode(
-        x=x, y=y, color=alt.Color("series:N", scale=color_scale(colors), legend=legend),
-        strokeDash=alt.StrokeDash("series:N", legend=None,
-                                  scale=alt.Scale(domain=["truth", "fit"], range=[[7, 5], [1, 0]])),
-        tooltip=[alt.Tooltip("series:N", title="curve"), *tip],
+        x=x, y=y, color=series, strokeDash=dash, tooltip=[alt.Tooltip("series:N", title="curve"), *tip],
     )
-    points = alt.Chart(alt.NamedData("points")).mark_point(filled=True, size=60, opacity=0.85, clip=True).encode(
-        x=x, y=y, color=alt.Color("set:N", scale=color_scale(colors), legend=legend),
-        shape=alt.Shape("set:N", legend=None,
-                        scale=alt.Scale(domain=["Training", "Validation"], range=["circle", "triangle"])),
-        tooltip=[alt.Tooltip("set:N", title="point"), *tip],
+    points = alt.Chart(alt.NamedData("points")).transform_calculate(series="datum.set").mark_point(
+        filled=True, size=60, opacity=0.85, clip=True).encode(
+        x=x, y=y, color=series, shape=shape, tooltip=[alt.Tooltip("set:N", title="point"), *tip],
     )
     return alt.layer(lines, points).properties(width="container", height=HEIGHT)
 

@@ -663,7 +663,7 @@ def notice_points(prob: Problem, runs: Runs, sw: Sweep, optimizer: str, schedule
     plain = optimizer == "sgd" and schedule == "constant"
     points = [
         f"**The cliff.** Plain gradient descent is stable only below the critical rate "
-        f"2/λ_max = **{fmt(prob.critical)}** (λ_max = {fmt(prob.lam_max)} is the curvature across the valley). "
+        f"2/λmax = **{fmt(prob.critical)}** (λmax = {fmt(prob.lam_max)} is the curvature across the valley). "
         f"The black line in the sweep marks it."
     ]
     lo, hi = sw.largest_stable, sw.smallest_diverged
@@ -682,7 +682,7 @@ def notice_points(prob: Problem, runs: Runs, sw: Sweep, optimizer: str, schedule
         cliff = ("That line is plain GD's bound at a constant rate, exact only for that case. " + cliff)
         if optimizer == "momentum":
             cliff += (f" For momentum μ = {MOMENTUM} the theory moves the limit to "
-                      f"2(1+μ)/λ_max = {fmt(prob.momentum_critical)} (dashed line)"
+                      f"2(1+μ)/λmax = {fmt(prob.momentum_critical)} (dashed line)"
                       + (", and the rate schedule shifts it again." if schedule != "constant" else "."))
     points.append(cliff)
 
@@ -702,15 +702,15 @@ def notice_points(prob: Problem, runs: Runs, sw: Sweep, optimizer: str, schedule
     if prob.center:
         points.append(
             f"**Centered x.** With the mean of x ({fmt(prob.x_mean)}) subtracted, the valley is only "
-            f"κ = λ_max/λ_min = {fmt(prob.condition, 3)} times more curved across than along, the critical rate "
+            f"κ = λmax/λmin = {fmt(prob.condition, 3)} times more curved across than along, the critical rate "
             f"rises to {fmt(prob.critical)}, and the same rates get to the bottom much sooner. The best slope is "
             f"unchanged ({fmt(prob.optimum[0])}); only the intercept moves, because x was shifted."
         )
     else:
         points.append(
             f"**A long, narrow valley.** x runs from 0 to 10 (mean {fmt(prob.x_mean)}), so raising w can be undone "
-            f"by lowering b: the valley is κ = λ_max/λ_min = {fmt(prob.condition, 3)} times more curved across than "
-            f"along. The steep side caps the rate; along the flat floor one step removes only the fraction ηλ_min "
+            f"by lowering b: the valley is κ = λmax/λmin = {fmt(prob.condition, 3)} times more curved across than "
+            f"along. The steep side caps the rate; along the flat floor one step removes only the fraction ηλmin "
             f"of the remaining error (at most 2/κ = {pct(2 / prob.condition, 1)} at the critical rate). That is the "
             f"long straight crawl in the loss curves. Try **Center x**, or momentum."
         )
@@ -750,7 +750,7 @@ def math_blocks(prob: Problem, schedule: str, steps: int) -> list[tuple[str, str
         ("Along an eigenvector of H with eigenvalue λ, one step multiplies the remaining error by 1 − ηλ. "
          "It shrinks only while |1 − ηλ| < 1, and the steepest direction gives out first:",
          rf"\eta_{{\text{{crit}}}} = \frac{{2}}{{\lambda_{{\max}}}} = \frac{{2}}{{{prob.lam_max:.4g}}} = {fmt(prob.critical)}"),
-        ("Along the flattest direction the error only shrinks by the factor 1 − ηλ_min per step, "
+        ("Along the flattest direction the error only shrinks by the factor 1 − ηλmin per step, "
          "no better than 1 − 2/κ just below the cliff:",
          rf"\kappa = \frac{{\lambda_{{\max}}}}{{\lambda_{{\min}}}} = {prob.condition:.4g},\qquad "
          rf"1 - \frac{{2}}{{\kappa}} = {1 - 2 / prob.condition:.4g}"),

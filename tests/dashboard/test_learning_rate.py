@@ -182,7 +182,7 @@ def test_a_link_reproduces_the_scenario_exactly():
 
 @pytest.mark.parametrize("params", [
     {"small": "banana"}, {"small": "0.0021"}, {"good": "-1"}, {"large": "100"}, {"large": "nan"},
-    {"steps": "5"}, {"steps": "2000"}, {"steps": "banana"}, {"opt": "rmsprop"}, {"opt": "sgd"},
+    {"steps": "5"}, {"steps": "2000"}, {"steps": "banana"}, {"opt": "rmsprop"}, {"opt": "SGD"},
     {"sched": "one_cycle"}, {"sched": "banana"}, {"center": "maybe"},
 ], ids=lambda p: "&".join(f"{k}={v}" for k, v in p.items()))
 def test_a_bad_link_value_falls_back_to_the_default(params):
@@ -225,11 +225,11 @@ def test_live_numbers_of_the_default_scenario():
     k_large, k_good = _diverged_at(large), _within(good, optimum)
     gap = small[-1] / optimum - 1
     text = _notice(at)
-    assert f"2/λ_max = **{fmt(crit)}**" in text and f"λ_max = {fmt(lam_max)}" in text
+    assert f"2/λmax = **{fmt(crit)}**" in text and f"λmax = {fmt(lam_max)}" in text
     assert f"**too large** (η = 0.032, {fmt(0.032 / crit, 3)} × the critical rate): diverged at step {k_large}" in text
     assert f"**good** (η = 0.02, {fmt(0.02 / crit, 3)} × the critical rate): within 1% of the optimum at step {k_good}" in text
     assert f"after 300 steps the MSE is {fmt(small[-1])}, still {pct(gap)} above the optimum {fmt(optimum)}" in text
-    assert f"κ = λ_max/λ_min = {fmt(lam_max / lam_min, 3)}" in text
+    assert f"κ = λmax/λmin = {fmt(lam_max / lam_min, 3)}" in text
     assert f"at most 2/κ = {pct(lam_min * 2 / lam_max, 1)}" in text
     assert "the cliff sits right at the critical rate" in text
     assert _metrics(at) == {"too small (η = 0.0025)": "not in 300", "good (η = 0.02)": f"{k_good} steps",
@@ -245,10 +245,10 @@ def test_live_numbers_with_momentum_and_centered_x():
     lam_min, lam_max = _hessian_eigenvalues(x)
     optimum = _optimum(x, y)[2]
     text = _notice(at)
-    assert f"2/λ_max = **{fmt(2 / lam_max)}**" in text
-    assert f"2(1+μ)/λ_max = {fmt(3.8 / lam_max)}" in text
+    assert f"2/λmax = **{fmt(2 / lam_max)}**" in text
+    assert f"2(1+μ)/λmax = {fmt(3.8 / lam_max)}" in text
     assert "That line is plain GD's bound at a constant rate" in text
-    assert f"κ = λ_max/λ_min = {fmt(lam_max / lam_min, 3)}" in text
+    assert f"κ = λmax/λmin = {fmt(lam_max / lam_min, 3)}" in text
     for role, key in (("too small", "small"), ("good", "good"), ("too large", "large")):
         k = _within(_run(x, y, DEFAULTS[key], 300, momentum=0.9), optimum)
         assert k > 0 and _metrics(at)[f"{role} (η = {sc.rate_text(DEFAULTS[key])})"] == f"{k} steps"
@@ -258,6 +258,11 @@ def test_a_schedule_adds_its_chart_and_its_formula():
     at = run_page(PAGE, {"sched": "Step decay", "steps": "90"})
     assert not errors(at)
     assert len(at.get("vega_lite_chart")) == 4
+    assert len(at.get("download_button")) == 12  # PNG, SVG and CSV under every chart, the schedule's too
+    assert len(run_page(PAGE).get("download_button")) == 9  # a constant rate draws no schedule
+    (spec,) = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")
+               if any(d.name.startswith("shape-") for d in c.proto.datasets)]
+    assert spec["mark"]["interpolate"] == "step-after"  # η/10 from step 30 on, not a ramp from 29 to 30
     text = _notice(at)
     assert "Step decay keeps η for steps 0–29, then η/10 from step 30 and η/100 from step 60 onwards." in text
     assert any(r"0.1^{\lfloor t/30 \rfloor}" in latex.value for latex in at.get("latex"))
