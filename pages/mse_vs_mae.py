@@ -64,7 +64,8 @@ with left:
     layout.chart(charts.fits_scatter(out.points, out.lines, x_title=x_title, y_title=y_title,
                                      reference_label=out.reference_label),
                  out.points, name="fits",
-                 caption=f"Dashed grey: {out.reference_label.lower()}, the line whose errors the bars below score.")
+                 caption=f"Dashed grey: {out.reference_label.lower()}, the line whose errors the bars below score. "
+                         "Huber is dashed too, so a line it covers still shows.")
 with right:
     st.subheader("How far did each fit move?")
     layout.chart(charts.slope_moves(out.fits), out.fits, name="slopes",

@@ -42,22 +42,20 @@ def _scatter_template(*, x_title: str, y_title: str, reference_label: str) -> al
     # zero=False and a few pixels of padding: the view hugs the data, whatever its range.
     x = alt.X("x:Q", title=x_title, scale=alt.Scale(zero=False, padding=12))
     y = alt.Y("y:Q", title=y_title, scale=alt.Scale(zero=False, padding=12))
-    legend = alt.Legend(title=None, orient="top", symbolType="stroke", symbolStrokeWidth=3, symbolSize=700,
-                        labelLimit=300)  # long enough symbols to show their dashes
-    color = alt.Color("label:N", scale=color_scale(colors), legend=legend)
-    # Huber is dashed (as on the loss chart) so the line it hides, MSE's for a large delta or
-    # MAE's for a small one, still shows through; the reference is dashed finer. The dashes
-    # encode the same field as the colours, so the one legend shows both.
-    dash = alt.StrokeDash("label:N", legend=legend, scale=alt.Scale(
-        domain=list(colors), range=[[1, 0] if k in ("mse", "mae") else [8, 4] for k in FITS] + [[6, 4]]))
+    color = alt.Color("label:N", scale=color_scale(colors),
+                      legend=alt.Legend(title=None, orient="top", symbolType="stroke", symbolStrokeWidth=3,
+                                        labelLimit=300))
     ink = alt.Color("ink:N", scale=None)  # colour straight from the data: black outliers, grey others
     tooltip = [alt.Tooltip("label:N", title="line"), alt.Tooltip("x:Q", format=".4g"), alt.Tooltip("y:Q", format=".4g")]
     base = alt.Chart(alt.NamedData("scatter"))
+    # Huber is dashed (as on the loss chart) so the line it hides, MSE's for a large delta or
+    # MAE's for a small one, still shows through.
+    dash = alt.StrokeDash("fit:N", scale=alt.Scale(domain=list(FITS), range=[[1, 0], [1, 0], [8, 4]]), legend=None)
     fit_layer = base.mark_line(strokeWidth=3).encode(x=x, y=y, color=color, strokeDash=dash, detail=alt.Detail("fit:N"),
                                                      tooltip=tooltip).transform_filter("datum.role == 'fit'")
     # The reference goes on top, thinner and dashed, so it shows where a fit lies on it.
-    reference_layer = base.mark_line(strokeWidth=2).encode(
-        x=x, y=y, color=color, strokeDash=dash, tooltip=tooltip).transform_filter("datum.role == 'reference'")
+    reference_layer = base.mark_line(strokeWidth=2, strokeDash=[6, 4]).encode(
+        x=x, y=y, color=color, tooltip=tooltip).transform_filter("datum.role == 'reference'")
     points = base.transform_filter("datum.role == 'point'")
     # Each point's error against the reference line, as a thin vertical segment.
     errors = points.mark_rule(strokeWidth=1.5, opacity=0.6).encode(x=x, y=y, y2=alt.Y2("reference:Q"), color=ink)

@@ -446,3 +446,18 @@ def test_charts_export_to_svg_and_png():
         assert svg.lstrip().startswith("<svg") and "NaN" not in svg, name
     assert export.chart_png(built["picture"])[:8] == b"\x89PNG\r\n\x1a\n"
     assert export.frame_csv(ft.table).splitlines()[0] == "x,y,set,fit,truth"
+
+
+def test_fit_legend_draws_each_entry_as_the_plot_does():
+    """Colour, shape and dash all encode one field with one domain, so Vega-Lite merges them
+    into one legend: circles for training, triangles for validation, strokes for the curves."""
+    _, _, _, built = _all_charts()
+    lines, points = built["fit"]["layer"]
+    order = ["Training", "Validation", "fit", "truth"]
+    assert points["transform"] == [{"calculate": "datum.set", "as": "series"}]
+    for layer, channels in ((lines, ("color", "strokeDash")), (points, ("color", "shape"))):
+        for channel in channels:
+            assert layer["encoding"][channel]["field"] == "series", channel
+            assert layer["encoding"][channel]["scale"]["domain"] == order, channel
+    assert points["encoding"]["shape"]["scale"]["range"] == ["circle", "triangle", "stroke", "stroke"]
+    assert lines["encoding"]["strokeDash"]["scale"]["range"][3] == [7, 5]  # the true curve is dashed
