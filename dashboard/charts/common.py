@@ -130,6 +130,15 @@ def filled_spec(builder, frames: Mapping[str, pd.DataFrame], **params) -> dict:
 _TEMPLATES: dict = {}
 
 
+HALO = {"stroke": "white", "strokeWidth": 4, "strokeJoin": "round", "strokeOpacity": 0.9}
+
+
+def haloed_text(base: alt.Chart, encoding: Mapping, **mark) -> list[alt.Chart]:
+    """A text layer over a white outline of itself: a label stays readable where it crosses a
+    line or a curve (Vega draws a text's stroke over its fill, hence two layers)."""
+    return [base.mark_text(**mark, **HALO).encode(**encoding), base.mark_text(**mark).encode(**encoding)]
+
+
 def layer(*charts: alt.Chart, data=alt.Undefined, **properties) -> alt.LayerChart:
     """``alt.layer(*charts, data=data).properties(**properties)`` without its copies.
 

@@ -17,7 +17,7 @@ import json
 import altair as alt
 import pandas as pd
 
-from dashboard.charts.common import HEIGHT, color_scale, filled_spec
+from dashboard.charts.common import HEIGHT, color_scale, filled_spec, haloed_text
 from dashboard.palette import DATA, LOSSES, MARKER, MISTAKES, OUTLIER
 
 # Labels on screen (the scenario frames carry them too, so the CSV downloads read the same).
@@ -68,10 +68,10 @@ def _curve_template() -> alt.LayerChart:
                                   scale=alt.Scale(domain=list(RULE_KINDS), range=[[1, 0], [6, 4]])))
     text = {"baseline": "top", "color": MARKER, "fontSize": 13, "fontWeight": "bold"}
     label_at = {"y": alt.Y("label_y:Q", scale=None), "text": alt.Text("rule:N")}
-    right = marks.transform_filter("datum.label_left").mark_text(align="right", dx=-5, **text).encode(**label_at)
-    left = marks.transform_filter("!datum.label_left").mark_text(align="left", dx=5, **text).encode(**label_at)
+    right = haloed_text(marks.transform_filter("datum.label_left"), label_at, align="right", dx=-5, **text)
+    left = haloed_text(marks.transform_filter("!datum.label_left"), label_at, align="left", dx=5, **text)
     dots = marks.mark_point(color=MARKER, size=80, filled=True).encode(y="cost:Q")
-    return alt.layer(parts, total, rules, right, left, dots).properties(width="container", height=HEIGHT)
+    return alt.layer(parts, total, rules, *right, *left, dots).properties(width="container", height=HEIGHT)
 
 
 def cost_curve(curve: pd.DataFrame, markers: pd.DataFrame) -> dict:

@@ -31,7 +31,8 @@ import numpy as np
 import pandas as pd
 
 from dashboard import palette
-from dashboard.charts.common import HEIGHT, MAX_MARKS, arrow_datasets, color_scale, fill_in, filled_spec, thin
+from dashboard.charts.common import (HEIGHT, MAX_MARKS, arrow_datasets, color_scale, fill_in, filled_spec,
+                                     haloed_text, thin)
 
 PENALTY_KEYS = ("l1", "l2", "elastic_net")
 PENALTY_LABELS = {k: palette.PENALTY_LABELS[k] for k in PENALTY_KEYS}
@@ -76,9 +77,9 @@ def _rules_layers(lam_range: tuple[float, float], kinds: Sequence[str]) -> list[
     text = {"baseline": "top", "fontSize": 12, "fontWeight": "bold"}
     at = {"y": alt.Y("label_y:Q", scale=None), "text": alt.Text("label:N"),
           "color": alt.Color("what:N", scale=scale, legend=None)}
-    left = base.transform_filter("datum.label_left").mark_text(align="right", dx=-5, **text).encode(**at)
-    right = base.transform_filter("!datum.label_left").mark_text(align="left", dx=5, **text).encode(**at)
-    return [rule, left, right]
+    left = haloed_text(base.transform_filter("datum.label_left"), at, align="right", dx=-5, **text)
+    right = haloed_text(base.transform_filter("!datum.label_left"), at, align="left", dx=5, **text)
+    return [rule, *left, *right]
 
 
 @lru_cache(maxsize=64)
