@@ -85,11 +85,15 @@ class Panel:
     Args:
         defaults: the page's scenario defaults, ``{query key: default value}``.
         container: where widgets go (default: the sidebar).
+        bind: ``"query-params"`` (every control in the address bar, the pages' setting) or None.
     """
 
-    def __init__(self, defaults: Mapping[str, Any], container: Any = None):
+    def __init__(self, defaults: Mapping[str, Any], container: Any = None, *, bind: str | None = BIND):
+        if bind not in (BIND, None):
+            raise ValueError(f"bind must be {BIND!r} (controls in the address) or None; got {bind!r}")
         self.defaults = dict(defaults)
         self.box = st.sidebar if container is None else container
+        self.bind = bind
 
     def _vet_number(self, key: str, min_value, max_value, *, whole: bool, step=None) -> None:
         """Drop a link value a numeric control cannot hold, before the widget reads it.
@@ -129,7 +133,7 @@ class Panel:
         self._vet_number(key, min_value, max_value, whole=whole, step=step or (1 if whole else 0.01))
         return self.box.slider(
             label, min_value=min_value, max_value=max_value, value=self._default(key), step=step,
-            key=key, help=help, format=format, bind=BIND, disabled=disabled,
+            key=key, help=help, format=format, bind=self.bind, disabled=disabled,
         )
 
     def log_slider(self, label: str, key: str, low: float, high: float, *, per_decade: int = 10, help=None) -> float:
@@ -138,7 +142,7 @@ class Panel:
         default = snap(options, self._default(key))
         self.defaults[key] = default
         return self.box.select_slider(
-            label, options=options, value=default, format_func=format_number, key=key, help=help, bind=BIND,
+            label, options=options, value=default, format_func=format_number, key=key, help=help, bind=self.bind,
         )
 
     def select(self, label: str, key: str, options: Sequence[str], *, labels: Mapping[str, str] | None = None,
@@ -154,23 +158,23 @@ class Panel:
             _relink(key, fmt(linked))
         if radio:
             return self.box.radio(label, options, index=list(options).index(self._default(key)), format_func=fmt,
-                                  key=key, help=help, horizontal=horizontal, bind=BIND)
+                                  key=key, help=help, horizontal=horizontal, bind=self.bind)
         return self.box.selectbox(label, options, index=list(options).index(self._default(key)), format_func=fmt,
-                                  key=key, help=help, bind=BIND)
+                                  key=key, help=help, bind=self.bind)
 
     def toggle(self, label: str, key: str, *, help=None) -> bool:
         linked = _link(key)
         if linked is not None and linked.lower() not in ("true", "false"):
             words = {"1": "true", "yes": "true", "on": "true", "0": "false", "no": "false", "off": "false"}
             _relink(key, words.get(linked.lower()))
-        return self.box.toggle(label, value=self._default(key), key=key, help=help, bind=BIND)
+        return self.box.toggle(label, value=self._default(key), key=key, help=help, bind=self.bind)
 
     def number(self, label: str, key: str, min_value, max_value, *, step=None, help=None, format=None,
                disabled: bool = False):
         """A bound ``st.number_input`` (its step is the +/- increment, not a grid of allowed values)."""
         self._vet_number(key, min_value, max_value, whole=isinstance(self._default(key), int))
         return self.box.number_input(label, min_value=min_value, max_value=max_value, value=self._default(key),
-                                     step=step, key=key, help=help, format=format, bind=BIND, disabled=disabled)
+                                     step=step, key=key, help=help, format=format, bind=self.bind, disabled=disabled)
 
     def reset_button(self, label: str = "Reset", *, key: str = "reset") -> None:
         """A button that puts every control of the page back to its default."""

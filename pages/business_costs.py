@@ -29,7 +29,7 @@ layout.header(
     "the best forecast, move away from the middle.",
 )
 
-panel = Panel(DEFAULTS)
+panel = Panel(DEFAULTS, bind="query-params")  # every control is in the link
 side = st.sidebar
 side.subheader("A. Fraud")
 rate = panel.log_slider("Share of fraud (base rate)", "rate", 0.005, 0.5,

@@ -26,7 +26,7 @@ layout.header(
     "down the loss valley, then see where, among 100 step sizes, training falls off the cliff.",
 )
 
-panel = Panel(DEFAULTS)
+panel = Panel(DEFAULTS, bind="query-params")  # every control is in the link
 panel.box.subheader("Three learning rates")
 small = panel.log_slider("Too small η", "small", sc.RATE_LOW, sc.RATE_HIGH, per_decade=sc.RATE_PER_DECADE,
                          help="The run drawn in sky blue.")

@@ -20,7 +20,7 @@ layout.header(
     "drag the fitted line, and how much of the total loss they end up owning.",
 )
 
-panel = Panel(DEFAULTS)
+panel = Panel(DEFAULTS, bind="query-params")  # every control is in the link
 source = panel.select("Data", "data", sc.SOURCES, labels=SOURCE_LABELS, radio=True, horizontal=False)
 lagos = source == "lagos"
 n_outliers = panel.slider("Number of outliers", "outliers", 0, 10, disabled=lagos,

@@ -22,7 +22,7 @@ layout.header(
     "fall and rise again, and see which coefficients L1 switches off completely.",
 )
 
-panel = Panel(DEFAULTS)
+panel = Panel(DEFAULTS, bind="query-params")  # every control is in the link
 panel.box.markdown("**Data**")
 degree = panel.slider("Polynomial degree", "degree", 1, 15, help="Features x, x², …, x^degree, standardized.")
 n = panel.slider("Training points", "n", 10, 100, help=f"Plus {sc.N_VALIDATION} validation points from the same curve.")
