@@ -95,13 +95,17 @@ class Panel:
         self.box = st.sidebar if container is None else container
         self.bind = bind
 
+    def _linked(self, key: str) -> str | None:
+        """The address's value for ``key`` (None when there is none or the panel is not bound)."""
+        return _link(key) if self.bind else None
+
     def _vet_number(self, key: str, min_value, max_value, *, whole: bool, step=None) -> None:
         """Drop a link value a numeric control cannot hold, before the widget reads it.
 
         Allowed: a finite number in [min_value, max_value], a whole number when ``whole``, and
         on the grid ``min_value + k * step`` when ``step`` is given (sliders).
         """
-        text = _link(key)
+        text = self._linked(key)
         if text is None:
             return
         try:
@@ -153,7 +157,7 @@ class Panel:
         link carries the label (``?data=Lagos+houses``), so keep labels short and stable.
         """
         fmt: Callable[[str], str] = (lambda o: labels.get(o, o)) if labels else str
-        linked = _link(key)
+        linked = self._linked(key)
         if linked in options and linked not in {fmt(o) for o in options}:  # an id: write the label
             _relink(key, fmt(linked))
         if radio:
@@ -163,7 +167,7 @@ class Panel:
                                   key=key, help=help, bind=self.bind)
 
     def toggle(self, label: str, key: str, *, help=None) -> bool:
-        linked = _link(key)
+        linked = self._linked(key)
         if linked is not None and linked.lower() not in ("true", "false"):
             words = {"1": "true", "yes": "true", "on": "true", "0": "false", "no": "false", "off": "false"}
             _relink(key, words.get(linked.lower()))

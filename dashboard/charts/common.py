@@ -41,8 +41,8 @@ def thin(frame: pd.DataFrame, max_rows: int, *, by: str | None = None) -> pd.Dat
 # --- Speed: serialize a chart once, refill its data on every rerun ----------------------------
 # Altair checks the whole Vega-Lite spec against its JSON schema each time a chart is
 # serialized, and even without that it spends tens of ms building and serializing a layered
-# chart (it deep-copies every layer several times), on every rerun. A template builder whose layers
-# read *named* datasets (``alt.NamedData("points")``) and whose spec depends only on a few
+# chart (it deep-copies every layer several times), on every rerun. A template builder whose
+# layers read *named* datasets (``alt.NamedData("points")``) and whose spec depends only on a few
 # small parameters is serialized once per parameter set by `filled_spec`; each rerun then
 # only puts the new data frames in. The result is a Vega-Lite dict that
 # `dashboard.layout.chart` draws (st.vega_lite_chart) and `dashboard.export` renders.

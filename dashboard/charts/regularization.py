@@ -12,13 +12,15 @@ with its data (:func:`dashboard.charts.common.filled_spec`): the Altair chart (t
 ``_..._template`` functions, over named datasets and a few fixed parameters) is built and
 validated once, and each rerun only puts the new data in. Everything that depends on the
 scenario is in the data, except a few values that the templates hold as placeholders and the
-builders write into the dict (:func:`~dashboard.charts.common.fill_in`): the penalty's name in the fit's legend, its
-colour on the coefficient paths, the selected shape of the picture and the y range of the
-fitted curve. So one template serves every penalty: picking another one builds no chart.
+builders write into the dict (:func:`~dashboard.charts.common.fill_in`): the penalty's name
+in the fit's legend, its colour on the coefficient paths, the selected shape of the picture
+and the y range of the fitted curve. So one template serves every penalty: picking another
+one builds no chart.
 
 The datasets go to Streamlit as Arrow tables, converted once per distinct content (the
-dataset names hold a hash of it) and kept in a small cache (:func:`~dashboard.charts.common.arrow_datasets`): moving λ, for
-example, converts only the frames that changed.
+dataset names hold a hash of it) and kept in a small cache
+(:func:`~dashboard.charts.common.arrow_datasets`): moving λ, for example, converts only the
+frames that changed.
 """
 
 from __future__ import annotations
@@ -198,9 +200,8 @@ def error_chart(errors: pd.DataFrame, *, chosen: float, best: float, noise: floa
     """
     data = errors if len(errors) <= MAX_MARKS else thin(errors, MAX_MARKS, by="set")
     lam_range = tuple(float(v) for v in lam_range)
-    return arrow_datasets(filled_spec(_error_template, {"errors": data, "floor": _floor(float(noise)),
-                                                "rules": _rules(float(chosen), float(best), lam_range)},
-                              lam_range=lam_range))
+    frames = {"errors": data, "floor": _floor(float(noise)), "rules": _rules(float(chosen), float(best), lam_range)}
+    return arrow_datasets(filled_spec(_error_template, frames, lam_range=lam_range))
 
 
 # --------------------------------------------------------------------------- coefficient paths

@@ -88,3 +88,29 @@ def test_a_linked_scenario_survives_moving_another_control():
     assert widget(at, "large").value == 0.05
     assert {k: v for k, v in dict(at.query_params).items() if k != "large"} == {
         "opt": "Adam", "center": "true", "steps": "40"}  # vetting on a rerun kept the linked values
+
+
+def _unbound_page():
+    from dashboard.controls import Panel
+
+    panel = Panel({"seed": 3, "opt": "sgd"}, bind=None)
+    panel.number("Seed", "seed", 0, 10)
+    panel.select("Optimizer", "opt", ["sgd", "adam"], labels={"sgd": "SGD", "adam": "Adam"})
+
+
+def test_an_unbound_panel_neither_reads_nor_rewrites_the_address():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_unbound_page)
+    at.query_params["seed"], at.query_params["opt"] = "inf", "adam"
+    at.run()
+    assert not at.exception
+    assert (widget(at, "seed").value, widget(at, "opt").value) == (3, "sgd")
+    assert dict(at.query_params) == {"seed": "inf", "opt": "adam"}  # left as it was
+
+
+def test_a_panel_binds_to_the_address_or_nowhere():
+    from dashboard.controls import Panel
+
+    with pytest.raises(ValueError, match="bind must be 'query-params'"):
+        Panel({}, bind="url")
