@@ -10,6 +10,15 @@ crash on ``inf``). A choice may be linked by its on-screen label (what Streamlit
 by its option id (``?opt=adam``), and a toggle by ``true``/``false`` or ``1``/``0``. The
 Panel's reset button and presets write through ``st.session_state``, the one way a bound
 value may be changed from code.
+
+Views share short keys (``n``, ``noise``, ``seed``) with different ranges and meanings, and
+Streamlit keeps a bound widget's value under its key when the page changes, then hands it
+to the next page's widget of the same key (and writes it into that page's address). So
+every control first *claims* its key for the running view (:meth:`Panel._claim`): a value
+another view left under the key is dropped, from the session and from the address, and the
+view's own last value in this session (or its default) takes its place; a value the widget
+cannot hold (a stale session, a preset) falls back to the default. A view therefore shows
+its own scenario, from its link, its own last state in this session, or its defaults.
 """
 
 from __future__ import annotations
@@ -50,6 +59,43 @@ def snap(options: Sequence[float], value: float) -> float:
 # not catch). Vetting a link value before the widget reads it therefore goes through those
 # internals of Streamlit 1.67, in these two functions only; tests/dashboard/test_controls.py
 # fails if a new Streamlit moves them.
+_MISSING = object()
+_BOOK = "_controls_book"  # session-state entry: which view owns each key, and each view's values
+
+
+def _view_id() -> str:
+    """The running view (its page script's hash; "" outside a Streamlit run)."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.page_script_hash if ctx is not None else ""
+
+
+def _book() -> dict:
+    """``{"owner": {key: view}, "own": {view: {key: value}}}`` of this session."""
+    book = st.session_state.get(_BOOK)
+    if not isinstance(book, dict):
+        book = {"owner": {}, "own": {}}
+        st.session_state[_BOOK] = book
+    return book
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _in_range(value: Any, min_value, max_value, *, whole: bool, step=None) -> bool:
+    """A finite number in [min_value, max_value], whole if asked, on ``min_value + k*step``."""
+    if not _is_number(value) or not min_value <= value <= max_value:
+        return False
+    if whole and value != round(value):
+        return False
+    if step:
+        k = (value - min_value) / step
+        return abs(k - round(k)) <= 1e-6
+    return True
+
+
 def _link(key: str) -> str | None:
     """The value the address the page was opened with gives for ``key`` (None: none)."""
     from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
@@ -94,6 +140,36 @@ class Panel:
         self.defaults = dict(defaults)
         self.box = st.sidebar if container is None else container
         self.bind = bind
+        self.view = _view_id()
+        self._valid: dict[str, Callable[[Any], bool]] = {}  # key -> can its widget hold this value?
+
+    def _claim(self, key: str, valid: Callable[[Any], bool]) -> None:
+        """Make ``key``'s widget read only this view's value, one it can hold, before it is drawn.
+
+        A value another view left under ``key`` (Streamlit carries bound values across a page
+        switch) is dropped from the session and the address; this view's own last value in the
+        session, if any, is put back. A value the widget cannot hold falls back to the default.
+        """
+        self._valid[key] = valid
+        book = _book()
+        owner = book["owner"].get(key)
+        state = st.session_state
+        if owner is not None and owner != self.view:
+            if key in state:
+                del state[key]
+            _relink(key, None)
+            mine = book["own"].get(self.view, {}).get(key, _MISSING)
+            if mine is not _MISSING and valid(mine) and mine != self._default(key):
+                state[key] = mine
+        elif key in state and not valid(state[key]):
+            del state[key]
+            _relink(key, None)
+        book["owner"][key] = self.view
+
+    def _keep(self, key: str, value: Any) -> Any:
+        """Remember the value this view's widget shows, for when the learner comes back."""
+        _book()["own"].setdefault(self.view, {})[key] = value
+        return value
 
     def _linked(self, key: str) -> str | None:
         """The address's value for ``key`` (None when there is none or the panel is not bound)."""
@@ -112,13 +188,7 @@ class Panel:
             value = float(text)
         except ValueError:
             value = math.nan
-        ok = math.isfinite(value) and min_value <= value <= max_value
-        if ok and whole:
-            ok = value == round(value)
-        if ok and step:
-            k = (value - min_value) / step
-            ok = abs(k - round(k)) <= 1e-6
-        if not ok:
+        if not _in_range(value, min_value, max_value, whole=whole, step=step):
             _relink(key, None)
 
     def _default(self, key: str) -> Any:
@@ -134,20 +204,23 @@ class Panel:
         while its value, and the link, are kept.
         """
         whole = isinstance(self._default(key), int)
-        self._vet_number(key, min_value, max_value, whole=whole, step=step or (1 if whole else 0.01))
-        return self.box.slider(
+        grid = step or (1 if whole else 0.01)
+        self._claim(key, lambda v: _in_range(v, min_value, max_value, whole=whole, step=grid))
+        self._vet_number(key, min_value, max_value, whole=whole, step=grid)
+        return self._keep(key, self.box.slider(
             label, min_value=min_value, max_value=max_value, value=self._default(key), step=step,
             key=key, help=help, format=format, bind=self.bind, disabled=disabled,
-        )
+        ))
 
     def log_slider(self, label: str, key: str, low: float, high: float, *, per_decade: int = 10, help=None) -> float:
         """A bound slider over log-spaced values (learning rates, lambda); the link shows the number."""
         options = log_options(low, high, per_decade)
         default = snap(options, self._default(key))
         self.defaults[key] = default
-        return self.box.select_slider(
+        self._claim(key, lambda v: _is_number(v) and v in options)
+        return self._keep(key, self.box.select_slider(
             label, options=options, value=default, format_func=format_number, key=key, help=help, bind=self.bind,
-        )
+        ))
 
     def select(self, label: str, key: str, options: Sequence[str], *, labels: Mapping[str, str] | None = None,
                help=None, radio: bool = False, horizontal: bool = True) -> str:
@@ -157,28 +230,35 @@ class Panel:
         link carries the label (``?data=Lagos+houses``), so keep labels short and stable.
         """
         fmt: Callable[[str], str] = (lambda o: labels.get(o, o)) if labels else str
+        self._claim(key, lambda v: isinstance(v, str) and v in options)
         linked = self._linked(key)
         if linked in options and linked not in {fmt(o) for o in options}:  # an id: write the label
             _relink(key, fmt(linked))
+        index = list(options).index(self._default(key))
         if radio:
-            return self.box.radio(label, options, index=list(options).index(self._default(key)), format_func=fmt,
-                                  key=key, help=help, horizontal=horizontal, bind=self.bind)
-        return self.box.selectbox(label, options, index=list(options).index(self._default(key)), format_func=fmt,
-                                  key=key, help=help, bind=self.bind)
+            return self._keep(key, self.box.radio(label, options, index=index, format_func=fmt, key=key, help=help,
+                                                  horizontal=horizontal, bind=self.bind))
+        return self._keep(key, self.box.selectbox(label, options, index=index, format_func=fmt, key=key, help=help,
+                                                  bind=self.bind))
 
     def toggle(self, label: str, key: str, *, help=None) -> bool:
+        self._claim(key, lambda v: isinstance(v, bool))
         linked = self._linked(key)
         if linked is not None and linked.lower() not in ("true", "false"):
             words = {"1": "true", "yes": "true", "on": "true", "0": "false", "no": "false", "off": "false"}
             _relink(key, words.get(linked.lower()))
-        return self.box.toggle(label, value=self._default(key), key=key, help=help, bind=self.bind)
+        return self._keep(key, self.box.toggle(label, value=self._default(key), key=key, help=help, bind=self.bind))
 
     def number(self, label: str, key: str, min_value, max_value, *, step=None, help=None, format=None,
                disabled: bool = False):
         """A bound ``st.number_input`` (its step is the +/- increment, not a grid of allowed values)."""
-        self._vet_number(key, min_value, max_value, whole=isinstance(self._default(key), int))
-        return self.box.number_input(label, min_value=min_value, max_value=max_value, value=self._default(key),
-                                     step=step, key=key, help=help, format=format, bind=self.bind, disabled=disabled)
+        whole = isinstance(self._default(key), int)
+        self._claim(key, lambda v: _in_range(v, min_value, max_value, whole=whole))
+        self._vet_number(key, min_value, max_value, whole=whole)
+        return self._keep(key, self.box.number_input(
+            label, min_value=min_value, max_value=max_value, value=self._default(key), step=step, key=key,
+            help=help, format=format, bind=self.bind, disabled=disabled,
+        ))
 
     def reset_button(self, label: str = "Reset", *, key: str = "reset") -> None:
         """A button that puts every control of the page back to its default."""
@@ -186,11 +266,16 @@ class Panel:
                         help="Back to the page's starting scenario", icon=":material/restart_alt:")
 
     def preset_button(self, label: str, values: Mapping[str, Any], *, key: str, help=None) -> None:
-        """A button that loads a named scenario (a subset of the controls)."""
+        """A button that loads a named scenario (a subset of the controls).
+
+        Declare it after the controls it sets: a value a control cannot hold (say, a best λ
+        that lies off the slider's grid) loads that control's default instead.
+        """
         unknown = set(values) - set(self.defaults)
         if unknown:
             raise KeyError(f"preset {label!r} sets unknown controls {sorted(unknown)}")
-        self.box.button(label, key=key, on_click=self.apply, args=(dict(values),), help=help)
+        vetted = {k: v if self._valid.get(k, lambda _: True)(v) else self.defaults[k] for k, v in values.items()}
+        self.box.button(label, key=key, on_click=self.apply, args=(vetted,), help=help)
 
     @staticmethod
     def apply(values: Mapping[str, Any]) -> None:
