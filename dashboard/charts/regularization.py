@@ -33,8 +33,16 @@ import numpy as np
 import pandas as pd
 
 from dashboard import palette
-from dashboard.charts.common import (HEIGHT, MAX_MARKS, arrow_datasets, color_scale, fill_in, filled_spec,
-                                     haloed_text, thin)
+from dashboard.charts.common import (
+    HEIGHT,
+    MAX_MARKS,
+    arrow_datasets,
+    color_scale,
+    fill_in,
+    filled_spec,
+    haloed_text,
+    thin,
+)
 
 PENALTY_KEYS = ("l1", "l2", "elastic_net")
 PENALTY_LABELS = {k: palette.PENALTY_LABELS[k] for k in PENALTY_KEYS}

@@ -402,7 +402,7 @@ def test_step_does_not_mutate_its_inputs(name, hyper):
             else:
                 assert_array_equal(before, after)
         assert new_params is not params and not np.shares_memory(new_params, params)
-        for key, value in new_state.items():
+        for value in new_state.values():
             if isinstance(value, np.ndarray):
                 assert not np.shares_memory(value, grads)
                 assert not np.shares_memory(value, params)

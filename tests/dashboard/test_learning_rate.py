@@ -19,8 +19,8 @@ import pytest
 from core import schedules, training
 from core.datasets import line_with_outliers
 from dashboard import palette
-from dashboard.charts import learning_rate as charts
 from dashboard.charts import common
+from dashboard.charts import learning_rate as charts
 from dashboard.charts.common import MAX_MARKS
 from dashboard.formatting import fmt, pct
 from dashboard.scenarios import learning_rate as sc
@@ -338,7 +338,7 @@ def test_window_holds_the_paths_and_exits_sit_on_its_edge():
 
 def test_paths_are_thinned_but_keep_their_ends():
     runs = sc.three_runs((1e-05, 0.0025, 0.02), "sgd", "constant", 1000)
-    for role, group in runs.paths.groupby("role", observed=True):
+    for _, group in runs.paths.groupby("role", observed=True):
         assert len(group) <= sc.PATH_MAX_ROWS
         assert group["step"].min() == 0 and group["step"].max() == 1000
     assert len(runs.curves) <= 3 * sc.CURVE_MAX_ROWS

@@ -23,8 +23,8 @@ from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 from core import penalties
 from core.datasets import polynomial_curve
 from core.penalized import optimality_gap
-from dashboard.charts import regularization as charts
 from dashboard.charts import common
+from dashboard.charts import regularization as charts
 from dashboard.charts.common import MAX_MARKS
 from dashboard.controls import log_options
 from dashboard.formatting import fmt
