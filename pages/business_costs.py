@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import layout
 from dashboard.controls import Panel
 from dashboard.formatting import fmt, money
-from dashboard.scenarios import costs as scenario
+from dashboard.scenarios import business_costs as scenario
 
 DEFAULTS = {
     "rate": 0.02,  # share of fraud among the transactions

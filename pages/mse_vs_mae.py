@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import layout
-from dashboard.charts import outliers as charts
+from dashboard.charts import mse_vs_mae as charts
 from dashboard.controls import Panel
 from dashboard.formatting import fmt, pct, signed
-from dashboard.scenarios import outliers as sc
+from dashboard.scenarios import mse_vs_mae as sc
 
 DEFAULTS = {"data": "synthetic", "outliers": 1, "shift": 20, "delta": 1.0, "seed": 0}
 SOURCE_LABELS = {"synthetic": "Noisy line", "lagos": "Lagos houses"}  # the link shows these

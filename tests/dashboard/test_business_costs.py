@@ -1,7 +1,7 @@
 """The business-costs page: fraud thresholds and asymmetric demand forecasts.
 
 AppTest runs of the page (every control, links, bad links, reset, presets, the live
-numbers) and unit tests of :mod:`dashboard.scenarios.costs` and :mod:`dashboard.charts.costs`.
+numbers) and unit tests of :mod:`dashboard.scenarios.business_costs` and :mod:`dashboard.charts.business_costs`.
 The known scenario's numbers are recomputed here with scikit-learn and plain numpy.
 """
 
@@ -14,10 +14,10 @@ from sklearn.linear_model import LinearRegression, LogisticRegression, QuantileR
 
 from core import datasets
 from dashboard import export
-from dashboard.charts import costs as charts
+from dashboard.charts import business_costs as charts
 from dashboard.charts.common import MAX_MARKS
 from dashboard.formatting import money
-from dashboard.scenarios import costs as scenario
+from dashboard.scenarios import business_costs as scenario
 
 from .apptest_tools import charts as chart_specs
 from .apptest_tools import errors, run_page, set_controls, signature, texts, widget

@@ -19,11 +19,11 @@ from sklearn.linear_model import QuantileRegressor
 
 from core.datasets import lagos_houses, line_with_outliers
 from dashboard import export
-from dashboard.charts import outliers as charts
+from dashboard.charts import mse_vs_mae as charts
 from dashboard.charts.common import MAX_MARKS, filled_spec
 from dashboard.controls import log_options
 from dashboard.formatting import fmt, pct, signed
-from dashboard.scenarios import outliers as sc
+from dashboard.scenarios import mse_vs_mae as sc
 
 from .apptest_tools import errors, metrics, notice, run_page, set_controls, signature, widget
 

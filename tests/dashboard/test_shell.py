@@ -29,6 +29,15 @@ def test_every_view_has_its_page_file():
     assert sorted(v.file for v in VIEWS) == sorted(p.name for p in PAGES_DIR.glob("*.py"))
 
 
+def test_each_view_has_one_name_across_its_files():
+    """pages/<v>.py, dashboard/scenarios/<v>.py, dashboard/charts/<v>.py, tests/dashboard/test_<v>.py."""
+    for view in VIEWS:
+        name = view.file.removesuffix(".py")
+        for path in (f"dashboard/scenarios/{name}.py", f"dashboard/charts/{name}.py",
+                     f"tests/dashboard/test_{name}.py"):
+            assert (ROOT / path).is_file(), f"view {name!r} has no {path}"
+
+
 def test_entry_runs_and_start_page_links_every_view():
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
     assert not at.exception

@@ -29,8 +29,8 @@ import pandas as pd
 import streamlit as st
 
 from core import closed_form, datasets, decisions, fits, losses
-from dashboard.charts import costs as charts
-from dashboard.charts.costs import ERROR_PARTS, FIT_LABELS, OUTCOME_LABELS
+from dashboard.charts import business_costs as charts
+from dashboard.charts.business_costs import ERROR_PARTS, FIT_LABELS, OUTCOME_LABELS
 from dashboard.formatting import fmt, money, pct
 
 # --------------------------------------------------------------------------- fraud

@@ -3,7 +3,7 @@
 Colours from :mod:`dashboard.palette` only (mistake kinds from ``MISTAKES``, fits from
 ``LOSSES``, threshold rules in ``MARKER``).
 
-Each public builder takes the frames of :mod:`dashboard.scenarios.costs` and returns the
+Each public builder takes the frames of :mod:`dashboard.scenarios.business_costs` and returns the
 chart as a Vega-Lite dict with its data (:func:`dashboard.charts.common.filled_spec`): the
 Altair chart (the ``_..._template`` functions, over named datasets, without parameters) is
 serialized and validated once, and each rerun only puts the new data in. Everything that
