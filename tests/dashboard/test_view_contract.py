@@ -1,0 +1,181 @@
+"""The contract every view keeps, checked over ``VIEWS`` and each view's controls.
+
+A view loads without an error box, asks its question as its title and says "What to
+notice"; every control changes a number or a chart (a control opts out only in
+``NO_EFFECT``, with the reason); a link of moved controls reproduces the scenario exactly;
+a bad link value falls back to the default; reset brings the default scenario back; every
+preset loads without error and reset undoes it. A view's own test file keeps its numbers.
+
+The controls are found by running each page once: a new view is covered when it is added
+to ``dashboard/views.py``.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.views import VIEWS
+
+from .apptest_tools import CONTROL_KINDS, errors, run_page, signature, widget
+
+# (view file, control key) -> (other controls set first, so the control has something to
+# change). Each entry says why.
+CONTEXT: dict[tuple[str, str], dict[str, object]] = {}
+
+# (view file, control key) -> why moving it alone changes nothing on screen.
+NO_EFFECT: dict[tuple[str, str], str] = {}
+
+
+@functools.cache
+def controls(file: str) -> tuple[tuple[str, str], ...]:
+    """(kind, key) of every control the page draws at its defaults, in page order."""
+    at = run_page(file)
+    return tuple((kind, w.key) for kind in CONTROL_KINDS for w in getattr(at, kind) if w.key)
+
+
+@functools.cache
+def default_signature(file: str):
+    at = run_page(file)
+    assert not errors(at), errors(at)
+    return signature(at)
+
+
+CASES = [(v.file, kind, key) for v in VIEWS for kind, key in controls(v.file)]
+
+
+def _case_id(case) -> str:
+    return f"{case[0].removesuffix('.py')}:{case[2]}"
+
+
+def moved_value(at: AppTest, kind: str, key: str) -> tuple[object, str]:
+    """A value well away from the control's current one, and how a link writes it."""
+    w = getattr(at, kind)(key=key)
+    if kind in ("slider", "number_input"):
+        lo, hi, now = w.min, w.max, w.value
+        step = w.step if kind == "slider" else (w.step or 1)
+        whole = isinstance(now, int)
+        count = round((hi - lo) / step)
+        # 70% along the range, or 30% when the control already sits in the upper half.
+        k = round(count * (0.3 if (now - lo) > (hi - lo) / 2 else 0.7))
+        value = lo + k * step
+        value = int(round(value)) if whole else round(float(value), 10)
+        return value, f"{value:g}" if not whole else str(value)
+    if kind == "select_slider":
+        index = w.options.index(f"{w.value:g}") if f"{w.value:g}" in w.options else 0
+        target = w.options[(index + len(w.options) // 2) % len(w.options)]
+        return float(target), target
+    if kind in ("radio", "selectbox"):
+        # A choice's widget state is its label, and a label formats to itself.
+        labels = w.options
+        now = labels[w.index]
+        target = next(label for label in reversed(labels) if label != now)
+        return target, target
+    if kind == "toggle":
+        return (not w.value), "true" if not w.value else "false"
+    raise AssertionError(f"no move for a {kind}")
+
+
+def set_value(at: AppTest, kind: str, key: str, value: object) -> None:
+    getattr(at, kind)(key=key).set_value(value)
+
+
+# --------------------------------------------------------------------------- loads
+@pytest.mark.parametrize("view", VIEWS, ids=lambda v: v.file.removesuffix(".py"))
+def test_view_loads_asks_its_question_and_says_what_to_notice(view):
+    at = run_page(view.file)
+    assert errors(at) == []
+    assert at.title and at.title[0].value.endswith("?"), "the title asks the view's question"
+    assert at.get("vega_lite_chart"), "a view draws at least one chart"
+    assert "What to notice" in [h.value for h in at.subheader]
+    assert at.expander and at.latex, "the formulas are in an expander"
+    downloads = at.get("download_button")
+    assert len(downloads) == 3 * len(at.get("vega_lite_chart")), "PNG, SVG and CSV under every chart"
+    assert controls(view.file), "a what-if view has controls"
+
+
+# --------------------------------------------------------------------------- each control
+@pytest.mark.parametrize("case", CASES, ids=_case_id)
+def test_every_control_changes_a_number_or_a_chart(case):
+    file, kind, key = case
+    if (file, key) in NO_EFFECT:
+        pytest.skip(NO_EFFECT[(file, key)])
+    at = run_page(file)
+    for other, value in CONTEXT.get((file, key), {}).items():
+        widget(at, other).set_value(value)
+    if CONTEXT.get((file, key)):
+        at.run()
+    before = signature(at)
+    value, _ = moved_value(at, kind, key)
+    set_value(at, kind, key, value)
+    at.run()
+    assert errors(at) == []
+    assert signature(at) != before, f"moving {key} to {value!r} changed nothing on screen"
+
+
+@pytest.mark.parametrize("case", CASES, ids=_case_id)
+def test_a_bad_link_value_falls_back_to_the_default(case):
+    file, kind, key = case
+    bad = ["no-such-value"] + (["inf", "1e308", "-1e308", "nan"] if kind in ("slider", "number_input") else [])
+    for text in bad:
+        at = run_page(file, {key: text})
+        assert errors(at) == [], f"?{key}={text}: {errors(at)}"
+        assert signature(at) == default_signature(file), f"?{key}={text} did not fall back to the default"
+
+
+# --------------------------------------------------------------------------- the whole scenario
+def _move_everything(file: str) -> tuple[AppTest, dict[str, str]]:
+    """Every enabled control moved, by hand; returns the page and the link that says the same."""
+    at = run_page(file)
+    link: dict[str, str] = {}
+    for kind, key in controls(file):
+        w = getattr(at, kind)(key=key)
+        if w.proto.disabled:
+            continue
+        value, text = moved_value(at, kind, key)
+        set_value(at, kind, key, value)
+        link[key] = text
+    at.run()
+    # A move can disable another control (MSE vs MAE's outliers for the Lagos houses): a
+    # greyed-out control keeps its value, so the link leaves it out too.
+    for kind, key in controls(file):
+        if key in link and getattr(at, kind)(key=key).proto.disabled:
+            del link[key]
+    assert errors(at) == []
+    return at, link
+
+
+@pytest.mark.parametrize("view", VIEWS, ids=lambda v: v.file.removesuffix(".py"))
+def test_a_link_reproduces_the_scenario_exactly(view):
+    by_hand, link = _move_everything(view.file)
+    assert signature(by_hand) != default_signature(view.file)
+    linked = run_page(view.file, link)
+    assert errors(linked) == []
+    for _, key in controls(view.file):
+        assert widget(linked, key).value == widget(by_hand, key).value, f"{key} from {link}"
+    assert signature(linked) == signature(by_hand)
+
+
+@pytest.mark.parametrize("view", VIEWS, ids=lambda v: v.file.removesuffix(".py"))
+def test_reset_returns_to_the_default_scenario(view):
+    at, _ = _move_everything(view.file)
+    at.button(key="reset").click().run()
+    assert errors(at) == []
+    assert signature(at) == default_signature(view.file)
+
+
+@pytest.mark.parametrize("view", VIEWS, ids=lambda v: v.file.removesuffix(".py"))
+def test_every_preset_loads_and_reset_undoes_it(view):
+    at = run_page(view.file)
+    presets = [b.key for b in at.button if b.key and b.key != "reset"]
+    for key in presets:
+        at.button(key=key).click().run()
+        assert errors(at) == [], f"preset {key}: {errors(at)}"
+        for _, control in controls(view.file):
+            value = widget(at, control).value
+            assert not (isinstance(value, float) and not math.isfinite(value)), (key, control)
+        at.button(key="reset").click().run()
+        assert signature(at) == default_signature(view.file), f"reset after preset {key}"
