@@ -26,9 +26,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import streamlit as st
 
 from core import closed_form, datasets, decisions, fits, losses
+from dashboard.cache import scenario_cache
 from dashboard.charts import business_costs as charts
 from dashboard.charts.business_costs import ERROR_PARTS, FIT_LABELS, OUTCOME_LABELS
 from dashboard.formatting import fmt, money, pct
@@ -277,19 +277,19 @@ def fraud_notes(out: FraudOutcome) -> list[str]:
     ]
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@scenario_cache()
 def fraud_model(base_rate: float, n: int, seed: int) -> FraudModel:
     """Cached :func:`fit_fraud_model` (the training does not depend on the costs)."""
     return fit_fraud_model(base_rate, n, seed)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@scenario_cache()
 def fraud_scenario(base_rate: float, n: int, seed: int, c_fn: float, c_fp: float) -> FraudOutcome:
     """Cached fraud part of the page for one scenario."""
     return fraud_costs(fraud_model(base_rate, n, seed), c_fn, c_fp)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@scenario_cache()
 def fraud_charts(base_rate: float, n: int, seed: int, c_fn: float, c_fp: float) -> tuple[dict, dict]:
     """Cached Vega-Lite dicts of the fraud part: the cost curve and the confusion matrices.
 
@@ -438,13 +438,13 @@ def demand_notes(out: DemandOutcome) -> list[str]:
     ]
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@scenario_cache()
 def regression_scenario(c_under: float, c_over: float, noise: float, rush_days: int, seed: int) -> DemandOutcome:
     """Cached regression part of the page for one scenario."""
     return demand_costs(c_under, c_over, noise, rush_days, seed)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@scenario_cache()
 def regression_charts(c_under: float, c_over: float, noise: float, rush_days: int, seed: int) -> tuple[dict, dict]:
     """Cached Vega-Lite dicts of the demand part: the two fits and their costs."""
     out = regression_scenario(c_under, c_over, noise, rush_days, seed)

@@ -25,9 +25,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import streamlit as st
 
 from core import closed_form, datasets, landscape, optimizers, schedules, training
+from dashboard.cache import scenario_cache
 from dashboard.controls import log_options, snap
 from dashboard.formatting import fmt, pct
 from dashboard.palette import RATE_ROLES, SCHEDULE_LABELS
@@ -52,7 +52,6 @@ PATH_MAX_ROWS = 200  # per run, on the contour
 CURVE_MAX_ROWS = 400  # per run, on the loss curves
 WINDOW_LOSS = 5.0  # the contour shows every path point whose loss is below this multiple of the start's
 PAD = 0.08  # margin around the paths, as a fraction of the window
-_CACHE = dict(max_entries=32, show_spinner=False)
 
 
 # ------------------------------------------------------------------------------ the problem
@@ -574,23 +573,19 @@ def sweep(optimizer: str, schedule: str, steps: int, center: bool = False) -> Sw
 
 
 # ------------------------------------------------------------------------------ cached wrappers
-# st.cache_resource, not st.cache_data: a rerun gets the cached result itself instead of an
-# unpickled copy (a few ms per rerun for the runs' frames, more for a 1000-step training). The
-# results are never modified: the page and the chart builders only read them.
-
-
-@st.cache_resource(**_CACHE)
+# One policy for the whole dashboard: dashboard.cache.
+@scenario_cache()
 def cached_problem(center: bool = False) -> Problem:
     return problem(center)
 
 
-@st.cache_resource(show_spinner=False)
+@scenario_cache(max_entries=1)
 def _longest_constant() -> dict[tuple[str, bool], Training]:
     """The longest constant-rate training so far of each (optimizer, center), for every session."""
     return {}
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)  # up to 3 MB each (1000 steps; a prefix shares it)
+@scenario_cache(max_entries=16)  # up to 3 MB each (1000 steps; a prefix shares it)
 def cached_training(optimizer: str, schedule: str, steps: int, center: bool) -> Training:
     if schedule != "constant":
         return train(optimizer, schedule, steps, center)
@@ -605,19 +600,19 @@ def cached_training(optimizer: str, schedule: str, steps: int, center: bool) -> 
     return have if have.steps == steps else have.prefix(steps)
 
 
-@st.cache_resource(**_CACHE)
+@scenario_cache()
 def cached_three_runs(small: float, good: float, large: float, optimizer: str, schedule: str, steps: int,
                       center: bool) -> Runs:
     return three_runs((small, good, large), optimizer, schedule, steps, center,
                       trained=cached_training(optimizer, schedule, steps, center))
 
 
-@st.cache_resource(**_CACHE)
+@scenario_cache()
 def cached_sweep(optimizer: str, schedule: str, steps: int, center: bool) -> Sweep:
     return cached_training(optimizer, schedule, steps, center).sweep
 
 
-@st.cache_resource(**_CACHE)
+@scenario_cache()
 def cached_schedule_shape(schedule: str, steps: int) -> pd.DataFrame:
     return schedule_shape(schedule, steps)
 

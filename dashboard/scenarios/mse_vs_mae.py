@@ -29,9 +29,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import streamlit as st
 
 from core import closed_form, datasets, fits, losses
+from dashboard.cache import scenario_cache
 from dashboard.formatting import fmt, pct, signed
 
 SOURCES = ("synthetic", "lagos")
@@ -292,7 +292,7 @@ def compute(source: str, n_outliers: int, outlier_shift: float, delta: float, se
     )
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@scenario_cache()
 def scenario(source: str, n_outliers: int, outlier_shift: float, delta: float, seed: int) -> Outcome:
     """:func:`compute`, cached on the five scenario parameters."""
     return compute(source, n_outliers, outlier_shift, delta, seed)

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import streamlit as st
 
 from core import closed_form, datasets, losses, penalized, penalties
+from dashboard.cache import scenario_cache
 from dashboard.controls import log_options
 from dashboard.formatting import fmt
 
@@ -394,10 +394,7 @@ def compute_picture(lam: float, ratio: float) -> Picture:
 
 
 # --------------------------------------------------------------------------- cached wrappers
-# st.cache_resource, not st.cache_data: a rerun gets the cached result itself instead of an
-# unpickled copy (a few ms per rerun for these frames). The results are never modified: the
-# page and the chart builders only read them (a chart puts the frames in its spec as they are).
-_CACHE = {"max_entries": 32, "show_spinner": False}
+# One policy for the whole dashboard: dashboard.cache.
 
 
 def _ratio_key(penalty: str, ratio: float) -> float:
@@ -405,7 +402,7 @@ def _ratio_key(penalty: str, ratio: float) -> float:
     return float(ratio) if penalty == "elastic_net" else 0.5
 
 
-@st.cache_resource(**_CACHE)
+@scenario_cache()
 def _cached_sweep(degree: int, n: int, noise: float, seed: int, penalty: str, ratio: float) -> Sweep:
     return compute_sweep(degree, n, noise, seed, penalty, ratio)
 
@@ -415,7 +412,7 @@ def sweep(degree: int, n: int, noise: float, seed: int, penalty: str, ratio: flo
     return _cached_sweep(int(degree), int(n), float(noise), int(seed), penalty, _ratio_key(penalty, ratio))
 
 
-@st.cache_resource(**_CACHE)
+@scenario_cache()
 def _cached_fit(degree: int, n: int, noise: float, seed: int, penalty: str, ratio: float, lam: float) -> Fit:
     return compute_fit(degree, n, noise, seed, penalty, ratio, lam,
                        sweep_result=_cached_sweep(degree, n, noise, seed, penalty, ratio))
@@ -426,7 +423,7 @@ def fit_at(degree: int, n: int, noise: float, seed: int, penalty: str, ratio: fl
     return _cached_fit(int(degree), int(n), float(noise), int(seed), penalty, _ratio_key(penalty, ratio), float(lam))
 
 
-@st.cache_resource(**_CACHE)
+@scenario_cache()
 def picture(lam: float, ratio: float) -> Picture:
     """Cached :func:`compute_picture`."""
     return compute_picture(float(lam), float(ratio))
