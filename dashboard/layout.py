@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping
+from typing import TypeVar
 
 import altair as alt
 import pandas as pd
@@ -19,6 +19,7 @@ import streamlit as st
 from dashboard import export
 
 _LOG = logging.getLogger(__name__)
+T = TypeVar("T")
 
 def header(title: str, intro: str) -> None:
     st.title(title)
@@ -67,21 +68,31 @@ def math(blocks: Iterable[tuple[str, str]], *, title: str = "The math") -> None:
             if formula:
                 st.latex(formula)
 
-@contextmanager
-def friendly_errors(what: str = "this scenario"):
-    """Turn an expected failure into a short message instead of a traceback.
+def _say_failure(what: str, err: Exception) -> None:
+    """One sentence for the learner. A ``ValueError`` from ``core`` is written for people (it
+    names the argument and what is allowed), so it is shown as is; anything else is logged for
+    the maintainers and the learner gets a plain sentence."""
+    if isinstance(err, ValueError):
+        st.error(f"Could not compute {what}: {err}")
+    else:
+        _LOG.error("unexpected failure while computing %s", what, exc_info=err)
+        st.error(f"Something went wrong while computing {what}. Try Reset, or another setting.")
 
-    ``ValueError`` from ``core`` carries a message written for people (it names the
-    argument and what is allowed), so it is shown as is; anything else is logged for the
-    maintainers and the user gets a plain sentence.
+
+def compute(what: str, fn: Callable[..., T], /, *args, **kwargs) -> T:
+    """The one failure path of a page: ``fn(*args, **kwargs)``, or one sentence and the end of this run.
+
+    Call it after the controls are drawn: on failure the sidebar, its Reset button and the
+    header stay, the rest of the page is not drawn (``st.stop``), and no traceback shows.
+    ``what`` names the computation in the sentence ("the three fits").
     """
     try:
-        yield
-    except ValueError as err:
-        st.error(f"Could not compute {what}: {err}")
-    except Exception:  # noqa: BLE001 - the user must never see a traceback
-        _LOG.exception("unexpected failure while computing %s", what)
-        st.error(f"Something went wrong while computing {what}. Try Reset, or another setting.")
+        return fn(*args, **kwargs)
+    except Exception as err:  # noqa: BLE001 - the user must never see a traceback
+        _say_failure(what, err)
+    st.stop()
+    raise AssertionError("st.stop() returned")  # pragma: no cover - st.stop raises
+
 
 def metric_row(items: Iterable[tuple[str, str, str | None]]) -> None:
     """A row of ``st.metric`` (label, value, help)."""

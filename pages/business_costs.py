@@ -54,43 +54,42 @@ panel.reset_button()
 st.header("A. Fraud: where should the flagging threshold go?")
 st.markdown("A logistic model scores each card transaction with a probability of fraud. It learns on one half of "
             "the transactions; every count and dollar below is measured on the other half, which it never saw.")
-with layout.friendly_errors("the fraud scenario"):
-    fr = scenario.fraud_scenario(rate, n, seed, miss, alarm)
-    model, opt, half = fr.model, fr.optimal, fr.default
-    t_opt = scenario.threshold_text(opt.threshold)
-    layout.metric_row([
-        ("Cost-optimal threshold", t_opt, "cost of a false alarm / (false alarm + missed fraud)"),
-        ("Test cost at 0.5", money(half.cost), f"on the {model.n_test:,} held-out transactions"),
-        (f"Test cost at {t_opt}", money(opt.cost), f"on the {model.n_test:,} held-out transactions"),
-        ("Saving", money(fr.saving), "cost at 0.5 minus cost at the cost-optimal threshold"),
-    ])
-    curve_chart, confusion_chart = scenario.fraud_charts(rate, n, seed, miss, alarm)
-    left, right = st.columns([3, 2])
-    with left:
-        layout.chart(curve_chart, fr.curve, name="fraud cost curve")
-    with right:
-        layout.chart(confusion_chart, fr.confusion, name="fraud confusion matrices")
-    layout.notice(scenario.fraud_notes(fr))
+fr = layout.compute("the fraud scenario", scenario.fraud_scenario, rate, n, seed, miss, alarm)
+model, opt, half = fr.model, fr.optimal, fr.default
+t_opt = scenario.threshold_text(opt.threshold)
+layout.metric_row([
+    ("Cost-optimal threshold", t_opt, "cost of a false alarm / (false alarm + missed fraud)"),
+    ("Test cost at 0.5", money(half.cost), f"on the {model.n_test:,} held-out transactions"),
+    (f"Test cost at {t_opt}", money(opt.cost), f"on the {model.n_test:,} held-out transactions"),
+    ("Saving", money(fr.saving), "cost at 0.5 minus cost at the cost-optimal threshold"),
+])
+curve_chart, confusion_chart = layout.compute("the fraud charts", scenario.fraud_charts, rate, n, seed, miss, alarm)
+left, right = st.columns([3, 2])
+with left:
+    layout.chart(curve_chart, fr.curve, name="fraud cost curve")
+with right:
+    layout.chart(confusion_chart, fr.confusion, name="fraud confusion matrices")
+layout.notice(scenario.fraud_notes(fr))
 
 # --------------------------------------------------------------------------- B. regression
 st.header("B. Demand: how much ice cream should the shop stock?")
 st.markdown("Sixty days of sales against the temperature. Two lines are fitted to the same days: one by squared "
             "error, one by the shop's own costs of running short and of throwing stock away.")
-with layout.friendly_errors("the demand scenario"):
-    dm = scenario.regression_scenario(under, over, noise, rush, seed)
-    layout.metric_row([
-        ("Cost-optimal quantile q", fmt(dm.q, 3), "cost short / (cost short + cost left over)"),
-        ("Cost of the MSE fit", money(dm.mse.cost), f"over the {dm.n_days} fitted days"),
-        ("Cost of the quantile fit", money(dm.quantile.cost), f"over the {dm.n_days} fitted days"),
-        ("Saving", money(dm.saving), "MSE fit's cost minus the quantile fit's"),
-    ])
-    fits_chart, costs_chart = scenario.regression_charts(under, over, noise, rush, seed)
-    left, right = st.columns([3, 2])
-    with left:
-        layout.chart(fits_chart, dm.points, name="demand fits")
-    with right:
-        layout.chart(costs_chart, dm.costs, name="demand costs")
-    layout.notice(scenario.demand_notes(dm))
+dm = layout.compute("the demand scenario", scenario.regression_scenario, under, over, noise, rush, seed)
+layout.metric_row([
+    ("Cost-optimal quantile q", fmt(dm.q, 3), "cost short / (cost short + cost left over)"),
+    ("Cost of the MSE fit", money(dm.mse.cost), f"over the {dm.n_days} fitted days"),
+    ("Cost of the quantile fit", money(dm.quantile.cost), f"over the {dm.n_days} fitted days"),
+    ("Saving", money(dm.saving), "MSE fit's cost minus the quantile fit's"),
+])
+fits_chart, costs_chart = layout.compute("the demand charts", scenario.regression_charts, under, over, noise, rush,
+                                         seed)
+left, right = st.columns([3, 2])
+with left:
+    layout.chart(fits_chart, dm.points, name="demand fits")
+with right:
+    layout.chart(costs_chart, dm.costs, name="demand costs")
+layout.notice(scenario.demand_notes(dm))
 
 layout.math([
     ("**Expected cost of a decision.** With a calibrated probability $p$ of fraud, flagging is wrong "

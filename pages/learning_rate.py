@@ -45,48 +45,47 @@ panel.preset_button("Lesson: 0.00001, 0.01, 1.0", LESSON, key="preset-lesson",
                     help="The too-small and too-large examples from the lesson, with plain gradient descent.")
 panel.reset_button()
 
-with layout.friendly_errors("the training runs"):
-    prob = sc.cached_problem(center)
-    runs = sc.cached_three_runs(small, good, large, opt, sched, steps, center)
-    sweep = sc.cached_sweep(opt, sched, steps, center)
+prob = layout.compute("the loss valley", sc.cached_problem, center)
+runs = layout.compute("the training runs", sc.cached_three_runs, small, good, large, opt, sched, steps, center)
+sweep = layout.compute("the learning-rate sweep", sc.cached_sweep, opt, sched, steps, center)
 
-    st.markdown("**Steps to get within 1% of the best possible loss**")
-    layout.metric_row(
-        (f"{s.role} (η = {sc.rate_text(s.rate)})", sc.outcome(s, steps),
-         f"The first step whose MSE is at most 1.01 × the optimum {prob.optimum_loss:.4g} (normal equation), "
-         "or the step where the run diverged.")
-        for s in runs.summaries
-    )
-    left, right = st.columns([6, 5], gap="medium")
-    with left:
-        layout.chart(
-            charts.contour_chart(runs.surface, runs.cell, runs.window, runs.paths, runs.exits, runs.labels,
-                                 prob.optimum),
-            runs.paths, name="loss valley paths",
-            caption="MSE over slope and intercept, in bands a quarter of a decade apart (lighter is lower). "
-                    "Each dot is one step from (0, 0); a diamond marks where a path leaves the picture.",
-        )
-    with right:
-        layout.chart(
-            charts.loss_curves_chart(runs.curves, runs.diverged, runs.labels, prob.optimum_loss, prob.start_loss,
-                                     steps),
-            runs.curves, name="loss curves",
-            caption="How far each run's loss is above the best possible loss, step by step (log scale): "
-                    "a steady straight descent means steady convergence. The axis stops near a millionth of the "
-                    "optimum: a run that gets closer runs along its bottom edge.",
-        )
-    if sched != "constant":
-        shape = sc.cached_schedule_shape(sched, steps)
-        layout.chart(charts.schedule_chart(shape, sched, palette.SCHEDULE_LABELS[sched]), shape,
-                     name="learning rate schedule",
-                     caption="The rate each update uses, as a multiple of the slider's η: every run follows it.")
+st.markdown("**Steps to get within 1% of the best possible loss**")
+layout.metric_row(
+    (f"{s.role} (η = {sc.rate_text(s.rate)})", sc.outcome(s, steps),
+     f"The first step whose MSE is at most 1.01 × the optimum {prob.optimum_loss:.4g} (normal equation), "
+     "or the step where the run diverged.")
+    for s in runs.summaries
+)
+left, right = st.columns([6, 5], gap="medium")
+with left:
     layout.chart(
-        charts.sweep_chart(sweep.table, runs.table, runs.labels, critical=prob.critical, optimizer=opt,
-                           optimizer_label=OPT_LABELS[opt],
-                           momentum_bound=prob.momentum_critical if opt == "momentum" else None),
-        sweep.table, name="learning rate sweep",
-        caption=f"Final loss after {steps} steps for {sc.SWEEP_SIZE} learning rates, trained together in one "
-                "vectorized run. Triangles along the top diverged; diamonds are the three slider rates.",
+        charts.contour_chart(runs.surface, runs.cell, runs.window, runs.paths, runs.exits, runs.labels,
+                             prob.optimum),
+        runs.paths, name="loss valley paths",
+        caption="MSE over slope and intercept, in bands a quarter of a decade apart (lighter is lower). "
+                "Each dot is one step from (0, 0); a diamond marks where a path leaves the picture.",
     )
-    layout.notice(sc.notice_points(prob, runs, sweep, opt, sched, steps))
-    layout.math(sc.math_blocks(prob, sched, steps))
+with right:
+    layout.chart(
+        charts.loss_curves_chart(runs.curves, runs.diverged, runs.labels, prob.optimum_loss, prob.start_loss,
+                                 steps),
+        runs.curves, name="loss curves",
+        caption="How far each run's loss is above the best possible loss, step by step (log scale): "
+                "a steady straight descent means steady convergence. The axis stops near a millionth of the "
+                "optimum: a run that gets closer runs along its bottom edge.",
+    )
+if sched != "constant":
+    shape = sc.cached_schedule_shape(sched, steps)
+    layout.chart(charts.schedule_chart(shape, sched, palette.SCHEDULE_LABELS[sched]), shape,
+                 name="learning rate schedule",
+                 caption="The rate each update uses, as a multiple of the slider's η: every run follows it.")
+layout.chart(
+    charts.sweep_chart(sweep.table, runs.table, runs.labels, critical=prob.critical, optimizer=opt,
+                       optimizer_label=OPT_LABELS[opt],
+                       momentum_bound=prob.momentum_critical if opt == "momentum" else None),
+    sweep.table, name="learning rate sweep",
+    caption=f"Final loss after {steps} steps for {sc.SWEEP_SIZE} learning rates, trained together in one "
+            "vectorized run. Triangles along the top diverged; diamonds are the three slider rates.",
+)
+layout.notice(sc.notice_points(prob, runs, sweep, opt, sched, steps))
+layout.math(sc.math_blocks(prob, sched, steps))

@@ -40,11 +40,7 @@ panel.preset_button("One far outlier", {"data": "synthetic", "outliers": 1, "shi
 panel.preset_button("No outliers", {"data": "synthetic", "outliers": 0}, key="preset-none")
 panel.reset_button()
 
-out = None
-with layout.friendly_errors("the three fits"):
-    out = sc.scenario(source, int(n_outliers), float(shift), float(delta), int(seed))
-if out is None:
-    st.stop()
+out = layout.compute("the three fits", sc.scenario, source, int(n_outliers), float(shift), float(delta), int(seed))
 
 is_lagos = out.source == "lagos"
 x_title = "Model's predicted price (million ₦)" if is_lagos else "x (input)"

@@ -37,77 +37,72 @@ lam2 = panel.log_slider("λ of the two-weight picture", "lam2", sc.PICTURE_LAM_L
                         help="The picture is a separate small problem on its own scale: with L1 its second "
                              "weight is exactly 0 from λ = 1.6 on, both weights from λ = 4.6.")
 
-sweep = fit = pic = None
-with layout.friendly_errors("the penalized fits"):
-    sweep = sc.sweep(degree, n, noise, seed, penalty, ratio)
-    fit = sc.fit_at(degree, n, noise, seed, penalty, ratio, lam)
-    pic = sc.picture(lam2, ratio)
+panel.reset_button()  # before the compute, so it stays if a fit fails
+sweep = layout.compute("the validation sweep", sc.sweep, degree, n, noise, seed, penalty, ratio)
+fit = layout.compute("the penalized fit", sc.fit_at, degree, n, noise, seed, penalty, ratio, lam)
+pic = layout.compute("the two-weight picture", sc.picture, lam2, ratio)
+panel.preset_button(f"Use the best λ ({sweep.best_lam:g})", {"lam": sweep.best_lam}, key="best-lam",
+                    help="Move λ to where the validation error is lowest.")
 
-if sweep is not None:
-    panel.preset_button(f"Use the best λ ({sweep.best_lam:g})", {"lam": sweep.best_lam}, key="best-lam",
-                        help="Move λ to where the validation error is lowest.")
-panel.reset_button()
+layout.metric_row([
+    ("Training MSE", fmt(fit.train_mse), "On the training points, at your λ."),
+    ("Validation MSE", fmt(fit.val_mse), "On the validation points, at your λ."),
+    ("Best λ on validation", f"{sweep.best_lam:g}", f"Validation MSE {fmt(float(sweep.val_mse.min()))} there."),
+    ("Coefficients exactly 0", f"{fit.zeros} of {fit.degree}", "Weights the penalty has switched off."),
+    ("Largest coefficient", f"{fit.largest[0]} = {fmt(fit.largest[1])}", "On standardized features."),
+])
 
-if sweep is not None and fit is not None and pic is not None:
-    layout.metric_row([
-        ("Training MSE", fmt(fit.train_mse), "On the training points, at your λ."),
-        ("Validation MSE", fmt(fit.val_mse), "On the validation points, at your λ."),
-        ("Best λ on validation", f"{sweep.best_lam:g}", f"Validation MSE {fmt(float(sweep.val_mse.min()))} there."),
-        ("Coefficients exactly 0", f"{fit.zeros} of {fit.degree}", "Weights the penalty has switched off."),
-        ("Largest coefficient", f"{fit.largest[0]} = {fmt(fit.largest[1])}", "On standardized features."),
-    ])
+left, right = st.columns(2, gap="large")
+with left:
+    st.subheader("The fitted curve")
+    layout.chart(charts.fit_chart(fit.points, fit.lines, penalty=penalty),
+                 fit.table, name="fitted curve",
+                 caption="Circles: training points (the fit sees only these). Triangles: validation points.")
+with right:
+    st.subheader("Error against λ: the U-curve")
+    layout.chart(charts.error_chart(sweep.errors, chosen=fit.lam, best=sweep.best_lam, noise=sweep.noise,
+                                    lam_range=LAM_RANGE),
+                 sweep.errors, name="error against lambda",
+                 caption=f"{sweep.lambdas.size} exact fits, one per λ. Solid: your λ; dashed: the λ with the "
+                         "lowest validation error."
+                         + (" Dotted grey: the noise variance, the error even the true curve makes."
+                            if sweep.noise > 0 else ""))
 
-    left, right = st.columns(2, gap="large")
-    with left:
-        st.subheader("The fitted curve")
-        layout.chart(charts.fit_chart(fit.points, fit.lines, penalty=penalty),
-                     fit.table, name="fitted curve",
-                     caption="Circles: training points (the fit sees only these). Triangles: validation points.")
-    with right:
-        st.subheader("Error against λ: the U-curve")
-        layout.chart(charts.error_chart(sweep.errors, chosen=fit.lam, best=sweep.best_lam, noise=sweep.noise,
-                                        lam_range=LAM_RANGE),
-                     sweep.errors, name="error against lambda",
-                     caption=f"{sweep.lambdas.size} exact fits, one per λ. Solid: your λ; dashed: the λ with the "
-                             "lowest validation error."
-                             + (" Dotted grey: the noise variance, the error even the true curve makes."
-                                if sweep.noise > 0 else ""))
+left, right = st.columns(2, gap="large")
+with left:
+    st.subheader("Coefficient paths")
+    layout.chart(charts.path_chart(sweep.paths, chosen=fit.lam, penalty=penalty, lam_range=LAM_RANGE),
+                 sweep.paths, name="coefficient paths",
+                 caption="One line per coefficient. With L1 a line that reaches 0 stays exactly on it; "
+                         "with L2 it only approaches 0.")
+with right:
+    st.subheader("Why L1 lands on an axis")
+    layout.chart(charts.picture_chart(pic.curves, pic.points, half_width=pic.half_width, selected=penalty),
+                 pic.points, name="two-weight picture", width="content",
+                 caption=f"A separate small problem with two correlated features (correlation "
+                         f"{sc.PICTURE_CORRELATION:g}). Grey: ellipses of equal training MSE around the "
+                         "least-squares weights (+). Each penalty's optimum (dot) is where the lowest ellipse it "
+                         "can reach (dashed) touches its shape; the thick shape is your penalty.")
 
-    left, right = st.columns(2, gap="large")
-    with left:
-        st.subheader("Coefficient paths")
-        layout.chart(charts.path_chart(sweep.paths, chosen=fit.lam, penalty=penalty, lam_range=LAM_RANGE),
-                     sweep.paths, name="coefficient paths",
-                     caption="One line per coefficient. With L1 a line that reaches 0 stays exactly on it; "
-                             "with L2 it only approaches 0.")
-    with right:
-        st.subheader("Why L1 lands on an axis")
-        layout.chart(charts.picture_chart(pic.curves, pic.points, half_width=pic.half_width, selected=penalty),
-                     pic.points, name="two-weight picture", width="content",
-                     caption=f"A separate small problem with two correlated features (correlation "
-                             f"{sc.PICTURE_CORRELATION:g}). Grey: ellipses of equal training MSE around the "
-                             "least-squares weights (+). Each penalty's optimum (dot) is where the lowest ellipse it "
-                             "can reach (dashed) touches its shape; the thick shape is your penalty.")
-
-    layout.notice(sc.notes(sweep, fit, pic))
-    layout.math([
-        (("The penalized objective adds λ times a size measure R(w) of the weights to the training MSE "
-         "(the intercept b is never penalized):"),
-         r"J(w,b)=\frac1n\sum_{i=1}^n\left(x_i\cdot w+b-y_i\right)^2+\lambda\,R(w)"),
-        ("L2 (ridge), L1 (lasso) and elastic net, which splits λ with the ratio α:",
-         (r"R_{L2}(w)=\sum_j w_j^2,\qquad R_{L1}(w)=\sum_j |w_j|,\qquad "
-         r"R_{EN}(w)=\alpha\sum_j|w_j|+(1-\alpha)\sum_j w_j^2")),
-        ("L2 has a closed form (on the centered features $X_c$ and targets $y_c$), used here for every λ:",
-         r"w=\left(\tfrac1n X_c^\top X_c+\lambda I\right)^{-1}\tfrac1n X_c^\top y_c,\qquad b=\bar y-\bar x\cdot w"),
-        (("Why L1 gives exact zeros: for one standardized feature with least-squares weight ŵ, the L1 solution "
-         "is ŵ soft-thresholded at λ/2, while L2 only divides it. Every |ŵ| ≤ λ/2 becomes exactly 0 under L1; "
-         "under L2 nothing does."),
-         (r"w_{L1}=\operatorname{sign}(\hat w)\,\max\!\left(|\hat w|-\tfrac{\lambda}{2},\,0\right),\qquad "
-         r"w_{L2}=\frac{\hat w}{1+\lambda}")),
-        (("With many features the same holds coordinate by coordinate: a weight is exactly 0 at the optimum when "
-         "the pull of the data on it is weaker than the L1 penalty's slope,"),
-         r"w_j=0\iff\left|\tfrac{2}{n}\,x_{\cdot j}^\top\left(y-Xw-b\right)\right|\le\lambda\alpha\quad(\alpha=1\text{ for L1})"),
-        (("The L1 and elastic-net fits are exact: an active-set method solves the linear system on the non-zero "
-         "weights and checks these conditions (`core.penalized`); L2 uses the normal equation. The features are "
-         "the powers of x, each standardized with the training points' mean and standard deviation."), ""),
-    ])
+layout.notice(sc.notes(sweep, fit, pic))
+layout.math([
+    (("The penalized objective adds λ times a size measure R(w) of the weights to the training MSE "
+     "(the intercept b is never penalized):"),
+     r"J(w,b)=\frac1n\sum_{i=1}^n\left(x_i\cdot w+b-y_i\right)^2+\lambda\,R(w)"),
+    ("L2 (ridge), L1 (lasso) and elastic net, which splits λ with the ratio α:",
+     (r"R_{L2}(w)=\sum_j w_j^2,\qquad R_{L1}(w)=\sum_j |w_j|,\qquad "
+     r"R_{EN}(w)=\alpha\sum_j|w_j|+(1-\alpha)\sum_j w_j^2")),
+    ("L2 has a closed form (on the centered features $X_c$ and targets $y_c$), used here for every λ:",
+     r"w=\left(\tfrac1n X_c^\top X_c+\lambda I\right)^{-1}\tfrac1n X_c^\top y_c,\qquad b=\bar y-\bar x\cdot w"),
+    (("Why L1 gives exact zeros: for one standardized feature with least-squares weight ŵ, the L1 solution "
+     "is ŵ soft-thresholded at λ/2, while L2 only divides it. Every |ŵ| ≤ λ/2 becomes exactly 0 under L1; "
+     "under L2 nothing does."),
+     (r"w_{L1}=\operatorname{sign}(\hat w)\,\max\!\left(|\hat w|-\tfrac{\lambda}{2},\,0\right),\qquad "
+     r"w_{L2}=\frac{\hat w}{1+\lambda}")),
+    (("With many features the same holds coordinate by coordinate: a weight is exactly 0 at the optimum when "
+     "the pull of the data on it is weaker than the L1 penalty's slope,"),
+     r"w_j=0\iff\left|\tfrac{2}{n}\,x_{\cdot j}^\top\left(y-Xw-b\right)\right|\le\lambda\alpha\quad(\alpha=1\text{ for L1})"),
+    (("The L1 and elastic-net fits are exact: an active-set method solves the linear system on the non-zero "
+     "weights and checks these conditions (`core.penalized`); L2 uses the normal equation. The features are "
+     "the powers of x, each standardized with the training points' mean and standard deviation."), ""),
+])

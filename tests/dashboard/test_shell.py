@@ -113,3 +113,34 @@ def test_config_pins_light_theme_and_hides_errors():
     assert config["theme"]["base"] == "light"
     assert config["client"]["showErrorDetails"] == "none"
     assert config["client"]["toolbarMode"] == "minimal"
+
+
+@pytest.mark.parametrize(("error", "shown"), [
+    ("ValueError('noise must be at least 0; got -1')", "Could not compute the fits: noise must be at least 0; got -1"),
+    ("ZeroDivisionError('x')", "Something went wrong while computing the fits. Try Reset, or another setting."),
+])
+def test_a_failed_compute_says_one_sentence_keeps_the_controls_and_stops(error, shown):
+    script = f"""
+import streamlit as st
+from dashboard import layout
+st.sidebar.button("Reset", key="reset")
+def boom():
+    raise {error}
+layout.compute("the fits", boom)
+st.markdown("drawn after the compute")
+"""
+    at = AppTest.from_string(script, default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [shown]
+    assert at.button(key="reset")  # the controls drawn before stay
+    assert "drawn after the compute" not in [m.value for m in at.markdown]
+
+
+def test_a_compute_returns_its_result():
+    script = """
+import streamlit as st
+from dashboard import layout
+st.markdown(str(layout.compute("the sum", lambda a, b=0: a + b, 2, b=3)))
+"""
+    at = AppTest.from_string(script, default_timeout=TIMEOUT).run()
+    assert [m.value for m in at.markdown] == ["5"] and not at.error
