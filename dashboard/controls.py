@@ -23,6 +23,7 @@ its own scenario, from its link, its own last state in this session, or its defa
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -53,22 +54,8 @@ def snap(options: Sequence[float], value: float) -> float:
     return min(options, key=lambda o: abs(math.log(o) - math.log(value)))
 
 
-# Streamlit seeds a bound widget from the address it was opened with (not from
-# st.query_params, which code may not change for a bound key), and on a value it cannot read
-# it either truncates (1.5 -> 1 for an int) or raises (OverflowError on "inf", which it does
-# not catch). Vetting a link value before the widget reads it therefore goes through those
-# internals of Streamlit 1.67, in these two functions only; tests/dashboard/test_controls.py
-# fails if a new Streamlit moves them.
 _MISSING = object()
 _BOOK = "_controls_book"  # session-state entry: which view owns each key, and each view's values
-
-
-def _view_id() -> str:
-    """The running view (its page script's hash; "" outside a Streamlit run)."""
-    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    return ctx.page_script_hash if ctx is not None else ""
 
 
 def _book() -> dict:
@@ -84,7 +71,12 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _in_range(value: Any, min_value, max_value, *, whole: bool, step=None) -> bool:
+def _number_link(value: int | float) -> str:
+    """A number as a link writes it: 20, 0.3, 1e-05."""
+    return str(value) if isinstance(value, int) else format_number(value)
+
+
+def _in_range(value: Any, *, min_value, max_value, whole: bool, step=None) -> bool:
     """A finite number in [min_value, max_value], whole if asked, on ``min_value + k*step``."""
     if not _is_number(value) or not min_value <= value <= max_value:
         return False
@@ -94,6 +86,20 @@ def _in_range(value: Any, min_value, max_value, *, whole: bool, step=None) -> bo
         k = (value - min_value) / step
         return abs(k - round(k)) <= 1e-6
     return True
+
+
+# Streamlit seeds a bound widget from the address it was opened with (not from
+# st.query_params, which code may not change for a bound key), and on a value it cannot read
+# it either truncates (1.5 -> 1 for an int) or raises (OverflowError on "inf", which it does
+# not catch). Vetting a link value before the widget reads it therefore goes through those
+# internals of Streamlit 1.67, in these functions only (with :func:`_view_id`, which names the
+# running page); tests/dashboard/test_controls.py fails if a new Streamlit moves them.
+def _view_id() -> str:
+    """The running view (its page script's hash; "" outside a Streamlit run)."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.page_script_hash if ctx is not None else ""
 
 
 def _link(key: str) -> str | None:
@@ -143,12 +149,14 @@ class Panel:
         self.view = _view_id()
         self._valid: dict[str, Callable[[Any], bool]] = {}  # key -> can its widget hold this value?
 
-    def _claim(self, key: str, valid: Callable[[Any], bool]) -> None:
+    def _claim(self, key: str, valid: Callable[[Any], bool], to_link: Callable[[Any], str] = str) -> None:
         """Make ``key``'s widget read only this view's value, one it can hold, before it is drawn.
 
         A value another view left under ``key`` (Streamlit carries bound values across a page
         switch) is dropped from the session and the address; this view's own last value in the
-        session, if any, is put back. A value the widget cannot hold falls back to the default.
+        session, if any, is put back through the address (``to_link`` writes it as a link
+        does), so the address bar says it and a copied link reproduces it. A value the widget
+        cannot hold falls back to the default.
         """
         self._valid[key] = valid
         book = _book()
@@ -157,10 +165,9 @@ class Panel:
         if owner is not None and owner != self.view:
             if key in state:
                 del state[key]
-            _relink(key, None)
             mine = book["own"].get(self.view, {}).get(key, _MISSING)
-            if mine is not _MISSING and valid(mine) and mine != self._default(key):
-                state[key] = mine
+            own = mine is not _MISSING and valid(mine) and mine != self._default(key)
+            _relink(key, to_link(mine) if own else None)
         elif key in state and not valid(state[key]):
             del state[key]
             _relink(key, None)
@@ -175,12 +182,8 @@ class Panel:
         """The address's value for ``key`` (None when there is none or the panel is not bound)."""
         return _link(key) if self.bind else None
 
-    def _vet_number(self, key: str, min_value, max_value, *, whole: bool, step=None) -> None:
-        """Drop a link value a numeric control cannot hold, before the widget reads it.
-
-        Allowed: a finite number in [min_value, max_value], a whole number when ``whole``, and
-        on the grid ``min_value + k * step`` when ``step`` is given (sliders).
-        """
+    def _vet_number(self, key: str, valid: Callable[[Any], bool]) -> None:
+        """Drop a link value a numeric control cannot hold (``valid`` of the number), before the widget reads it."""
         text = self._linked(key)
         if text is None:
             return
@@ -188,7 +191,7 @@ class Panel:
             value = float(text)
         except ValueError:
             value = math.nan
-        if not _in_range(value, min_value, max_value, whole=whole, step=step):
+        if not valid(value):
             _relink(key, None)
 
     def _default(self, key: str) -> Any:
@@ -205,8 +208,9 @@ class Panel:
         """
         whole = isinstance(self._default(key), int)
         grid = step or (1 if whole else 0.01)
-        self._claim(key, lambda v: _in_range(v, min_value, max_value, whole=whole, step=grid))
-        self._vet_number(key, min_value, max_value, whole=whole, step=grid)
+        valid = functools.partial(_in_range, min_value=min_value, max_value=max_value, whole=whole, step=grid)
+        self._claim(key, valid, _number_link)
+        self._vet_number(key, valid)
         return self._keep(key, self.box.slider(
             label, min_value=min_value, max_value=max_value, value=self._default(key), step=step,
             key=key, help=help, format=format, bind=self.bind, disabled=disabled,
@@ -217,7 +221,7 @@ class Panel:
         options = log_options(low, high, per_decade)
         default = snap(options, self._default(key))
         self.defaults[key] = default
-        self._claim(key, lambda v: _is_number(v) and v in options)
+        self._claim(key, lambda v: _is_number(v) and v in options, format_number)
         return self._keep(key, self.box.select_slider(
             label, options=options, value=default, format_func=format_number, key=key, help=help, bind=self.bind,
         ))
@@ -230,7 +234,7 @@ class Panel:
         link carries the label (``?data=Lagos+houses``), so keep labels short and stable.
         """
         fmt: Callable[[str], str] = (lambda o: labels.get(o, o)) if labels else str
-        self._claim(key, lambda v: isinstance(v, str) and v in options)
+        self._claim(key, lambda v: isinstance(v, str) and v in options, fmt)
         linked = self._linked(key)
         if linked in options and linked not in {fmt(o) for o in options}:  # an id: write the label
             _relink(key, fmt(linked))
@@ -242,7 +246,7 @@ class Panel:
                                                   bind=self.bind))
 
     def toggle(self, label: str, key: str, *, help=None) -> bool:
-        self._claim(key, lambda v: isinstance(v, bool))
+        self._claim(key, lambda v: isinstance(v, bool), lambda v: "true" if v else "false")
         linked = self._linked(key)
         if linked is not None and linked.lower() not in ("true", "false"):
             words = {"1": "true", "yes": "true", "on": "true", "0": "false", "no": "false", "off": "false"}
@@ -253,8 +257,9 @@ class Panel:
                disabled: bool = False):
         """A bound ``st.number_input`` (its step is the +/- increment, not a grid of allowed values)."""
         whole = isinstance(self._default(key), int)
-        self._claim(key, lambda v: _in_range(v, min_value, max_value, whole=whole))
-        self._vet_number(key, min_value, max_value, whole=whole)
+        valid = functools.partial(_in_range, min_value=min_value, max_value=max_value, whole=whole)
+        self._claim(key, valid, _number_link)
+        self._vet_number(key, valid)
         return self._keep(key, self.box.number_input(
             label, min_value=min_value, max_value=max_value, value=self._default(key), step=step, key=key,
             help=help, format=format, bind=self.bind, disabled=disabled,

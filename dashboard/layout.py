@@ -90,8 +90,8 @@ def compute(what: str, fn: Callable[..., T], /, *args, **kwargs) -> T:
         return fn(*args, **kwargs)
     except Exception as err:  # noqa: BLE001 - the user must never see a traceback
         _say_failure(what, err)
-    st.stop()
-    raise AssertionError("st.stop() returned")  # pragma: no cover - st.stop raises
+        st.stop()  # inside a Streamlit run this ends the run here
+        raise  # outside one (bare mode) st.stop returns: the caller gets the error itself
 
 
 def metric_row(items: Iterable[tuple[str, str, str | None]]) -> None:

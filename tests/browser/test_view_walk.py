@@ -13,7 +13,7 @@ import pytest
 
 from dashboard.views import VIEWS
 
-from .streamlit_page import error_texts, main_text, open_page, query, wait_for_run
+from .streamlit_page import error_texts, main_text, move_slider, open_page, query, slider_value, wait_for_run
 
 pytestmark = pytest.mark.browser
 
@@ -55,6 +55,19 @@ def test_the_issue_click_path_opens_regularization_at_its_own_defaults(server_ur
     assert error_texts(page) == []
     assert "n" not in query(page) and "noise" not in query(page) and "seed" not in query(page)
     assert "3 of 12" in main_text(page)  # the default scenario's zero count
+
+
+def test_coming_back_to_a_view_restores_its_values_and_its_link(server_url, page):
+    open_page(page, f"{server_url}/regularization", charts=4)
+    move_slider(page, "Training points", times=3)  # n: 20 -> 23; Business costs has an n too
+    assert query(page)["n"] == ["23"]
+    click_view(page, "Business costs")
+    assert slider_value(page, "Transactions") == "10000"
+    click_view(page, "Regularization")
+    assert slider_value(page, "Training points") == "23"
+    assert query(page)["n"] == ["23"], "the address must say the restored value, so a copied link holds it"
+    click_view(page, "Business costs")  # its own n is the default: Regularization's 23 stays behind
+    assert slider_value(page, "Transactions") == "10000" and "n" not in query(page)
 
 
 def test_a_seeded_random_walk_through_the_sidebar_never_shows_an_error(server_url, page):

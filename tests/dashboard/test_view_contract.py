@@ -22,10 +22,6 @@ from dashboard.views import VIEWS
 
 from .apptest_tools import CONTROL_KINDS, errors, run_page, signature, widget
 
-# (view file, control key) -> (other controls set first, so the control has something to
-# change). Each entry says why.
-CONTEXT: dict[tuple[str, str], dict[str, object]] = {}
-
 # (view file, control key) -> why moving it alone changes nothing on screen.
 NO_EFFECT: dict[tuple[str, str], str] = {}
 
@@ -104,10 +100,6 @@ def test_every_control_changes_a_number_or_a_chart(case):
     if (file, key) in NO_EFFECT:
         pytest.skip(NO_EFFECT[(file, key)])
     at = run_page(file)
-    for other, value in CONTEXT.get((file, key), {}).items():
-        widget(at, other).set_value(value)
-    if CONTEXT.get((file, key)):
-        at.run()
     before = signature(at)
     value, _ = moved_value(at, kind, key)
     set_value(at, kind, key, value)
