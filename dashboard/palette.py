@@ -16,58 +16,7 @@ YELLOW = "#F0E442"
 BLACK = "#000000"
 GREY = "#8C8C8C"
 
-LOSSES = {
-    "mse": BLUE,
-    "mae": VERMILLION,
-    "huber": GREEN,
-    "log_cosh": PURPLE,
-    "quantile": ORANGE,
-    "asymmetric": ORANGE,
-    "bce": SKY,
-    "cce": BLACK,
-}
-LOSS_LABELS = {
-    "mse": "MSE",
-    "mae": "MAE",
-    "huber": "Huber",
-    "log_cosh": "log-cosh",
-    "quantile": "Quantile",
-    "asymmetric": "Cost-optimal quantile",
-    "bce": "Binary cross-entropy",
-    "cce": "Categorical cross-entropy",
-}
-
-OPTIMIZERS = {"sgd": BLUE, "momentum": GREEN, "adagrad": YELLOW, "rmsprop": PURPLE, "adam": VERMILLION, "adamw": ORANGE}
-OPTIMIZER_LABELS = {
-    "sgd": "Gradient descent",
-    "momentum": "Momentum",
-    "adagrad": "Adagrad",
-    "rmsprop": "RMSprop",
-    "adam": "Adam",
-    "adamw": "AdamW",
-}
-
-SCHEDULES = {
-    "constant": BLUE,
-    "step": VERMILLION,
-    "exponential": GREEN,
-    "cosine": PURPLE,
-    "warm_restarts": ORANGE,
-    "warmup": SKY,
-    "one_cycle": BLACK,
-}
-SCHEDULE_LABELS = {
-    "constant": "Constant",
-    "step": "Step decay",
-    "exponential": "Exponential decay",
-    "cosine": "Cosine annealing",
-    "warm_restarts": "Cosine with warm restarts",
-    "warmup": "Warmup, then cosine",
-    "one_cycle": "One-cycle",
-}
-
-PENALTIES = {"none": GREY, "l1": VERMILLION, "l2": BLUE, "elastic_net": GREEN}
-PENALTY_LABELS = {"none": "No penalty", "l1": "L1 (lasso)", "l2": "L2 (ridge)", "elastic_net": "Elastic net"}
+# The colours of the menu items (losses, optimizers, schedules, penalties) are in dashboard.registry.
 
 # The three learning rates of the crawl-or-diverge view, from cool (slow) to hot (explodes).
 RATE_ROLES = {"too small": SKY, "good": GREEN, "too large": VERMILLION}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import layout
+from dashboard.charts import business_costs as charts
 from dashboard.controls import Panel
 from dashboard.formatting import fmt, money
 from dashboard.scenarios import business_costs as scenario
@@ -63,7 +64,7 @@ layout.metric_row([
     (f"Test cost at {t_opt}", money(opt.cost), f"on the {model.n_test:,} held-out transactions"),
     ("Saving", money(fr.saving), "cost at 0.5 minus cost at the cost-optimal threshold"),
 ])
-curve_chart, confusion_chart = layout.compute("the fraud charts", scenario.fraud_charts, rate, n, seed, miss, alarm)
+curve_chart, confusion_chart = layout.compute("the fraud charts", charts.fraud_charts, rate, n, seed, miss, alarm)
 left, right = st.columns([3, 2])
 with left:
     layout.chart(curve_chart, fr.curve, name="fraud cost curve")
@@ -82,7 +83,7 @@ layout.metric_row([
     ("Cost of the quantile fit", money(dm.quantile.cost), f"over the {dm.n_days} fitted days"),
     ("Saving", money(dm.saving), "MSE fit's cost minus the quantile fit's"),
 ])
-fits_chart, costs_chart = layout.compute("the demand charts", scenario.regression_charts, under, over, noise, rush,
+fits_chart, costs_chart = layout.compute("the demand charts", charts.regression_charts, under, over, noise, rush,
                                          seed)
 left, right = st.columns([3, 2])
 with left:

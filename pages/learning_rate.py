@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import layout, palette
+from dashboard import layout, registry
 from dashboard.charts import learning_rate as charts
 from dashboard.controls import Panel
 from dashboard.scenarios import learning_rate as sc
@@ -18,7 +18,7 @@ DEFAULTS = {
     "center": False,
 }
 LESSON = {"small": 1e-5, "good": 0.01, "large": 1.0, "opt": "sgd", "sched": "constant"}
-OPT_LABELS = {k: palette.OPTIMIZER_LABELS[k] for k in sc.OPTIMIZERS}  # the link shows these
+OPT_LABELS = registry.labels(registry.OPTIMIZERS, sc.OPTIMIZERS)  # the link shows these
 
 layout.header(
     "Which learning rates crawl, converge, or blow up?",
@@ -36,7 +36,7 @@ large = panel.log_slider("Too large η", "large", sc.RATE_LOW, sc.RATE_HIGH, per
                          help="The run drawn in vermillion.")
 panel.box.subheader("Training")
 opt = panel.select("Optimizer", "opt", sc.OPTIMIZERS, labels=OPT_LABELS, radio=True)
-sched = panel.select("Learning-rate schedule", "sched", sc.SCHEDULES, labels=palette.SCHEDULE_LABELS,
+sched = panel.select("Learning-rate schedule", "sched", sc.SCHEDULES, labels=registry.labels(registry.SCHEDULES, sc.SCHEDULES),
                      help="How the rate changes during the run (the slider sets its starting value).")
 steps = panel.slider("Steps", "steps", *sc.STEPS_RANGE, step=10, help="Number of full-batch updates per run.")
 center = panel.toggle("Center x (subtract its mean)", "center",
@@ -76,12 +76,11 @@ with right:
     )
 if sched != "constant":
     shape = sc.cached_schedule_shape(sched, steps)
-    layout.chart(charts.schedule_chart(shape, sched, palette.SCHEDULE_LABELS[sched]), shape,
+    layout.chart(charts.schedule_chart(shape, sched), shape,
                  name="learning rate schedule",
                  caption="The rate each update uses, as a multiple of the slider's η: every run follows it.")
 layout.chart(
     charts.sweep_chart(sweep.table, runs.table, runs.labels, critical=prob.critical, optimizer=opt,
-                       optimizer_label=OPT_LABELS[opt],
                        momentum_bound=prob.momentum_critical if opt == "momentum" else None),
     sweep.table, name="learning rate sweep",
     caption=f"Final loss after {steps} steps for {sc.SWEEP_SIZE} learning rates, trained together in one "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import layout
+from dashboard import layout, registry
 from dashboard.charts import regularization as charts
 from dashboard.controls import Panel
 from dashboard.formatting import fmt
@@ -90,8 +90,7 @@ layout.math([
      "(the intercept b is never penalized):"),
      r"J(w,b)=\frac1n\sum_{i=1}^n\left(x_i\cdot w+b-y_i\right)^2+\lambda\,R(w)"),
     ("L2 (ridge), L1 (lasso) and elastic net, which splits λ with the ratio α:",
-     (r"R_{L2}(w)=\sum_j w_j^2,\qquad R_{L1}(w)=\sum_j |w_j|,\qquad "
-     r"R_{EN}(w)=\alpha\sum_j|w_j|+(1-\alpha)\sum_j w_j^2")),
+     r",\qquad ".join(registry.PENALTIES[k].latex for k in ("l2", "l1", "elastic_net"))),
     ("L2 has a closed form (on the centered features $X_c$ and targets $y_c$), used here for every λ:",
      r"w=\left(\tfrac1n X_c^\top X_c+\lambda I\right)^{-1}\tfrac1n X_c^\top y_c,\qquad b=\bar y-\bar x\cdot w"),
     (("Why L1 gives exact zeros: for one standardized feature with least-squares weight ŵ, the L1 solution "

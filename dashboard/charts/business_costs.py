@@ -17,21 +17,22 @@ import json
 import altair as alt
 import pandas as pd
 
+from dashboard import registry
+from dashboard.cache import scenario_cache
 from dashboard.charts.common import HEIGHT, color_scale, filled_spec, haloed_text
-from dashboard.palette import DATA, LOSSES, MARKER, MISTAKES, OUTLIER
+from dashboard.palette import DATA, MARKER, MISTAKES, OUTLIER
+from dashboard.scenarios import business_costs as scenario
+from dashboard.scenarios.business_costs import ERROR_PARTS, FIT_LABELS
 
-# Labels on screen (the scenario frames carry them too, so the CSV downloads read the same).
-OUTCOME_LABELS = {"caught": "Fraud caught", "false_alarm": "False alarm", "missed": "Missed fraud",
-                  "passed": "Legit, passed"}
+LOSSES = registry.colours(registry.LOSSES)
+
 COST_PARTS = ("missed", "false_alarm", "total")
 COST_PART_LABELS = {"missed": "Missed fraud", "false_alarm": "False alarms", "total": "Total"}
 CELL_KINDS = {"correct": "Correct (free)", "false_alarm": "False alarm", "missed": "Missed fraud"}
 OUTCOME_KIND = {"caught": "correct", "passed": "correct", "false_alarm": "false_alarm", "missed": "missed"}
 RULE_KINDS = ("optimal", "default")  # the cost-optimal threshold (solid rule) and 0.5 (dashed)
 LABEL_FLIP = 0.1  # threshold above which a rule's label sits to its left
-FIT_LABELS = {"mse": "MSE fit (mean)", "asymmetric": "Cost-optimal quantile fit"}
 DAY_KINDS = {"ordinary": "Ordinary day", "rush": "Rush day"}
-ERROR_PARTS = {"under": "Stock-outs (under)", "over": "Leftovers (over)"}
 
 
 # --------------------------------------------------------------------------- fraud: cost curve
@@ -206,3 +207,24 @@ def demand_cost_chart(costs: pd.DataFrame) -> dict:
         costs: rows ``fit``, ``label``, ``part`` (under / over), ``part_label``, ``cost``, ``total``.
     """
     return filled_spec(_demand_cost_template, {"costs": costs})
+
+
+# --------------------------------------------------------------------------- cached, per scenario
+
+
+@scenario_cache()
+def fraud_charts(base_rate: float, n: int, seed: int, c_fn: float, c_fp: float) -> tuple[dict, dict]:
+    """Cached Vega-Lite dicts of the fraud part: the cost curve and the confusion matrices.
+
+    Drawing them is the slowest part of a rerun, so a control of the demand part leaves
+    them as they were.
+    """
+    out = scenario.fraud_scenario(base_rate, n, seed, c_fn, c_fp)
+    return cost_curve(out.curve, out.markers), confusion_chart(out.confusion)
+
+
+@scenario_cache()
+def regression_charts(c_under: float, c_over: float, noise: float, rush_days: int, seed: int) -> tuple[dict, dict]:
+    """Cached Vega-Lite dicts of the demand part: the two fits and their costs."""
+    out = scenario.regression_scenario(c_under, c_over, noise, rush_days, seed)
+    return demand_chart(out.points), demand_cost_chart(out.costs)

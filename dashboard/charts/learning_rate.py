@@ -20,7 +20,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from dashboard import palette
+from dashboard import palette, registry
 from dashboard.charts.common import HEIGHT, arrow_datasets, color_scale, fill_in, filled_spec, layer
 
 ROLE_ORDER = tuple(palette.RATE_ROLES)
@@ -296,7 +296,7 @@ def _sweep_template(height: int) -> alt.LayerChart:
 
 
 def sweep_chart(table: pd.DataFrame, chosen: pd.DataFrame, labels: Mapping[str, str], *, critical: float,
-                optimizer: str, optimizer_label: str, momentum_bound: float | None = None,
+                optimizer: str, momentum_bound: float | None = None,
                 height: int = HEIGHT + 20) -> dict:
     """Final loss against the learning rate (both log) as a Vega-Lite dict; diverged runs as
     triangles in a row above the curve.
@@ -307,7 +307,7 @@ def sweep_chart(table: pd.DataFrame, chosen: pd.DataFrame, labels: Mapping[str, 
         chosen: columns role, label, lr, final_loss, diverged, outcome: the three slider rates.
         labels: role -> label with the rate (tooltips).
         critical: plain GD's critical rate 2 / lambda_max, drawn as a vertical rule.
-        optimizer: palette key of the optimizer (its colour), ``optimizer_label`` its name.
+        optimizer: the optimizer's id in :data:`dashboard.registry.OPTIMIZERS` (its colour and name).
         momentum_bound: if given, heavy-ball momentum's limit 2 (1 + mu) / lambda_max, a dashed rule.
     """
     finals, diverged = table["final_loss"].to_numpy(dtype=float), table["diverged"].to_numpy(dtype=bool)
@@ -336,7 +336,8 @@ def sweep_chart(table: pd.DataFrame, chosen: pd.DataFrame, labels: Mapping[str, 
         "outcome": ["", ""] + [""] * len(bounds) + [str(v) for v in chosen["outcome"]],
     })
     spec = filled_spec(_sweep_template, {"sweep": table, "marks": marks}, height=height)
-    fill_in(spec["layer"], {_OPTIMIZER_COLOUR: palette.OPTIMIZERS[optimizer], _OPTIMIZER_LABEL: optimizer_label})
+    entry = registry.OPTIMIZERS[optimizer]
+    fill_in(spec["layer"], {_OPTIMIZER_COLOUR: entry.colour, _OPTIMIZER_LABEL: entry.label})
     return arrow_datasets(spec)
 
 
@@ -360,9 +361,10 @@ def _schedule_template(height: int) -> alt.Chart:
     ).configure_axis(**AXIS)
 
 
-def schedule_chart(shape: pd.DataFrame, schedule: str, schedule_label: str, *, height: int = 170) -> dict:
+def schedule_chart(shape: pd.DataFrame, schedule: str, *, height: int = 170) -> dict:
     """The schedule's rate at each step as a multiple of the slider's rate (columns step, factor), a Vega-Lite dict."""
-    spec = filled_spec(_schedule_template, {"shape": shape.assign(schedule=schedule_label)}, height=height)
-    fill_in(spec["mark"], {_SCHEDULE_COLOUR: palette.SCHEDULES[schedule]})
-    fill_in(spec["encoding"], {_SCHEDULE_LABEL: schedule_label})
+    entry = registry.SCHEDULES[schedule]
+    spec = filled_spec(_schedule_template, {"shape": shape.assign(schedule=entry.label)}, height=height)
+    fill_in(spec["mark"], {_SCHEDULE_COLOUR: entry.colour})
+    fill_in(spec["encoding"], {_SCHEDULE_LABEL: entry.label})
     return arrow_datasets(spec)

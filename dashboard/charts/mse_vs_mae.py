@@ -19,11 +19,12 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from dashboard import registry
 from dashboard.charts.common import HEIGHT, MAX_MARKS, color_scale, filled_spec, thin
-from dashboard.palette import DATA, LOSSES, OUTLIER
+from dashboard.palette import DATA, OUTLIER
+from dashboard.scenarios.mse_vs_mae import FIT_LABELS, FITS  # the frames' keys and labels
 
-FITS = ("mse", "mae", "huber")
-FIT_LABELS = {"mse": "MSE", "mae": "MAE", "huber": "Huber"}
+LOSSES = registry.colours(registry.LOSSES)
 LABEL_BARS_UP_TO = 12  # write each bar's share on it when there are this few points
 POINT_KINDS = alt.Scale(domain=["Clean point", "Outlier"], range=["circle", "diamond"])
 LOSS_ORDER = [FIT_LABELS[k] for k in FITS]

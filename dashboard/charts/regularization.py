@@ -32,7 +32,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from dashboard import palette
+from dashboard import palette, registry
 from dashboard.charts.common import (
     HEIGHT,
     MAX_MARKS,
@@ -45,7 +45,7 @@ from dashboard.charts.common import (
 )
 
 PENALTY_KEYS = ("l1", "l2", "elastic_net")
-PENALTY_LABELS = {k: palette.PENALTY_LABELS[k] for k in PENALTY_KEYS}
+PENALTY_LABELS = registry.labels(registry.PENALTIES, PENALTY_KEYS)
 SET_COLORS = {"Training": palette.TRAIN, "Validation": palette.VALIDATION}
 TRUTH_LABEL = "True curve"
 RULE_KINDS = {"chosen": "your λ", "best": "best λ"}
@@ -170,7 +170,7 @@ def fit_chart(points: pd.DataFrame, lines: pd.DataFrame, *, penalty: str) -> dic
         penalty: "l1", "l2" or "elastic_net" (named in the legend).
     """
     spec = filled_spec(_fit_template, {"lines": lines, "points": points})
-    fill_in(spec["layer"], {PENALTY_NAME: palette.PENALTY_LABELS[penalty]})
+    fill_in(spec["layer"], {PENALTY_NAME: registry.PENALTIES[penalty].label})
     y = points.y.to_numpy()
     pad = 0.35
     _set_y_domain(spec, [float(y.min()) - pad, float(y.max()) + pad])
@@ -240,7 +240,7 @@ def path_chart(paths: pd.DataFrame, *, chosen: float, penalty: str, lam_range: t
     lam_range = tuple(float(v) for v in lam_range)
     spec = filled_spec(_path_template, {"paths": data, "zero": ZERO, "rules": _rules(float(chosen), None, lam_range)},
                        lam_range=lam_range)
-    fill_in(spec["layer"], {PENALTY_COLOUR: palette.PENALTIES[penalty]})
+    fill_in(spec["layer"], {PENALTY_COLOUR: registry.PENALTIES[penalty].colour})
     return arrow_datasets(spec)
 
 
@@ -249,7 +249,7 @@ def _picture_template(half_width: float, size: int) -> alt.LayerChart:
     scale = alt.Scale(domain=[-half_width, half_width], nice=False)
     x = alt.X("w1:Q", title="first weight w₁", scale=scale)
     y = alt.Y("w2:Q", title="second weight w₂", scale=scale)
-    color = alt.Color("label:N", scale=color_scale(palette.PENALTIES, PENALTY_LABELS, keys=PENALTY_KEYS),
+    color = alt.Color("label:N", scale=color_scale(registry.colours(registry.PENALTIES), PENALTY_LABELS, keys=PENALTY_KEYS),
                       legend=alt.Legend(orient="top", title=None, columns=3, symbolStrokeWidth=3))
     curve = {"x": x, "y": y, "order": alt.Order("order:Q"), "detail": alt.Detail("curve:N")}
     curves = alt.Chart(alt.NamedData("curves"))

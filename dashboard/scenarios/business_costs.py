@@ -28,10 +28,14 @@ import numpy as np
 import pandas as pd
 
 from core import closed_form, datasets, decisions, fits, losses
+from dashboard import registry
 from dashboard.cache import scenario_cache
-from dashboard.charts import business_costs as charts
-from dashboard.charts.business_costs import ERROR_PARTS, FIT_LABELS, OUTCOME_LABELS
 from dashboard.formatting import fmt, money, pct
+
+FIT_LABELS = {"mse": f"{registry.LOSSES['mse'].label} fit (mean)",
+              "asymmetric": f"{registry.LOSSES['asymmetric'].label} fit"}
+ERROR_PARTS = {"under": "Stock-outs (under)", "over": "Leftovers (over)"}
+
 
 # --------------------------------------------------------------------------- fraud
 
@@ -39,6 +43,9 @@ DEFAULT_THRESHOLD = 0.5
 CONVERGED_GRAD = 1e-6  # largest |gradient| of the mean BCE counted as converged
 CURVE_POINTS = 250  # thresholds on the cost curve (log-spaced)
 
+# Labels on screen, carried by the frames too, so the CSV downloads read the same.
+OUTCOME_LABELS = {"caught": "Fraud caught", "false_alarm": "False alarm", "missed": "Missed fraud",
+                  "passed": "Legit, passed"}
 OUTCOMES = tuple(OUTCOME_LABELS)  # caught, false_alarm, missed, passed
 
 
@@ -289,17 +296,6 @@ def fraud_scenario(base_rate: float, n: int, seed: int, c_fn: float, c_fp: float
     return fraud_costs(fraud_model(base_rate, n, seed), c_fn, c_fp)
 
 
-@scenario_cache()
-def fraud_charts(base_rate: float, n: int, seed: int, c_fn: float, c_fp: float) -> tuple[dict, dict]:
-    """Cached Vega-Lite dicts of the fraud part: the cost curve and the confusion matrices.
-
-    Drawing them is the slowest part of a rerun, so a control of the demand part leaves
-    them as they were.
-    """
-    out = fraud_scenario(base_rate, n, seed, c_fn, c_fp)
-    return charts.cost_curve(out.curve, out.markers), charts.confusion_chart(out.confusion)
-
-
 # --------------------------------------------------------------------------- regression
 
 N_DAYS = 60
@@ -442,10 +438,3 @@ def demand_notes(out: DemandOutcome) -> list[str]:
 def regression_scenario(c_under: float, c_over: float, noise: float, rush_days: int, seed: int) -> DemandOutcome:
     """Cached regression part of the page for one scenario."""
     return demand_costs(c_under, c_over, noise, rush_days, seed)
-
-
-@scenario_cache()
-def regression_charts(c_under: float, c_over: float, noise: float, rush_days: int, seed: int) -> tuple[dict, dict]:
-    """Cached Vega-Lite dicts of the demand part: the two fits and their costs."""
-    out = regression_scenario(c_under, c_over, noise, rush_days, seed)
-    return charts.demand_chart(out.points), charts.demand_cost_chart(out.costs)

@@ -27,17 +27,17 @@ import numpy as np
 import pandas as pd
 
 from core import closed_form, datasets, landscape, optimizers, schedules, training
+from dashboard import registry
 from dashboard.cache import scenario_cache
 from dashboard.controls import log_options, snap
 from dashboard.formatting import fmt, pct
-from dashboard.palette import RATE_ROLES, SCHEDULE_LABELS
+from dashboard.palette import RATE_ROLES
 
 ROLES: tuple[str, ...] = tuple(RATE_ROLES)  # "too small", "good", "too large"
 _ROLE_DTYPE = pd.CategoricalDtype(list(ROLES))
 OPTIMIZERS: tuple[str, ...] = ("sgd", "momentum", "adam")
 SCHEDULES: tuple[str, ...] = ("constant", "step", "exponential", "cosine", "warmup")
-MOMENTUM = 0.9
-ADAM_BETAS = (0.9, 0.999)
+MOMENTUM = registry.OPTIMIZERS["momentum"].defaults["momentum"]  # the momentum run's mu
 
 # The learning-rate range of the sliders and of the sweep (the lesson's 0.00001 to 1.0 and beyond).
 RATE_LOW, RATE_HIGH, RATE_PER_DECADE = 1e-5, 10.0, 10
@@ -152,51 +152,22 @@ def sweep_rates() -> np.ndarray:
 
 def make_optimizer(name: str) -> optimizers.Optimizer:
     """Plain GD (``sgd``), GD with momentum 0.9 (``momentum``) or Adam with torch's defaults."""
-    if name == "sgd":
-        return optimizers.get("sgd")
-    if name == "momentum":
-        return optimizers.get("sgd", momentum=MOMENTUM)
-    if name == "adam":
-        return optimizers.get("adam", betas=ADAM_BETAS)
-    raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {name!r}")
-
-
-def schedule_params(name: str, steps: int) -> dict[str, float]:
-    """The settings of each schedule, scaled to the run length so its shape never changes.
-
-    - step: divide by 10 after each third of the run (the lesson's 0.1 -> 0.01 -> 0.001).
-    - exponential: eta_0 e^(-k t) with k = ln(100) / steps: 100 times smaller at the end.
-    - cosine: from eta_0 down to 0 over the whole run (T = steps).
-    - warmup: a linear ramp from 0.1 eta_0 over the first tenth of the run, then cosine.
-    """
-    if name == "constant":
-        return {}
-    if name == "step":
-        return {"step_size": max(1, steps // 3), "gamma": 0.1}
-    if name == "exponential":
-        k = math.log(100.0) / steps
-        return {"k": k, "gamma": math.exp(-k)}
-    if name == "cosine":
-        return {"t_max": steps}
-    if name == "warmup":
-        warm = max(1, steps // 10)
-        return {"warmup": warm, "start_factor": 0.1, "t_max": max(1, steps - warm)}
-    raise ValueError(f"schedule must be one of {', '.join(SCHEDULES)}; got {name!r}")
+    if name not in OPTIMIZERS:
+        raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {name!r}")
+    return registry.OPTIMIZERS[name].build()
 
 
 def make_schedule(name: str, base: float | np.ndarray, steps: int) -> schedules.Schedule:
-    """The schedule ``name`` with base rate ``base`` (a float or an array of one rate per run)."""
-    p = schedule_params(name, steps)
-    if name == "constant":
-        return schedules.constant(base)
-    if name == "step":
-        return schedules.step(base, p["step_size"], gamma=p["gamma"])
-    if name == "exponential":
-        return schedules.exponential(base, p["gamma"])
-    if name == "cosine":
-        return schedules.cosine(base, p["t_max"])
-    after = schedules.cosine(base, p["t_max"])
-    return schedules.warmup(after, p["warmup"], start_factor=p["start_factor"])
+    """The schedule ``name`` with base rate ``base`` (a float or an array of one rate per run).
+
+    Its settings follow the run's length (:data:`dashboard.registry.SCHEDULES`), so its shape never
+    changes: step decay divides by 10 after each third of the run (the lesson's 0.1 -> 0.01 ->
+    0.001), exponential decay ends 100 times smaller, cosine reaches 0 at the end, warmup ramps
+    up from 0.1 eta over the first tenth.
+    """
+    if name not in SCHEDULES:
+        raise ValueError(f"schedule must be one of {', '.join(SCHEDULES)}; got {name!r}")
+    return registry.SCHEDULES[name].build(base, steps)
 
 
 def schedule_shape(name: str, steps: int) -> pd.DataFrame:
@@ -635,24 +606,6 @@ def outcome(summary: RunSummary, steps: int) -> str:
     return f"not in {steps}"
 
 
-def schedule_sentence(name: str, steps: int) -> str:
-    """What the schedule does over this run, with its numbers."""
-    p = schedule_params(name, steps)
-    if name == "constant":
-        return "The rate stays at the slider's value for every step."
-    if name == "step":
-        k = p["step_size"]
-        return (f"Step decay keeps η for steps 0–{k - 1}, then η/10 from step {k}"
-                f" and η/100 from step {2 * k}" + (" onwards." if 3 * k >= steps else f", η/1000 from step {3 * k}."))
-    if name == "exponential":
-        return (f"Exponential decay multiplies the rate by e^(−k) = {p['gamma']:.5g} each step (k = {p['k']:.4g}),"
-                f" so it ends about 100 times smaller than it started.")
-    if name == "cosine":
-        return f"Cosine annealing lowers the rate from η to 0 along half a cosine wave over the {steps} steps."
-    return (f"Warmup starts at 0.1η, climbs linearly to η over the first {p['warmup']} steps,"
-            f" then a cosine brings it down to 0 over the remaining {p['t_max']} steps.")
-
-
 def notice_points(prob: Problem, runs: Runs, sw: Sweep, optimizer: str, schedule: str, steps: int) -> list[str]:
     """The "What to notice" bullets, all with the scenario's live numbers."""
     plain = optimizer == "sgd" and schedule == "constant"
@@ -713,7 +666,7 @@ def notice_points(prob: Problem, runs: Runs, sw: Sweep, optimizer: str, schedule
         points.append(
             f"**The sweep.** Of the {SWEEP_SIZE} rates from {rate_text(RATE_LOW)} to {rate_text(RATE_HIGH)}, "
             f"{sw.n_diverged} diverged; the lowest loss after {steps} steps came from η = {fmt(sw.best_lr)} "
-            f"(MSE {fmt(sw.best_loss)}, optimum {fmt(prob.optimum_loss)}). {schedule_sentence(schedule, steps)}"
+            f"(MSE {fmt(sw.best_loss)}, optimum {fmt(prob.optimum_loss)}). {registry.SCHEDULES[schedule].sentence(steps)}"
         )
     return points
 
@@ -721,16 +674,6 @@ def notice_points(prob: Problem, runs: Runs, sw: Sweep, optimizer: str, schedule
 def math_blocks(prob: Problem, schedule: str, steps: int) -> list[tuple[str, str]]:
     """(sentence, LaTeX) pairs for "The math", with the scenario's numbers."""
     h = prob.hessian
-    p = schedule_params(schedule, steps)
-    schedule_latex = {
-        "constant": r"\eta_t = \eta",
-        "step": rf"\eta_t = \eta\cdot 0.1^{{\lfloor t/{p.get('step_size', 1)} \rfloor}}",
-        "exponential": rf"\eta_t = \eta\, e^{{-k t}},\quad k = \ln(100)/{steps} = {p.get('k', 0):.4g}",
-        "cosine": rf"\eta_t = \tfrac12\,\eta\,\bigl(1 + \cos(\pi t / {steps})\bigr)",
-        "warmup": (rf"\eta_t = \eta\,\bigl(0.1 + 0.9\,t/{p.get('warmup', 1)}\bigr)\ \ (t < {p.get('warmup', 1)}),\qquad "
-                   rf"\eta_t = \tfrac12\,\eta\,\bigl(1 + \cos(\pi (t-{p.get('warmup', 1)}) / {p.get('t_max', 1)})\bigr)"
-                   rf"\ \ \text{{after}}"),
-    }[schedule]
     n = prob.x.size
     return [
         (f"The model is the line ŷ = w x + b; training minimizes the mean squared error on the n = {n} points:",
@@ -755,11 +698,11 @@ def math_blocks(prob: Problem, schedule: str, steps: int) -> list[tuple[str, str
          rf"\theta^* = (w^*, b^*) = ({prob.optimum[0]:.4g},\ {prob.optimum[1]:.4g})"),
         (f"Momentum (torch's SGD, μ = {MOMENTUM}) keeps a running sum of gradients; on a quadratic it stays stable "
          "up to a larger rate:",
-         rf"v_t = \mu v_{{t-1}} + g_t,\quad \theta_t = \theta_{{t-1}} - \eta\, v_t,\qquad "
-         rf"\eta < \frac{{2(1+\mu)}}{{\lambda_{{\max}}}} = {fmt(prob.momentum_critical)}"),
+         registry.OPTIMIZERS["momentum"].latex
+         + rf",\qquad \eta < \frac{{2(1+\mu)}}{{\lambda_{{\max}}}} = {fmt(prob.momentum_critical)}"),
         ("Adam divides a running mean of gradients by a running size of gradients, per parameter, so each step "
          "moves a parameter by about η at most (β₁ = 0.9, β₂ = 0.999, ε = 10⁻⁸):",
-         r"m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,\quad v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2,\quad "
-         r"\theta_t = \theta_{t-1} - \eta\,\frac{m_t/(1-\beta_1^t)}{\sqrt{v_t/(1-\beta_2^t)} + \epsilon}"),
-        (f"The schedule ({SCHEDULE_LABELS[schedule]}) sets the rate of step t from the slider's rate η:", schedule_latex),
+         registry.OPTIMIZERS["adam"].latex),
+        (f"The schedule ({registry.SCHEDULES[schedule].label}) sets the rate of step t from the slider's rate η:",
+         registry.SCHEDULES[schedule].latex_at(steps)),
     ]

@@ -30,13 +30,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from core import closed_form, datasets, fits, losses
+from core import closed_form, datasets, fits
+from dashboard import registry
 from dashboard.cache import scenario_cache
 from dashboard.formatting import fmt, pct, signed
 
 SOURCES = ("synthetic", "lagos")
 FITS = ("mse", "mae", "huber")
-FIT_LABELS = {"mse": "MSE", "mae": "MAE", "huber": "Huber"}
+FIT_LABELS = registry.labels(registry.LOSSES, FITS)
 FIT_METHODS = {
     "mse": "normal equation (exact)",
     "mae": "linear program, q = 0.5 (exact)",
@@ -206,7 +207,7 @@ def _loss_table(delta: float, residuals: np.ndarray) -> pd.DataFrame:
     Columns ``residual, fit, label, loss, pull``: one block of rows per loss, in FITS order.
     """
     m = len(residuals)
-    made = [losses.get(k, delta=delta) if k == "huber" else losses.get(k) for k in FITS]
+    made = [registry.LOSSES[k].build(delta=delta) if k == "huber" else registry.LOSSES[k].build() for k in FITS]
     zero = np.zeros_like(residuals)
     empty = np.zeros(0)
     return pd.DataFrame({
@@ -412,19 +413,16 @@ def math_blocks(out: Outcome) -> list[tuple[str, str]]:
         "(`core.closed_form.quantile_fit`, q = 0.5). Some best line always passes through at least two of the "
         "points, and moving a point that is already above the line further up does not change it."
     )
-    huber_formula = (
-        r"H_\delta(r)=\begin{cases}\tfrac12 r^2 & |r|\le\delta\\ \delta\,(|r|-\tfrac12\delta) & |r|>\delta"
-        r"\end{cases},\qquad H_\delta'(r)=\operatorname{clip}(r,-\delta,\delta),\quad r=\hat y-y"
-    )
+    def with_pull(k: str) -> str:
+        return registry.LOSSES[k].latex + r",\qquad " + registry.LOSSES[k].derivative
+
     return [
         ("**MSE** squares each error; its derivative grows with the error, so a far point pulls hardest.",
-         (r"\mathrm{MSE}=\frac1n\sum_{i=1}^n(\hat y_i-y_i)^2,\qquad"
-          r" \frac{\partial (\hat y_i-y_i)^2}{\partial\hat y_i}=2(\hat y_i-y_i)")),
+         with_pull("mse")),
         ("**MAE** counts each error once; its derivative is ±1 whatever the size of the miss.",
-         (r"\mathrm{MAE}=\frac1n\sum_{i=1}^n|\hat y_i-y_i|,\qquad"
-          r" \frac{\partial |\hat y_i-y_i|}{\partial\hat y_i}=\operatorname{sign}(\hat y_i-y_i)")),
+         with_pull("mae")),
         ("**Huber** is half the square inside ±δ and a straight line outside, so its pull is capped at δ.",
-         huber_formula),
+         with_pull("huber")),
         ("A point's share of a total loss, as in the bars:", r"\text{share}_i=\frac{\ell(r_i)}{\sum_j \ell(r_j)}"),
         (mse_sentence, r"w=\frac{\sum_i (x_i-\bar x)(y_i-\bar y)}{\sum_i (x_i-\bar x)^2},\qquad b=\bar y-w\,\bar x"),
         (mae_sentence, r"\min_{w,b}\ \sum_i |w x_i+b-y_i|"),

@@ -300,7 +300,8 @@ def test_chart_builders_carry_the_scenario_data_and_stay_small(built):
 
 
 def test_chart_colours_come_from_the_palette(built):
-    from dashboard.palette import LOSSES, MARKER, MISTAKES
+    from dashboard.charts.business_costs import LOSSES
+    from dashboard.palette import MARKER, MISTAKES
 
     specs = built[2]
     fit_colors = [layer["encoding"]["color"]["scale"] for layer in specs["demand"]["layer"]

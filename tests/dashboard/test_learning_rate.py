@@ -18,7 +18,7 @@ import pytest
 
 from core import schedules, training
 from core.datasets import line_with_outliers
-from dashboard import palette
+from dashboard import palette, registry
 from dashboard.charts import common
 from dashboard.charts import learning_rate as charts
 from dashboard.charts.common import MAX_MARKS
@@ -428,10 +428,8 @@ def test_charts_are_valid_small_and_use_the_palette(rates, optimizer, schedule, 
         "curves": charts.loss_curves_chart(runs.curves, runs.diverged, runs.labels, prob.optimum_loss,
                                            prob.start_loss, steps),
         "sweep": charts.sweep_chart(sw.table, runs.table, runs.labels, critical=prob.critical, optimizer=optimizer,
-                                    optimizer_label=palette.OPTIMIZER_LABELS[optimizer],
                                     momentum_bound=prob.momentum_critical if optimizer == "momentum" else None),
-        "schedule": charts.schedule_chart(sc.schedule_shape(schedule, steps), schedule,
-                                          palette.SCHEDULE_LABELS[schedule]),
+        "schedule": charts.schedule_chart(sc.schedule_shape(schedule, steps), schedule),
     }
     specs = {}
     for name, spec in built.items():
@@ -445,10 +443,10 @@ def test_charts_are_valid_small_and_use_the_palette(rates, optimizer, schedule, 
         if name != "schedule":
             for role, colour in palette.RATE_ROLES.items():
                 assert colour in specs[name], (name, role)
-    assert palette.OPTIMIZERS[optimizer] in specs["sweep"]
-    assert f"final MSE ({palette.OPTIMIZER_LABELS[optimizer]})" in specs["sweep"]
-    assert palette.SCHEDULES[schedule] in specs["schedule"]
-    assert f"{palette.SCHEDULE_LABELS[schedule]}: × slider rate" in specs["schedule"]
+    assert registry.OPTIMIZERS[optimizer].colour in specs["sweep"]
+    assert f"final MSE ({registry.OPTIMIZERS[optimizer].label})" in specs["sweep"]
+    assert registry.SCHEDULES[schedule].colour in specs["schedule"]
+    assert f"{registry.SCHEDULES[schedule].label}: × slider rate" in specs["schedule"]
     assert [runs.window[0], runs.window[1]] in _scale_domains(built["contour"])
     for role in sc.ROLES:
         assert runs.labels[role] in specs["contour"]  # the legend names each rate
@@ -479,14 +477,13 @@ def test_chart_data_columns():
     sw = sc.sweep("sgd", "constant", 300)
     assert list(sw.table.columns) == ["lr", "final_loss", "diverged", "diverged_at", "steps_to_1pct", "outcome"]
     assert np.isinf(sw.table.loc[sw.table["diverged"], "final_loss"]).all()
-    spec = charts.sweep_chart(sw.table, runs.table, runs.labels, critical=prob.critical, optimizer="sgd",
-                              optimizer_label="Gradient descent")
+    spec = charts.sweep_chart(sw.table, runs.table, runs.labels, critical=prob.critical, optimizer="sgd")
     marks = common.dataset(spec, "marks")
     assert f"plain GD's critical rate 2/λmax = {prob.critical:.3g}" in list(marks["text"])
     assert list(marks.loc[marks["kind"] == "chosen", "role"]) == list(sc.ROLES)
     # The same template serves every rate: only the data (and so the dataset names) change.
     other = charts.sweep_chart(sw.table, sc.three_runs((0.001, 0.01, 0.1), "sgd", "constant", 300).table,
-                               runs.labels, critical=prob.critical, optimizer="sgd", optimizer_label="Gradient descent")
+                               runs.labels, critical=prob.critical, optimizer="sgd")
     assert [k.split("-")[0] for k in other["datasets"]] == [k.split("-")[0] for k in spec["datasets"]]
     assert other["datasets"].keys() != spec["datasets"].keys()
     strip = {k: v for k, v in spec.items() if k != "datasets"}
@@ -505,13 +502,12 @@ def test_one_template_serves_every_scenario():
         charts.contour_chart(runs.surface, runs.cell, runs.window, runs.paths, runs.exits, runs.labels, prob.optimum)
         charts.loss_curves_chart(runs.curves, runs.diverged, runs.labels, prob.optimum_loss, prob.start_loss, steps)
         spec = charts.sweep_chart(sw.table, runs.table, runs.labels, critical=prob.critical, optimizer=optimizer,
-                                  optimizer_label=palette.OPTIMIZER_LABELS[optimizer],
                                   momentum_bound=prob.momentum_critical if optimizer == "momentum" else None)
         bounds = common.dataset(spec, "marks")
         assert list(bounds.loc[bounds["kind"] == "momentum", "lr"]) == (
             [pytest.approx(prob.momentum_critical)] if optimizer == "momentum" else [])
     for schedule in sc.SCHEDULES:
-        charts.schedule_chart(sc.schedule_shape(schedule, 90), schedule, palette.SCHEDULE_LABELS[schedule])
+        charts.schedule_chart(sc.schedule_shape(schedule, 90), schedule)
     for template in (charts._contour_template, charts._curves_template, charts._sweep_template,
                      charts._schedule_template):
         assert len(common._TEMPLATES[template]) == 1, template.__name__
@@ -531,8 +527,7 @@ def test_charts_export_to_svg_and_csv():
     figures = [
         charts.contour_chart(runs.surface, runs.cell, runs.window, runs.paths, runs.exits, runs.labels, prob.optimum),
         charts.loss_curves_chart(runs.curves, runs.diverged, runs.labels, prob.optimum_loss, prob.start_loss, 300),
-        charts.sweep_chart(sw.table, runs.table, runs.labels, critical=prob.critical, optimizer="sgd",
-                           optimizer_label="Gradient descent"),
+        charts.sweep_chart(sw.table, runs.table, runs.labels, critical=prob.critical, optimizer="sgd"),
     ]
     for figure in figures:
         svg = export.chart_svg(figure)

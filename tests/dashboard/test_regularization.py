@@ -316,7 +316,7 @@ def test_one_template_per_chart_serves_every_penalty():
     """Picking another penalty only refills data and placeholders: no chart spec is built again."""
     import json
 
-    from dashboard import palette
+    from dashboard import registry
 
     for penalty in sc.PENALTIES:
         _, _, _, built = _all_charts(penalty, degree=6, n=30)
@@ -325,8 +325,8 @@ def test_one_template_per_chart_serves_every_penalty():
         texts = {name: json.dumps({k: v for k, v in spec.items() if k != "datasets"}, ensure_ascii=False)
                  for name, spec in built.items()}
         assert all("@" not in text for text in texts.values())  # every placeholder filled in
-        assert f"'{palette.PENALTY_LABELS[penalty]} fit'" in texts["fit"]
-        assert f'"color": "{palette.PENALTIES[penalty]}"' in texts["paths"]
+        assert f"'{registry.PENALTIES[penalty].label} fit'" in texts["fit"]
+        assert f'"color": "{registry.PENALTIES[penalty].colour}"' in texts["paths"]
         assert f"datum.penalty == '{penalty}'" in texts["picture"]
     for template in (charts._fit_template, charts._error_template, charts._path_template, charts._picture_template):
         assert len(common._TEMPLATES[template]) == 1, template.__name__
@@ -371,15 +371,15 @@ def test_path_chart_thins_long_paths():
 
 
 def test_colours_come_from_the_palette():
-    from dashboard import palette
+    from dashboard import palette, registry
 
     _, _, _, built = _all_charts()
     text = str({k: v for k, v in built["errors"].items() if k != "datasets"})
     assert palette.TRAIN in text and palette.VALIDATION in text and palette.MARKER in text
     text = str({k: v for k, v in built["picture"].items() if k != "datasets"})
     for key in ("l1", "l2", "elastic_net"):
-        assert palette.PENALTIES[key] in text
-    assert palette.PENALTIES["elastic_net"] in str({k: v for k, v in built["paths"].items() if k != "datasets"})
+        assert registry.PENALTIES[key].colour in text
+    assert registry.PENALTIES["elastic_net"].colour in str({k: v for k, v in built["paths"].items() if k != "datasets"})
 
 
 def test_log_ticks():

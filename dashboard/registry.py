@@ -1,0 +1,271 @@
+"""The menus every view picks from: optimizers, learning-rate schedules, losses and penalties.
+
+Each menu is a dict ``id -> entry``, in menu order. An entry holds everything a view shows or
+builds of one item, written once:
+
+- ``id``: the item's name in links and in the frames' ``key`` columns;
+- ``label``: its name on screen;
+- ``colour``: its hue in every chart (:mod:`dashboard.palette`);
+- ``description``: one line saying what it does;
+- ``latex``: its formula;
+- ``build(...)``: the :mod:`core` object.
+
+Optimizers carry torch's hyperparameter names (``defaults``: the menu item's settings, e.g.
+momentum 0.9); schedules carry their settings for a run of a given length
+(:meth:`ScheduleEntry.settings`), so a schedule keeps its shape whatever the run's length,
+and their formula and sentence with those numbers filled in.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from core import losses, optimizers, penalties, schedules
+from dashboard import palette
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One menu item (see the module docstring)."""
+
+    id: str
+    label: str
+    colour: str
+    description: str
+    latex: str
+    build: Callable[..., Any] = field(repr=False)
+
+
+def labels(menu: Mapping[str, Entry], ids=None) -> dict[str, str]:
+    """``id -> label`` of a menu (of ``ids`` only, in that order, when given)."""
+    return {k: menu[k].label for k in (menu if ids is None else ids)}
+
+
+def colours(menu: Mapping[str, Entry], ids=None) -> dict[str, str]:
+    """``id -> colour`` of a menu (of ``ids`` only, in that order, when given)."""
+    return {k: menu[k].colour for k in (menu if ids is None else ids)}
+
+
+def _number(value: float) -> str:
+    """A setting in a formula: 30, 0.1, 0.9847, 10000 (never 1e+04)."""
+    if float(value).is_integer() and abs(value) < 1e7:
+        return str(int(value))
+    return f"{value:.4g}"
+
+
+# ------------------------------------------------------------------------------ optimizers
+
+
+@dataclass(frozen=True)
+class OptimizerEntry(Entry):
+    """An optimizer: ``build(**hyper)`` is ``core.optimizers.get(core_name, **defaults, **hyper)``."""
+
+    core_name: str = ""
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+
+
+def _optimizer(id: str, label: str, colour: str, description: str, latex: str, core_name: str,
+               **defaults: Any) -> OptimizerEntry:
+    def build(**hyper: Any) -> optimizers.Optimizer:
+        return optimizers.get(core_name, **{**defaults, **hyper})
+
+    return OptimizerEntry(id, label, colour, description, latex, build, core_name=core_name, defaults=defaults)
+
+
+# g_t is the gradient at step t, eta the learning rate (torch.optim's order of operations).
+OPTIMIZERS: dict[str, OptimizerEntry] = {e.id: e for e in (
+    _optimizer("sgd", "Gradient descent", palette.BLUE,
+               "Steps straight down the gradient, the same rate for every weight.",
+               r"\theta_t = \theta_{t-1} - \eta\, g_t", "sgd"),
+    _optimizer("momentum", "Momentum", palette.GREEN,
+               "Keeps a running sum of past gradients, so steps build up along a steady slope.",
+               r"v_t = \mu v_{t-1} + g_t,\quad \theta_t = \theta_{t-1} - \eta\, v_t", "sgd", momentum=0.9),
+    _optimizer("nesterov", "Nesterov", palette.SKY,
+               "Momentum that looks ahead: the step adds the gradient once more on top of the velocity.",
+               r"v_t = \mu v_{t-1} + g_t,\quad \theta_t = \theta_{t-1} - \eta\,(g_t + \mu v_t)", "sgd",
+               momentum=0.9, nesterov=True),
+    _optimizer("adagrad", "AdaGrad", palette.YELLOW,
+               "Divides each weight's step by the root of all its squared gradients so far, so steps only shrink.",
+               r"s_t = s_{t-1} + g_t^2,\quad \theta_t = \theta_{t-1} - \eta\,\frac{g_t}{\sqrt{s_t} + \epsilon}",
+               "adagrad"),
+    _optimizer("rmsprop", "RMSprop", palette.PURPLE,
+               "Divides each weight's step by a running average of its squared gradients, which forgets the past.",
+               r"s_t = \alpha s_{t-1} + (1-\alpha) g_t^2,\quad "
+               r"\theta_t = \theta_{t-1} - \eta\,\frac{g_t}{\sqrt{s_t} + \epsilon}", "rmsprop"),
+    _optimizer("adam", "Adam", palette.VERMILLION,
+               "Momentum divided by a running size of the gradients, per weight, with both averages debiased.",
+               r"m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,\quad v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2,\quad "
+               r"\theta_t = \theta_{t-1} - \eta\,\frac{m_t/(1-\beta_1^t)}{\sqrt{v_t/(1-\beta_2^t)} + \epsilon}",
+               "adam"),
+    _optimizer("adamw", "AdamW", palette.ORANGE,
+               "Adam whose weight decay shrinks the weights directly instead of passing through the gradient.",
+               r"\theta \leftarrow \theta\,(1 - \eta\lambda),\quad \text{then Adam's step}", "adamw"),
+)}
+
+
+# ------------------------------------------------------------------------------ schedules
+
+
+@dataclass(frozen=True)
+class ScheduleEntry(Entry):
+    """A learning-rate schedule whose settings follow the run's length.
+
+    ``build(base, steps)`` is ``core.schedules.get(core_name, base, **settings(steps))``;
+    ``latex`` is the formula in symbols, :meth:`latex_at` the same formula with the numbers of a
+    run of ``steps`` updates, and :meth:`sentence` says what it does over that run.
+    """
+
+    settings: Callable[[int], dict[str, Any]] = field(default=lambda steps: {}, repr=False)
+    formula: Callable[[Callable[[str, str], str]], str] = field(default=lambda v: "", repr=False)
+    explain: Callable[[dict[str, Any], int], str] = field(default=lambda p, steps: "", repr=False)
+
+    def latex_at(self, steps: int) -> str:
+        p = self.settings(steps)
+        return self.formula(lambda key, symbol: _number(p[key]))
+
+    def sentence(self, steps: int) -> str:
+        return self.explain(self.settings(steps), steps)
+
+
+def _schedule(id: str, label: str, colour: str, description: str, formula, settings, explain,
+              core_name: str | None = None) -> ScheduleEntry:
+    def build(base, steps: int) -> schedules.Schedule:
+        return schedules.get(core_name or id, base, **settings(steps))
+
+    return ScheduleEntry(id, label, colour, description, formula(lambda key, symbol: symbol), build,
+                         settings=settings, formula=formula, explain=explain)
+
+
+def _warmup_settings(steps: int) -> dict[str, Any]:
+    warm = max(1, steps // 10)
+    return {"steps": warm, "start_factor": 0.1, "after": "cosine", "t_max": max(1, steps - warm)}
+
+
+def _step_sentence(p, steps):
+    k = p["step_size"]
+    return (f"Step decay keeps η for steps 0–{k - 1}, then η/10 from step {k}"
+            f" and η/100 from step {2 * k}" + (" onwards." if 3 * k >= steps else f", η/1000 from step {3 * k}."))
+
+
+_GAMMA, _T_MULT = r"\gamma", r"T_{\text{mult}}"  # (no backslash inside an f-string's braces before 3.12)
+
+# Each formula takes v(setting, symbol): the setting's number, or its symbol for the general form.
+SCHEDULES: dict[str, ScheduleEntry] = {e.id: e for e in (
+    _schedule("constant", "Constant", palette.BLUE, "The same rate at every step.",
+              lambda v: r"\eta_t = \eta", lambda steps: {},
+              lambda p, steps: "The rate stays at the slider's value for every step."),
+    _schedule("step", "Step decay", palette.VERMILLION,
+              "Cuts the rate by a fixed factor after each block of steps (a third of the run here).",
+              lambda v: rf"\eta_t = \eta\cdot {v('gamma', _GAMMA)}^{{\lfloor t/{v('step_size', 's')} \rfloor}}",
+              lambda steps: {"step_size": max(1, steps // 3), "gamma": 0.1}, _step_sentence),
+    _schedule("exponential", "Exponential decay", palette.GREEN,
+              "Multiplies the rate by the same factor every step (100 times smaller by the end here).",
+              lambda v: rf"\eta_t = \eta\, e^{{-k t}} = \eta\cdot {v('gamma', _GAMMA)}^{{t}}",
+              lambda steps: {"gamma": math.exp(-math.log(100.0) / steps)},
+              lambda p, steps: (f"Exponential decay multiplies the rate by e^(−k) = {p['gamma']:.5g} each step "
+                                f"(k = {-math.log(p['gamma']):.4g}), so it ends about 100 times smaller than it "
+                                "started.")),
+    _schedule("cosine", "Cosine annealing", palette.PURPLE,
+              "Lowers the rate to 0 along half a cosine wave over the run.",
+              lambda v: rf"\eta_t = \tfrac12\,\eta\,\bigl(1 + \cos(\pi t / {v('t_max', 'T')})\bigr)",
+              lambda steps: {"t_max": steps},
+              lambda p, steps: (f"Cosine annealing lowers the rate from η to 0 along half a cosine wave over the "
+                                f"{p['t_max']} steps.")),
+    _schedule("warm_restarts", "Cosine with warm restarts", palette.ORANGE,
+              "Cosine annealing that jumps back to the full rate at each restart, each cycle twice as long.",
+              lambda v: (rf"\eta_t = \tfrac12\,\eta\,\bigl(1 + \cos(\pi\, t_{{\text{{cur}}}} / T_i)\bigr),\quad "
+                         rf"T_0 = {v('t_0', 'c')},\ T_{{i+1}} = {v('t_mult', _T_MULT)}\, T_i"),
+              lambda steps: {"t_0": max(1, steps // 7), "t_mult": 2},
+              lambda p, steps: (f"Warm restarts run a cosine from η to 0 over {p['t_0']} steps, then restart at "
+                                f"η with each cycle {p['t_mult']} times longer than the last.")),
+    _schedule("warmup", "Warmup, then cosine", palette.SKY,
+              "Ramps the rate up from a tenth over the first tenth of the run, then anneals it along a cosine.",
+              lambda v: (rf"\eta_t = \eta\,\bigl({v('start_factor', 'f')} + (1 - {v('start_factor', 'f')})\,"
+                         rf"t/{v('steps', 'W')}\bigr)\ \ (t < {v('steps', 'W')}),\qquad "
+                         rf"\eta_t = \tfrac12\,\eta\,\bigl(1 + \cos(\pi (t-{v('steps', 'W')}) / {v('t_max', 'T')})"
+                         rf"\bigr)\ \ \text{{after}}"),
+              _warmup_settings,
+              lambda p, steps: (f"Warmup starts at {p['start_factor']:g}η, climbs linearly to η over the first "
+                                f"{p['steps']} steps, then a cosine brings it down to 0 over the remaining "
+                                f"{p['t_max']} steps.")),
+    _schedule("one_cycle", "One-cycle", palette.BLACK,
+              "Climbs from a small rate to the peak over the first 30% of the run, then anneals far below the start.",
+              lambda v: (rf"\eta_t:\ \tfrac{{\eta}}{{{v('div_factor', 'd')}}} \nearrow \eta\ \ "
+                         rf"(t \le {v('pct_start', 'p')}\,{v('total_steps', 'T')}),\qquad \eta \searrow "
+                         rf"\tfrac{{\eta}}{{{v('div_factor', 'd')}\cdot {v('final_div_factor', 'd_f')}}}\ \ "
+                         rf"\text{{(half cosines)}}"),
+              lambda steps: {"total_steps": max(2, steps), "pct_start": 0.3, "div_factor": 25.0,
+                             "final_div_factor": 1e4},
+              lambda p, steps: (f"One-cycle starts at η/{p['div_factor']:g}, climbs to η over the first "
+                                f"{round(p['pct_start'] * p['total_steps'])} steps, then falls along a cosine to "
+                                f"η/{p['div_factor'] * p['final_div_factor']:,.0f}.")),
+)}
+
+
+# ------------------------------------------------------------------------------ losses
+
+
+@dataclass(frozen=True)
+class LossEntry(Entry):
+    """A loss: ``build(**params)`` is ``core.losses.get(id, **params)``; ``derivative`` its pull on ŷ."""
+
+    derivative: str = ""
+
+
+def _loss(id: str, label: str, colour: str, description: str, latex: str, derivative: str = "") -> LossEntry:
+    def build(**params: float) -> losses.Loss:
+        return losses.get(id, **params)
+
+    return LossEntry(id, label, colour, description, latex, build, derivative=derivative)
+
+
+LOSSES: dict[str, LossEntry] = {e.id: e for e in (
+    _loss("mse", "MSE", palette.BLUE, "Squares each error, so one large miss outweighs many small ones.",
+          r"\mathrm{MSE}=\frac1n\sum_{i=1}^n(\hat y_i-y_i)^2",
+          r"\frac{\partial (\hat y_i-y_i)^2}{\partial\hat y_i}=2(\hat y_i-y_i)"),
+    _loss("mae", "MAE", palette.VERMILLION, "Counts each error at its size, so a far point pulls no harder.",
+          r"\mathrm{MAE}=\frac1n\sum_{i=1}^n|\hat y_i-y_i|",
+          r"\frac{\partial |\hat y_i-y_i|}{\partial\hat y_i}=\operatorname{sign}(\hat y_i-y_i)"),
+    _loss("huber", "Huber", palette.GREEN, "Squares small errors and counts large ones linearly beyond δ.",
+          r"H_\delta(r)=\begin{cases}\tfrac12 r^2 & |r|\le\delta\\ \delta\,(|r|-\tfrac12\delta) & |r|>\delta"
+          r"\end{cases},\quad r=\hat y-y",
+          r"H_\delta'(r)=\operatorname{clip}(r,-\delta,\delta)"),
+    _loss("log_cosh", "log-cosh", palette.PURPLE, "Smooth everywhere: close to half the square near 0, to |r| far out.",
+          r"\ell(r)=\log\cosh(r),\quad r=\hat y-y", r"\ell'(r)=\tanh(r)"),
+    _loss("quantile", "Quantile", palette.ORANGE,
+          "Weights errors below and above by q and 1 − q, so its best constant is the q-quantile.",
+          r"\ell_q(r)=\max\bigl(q\,(y-\hat y),\ (1-q)\,(\hat y-y)\bigr)"),
+    _loss("asymmetric", "Cost-optimal quantile", palette.ORANGE,
+          "Charges a forecast below demand and one above at their own prices.",
+          r"\ell(\hat y, y)=c_{\text{under}}\max(y-\hat y, 0)+c_{\text{over}}\max(\hat y-y, 0)"),
+    _loss("bce", "Binary cross-entropy", palette.SKY,
+          "The surprise of the true label: a confident wrong probability costs without bound.",
+          r"\ell(p, y)=-\bigl(y\log p+(1-y)\log(1-p)\bigr)"),
+    _loss("cce", "Categorical cross-entropy", palette.BLACK,
+          "Minus the log of the probability given to the true class.",
+          r"\ell(p, y)=-\sum_{k} y_k\log p_k"),
+)}
+
+
+# ------------------------------------------------------------------------------ penalties
+
+
+def _penalty(id: str, label: str, colour: str, description: str, latex: str) -> Entry:
+    def build(lam: float = 0.0, l1_ratio: float = 0.5) -> penalties.Penalty:
+        return penalties.get(id, lam, l1_ratio)
+
+    return Entry(id, label, colour, description, latex, build)
+
+
+PENALTIES: dict[str, Entry] = {e.id: e for e in (
+    _penalty("none", "No penalty", palette.GREY, "The data loss alone.", r"R(w)=0"),
+    _penalty("l1", "L1 (lasso)", palette.VERMILLION, "Charges the size of each weight; sets weights exactly to 0.",
+             r"R_{L1}(w)=\sum_j |w_j|"),
+    _penalty("l2", "L2 (ridge)", palette.BLUE, "Charges the square of each weight; shrinks all, zeroes none.",
+             r"R_{L2}(w)=\sum_j w_j^2"),
+    _penalty("elastic_net", "Elastic net", palette.GREEN, "Splits the penalty between L1 and L2 with the ratio α.",
+             r"R_{EN}(w)=\alpha\sum_j|w_j|+(1-\alpha)\sum_j w_j^2"),
+)}
