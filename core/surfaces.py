@@ -15,7 +15,8 @@ Surfaces (``get(name, **params)`` or the factory of the same name):
 
 A point ``p`` has shape (..., dim): the last axis holds the coordinates (x) or (x, y).
 ``optimize`` runs R optimizations at once (one per start and/or learning rate) with any
-optimizer of ``core.optimizers`` and returns a ``Path``.
+optimizer of ``core.optimizers`` and returns a :class:`core.trajectory.Trajectory` (its
+``params`` are the points, its ``loss`` the surface's values there; the divergence rule is stated there).
 """
 
 from __future__ import annotations
@@ -31,11 +32,10 @@ from scipy import optimize as _scipy_optimize
 
 from core import optimizers as _optimizers
 from core._validation import array, choice, fail, integer, real
+from core.trajectory import Trajectory, mark_divergence
 
 NAMES = ("bowl", "rosenbrock", "saddle", "plateau", "two_minima_1d", "two_minima_2d")
 
-# A run counts as diverged once a coordinate leaves the plotting window by this factor.
-DIVERGENCE_FACTOR = 1e6
 
 
 def _frozen(values: Any, dim: int) -> np.ndarray:
@@ -114,11 +114,6 @@ class Surface:
     def _grad(self, p: np.ndarray) -> np.ndarray:
         """``grad`` without validation (for loops)."""
         return self._g(p)
-
-    @property
-    def window_size(self) -> float:
-        """The widest side of ``bounds``; divergence is measured against it."""
-        return max(high - low for low, high in self.bounds)
 
 
 def _make(name, dim, params, bounds, minima, global_min_value, saddles, start, facts, f, g):
@@ -457,36 +452,6 @@ def grid(surface: Surface | str, *, num: int = 101) -> tuple[tuple[np.ndarray, .
 # ------------------------------------------------------------------------- optimize
 
 
-@dataclass(frozen=True, eq=False)
-class Path:
-    """R optimizer runs on a surface, step by step.
-
-    Attributes
-    ----------
-    points : ndarray of shape (steps + 1, n_runs, dim)
-        points[0] is the start, points[k] the point after k steps.
-    values : ndarray of shape (steps + 1, n_runs)
-        f at each point.
-    lr : ndarray of shape (steps, n_runs)
-        The learning rate used by step k (from points[k] to points[k + 1]).
-    diverged_at : ndarray of shape (n_runs,), int
-        The first step k whose value is non-finite or whose point has a coordinate of
-        absolute value above ``DIVERGENCE_FACTOR`` (1e6) times the surface's window
-        size; -1 for a run that never diverged. A diverged run is frozen: its points
-        and values are NaN from step k on (its lr row stays as scheduled).
-    """
-
-    points: np.ndarray
-    values: np.ndarray
-    lr: np.ndarray
-    diverged_at: np.ndarray
-
-    @property
-    def final(self) -> np.ndarray:
-        """The last point of each run, of shape (n_runs, dim) (NaN if it diverged)."""
-        return self.points[-1]
-
-
 def _optimizer(optimizer: Any):
     if isinstance(optimizer, str):
         return _optimizers.get(choice("optimizer", optimizer, _optimizers.NAMES))
@@ -527,7 +492,7 @@ def optimize(
     lr: Any,
     steps: int,
     start: Any = None,
-) -> Path:
+) -> Trajectory:
     """Run R optimizations on ``surface`` at once and record every point.
 
     Each step is ``p <- optimizer.step(p, surface.grad(p), state, lr_k)``, batched over
@@ -551,10 +516,10 @@ def optimize(
 
     Returns
     -------
-    Path
-        ``points`` (steps + 1, n_runs, dim), ``values`` (steps + 1, n_runs),
-        ``lr`` (steps, n_runs), ``diverged_at`` (n_runs,). Divergence is a result, not
-        an error: no warning is emitted.
+    Trajectory
+        ``params`` (steps + 1, n_runs, dim): the points; ``loss`` (steps + 1, n_runs): f at
+        them; ``lr`` (steps, n_runs); ``diverged_at`` (n_runs,) by :mod:`core.trajectory`' rule.
+        Divergence is a result, not an error: no warning is emitted.
     """
     surface = _surface(surface)
     optimizer = _optimizer(optimizer)
@@ -587,14 +552,8 @@ def optimize(
             p, state = step(p, grad(p), state, rates[k])
             points[k + 1] = p
         values = surface._value(points)
-        limit = DIVERGENCE_FACTOR * surface.window_size
-        bad = ~np.isfinite(values) | ~np.all(np.abs(points) <= limit, axis=-1)
-    first = np.argmax(bad, axis=0)
-    diverged_at = np.where(bad.any(axis=0), first, -1)
-    after = (diverged_at >= 0) & (np.arange(steps + 1)[:, None] >= diverged_at)
-    points[after] = np.nan
-    values[after] = np.nan
-    return Path(points=points, values=values, lr=rates, diverged_at=diverged_at)
+        diverged_at = mark_divergence(points, values)
+    return Trajectory(params=points, loss=values, lr=rates, diverged_at=diverged_at)
 
 
 # ------------------------------------------------------------------------- basin_of
@@ -605,7 +564,7 @@ def basin_of(surface: Surface | str, points: Any) -> np.ndarray:
 
     ``points`` of shape (..., dim) -> int array of shape (...); a non-finite point
     (e.g. a diverged run's NaN) gives -1. Used to say where a run settled, e.g.
-    ``basin_of(s, path.final) == 1``: "in the local minimum" on the two-minima surfaces.
+    ``basin_of(s, run.final_params) == 1``: "in the local minimum" on the two-minima surfaces.
 
     Note: "nearest" is Euclidean distance to the minima, not the true basin of
     attraction (which depends on the optimizer); apply it to points that have settled.

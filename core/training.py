@@ -19,15 +19,13 @@ Why it is fast:
   least-squares optimum, which does not lose digits when the loss is small next to y^2).
 - All R runs share each array operation, so a learning-rate sweep is one computation.
 
-Divergence is a result, not an error: a run whose objective becomes non-finite or exceeds
-``1e12`` times its starting value (or ``1e12`` if it starts at 0) at step k gets
-``diverged_at = k``; its later parameters stay frozen at step k and its later objective
-values are NaN. No floating-point warning leaks.
+The result is a :class:`core.trajectory.Trajectory` (also importable from here); when a run
+diverged is said there, once for every optimizer run of the project. Divergence is a result, not an error, and no floating-point
+warning leaks.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -35,58 +33,9 @@ import numpy as np
 from core import _validation as check
 from core import losses as _losses
 from core import optimizers as _optimizers
+from core.trajectory import Trajectory, mark_divergence
 
-DIVERGENCE_FACTOR = 1e12
 _CHUNK_ELEMENTS = 4_000_000  # bounds the (steps, R, n) predictions evaluated at once
-
-
-@dataclass(frozen=True)
-class Trajectory:
-    """The path of R training runs.
-
-    Attributes:
-        params: array of shape (steps + 1, R, P); ``params[0]`` is the start.
-        loss: array of shape (steps + 1, R): the full-data objective (data loss + penalty)
-            at each ``params[t]``; NaN after a run diverged.
-        lr: array of shape (steps, R): the learning rate used by each update.
-        diverged_at: int array of shape (R,): the first step whose objective is non-finite
-            or above ``1e12`` times the start; -1 for runs that never diverged.
-    """
-
-    params: np.ndarray
-    loss: np.ndarray
-    lr: np.ndarray
-    diverged_at: np.ndarray
-
-    @property
-    def n_runs(self) -> int:
-        return self.params.shape[1]
-
-    @property
-    def diverged(self) -> np.ndarray:
-        """Bool array (R,): which runs diverged."""
-        return self.diverged_at >= 0
-
-    @property
-    def final_params(self) -> np.ndarray:
-        """Array (R, P): the parameters after the last step (frozen ones for diverged runs)."""
-        return self.params[-1]
-
-    @property
-    def final_loss(self) -> np.ndarray:
-        """Array (R,): the objective after the last step; +inf for diverged runs."""
-        out = self.loss[-1].copy()
-        out[self.diverged] = np.inf
-        return out
-
-    def first_step_below(self, threshold: float | np.ndarray) -> np.ndarray:
-        """Int array (R,): first step t with ``loss[t] <= threshold``, -1 if never reached.
-
-        ``threshold`` is a float or an array (R,), e.g. ``1.01 * optimum`` for "within 1%".
-        """
-        below = self.loss <= np.asarray(threshold, dtype=np.float64)
-        hit = below.any(axis=0)
-        return np.where(hit, below.argmax(axis=0), -1)
 
 
 class _Objective:
@@ -250,20 +199,6 @@ def _batches(n: int, batch_size: int | None, steps: int, seed: int) -> list[np.n
     return out[:steps]
 
 
-def _mark_divergence(params: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Find each run's divergence step; freeze its params and blank its values after it."""
-    start = values[0]
-    limit = DIVERGENCE_FACTOR * np.where(start > 0, start, 1.0)
-    bad = ~(values <= limit)  # also catches NaN
-    hit = bad.any(axis=0)
-    diverged_at = np.where(hit, bad.argmax(axis=0), -1)
-    for r in np.flatnonzero(hit):  # only diverged runs: a handful at most
-        k = diverged_at[r]
-        params[k + 1 :, r] = params[k, r]
-        values[k + 1 :, r] = np.nan
-    return diverged_at
-
-
 def fit_linear(
     X: Any,
     y: Any,
@@ -344,7 +279,7 @@ def fit_linear(
             theta, state = optimizer._step(theta, grad, state, rates[t])
             path[t + 1] = theta
         values = objective.value(path)
-        diverged_at = _mark_divergence(path, values)
+        diverged_at = mark_divergence(path, values)
     return Trajectory(params=path, loss=values, lr=rates, diverged_at=diverged_at)
 
 

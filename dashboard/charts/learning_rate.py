@@ -21,109 +21,21 @@ import numpy as np
 import pandas as pd
 
 from dashboard import palette, registry
-from dashboard.charts.common import HEIGHT, arrow_datasets, color_scale, fill_in, filled_spec, layer
+from dashboard.charts import paths as run_charts
+from dashboard.charts.common import HEIGHT, arrow_datasets, fill_in, filled_spec, layer
 
 ROLE_ORDER = tuple(palette.RATE_ROLES)
-BAND_SCHEME = alt.SchemeParams(name="greys", extent=[0.0, 0.5])
-SEAM = 1.5  # cells overlap their neighbours, so no anti-aliased hairlines show between them
-INDEPENDENT_COLOURS = alt.Resolve(scale=alt.ScaleResolveMap(color="independent"))
-MARKER_SHAPES = {"start": "cross", "optimum": "cross", "exit": "diamond"}
 
 
-def _roles(labels: Mapping[str, str]) -> alt.Scale:
-    """Role colours (too small / good / too large) with the rate in each legend label."""
-    return color_scale(palette.RATE_ROLES, labels, keys=[k for k in ROLE_ORDER if k in labels])
+def _series(labels: Mapping[str, str]) -> dict[str, tuple[str, str]]:
+    """role -> (legend label, role colour), in ROLE_ORDER."""
+    return {k: (labels[k], palette.RATE_ROLES[k]) for k in ROLE_ORDER if k in labels}
 
 
-def _legend(title: str | None = None, orient: str = "bottom") -> alt.Legend:
-    if orient == "bottom":
-        return alt.Legend(title=title, orient="bottom", direction="horizontal", columns=3, labelLimit=200,
-                          symbolStrokeWidth=3, labelFontSize=11, columnPadding=6, symbolSize=60)
-    return alt.Legend(title=title, orient=orient, labelLimit=200, symbolStrokeWidth=3, labelFontSize=12)
-
-
-AXIS = dict(labelFontSize=12, titleFontSize=13)  # readable on a slide
-
-
-def _log_axis(**kwargs) -> alt.Axis:
-    """A log axis whose labels stay short: 0.01, 1, 100, then 1e+4, 1e+12 (not 1000000000000)."""
-    decade = "abs(log(datum.value) / LN10 - round(log(datum.value) / LN10)) < 1e-6"
-    short = "datum.value >= 1e4 || datum.value < 1e-3 ? format(datum.value, '.0e') : format(datum.value, '~g')"
-    return alt.Axis(labelExpr=f"{decade} ? ({short}) : ''", **kwargs)
-
-
-def _marker_colours(labels: Mapping[str, str]) -> alt.Scale:
-    """Role colours plus black for the page's own markers (start, optimum, rule labels)."""
-    colours = {labels[k]: palette.RATE_ROLES[k] for k in ROLE_ORDER if k in labels}
-    colours[""] = palette.MARKER
-    return color_scale(colours)
-
-
-def _inside(values, low: float, high: float, margin: float) -> np.ndarray:
-    """Values pulled at least ``margin`` (a fraction of the range) inside [low, high], for labels."""
-    span = high - low
-    return np.clip(np.asarray(values, dtype=np.float64), low + margin * span, high - margin * span)
-
-
-# The valley's template holds placeholders for its scenario numbers (see `fill_in`).
-_WINDOW = ("@w0@", "@w1@", "@b0@", "@b1@")  # the plotted (w, b) box
-_HALF_CELL = ("@half-dw@", "@half-db@")  # half a band's width and height (with the seam)
-_LABELS = {role: f"@label-{k}@" for k, role in enumerate(ROLE_ORDER)}  # legend labels, with the rates
-
-
-def _contour_template(height: int) -> alt.LayerChart:
-    w0, w1, b0, b1 = _WINDOW
-    half_dw, half_db = _HALF_CELL
-    x_scale = alt.Scale(domain=[w0, w1], nice=False, zero=False)
-    y_scale = alt.Scale(domain=[b0, b1], nice=False, zero=False)
-    x = alt.X(field="w", type="quantitative", scale=x_scale, axis=alt.Axis(title="slope w", grid=False))
-    y = alt.Y(field="b", type="quantitative", scale=y_scale, axis=alt.Axis(title="intercept b", grid=False))
-
-    bands = alt.Chart(alt.NamedData("surface")).transform_calculate(
-        w_lo=f"datum.w - {half_dw}", w_hi=f"datum.w + {half_dw}",
-        b_lo=f"datum.b - {half_db}", b_hi=f"datum.b + {half_db}",
-    ).mark_rect(strokeWidth=0, clip=True).encode(
-        x=alt.X(field="w_lo", type="quantitative", scale=x_scale, axis=alt.Axis(title="slope w", grid=False)),
-        x2=alt.X2(field="w_hi"),
-        y=alt.Y(field="b_lo", type="quantitative", scale=y_scale, axis=alt.Axis(title="intercept b", grid=False)),
-        y2=alt.Y2(field="b_hi"),
-        color=alt.Color(field="level", type="quantitative", scale=alt.Scale(type="log", scheme=BAND_SCHEME),
-                        legend=alt.Legend(title="MSE", orient="right", format="~g", gradientLength=110)),
-        tooltip=[alt.Tooltip(field="w", type="quantitative", format=".4g", title="slope w"),
-                 alt.Tooltip(field="b", type="quantitative", format=".4g", title="intercept b"),
-                 alt.Tooltip(field="loss", type="quantitative", format=".4g", title="MSE")],
-    )
-    base = alt.Chart()  # the paths go on the layer chart: Altair then skips hashing them per layer
-
-    lines = base.mark_line(
-        strokeWidth=2.2, clip=True, point=alt.OverlayMarkDef(size=22, filled=True, opacity=1, clip=True),
-    ).encode(
-        x=x, y=y, color=alt.Color(field="label", type="nominal", scale=_roles(_LABELS), legend=_legend()),
-        order=alt.Order(field="step", type="quantitative"), detail=alt.Detail(field="role", type="nominal"),
-        tooltip=[alt.Tooltip(field="label", type="nominal", title="run"), alt.Tooltip(field="step", type="quantitative"),
-                 alt.Tooltip(field="w", type="quantitative", format=".4g", title="slope w"), alt.Tooltip(field="b", type="quantitative", format=".4g", title="intercept b"),
-                 alt.Tooltip(field="loss", type="quantitative", format=".4g", title="MSE")],
-    )
-    marks = alt.Chart(alt.NamedData("marks"))
-    colour = alt.Color(field="label", type="nominal", scale=_marker_colours(_LABELS), legend=None)
-    symbols = marks.mark_point(
-        filled=True, size=170, opacity=1, stroke=palette.MARKER, strokeWidth=0.8).encode(
-        x=x, y=y, color=colour,
-        shape=alt.Shape(field="kind", type="nominal", scale=alt.Scale(domain=list(MARKER_SHAPES), range=list(MARKER_SHAPES.values())),
-                        legend=None),
-        tooltip=[alt.Tooltip(field="text", type="nominal", title=" "), alt.Tooltip(field="w", type="quantitative", format=".4g", title="slope w"),
-                 alt.Tooltip(field="b", type="quantitative", format=".4g", title="intercept b")],
-    )
-    notes = [
-        marks.transform_filter(f"datum.side == '{side}'").mark_text(
-            align=side, dx=-8 if side == "right" else 8, dy=-13, fontSize=12, fontWeight="bold").encode(
-            x=alt.X(field="w_text", type="quantitative", scale=x_scale),
-            y=alt.Y(field="b_text", type="quantitative", scale=y_scale),
-            color=colour, text=alt.Text(field="text", type="nominal"))
-        for side in ("left", "right")
-    ]
-    return layer(bands, lines, symbols, *notes, data=alt.NamedData("paths"), width="container", height=height,
-                 resolve=INDEPENDENT_COLOURS, config=alt.Config(axis=alt.AxisConfig(**AXIS)))
+_log_axis, _legend, AXIS = run_charts.log_axis, run_charts.legend, run_charts.AXIS
+_INVISIBLE = run_charts.INVISIBLE
+_ROLE_COLOURS = alt.Scale(domain=list(ROLE_ORDER), range=[palette.RATE_ROLES[k] for k in ROLE_ORDER])
+_TO_SHARED = {"role": "series", "w": "x", "b": "y", "loss": "value"}  # this view's columns -> charts.paths'
 
 
 def contour_chart(surface: pd.DataFrame, cell: tuple[float, float], window: Sequence[float], paths: pd.DataFrame,
@@ -140,65 +52,12 @@ def contour_chart(surface: pd.DataFrame, cell: tuple[float, float], window: Sequ
         labels: role -> legend label (every role of ROLE_ORDER).
         optimum: (w*, b*).
     """
-    w0, w1, b0, b1 = (float(v) for v in window)
-    dw, db = cell
-    # Start, optimum and exits: one small dataset for their symbols and labels.
-    w = np.concatenate([[0.0, optimum[0]], exits["w"].to_numpy(dtype=float)])
-    b = np.concatenate([[0.0, optimum[1]], exits["b"].to_numpy(dtype=float)])
-    marks = pd.DataFrame({
-        "kind": ["start", "optimum"] + ["exit"] * len(exits),
-        "label": ["", ""] + [str(v) for v in exits["label"]],
-        "w": w, "b": b, "w_text": _inside(w, w0, w1, 0.02), "b_text": _inside(b, b0, b1, 0.1),
-        # a label reads away from the nearer side edge, so it never runs off the plot
-        "side": np.where(w > (w0 + w1) / 2, "right", "left"),
-        "text": ["start (0, 0)", "optimum"] + ["left at step " + str(int(k)) for k in exits["step"]],
-    })
-    spec = filled_spec(_contour_template, {"paths": paths, "surface": surface, "marks": marks}, height=height)
-    values = dict(zip(_WINDOW, (w0, w1, b0, b1)))
-    values.update(zip(_HALF_CELL, (repr(SEAM * dw / 2), repr(SEAM * db / 2))))
-    values.update((_LABELS[role], labels[role]) for role in ROLE_ORDER)
-    fill_in(spec["layer"], values)
+    spec = run_charts.contour_chart(
+        surface.rename(columns=_TO_SHARED), cell, window, paths.rename(columns=_TO_SHARED),
+        exits.rename(columns=_TO_SHARED), _series(labels),
+        [("start", 0.0, 0.0, "start (0, 0)"), ("optimum", optimum[0], optimum[1], "optimum")],
+        titles=("slope w", "intercept b", "MSE"), height=height)
     return arrow_datasets(spec)
-
-
-# --- Loss curves and sweep: templates serialized once, data refilled on every rerun -----------
-# Their specs hold no scenario numbers: the rates, the axis ranges (through invisible "frame"
-# rows) and every label come in the data, so `filled_spec` reuses one validated spec while a
-# slider moves. Colours follow the role ("too small", "good", "too large"); the rates are in
-# the tooltips, the diamonds' positions and the metric row above the charts.
-
-_ROLE_COLOURS = alt.Scale(domain=list(ROLE_ORDER), range=[palette.RATE_ROLES[k] for k in ROLE_ORDER])
-# Role colours plus black for the chart's own notes (rows whose role is "").
-_NOTE_COLOURS = alt.Scale(domain=[*ROLE_ORDER, ""], range=[*(palette.RATE_ROLES[k] for k in ROLE_ORDER),
-                                                            palette.MARKER])
-_INVISIBLE = {"opacity": 0, "size": 1}
-
-
-def _curves_template(height: int) -> alt.LayerChart:
-    x = alt.X(field="step", type="quantitative", scale=alt.Scale(nice=False, zero=False),
-              title="step (number of updates)")
-    y = alt.Y(field="gap", type="quantitative", scale=alt.Scale(type="log", nice=False),
-              title="MSE above the optimum (log)", axis=_log_axis())
-    notes = alt.Chart(alt.NamedData("notes"))
-    colour = alt.Color(field="role", type="nominal", scale=_NOTE_COLOURS, legend=None)
-    lines = alt.Chart(alt.NamedData("curves")).mark_line(strokeWidth=2.2).encode(
-        x=x, y=y, color=alt.Color(field="role", type="nominal", scale=_ROLE_COLOURS, legend=_legend()),
-        tooltip=[alt.Tooltip(field="label", type="nominal", title="run"),
-                 alt.Tooltip(field="step", type="quantitative"),
-                 alt.Tooltip(field="loss", type="quantitative", format=".6g", title="MSE"),
-                 alt.Tooltip(field="excess", type="quantitative", format=".3g", title="above the optimum")])
-    frame = notes.transform_filter("datum.kind == 'frame'").mark_point(**_INVISIBLE).encode(x=x, y=y)
-    rule = notes.transform_filter("datum.kind == 'rule'").mark_rule(strokeDash=[5, 4], color=palette.MARKER).encode(
-        y=y, tooltip=[alt.Tooltip(field="text", type="nominal", title=" ")])
-    triangles = notes.transform_filter("datum.kind == 'diverged'").mark_point(
-        shape="triangle-up", filled=True, size=140, opacity=1, yOffset=7).encode(
-        x=x, y=y, color=colour, tooltip=[alt.Tooltip(field="text", type="nominal", title=" ")])
-    # Notes start at their x: a diverged run's step (below the top edge), the 1% line's left end (under it).
-    texts = notes.transform_filter("datum.kind != 'frame'").mark_text(
-        align="left", baseline="top", dx=9, dy=6, fontSize=12, fontWeight="bold").encode(
-        x=x, y=y, color=colour, text=alt.Text(field="text", type="nominal"))
-    return layer(lines, frame, rule, triangles, texts, width="container", height=height,
-                 resolve=INDEPENDENT_COLOURS, config=alt.Config(axis=alt.AxisConfig(**AXIS)))
 
 
 def loss_curves_chart(curves: pd.DataFrame, diverged: pd.DataFrame, labels: Mapping[str, str],
@@ -224,27 +83,14 @@ def loss_curves_chart(curves: pd.DataFrame, diverged: pd.DataFrame, labels: Mapp
     positive = excess[excess > 0]
     low = max(float(positive.min()) if positive.size else top, 1e-6 * optimum_loss) * 0.5
     low = min(low, 0.002 * optimum_loss)
-    # The axis runs from low to top: a run leaving the top ends on it (its first point above),
-    # a run converging below the floor is drawn along the floor.
-    above = excess > top
-    keep = np.ones(len(curves), dtype=bool)
-    if above.any():
-        role = curves["role"].to_numpy()
-        for r in np.unique(role[above]):
-            rows = np.flatnonzero(role == r)
-            first = rows[above[rows]][0]
-            keep[rows[rows > first]] = False
-    lines = (curves if keep.all() else curves.loc[keep]).assign(gap=np.clip(excess[keep], low, top))
-    one = 0.01 * optimum_loss
-    notes = pd.DataFrame({
-        "kind": ["frame", "frame", "rule"] + ["diverged"] * len(diverged),
-        "role": ["", "", ""] + [str(v) for v in diverged["role"]],
-        "step": [0.0, float(steps), steps * 0.01] + [float(k) for k in diverged["step"]],
-        "gap": [low, top, one] + [top] * len(diverged),
-        "text": ["", "", f"within 1% of the optimum (MSE ≤ {1.01 * optimum_loss:.4g})"]
-                + ["diverged at step " + str(int(k)) for k in diverged["step"]],
-    })
-    return arrow_datasets(filled_spec(_curves_template, {"curves": lines, "notes": notes}, height=height))
+    # The legend names the roles; each line's tooltip names its rate.
+    lines = curves.rename(columns={"role": "series", "loss": "value", "label": "run"})
+    lines = lines.assign(label=lines["series"], note=lines["excess"].map(lambda e: f"{e:.3g} above the optimum"))
+    return arrow_datasets(run_charts.loss_curves_chart(
+        lines, diverged.rename(columns={"role": "series"}), {k: (k, palette.RATE_ROLES[k]) for k in ROLE_ORDER},
+        shown=excess, low=low, top=top, steps=steps,
+        rules=[(0.01 * optimum_loss, f"within 1% of the optimum (MSE ≤ {1.01 * optimum_loss:.4g})")],
+        titles=("step (number of updates)", "MSE above the optimum (log)", "MSE"), height=height))
 
 
 # Placeholders of the sweep's template: one template serves every optimizer.

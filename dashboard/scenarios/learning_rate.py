@@ -27,7 +27,9 @@ import numpy as np
 import pandas as pd
 
 from core import closed_form, datasets, landscape, optimizers, schedules, training
-from dashboard import registry
+from core import trajectory as core_trajectory
+from core.trajectory import Trajectory
+from dashboard import paths, registry
 from dashboard.cache import scenario_cache
 from dashboard.controls import log_options, snap
 from dashboard.formatting import fmt, pct
@@ -48,10 +50,6 @@ DATA = dict(n=40, slope=2.0, intercept=1.0, noise=1.0, n_outliers=0, x_range=(0.
 
 GRID = 60  # contour cells per side: 3,600 rects
 WITHIN = 1.01  # "within 1% of the optimum"
-PATH_MAX_ROWS = 200  # per run, on the contour
-CURVE_MAX_ROWS = 400  # per run, on the loss curves
-WINDOW_LOSS = 5.0  # the contour shows every path point whose loss is below this multiple of the start's
-PAD = 0.08  # margin around the paths, as a fraction of the window
 
 
 # ------------------------------------------------------------------------------ the problem
@@ -176,7 +174,7 @@ def schedule_shape(name: str, steps: int) -> pd.DataFrame:
     return pd.DataFrame({"step": t, "factor": make_schedule(name, 1.0, steps)(t)})
 
 
-def _fit(prob: Problem, rates: np.ndarray, optimizer: str, schedule: str, steps: int) -> training.Trajectory:
+def _fit(prob: Problem, rates: np.ndarray, optimizer: str, schedule: str, steps: int) -> Trajectory:
     return training.fit_linear(
         prob.X, prob.y, loss="mse", optimizer=make_optimizer(optimizer),
         lr=make_schedule(schedule, np.asarray(rates, dtype=np.float64), steps), steps=steps,
@@ -258,68 +256,12 @@ def role_label(role: str, rate: float) -> str:
     return f"{role} (η={rate_text(rate)})"
 
 
-def _window(prob: Problem, params: np.ndarray, loss: np.ndarray) -> tuple[float, float, float, float]:
-    """The box holding the start, the optimum and every path point below 5x the start's loss.
-
-    The bound keeps the first bounces of a diverging run in view (each bounce multiplies its
-    loss by about (1 - lr lambda_max)^2) without letting one run shrink the valley to a dot.
-    """
-    keep = np.isfinite(loss) & (loss <= WINDOW_LOSS * prob.start_loss)
-    pts = params[keep]  # (k, 2)
-    pts = np.vstack([pts, [[0.0, 0.0], list(prob.optimum)]])
-    lo, hi = pts.min(axis=0), pts.max(axis=0)
-    span = np.maximum(hi - lo, 1e-3 * max(1.0, float(np.abs(pts).max())))
-    lo, hi = lo - PAD * span, hi + PAD * span
-    return float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])
-
-
-def _inside(p: np.ndarray, window) -> np.ndarray:
-    w0, w1, b0, b1 = window
-    return np.isfinite(p).all(axis=-1) & (p[..., 0] >= w0) & (p[..., 0] <= w1) & (p[..., 1] >= b0) & (p[..., 1] <= b1)
-
-
-def _exit_point(a: np.ndarray, b: np.ndarray, window) -> np.ndarray:
-    """Where the segment from ``a`` (inside) to ``b`` (outside) crosses the window's edge."""
-    w0, w1, b0, b1 = window
-    d = b - a
-    if not np.all(np.isfinite(d)):
-        return a.copy()
-    t_out = 1.0
-    for k, (low, high) in enumerate(((w0, w1), (b0, b1))):
-        if d[k] > 0:
-            t_out = min(t_out, (high - a[k]) / d[k])
-        elif d[k] < 0:
-            t_out = min(t_out, (low - a[k]) / d[k])
-    return a + max(0.0, t_out) * d
-
-
-def _moving_points(path: np.ndarray, min_move: float) -> np.ndarray:
-    """Indices of the steps where the path has travelled another ``min_move`` (ends kept).
-
-    Where a run crawls, many steps fall within one ``min_move`` and only one is kept; where
-    it zigzags, every step is kept. At most PATH_MAX_ROWS indices are returned.
-    """
-    seg = np.hypot(*np.diff(path, axis=0).T) if len(path) > 1 else np.zeros(0)
-    travelled = np.concatenate([[0.0], np.cumsum(np.where(np.isfinite(seg), seg, 0.0))])
-    marks = np.floor(travelled / min_move) if min_move > 0 else np.arange(len(path))
-    idx = np.flatnonzero(np.diff(marks, prepend=-1.0) > 0)
-    idx = np.union1d(idx, [0, len(path) - 1])
-    if idx.size > PATH_MAX_ROWS:
-        idx = idx[np.unique(np.linspace(0, idx.size - 1, PATH_MAX_ROWS).round().astype(int))]
-    return idx
-
-
 def _surface(prob: Problem, window) -> tuple[pd.DataFrame, tuple[float, float]]:
-    w0, w1, b0, b1 = window
-    dw, db = (w1 - w0) / GRID, (b1 - b0) / GRID
-    w = w0 + dw * (np.arange(GRID) + 0.5)
-    b = b0 + db * (np.arange(GRID) + 0.5)
+    w, b, cell = paths.grid(window, GRID)
     z = landscape.loss_surface(prob.x, prob.y, w, b, loss="mse")  # (len(b), len(w))
     ww, bb = np.meshgrid(w, b)
-    with np.errstate(divide="ignore"):
-        level = 10.0 ** (np.floor(4.0 * np.log10(np.maximum(z, 1e-300))) / 4.0)
-    frame = pd.DataFrame({"w": ww.ravel(), "b": bb.ravel(), "loss": z.ravel(), "level": level.ravel()})
-    return frame, (dw, db)
+    frame = pd.DataFrame({"w": ww.ravel(), "b": bb.ravel(), "loss": z.ravel(), "level": paths.quarter_decades(z).ravel()})
+    return frame, cell
 
 
 def three_runs(rates: tuple[float, float, float], optimizer: str, schedule: str, steps: int,
@@ -343,60 +285,34 @@ def three_runs(rates: tuple[float, float, float], optimizer: str, schedule: str,
         for r, (role, rate) in enumerate(zip(ROLES, rates))
     )
 
-    window = _window(prob, traj.params.reshape(-1, 2), traj.loss.reshape(-1))
+    window = paths.window(traj.params.reshape(-1, 2), traj.loss.reshape(-1), start_value=prob.start_loss,
+                          anchors=np.array([[0.0, 0.0], prob.optimum]))
     surface, cell = _surface(prob, window)
-    diag = math.hypot(window[1] - window[0], window[3] - window[2])
-
-    # Columns are gathered as arrays, run by run; "run" is the role's index in ROLES.
-    paths: dict[str, list] = {k: [] for k in ("run", "step", "w", "b", "loss")}
-    curves: dict[str, list] = {k: [] for k in ("run", "step", "loss")}
-    exits: dict[str, list] = {k: [] for k in ("run", "step", "w", "b")}
-    for r in reversed(range(len(summaries))):  # "too small" last: drawn on top
-        s = summaries[r]
-        path = traj.params[:, r, :]
-        loss = traj.loss[:, r]
-        end = len(path) - 1 if s.diverged_at < 0 else s.diverged_at
-        outside = np.flatnonzero(~_inside(path[: end + 1], window))
-        first_out = int(outside[0]) if outside.size else -1
-        if first_out > 0:
-            where = _exit_point(path[first_out - 1], path[first_out], window)
-            for key, value in zip(exits, ([r], [first_out], where[:1], where[1:])):
-                exits[key].append(np.asarray(value))
-        if s.diverged and first_out > 0:
-            end = first_out  # keep the first point outside: the line heads off the plot
-        idx = _moving_points(path[: end + 1], 0.002 * diag)
-        idx = idx[np.isfinite(path[idx]).all(axis=1)]
-        for key, value in zip(paths, (np.full(idx.size, r), idx, path[idx, 0], path[idx, 1], loss[idx])):
-            paths[key].append(value)
-        last = len(loss) - 1 if s.diverged_at < 0 else s.diverged_at
-        steps_idx = np.flatnonzero(np.isfinite(loss[: last + 1]))
-        if steps_idx.size > CURVE_MAX_ROWS:
-            steps_idx = steps_idx[np.unique(np.linspace(0, steps_idx.size - 1, CURVE_MAX_ROWS).round().astype(int))]
-        for key, value in zip(curves, (np.full(steps_idx.size, r), steps_idx, loss[steps_idx])):
-            curves[key].append(value)
+    order = list(reversed(range(len(summaries))))  # "too small" last: drawn on top
+    path_rows, exit_rows = paths.path_rows(traj.params, traj.loss, traj.diverged_at, window, order=order)
+    curve_rows = paths.curve_rows(traj.loss, traj.diverged_at, order=order)
 
     # Categoricals: sent to the browser as small dictionaries. Their dtypes are made once
     # (pandas checks the categories each time it makes one).
     label_dtype = pd.CategoricalDtype([labels[role] for role in ROLES])
 
-    def frame(columns: dict[str, list], **more: np.ndarray) -> pd.DataFrame:
-        data = {k: np.concatenate(v) if v else np.zeros(0) for k, v in columns.items()}
-        run = data.pop("run").astype(int)
+    def frame(rows: dict[str, np.ndarray], **more: np.ndarray) -> pd.DataFrame:
+        names = {"x": "w", "y": "b", "value": "loss"}
+        data = {names.get(k, k): v for k, v in rows.items() if k != "run"}
+        run = rows["run"]
         return pd.DataFrame({"role": pd.Categorical.from_codes(run, dtype=_ROLE_DTYPE),
                              "label": pd.Categorical.from_codes(run, dtype=label_dtype), **data, **more})
 
-    curve_runs = np.concatenate(curves["run"]).astype(int)
-    curve_frame = frame(curves, rate=np.asarray(rates, dtype=np.float64)[curve_runs],
-                        excess=np.concatenate(curves["loss"]) - prob.optimum_loss)
-    exit_frame = frame(exits)
-    exit_frame = exit_frame.astype({"step": int}) if exit_frame["step"].dtype != int else exit_frame
+    curve_frame = frame(curve_rows, rate=np.asarray(rates, dtype=np.float64)[curve_rows["run"]],
+                        excess=curve_rows["value"] - prob.optimum_loss)
+    exit_frame = frame(exit_rows)
     table = _runs_table(summaries, labels)
     gone = [s for s in summaries if s.diverged]
     diverged = pd.DataFrame({"role": [s.role for s in gone], "label": [labels[s.role] for s in gone],
                              "step": np.array([s.diverged_at for s in gone], dtype=int)})
     return Runs(
         summaries=summaries, window=window, cell=cell, surface=surface,
-        paths=frame(paths), exits=exit_frame, curves=curve_frame, labels=labels, table=table, diverged=diverged,
+        paths=frame(path_rows), exits=exit_frame, curves=curve_frame, labels=labels, table=table, diverged=diverged,
     )
 
 
@@ -469,21 +385,19 @@ class Training:
     sweep: Sweep
     sweep_loss: np.ndarray
     sweep_diverged_at: np.ndarray
-    grid: training.Trajectory
+    grid: Trajectory
 
     @property
     def steps(self) -> int:
         return self.grid.lr.shape[0]
 
-    def runs(self, rates) -> training.Trajectory | None:
+    def runs(self, rates) -> Trajectory | None:
         """The runs of ``rates`` (in that order), or None when one of them is not a slider value."""
         try:
             cols = np.array([_GRID_INDEX[float(rate)] for rate in rates])
         except KeyError:
             return None
-        g = self.grid
-        return training.Trajectory(params=g.params[:, cols], loss=g.loss[:, cols], lr=g.lr[:, cols],
-                                   diverged_at=g.diverged_at[cols])
+        return self.grid.select(cols)
 
     def prefix(self, steps: int) -> Training:
         """The same training stopped after ``steps`` updates, bit for bit, for a constant rate.
@@ -495,33 +409,21 @@ class Training:
         """
         if self.schedule != "constant":
             raise ValueError(f"only a constant-rate training has its shorter runs in it; this one is {self.schedule!r}")
-        if not 0 <= steps <= self.steps:
-            raise ValueError(f"steps must be between 0 and {self.steps}; got {steps}")
-        keep = steps + 1
-        g = self.grid
         # Views of this training's arrays (never modified), so a shorter run costs no memory.
-        grid = training.Trajectory(params=g.params[:keep], loss=g.loss[:keep], lr=g.lr[:steps],
-                                   diverged_at=_diverged_by(g.diverged_at, steps))
-        return _training(self.schedule, self.optimum_loss, self.sweep_loss[:keep],
-                         _diverged_by(self.sweep_diverged_at, steps), grid)
+        grid = self.grid.prefix(steps)
+        return _training(self.schedule, self.optimum_loss, self.sweep_loss[: steps + 1],
+                         core_trajectory.diverged_by(self.sweep_diverged_at, steps), grid)
 
 
 _GRID_INDEX = {rate: k for k, rate in enumerate(rate_options())}
 
 
-def _diverged_by(diverged_at: np.ndarray, steps: int) -> np.ndarray:
-    """Divergence steps as seen by a run of ``steps`` updates (a later one has not happened)."""
-    return np.where(diverged_at <= steps, diverged_at, -1)
-
-
 def _training(schedule: str, optimum_loss: float, sweep_loss: np.ndarray, sweep_diverged_at: np.ndarray,
-              grid: training.Trajectory) -> Training:
-    # The sweep's numbers as core.training.Trajectory computes them (final_loss, first_step_below).
+              grid: Trajectory) -> Training:
+    # The sweep keeps its losses only (not its parameters): the numbers of core.trajectory on them.
     diverged = sweep_diverged_at >= 0
-    finals = sweep_loss[-1].copy()
-    finals[diverged] = np.inf
-    below = sweep_loss <= np.asarray(WITHIN * optimum_loss, dtype=np.float64)
-    steps_to_1pct = np.where(below.any(axis=0), below.argmax(axis=0), -1)
+    finals = core_trajectory.final_loss(sweep_loss, sweep_diverged_at)
+    steps_to_1pct = core_trajectory.first_step_below(sweep_loss, WITHIN * optimum_loss)
     return Training(schedule=schedule, optimum_loss=optimum_loss,
                     sweep=_sweep(sweep_rates(), finals, diverged, sweep_diverged_at, steps_to_1pct),
                     sweep_loss=sweep_loss, sweep_diverged_at=sweep_diverged_at, grid=grid)
@@ -533,8 +435,9 @@ def train(optimizer: str, schedule: str, steps: int, center: bool = False) -> Tr
     lrs = sweep_rates()
     traj = _fit(prob, np.concatenate([lrs, rate_options()]), optimizer, schedule, steps)
     n = lrs.size
-    grid = training.Trajectory(params=traj.params[:, n:].copy(), loss=traj.loss[:, n:].copy(),
-                               lr=traj.lr[:, n:].copy(), diverged_at=traj.diverged_at[n:].copy())
+    slider = np.arange(n, traj.n_runs)
+    grid = Trajectory(params=traj.params[:, slider], loss=traj.loss[:, slider], lr=traj.lr[:, slider],
+               diverged_at=traj.diverged_at[slider])  # copies (fancy indexing): the sweep's params go
     return _training(schedule, prob.optimum_loss, traj.loss[:, :n].copy(), traj.diverged_at[:n].copy(), grid)
 
 

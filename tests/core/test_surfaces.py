@@ -268,25 +268,25 @@ def rosen_grad(p):
 
 def test_path_shapes_and_start():
     path = optimize("bowl", optimizer="sgd", lr=np.array([0.01, 0.1, 0.15]), steps=7)
-    assert path.points.shape == (8, 3, 2)
-    assert path.values.shape == (8, 3)
+    assert path.params.shape == (8, 3, 2)
+    assert path.loss.shape == (8, 3)
     assert path.lr.shape == (7, 3)
     assert path.diverged_at.shape == (3,)
     assert path.diverged_at.dtype.kind == "i"
-    np.testing.assert_array_equal(path.points[0], [[-4.0, 2.0]] * 3)
+    np.testing.assert_array_equal(path.params[0], [[-4.0, 2.0]] * 3)
     np.testing.assert_array_equal(path.lr, [[0.01, 0.1, 0.15]] * 7)
-    np.testing.assert_allclose(path.values, surfaces.get("bowl").value(path.points))
+    np.testing.assert_allclose(path.loss, surfaces.get("bowl").value(path.params))
     # GD on the bowl is exact: x_k = x_0 (1 - lr a)^k, y_k = y_0 (1 - lr b)^k.
     k = np.arange(8)[:, None]
-    np.testing.assert_allclose(path.points[:, :, 0], -4.0 * (1 - np.array([0.01, 0.1, 0.15])) ** k)
+    np.testing.assert_allclose(path.params[:, :, 0], -4.0 * (1 - np.array([0.01, 0.1, 0.15])) ** k)
     lrs = np.array([0.01, 0.1, 0.15])
-    np.testing.assert_allclose(path.points[:, :, 1], 2.0 * (1 - 10 * lrs) ** k)
+    np.testing.assert_allclose(path.params[:, :, 1], 2.0 * (1 - 10 * lrs) ** k)
 
 
 def test_zero_steps():
     path = optimize("rosenbrock", optimizer="adam", lr=0.1, steps=0)
-    assert path.points.shape == (1, 1, 2) and path.lr.shape == (0, 1)
-    assert path.values[0, 0] == pytest.approx(24.2)
+    assert path.params.shape == (1, 1, 2) and path.lr.shape == (0, 1)
+    assert path.loss[0, 0] == pytest.approx(24.2)
 
 
 @pytest.mark.parametrize("b", [10.0, 25.0])
@@ -297,13 +297,18 @@ def test_bowl_critical_learning_rate(b):
     path = optimize(s, optimizer="sgd", lr=np.array([0.97, 1.03]) * critical, steps=600)
     below, above = 0, 1
     assert path.diverged_at[below] == -1
-    np.testing.assert_allclose(path.final[below], 0.0, atol=1e-10)
-    # Above: |y_k| = 2 * 1.06^k first exceeds 1e6 * window (window = 10) at this step.
-    expected = math.ceil(math.log(1e7 / 2.0) / math.log(1.06))
+    np.testing.assert_allclose(path.final_params[below], 0.0, atol=1e-10)
+    # Above: y_k = 2 (1 - 1.03 * 2)^k = 2 (-1.06)^k grows while x_k shrinks; the run diverged at
+    # the first k whose f = (x_k^2 + b y_k^2) / 2 exceeds 1e12 times f at the start (core.trajectory).
+    lr = 1.03 * critical
+    k = np.arange(601)
+    f = 0.5 * ((-4.0 * (1 - lr) ** k) ** 2 + b * (2.0 * (1 - lr * b) ** k) ** 2)
+    expected = int(np.argmax(f > 1e12 * f[0]))
+    assert 200 < expected < 300  # about 12 / (2 log10 1.06) = 237 steps
     assert path.diverged_at[above] == expected
-    assert np.all(np.isfinite(path.points[:expected, above]))
-    assert np.all(np.isnan(path.points[expected:, above]))
-    assert np.all(np.isnan(path.values[expected:, above]))
+    assert np.all(np.isfinite(path.loss[: expected + 1, above]))
+    assert np.all(np.isnan(path.loss[expected + 1 :, above]))
+    np.testing.assert_array_equal(path.params[-1, above], path.params[expected, above])  # frozen where it blew up
 
 
 def test_overflowing_runs_are_silent_and_marked():
@@ -312,13 +317,15 @@ def test_overflowing_runs_are_silent_and_marked():
     path = optimize("rosenbrock", optimizer="sgd", lr=np.array([1e-3, 10.0]), steps=50)
     assert path.diverged_at[0] == -1
     assert 1 <= path.diverged_at[1] <= 5
-    assert np.all(np.isfinite(path.values[:, 0]))
+    assert np.all(np.isfinite(path.loss[:, 0]))
 
 
-def test_diverged_at_start():
-    path = optimize("bowl", optimizer="sgd", lr=0.01, steps=3, start=[[1e8, 0.0], [1.0, 1.0]])
-    np.testing.assert_array_equal(path.diverged_at, [0, -1])
-    assert np.all(np.isnan(path.points[:, 0]))
+def test_a_far_start_is_not_a_divergence():
+    """The rule compares a run with its own start: starting far out and coming in is converging."""
+    path = optimize("bowl", optimizer="sgd", lr=np.array([0.01, 1e3]), steps=300, start=[[1e8, 0.0], [1.0, 1.0]])
+    assert path.diverged_at[0] == -1 and path.loss[-1, 0] < path.loss[0, 0]
+    # lr = 1000 multiplies y by -9999 per step: f grows 1e8-fold, past 1e12 times the start at step 2.
+    assert path.diverged_at[1] == 2 and np.isnan(path.loss[3:, 1]).all()
 
 
 def test_batched_runs_equal_single_runs():
@@ -332,7 +339,7 @@ def test_batched_runs_equal_single_runs():
         for r in range(3):
             single = optimize(s, optimizer=opt, lr=lrs[r] * (0.1 if opt.name == "sgd" else 1),
                               steps=300, start=starts[r])
-            np.testing.assert_allclose(batched.points[:, r], single.points[:, 0],
+            np.testing.assert_allclose(batched.params[:, r], single.params[:, 0],
                                        rtol=1e-14, atol=1e-14)
             assert batched.diverged_at[r] == single.diverged_at[0]
 
@@ -340,8 +347,8 @@ def test_batched_runs_equal_single_runs():
 def test_one_start_broadcasts_over_rates_and_one_rate_over_starts():
     a = optimize("bowl", optimizer="sgd", lr=np.array([0.05, 0.1]), steps=5, start=[1.0, 1.0])
     b = optimize("bowl", optimizer="sgd", lr=0.05, steps=5, start=[[1.0, 1.0], [2.0, 0.0]])
-    assert a.points.shape == (6, 2, 2) and b.points.shape == (6, 2, 2)
-    np.testing.assert_array_equal(a.points[0], [[1.0, 1.0], [1.0, 1.0]])
+    assert a.params.shape == (6, 2, 2) and b.params.shape == (6, 2, 2)
+    np.testing.assert_array_equal(a.params[0], [[1.0, 1.0], [1.0, 1.0]])
     np.testing.assert_array_equal(b.lr, np.full((5, 2), 0.05))
 
 
@@ -353,7 +360,7 @@ def test_schedule_learning_rate():
     # GD on the bowl with varying rates: each coordinate is multiplied by (1 - lr_k c).
     x = -4.0 * np.prod([1 - r for r in expected_lr])
     y = 2.0 * np.prod([1 - 10 * r for r in expected_lr])
-    np.testing.assert_allclose(path.final[0], [x, y], rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(path.final_params[0], [x, y], rtol=1e-12, atol=1e-300)
 
 
 def test_schedule_with_per_run_base():
@@ -363,7 +370,7 @@ def test_schedule_with_per_run_base():
     np.testing.assert_allclose(path.lr[:, 1], 0.02 * 0.99 ** np.arange(40))
     single = optimize("two_minima_2d", optimizer="sgd",
                       lr=schedules.exponential(0.02, gamma=0.99), steps=40)
-    np.testing.assert_allclose(path.points[:, 1], single.points[:, 0], rtol=1e-14)
+    np.testing.assert_allclose(path.params[:, 1], single.params[:, 0], rtol=1e-14)
 
 
 def test_two_minima_1d_momentum_escapes_local_minimum():
@@ -372,39 +379,39 @@ def test_two_minima_1d_momentum_escapes_local_minimum():
     s = surfaces.get("two_minima_1d")
     plain = optimize(s, optimizer="sgd", lr=0.01, steps=500)
     heavy = optimize(s, optimizer=optimizers.get("sgd", momentum=0.9), lr=0.01, steps=500)
-    assert basin_of(s, plain.final)[0] == 1
-    assert basin_of(s, heavy.final)[0] == 0
-    np.testing.assert_allclose(plain.final[0], s.minima[1], atol=1e-10)
-    np.testing.assert_allclose(heavy.final[0], s.minima[0], atol=1e-8)
+    assert basin_of(s, plain.final_params)[0] == 1
+    assert basin_of(s, heavy.final_params)[0] == 0
+    np.testing.assert_allclose(plain.final_params[0], s.minima[1], atol=1e-10)
+    np.testing.assert_allclose(heavy.final_params[0], s.minima[0], atol=1e-8)
     # Against the scalar torch.optim.SGD reference.
     grad = lambda x: [4 * x[0] ** 3 - 6 * x[0] + 1]  # noqa: E731
     ref = sgd_reference(grad, [2.0], 0.01, 500, momentum=0.9)
-    np.testing.assert_allclose(heavy.final[0], ref, rtol=1e-12)
+    np.testing.assert_allclose(heavy.final_params[0], ref, rtol=1e-12)
     # The momentum run actually crossed the barrier top at some step.
-    assert np.any(heavy.points[:, 0, 0] < s.saddles[0, 0])
+    assert np.any(heavy.params[:, 0, 0] < s.saddles[0, 0])
 
 
 def test_two_minima_2d_momentum_escapes_local_minimum():
     s = surfaces.get("two_minima_2d")
     plain = optimize(s, optimizer="sgd", lr=0.3, steps=500)
     heavy = optimize(s, optimizer=optimizers.get("sgd", momentum=0.9), lr=0.3, steps=500)
-    assert basin_of(s, plain.final)[0] == 1
-    assert basin_of(s, heavy.final)[0] == 0
-    np.testing.assert_allclose(heavy.final[0], s.minima[0], atol=1e-6)
+    assert basin_of(s, plain.final_params)[0] == 1
+    assert basin_of(s, heavy.final_params)[0] == 0
+    np.testing.assert_allclose(heavy.final_params[0], s.minima[0], atol=1e-6)
 
 
 def test_rosenbrock_adam():
     # Adam (lr = 0.01, default betas) from the classic start (-1.2, 1) for 2000 steps:
     # it has come through the valley to within 0.45 of (1, 1), at (0.78499, 0.61550).
     path = optimize("rosenbrock", optimizer="adam", lr=0.01, steps=2000)
-    final = path.final[0]
+    final = path.final_params[0]
     ref = adam_reference(rosen_grad, [-1.2, 1.0], 0.01, 2000)
     np.testing.assert_allclose(final, ref, rtol=1e-9)
     np.testing.assert_allclose(final, [0.78498826, 0.61550353], atol=1e-7)
     distance = np.linalg.norm(final - 1.0)
     assert distance == pytest.approx(0.44053102, abs=1e-7)
     assert distance < 0.45
-    assert path.values[-1, 0] == pytest.approx(0.04627947, abs=1e-7)
+    assert path.loss[-1, 0] == pytest.approx(0.04627947, abs=1e-7)
     assert path.diverged_at[0] == -1
 
 
@@ -415,16 +422,16 @@ def test_plateau_stalls_gradient_descent_but_not_adam():
     )
     gd = optimize(s, optimizer="sgd", lr=0.1, steps=500)
     adam = optimize(s, optimizer="adam", lr=0.05, steps=500)
-    assert gd.values[-1, 0] > 0.999
-    assert adam.values[-1, 0] < 1e-6
+    assert gd.loss[-1, 0] > 0.999
+    assert adam.loss[-1, 0] < 1e-6
 
 
 def test_saddle_stalls_on_axis_and_escapes_off_it():
     s = surfaces.get("saddle")
     path = optimize(s, optimizer="sgd", lr=0.1, steps=300, start=[[-2.5, 0.0], [-2.5, 0.01]])
-    np.testing.assert_allclose(path.final[0], [0.0, 0.0], atol=1e-12)  # stuck on the saddle
-    np.testing.assert_allclose(path.final[1], s.minima[0], atol=1e-10)  # (0, sqrt(5))
-    assert basin_of(s, path.final[1]) == 0
+    np.testing.assert_allclose(path.final_params[0], [0.0, 0.0], atol=1e-12)  # stuck on the saddle
+    np.testing.assert_allclose(path.final_params[1], s.minima[0], atol=1e-10)  # (0, sqrt(5))
+    assert basin_of(s, path.final_params[1]) == 0
 
 
 # ------------------------------------------------------------------------- basin_of

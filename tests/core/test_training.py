@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from core import losses, optimizers, penalties, schedules
-from core.training import Trajectory, fit_linear, objective, objective_gradient
+from core.training import fit_linear, objective, objective_gradient
+from core.trajectory import Trajectory
 
 
 def small_data(n=12, d=2, seed=3):

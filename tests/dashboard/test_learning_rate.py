@@ -18,7 +18,7 @@ import pytest
 
 from core import schedules, training
 from core.datasets import line_with_outliers
-from dashboard import palette, registry
+from dashboard import palette, paths, registry
 from dashboard.charts import common
 from dashboard.charts import learning_rate as charts
 from dashboard.charts.common import MAX_MARKS
@@ -288,9 +288,9 @@ def test_window_holds_the_paths_and_exits_sit_on_its_edge():
 def test_paths_are_thinned_but_keep_their_ends():
     runs = sc.three_runs((1e-05, 0.0025, 0.02), "sgd", "constant", 1000)
     for _, group in runs.paths.groupby("role", observed=True):
-        assert len(group) <= sc.PATH_MAX_ROWS
+        assert len(group) <= paths.PATH_MAX_ROWS
         assert group["step"].min() == 0 and group["step"].max() == 1000
-    assert len(runs.curves) <= 3 * sc.CURVE_MAX_ROWS
+    assert len(runs.curves) <= 3 * paths.CURVE_MAX_ROWS
 
 
 def _spy_on_training(monkeypatch) -> list[dict]:
@@ -453,7 +453,7 @@ def test_charts_are_valid_small_and_use_the_palette(rates, optimizer, schedule, 
     lines = common.dataset(built["curves"], "curves")
     notes = common.dataset(built["curves"], "notes")
     frame = notes[notes["kind"] == "frame"]
-    assert lines["gap"].between(frame["gap"].min(), frame["gap"].max()).all()  # the axis holds every point
+    assert lines["shown"].between(frame["shown"].min(), frame["shown"].max()).all()  # the axis holds every point
     assert list(notes.loc[notes["kind"] == "diverged", "text"]) == [
         f"diverged at step {s.diverged_at}" for s in runs.summaries if s.diverged]
     sweep = common.dataset(built["sweep"], "sweep")
@@ -508,7 +508,9 @@ def test_one_template_serves_every_scenario():
             [pytest.approx(prob.momentum_critical)] if optimizer == "momentum" else [])
     for schedule in sc.SCHEDULES:
         charts.schedule_chart(sc.schedule_shape(schedule, 90), schedule)
-    for template in (charts._contour_template, charts._curves_template, charts._sweep_template,
+    from dashboard.charts import paths as run_charts
+
+    for template in (run_charts._contour_template, run_charts._curves_template, charts._sweep_template,
                      charts._schedule_template):
         assert len(common._TEMPLATES[template]) == 1, template.__name__
 

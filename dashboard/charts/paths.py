@@ -1,0 +1,241 @@
+"""Charts of optimizer runs, for every view that draws them: paths on a surface's contours and
+loss-per-step curves on a log axis. Pure Altair, no streamlit.
+
+Each run is a *series*: a key in the frames' ``series`` column (the role, the optimizer...),
+drawn in its colour under its legend label. Templates are serialized once per number of
+series (``charts.common.filled_spec``); the labels, colours and the surface's window are
+placeholders written into the filled dict (``fill_in``), so a rerun only refills data.
+
+Frames (see :mod:`dashboard.paths` for how the rows are chosen):
+
+- surface: columns x, y, value, level: cell centres of a regular grid;
+- paths: series, label, step, x, y, value (thinned; a diverged run ends at its first point
+  outside the window);
+- exits: series, label, step, x, y: where a path first leaves the window;
+- curves: series, label, step, value, plus any tooltip columns; diverged: series, step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from dashboard import palette
+from dashboard.charts.common import HEIGHT, color_scale, fill_in, filled_spec, layer
+
+BAND_SCHEME = alt.SchemeParams(name="greys", extent=[0.0, 0.5])
+SEAM = 1.5  # cells overlap their neighbours, so no anti-aliased hairlines show between them
+INDEPENDENT_COLOURS = alt.Resolve(scale=alt.ScaleResolveMap(color="independent"))
+MARKER_SHAPES = {"start": "cross", "optimum": "cross", "minimum": "cross", "exit": "diamond"}
+AXIS = dict(labelFontSize=12, titleFontSize=13)  # readable on a slide
+INVISIBLE = {"opacity": 0, "size": 1}
+
+
+def legend(title: str | None = None, orient: str = "bottom") -> alt.Legend:
+    if orient == "bottom":
+        return alt.Legend(title=title, orient="bottom", direction="horizontal", columns=3, labelLimit=200,
+                          symbolStrokeWidth=3, labelFontSize=11, columnPadding=6, symbolSize=60)
+    return alt.Legend(title=title, orient=orient, labelLimit=200, symbolStrokeWidth=3, labelFontSize=12)
+
+
+def log_axis(**kwargs) -> alt.Axis:
+    """A log axis whose labels stay short: 0.01, 1, 100, then 1e+4, 1e+12 (not 1000000000000)."""
+    decade = "abs(log(datum.value) / LN10 - round(log(datum.value) / LN10)) < 1e-6"
+    short = "datum.value >= 1e4 || datum.value < 1e-3 ? format(datum.value, '.0e') : format(datum.value, '~g')"
+    return alt.Axis(labelExpr=f"{decade} ? ({short}) : ''", **kwargs)
+
+
+def _series_placeholders(n: int, with_marker: bool = False) -> alt.Scale:
+    """A colour scale of n series (label and colour placeholders), plus black "" when asked."""
+    colours = {f"@label-{k}@": f"@colour-{k}@" for k in range(n)}
+    if with_marker:
+        colours[""] = palette.MARKER
+    return color_scale(colours)
+
+
+def _series_values(series: Mapping[str, tuple[str, str]]) -> dict[str, str]:
+    values = {}
+    for k, (label, colour) in enumerate(series.values()):
+        values[f"@label-{k}@"], values[f"@colour-{k}@"] = label, colour
+    return values
+
+
+def _pulled_inside(values, low: float, high: float, margin: float) -> np.ndarray:
+    """Values pulled at least ``margin`` (a fraction of the range) inside [low, high], for labels."""
+    span = high - low
+    return np.clip(np.asarray(values, dtype=np.float64), low + margin * span, high - margin * span)
+
+
+# --------------------------------------------------------------------------- paths on contours
+
+_WINDOW = ("@x0@", "@x1@", "@y0@", "@y1@")  # the plotted box
+_HALF_CELL = ("@half-dx@", "@half-dy@")  # half a band's width and height (with the seam)
+
+
+def _contour_template(height: int, n_series: int, x_title: str, y_title: str, value_title: str) -> alt.LayerChart:
+    x0, x1, y0, y1 = _WINDOW
+    half_dx, half_dy = _HALF_CELL
+    x_scale = alt.Scale(domain=[x0, x1], nice=False, zero=False)
+    y_scale = alt.Scale(domain=[y0, y1], nice=False, zero=False)
+    x = alt.X(field="x", type="quantitative", scale=x_scale, axis=alt.Axis(title=x_title, grid=False))
+    y = alt.Y(field="y", type="quantitative", scale=y_scale, axis=alt.Axis(title=y_title, grid=False))
+    tip_x = alt.Tooltip(field="x", type="quantitative", format=".4g", title=x_title)
+    tip_y = alt.Tooltip(field="y", type="quantitative", format=".4g", title=y_title)
+    tip_value = alt.Tooltip(field="value", type="quantitative", format=".4g", title=value_title)
+
+    bands = alt.Chart(alt.NamedData("surface")).transform_calculate(
+        x_lo=f"datum.x - {half_dx}", x_hi=f"datum.x + {half_dx}",
+        y_lo=f"datum.y - {half_dy}", y_hi=f"datum.y + {half_dy}",
+    ).mark_rect(strokeWidth=0, clip=True).encode(
+        x=alt.X(field="x_lo", type="quantitative", scale=x_scale, axis=alt.Axis(title=x_title, grid=False)),
+        x2=alt.X2(field="x_hi"),
+        y=alt.Y(field="y_lo", type="quantitative", scale=y_scale, axis=alt.Axis(title=y_title, grid=False)),
+        y2=alt.Y2(field="y_hi"),
+        color=alt.Color(field="level", type="quantitative", scale=alt.Scale(type="log", scheme=BAND_SCHEME),
+                        legend=alt.Legend(title=value_title, orient="right", format="~g", gradientLength=110)),
+        tooltip=[tip_x, tip_y, tip_value],
+    )
+    lines = alt.Chart().mark_line(  # the paths go on the layer chart: Altair then skips hashing them per layer
+        strokeWidth=2.2, clip=True, point=alt.OverlayMarkDef(size=22, filled=True, opacity=1, clip=True),
+    ).encode(
+        x=x, y=y, color=alt.Color(field="label", type="nominal", scale=_series_placeholders(n_series),
+                                  legend=legend()),
+        order=alt.Order(field="step", type="quantitative"), detail=alt.Detail(field="series", type="nominal"),
+        tooltip=[alt.Tooltip(field="label", type="nominal", title="run"), alt.Tooltip(field="step", type="quantitative"),
+                 tip_x, tip_y, tip_value],
+    )
+    marks = alt.Chart(alt.NamedData("marks"))
+    colour = alt.Color(field="label", type="nominal", scale=_series_placeholders(n_series, with_marker=True),
+                       legend=None)
+    symbols = marks.mark_point(filled=True, size=170, opacity=1, stroke=palette.MARKER, strokeWidth=0.8).encode(
+        x=x, y=y, color=colour,
+        shape=alt.Shape(field="kind", type="nominal", legend=None,
+                        scale=alt.Scale(domain=list(MARKER_SHAPES), range=list(MARKER_SHAPES.values()))),
+        tooltip=[alt.Tooltip(field="text", type="nominal", title=" "), tip_x, tip_y],
+    )
+    notes = [
+        marks.transform_filter(f"datum.side == '{side}'").mark_text(
+            align=side, dx=-8 if side == "right" else 8, dy=-13, fontSize=12, fontWeight="bold").encode(
+            x=alt.X(field="x_text", type="quantitative", scale=x_scale),
+            y=alt.Y(field="y_text", type="quantitative", scale=y_scale),
+            color=colour, text=alt.Text(field="text", type="nominal"))
+        for side in ("left", "right")
+    ]
+    return layer(bands, lines, symbols, *notes, data=alt.NamedData("paths"), width="container", height=height,
+                 resolve=INDEPENDENT_COLOURS, config=alt.Config(axis=alt.AxisConfig(**AXIS)))
+
+
+def contour_chart(surface: pd.DataFrame, cell: tuple[float, float], window: Sequence[float], paths: pd.DataFrame,
+                  exits: pd.DataFrame, series: Mapping[str, tuple[str, str]],
+                  points: Sequence[tuple[str, float, float, str]], *, titles: tuple[str, str, str],
+                  height: int = HEIGHT + 80) -> dict:
+    """A surface as log-spaced grey bands with each series' path on it (a Vega-Lite dict).
+
+    Args:
+        surface, paths, exits: the frames of the module docstring.
+        cell: (dx, dy) size of one grid cell.
+        window: (x_low, x_high, y_low, y_high), the plotted box; paths are clipped to it.
+        series: key -> (legend label, colour), in legend order.
+        points: (kind, x, y, text) of the fixed marks: "start", "optimum" or "minimum".
+        titles: the x axis, the y axis and the surface's value ("slope w", "intercept b", "MSE").
+    """
+    x0, x1, y0, y1 = (float(v) for v in window)
+    dx, dy = cell
+    x = np.concatenate([[p[1] for p in points], exits["x"].to_numpy(dtype=float)])
+    y = np.concatenate([[p[2] for p in points], exits["y"].to_numpy(dtype=float)])
+    marks = pd.DataFrame({
+        "kind": [p[0] for p in points] + ["exit"] * len(exits),
+        "label": [""] * len(points) + [str(v) for v in exits["label"]],
+        "x": x, "y": y, "x_text": _pulled_inside(x, x0, x1, 0.02), "y_text": _pulled_inside(y, y0, y1, 0.1),
+        # a label reads away from the nearer side edge, so it never runs off the plot
+        "side": np.where(x > (x0 + x1) / 2, "right", "left"),
+        "text": [p[3] for p in points] + ["left at step " + str(int(k)) for k in exits["step"]],
+    })
+    spec = filled_spec(_contour_template, {"paths": paths, "surface": surface, "marks": marks}, height=height,
+                       n_series=len(series), x_title=titles[0], y_title=titles[1], value_title=titles[2])
+    values = dict(zip(_WINDOW, (x0, x1, y0, y1)))
+    values.update(zip(_HALF_CELL, (repr(SEAM * dx / 2), repr(SEAM * dy / 2))))
+    values.update(_series_values(series))
+    fill_in(spec["layer"], values)
+    return spec
+
+
+# --------------------------------------------------------------------------- loss per step
+
+
+def _curves_template(height: int, n_series: int, x_title: str, y_title: str, value_title: str,
+                     legend_title: str) -> alt.LayerChart:
+    x = alt.X(field="step", type="quantitative", scale=alt.Scale(nice=False, zero=False), title=x_title)
+    y = alt.Y(field="shown", type="quantitative", scale=alt.Scale(type="log", nice=False), title=y_title,
+              axis=log_axis())
+    notes = alt.Chart(alt.NamedData("notes"))
+    colour = alt.Color(field="label", type="nominal", scale=_series_placeholders(n_series, with_marker=True),
+                       legend=None)
+    lines = alt.Chart(alt.NamedData("curves")).mark_line(strokeWidth=2.2).encode(
+        x=x, y=y, color=alt.Color(field="label", type="nominal", scale=_series_placeholders(n_series),
+                                  legend=legend(legend_title or None)),
+        detail=alt.Detail(field="series", type="nominal"),
+        tooltip=[alt.Tooltip(field="run", type="nominal"), alt.Tooltip(field="step", type="quantitative"),
+                 alt.Tooltip(field="value", type="quantitative", format=".6g", title=value_title),
+                 alt.Tooltip(field="note", type="nominal", title=" ")])
+    frame = notes.transform_filter("datum.kind == 'frame'").mark_point(**INVISIBLE).encode(x=x, y=y)
+    rule = notes.transform_filter("datum.kind == 'rule'").mark_rule(strokeDash=[5, 4], color=palette.MARKER).encode(
+        y=y, tooltip=[alt.Tooltip(field="text", type="nominal", title=" ")])
+    triangles = notes.transform_filter("datum.kind == 'diverged'").mark_point(
+        shape="triangle-up", filled=True, size=140, opacity=1, yOffset=7).encode(
+        x=x, y=y, color=colour, tooltip=[alt.Tooltip(field="text", type="nominal", title=" ")])
+    # Notes start at their x: a diverged run's step (below the top edge), a rule's left end (under it).
+    texts = notes.transform_filter("datum.kind != 'frame'").mark_text(
+        align="left", baseline="top", dx=9, dy=6, fontSize=12, fontWeight="bold").encode(
+        x=x, y=y, color=colour, text=alt.Text(field="text", type="nominal"))
+    return layer(lines, frame, rule, triangles, texts, width="container", height=height,
+                 resolve=INDEPENDENT_COLOURS, config=alt.Config(axis=alt.AxisConfig(**AXIS)))
+
+
+def loss_curves_chart(curves: pd.DataFrame, diverged: pd.DataFrame, series: Mapping[str, tuple[str, str]], *,
+                      shown: np.ndarray, low: float, top: float, steps: int,
+                      rules: Sequence[tuple[float, str]] = (), titles: tuple[str, str, str],
+                      legend_title: str = "", height: int = HEIGHT + 80) -> dict:
+    """Each series' loss per step on a log axis from ``low`` to ``top`` (a Vega-Lite dict).
+
+    A run leaving the top ends on it (its first point above) and is marked "diverged at step k"
+    where it diverged; a run below the floor is drawn along it.
+
+    Args:
+        curves: columns series, label, step, value (+ run, note for the tooltip; made if absent).
+        diverged: columns series, step: one row per diverged run.
+        series: key -> (legend label, colour), in legend order.
+        shown: array (len(curves),): the value drawn (the loss itself, or its gap above an optimum).
+        low, top: the axis range. steps: the x range (0 to steps).
+        rules: (value, text) of dashed horizontal lines, e.g. "within 1% of the optimum".
+        titles: the x axis, the y axis, and the tooltip's name for ``value``.
+    """
+    shown = np.asarray(shown, dtype=np.float64)
+    above = shown > top
+    keep = np.ones(len(curves), dtype=bool)
+    if above.any():
+        key = curves["series"].to_numpy()
+        for s in np.unique(key[above]):
+            rows = np.flatnonzero(key == s)
+            keep[rows[rows > rows[above[rows]][0]]] = False
+    lines = (curves if keep.all() else curves.loc[keep]).assign(shown=np.clip(shown[keep], low, top))
+    if "run" not in lines:
+        lines = lines.assign(run=lines["label"])
+    if "note" not in lines:
+        lines = lines.assign(note="")
+    labels = {key: label for key, (label, _) in series.items()}
+    gone = [str(v) for v in diverged["series"]]
+    notes = pd.DataFrame({
+        "kind": ["frame", "frame"] + ["rule"] * len(rules) + ["diverged"] * len(diverged),
+        "label": ["", ""] + [""] * len(rules) + [labels[k] for k in gone],
+        "step": [0.0, float(steps)] + [steps * 0.01] * len(rules) + [float(k) for k in diverged["step"]],
+        "shown": [low, top] + [float(v) for v, _ in rules] + [top] * len(diverged),
+        "text": ["", ""] + [t for _, t in rules] + ["diverged at step " + str(int(k)) for k in diverged["step"]],
+    })
+    spec = filled_spec(_curves_template, {"curves": lines, "notes": notes}, height=height, n_series=len(series),
+                       x_title=titles[0], y_title=titles[1], value_title=titles[2], legend_title=legend_title)
+    fill_in(spec["layer"], _series_values(series))
+    return spec
