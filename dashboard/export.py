@@ -36,7 +36,7 @@ def frame_csv(frame: pd.DataFrame) -> str:
 
 
 def _spec(chart: alt.TopLevelMixin | Mapping) -> dict:
-    """The chart's Vega-Lite dict. A dict (see ``charts.common.filled_spec``) may hold data
+    """The chart's Vega-Lite dict. A dict (see ``charts.common.render``) may hold data
     frames (or Arrow tables) in its ``datasets``; they become JSON records here."""
     if isinstance(chart, Mapping):
         spec = dict(chart)

@@ -32,7 +32,7 @@ def chart(figure: alt.TopLevelMixin | Mapping, data: pd.DataFrame, *, name: str,
           width: str = "stretch") -> None:
     """Draw an Altair chart with download buttons for PNG, SVG and its data as CSV.
 
-    ``figure`` may also be a Vega-Lite dict (from ``charts.common.filled_spec``: serialized
+    ``figure`` may also be a Vega-Lite dict (from ``charts.common.render``: serialized
     once, only its data refilled per rerun). The files are rendered only when a button is
     clicked (a PNG takes about a second). ``name`` makes the file names and widget keys, so
     it must be unique on the page. ``width="content"`` keeps the chart's own width (e.g. a

@@ -4,7 +4,7 @@ Colours from :mod:`dashboard.palette` only (mistake kinds from ``MISTAKES``, fit
 ``LOSSES``, threshold rules in ``MARKER``).
 
 Each public builder takes the frames of :mod:`dashboard.scenarios.business_costs` and returns the
-chart as a Vega-Lite dict with its data (:func:`dashboard.charts.common.filled_spec`): the
+chart as a Vega-Lite dict with its data (:func:`dashboard.charts.common.render`): the
 Altair chart (the ``_..._template`` functions, over named datasets, without parameters) is
 serialized and validated once, and each rerun only puts the new data in. Everything that
 depends on the scenario is in the data, never in the template.
@@ -19,7 +19,7 @@ import pandas as pd
 
 from dashboard import registry
 from dashboard.cache import scenario_cache
-from dashboard.charts.common import HEIGHT, color_scale, filled_spec, haloed_text
+from dashboard.charts.common import HEIGHT, color_scale, haloed_text, render
 from dashboard.palette import DATA, MARKER, MISTAKES, OUTLIER
 from dashboard.scenarios import business_costs as scenario
 from dashboard.scenarios.business_costs import ERROR_PARTS, FIT_LABELS
@@ -84,7 +84,7 @@ def cost_curve(curve: pd.DataFrame, markers: pd.DataFrame) -> dict:
             ``cost`` (per transaction), ``total``; each drawn as a vertical rule labelled at
             the top and a point on the total curve.
     """
-    return filled_spec(_curve_template, {"curve": curve, "markers": markers})
+    return render(_curve_template, {"curve": curve, "markers": markers})
 
 
 # --------------------------------------------------------------------------- fraud: confusion
@@ -127,7 +127,7 @@ def confusion_chart(confusion: pd.DataFrame) -> dict:
         confusion: rows ``rule``, ``order`` (panel order), ``outcome`` (caught / false_alarm /
             missed / passed), ``label``, ``actual``, ``decision``, ``count``, ``unit_cost``, ``cost``.
     """
-    return filled_spec(_confusion_template, {"confusion": confusion})
+    return render(_confusion_template, {"confusion": confusion})
 
 
 # --------------------------------------------------------------------------- demand
@@ -174,7 +174,7 @@ def demand_chart(points: pd.DataFrame) -> dict:
         points: rows ``day``, ``temperature``, ``demand``, ``rush`` (bool), ``forecast_mse``,
             ``forecast_quantile`` (each fit's forecast at that temperature).
     """
-    return filled_spec(_demand_template, {"points": points})
+    return render(_demand_template, {"points": points})
 
 
 def _demand_cost_template() -> alt.LayerChart:
@@ -206,7 +206,7 @@ def demand_cost_chart(costs: pd.DataFrame) -> dict:
     Args:
         costs: rows ``fit``, ``label``, ``part`` (under / over), ``part_label``, ``cost``, ``total``.
     """
-    return filled_spec(_demand_cost_template, {"costs": costs})
+    return render(_demand_cost_template, {"costs": costs})
 
 
 # --------------------------------------------------------------------------- cached, per scenario

@@ -1,5 +1,5 @@
-"""Pieces every chart builder shares: colour scales from the palette, thinning, sizes, and the
-template machinery that keeps reruns cheap (filled specs, placeholders, Arrow datasets)."""
+"""Pieces every chart builder shares: colour scales from the palette, thinning, sizes, and
+:func:`render`, the one way a chart is made (a cached template, its placeholders, Arrow data)."""
 
 from __future__ import annotations
 
@@ -43,8 +43,8 @@ def thin(frame: pd.DataFrame, max_rows: int, *, by: str | None = None) -> pd.Dat
 # serialized, and even without that it spends tens of ms building and serializing a layered
 # chart (it deep-copies every layer several times), on every rerun. A template builder whose
 # layers read *named* datasets (``alt.NamedData("points")``) and whose spec depends only on a few
-# small parameters is serialized once per parameter set by `filled_spec`; each rerun then
-# only puts the new data frames in. The result is a Vega-Lite dict that
+# small parameters is serialized once per parameter set by `render`; each rerun then
+# only puts the new data frames and placeholder values in. The result is a Vega-Lite dict that
 # `dashboard.layout.chart` draws (st.vega_lite_chart) and `dashboard.export` renders.
 #
 # Templates are checked against the Vega-Lite schema only when VALIDATE_TEMPLATES is set:
@@ -100,15 +100,21 @@ def _digest(frame: pd.DataFrame) -> str:
     return digest.hexdigest()
 
 
-def filled_spec(builder, frames: Mapping[str, pd.DataFrame], **params) -> dict:
-    """The Vega-Lite dict of ``builder(**params)`` with its named datasets taken from ``frames``.
+def render(builder, frames: Mapping[str, pd.DataFrame], *, values: Mapping[str, object] | None = None,
+           **params) -> dict:
+    """The one way a chart is made: the Vega-Lite dict of ``builder(**params)`` with its data.
 
-    ``builder`` returns an Altair chart whose layers read ``alt.NamedData(key)`` for each key
-    of ``frames``; its spec is built and validated once per distinct ``params`` (small
-    hashable values: str, int, float, bool, tuples) and cached. Each dataset is renamed
-    ``key-<hash of its data>``, so different data give a different spec (as Streamlit and the
-    AppTest signatures expect). ``spec["datasets"]`` holds the data frames themselves:
-    Streamlit converts them to Arrow, and ``dashboard.export`` to JSON records.
+    - ``builder`` returns an Altair chart whose layers read ``alt.NamedData(key)`` for each key
+      of ``frames``. Its spec is built (and, under test, validated) once per distinct ``params``
+      (small hashable values that pick a chart's form: a title, a number of series) and cached.
+    - ``values`` fill the template's placeholders (strings such as ``"@x0@"`` that the template
+      holds where a scenario's value goes: a colour, a label, an axis extent). A string equal to
+      a placeholder becomes its value (a number, say); a placeholder inside a longer string (an
+      expression, a title) is replaced by its value's text. Extents are always set this way,
+      as explicit scale domains, so one template serves every scenario.
+    - Each dataset is renamed ``key-<hash of its data>`` in the dict, so different data give a
+      different spec (as Streamlit and the AppTest signatures expect), and sent as an Arrow
+      table, each converted once per distinct content.
     """
     import json
 
@@ -118,13 +124,32 @@ def filled_spec(builder, frames: Mapping[str, pd.DataFrame], **params) -> dict:
         if len(cache) >= 32:
             cache.pop(next(iter(cache)))
         cache[key] = _template_json(builder, key)
-    text = cache[key]
+    spec = json.loads(cache[key])
     names = {name: f"{name}-{_digest(frame)}" for name, frame in frames.items()}
-    for name, new in names.items():  # every {"data": {"name": key}} of the spec, as json.dumps wrote it
-        text = text.replace(f'"data": {{"name": {json.dumps(name)}}}', f'"data": {{"name": {json.dumps(new)}}}')
-    spec = json.loads(text)
-    spec["datasets"] = {names[name]: frame for name, frame in frames.items()}
+    _fill(spec, names, values or {})
+    spec["datasets"] = _arrow({names[name]: frame for name, frame in frames.items()})
     return spec
+
+
+def _fill(node, names: Mapping[str, str], values: Mapping[str, object]) -> None:
+    """One walk over a filled template: rename its datasets and write its placeholders, in place."""
+    items = node.items() if isinstance(node, dict) else enumerate(node)
+    for key, value in items:
+        if isinstance(value, str):
+            if "@" in value and values:
+                if value in values:
+                    node[key] = values[value]
+                    continue
+                for placeholder, text in values.items():
+                    value = value.replace(placeholder, str(text))
+                node[key] = value
+        elif isinstance(value, dict):
+            if key == "data" and value.keys() == {"name"} and value["name"] in names:
+                node[key] = {"name": names[value["name"]]}
+            else:
+                _fill(value, names, values)
+        elif isinstance(value, list):
+            _fill(value, names, values)
 
 
 _TEMPLATES: dict = {}
@@ -159,46 +184,24 @@ def layer(*charts: alt.Chart, data=alt.Undefined, **properties) -> alt.LayerChar
     return chart
 
 
-def fill_in(node, values: Mapping[str, object]) -> None:
-    """Write the values of a template's placeholders into a filled spec, in place.
-
-    A placeholder is a string such as ``"@penalty-colour@"`` that a template holds where a
-    value chosen on the page goes, so that one template (serialized once) serves every choice.
-    A string equal to a placeholder (a key of ``values``) becomes its value (a number, say); a
-    placeholder inside a longer string (an expression, a title) is replaced by its value's text.
-    """
-    items = node.items() if isinstance(node, dict) else enumerate(node)
-    for key, value in items:
-        if isinstance(value, str):
-            if "@" in value:
-                if value in values:
-                    node[key] = values[value]
-                    continue
-                for placeholder, text in values.items():
-                    value = value.replace(placeholder, str(text))
-                node[key] = value
-        elif isinstance(value, (dict, list)):
-            fill_in(value, values)
-
-
 _ARROW: OrderedDict = OrderedDict()  # dataset name (key-<hash of its data>) -> pyarrow.Table
 _ARROW_SIZE = 128
 _ARROW_LOCK = threading.Lock()
 
 
-def arrow_datasets(spec: dict) -> dict:
-    """The filled spec with its datasets as Arrow tables, converted here on one thread.
+def _arrow(frames: Mapping[str, pd.DataFrame]) -> dict:
+    """Each named frame as an Arrow table, converted here on one thread.
 
     Streamlit would convert each DataFrame itself with pyarrow's thread pool, whose hand-offs
     cost more than converting a few thousand rows (several ms per dataset on a busy server).
-    A dataset's name holds a hash of its columns and values (``filled_spec``), so a table
+    A dataset's name holds a hash of its columns and values (``render``), so a table
     converted before is reused from a small LRU cache: a rerun converts only the data that
     changed. The tables are never modified, so sessions may share them.
     """
     import pyarrow as pa
 
     tables = {}
-    for name, frame in spec["datasets"].items():
+    for name, frame in frames.items():
         with _ARROW_LOCK:  # sessions rerun on their own threads
             table = _ARROW.get(name)
             if table is not None:
@@ -210,8 +213,7 @@ def arrow_datasets(spec: dict) -> dict:
                 while len(_ARROW) > _ARROW_SIZE:
                     _ARROW.popitem(last=False)
         tables[name] = table
-    spec["datasets"] = tables
-    return spec
+    return tables
 
 
 def as_frame(data) -> pd.DataFrame:

@@ -3,13 +3,11 @@ sweep of final loss over 100 rates, and the schedule's shape. Pure Altair, no st
 
 The page redraws all of them whenever a slider moves, so they are built to be cheap:
 
-- each is a template serialized once by ``charts.common.filled_spec`` (one template per
-  chart, whatever the scenario), returned as a Vega-Lite dict with this scenario's data
-  filled in. The few scenario values a spec holds (the valley's window, its cells' size and
-  the legend's rates; the optimizer's and the schedule's colour and name) are placeholders
-  in the template, written into the dict by :func:`~dashboard.charts.common.fill_in`;
-- their datasets go to Streamlit as Arrow tables, each converted once per distinct content
-  (:func:`~dashboard.charts.common.arrow_datasets`).
+- each is made by :func:`dashboard.charts.common.render`: a template serialized once (one
+  per chart, whatever the scenario), this scenario's data as Arrow tables, and the few
+  scenario values a spec holds (the valley's window, its cells' size, the legend's rates, the
+  optimizer's and the schedule's colour and name, the axes' extents) written over the
+  template's placeholders.
 """
 
 from __future__ import annotations
@@ -22,7 +20,7 @@ import pandas as pd
 
 from dashboard import palette, registry
 from dashboard.charts import paths as run_charts
-from dashboard.charts.common import HEIGHT, arrow_datasets, fill_in, filled_spec, layer
+from dashboard.charts.common import HEIGHT, layer, render
 
 ROLE_ORDER = tuple(palette.RATE_ROLES)
 
@@ -33,7 +31,6 @@ def _series(labels: Mapping[str, str]) -> dict[str, tuple[str, str]]:
 
 
 _log_axis, _legend, AXIS = run_charts.log_axis, run_charts.legend, run_charts.AXIS
-_INVISIBLE = run_charts.INVISIBLE
 _ROLE_COLOURS = alt.Scale(domain=list(ROLE_ORDER), range=[palette.RATE_ROLES[k] for k in ROLE_ORDER])
 _TO_SHARED = {"role": "series", "w": "x", "b": "y", "loss": "value"}  # this view's columns -> charts.paths'
 
@@ -57,7 +54,7 @@ def contour_chart(surface: pd.DataFrame, cell: tuple[float, float], window: Sequ
         exits.rename(columns=_TO_SHARED), _series(labels),
         [("start", 0.0, 0.0, "start (0, 0)"), ("optimum", optimum[0], optimum[1], "optimum")],
         titles=("slope w", "intercept b", "MSE"), height=height)
-    return arrow_datasets(spec)
+    return spec
 
 
 def loss_curves_chart(curves: pd.DataFrame, diverged: pd.DataFrame, labels: Mapping[str, str],
@@ -86,23 +83,24 @@ def loss_curves_chart(curves: pd.DataFrame, diverged: pd.DataFrame, labels: Mapp
     # The legend names the roles; each line's tooltip names its rate.
     lines = curves.rename(columns={"role": "series", "loss": "value", "label": "run"})
     lines = lines.assign(label=lines["series"], note=lines["excess"].map(lambda e: f"{e:.3g} above the optimum"))
-    return arrow_datasets(run_charts.loss_curves_chart(
+    return run_charts.loss_curves_chart(
         lines, diverged.rename(columns={"role": "series"}), {k: (k, palette.RATE_ROLES[k]) for k in ROLE_ORDER},
         shown=excess, low=low, top=top, steps=steps,
         rules=[(0.01 * optimum_loss, f"within 1% of the optimum (MSE ≤ {1.01 * optimum_loss:.4g})")],
-        titles=("step (number of updates)", "MSE above the optimum (log)", "MSE"), height=height))
+        titles=("step (number of updates)", "MSE above the optimum (log)", "MSE"), height=height)
 
 
 # Placeholders of the sweep's template: one template serves every optimizer.
 _OPTIMIZER_COLOUR = "@optimizer-colour@"
 _OPTIMIZER_LABEL = "@optimizer-label@"
+_SWEEP_Y = ("@y-low@", "@y-high@")  # the final-loss axis, from the data
 
 
 def _sweep_template(height: int) -> alt.LayerChart:
     colour, optimizer = _OPTIMIZER_COLOUR, _OPTIMIZER_LABEL
     x = alt.X(field="lr", type="quantitative", scale=alt.Scale(type="log", nice=False),
               title="learning rate η (log scale)", axis=alt.Axis(format="~g"))
-    y = alt.Y(field="shown", type="quantitative", scale=alt.Scale(type="log", nice=False),
+    y = alt.Y(field="shown", type="quantitative", scale=alt.Scale(type="log", nice=False, domain=list(_SWEEP_Y)),
               title="final MSE (log scale)", axis=_log_axis())
     tips = [alt.Tooltip(field="lr", type="quantitative", format=".4g", title="learning rate"),
             alt.Tooltip(field="final_loss", type="quantitative", format=".4g", title=f"final MSE ({optimizer})"),
@@ -115,7 +113,6 @@ def _sweep_template(height: int) -> alt.LayerChart:
     # Diverged runs: a row of triangles above the curve (their loss is off the scale).
     blown = sweep.transform_filter("datum.diverged").mark_point(
         shape="triangle-up", filled=True, color=colour, size=60, opacity=1).encode(x=x, y=y, tooltip=tips)
-    frame = marks.transform_filter("datum.kind == 'frame'").mark_point(**_INVISIBLE).encode(x=x, y=y)
     is_bound = "datum.kind == 'critical' || datum.kind == 'momentum'"
     rules = marks.transform_filter(is_bound).mark_rule(color=palette.MARKER, strokeWidth=2).encode(
         x=x, tooltip=[alt.Tooltip(field="text", type="nominal", title=" "),
@@ -137,7 +134,7 @@ def _sweep_template(height: int) -> alt.LayerChart:
         tooltip=[alt.Tooltip(field="label", type="nominal", title="run"),
                  alt.Tooltip(field="final_loss", type="quantitative", format=".4g", title="final MSE"),
                  alt.Tooltip(field="outcome", type="nominal", title="outcome")])
-    return layer(stable, blown, frame, rules, *rule_notes, picks, width="container", height=height,
+    return layer(stable, blown, rules, *rule_notes, picks, width="container", height=height,
                  config=alt.Config(axis=alt.AxisConfig(**AXIS)))
 
 
@@ -168,23 +165,21 @@ def sweep_chart(table: pd.DataFrame, chosen: pd.DataFrame, labels: Mapping[str, 
     bounds = [("critical", critical, f"plain GD's critical rate 2/λmax = {critical:.3g}")]
     if momentum_bound is not None:
         bounds.append(("momentum", momentum_bound, f"momentum's limit 2(1+μ)/λmax = {momentum_bound:.3g}"))
-    lrs = table["lr"].to_numpy()
-    lr_mid = float(np.sqrt(lrs.min() * lrs.max()))
     n = len(chosen)
     marks = pd.DataFrame({
-        "kind": ["frame", "frame"] + [k for k, *_ in bounds] + ["chosen"] * n,
-        "lr": [lr_mid, lr_mid] + [v for _, v, _ in bounds] + [float(v) for v in chosen["lr"]],
-        "shown": [low * 0.8, high * 6.0] + [np.nan] * len(bounds) + [float(v) for v in picked],
-        "text": ["", ""] + [t for _, _, t in bounds] + [""] * n,
-        "role": ["", ""] + [""] * len(bounds) + [str(v) for v in chosen["role"]],
-        "label": ["", ""] + [""] * len(bounds) + [str(v) for v in chosen["label"]],
-        "final_loss": [np.nan] * (2 + len(bounds)) + [float(v) for v in chosen["final_loss"]],
-        "outcome": ["", ""] + [""] * len(bounds) + [str(v) for v in chosen["outcome"]],
+        "kind": [k for k, *_ in bounds] + ["chosen"] * n,
+        "lr": [v for _, v, _ in bounds] + [float(v) for v in chosen["lr"]],
+        "shown": [np.nan] * len(bounds) + [float(v) for v in picked],
+        "text": [t for _, _, t in bounds] + [""] * n,
+        "role": [""] * len(bounds) + [str(v) for v in chosen["role"]],
+        "label": [""] * len(bounds) + [str(v) for v in chosen["label"]],
+        "final_loss": [np.nan] * len(bounds) + [float(v) for v in chosen["final_loss"]],
+        "outcome": [""] * len(bounds) + [str(v) for v in chosen["outcome"]],
     })
-    spec = filled_spec(_sweep_template, {"sweep": table, "marks": marks}, height=height)
     entry = registry.OPTIMIZERS[optimizer]
-    fill_in(spec["layer"], {_OPTIMIZER_COLOUR: entry.colour, _OPTIMIZER_LABEL: entry.label})
-    return arrow_datasets(spec)
+    return render(_sweep_template, {"sweep": table, "marks": marks}, height=height,
+                  values={_OPTIMIZER_COLOUR: entry.colour, _OPTIMIZER_LABEL: entry.label,
+                          _SWEEP_Y[0]: low * 0.8, _SWEEP_Y[1]: high * 6.0})
 
 
 # Placeholders of the schedule's template: one template serves every schedule.
@@ -210,7 +205,5 @@ def _schedule_template(height: int) -> alt.Chart:
 def schedule_chart(shape: pd.DataFrame, schedule: str, *, height: int = 170) -> dict:
     """The schedule's rate at each step as a multiple of the slider's rate (columns step, factor), a Vega-Lite dict."""
     entry = registry.SCHEDULES[schedule]
-    spec = filled_spec(_schedule_template, {"shape": shape.assign(schedule=entry.label)}, height=height)
-    fill_in(spec["mark"], {_SCHEDULE_COLOUR: entry.colour})
-    fill_in(spec["encoding"], {_SCHEDULE_LABEL: entry.label})
-    return arrow_datasets(spec)
+    return render(_schedule_template, {"shape": shape.assign(schedule=entry.label)}, height=height,
+                  values={_SCHEDULE_COLOUR: entry.colour, _SCHEDULE_LABEL: entry.label})

@@ -7,7 +7,7 @@
 - :func:`slope_moves`: how far each fit's slope moved because of the outliers.
 
 Each public builder takes data frames and returns the chart as a Vega-Lite dict with its data
-(:func:`dashboard.charts.common.filled_spec`): the Altair chart (the ``_..._template``
+(:func:`dashboard.charts.common.render`): the Altair chart (the ``_..._template``
 functions, over named datasets) is serialized and validated once per set of small
 parameters, and each rerun only puts new data in. Everything that depends on the data is
 in the data (or derived by Vega-Lite from it), never baked into the template.
@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import registry
-from dashboard.charts.common import HEIGHT, MAX_MARKS, color_scale, filled_spec, thin
+from dashboard.charts.common import HEIGHT, MAX_MARKS, color_scale, render, thin
 from dashboard.palette import DATA, OUTLIER
 from dashboard.scenarios.mse_vs_mae import FIT_LABELS, FITS  # the frames' keys and labels
 
@@ -94,7 +94,7 @@ def fits_scatter(points: pd.DataFrame, lines: pd.DataFrame, *, x_title: str, y_t
     fit = lines.fit.to_numpy()
     ends = {c: lines[c].to_numpy() for c in ("fit", "label", "x", "y")}
     ends["role"] = np.where(fit == "reference", "reference", "fit")
-    return filled_spec(_scatter_template, {"scatter": _stack([dots, ends])},
+    return render(_scatter_template, {"scatter": _stack([dots, ends])},
                        x_title=x_title, y_title=y_title, reference_label=reference_label)
 
 
@@ -148,7 +148,7 @@ def contribution_bars(contributions: pd.DataFrame, *, point_title: str) -> dict:
     taller = np.maximum(*np.split(contributions.share.to_numpy(), 2))
     marks = {"point": bars["point"][out], "tick": bars["tick"][out], "label": bars["label"][out],
              "share": taller[out[: len(taller)]], "role": "outlier"}
-    return filled_spec(_bars_template, {"contributions": _stack([bars, marks])},
+    return render(_bars_template, {"contributions": _stack([bars, marks])},
                        point_title=point_title, labelled=bool(len(taller) <= LABEL_BARS_UP_TO))
 
 
@@ -225,7 +225,7 @@ def loss_shapes(shapes: pd.DataFrame, marks: pd.DataFrame, *, delta: float, pane
     if len(marks):
         parts.append({"note_loss": np.array([_at_farthest(marks, "loss")]),
                       "note_pull": np.array([_at_farthest(marks, "pull")]), "role": "note"})
-    return filled_spec(_shapes_template, {"shapes": _stack(parts)}, panel_width=panel_width)
+    return render(_shapes_template, {"shapes": _stack(parts)}, panel_width=panel_width)
 
 
 # --------------------------------------------------------------------------- slopes
@@ -269,7 +269,7 @@ def slope_moves(fits: pd.DataFrame) -> dict:
     rows = {c: fits[c].to_numpy() for c in ("fit", "label", "slope", "slope_clean", "slope_moved")}
     rows["role"] = "fit"
     ends = {"slope_moved": np.array([-1.4 * span, 1.4 * span]), "role": "end"}
-    return filled_spec(_slopes_template, {"slopes": _stack([rows, ends])})
+    return render(_slopes_template, {"slopes": _stack([rows, ends])})
 
 
 # --------------------------------------------------------------------------- helpers

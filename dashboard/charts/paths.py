@@ -3,8 +3,8 @@ loss-per-step curves on a log axis. Pure Altair, no streamlit.
 
 Each run is a *series*: a key in the frames' ``series`` column (the role, the optimizer...),
 drawn in its colour under its legend label. Templates are serialized once per number of
-series (``charts.common.filled_spec``); the labels, colours and the surface's window are
-placeholders written into the filled dict (``fill_in``), so a rerun only refills data.
+series (``charts.common.render``); the labels, colours, the surface's window and the axes'
+extents are placeholders filled in by ``render``, so a rerun only refills data.
 
 Frames (see :mod:`dashboard.paths` for how the rows are chosen):
 
@@ -24,14 +24,13 @@ import numpy as np
 import pandas as pd
 
 from dashboard import palette
-from dashboard.charts.common import HEIGHT, color_scale, fill_in, filled_spec, layer
+from dashboard.charts.common import HEIGHT, color_scale, layer, render
 
 BAND_SCHEME = alt.SchemeParams(name="greys", extent=[0.0, 0.5])
 SEAM = 1.5  # cells overlap their neighbours, so no anti-aliased hairlines show between them
 INDEPENDENT_COLOURS = alt.Resolve(scale=alt.ScaleResolveMap(color="independent"))
 MARKER_SHAPES = {"start": "cross", "optimum": "cross", "minimum": "cross", "exit": "diamond"}
 AXIS = dict(labelFontSize=12, titleFontSize=13)  # readable on a slide
-INVISIBLE = {"opacity": 0, "size": 1}
 
 
 def legend(title: str | None = None, orient: str = "bottom") -> alt.Legend:
@@ -73,6 +72,8 @@ def _pulled_inside(values, low: float, high: float, margin: float) -> np.ndarray
 
 _WINDOW = ("@x0@", "@x1@", "@y0@", "@y1@")  # the plotted box
 _HALF_CELL = ("@half-dx@", "@half-dy@")  # half a band's width and height (with the seam)
+_STEPS = "@steps@"  # the curves' step axis runs from 0 to this
+_RANGE = ("@low@", "@top@")  # the curves' log axis
 
 
 def _contour_template(height: int, n_series: int, x_title: str, y_title: str, value_title: str) -> alt.LayerChart:
@@ -154,13 +155,11 @@ def contour_chart(surface: pd.DataFrame, cell: tuple[float, float], window: Sequ
         "side": np.where(x > (x0 + x1) / 2, "right", "left"),
         "text": [p[3] for p in points] + ["left at step " + str(int(k)) for k in exits["step"]],
     })
-    spec = filled_spec(_contour_template, {"paths": paths, "surface": surface, "marks": marks}, height=height,
-                       n_series=len(series), x_title=titles[0], y_title=titles[1], value_title=titles[2])
     values = dict(zip(_WINDOW, (x0, x1, y0, y1)))
     values.update(zip(_HALF_CELL, (repr(SEAM * dx / 2), repr(SEAM * dy / 2))))
     values.update(_series_values(series))
-    fill_in(spec["layer"], values)
-    return spec
+    return render(_contour_template, {"paths": paths, "surface": surface, "marks": marks}, values=values,
+                  height=height, n_series=len(series), x_title=titles[0], y_title=titles[1], value_title=titles[2])
 
 
 # --------------------------------------------------------------------------- loss per step
@@ -168,9 +167,9 @@ def contour_chart(surface: pd.DataFrame, cell: tuple[float, float], window: Sequ
 
 def _curves_template(height: int, n_series: int, x_title: str, y_title: str, value_title: str,
                      legend_title: str) -> alt.LayerChart:
-    x = alt.X(field="step", type="quantitative", scale=alt.Scale(nice=False, zero=False), title=x_title)
-    y = alt.Y(field="shown", type="quantitative", scale=alt.Scale(type="log", nice=False), title=y_title,
-              axis=log_axis())
+    x = alt.X(field="step", type="quantitative", scale=alt.Scale(domain=[0, _STEPS], nice=False), title=x_title)
+    y = alt.Y(field="shown", type="quantitative", scale=alt.Scale(type="log", nice=False, domain=list(_RANGE)),
+              title=y_title, axis=log_axis())
     notes = alt.Chart(alt.NamedData("notes"))
     colour = alt.Color(field="label", type="nominal", scale=_series_placeholders(n_series, with_marker=True),
                        legend=None)
@@ -181,17 +180,16 @@ def _curves_template(height: int, n_series: int, x_title: str, y_title: str, val
         tooltip=[alt.Tooltip(field="run", type="nominal"), alt.Tooltip(field="step", type="quantitative"),
                  alt.Tooltip(field="value", type="quantitative", format=".6g", title=value_title),
                  alt.Tooltip(field="note", type="nominal", title=" ")])
-    frame = notes.transform_filter("datum.kind == 'frame'").mark_point(**INVISIBLE).encode(x=x, y=y)
     rule = notes.transform_filter("datum.kind == 'rule'").mark_rule(strokeDash=[5, 4], color=palette.MARKER).encode(
         y=y, tooltip=[alt.Tooltip(field="text", type="nominal", title=" ")])
     triangles = notes.transform_filter("datum.kind == 'diverged'").mark_point(
         shape="triangle-up", filled=True, size=140, opacity=1, yOffset=7).encode(
         x=x, y=y, color=colour, tooltip=[alt.Tooltip(field="text", type="nominal", title=" ")])
     # Notes start at their x: a diverged run's step (below the top edge), a rule's left end (under it).
-    texts = notes.transform_filter("datum.kind != 'frame'").mark_text(
+    texts = notes.mark_text(
         align="left", baseline="top", dx=9, dy=6, fontSize=12, fontWeight="bold").encode(
         x=x, y=y, color=colour, text=alt.Text(field="text", type="nominal"))
-    return layer(lines, frame, rule, triangles, texts, width="container", height=height,
+    return layer(lines, rule, triangles, texts, width="container", height=height,
                  resolve=INDEPENDENT_COLOURS, config=alt.Config(axis=alt.AxisConfig(**AXIS)))
 
 
@@ -229,13 +227,13 @@ def loss_curves_chart(curves: pd.DataFrame, diverged: pd.DataFrame, series: Mapp
     labels = {key: label for key, (label, _) in series.items()}
     gone = [str(v) for v in diverged["series"]]
     notes = pd.DataFrame({
-        "kind": ["frame", "frame"] + ["rule"] * len(rules) + ["diverged"] * len(diverged),
-        "label": ["", ""] + [""] * len(rules) + [labels[k] for k in gone],
-        "step": [0.0, float(steps)] + [steps * 0.01] * len(rules) + [float(k) for k in diverged["step"]],
-        "shown": [low, top] + [float(v) for v, _ in rules] + [top] * len(diverged),
-        "text": ["", ""] + [t for _, t in rules] + ["diverged at step " + str(int(k)) for k in diverged["step"]],
+        "kind": ["rule"] * len(rules) + ["diverged"] * len(diverged),
+        "label": [""] * len(rules) + [labels[k] for k in gone],
+        "step": [steps * 0.01] * len(rules) + [float(k) for k in diverged["step"]],
+        "shown": [float(v) for v, _ in rules] + [top] * len(diverged),
+        "text": [t for _, t in rules] + ["diverged at step " + str(int(k)) for k in diverged["step"]],
     })
-    spec = filled_spec(_curves_template, {"curves": lines, "notes": notes}, height=height, n_series=len(series),
-                       x_title=titles[0], y_title=titles[1], value_title=titles[2], legend_title=legend_title)
-    fill_in(spec["layer"], _series_values(series))
-    return spec
+    values = {_STEPS: steps, _RANGE[0]: low, _RANGE[1]: top, **_series_values(series)}
+    return render(_curves_template, {"curves": lines, "notes": notes}, values=values, height=height,
+                  n_series=len(series), x_title=titles[0], y_title=titles[1], value_title=titles[2],
+                  legend_title=legend_title)

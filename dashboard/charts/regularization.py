@@ -8,19 +8,13 @@
   circle and the elastic-net shape, each touching its ellipse at its optimum.
 
 Each public builder takes the scenario's frames and returns the chart as a Vega-Lite dict
-with its data (:func:`dashboard.charts.common.filled_spec`): the Altair chart (the
+with its data, made by :func:`dashboard.charts.common.render`: the Altair chart (the
 ``_..._template`` functions, over named datasets and a few fixed parameters) is built and
-validated once, and each rerun only puts the new data in. Everything that depends on the
-scenario is in the data, except a few values that the templates hold as placeholders and the
-builders write into the dict (:func:`~dashboard.charts.common.fill_in`): the penalty's name
-in the fit's legend, its colour on the coefficient paths, the selected shape of the picture
-and the y range of the fitted curve. So one template serves every penalty: picking another
-one builds no chart.
-
-The datasets go to Streamlit as Arrow tables, converted once per distinct content (the
-dataset names hold a hash of it) and kept in a small cache
-(:func:`~dashboard.charts.common.arrow_datasets`): moving λ, for example, converts only the
-frames that changed.
+validated once, and each rerun only puts the new data in, as Arrow tables converted once per
+distinct content. The few scenario values a template holds as placeholders are the penalty's
+name in the fit's legend, its colour on the coefficient paths, the selected shape of the
+picture, the y range of the fitted curve and the picture's half width. So one template serves
+every penalty: picking another one builds no chart.
 """
 
 from __future__ import annotations
@@ -33,16 +27,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import palette, registry
-from dashboard.charts.common import (
-    HEIGHT,
-    MAX_MARKS,
-    arrow_datasets,
-    color_scale,
-    fill_in,
-    filled_spec,
-    haloed_text,
-    thin,
-)
+from dashboard.charts.common import HEIGHT, MAX_MARKS, color_scale, haloed_text, render, thin
 
 PENALTY_KEYS = ("l1", "l2", "elastic_net")
 PENALTY_LABELS = registry.labels(registry.PENALTIES, PENALTY_KEYS)
@@ -55,10 +40,12 @@ SYMLOG_TICKS = [-(10.0**k) for k in range(5, -2, -1)] + [0.0] + [10.0**k for k i
 LEGEND = {"orient": "top", "title": None, "labelLimit": 320, "symbolStrokeWidth": 3}
 ZERO = pd.DataFrame({"weight": [0.0]})  # the y = 0 line of the coefficient paths
 
-# Placeholders the templates hold for values chosen on the page; `fill_in` writes the values.
+# Placeholders the templates hold for values chosen on the page; `render` writes the values.
 PENALTY_NAME = "@penalty-name@"  # the fit's legend: "L1 (lasso) fit"
 PENALTY_COLOUR = "@penalty-colour@"  # colour of the coefficient paths
 SELECTED = "@selected@"  # the picture's thick shape: datum.penalty == 'l1'
+_FIT_Y = ("@fit-y0@", "@fit-y1@")  # the fit's y axis: the points' range
+_PICTURE_AXIS = ("@-half-width@", "@half-width@")  # both axes of the two-weight picture
 
 
 def log_ticks(low: float, high: float) -> list[float]:
@@ -127,7 +114,7 @@ def _fit_template() -> alt.LayerChart:
     label_expr = " : ".join(f"datum.label == '{k}' ? '{v}'" for k, v in names.items()) + " : datum.label"
     legend = alt.Legend(**LEGEND, columns=4, labelExpr=label_expr)
     x = alt.X("x:Q", title="x", scale=alt.Scale(domain=[-1.02, 1.02], nice=False))
-    y = alt.Y("y:Q", title="y", scale=alt.Scale(domain=[-2.0, 2.0], nice=False, zero=False))  # set per scenario
+    y = alt.Y("y:Q", title="y", scale=alt.Scale(domain=list(_FIT_Y), nice=False, zero=False))
     tip = [alt.Tooltip("x:Q", format=".4g"), alt.Tooltip("y:Q", format=".4g")]
     # One field ("series") carries colour, dash and shape on both layers, so Vega-Lite merges
     # them into one legend that draws each entry as it is drawn in the plot.
@@ -147,20 +134,6 @@ def _fit_template() -> alt.LayerChart:
     return alt.layer(lines, points).properties(width="container", height=HEIGHT)
 
 
-def _set_y_domain(node, domain: list[float]) -> None:
-    """Put ``domain`` on every y scale of the spec, in place."""
-    if isinstance(node, dict):
-        y = node.get("encoding", {}).get("y") if isinstance(node.get("encoding"), dict) else None
-        if isinstance(y, dict) and isinstance(y.get("scale"), dict) and "domain" in y["scale"]:
-            y["scale"]["domain"] = domain
-        for value in node.values():
-            if isinstance(value, (dict, list)):
-                _set_y_domain(value, domain)
-    elif isinstance(node, list):
-        for value in node:
-            _set_y_domain(value, domain)
-
-
 def fit_chart(points: pd.DataFrame, lines: pd.DataFrame, *, penalty: str) -> dict:
     """The data and the fitted polynomial; the y range is the points' range (a wild fit is cut off).
 
@@ -169,12 +142,11 @@ def fit_chart(points: pd.DataFrame, lines: pd.DataFrame, *, penalty: str) -> dic
         lines: rows with ``x, y, series`` ("truth": the true curve, dashed; "fit": the fit).
         penalty: "l1", "l2" or "elastic_net" (named in the legend).
     """
-    spec = filled_spec(_fit_template, {"lines": lines, "points": points})
-    fill_in(spec["layer"], {PENALTY_NAME: registry.PENALTIES[penalty].label})
     y = points.y.to_numpy()
     pad = 0.35
-    _set_y_domain(spec, [float(y.min()) - pad, float(y.max()) + pad])
-    return arrow_datasets(spec)
+    return render(_fit_template, {"lines": lines, "points": points},
+                  values={PENALTY_NAME: registry.PENALTIES[penalty].label,
+                          _FIT_Y[0]: float(y.min()) - pad, _FIT_Y[1]: float(y.max()) + pad})
 
 
 # --------------------------------------------------------------------------- the U-curve
@@ -209,7 +181,7 @@ def error_chart(errors: pd.DataFrame, *, chosen: float, best: float, noise: floa
     data = errors if len(errors) <= MAX_MARKS else thin(errors, MAX_MARKS, by="set")
     lam_range = tuple(float(v) for v in lam_range)
     frames = {"errors": data, "floor": _floor(float(noise)), "rules": _rules(float(chosen), float(best), lam_range)}
-    return arrow_datasets(filled_spec(_error_template, frames, lam_range=lam_range))
+    return render(_error_template, frames, lam_range=lam_range)
 
 
 # --------------------------------------------------------------------------- coefficient paths
@@ -238,15 +210,13 @@ def path_chart(paths: pd.DataFrame, *, chosen: float, penalty: str, lam_range: t
     """
     data = paths if len(paths) <= MAX_MARKS else thin(paths, MAX_MARKS, by="coefficient")
     lam_range = tuple(float(v) for v in lam_range)
-    spec = filled_spec(_path_template, {"paths": data, "zero": ZERO, "rules": _rules(float(chosen), None, lam_range)},
-                       lam_range=lam_range)
-    fill_in(spec["layer"], {PENALTY_COLOUR: registry.PENALTIES[penalty].colour})
-    return arrow_datasets(spec)
+    return render(_path_template, {"paths": data, "zero": ZERO, "rules": _rules(float(chosen), None, lam_range)},
+                  values={PENALTY_COLOUR: registry.PENALTIES[penalty].colour}, lam_range=lam_range)
 
 
 # --------------------------------------------------------------------------- the two-weight picture
-def _picture_template(half_width: float, size: int) -> alt.LayerChart:
-    scale = alt.Scale(domain=[-half_width, half_width], nice=False)
+def _picture_template(size: int) -> alt.LayerChart:
+    scale = alt.Scale(domain=list(_PICTURE_AXIS), nice=False)
     x = alt.X("w1:Q", title="first weight w₁", scale=scale)
     y = alt.Y("w2:Q", title="second weight w₂", scale=scale)
     color = alt.Color("label:N", scale=color_scale(registry.colours(registry.PENALTIES), PENALTY_LABELS, keys=PENALTY_KEYS),
@@ -299,7 +269,5 @@ def picture_chart(curves: pd.DataFrame, points: pd.DataFrame, *, half_width: flo
         selected: the page's penalty, whose shape is drawn thicker.
         size: width and height of the plot in pixels.
     """
-    spec = filled_spec(_picture_template, {"curves": curves, "points": points},
-                       half_width=float(half_width), size=int(size))
-    fill_in(spec["layer"], {SELECTED: selected})
-    return arrow_datasets(spec)
+    return render(_picture_template, {"curves": curves, "points": points}, size=int(size),
+                  values={SELECTED: selected, _PICTURE_AXIS[0]: -float(half_width), _PICTURE_AXIS[1]: float(half_width)})

@@ -15,6 +15,7 @@ from sklearn.linear_model import LinearRegression, LogisticRegression, QuantileR
 from core import datasets
 from dashboard import export
 from dashboard.charts import business_costs as charts
+from dashboard.charts import common
 from dashboard.charts.common import MAX_MARKS
 from dashboard.formatting import money
 from dashboard.scenarios import business_costs as scenario
@@ -258,7 +259,7 @@ def test_demand_costs_reject_a_zero_cost():
 
 def _datasets(spec: dict) -> dict[str, pd.DataFrame]:
     """The chart's datasets by their template name (``points``, not ``points-<hash>``)."""
-    return {name.rsplit("-", 1)[0]: frame for name, frame in spec["datasets"].items()}
+    return {name.rsplit("-", 1)[0]: common.as_frame(frame) for name, frame in spec["datasets"].items()}
 
 
 @pytest.fixture(scope="module")

@@ -433,7 +433,7 @@ def test_charts_are_valid_small_and_use_the_palette(rates, optimizer, schedule, 
     }
     specs = {}
     for name, spec in built.items():
-        # Vega-Lite dicts from templates that filled_spec validated when it serialized them
+        # Vega-Lite dicts from templates that render validated when it serialized them
         # (under test, see conftest); the scenario's values are written over their placeholders.
         assert spec["width"] == "container", name
         _validate(spec)
@@ -452,12 +452,16 @@ def test_charts_are_valid_small_and_use_the_palette(rates, optimizer, schedule, 
         assert runs.labels[role] in specs["contour"]  # the legend names each rate
     lines = common.dataset(built["curves"], "curves")
     notes = common.dataset(built["curves"], "notes")
-    frame = notes[notes["kind"] == "frame"]
-    assert lines["shown"].between(frame["shown"].min(), frame["shown"].max()).all()  # the axis holds every point
+    encoding = built["curves"]["layer"][0]["encoding"]
+    low, top = encoding["y"]["scale"]["domain"]
+    assert encoding["x"]["scale"]["domain"] == [0, steps] and 0 < low < top
+    assert lines["shown"].between(low, top).all()  # the axis holds every point
+    sweep_low, sweep_high = built["sweep"]["layer"][0]["encoding"]["y"]["scale"]["domain"]
     assert list(notes.loc[notes["kind"] == "diverged", "text"]) == [
         f"diverged at step {s.diverged_at}" for s in runs.summaries if s.diverged]
     sweep = common.dataset(built["sweep"], "sweep")
     assert len(sweep) == 100 and (sweep["shown"] > 0).all()
+    assert 0 < sweep_low < sweep_high and sweep["shown"].between(sweep_low, sweep_high).all()
     # marks: every row of every dataset drawn at most twice (line + its points)
     rows = len(runs.surface) + 2 * len(runs.paths) + 2 * (2 + len(runs.exits))
     assert rows <= MAX_MARKS

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
 import pytest
 import scipy.optimize
 import scipy.special
@@ -20,7 +20,7 @@ from sklearn.linear_model import QuantileRegressor
 from core.datasets import lagos_houses, line_with_outliers
 from dashboard import export
 from dashboard.charts import mse_vs_mae as charts
-from dashboard.charts.common import MAX_MARKS, filled_spec
+from dashboard.charts.common import MAX_MARKS, as_frame
 from dashboard.controls import log_options
 from dashboard.formatting import fmt, pct, signed
 from dashboard.scenarios import mse_vs_mae as sc
@@ -262,22 +262,23 @@ def _frames():
 def test_charts_carry_their_data():
     out, specs = _frames()
     for name, spec in specs.items():
-        (data,) = spec["datasets"].values()
-        assert isinstance(data, pd.DataFrame) and "role" in data
+        (table,) = spec["datasets"].values()
+        assert isinstance(table, pa.Table)  # sent as Arrow, converted once
+        data = as_frame(table)
+        assert "role" in data
         assert len(data) <= MAX_MARKS, name
-    scatter = specs["scatter"]["datasets"]
-    (s,) = scatter.values()
+    (s,) = map(as_frame, specs["scatter"]["datasets"].values())
     assert (s.role == "point").sum() == 30 and set(s.role) == {"point", "fit", "reference"}
     assert (s[s.role == "point"].kind == "Outlier").sum() == 3
-    (b,) = specs["bars"]["datasets"].values()
+    (b,) = map(as_frame, specs["bars"]["datasets"].values())
     bars = b[b.role == "bar"]
     assert len(bars) == 60 and bars.groupby("loss").share.sum().round(12).to_dict() == {"MAE": 1.0, "MSE": 1.0}
     assert (b.role == "outlier").sum() == 3
-    (sh,) = specs["shapes"]["datasets"].values()
+    (sh,) = map(as_frame, specs["shapes"]["datasets"].values())
     assert 2 * (sh.role == "curve").sum() <= MAX_MARKS  # the curves are drawn in two panels
     assert (sh.role == "mark").sum() == 9 and (sh.role == "note").sum() == 1
     assert sorted(sh[sh.role == "bend"].residual) == [-1.0, 1.0]
-    (sl,) = specs["slopes"]["datasets"].values()
+    (sl,) = map(as_frame, specs["slopes"]["datasets"].values())
     assert list(sl[sl.role == "fit"].label) == ["MSE", "MAE", "Huber"]
     assert np.allclose(sl[sl.role == "fit"].slope_moved, out.fits.slope_moved)
 
@@ -301,24 +302,6 @@ def test_new_data_gets_a_new_dataset_name_and_the_same_data_the_same_name():
     assert list(a["datasets"]) == list(b["datasets"]) != list(c["datasets"])
     names = re.findall(r"'name': '([^']+)'", str({k: v for k, v in a.items() if k != "datasets"}))
     assert set(names) == set(a["datasets"])
-
-
-def test_filled_spec_caches_the_template_per_parameters():
-    import altair as alt
-
-    calls = []
-
-    def template(*, title):
-        calls.append(title)
-        return alt.Chart(alt.NamedData("rows")).mark_point().encode(x=alt.X("a:Q")).properties(title=title)
-
-    frame = pd.DataFrame({"a": [1.0, 2.0]})
-    one = filled_spec(template, {"rows": frame}, title="t")
-    two = filled_spec(template, {"rows": frame.assign(a=[3.0, 4.0])}, title="t")
-    filled_spec(template, {"rows": frame}, title="u")
-    assert calls == ["t", "u"]
-    assert one["data"]["name"] in one["datasets"] and one["data"]["name"] != two["data"]["name"]
-    assert "config" not in one
 
 
 def test_delta_slider_offers_the_default_and_the_link_values():
