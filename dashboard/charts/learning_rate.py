@@ -49,12 +49,11 @@ def contour_chart(surface: pd.DataFrame, cell: tuple[float, float], window: Sequ
         labels: role -> legend label (every role of ROLE_ORDER).
         optimum: (w*, b*).
     """
-    spec = run_charts.contour_chart(
+    return run_charts.contour_chart(
         surface.rename(columns=_TO_SHARED), cell, window, paths.rename(columns=_TO_SHARED),
         exits.rename(columns=_TO_SHARED), _series(labels),
         [("start", 0.0, 0.0, "start (0, 0)"), ("optimum", optimum[0], optimum[1], "optimum")],
         titles=("slope w", "intercept b", "MSE"), height=height)
-    return spec
 
 
 def loss_curves_chart(curves: pd.DataFrame, diverged: pd.DataFrame, labels: Mapping[str, str],
@@ -82,12 +81,13 @@ def loss_curves_chart(curves: pd.DataFrame, diverged: pd.DataFrame, labels: Mapp
     low = min(low, 0.002 * optimum_loss)
     # The legend names the roles; each line's tooltip names its rate.
     lines = curves.rename(columns={"role": "series", "loss": "value", "label": "run"})
-    lines = lines.assign(label=lines["series"], note=lines["excess"].map(lambda e: f"{e:.3g} above the optimum"))
+    lines = lines.assign(label=lines["series"])
     return run_charts.loss_curves_chart(
         lines, diverged.rename(columns={"role": "series"}), {k: (k, palette.RATE_ROLES[k]) for k in ROLE_ORDER},
         shown=excess, low=low, top=top, steps=steps,
         rules=[(0.01 * optimum_loss, f"within 1% of the optimum (MSE ≤ {1.01 * optimum_loss:.4g})")],
-        titles=("step (number of updates)", "MSE above the optimum (log)", "MSE"), height=height)
+        titles=("step (number of updates)", "MSE above the optimum (log)", "MSE"),
+        extra=[("excess", "above the optimum", ".3g")], height=height)
 
 
 # Placeholders of the sweep's template: one template serves every optimizer.

@@ -166,7 +166,7 @@ def contour_chart(surface: pd.DataFrame, cell: tuple[float, float], window: Sequ
 
 
 def _curves_template(height: int, n_series: int, x_title: str, y_title: str, value_title: str,
-                     legend_title: str) -> alt.LayerChart:
+                     legend_title: str, extra: tuple[tuple[str, str, str], ...]) -> alt.LayerChart:
     x = alt.X(field="step", type="quantitative", scale=alt.Scale(domain=[0, _STEPS], nice=False), title=x_title)
     y = alt.Y(field="shown", type="quantitative", scale=alt.Scale(type="log", nice=False, domain=list(_RANGE)),
               title=y_title, axis=log_axis())
@@ -179,7 +179,7 @@ def _curves_template(height: int, n_series: int, x_title: str, y_title: str, val
         detail=alt.Detail(field="series", type="nominal"),
         tooltip=[alt.Tooltip(field="run", type="nominal"), alt.Tooltip(field="step", type="quantitative"),
                  alt.Tooltip(field="value", type="quantitative", format=".6g", title=value_title),
-                 alt.Tooltip(field="note", type="nominal", title=" ")])
+                 *(alt.Tooltip(field=f, type="quantitative", title=t, format=fmt) for f, t, fmt in extra)])
     rule = notes.transform_filter("datum.kind == 'rule'").mark_rule(strokeDash=[5, 4], color=palette.MARKER).encode(
         y=y, tooltip=[alt.Tooltip(field="text", type="nominal", title=" ")])
     triangles = notes.transform_filter("datum.kind == 'diverged'").mark_point(
@@ -196,20 +196,23 @@ def _curves_template(height: int, n_series: int, x_title: str, y_title: str, val
 def loss_curves_chart(curves: pd.DataFrame, diverged: pd.DataFrame, series: Mapping[str, tuple[str, str]], *,
                       shown: np.ndarray, low: float, top: float, steps: int,
                       rules: Sequence[tuple[float, str]] = (), titles: tuple[str, str, str],
-                      legend_title: str = "", height: int = HEIGHT + 80) -> dict:
+                      extra: Sequence[tuple[str, str, str]] = (), legend_title: str = "",
+                      height: int = HEIGHT + 80) -> dict:
     """Each series' loss per step on a log axis from ``low`` to ``top`` (a Vega-Lite dict).
 
     A run leaving the top ends on it (its first point above) and is marked "diverged at step k"
     where it diverged; a run below the floor is drawn along it.
 
     Args:
-        curves: columns series, label, step, value (+ run, note for the tooltip; made if absent).
+        curves: columns series, label, step, value (+ run for the tooltip, the label if absent, and the
+            ``extra`` columns).
         diverged: columns series, step: one row per diverged run.
         series: key -> (legend label, colour), in legend order.
         shown: array (len(curves),): the value drawn (the loss itself, or its gap above an optimum).
         low, top: the axis range. steps: the x range (0 to steps).
         rules: (value, text) of dashed horizontal lines, e.g. "within 1% of the optimum".
         titles: the x axis, the y axis, and the tooltip's name for ``value``.
+        extra: (column, title, d3 format) of further numbers in the tooltip.
     """
     shown = np.asarray(shown, dtype=np.float64)
     above = shown > top
@@ -222,8 +225,6 @@ def loss_curves_chart(curves: pd.DataFrame, diverged: pd.DataFrame, series: Mapp
     lines = (curves if keep.all() else curves.loc[keep]).assign(shown=np.clip(shown[keep], low, top))
     if "run" not in lines:
         lines = lines.assign(run=lines["label"])
-    if "note" not in lines:
-        lines = lines.assign(note="")
     labels = {key: label for key, (label, _) in series.items()}
     gone = [str(v) for v in diverged["series"]]
     notes = pd.DataFrame({
@@ -236,4 +237,4 @@ def loss_curves_chart(curves: pd.DataFrame, diverged: pd.DataFrame, series: Mapp
     values = {_STEPS: steps, _RANGE[0]: low, _RANGE[1]: top, **_series_values(series)}
     return render(_curves_template, {"curves": lines, "notes": notes}, values=values, height=height,
                   n_series=len(series), x_title=titles[0], y_title=titles[1], value_title=titles[2],
-                  legend_title=legend_title)
+                  legend_title=legend_title, extra=tuple(tuple(e) for e in extra))

@@ -389,7 +389,7 @@ class Training:
 
     @property
     def steps(self) -> int:
-        return self.grid.lr.shape[0]
+        return self.grid.steps
 
     def runs(self, rates) -> Trajectory | None:
         """The runs of ``rates`` (in that order), or None when one of them is not a slider value."""
