@@ -10,17 +10,6 @@ from dashboard.controls import Panel
 from dashboard.formatting import fmt, money
 from dashboard.scenarios import business_costs as scenario
 
-DEFAULTS = {
-    "rate": 0.02,  # share of fraud among the transactions
-    "n": 10_000,  # transactions (half to train, half to test)
-    "miss": 1000,  # $ per missed fraud (false negative)
-    "alarm": 10,  # $ per false alarm (false positive)
-    "under": 4,  # $ per ice cream short (under-prediction)
-    "over": 1,  # $ per ice cream left over (over-prediction)
-    "noise": 10,  # day-to-day noise of demand (units)
-    "rush": 3,  # rush days (the hottest days sell more)
-    "seed": 0,
-}
 LESSON = {"miss": 1000, "alarm": 10}
 
 layout.header(
@@ -30,7 +19,7 @@ layout.header(
     "the best forecast, move away from the middle.",
 )
 
-panel = Panel(DEFAULTS, bind="query-params")  # every control is in the link
+panel = Panel(scenario.DEFAULTS, bind="query-params")  # every control is in the link
 side = st.sidebar
 side.subheader("A. Fraud")
 rate = panel.log_slider("Share of fraud (base rate)", "rate", 0.005, 0.5,

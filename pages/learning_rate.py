@@ -7,16 +7,6 @@ from dashboard.charts import learning_rate as charts
 from dashboard.controls import Panel
 from dashboard.scenarios import learning_rate as sc
 
-_RATES = sc.default_rates()  # about 0.1x and 0.8x plain GD's critical rate, and just above it
-DEFAULTS = {
-    "small": _RATES["too small"],
-    "good": _RATES["good"],
-    "large": _RATES["too large"],
-    "opt": "sgd",
-    "sched": "constant",
-    "steps": 300,
-    "center": False,
-}
 LESSON = {"small": 1e-5, "good": 0.01, "large": 1.0, "opt": "sgd", "sched": "constant"}
 OPT_LABELS = registry.labels(registry.OPTIMIZERS, sc.OPTIMIZERS)  # the link shows these
 
@@ -26,7 +16,7 @@ layout.header(
     "down the loss valley, then see where, among 100 step sizes, training falls off the cliff.",
 )
 
-panel = Panel(DEFAULTS, bind="query-params")  # every control is in the link
+panel = Panel(sc.DEFAULTS, bind="query-params")  # every control is in the link
 panel.box.subheader("Three learning rates")
 small = panel.log_slider("Too small η", "small", sc.RATE_LOW, sc.RATE_HIGH, per_decade=sc.RATE_PER_DECADE,
                          help="The run drawn in sky blue.")

@@ -10,7 +10,6 @@ from dashboard.controls import Panel
 from dashboard.formatting import fmt, pct, signed
 from dashboard.scenarios import mse_vs_mae as sc
 
-DEFAULTS = {"data": "synthetic", "outliers": 1, "shift": 20, "delta": 1.0, "seed": 0}
 SOURCE_LABELS = {"synthetic": "Noisy line", "lagos": "Lagos houses"}  # the link shows these
 
 layout.header(
@@ -20,7 +19,7 @@ layout.header(
     "drag the fitted line, and how much of the total loss they end up owning.",
 )
 
-panel = Panel(DEFAULTS, bind="query-params")  # every control is in the link
+panel = Panel(sc.DEFAULTS, bind="query-params")  # every control is in the link
 source = panel.select("Data", "data", sc.SOURCES, labels=SOURCE_LABELS, radio=True, horizontal=False)
 lagos = source == "lagos"
 n_outliers = panel.slider("Number of outliers", "outliers", 0, 10, disabled=lagos,

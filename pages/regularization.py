@@ -10,9 +10,6 @@ from dashboard.controls import Panel
 from dashboard.formatting import fmt
 from dashboard.scenarios import regularization as sc
 
-DEFAULTS = {"degree": 12, "n": 20, "noise": 0.3, "seed": 1, "penalty": "l1", "lam": 1e-4, "ratio": 0.5,
-            "lam2": 2.5}
-
 LAM_RANGE = (sc.LAM_LOW, sc.LAM_HIGH)
 
 layout.header(
@@ -22,7 +19,7 @@ layout.header(
     "fall and rise again, and see which coefficients L1 switches off completely.",
 )
 
-panel = Panel(DEFAULTS, bind="query-params")  # every control is in the link
+panel = Panel(sc.DEFAULTS, bind="query-params")  # every control is in the link
 panel.box.markdown("**Data**")
 degree = panel.slider("Polynomial degree", "degree", 1, 15, help="Features x, x², …, x^degree, standardized.")
 n = panel.slider("Training points", "n", 10, 100, help=f"Plus {sc.N_VALIDATION} validation points from the same curve.")

@@ -36,6 +36,18 @@ FIT_LABELS = {"mse": f"{registry.LOSSES['mse'].label} fit (mean)",
               "asymmetric": f"{registry.LOSSES['asymmetric'].label} fit"}
 ERROR_PARTS = {"under": "Stock-outs (under)", "over": "Leftovers (over)"}
 
+DEFAULTS = {  # the link's keys
+    "rate": 0.02,  # share of fraud among the transactions
+    "n": 10_000,  # transactions (half to train, half to test)
+    "miss": 1000,  # $ per missed fraud (false negative)
+    "alarm": 10,  # $ per false alarm (false positive)
+    "under": 4,  # $ per ice cream short (under-prediction)
+    "over": 1,  # $ per ice cream left over (over-prediction)
+    "noise": 10,  # day-to-day noise of demand (units)
+    "rush": 3,  # rush days (the hottest days sell more)
+    "seed": 0,
+}
+
 
 # --------------------------------------------------------------------------- fraud
 

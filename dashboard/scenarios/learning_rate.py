@@ -45,6 +45,10 @@ MOMENTUM = registry.OPTIMIZERS["momentum"].defaults["momentum"]  # the momentum 
 RATE_LOW, RATE_HIGH, RATE_PER_DECADE = 1e-5, 10.0, 10
 SWEEP_SIZE = 100
 STEPS_RANGE = (10, 1000)  # the steps slider: updates per run
+# The link's keys. The three rates follow the rule of default_rates() (a test holds them to it):
+# about 0.1x and 0.8x plain GD's critical rate 0.0259, and the first option above 1.05x it.
+DEFAULTS = {"small": 0.0025, "good": 0.02, "large": 0.032, "opt": "sgd", "sched": "constant", "steps": 300,
+            "center": False}
 
 DATA = dict(n=40, slope=2.0, intercept=1.0, noise=1.0, n_outliers=0, x_range=(0.0, 10.0), seed=0)
 

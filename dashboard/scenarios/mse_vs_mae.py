@@ -36,6 +36,7 @@ from dashboard.cache import scenario_cache
 from dashboard.formatting import fmt, pct, signed
 
 SOURCES = ("synthetic", "lagos")
+DEFAULTS = {"data": "synthetic", "outliers": 1, "shift": 20, "delta": 1.0, "seed": 0}  # the link's keys
 FITS = ("mse", "mae", "huber")
 FIT_LABELS = registry.labels(registry.LOSSES, FITS)
 FIT_METHODS = {

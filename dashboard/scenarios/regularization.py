@@ -31,6 +31,8 @@ from dashboard.controls import log_options
 from dashboard.formatting import fmt
 
 PENALTIES = ("l1", "l2", "elastic_net")
+DEFAULTS = {  # the link's keys
+    "degree": 12, "n": 20, "noise": 0.3, "seed": 1, "penalty": "l1", "lam": 1e-4, "ratio": 0.5, "lam2": 2.5}
 LABELS = {"l1": "L1", "l2": "L2", "elastic_net": "Elastic net"}  # short: the link carries them
 LONG_LABELS = {"l1": "L1 (lasso)", "l2": "L2 (ridge)", "elastic_net": "Elastic net"}
 

@@ -7,7 +7,6 @@ Lasso(alpha = λ / 2) for the fits (the mappings documented in core/penalties.py
 
 from __future__ import annotations
 
-import ast
 import re
 import warnings
 
@@ -30,7 +29,7 @@ from dashboard.controls import log_options
 from dashboard.formatting import fmt
 from dashboard.scenarios import regularization as sc
 
-from .apptest_tools import PAGES, errors, run_page, signature
+from .apptest_tools import errors, run_page, signature
 
 PAGE = "regularization.py"
 DEFAULTS = {"degree": 12, "n": 20, "noise": 0.3, "seed": 1, "penalty": "l1", "lam": 1e-4, "ratio": 0.5, "lam2": 2.5}
@@ -84,10 +83,10 @@ def test_page_loads_with_four_charts_and_no_error(default_page):
 
 
 def test_defaults_match_the_page():
-    tree = ast.parse((PAGES / PAGE).read_text(encoding="utf-8"))
-    assigned = next(node for node in tree.body if isinstance(node, ast.Assign)
-                    and getattr(node.targets[0], "id", None) == "DEFAULTS")
-    assert ast.literal_eval(assigned.value) == DEFAULTS
+    assert sc.DEFAULTS == DEFAULTS
+    at = run_page(PAGE)
+    for key, value in DEFAULTS.items():
+        assert at.session_state[key] == value, key
 
 
 CONTROL_MOVES = [
