@@ -1,13 +1,37 @@
-"""The start page: what the dashboard is for, and one line per view on what it answers."""
+"""The start page: a gallery with one card per view (its question, one sentence, a small
+figure of its default scenario and a link to it).
+
+The first thing a whole class opens at once, so it is built to be cheap: each figure is
+the view's own main chart (``dashboard.charts.<view>.preview()``, through the one render
+path) drawn once per server process to a small PNG and shared by every session; the
+browser then shows images instead of running Vega for a dozen charts. The cards' text is
+sent first and the figures fill in after, so the page paints before any figure is drawn.
+"""
 
 from __future__ import annotations
 
+import importlib
+import logging
 from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
 
+from dashboard import export
+from dashboard.cache import scenario_cache
 from dashboard.views import SECTIONS, VIEWS, View
+
+_LOG = logging.getLogger(__name__)
+COLUMNS = 3  # cards per row on a wide screen; Streamlit stacks them on a phone
+FIGURE_SIZE = (300, 150)  # CSS pixels of the plotting area, drawn at twice the pixels
+FIGURE_SCALE = 2
+
+
+@scenario_cache(max_entries=len(VIEWS))
+def preview_png(name: str) -> bytes:
+    """The view's main chart at its default scenario, as a compact PNG (cached per process)."""
+    figure = importlib.import_module(f"dashboard.charts.{name}").preview()
+    return export.compact_png(export.chart_png(figure, scale=FIGURE_SCALE, size=FIGURE_SIZE))
 
 
 def render_home(pages: Mapping[View, Any]) -> None:
@@ -19,8 +43,21 @@ def render_home(pages: Mapping[View, Any]) -> None:
         "mistake) and shows what the model does about it; every setting lives in the address bar, "
         "so a scenario is a link you can share."
     )
+    figures: list[tuple[View, Any]] = []
     for section in SECTIONS:
         st.subheader(section)
-        for view in VIEWS:
-            if view.section == section:
-                st.page_link(pages[view], label=f"**{view.title}**: {view.answers}", icon=view.icon)
+        views = [v for v in VIEWS if v.section == section]
+        for start in range(0, len(views), COLUMNS):
+            row = st.columns(COLUMNS, gap="medium")
+            for column, view in zip(row, views[start:start + COLUMNS], strict=False):
+                card = column.container(border=True)
+                figures.append((view, card.empty()))  # the figure on top, drawn last
+                card.page_link(pages[view], label=f"**{view.title}**", icon=view.icon)
+                card.markdown(f"*{view.question}*  \n{view.sentence}")
+    for view, slot in figures:  # after every card's text is on its way to the browser
+        try:
+            slot.image(preview_png(view.name), width="stretch",
+                       alt=f"{view.title} at its default settings: {view.sentence}")
+        except Exception as err:  # a missing figure must not cost the learner the start page
+            _LOG.error("could not draw the start page's figure of %s", view.name, exc_info=err)
+            slot.caption("(The figure could not be drawn; the view itself is one click away.)")

@@ -1,4 +1,4 @@
-"""The list of what-if views: one source for the navigation and the start page's links."""
+"""The list of what-if views: one source for the navigation and the start page's gallery."""
 
 from __future__ import annotations
 
@@ -10,26 +10,43 @@ PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
 
 @dataclass(frozen=True)
 class View:
-    file: str  # file name in pages/
+    file: str  # file name in pages/; its stem names the view's scenario, chart and test modules too
     title: str  # short name in the navigation
     icon: str  # Material icon
     section: str
-    answers: str  # the one line the start page shows: what the view answers
+    question: str  # the page's title (a test holds them equal)
+    sentence: str  # the start page's one sentence: what the learner does there and sees
+
+    @property
+    def name(self) -> str:
+        return self.file.removesuffix(".py")
 
     @property
     def path(self) -> Path:
         return PAGES_DIR / self.file
 
+    @property
+    def url_path(self) -> str:
+        """The view's address under the app's root, as ``st.Page`` derives it from the file."""
+        return self.name
+
 
 VIEWS: tuple[View, ...] = (
     View("mse_vs_mae.py", "MSE vs MAE", ":material/scatter_plot:", "Losses",
-         "What does one outlier do to a line fitted with squared or with absolute error?"),
+         "What does one outlier do to MSE and MAE?",
+         "Push a few points off a tidy line and see how far squared, absolute and Huber error let them "
+         "drag the fit."),
     View("regularization.py", "Regularization", ":material/tune:", "Losses",
-         "How strong should the penalty be, and why does L1 zero out weights while L2 only shrinks them?"),
+         "How strong should the penalty be?",
+         "Turn the L1 or L2 penalty up on a wiggly polynomial and find the λ where validation error is "
+         "lowest, and which weights L1 sets to exactly zero."),
     View("learning_rate.py", "Learning rate", ":material/speed:", "Optimization",
-         "Which learning rates crawl, which converge, and where exactly does training blow up?"),
+         "Which learning rates crawl, converge, or blow up?",
+         "Three step sizes walk down one loss valley: one crawls, one arrives, one overshoots off the map."),
     View("business_costs.py", "Business costs", ":material/payments:", "Decisions",
-         "When a miss costs 100 times a false alarm, where should the threshold go?"),
+         "When a miss costs more than a false alarm, where should the line go?",
+         "Price the two kinds of mistake differently and watch the best fraud threshold and the best "
+         "stock level move away from the middle."),
 )
 
 SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(v.section for v in VIEWS))

@@ -228,3 +228,9 @@ def regression_charts(c_under: float, c_over: float, noise: float, rush_days: in
     """Cached Vega-Lite dicts of the demand part: the two fits and their costs."""
     out = scenario.regression_scenario(c_under, c_over, noise, rush_days, seed)
     return demand_chart(out.points), demand_cost_chart(out.costs)
+
+
+def preview() -> dict:
+    """The start page's figure: the fraud cost curve of the default scenario."""
+    d = scenario.DEFAULTS
+    return fraud_charts(d["rate"], d["n"], d["seed"], d["miss"], d["alarm"])[0]

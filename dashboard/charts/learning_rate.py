@@ -21,6 +21,7 @@ import pandas as pd
 from dashboard import palette, registry
 from dashboard.charts import paths as run_charts
 from dashboard.charts.common import HEIGHT, layer, render
+from dashboard.scenarios import learning_rate as scenario
 
 ROLE_ORDER = tuple(palette.RATE_ROLES)
 
@@ -207,3 +208,12 @@ def schedule_chart(shape: pd.DataFrame, schedule: str, *, height: int = 170) -> 
     entry = registry.SCHEDULES[schedule]
     return render(_schedule_template, {"shape": shape.assign(schedule=entry.label)}, height=height,
                   values={_SCHEDULE_COLOUR: entry.colour, _SCHEDULE_LABEL: entry.label})
+
+
+def preview() -> dict:
+    """The start page's figure: the three default runs' paths down the loss valley."""
+    d = scenario.DEFAULTS
+    prob = scenario.cached_problem(d["center"])
+    runs = scenario.cached_three_runs(d["small"], d["good"], d["large"], d["opt"], d["sched"], d["steps"],
+                                      d["center"])
+    return contour_chart(runs.surface, runs.cell, runs.window, runs.paths, runs.exits, runs.labels, prob.optimum)

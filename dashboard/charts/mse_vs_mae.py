@@ -22,6 +22,7 @@ import pandas as pd
 from dashboard import registry
 from dashboard.charts.common import HEIGHT, MAX_MARKS, color_scale, render, thin
 from dashboard.palette import DATA, OUTLIER
+from dashboard.scenarios import mse_vs_mae as scenario
 from dashboard.scenarios.mse_vs_mae import FIT_LABELS, FITS  # the frames' keys and labels
 
 LOSSES = registry.colours(registry.LOSSES)
@@ -301,3 +302,11 @@ def _stack(parts: list[dict]) -> pd.DataFrame:
         else:
             out[c] = np.concatenate(chunks)
     return pd.DataFrame(out)
+
+
+def preview() -> dict:
+    """The start page's figure: the three fitted lines of the default scenario."""
+    d = scenario.DEFAULTS
+    out = scenario.scenario(d["data"], d["outliers"], float(d["shift"]), d["delta"], d["seed"])
+    return fits_scatter(out.points, out.lines, x_title="x (input)", y_title="y (target)",
+                        reference_label=out.reference_label)

@@ -1,4 +1,5 @@
-"""The start page in a real browser: it loads, links every view, and a link opens its view."""
+"""The start page in a real browser: a card per view with its figure, and each card's link
+opens its view."""
 
 from __future__ import annotations
 
@@ -6,21 +7,52 @@ import pytest
 
 from dashboard.views import VIEWS
 
-from .streamlit_page import error_texts, open_page, wait_for_run
+from .streamlit_page import error_texts, full_page_screenshot, open_page, wait_for_run
 
 pytestmark = pytest.mark.browser
 
+LOADED_IMAGES = """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stImage"] img')]
+                        .map(img => [img.complete && img.naturalWidth, img.getBoundingClientRect().width])"""
 
-def test_start_page_links_every_view(page, server_url, screenshot_dir):
+
+def _cards(page):
+    return page.locator('[data-testid="stMain"] [data-testid="stVerticalBlockBorderWrapper"]')
+
+
+def test_start_page_shows_a_card_with_a_figure_per_view(page, server_url, screenshot_dir):
     open_page(page, server_url)
     assert page.get_by_role("heading", name="Finding the bottom").is_visible()
     assert error_texts(page) == []
     for view in VIEWS:
-        assert page.get_by_text(view.answers).first.is_visible()
-    page.screenshot(path=str(screenshot_dir / "start.png"), full_page=True)
+        card = page.locator('[data-testid="stMain"] [data-testid="stVerticalBlock"]').filter(
+            has=page.get_by_role("link", name=view.title)).last
+        assert card.get_by_text(view.question).is_visible()
+        assert card.get_by_text(view.sentence).is_visible()
+    page.wait_for_function(f"() => ({LOADED_IMAGES})().filter(([w]) => w > 0).length === {len(VIEWS)}")
+    sizes = page.evaluate(LOADED_IMAGES)
+    assert len(sizes) == len(VIEWS)
+    for natural, shown in sizes:
+        assert natural >= 600  # drawn at twice the pixels
+        assert 250 <= shown <= 450  # and shown as a card-sized figure
+    full_page_screenshot(page, str(screenshot_dir / "start.png"))
 
-    first = VIEWS[0]
-    page.get_by_text(first.answers).first.click()
-    page.wait_for_url(f"**/{first.file.removesuffix('.py')}**")
+
+def test_start_page_fits_a_phone(page, server_url, screenshot_dir):
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_page(page, server_url)
+    page.wait_for_function(f"() => ({LOADED_IMAGES})().filter(([w]) => w > 0).length === {len(VIEWS)}")
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    for _, shown in page.evaluate(LOADED_IMAGES):
+        assert shown <= 390
+    full_page_screenshot(page, str(screenshot_dir / "start-phone.png"))
+
+
+@pytest.mark.parametrize("view", VIEWS, ids=lambda v: v.name)
+def test_each_card_opens_its_view(page, server_url, view):
+    open_page(page, server_url)
+    page.locator('[data-testid="stMain"]').get_by_role("link", name=view.title).click()
+    page.wait_for_url(f"**/{view.url_path}**")
     wait_for_run(page)
+    assert page.get_by_role("heading", name=view.question).is_visible()
     assert error_texts(page) == []

@@ -10,13 +10,15 @@ import altair as alt
 import numpy as np
 import pandas as pd
 import pytest
+from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from dashboard import export
 from dashboard.charts.common import MAX_MARKS, color_scale, thin
 from dashboard.controls import format_number, log_options, snap
 from dashboard.formatting import fmt, money, pct
-from dashboard.views import PAGES_DIR, VIEWS
+from dashboard.home import preview_png
+from dashboard.views import PAGES_DIR, SECTIONS, VIEWS
 
 from .apptest_tools import APP, ROOT, TIMEOUT
 
@@ -37,15 +39,40 @@ def test_each_view_has_one_name_across_its_files():
             assert (ROOT / path).is_file(), f"view {name!r} has no {path}"
 
 
-def test_entry_runs_and_start_page_links_every_view():
+def test_entry_runs_and_start_page_shows_a_card_per_view():
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
     assert not at.exception
     assert at.title[0].value == "Finding the bottom"
     links = at.get("page_link")
-    assert len(links) == len(VIEWS)
-    shown = " ".join(link.proto.label for link in links)
+    assert [link.proto.label for link in links] == [f"**{v.title}**" for s in SECTIONS for v in VIEWS
+                                                     if v.section == s]
+    assert [link.proto.page for link in links] == [f"{v.name}" for s in SECTIONS for v in VIEWS
+                                                    if v.section == s]
+    text = " ".join(m.value for m in at.markdown)
     for view in VIEWS:
-        assert view.answers in shown
+        assert view.question in text and view.sentence in text
+    images = at.get("image")
+    assert len(images) == len(VIEWS)
+    assert not at.caption, "no figure failed"
+
+
+def test_start_page_figures_are_small_pngs_of_each_default_scenario():
+    for view in VIEWS:
+        png = preview_png(view.name)
+        image = Image.open(io.BytesIO(png))
+        assert image.format == "PNG" and image.mode == "P", view.name  # palette: compacted
+        width, height = image.size
+        assert 600 <= width <= 1000 and 300 <= height <= 600, (view.name, image.size)
+        assert len(png) < 60_000, (view.name, len(png))  # a class fetches them all at once
+        assert len(image.getcolors(maxcolors=256)) > 8, view.name  # a real picture, not a blank
+
+
+def test_each_view_has_its_question_as_the_page_title():
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    for view in VIEWS:
+        at.switch_page(f"../pages/{view.file}")
+        at.run()
+        assert at.title[0].value == view.question, view.file
 
 
 @pytest.mark.parametrize("view", VIEWS, ids=lambda v: v.file)
