@@ -141,3 +141,44 @@ def quarter_decades(z: np.ndarray) -> np.ndarray:
     """Each value rounded down to a quarter decade (1, 1.78, 3.16, 5.62, 10, ...): contour bands."""
     with np.errstate(divide="ignore"):
         return 10.0 ** (np.floor(4.0 * np.log10(np.maximum(z, 1e-300))) / 4.0)
+
+
+def bands(x: np.ndarray, y: np.ndarray, level: np.ndarray, cell: tuple[float, float], *,
+          seam: float = 1.0) -> dict[str, np.ndarray]:
+    """A banded surface as few rectangles: each run of equal ``level`` along a grid line is one.
+
+    ``x`` (n,) and ``y`` (n,) are the cell centres of a regular grid (any order) and ``level``
+    (n,) the band of each cell; ``cell`` = (dx, dy). Runs go along x or along y, whichever
+    gives fewer: on a valley 60 x 60 cells become 100 to 400 rectangles instead of 3,600
+    (the browser draws each one), with the same picture. Each rectangle reaches ``seam``
+    half cells past its end cells (1.5: a quarter cell of overlap with each neighbour, so no
+    anti-aliased hairline shows between them).
+
+    Returns columns x_lo, x_hi, y_lo, y_hi, level, one row per rectangle.
+    """
+    xs, ix = np.unique(np.asarray(x, dtype=np.float64), return_inverse=True)
+    ys, iy = np.unique(np.asarray(y, dtype=np.float64), return_inverse=True)
+    grid = np.full((ys.size, xs.size), np.nan)
+    grid[iy, ix] = level
+    along_x = _run_count(grid) <= _run_count(grid.T)
+    lines = grid if along_x else grid.T  # runs go along the last axis
+    change = np.ones(lines.shape, dtype=bool)
+    change[:, 1:] = ~_same(lines[:, 1:], lines[:, :-1])
+    end = np.ones(lines.shape, dtype=bool)
+    end[:, :-1] = change[:, 1:]
+    line, first = np.nonzero(change)  # row-major: both lists run line by line
+    last = np.nonzero(end)[1]
+    half_x, half_y = seam * cell[0] / 2, seam * cell[1] / 2
+    if along_x:
+        x_lo, x_hi, y_lo, y_hi = xs[first] - half_x, xs[last] + half_x, ys[line] - half_y, ys[line] + half_y
+    else:
+        x_lo, x_hi, y_lo, y_hi = xs[line] - half_x, xs[line] + half_x, ys[first] - half_y, ys[last] + half_y
+    return {"x_lo": x_lo, "x_hi": x_hi, "y_lo": y_lo, "y_hi": y_hi, "level": lines[line, first]}
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return (a == b) | (np.isnan(a) & np.isnan(b))
+
+
+def _run_count(lines: np.ndarray) -> int:
+    return int(lines.shape[0] + np.count_nonzero(~_same(lines[:, 1:], lines[:, :-1])))

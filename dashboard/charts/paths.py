@@ -8,7 +8,8 @@ extents are placeholders filled in by ``render``, so a rerun only refills data.
 
 Frames (see :mod:`dashboard.paths` for how the rows are chosen):
 
-- surface: columns x, y, value, level: cell centres of a regular grid;
+- surface: columns x, y, value, level: cell centres of a regular grid, drawn as few
+  rectangles of equal level (:func:`dashboard.paths.bands`);
 - paths: series, label, step, x, y, value (thinned; a diverged run ends at its first point
   outside the window);
 - exits: series, label, step, x, y: where a path first leaves the window;
@@ -24,9 +25,11 @@ import numpy as np
 import pandas as pd
 
 from dashboard import palette
+from dashboard import paths as run_rows
 from dashboard.charts.common import HEIGHT, color_scale, layer, render
 
 BAND_SCHEME = alt.SchemeParams(name="greys", extent=[0.0, 0.5])
+BAND_RATIO = 10 ** 0.25  # a band's top over its bottom (dashboard.paths.quarter_decades)
 SEAM = 1.5  # cells overlap their neighbours, so no anti-aliased hairlines show between them
 INDEPENDENT_COLOURS = alt.Resolve(scale=alt.ScaleResolveMap(color="independent"))
 MARKER_SHAPES = {"start": "cross", "optimum": "cross", "minimum": "cross", "exit": "diamond"}
@@ -71,14 +74,12 @@ def _pulled_inside(values, low: float, high: float, margin: float) -> np.ndarray
 # --------------------------------------------------------------------------- paths on contours
 
 _WINDOW = ("@x0@", "@x1@", "@y0@", "@y1@")  # the plotted box
-_HALF_CELL = ("@half-dx@", "@half-dy@")  # half a band's width and height (with the seam)
 _STEPS = "@steps@"  # the curves' step axis runs from 0 to this
 _RANGE = ("@low@", "@top@")  # the curves' log axis
 
 
 def _contour_template(height: int, n_series: int, x_title: str, y_title: str, value_title: str) -> alt.LayerChart:
     x0, x1, y0, y1 = _WINDOW
-    half_dx, half_dy = _HALF_CELL
     x_scale = alt.Scale(domain=[x0, x1], nice=False, zero=False)
     y_scale = alt.Scale(domain=[y0, y1], nice=False, zero=False)
     x = alt.X(field="x", type="quantitative", scale=x_scale, axis=alt.Axis(title=x_title, grid=False))
@@ -87,17 +88,18 @@ def _contour_template(height: int, n_series: int, x_title: str, y_title: str, va
     tip_y = alt.Tooltip(field="y", type="quantitative", format=".4g", title=y_title)
     tip_value = alt.Tooltip(field="value", type="quantitative", format=".4g", title=value_title)
 
-    bands = alt.Chart(alt.NamedData("surface")).transform_calculate(
-        x_lo=f"datum.x - {half_dx}", x_hi=f"datum.x + {half_dx}",
-        y_lo=f"datum.y - {half_dy}", y_hi=f"datum.y + {half_dy}",
-    ).mark_rect(strokeWidth=0, clip=True).encode(
+    level = alt.Color(field="level", type="quantitative", scale=alt.Scale(type="log", scheme=BAND_SCHEME),
+                      legend=alt.Legend(title=value_title, orient="right", format="~g", gradientLength=110))
+    bands = alt.Chart(alt.NamedData("bands")).transform_calculate(top=f"datum.level * {BAND_RATIO}").mark_rect(
+        strokeWidth=0, clip=True,
+    ).encode(
         x=alt.X(field="x_lo", type="quantitative", scale=x_scale, axis=alt.Axis(title=x_title, grid=False)),
         x2=alt.X2(field="x_hi"),
         y=alt.Y(field="y_lo", type="quantitative", scale=y_scale, axis=alt.Axis(title=y_title, grid=False)),
         y2=alt.Y2(field="y_hi"),
-        color=alt.Color(field="level", type="quantitative", scale=alt.Scale(type="log", scheme=BAND_SCHEME),
-                        legend=alt.Legend(title=value_title, orient="right", format="~g", gradientLength=110)),
-        tooltip=[tip_x, tip_y, tip_value],
+        color=level,
+        tooltip=[alt.Tooltip(field="level", type="quantitative", format=".3g", title=f"{value_title} from"),
+                 alt.Tooltip(field="top", type="quantitative", format=".3g", title="to")],
     )
     lines = alt.Chart().mark_line(  # the paths go on the layer chart: Altair then skips hashing them per layer
         strokeWidth=2.2, clip=True, point=alt.OverlayMarkDef(size=22, filled=True, opacity=1, clip=True),
@@ -144,7 +146,6 @@ def contour_chart(surface: pd.DataFrame, cell: tuple[float, float], window: Sequ
         titles: the x axis, the y axis and the surface's value ("slope w", "intercept b", "MSE").
     """
     x0, x1, y0, y1 = (float(v) for v in window)
-    dx, dy = cell
     x = np.concatenate([[p[1] for p in points], exits["x"].to_numpy(dtype=float)])
     y = np.concatenate([[p[2] for p in points], exits["y"].to_numpy(dtype=float)])
     marks = pd.DataFrame({
@@ -156,9 +157,10 @@ def contour_chart(surface: pd.DataFrame, cell: tuple[float, float], window: Sequ
         "text": [p[3] for p in points] + ["left at step " + str(int(k)) for k in exits["step"]],
     })
     values = dict(zip(_WINDOW, (x0, x1, y0, y1)))
-    values.update(zip(_HALF_CELL, (repr(SEAM * dx / 2), repr(SEAM * dy / 2))))
     values.update(_series_values(series))
-    return render(_contour_template, {"paths": paths, "surface": surface, "marks": marks}, values=values,
+    banded = pd.DataFrame(run_rows.bands(surface["x"].to_numpy(), surface["y"].to_numpy(),
+                                         surface["level"].to_numpy(), cell, seam=SEAM))
+    return render(_contour_template, {"paths": paths, "bands": banded, "marks": marks}, values=values,
                   height=height, n_series=len(series), x_title=titles[0], y_title=titles[1], value_title=titles[2])
 
 

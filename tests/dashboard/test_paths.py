@@ -125,3 +125,28 @@ def test_shared_charts_take_any_number_of_series():
         expected = mine.size if first_above.size == 0 else first_above[0] + 1
         assert (drawn["series"] == key).sum() == expected, key
     assert drawn["shown"].max() == 1e3 and drawn["shown"].min() >= 1e-6
+
+
+def test_bands_cover_every_cell_with_its_level_in_fewer_rectangles():
+    """A 4 x 3 grid by hand: runs along x give 6 rectangles, along y 8, so x is chosen."""
+    xs, ys = np.array([0.0, 1.0, 2.0, 3.0]), np.array([10.0, 12.0, 14.0])
+    level = np.array([[1, 1, 2, 2],
+                      [1, 1, 1, 2],
+                      [3, 3, 3, 3]], dtype=float)
+    xx, yy = np.meshgrid(xs, ys)
+    order = np.random.default_rng(0).permutation(12)  # any row order
+    out = paths.bands(xx.ravel()[order], yy.ravel()[order], level.ravel()[order], (1.0, 2.0))
+    assert len(out["level"]) == 5
+    assert out["x_lo"].tolist() == [-0.5, 1.5, -0.5, 2.5, -0.5]
+    assert out["x_hi"].tolist() == [1.5, 3.5, 2.5, 3.5, 3.5]
+    assert out["y_lo"].tolist() == [9.0, 9.0, 11.0, 11.0, 13.0]
+    assert out["level"].tolist() == [1.0, 2.0, 1.0, 2.0, 3.0]
+    # every cell centre lies in exactly one rectangle, of its own level
+    for x, y, want in zip(xx.ravel(), yy.ravel(), level.ravel(), strict=True):
+        inside = (out["x_lo"] < x) & (x < out["x_hi"]) & (out["y_lo"] < y) & (y < out["y_hi"])
+        assert inside.sum() == 1 and out["level"][inside][0] == want
+    # transposed, the runs go along y and the count stays the same
+    out_t = paths.bands(yy.ravel(), xx.ravel(), level.ravel(), (2.0, 1.0))
+    assert len(out_t["level"]) == 5 and out_t["y_lo"].tolist() == [-0.5, 1.5, -0.5, 2.5, -0.5]
+    wide = paths.bands(xx.ravel(), yy.ravel(), level.ravel(), (1.0, 2.0), seam=1.5)
+    assert wide["x_lo"][0] == -0.75 and wide["y_hi"][0] == 11.5

@@ -1,0 +1,132 @@
+"""From a key press to the last change on screen, in Chromium, per view.
+
+Run: python benchmarks/bench_browser.py [--presses N] [view ...]
+
+The dashboard and the plain one-chart page (``benchmarks/plain_page.py``: one slider, one
+500-point Altair chart) are served side by side by ``streamlit run`` and driven by
+headless Chromium (Debian's, found on PATH). For each view the first slider on the page
+gets focus and an ArrowRight (ArrowLeft once it reaches its end); the time runs from the
+key press to the last change on screen: the last DOM mutation or the last canvas draw
+(Vega draws charts on a canvas, which no DOM mutation shows), once nothing has changed
+for a second and the script has finished. Each value is new to the server, so its cached
+compute is computed: the case a learner exploring a control meets.
+
+The plain page is measured between the views, and each view's median is divided by the
+median of the plain presses before and after it, so a load that comes and goes on the
+machine slows both sides of a ratio. Goal: within 1.5x, never above 2x (exit status 1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from dashboard.views import VIEWS  # noqa: E402
+from tests.browser.server import streamlit_server  # noqa: E402
+
+GOAL, LIMIT = 1.5, 2.0
+QUIET_MS = 1000  # nothing changed on screen for this long: the press has been answered
+TIMEOUT_S = 60
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+
+# Before any page script: note the time of every DOM mutation and of every canvas draw.
+RECORDER = """
+window.__lastChange = 0;
+const note = () => { window.__lastChange = performance.now(); };
+new MutationObserver(note).observe(document, {subtree: true, childList: true, attributes: true,
+                                              characterData: true});
+for (const name of ['clearRect', 'fillRect', 'fill', 'stroke', 'fillText', 'drawImage', 'putImageData']) {
+  const original = CanvasRenderingContext2D.prototype[name];
+  CanvasRenderingContext2D.prototype[name] = function (...args) { note(); return original.apply(this, args); };
+}
+"""
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def _settle(page) -> None:
+    """Wait for the run to finish and the screen to be still for QUIET_MS."""
+    deadline = time.monotonic() + TIMEOUT_S
+    while time.monotonic() < deadline:
+        still = page.evaluate("() => performance.now() - window.__lastChange")
+        if still >= QUIET_MS and page.locator(IDLE).count():
+            return
+        page.wait_for_timeout(100)
+    raise TimeoutError("the page did not settle within a minute")
+
+
+def _press_times(page, url: str, presses: int) -> list[float]:
+    """Open ``url``, then time ``presses`` key presses on its first slider (ms each)."""
+    page.goto(url)
+    page.wait_for_selector(IDLE, timeout=TIMEOUT_S * 1000)
+    _settle(page)
+    slider = page.locator('[data-testid="stSlider"]').first.get_by_role("slider").first
+    key = "ArrowRight"
+    times = []
+    for _ in range(presses):
+        slider.focus()
+        before = slider.input_value()
+        start = page.evaluate("() => performance.now()")
+        page.keyboard.press(key)
+        if slider.input_value() == before:  # at its end: go back the other way
+            key = "ArrowLeft" if key == "ArrowRight" else "ArrowRight"
+            start = page.evaluate("() => performance.now()")
+            page.keyboard.press(key)
+        _settle(page)
+        times.append(page.evaluate("() => window.__lastChange") - start)
+    return times
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--presses", type=int, default=6)
+    parser.add_argument("views", nargs="*", help="view names (default: every view)")
+    args = parser.parse_args(argv)
+    views = [v for v in VIEWS if not args.views or v.name in args.views]
+    chromium = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)),
+                    None)
+    if chromium is None:
+        print("no Chromium on PATH (apt-get install chromium)")
+        return 2
+
+    from playwright.sync_api import sync_playwright
+
+    logs = ROOT / "artifacts"
+    with (streamlit_server(ROOT / "dashboard" / "app.py", logs / "bench-app.log") as (app, _),
+          streamlit_server(ROOT / "benchmarks" / "plain_page.py", logs / "bench-plain.log") as (plain, _),
+          sync_playwright() as pw):
+        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        context.add_init_script(RECORDER)
+        page = context.new_page()
+
+        def baseline() -> float:
+            return statistics.median(_press_times(page, plain, args.presses))
+
+        before = baseline()
+        print(f"{'view':<16} {'median':>9} {'p95':>9} {'plain':>9} {'ratio':>7}")
+        ratios = {}
+        for view in views:
+            times = _press_times(page, f"{app}/{view.url_path}", args.presses)
+            after = baseline()
+            local = (before + after) / 2
+            before = after
+            med = statistics.median(times)
+            p95 = sorted(times)[max(0, round(0.95 * len(times)) - 1)]
+            ratios[view.name] = med / local
+            flag = "" if med / local <= GOAL else ("  above goal" if med / local <= LIMIT else f"  > {LIMIT:g}x")
+            print(f"{view.name:<16} {med:6.0f} ms {p95:6.0f} ms {local:6.0f} ms {med / local:7.2f}{flag}")
+        browser.close()
+    print(f"median ratio {statistics.median(ratios.values()):.2f}, worst {max(ratios.values()):.2f} "
+          f"(goal {GOAL:g}x, limit {LIMIT:g}x)")
+    return 1 if max(ratios.values()) > LIMIT else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
