@@ -1,0 +1,242 @@
+"""A class on one server: N simulated students, against the plain one-chart page.
+
+Run: python benchmarks/bench_class.py [--students 50] [--arrival 30] [--moves 8] [--seed 0]
+
+Fifty browsers do not fit on two cores, so each student speaks Streamlit's own websocket
+protocol, as the browser does (``websockets`` and ``protobuf`` come with streamlit):
+
+- connect to ``ws://HOST:PORT/_stcore/stream`` (subprotocols ``["streamlit", token]``);
+- send a ``BackMsg`` ``rerun_script`` with a ``ClientState`` (the view's URL path as
+  ``page_name``, the address bar's query string, the widget values that changed);
+- read ``ForwardMsg``s until ``script_finished``. Sliders are found in the ``new_element``
+  deltas; a slider sends ``double_array_value``, a select slider ``string_array_value``
+  of its option's text.
+
+Students arrive evenly over ``--arrival`` seconds. Each opens a view (at random), moves a
+slider one step (a random one of the page's sliders) every 2 to 6 s, ``--moves`` times,
+and switches once to another view halfway. The same class, with the same seed, is then
+run against the plain page (``benchmarks/plain_page.py``: one slider, one 500-point
+Altair chart; it has one page, so its "switch" is a reload of that page) served by its
+own server in the same run.
+
+Reported: p50 and p95 of the first page, the switch and the rerun (seconds from sending
+to ``script_finished``), exceptions drawn on a page, dropped sessions (the connection
+closed, or no answer within two minutes) and the server's peak resident memory, then the
+ratios dashboard / plain. Goal: within 1.5x, never above 2x (exit status 1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.Slider_pb2 import Slider
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from dashboard.views import VIEWS  # noqa: E402
+from tests.browser.server import streamlit_server  # noqa: E402
+
+GOAL, LIMIT = 1.5, 2.0
+ANSWER_TIMEOUT_S = 120
+PAUSE_S = (2.0, 6.0)
+
+
+@dataclass
+class Tally:
+    first: list[float] = field(default_factory=list)
+    switch: list[float] = field(default_factory=list)
+    rerun: list[float] = field(default_factory=list)
+    exceptions: int = 0
+    dropped: int = 0
+    peak_rss_mb: float = 0.0
+
+
+class Dropped(Exception):
+    """The server closed the session or stopped answering."""
+
+
+class Student:
+    """One browser tab: a websocket, the page's sliders and the address bar's query string."""
+
+    def __init__(self, ws, tally: Tally):
+        self.ws, self.tally = ws, tally
+        self.sliders: dict[str, Slider] = {}
+        self.values: dict[str, list] = {}
+        self.query = ""
+
+    async def run(self, page: str, changed=None) -> float:
+        """Send one rerun of ``page`` (with ``changed`` widget states); seconds to script_finished."""
+        msg = BackMsg()
+        state = msg.rerun_script
+        state.page_name = page
+        state.query_string = self.query
+        if changed is not None:
+            state.widget_states.widgets.append(changed)
+        else:  # a new page: its sliders are those its run draws
+            self.sliders.clear()
+        start = time.perf_counter()
+        await self.ws.send(msg.SerializeToString())
+        while True:
+            fwd = await self._receive(ANSWER_TIMEOUT_S)
+            if fwd is None:
+                raise Dropped
+            if self._read(fwd):
+                return time.perf_counter() - start
+
+    async def drain(self) -> None:
+        """Read what arrived after the last run finished (the address bar's new query string
+        comes after script_finished), as the browser does before the learner acts again."""
+        while (fwd := await self._receive(0.05)) is not None:
+            self._read(fwd)
+
+    async def _receive(self, timeout: float) -> ForwardMsg | None:
+        try:
+            return ForwardMsg.FromString(await asyncio.wait_for(self.ws.recv(), timeout))
+        except asyncio.TimeoutError:
+            return None
+        except websockets.ConnectionClosed as err:
+            raise Dropped from err
+
+    def _read(self, fwd: ForwardMsg) -> bool:
+        """Take in one message; True when it is the end of the run."""
+        kind = fwd.WhichOneof("type")
+        if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
+            self._element(fwd.delta.new_element)
+        elif kind == "page_info_changed":
+            self.query = fwd.page_info_changed.query_string
+        return kind == "script_finished" and fwd.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN
+
+    def _element(self, element) -> None:
+        kind = element.WhichOneof("type")
+        if kind == "exception":
+            self.tally.exceptions += 1
+        elif kind == "slider" and not element.slider.disabled and len(element.slider.default) == 1:
+            slider = element.slider
+            self.sliders[slider.id] = slider
+            self.values.setdefault(slider.id, list(slider.value if slider.set_value else slider.default))
+
+    def move(self, rng: random.Random):
+        """One step of a random slider, as the widget state the browser would send."""
+        from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+        slider_id = rng.choice(sorted(self.sliders))
+        slider, value = self.sliders[slider_id], self.values[slider_id][0]
+        state = WidgetState(id=slider_id)
+        if slider.type == Slider.Type.SELECT_SLIDER:
+            index = int(value) + 1 if int(value) + 1 < len(slider.options) else int(value) - 1
+            self.values[slider_id] = [index]
+            state.string_array_value.data.append(slider.options[index])
+        else:
+            new = value + slider.step if value + slider.step <= slider.max else value - slider.step
+            self.values[slider_id] = [new]
+            state.double_array_value.data.append(new)
+        return state
+
+
+async def _student(url: str, pages: list[str], arrive: float, rng: random.Random, moves: int,
+                   tally: Tally) -> None:
+    await asyncio.sleep(arrive)
+    page = rng.choice(pages)
+    other = rng.choice([p for p in pages if p != page] or pages)
+    try:
+        start = time.perf_counter()
+        async with websockets.connect(f"{url.replace('http', 'ws')}/_stcore/stream",
+                                      subprotocols=["streamlit", "bench"], max_size=None,
+                                      open_timeout=ANSWER_TIMEOUT_S) as ws:
+            student = Student(ws, tally)
+            await student.run(page)
+            tally.first.append(time.perf_counter() - start)  # connecting is part of opening a page
+            for k in range(moves):
+                await asyncio.sleep(rng.uniform(*PAUSE_S))
+                await student.drain()
+                if k == moves // 2:
+                    student.query = ""  # a link to another view carries none of this one's settings
+                    tally.switch.append(await student.run(other))
+                    page = other
+                elif student.sliders:
+                    tally.rerun.append(await student.run(page, student.move(rng)))
+    except (Dropped, OSError, websockets.InvalidHandshake, asyncio.TimeoutError):
+        tally.dropped += 1
+
+
+def _watch_memory(pid: int, tally: Tally, stop: threading.Event) -> None:
+    while not stop.is_set():
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    tally.peak_rss_mb = max(tally.peak_rss_mb, int(line.split()[1]) / 1024)
+        except OSError:
+            return
+        stop.wait(0.5)
+
+
+def _class(script: Path, pages: list[str], args, log: str) -> Tally:
+    tally = Tally()
+    with streamlit_server(script, ROOT / "artifacts" / log) as (url, proc):
+        stop = threading.Event()
+        watcher = threading.Thread(target=_watch_memory, args=(proc.pid, tally, stop), daemon=True)
+        watcher.start()
+
+        async def everyone():
+            await asyncio.gather(*(
+                _student(url, pages, args.arrival * i / args.students, random.Random(args.seed * 1000 + i),
+                         args.moves, tally)
+                for i in range(args.students)))
+
+        asyncio.run(everyone())
+        stop.set()
+        watcher.join()
+    return tally
+
+
+def _p(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=50)
+    parser.add_argument("--arrival", type=float, default=30.0, help="seconds over which the class arrives")
+    parser.add_argument("--moves", type=int, default=8, help="actions per student (one of them a switch)")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+
+    plain = _class(ROOT / "benchmarks" / "plain_page.py", [""], args, "bench-class-plain.log")
+    app = _class(ROOT / "dashboard" / "app.py", [v.url_path for v in VIEWS], args, "bench-class-app.log")
+
+    print(f"{args.students} students arriving over {args.arrival:g} s, {args.moves} actions each")
+    print(f"{'':<14} {'dashboard p50':>14} {'p95':>8} {'plain p50':>10} {'p95':>8} {'ratio p50':>10} {'p95':>6}")
+    worst = 0.0
+    for name in ("first", "switch", "rerun"):
+        a, b = getattr(app, name), getattr(plain, name)
+        r50, r95 = _p(a, 0.5) / _p(b, 0.5), _p(a, 0.95) / _p(b, 0.95)
+        if name == "rerun":
+            worst = r50
+        print(f"{name + ' page' if name == 'first' else name:<14} {_p(a, .5):12.2f} s {_p(a, .95):6.2f} s "
+              f"{_p(b, .5):8.2f} s {_p(b, .95):6.2f} s {r50:10.2f} {r95:6.2f}")
+    print(f"{'runs timed':<14} {len(app.first) + len(app.switch) + len(app.rerun):>14} "
+          f"{len(plain.first) + len(plain.switch) + len(plain.rerun):>19}")
+    print(f"{'exceptions':<14} {app.exceptions:>14} {plain.exceptions:>19}")
+    print(f"{'dropped':<14} {app.dropped:>14} {plain.dropped:>19}")
+    print(f"{'peak memory':<14} {app.peak_rss_mb:11.0f} MB {plain.peak_rss_mb:16.0f} MB")
+    print(f"median rerun ratio {worst:.2f} (goal {GOAL:g}x, limit {LIMIT:g}x)")
+    failed = worst > LIMIT or app.exceptions or app.dropped
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
