@@ -59,9 +59,20 @@ def notice(points: Iterable[str]) -> None:
     st.subheader("What to notice")
     st.markdown("\n".join(f"- {p}" for p in points))
 
+MATH_KEY = "show-the-math"  # one state for every view: a learner who opens the math sees it on each
+
+
 def math(blocks: Iterable[tuple[str, str]], *, title: str = "The math") -> None:
-    """An expander of (sentence, LaTeX formula) pairs."""
-    with st.expander(title):
+    """An expander of (sentence, LaTeX formula) pairs, drawn only while it is open.
+
+    Typeset formulas are about half of a page's DOM nodes (1,200 to 1,900 of 3,000 to 3,700),
+    and the browser lays them out again on every rerun even inside a closed expander; so a
+    closed expander holds nothing, and opening it reruns the page with the formulas in.
+    """
+    box = st.expander(title, key=MATH_KEY, on_change="rerun")
+    if not box.open:
+        return
+    with box:
         for sentence, formula in blocks:
             if sentence:
                 st.markdown(sentence)

@@ -112,9 +112,11 @@ def render(builder, frames: Mapping[str, pd.DataFrame], *, values: Mapping[str, 
       a placeholder becomes its value (a number, say); a placeholder inside a longer string (an
       expression, a title) is replaced by its value's text. Extents are always set this way,
       as explicit scale domains, so one template serves every scenario.
-    - Each dataset is renamed ``key-<hash of its data>`` in the dict, so different data give a
-      different spec (as Streamlit and the AppTest signatures expect), and sent as an Arrow
-      table, each converted once per distinct content.
+    - Each dataset keeps its key as its name, so a new scenario whose template values are the
+      same gives the same spec text with new data: the browser then updates the drawn chart's
+      data in place (and skips a dataset whose bytes did not change) instead of compiling
+      and embedding the chart again, the costliest part of a rerun on screen. Each dataset is
+      sent as an Arrow table, converted once per distinct content.
     """
     import json
 
@@ -125,31 +127,26 @@ def render(builder, frames: Mapping[str, pd.DataFrame], *, values: Mapping[str, 
             cache.pop(next(iter(cache)))
         cache[key] = _template_json(builder, key)
     spec = json.loads(cache[key])
-    names = {name: f"{name}-{_digest(frame)}" for name, frame in frames.items()}
-    _fill(spec, names, values or {})
-    spec["datasets"] = _arrow({names[name]: frame for name, frame in frames.items()})
+    if values:
+        _fill(spec, values)
+    spec["datasets"] = _arrow(frames)
     return spec
 
 
-def _fill(node, names: Mapping[str, str], values: Mapping[str, object]) -> None:
-    """One walk over a filled template: rename its datasets and write its placeholders, in place."""
+def _fill(node, values: Mapping[str, object]) -> None:
+    """One walk over a template: write its placeholders, in place."""
     items = node.items() if isinstance(node, dict) else enumerate(node)
     for key, value in items:
         if isinstance(value, str):
-            if "@" in value and values:
+            if "@" in value:
                 if value in values:
                     node[key] = values[value]
                     continue
                 for placeholder, text in values.items():
                     value = value.replace(placeholder, str(text))
                 node[key] = value
-        elif isinstance(value, dict):
-            if key == "data" and value.keys() == {"name"} and value["name"] in names:
-                node[key] = {"name": names[value["name"]]}
-            else:
-                _fill(value, names, values)
-        elif isinstance(value, list):
-            _fill(value, names, values)
+        elif isinstance(value, (dict, list)):
+            _fill(value, values)
 
 
 _TEMPLATES: dict = {}
@@ -184,7 +181,7 @@ def layer(*charts: alt.Chart, data=alt.Undefined, **properties) -> alt.LayerChar
     return chart
 
 
-_ARROW: OrderedDict = OrderedDict()  # dataset name (key-<hash of its data>) -> pyarrow.Table
+_ARROW: OrderedDict = OrderedDict()  # hash of a frame's columns and values -> pyarrow.Table
 _ARROW_SIZE = 128
 _ARROW_LOCK = threading.Lock()
 
@@ -194,22 +191,24 @@ def _arrow(frames: Mapping[str, pd.DataFrame]) -> dict:
 
     Streamlit would convert each DataFrame itself with pyarrow's thread pool, whose hand-offs
     cost more than converting a few thousand rows (several ms per dataset on a busy server).
-    A dataset's name holds a hash of its columns and values (``render``), so a table
-    converted before is reused from a small LRU cache: a rerun converts only the data that
-    changed. The tables are never modified, so sessions may share them.
+    A table converted before (same columns and values, by :func:`_digest`) is reused from a
+    small LRU cache: a rerun converts only the data that changed, and an unchanged dataset is
+    the same table (Streamlit then sends the same bytes). The tables are never modified, so
+    sessions may share them.
     """
     import pyarrow as pa
 
     tables = {}
     for name, frame in frames.items():
+        digest = _digest(frame)
         with _ARROW_LOCK:  # sessions rerun on their own threads
-            table = _ARROW.get(name)
+            table = _ARROW.get(digest)
             if table is not None:
-                _ARROW.move_to_end(name)
+                _ARROW.move_to_end(digest)
         if table is None:
             table = pa.Table.from_pandas(frame, preserve_index=False, nthreads=1)
             with _ARROW_LOCK:
-                _ARROW[name] = table
+                _ARROW[digest] = table
                 while len(_ARROW) > _ARROW_SIZE:
                     _ARROW.popitem(last=False)
         tables[name] = table
@@ -222,8 +221,8 @@ def as_frame(data) -> pd.DataFrame:
 
 
 def dataset(spec: dict, key: str) -> pd.DataFrame:
-    """The dataset ``key`` of a chart dict (its name is ``<key>-<hash of the data>``) as a DataFrame."""
-    return as_frame(next(d for name, d in spec["datasets"].items() if name.rsplit("-", 1)[0] == key))
+    """The dataset ``key`` of a chart dict as a DataFrame."""
+    return as_frame(spec["datasets"][key])
 
 
 def mark_count(spec: dict) -> int:

@@ -23,6 +23,7 @@ from .streamlit_page import (
     open_page,
     query,
     slider_value,
+    wait_for_run,
 )
 
 pytestmark = pytest.mark.browser
@@ -96,8 +97,10 @@ def test_page_draws_reacts_and_shares(case, server_url, page, browser, screensho
     # The bare page is the default scenario again; whole page, for the lesson slides.
     open_page(page, url, charts=len(case.charts))
     assert _signatures(page, case) == before
+    assert page.locator('[data-testid="stMain"] .katex').count() == 0  # drawn only while open
     page.get_by_text("The math").first.click()
-    page.wait_for_timeout(300)
+    page.locator('[data-testid="stMain"] .katex').first.wait_for(state="visible", timeout=30_000)
+    wait_for_run(page)
     full_page_screenshot(page, str(screenshot_dir / f"{case.path}.png"))
     assert not error_texts(page)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -22,17 +23,25 @@ def run_page(file: str, params: Mapping[str, str | list[str]] | None = None) -> 
     return at.run()
 
 
+def open_math(at: AppTest) -> AppTest:
+    """Open "The math" as a learner clicking it would (its formulas are drawn only while open)."""
+    from dashboard.layout import MATH_KEY
+
+    at.session_state[MATH_KEY] = True
+    return at.run()
+
+
 def errors(at: AppTest) -> list[str]:
     """Exceptions and st.error messages on the page."""
     return [str(e.value) for e in at.exception] + [str(e.value) for e in at.error]
 
 
 def charts(at: AppTest) -> list[str]:
-    """Each chart's spec with its dataset names (hashes of the data): changes with the data."""
+    """Each chart's spec with a hash of each dataset's bytes: changes with the spec or the data."""
     out = []
     for chart in at.get("vega_lite_chart"):
-        names = sorted(d.name for d in chart.proto.datasets)
-        out.append(chart.proto.spec + json.dumps(names))
+        data = sorted((d.name, hashlib.blake2b(d.data.data, digest_size=8).hexdigest()) for d in chart.proto.datasets)
+        out.append(chart.proto.spec + json.dumps(data))
     return out
 
 

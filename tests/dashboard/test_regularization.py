@@ -29,7 +29,7 @@ from dashboard.controls import log_options
 from dashboard.formatting import fmt
 from dashboard.scenarios import regularization as sc
 
-from .apptest_tools import errors, run_page, signature
+from .apptest_tools import errors, open_math, run_page, signature
 
 PAGE = "regularization.py"
 DEFAULTS = {"degree": 12, "n": 20, "noise": 0.3, "seed": 1, "penalty": "l1", "lam": 1e-4, "ratio": 0.5, "lam2": 2.5}
@@ -79,7 +79,7 @@ def test_page_loads_with_four_charts_and_no_error(default_page):
     assert len(at.get("vega_lite_chart")) == 4
     assert "What to notice" in [h.value for h in at.subheader]
     assert len(at.get("download_button")) == 12  # PNG, SVG, CSV under each chart
-    assert at.expander and any("\\lambda" in latex.value for latex in at.latex)
+    assert at.expander and any("\\lambda" in latex.value for latex in open_math(run_page(PAGE)).latex)
 
 
 def test_defaults_match_the_page():
@@ -354,10 +354,11 @@ def test_same_data_gives_the_same_chart_and_new_data_a_new_one():
     a = _all_charts()[3]
     b = _all_charts()[3]
     for name in a:
-        assert sorted(a[name]["datasets"]) == sorted(b[name]["datasets"]), name
+        assert all(a[name]["datasets"][k] is b[name]["datasets"][k] for k in a[name]["datasets"]), name
     sw = sc.compute_sweep(15, 100, 0.3, 0, "elastic_net", 0.5)
     moved = charts.error_chart(sw.errors, chosen=0.01, best=sw.best_lam, noise=0.3, lam_range=LAM_RANGE)
-    assert sorted(moved["datasets"]) != sorted(a["errors"]["datasets"])
+    assert sorted(moved["datasets"]) == sorted(a["errors"]["datasets"])
+    assert not common.dataset(moved, "rules").equals(common.dataset(a["errors"], "rules"))  # your λ moved
 
 
 def test_path_chart_thins_long_paths():

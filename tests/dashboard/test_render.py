@@ -26,13 +26,15 @@ def test_template_is_built_once_per_parameters():
     common.render(_template, {"rows": frame, "rules": rules}, title="u")
     assert _template.calls == ["t", "u"]
     assert "config" not in one  # no Altair default theme, as Streamlit draws it
-    # Datasets are renamed in the dict, by their content: new data, new name; same data, same name.
+    # Datasets keep their keys, so new data leave the spec as it was (the browser then only
+    # swaps the data); each distinct content is converted to Arrow once.
     names = [layer["data"]["name"] for layer in one["layer"]]
-    assert sorted(names) == sorted(one["datasets"]) and all("-" in n for n in names)
-    assert one["layer"][0]["data"]["name"] != two["layer"][0]["data"]["name"]
-    assert one["layer"][1]["data"]["name"] == two["layer"][1]["data"]["name"]
+    assert sorted(names) == sorted(one["datasets"]) == ["rows", "rules"]
+    assert {k: v for k, v in one.items() if k != "datasets"} == {k: v for k, v in two.items() if k != "datasets"}
     assert all(isinstance(t, pa.Table) for t in one["datasets"].values())
-    assert one["datasets"][names[1]] is two["datasets"][names[1]]  # converted once
+    assert one["datasets"]["rules"] is two["datasets"]["rules"]  # converted once
+    assert one["datasets"]["rows"] is not two["datasets"]["rows"]
+    assert two["datasets"]["rows"].column("a").to_pylist() == [3.0, 4.0]
 
 
 def test_placeholders_take_values_whole_or_inside_text():

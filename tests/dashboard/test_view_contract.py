@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.views import VIEWS
 
-from .apptest_tools import CONTROL_KINDS, errors, run_page, signature, widget
+from .apptest_tools import CONTROL_KINDS, errors, open_math, run_page, signature, widget
 
 # (view file, control key) -> why moving it alone changes nothing on screen.
 NO_EFFECT: dict[tuple[str, str], str] = {}
@@ -87,7 +87,9 @@ def test_view_loads_asks_its_question_and_says_what_to_notice(view):
     assert at.title and at.title[0].value.endswith("?"), "the title asks the view's question"
     assert at.get("vega_lite_chart"), "a view draws at least one chart"
     assert "What to notice" in [h.value for h in at.subheader]
-    assert at.expander and at.latex, "the formulas are in an expander"
+    assert at.expander and not at.latex, "the formulas are in an expander, drawn only while it is open"
+    opened = open_math(run_page(view.file))
+    assert errors(opened) == [] and opened.latex, "opening the expander shows the formulas"
     downloads = at.get("download_button")
     assert len(downloads) == 3 * len(at.get("vega_lite_chart")), "PNG, SVG and CSV under every chart"
     assert controls(view.file), "a what-if view has controls"
