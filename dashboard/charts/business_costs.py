@@ -19,7 +19,7 @@ import pandas as pd
 
 from dashboard import registry
 from dashboard.cache import scenario_cache
-from dashboard.charts.common import HEIGHT, color_scale, haloed_text, render
+from dashboard.charts.common import HEIGHT, built_once, color_scale, haloed_text, render
 from dashboard.palette import DATA, MARKER, MISTAKES, OUTLIER
 from dashboard.scenarios import business_costs as scenario
 from dashboard.scenarios.business_costs import ERROR_PARTS, FIT_LABELS
@@ -75,6 +75,7 @@ def _curve_template() -> alt.LayerChart:
     return alt.layer(parts, total, rules, *right, *left, dots).properties(width="container", height=HEIGHT)
 
 
+@built_once
 def cost_curve(curve: pd.DataFrame, markers: pd.DataFrame) -> dict:
     """Cost per transaction against the threshold (log axis): missed, false alarms, total.
 
@@ -120,6 +121,7 @@ def _confusion_template() -> alt.FacetChart:
     )
 
 
+@built_once
 def confusion_chart(confusion: pd.DataFrame) -> dict:
     """Two small confusion matrices, one above the other (one per marked threshold): counts and dollars.
 
@@ -167,6 +169,7 @@ def _demand_template() -> alt.LayerChart:
     return alt.layer(dots, fits).properties(width="container", height=HEIGHT)
 
 
+@built_once
 def demand_chart(points: pd.DataFrame) -> dict:
     """The days (rush days darker) with the MSE fit and the cost-optimal quantile fit.
 
@@ -200,6 +203,7 @@ def _demand_cost_template() -> alt.LayerChart:
     return alt.layer(bars, totals).properties(width="container", height=HEIGHT)
 
 
+@built_once
 def demand_cost_chart(costs: pd.DataFrame) -> dict:
     """Each fit's total cost as a column split into stock-outs and leftovers, total on top.
 

@@ -1,9 +1,12 @@
-"""Pieces every chart builder shares: colour scales from the palette, thinning, sizes, and
-:func:`render`, the one way a chart is made (a cached template, its placeholders, Arrow data)."""
+"""Pieces every chart builder shares: colour scales from the palette, thinning, sizes,
+:func:`render`, the one way a chart is made (a cached template, its placeholders, Arrow data),
+and :func:`built_once`, which every public builder wears."""
 
 from __future__ import annotations
 
+import functools
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 
@@ -228,3 +231,57 @@ def dataset(spec: dict, key: str) -> pd.DataFrame:
 def mark_count(spec: dict) -> int:
     """Rows drawn by a chart dict (the sum over its datasets), for the <= MAX_MARKS check."""
     return int(sum(len(rows) for rows in spec.get("datasets", {}).values()))
+
+
+# --------------------------------------------------------------------------- one build per scenario
+
+_BUILT: OrderedDict = OrderedDict()  # (builder, arguments) -> (weak references to its frames, chart dict)
+_BUILT_SIZE = 256
+_BUILT_LOCK = threading.Lock()
+_BY_IDENTITY = (pd.DataFrame, pd.Series, np.ndarray)
+
+
+def built_once(builder):
+    """Decorator for a public chart builder: the chart dict is built once per distinct arguments.
+
+    A page's frames come from cached scenario results (``dashboard.cache``), the same objects
+    on every rerun and in every session, so frames and arrays are compared by identity (held
+    by weak reference: a frame that is gone never matches a new one at its address) and
+    everything else by value. A rerun of a scenario that anyone on the server has drawn
+    before then skips the builder's frames, hashing and template filling. The dicts are
+    shared, so nothing may modify them (Streamlit copies a spec before it changes it).
+    Arguments that cannot be keyed (an unhashable value) are built as usual.
+    """
+
+    @functools.wraps(builder)
+    def build(*args, **kwargs):
+        frames: list = []
+        try:
+            key = (builder, _key(args, frames), _key(tuple(sorted(kwargs.items())), frames))
+            hash(key)
+        except TypeError:
+            return builder(*args, **kwargs)
+        with _BUILT_LOCK:
+            hit = _BUILT.get(key)
+            if hit is not None and all(ref() is frame for ref, frame in zip(hit[0], frames, strict=True)):
+                _BUILT.move_to_end(key)
+                return hit[1]
+        chart = builder(*args, **kwargs)
+        with _BUILT_LOCK:
+            _BUILT[key] = ([weakref.ref(f) for f in frames], chart)
+            while len(_BUILT) > _BUILT_SIZE:
+                _BUILT.popitem(last=False)
+        return chart
+
+    return build
+
+
+def _key(value, frames: list):
+    if isinstance(value, _BY_IDENTITY):
+        frames.append(value)
+        return ("frame", id(value))
+    if isinstance(value, Mapping):
+        return ("map", tuple((k, _key(v, frames)) for k, v in value.items()))  # order is legend order
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, tuple(_key(v, frames) for v in value))
+    return value

@@ -20,7 +20,7 @@ import pandas as pd
 
 from dashboard import palette, registry
 from dashboard.charts import paths as run_charts
-from dashboard.charts.common import HEIGHT, layer, render
+from dashboard.charts.common import HEIGHT, built_once, layer, render
 from dashboard.scenarios import learning_rate as scenario
 
 ROLE_ORDER = tuple(palette.RATE_ROLES)
@@ -36,6 +36,7 @@ _ROLE_COLOURS = alt.Scale(domain=list(ROLE_ORDER), range=[palette.RATE_ROLES[k] 
 _TO_SHARED = {"role": "series", "w": "x", "b": "y", "loss": "value"}  # this view's columns -> charts.paths'
 
 
+@built_once
 def contour_chart(surface: pd.DataFrame, cell: tuple[float, float], window: Sequence[float], paths: pd.DataFrame,
                   exits: pd.DataFrame, labels: Mapping[str, str], optimum: tuple[float, float],
                   *, height: int = HEIGHT + 80) -> dict:
@@ -57,6 +58,7 @@ def contour_chart(surface: pd.DataFrame, cell: tuple[float, float], window: Sequ
         titles=("slope w", "intercept b", "MSE"), height=height)
 
 
+@built_once
 def loss_curves_chart(curves: pd.DataFrame, diverged: pd.DataFrame, labels: Mapping[str, str],
                       optimum_loss: float, start_loss: float, steps: int,
                       *, height: int = HEIGHT + 80) -> dict:
@@ -139,6 +141,7 @@ def _sweep_template(height: int) -> alt.LayerChart:
                  config=alt.Config(axis=alt.AxisConfig(**AXIS)))
 
 
+@built_once
 def sweep_chart(table: pd.DataFrame, chosen: pd.DataFrame, labels: Mapping[str, str], *, critical: float,
                 optimizer: str, momentum_bound: float | None = None,
                 height: int = HEIGHT + 20) -> dict:
@@ -203,6 +206,7 @@ def _schedule_template(height: int) -> alt.Chart:
     ).configure_axis(**AXIS)
 
 
+@built_once
 def schedule_chart(shape: pd.DataFrame, schedule: str, *, height: int = 170) -> dict:
     """The schedule's rate at each step as a multiple of the slider's rate (columns step, factor), a Vega-Lite dict."""
     entry = registry.SCHEDULES[schedule]

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import registry
-from dashboard.charts.common import HEIGHT, MAX_MARKS, color_scale, render, thin
+from dashboard.charts.common import HEIGHT, MAX_MARKS, built_once, color_scale, render, thin
 from dashboard.palette import DATA, OUTLIER
 from dashboard.scenarios import mse_vs_mae as scenario
 from dashboard.scenarios.mse_vs_mae import FIT_LABELS, FITS  # the frames' keys and labels
@@ -76,6 +76,7 @@ def _scatter_template(*, x_title: str, y_title: str, reference_label: str) -> al
     return alt.layer(errors, fit_layer, reference_layer, dots).properties(width="container", height=HEIGHT + 60)
 
 
+@built_once
 def fits_scatter(points: pd.DataFrame, lines: pd.DataFrame, *, x_title: str, y_title: str,
                  reference_label: str) -> dict:
     """Points and the fitted lines on one plot (a Vega-Lite dict with its data).
@@ -130,6 +131,7 @@ def _bars_template(*, point_title: str, labelled: bool) -> alt.LayerChart:
     return alt.layer(*layers).properties(width="container", height=HEIGHT)
 
 
+@built_once
 def contribution_bars(contributions: pd.DataFrame, *, point_title: str) -> dict:
     """Side-by-side bars: each point's share of the total MSE and of the total MAE.
 
@@ -205,6 +207,7 @@ def _at_farthest(marks: pd.DataFrame, field: str) -> str:
     return f"At the farthest outlier (error {r[far[0]]:+.3g}): {text}"
 
 
+@built_once
 def loss_shapes(shapes: pd.DataFrame, marks: pd.DataFrame, *, delta: float, panel_width: int = 380) -> dict:
     """Loss and pull (d loss / d prediction) against the error, side by side.
 
@@ -259,6 +262,7 @@ def _slopes_template() -> alt.LayerChart:
     return alt.layer(bars, right, left, ends, zero).properties(width="container", height=230)
 
 
+@built_once
 def slope_moves(fits: pd.DataFrame) -> dict:
     """Horizontal bars: each fit's slope on all points minus its slope on the clean points.
 

@@ -26,7 +26,7 @@ import pandas as pd
 
 from dashboard import palette
 from dashboard import paths as run_rows
-from dashboard.charts.common import HEIGHT, color_scale, layer, render
+from dashboard.charts.common import HEIGHT, built_once, color_scale, layer, render
 
 BAND_SCHEME = alt.SchemeParams(name="greys", extent=[0.0, 0.5])
 BAND_RATIO = 10 ** 0.25  # a band's top over its bottom (dashboard.paths.quarter_decades)
@@ -131,6 +131,7 @@ def _contour_template(height: int, n_series: int, x_title: str, y_title: str, va
                  resolve=INDEPENDENT_COLOURS, config=alt.Config(axis=alt.AxisConfig(**AXIS)))
 
 
+@built_once
 def contour_chart(surface: pd.DataFrame, cell: tuple[float, float], window: Sequence[float], paths: pd.DataFrame,
                   exits: pd.DataFrame, series: Mapping[str, tuple[str, str]],
                   points: Sequence[tuple[str, float, float, str]], *, titles: tuple[str, str, str],
@@ -195,6 +196,7 @@ def _curves_template(height: int, n_series: int, x_title: str, y_title: str, val
                  resolve=INDEPENDENT_COLOURS, config=alt.Config(axis=alt.AxisConfig(**AXIS)))
 
 
+@built_once
 def loss_curves_chart(curves: pd.DataFrame, diverged: pd.DataFrame, series: Mapping[str, tuple[str, str]], *,
                       shown: np.ndarray, low: float, top: float, steps: int,
                       rules: Sequence[tuple[float, str]] = (), titles: tuple[str, str, str],

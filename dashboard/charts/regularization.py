@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import palette, registry
-from dashboard.charts.common import HEIGHT, MAX_MARKS, color_scale, haloed_text, render, thin
+from dashboard.charts.common import HEIGHT, MAX_MARKS, built_once, color_scale, haloed_text, render, thin
 from dashboard.scenarios import regularization as scenario
 
 PENALTY_KEYS = ("l1", "l2", "elastic_net")
@@ -135,6 +135,7 @@ def _fit_template() -> alt.LayerChart:
     return alt.layer(lines, points).properties(width="container", height=HEIGHT)
 
 
+@built_once
 def fit_chart(points: pd.DataFrame, lines: pd.DataFrame, *, penalty: str) -> dict:
     """The data and the fitted polynomial; the y range is the points' range (a wild fit is cut off).
 
@@ -168,6 +169,7 @@ def _error_template(lam_range: tuple[float, float]) -> alt.LayerChart:
             .resolve_scale(color="independent").properties(width="container", height=HEIGHT))
 
 
+@built_once
 def error_chart(errors: pd.DataFrame, *, chosen: float, best: float, noise: float,
                 lam_range: tuple[float, float]) -> dict:
     """Training and validation MSE over λ (log-log): the U-curve.
@@ -200,6 +202,7 @@ def _path_template(lam_range: tuple[float, float]) -> alt.LayerChart:
     return alt.layer(zero, lines, *_rules_layers(lam_range, ["chosen"])).properties(width="container", height=HEIGHT)
 
 
+@built_once
 def path_chart(paths: pd.DataFrame, *, chosen: float, penalty: str, lam_range: tuple[float, float]) -> dict:
     """One line per coefficient against λ; the y axis is symlog so that big and zero weights both show.
 
@@ -255,6 +258,7 @@ def _picture_template(size: int) -> alt.LayerChart:
     return alt.layer(*layers).properties(width=size, height=size, autosize=alt.AutoSizeParams(type="pad"))
 
 
+@built_once
 def picture_chart(curves: pd.DataFrame, points: pd.DataFrame, *, half_width: float, selected: str,
                   size: int = 340) -> dict:
     """MSE ellipses of (w1, w2) with each penalty's shape through its optimum.

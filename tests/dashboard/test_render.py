@@ -46,3 +46,56 @@ def test_placeholders_take_values_whole_or_inside_text():
     assert points["encoding"]["x"]["scale"]["domain"] == [-1.5, 2]  # numbers, not text
     assert points["encoding"]["tooltip"]["title"] == "slope (units)"
     assert common.dataset(spec, "rows")["a"].tolist() == [1.0]
+
+
+def test_built_once_reuses_a_chart_for_the_same_frames_and_values_only():
+    calls = []
+
+    @common.built_once
+    def chart(frame, labels, *, title):
+        calls.append(title)
+        return {"rows": len(frame), "title": title, "labels": dict(labels)}
+
+    frame = pd.DataFrame({"a": [1.0, 2.0]})
+    first = chart(frame, {"mse": "MSE"}, title="t")
+    assert chart(frame, {"mse": "MSE"}, title="t") is first  # same frame object, same values
+    assert calls == ["t"]
+    chart(frame, {"mse": "MSE"}, title="u")  # another value
+    chart(frame, {"mse": "MAE"}, title="t")  # another label
+    equal_copy = frame.copy()  # equal content, another object: built again (identity, not content)
+    assert chart(equal_copy, {"mse": "MSE"}, title="t") is not first
+    assert calls == ["t", "u", "t", "t"]
+    # A frame that is gone never matches a new one, even if it reuses its address.
+    import gc
+
+    del frame, equal_copy, first
+    gc.collect()
+    for _ in range(20):
+        fresh = pd.DataFrame({"a": [5.0, 6.0, 7.0]})
+        assert chart(fresh, {"mse": "MSE"}, title="t")["rows"] == 3
+        del fresh
+
+
+def test_built_once_builds_unhashable_arguments_every_time():
+    calls = []
+
+    @common.built_once
+    def chart(options):
+        calls.append(1)
+        return {"n": len(options)}
+
+    chart([{1, 2}])  # a set: no hash
+    chart([{1, 2}])  # a set: no hash
+    assert len(calls) == 2
+
+
+def test_every_public_builder_is_built_once():
+    import inspect
+
+    from dashboard.charts import business_costs, learning_rate, mse_vs_mae, paths, regularization
+
+    for module in (business_costs, learning_rate, mse_vs_mae, paths, regularization):
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if fn.__module__ == module.__name__ and name.endswith(("_chart", "_curve", "_bars", "_shapes",
+                                                                    "_scatter", "_moves")):
+                assert hasattr(fn, "__wrapped__"), f"{module.__name__}.{name} is not @built_once"
