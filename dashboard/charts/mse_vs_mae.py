@@ -164,19 +164,20 @@ def _shapes_template(*, panel_width: int) -> alt.HConcatChart:
     # Huber is dashed so that MAE stays visible where the two coincide (|error| > delta).
     dash = alt.StrokeDash("label:N", scale=alt.Scale(domain=LOSS_ORDER, range=[[1, 0], [1, 0], [7, 4]]), legend=None)
     x = alt.X("residual:Q", title="Error: prediction − truth")
-    data = alt.Chart(alt.NamedData("shapes"))
+    # One dataset per layer, no filters: moving the outliers changes only "marks" and "notes",
+    # and the browser skips the curves, whose bytes are the same.
+    curves, bends, marks, notes = (alt.Chart(alt.NamedData(k)) for k in ("curves", "bends", "marks", "notes"))
 
     def panel(field: str, title: str, y_title: str) -> alt.LayerChart:
-        curve = data.transform_filter("datum.role == 'curve'").mark_line(strokeWidth=3).encode(
+        curve = curves.mark_line(strokeWidth=3).encode(
             x=x, y=alt.Y(f"{field}:Q", title=y_title), color=color, strokeDash=dash,
             tooltip=[alt.Tooltip("label:N", title="loss"), alt.Tooltip("residual:Q", title="error", format=".4g"),
                      alt.Tooltip(f"{field}:Q", title=y_title, format=".4g")],
         )
-        bend = data.transform_filter("datum.role == 'bend'").mark_rule(
+        bend = bends.mark_rule(
             color=LOSSES["huber"], strokeDash=[2, 3], strokeWidth=2,
         ).encode(x=alt.X("residual:Q"), tooltip=[alt.Tooltip("what:N", title="rule"),
                                                  alt.Tooltip("residual:Q", format=".4g")])
-        marks = data.transform_filter("datum.role == 'mark'")
         rule = marks.mark_rule(color=OUTLIER, strokeDash=[6, 4]).encode(x=alt.X("residual:Q"))
         dots = marks.mark_point(filled=True, size=80, stroke=OUTLIER, strokeWidth=1.5).encode(
             x=alt.X("residual:Q"), y=alt.Y(f"{field}:Q"), color=color,
@@ -184,7 +185,7 @@ def _shapes_template(*, panel_width: int) -> alt.HConcatChart:
                      alt.Tooltip("residual:Q", title="outlier's error", format=".4g"),
                      alt.Tooltip(f"{field}:Q", title=y_title, format=".4g")])
         # One line over the plot: each loss's value at the farthest outlier.
-        note = data.transform_filter("datum.role == 'note'").mark_text(
+        note = notes.mark_text(
             align="left", baseline="bottom", x=0, y=-6, fontSize=12, color="#333",
         ).encode(text=alt.Text(f"note_{field}:N"))
         return alt.layer(curve, bend, rule, dots, note).properties(
@@ -218,18 +219,15 @@ def loss_shapes(shapes: pd.DataFrame, marks: pd.DataFrame, *, delta: float, pane
         delta: the Huber delta (dotted green rules at +-delta).
         panel_width: width of each panel in pixels.
     """
-    columns = ("residual", "fit", "label", "loss", "pull")
-    curves = thin(shapes, MAX_MARKS // 2, by="fit")
-    parts = [
-        {**{c: curves[c].to_numpy() for c in columns}, "role": "curve"},
-        {"residual": np.array([-delta, delta]), "what": np.array(["-δ: Huber bends", "+δ: Huber bends"]),
-         "role": "bend"},
-        {**{c: marks[c].to_numpy() for c in columns}, "role": "mark"},
-    ]
-    if len(marks):
-        parts.append({"note_loss": np.array([_at_farthest(marks, "loss")]),
-                      "note_pull": np.array([_at_farthest(marks, "pull")]), "role": "note"})
-    return render(_shapes_template, {"shapes": _stack(parts)}, panel_width=panel_width)
+    columns = ["residual", "fit", "label", "loss", "pull"]
+    frames = {
+        "curves": thin(shapes, MAX_MARKS // 2, by="fit")[columns],
+        "bends": pd.DataFrame({"residual": [-delta, delta], "what": ["-δ: Huber bends", "+δ: Huber bends"]}),
+        "marks": marks[columns],
+        "notes": pd.DataFrame({"note_loss": [_at_farthest(marks, "loss")], "note_pull": [_at_farthest(marks, "pull")]})
+        if len(marks) else pd.DataFrame({"note_loss": pd.Series([], dtype=str), "note_pull": pd.Series([], dtype=str)}),
+    }
+    return render(_shapes_template, frames, panel_width=panel_width)
 
 
 # --------------------------------------------------------------------------- slopes

@@ -262,11 +262,8 @@ def _frames():
 def test_charts_carry_their_data():
     out, specs = _frames()
     for name, spec in specs.items():
-        (table,) = spec["datasets"].values()
-        assert isinstance(table, pa.Table)  # sent as Arrow, converted once
-        data = as_frame(table)
-        assert "role" in data
-        assert len(data) <= MAX_MARKS, name
+        assert all(isinstance(table, pa.Table) for table in spec["datasets"].values())  # Arrow, converted once
+        assert sum(len(table) for table in spec["datasets"].values()) <= MAX_MARKS, name
     (s,) = map(as_frame, specs["scatter"]["datasets"].values())
     assert (s.role == "point").sum() == 30 and set(s.role) == {"point", "fit", "reference"}
     assert (s[s.role == "point"].kind == "Outlier").sum() == 3
@@ -274,10 +271,15 @@ def test_charts_carry_their_data():
     bars = b[b.role == "bar"]
     assert len(bars) == 60 and bars.groupby("loss").share.sum().round(12).to_dict() == {"MAE": 1.0, "MSE": 1.0}
     assert (b.role == "outlier").sum() == 3
-    (sh,) = map(as_frame, specs["shapes"]["datasets"].values())
-    assert 2 * (sh.role == "curve").sum() <= MAX_MARKS  # the curves are drawn in two panels
-    assert (sh.role == "mark").sum() == 9 and (sh.role == "note").sum() == 1
-    assert sorted(sh[sh.role == "bend"].residual) == [-1.0, 1.0]
+    shapes = {name: dataset(specs["shapes"], name) for name in ("curves", "bends", "marks", "notes")}
+    assert 2 * len(shapes["curves"]) <= MAX_MARKS  # the curves are drawn in two panels
+    assert len(shapes["marks"]) == 9 and len(shapes["notes"]) == 1
+    assert shapes["notes"].note_loss[0].startswith("At the farthest outlier (error ")
+    assert sorted(shapes["bends"].residual) == [-1.0, 1.0]
+    # Moving the outliers leaves the curves' table as it was: the browser skips it.
+    moved = charts.loss_shapes(out.shapes, sc.compute("synthetic", 3, 30.0, 1.0, 0).marks, delta=out.delta)
+    assert moved["datasets"]["curves"] is specs["shapes"]["datasets"]["curves"]
+    assert not dataset(moved, "marks").equals(shapes["marks"])
     (sl,) = map(as_frame, specs["slopes"]["datasets"].values())
     assert list(sl[sl.role == "fit"].label) == ["MSE", "MAE", "Huber"]
     assert np.allclose(sl[sl.role == "fit"].slope_moved, out.fits.slope_moved)
