@@ -19,7 +19,6 @@ machine slows both sides of a ratio. Goal: within 1.5x, never above 2x (exit sta
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
 import sys
 import time
@@ -29,12 +28,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from dashboard.views import VIEWS  # noqa: E402
-from tests.browser.server import streamlit_server  # noqa: E402
+from tests.browser.server import CHROMIUM_ARGS, find_chromium, streamlit_server  # noqa: E402
 
 GOAL, LIMIT = 1.5, 2.0
 QUIET_MS = 1000  # nothing changed on screen for this long: the press has been answered
 TIMEOUT_S = 60
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 
 # Before any page script: note the time of every DOM mutation and of every canvas draw.
 RECORDER = """
@@ -89,8 +87,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("views", nargs="*", help="view names (default: every view)")
     args = parser.parse_args(argv)
     views = [v for v in VIEWS if not args.views or v.name in args.views]
-    chromium = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)),
-                    None)
+    chromium = find_chromium()
     if chromium is None:
         print("no Chromium on PATH (apt-get install chromium)")
         return 2
@@ -113,7 +110,7 @@ def main(argv: list[str]) -> int:
         print(f"{'view':<16} {'median':>9} {'p95':>9} {'plain':>9} {'ratio':>7}")
         ratios = {}
         for view in views:
-            times = _press_times(page, f"{app}/{view.url_path}", args.presses)
+            times = _press_times(page, f"{app}/{view.name}", args.presses)
             after = baseline()
             local = (before + after) / 2
             before = after

@@ -15,7 +15,7 @@ st.set_page_config(
     page_title="Finding the bottom: loss & optimization what-ifs",
     page_icon=":material/landscape:",
     layout="wide",
-    initial_sidebar_state="auto",  # open on a wide screen, closed on a phone,
+    initial_sidebar_state="auto",  # open on a wide screen, closed on a phone
 )
 
 view_pages = {view: st.Page(view.path, title=view.title, icon=view.icon) for view in VIEWS}

@@ -23,15 +23,14 @@ from dashboard.views import SECTIONS, VIEWS, View
 
 _LOG = logging.getLogger(__name__)
 COLUMNS = 3  # cards per row on a wide screen; Streamlit stacks them on a phone
-FIGURE_SIZE = (300, 150)  # CSS pixels of the plotting area, drawn at twice the pixels
-FIGURE_SCALE = 2
+FIGURE_SIZE = (300, 150)  # CSS pixels of the plotting area (drawn at export.PNG_SCALE)
 
 
 @scenario_cache(max_entries=len(VIEWS))
 def preview_png(name: str) -> bytes:
     """The view's main chart at its default scenario, as a compact PNG (cached per process)."""
     figure = importlib.import_module(f"dashboard.charts.{name}").preview()
-    return export.compact_png(export.chart_png(figure, scale=FIGURE_SCALE, size=FIGURE_SIZE))
+    return export.compact_png(export.chart_png(figure, size=FIGURE_SIZE))
 
 
 def render_home(pages: Mapping[View, Any]) -> None:

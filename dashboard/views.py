@@ -10,7 +10,7 @@ PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
 
 @dataclass(frozen=True)
 class View:
-    file: str  # file name in pages/; its stem names the view's scenario, chart and test modules too
+    file: str  # file name in pages/; its stem names the view's modules and its address (st.Page's URL path)
     title: str  # short name in the navigation
     icon: str  # Material icon
     section: str
@@ -24,11 +24,6 @@ class View:
     @property
     def path(self) -> Path:
         return PAGES_DIR / self.file
-
-    @property
-    def url_path(self) -> str:
-        """The view's address under the app's root, as ``st.Page`` derives it from the file."""
-        return self.name
 
 
 VIEWS: tuple[View, ...] = (

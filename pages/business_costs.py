@@ -53,12 +53,11 @@ layout.metric_row([
     (f"Test cost at {t_opt}", money(opt.cost), f"on the {model.n_test:,} held-out transactions"),
     ("Saving", money(fr.saving), "cost at 0.5 minus cost at the cost-optimal threshold"),
 ])
-curve_chart, confusion_chart = layout.compute("the fraud charts", charts.fraud_charts, rate, n, seed, miss, alarm)
 left, right = st.columns([3, 2])
 with left:
-    layout.chart(curve_chart, fr.curve, name="fraud cost curve")
+    layout.chart(charts.cost_curve(fr.curve, fr.markers), fr.curve, name="fraud cost curve")
 with right:
-    layout.chart(confusion_chart, fr.confusion, name="fraud confusion matrices")
+    layout.chart(charts.confusion_chart(fr.confusion), fr.confusion, name="fraud confusion matrices")
 layout.notice(scenario.fraud_notes(fr))
 
 # --------------------------------------------------------------------------- B. regression
@@ -72,13 +71,11 @@ layout.metric_row([
     ("Cost of the quantile fit", money(dm.quantile.cost), f"over the {dm.n_days} fitted days"),
     ("Saving", money(dm.saving), "MSE fit's cost minus the quantile fit's"),
 ])
-fits_chart, costs_chart = layout.compute("the demand charts", charts.regression_charts, under, over, noise, rush,
-                                         seed)
 left, right = st.columns([3, 2])
 with left:
-    layout.chart(fits_chart, dm.points, name="demand fits")
+    layout.chart(charts.demand_chart(dm.points), dm.points, name="demand fits")
 with right:
-    layout.chart(costs_chart, dm.costs, name="demand costs")
+    layout.chart(charts.demand_cost_chart(dm.costs), dm.costs, name="demand costs")
 layout.notice(scenario.demand_notes(dm))
 
 layout.math([

@@ -18,7 +18,6 @@ import altair as alt
 import pandas as pd
 
 from dashboard import registry
-from dashboard.cache import scenario_cache
 from dashboard.charts.common import HEIGHT, built_once, color_scale, haloed_text, render
 from dashboard.palette import DATA, MARKER, MISTAKES, OUTLIER
 from dashboard.scenarios import business_costs as scenario
@@ -213,28 +212,8 @@ def demand_cost_chart(costs: pd.DataFrame) -> dict:
     return render(_demand_cost_template, {"costs": costs})
 
 
-# --------------------------------------------------------------------------- cached, per scenario
-
-
-@scenario_cache()
-def fraud_charts(base_rate: float, n: int, seed: int, c_fn: float, c_fp: float) -> tuple[dict, dict]:
-    """Cached Vega-Lite dicts of the fraud part: the cost curve and the confusion matrices.
-
-    Drawing them is the slowest part of a rerun, so a control of the demand part leaves
-    them as they were.
-    """
-    out = scenario.fraud_scenario(base_rate, n, seed, c_fn, c_fp)
-    return cost_curve(out.curve, out.markers), confusion_chart(out.confusion)
-
-
-@scenario_cache()
-def regression_charts(c_under: float, c_over: float, noise: float, rush_days: int, seed: int) -> tuple[dict, dict]:
-    """Cached Vega-Lite dicts of the demand part: the two fits and their costs."""
-    out = scenario.regression_scenario(c_under, c_over, noise, rush_days, seed)
-    return demand_chart(out.points), demand_cost_chart(out.costs)
-
-
 def preview() -> dict:
     """The start page's figure: the fraud cost curve of the default scenario."""
     d = scenario.DEFAULTS
-    return fraud_charts(d["rate"], d["n"], d["seed"], d["miss"], d["alarm"])[0]
+    out = scenario.fraud_scenario(d["rate"], d["n"], d["seed"], d["miss"], d["alarm"])
+    return cost_curve(out.curve, out.markers)

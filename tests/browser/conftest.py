@@ -8,34 +8,13 @@ The tests skip only when no Chromium is found and ``REQUIRE_BROWSER`` is unset; 
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-from .server import ROOT, streamlit_server
+from .server import CHROMIUM_ARGS, ROOT, find_chromium, streamlit_server
 
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def find_chromium() -> str | None:
-    for name in CHROMIUM_NAMES:
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
-
-
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     path = find_chromium()

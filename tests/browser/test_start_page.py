@@ -15,10 +15,6 @@ LOADED_IMAGES = """() => [...document.querySelectorAll('[data-testid="stMain"] [
                         .map(img => [img.complete && img.naturalWidth, img.getBoundingClientRect().width])"""
 
 
-def _cards(page):
-    return page.locator('[data-testid="stMain"] [data-testid="stVerticalBlockBorderWrapper"]')
-
-
 def test_start_page_shows_a_card_with_a_figure_per_view(page, server_url, screenshot_dir):
     open_page(page, server_url)
     assert page.get_by_role("heading", name="Finding the bottom").is_visible()
@@ -52,7 +48,7 @@ def test_start_page_fits_a_phone(page, server_url, screenshot_dir):
 def test_each_card_opens_its_view(page, server_url, view):
     open_page(page, server_url)
     page.locator('[data-testid="stMain"]').get_by_role("link", name=view.title).click()
-    page.wait_for_url(f"**/{view.url_path}**")
+    page.wait_for_url(f"**/{view.name}**")
     wait_for_run(page)
     assert page.get_by_role("heading", name=view.question).is_visible()
     assert error_texts(page) == []
