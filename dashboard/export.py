@@ -66,6 +66,10 @@ def _spec(chart: alt.TopLevelMixin | Mapping) -> dict:
     else:
         spec = chart.to_dict()
     spec.setdefault("background", "white")
+    # The browser's copy goes without ARIA descriptions (see charts.common); a file keeps them,
+    # so a screen reader can still describe an exported SVG.
+    if spec.get("config", {}).get("aria") is False:
+        spec["config"] = {key: value for key, value in spec["config"].items() if key != "aria"}
     # Off screen there is no container to fill: give such charts a slide-sized width.
     if spec.get("width") == "container":
         spec["width"] = EXPORT_WIDTH

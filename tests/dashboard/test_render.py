@@ -25,7 +25,8 @@ def test_template_is_built_once_per_parameters():
     two = common.render(_template, {"rows": frame.assign(a=[3.0, 4.0]), "rules": rules}, title="t")
     common.render(_template, {"rows": frame, "rules": rules}, title="u")
     assert _template.calls == ["t", "u"]
-    assert "config" not in one  # no Altair default theme, as Streamlit draws it
+    # No Altair default theme, as Streamlit draws it; no ARIA descriptions on the screen's canvas.
+    assert one["config"] == {"aria": False}
     # Datasets keep their keys, so new data leave the spec as it was (the browser then only
     # swaps the data); each distinct content is converted to Arrow once.
     names = [layer["data"]["name"] for layer in one["layer"]]
@@ -99,3 +100,17 @@ def test_every_public_builder_is_built_once():
             if fn.__module__ == module.__name__ and name.endswith(("_chart", "_curve", "_bars", "_shapes",
                                                                     "_scatter", "_moves")):
                 assert hasattr(fn, "__wrapped__"), f"{module.__name__}.{name} is not @built_once"
+
+
+def test_the_browser_gets_no_aria_descriptions_but_a_file_keeps_them():
+    from dashboard import export
+
+    def points():
+        return alt.Chart(alt.NamedData("rows")).mark_point().encode(x="a:Q", y="a:Q")
+
+    spec = common.render(points, {"rows": pd.DataFrame({"a": [1.0, 2.0]})})
+    assert spec["config"]["aria"] is False  # the expressions Streamlit would evaluate per point
+    svg = export.chart_svg(spec)
+    # Two points and two axes are described to a screen reader in the file.
+    assert svg.count("aria-label") == 4
+    assert spec["config"]["aria"] is False  # the shared dict is left as it was
