@@ -77,7 +77,7 @@ st.subheader("Loss against error: squared, absolute and Huber")
 layout.chart(charts.loss_shapes(out.shapes, out.marks, delta=out.delta),
              out.shapes, name="shapes",
              caption=f"Dotted green: ±δ = ±{fmt(out.delta)}, where Huber bends. "
-                     "Dashed black: the outliers' errors.")
+                     f"Dashed black: the outliers' errors. {sc.farthest_values(out)}".rstrip())
 
 layout.notice(sc.notes(out))
 layout.math(sc.math_blocks(out))

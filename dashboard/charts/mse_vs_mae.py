@@ -15,6 +15,8 @@ in the data (or derived by Vega-Lite from it), never baked into the template.
 
 from __future__ import annotations
 
+import re
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -103,9 +105,11 @@ def fits_scatter(points: pd.DataFrame, lines: pd.DataFrame, *, x_title: str, y_t
 # --------------------------------------------------------------------------- contributions
 
 
-def _bars_template(*, point_title: str, labelled: bool) -> alt.LayerChart:
-    x = alt.X("tick:N", sort=alt.EncodingSortField("point", op="min"), title=point_title,
-              axis=alt.Axis(labelAngle=0))
+def _bars_template(*, point_title: str, labelled: bool, tick_prefix: str) -> alt.LayerChart:
+    # Points are numbered 1..n in x order, so an ordinal axis of the numbers is already in
+    # order; a sort by another field would cost the browser an aggregate pass per rerun.
+    axis = alt.Axis(labelAngle=0, labelExpr=f"'{tick_prefix}' + datum.label") if tick_prefix else alt.Axis(labelAngle=0)
+    x = alt.X("point:O", title=point_title, axis=axis)
     offset = alt.XOffset("loss:N", sort=["MSE", "MAE"])
     y = alt.Y("share:Q", title="Share of the total loss", axis=alt.Axis(format="%"))
     data = alt.Chart(alt.NamedData("contributions"))
@@ -144,15 +148,17 @@ def contribution_bars(contributions: pd.DataFrame, *, point_title: str) -> dict:
     """
     cols = ("point", "label", "loss", "value", "share", "residual")
     bars = {c: contributions[c].to_numpy() for c in cols}
-    bars["tick"] = np.char.replace(bars["label"].astype(str), "Point ", "")
     bars["role"] = "bar"
     # One triangle per outlier, over the taller of its two bars.
     out = contributions.is_outlier.to_numpy() & (contributions.loss.to_numpy() == "MSE")
     taller = np.maximum(*np.split(contributions.share.to_numpy(), 2))
-    marks = {"point": bars["point"][out], "tick": bars["tick"][out], "label": bars["label"][out],
+    marks = {"point": bars["point"][out], "label": bars["label"][out],
              "share": taller[out[: len(taller)]], "role": "outlier"}
+    # The axis shows the point numbers ("7"), or the label's own word before them ("House 3").
+    word = re.match(r"\D*", str(bars["label"][0])).group() if len(bars["label"]) else ""
     return render(_bars_template, {"contributions": _stack([bars, marks])},
-                       point_title=point_title, labelled=bool(len(taller) <= LABEL_BARS_UP_TO))
+                  point_title=point_title, labelled=bool(len(taller) <= LABEL_BARS_UP_TO),
+                  tick_prefix="" if word == "Point " else word)
 
 
 # --------------------------------------------------------------------------- shapes
@@ -164,9 +170,12 @@ def _shapes_template(*, panel_width: int) -> alt.HConcatChart:
     # Huber is dashed so that MAE stays visible where the two coincide (|error| > delta).
     dash = alt.StrokeDash("label:N", scale=alt.Scale(domain=LOSS_ORDER, range=[[1, 0], [1, 0], [7, 4]]), legend=None)
     x = alt.X("residual:Q", title="Error: prediction − truth")
-    # One dataset per layer, no filters: moving the outliers changes only "marks" and "notes",
-    # and the browser skips the curves, whose bytes are the same.
-    curves, bends, marks, notes = (alt.Chart(alt.NamedData(k)) for k in ("curves", "bends", "marks", "notes"))
+    # One dataset per layer, no filters: moving the outliers changes only "marks", and the
+    # browser skips the curves, whose bytes are the same. The values at the farthest outlier
+    # are written under the chart, not in it: a line of text beside the panels made the
+    # browser lay out and redraw both panels, curves and all, whenever it changed (about a
+    # third of the page's drawing time per rerun).
+    curves, bends, marks = (alt.Chart(alt.NamedData(k)) for k in ("curves", "bends", "marks"))
 
     def panel(field: str, title: str, y_title: str) -> alt.LayerChart:
         curve = curves.mark_line(strokeWidth=3).encode(
@@ -184,28 +193,13 @@ def _shapes_template(*, panel_width: int) -> alt.HConcatChart:
             tooltip=[alt.Tooltip("label:N", title="loss"),
                      alt.Tooltip("residual:Q", title="outlier's error", format=".4g"),
                      alt.Tooltip(f"{field}:Q", title=y_title, format=".4g")])
-        # One line over the plot: each loss's value at the farthest outlier.
-        note = notes.mark_text(
-            align="left", baseline="bottom", x=0, y=-6, fontSize=12, color="#333",
-        ).encode(text=alt.Text(f"note_{field}:N"))
-        return alt.layer(curve, bend, rule, dots, note).properties(
-            title=alt.Title(title, offset=22, anchor="start"), width=panel_width, height=HEIGHT - 40)
+        return alt.layer(curve, bend, rule, dots).properties(
+            title=alt.Title(title, anchor="start"), width=panel_width, height=HEIGHT - 40)
 
     return alt.hconcat(
         panel("loss", "Penalty for one point", "Loss of one point"),
         panel("pull", "Pull on the line (derivative)", "d loss / d prediction"),
     ).resolve_scale(color="shared")
-
-
-def _at_farthest(marks: pd.DataFrame, field: str) -> str:
-    """'At the farthest outlier (error +10): MSE 100 · MAE 10 · Huber 9.5'."""
-    r = marks.residual.to_numpy()
-    far = np.flatnonzero(np.abs(r) == np.abs(r).max())
-    labels, values = marks.label.to_numpy(), marks[field].to_numpy()
-    seen = dict.fromkeys(labels[far])  # one value per loss, in order
-    first = {lab: values[i] for i, lab in zip(far[::-1], labels[far][::-1])}
-    text = " · ".join(f"{lab} {first[lab]:.4g}" for lab in seen)
-    return f"At the farthest outlier (error {r[far[0]]:+.3g}): {text}"
 
 
 @built_once
@@ -214,8 +208,7 @@ def loss_shapes(shapes: pd.DataFrame, marks: pd.DataFrame, *, delta: float, pane
 
     Args:
         shapes: rows with ``residual, fit, label, loss, pull`` (the curves).
-        marks: the same columns at the outliers' errors (dots, a dashed rule and a line of
-            values over each panel); may be empty.
+        marks: the same columns at the outliers' errors (dots and a dashed rule); may be empty.
         delta: the Huber delta (dotted green rules at +-delta).
         panel_width: width of each panel in pixels.
     """
@@ -224,8 +217,6 @@ def loss_shapes(shapes: pd.DataFrame, marks: pd.DataFrame, *, delta: float, pane
         "curves": thin(shapes, MAX_MARKS // 2, by="fit")[columns],
         "bends": pd.DataFrame({"residual": [-delta, delta], "what": ["-δ: Huber bends", "+δ: Huber bends"]}),
         "marks": marks[columns],
-        "notes": pd.DataFrame({"note_loss": [_at_farthest(marks, "loss")], "note_pull": [_at_farthest(marks, "pull")]})
-        if len(marks) else pd.DataFrame({"note_loss": pd.Series([], dtype=str), "note_pull": pd.Series([], dtype=str)}),
     }
     return render(_shapes_template, frames, panel_width=panel_width)
 

@@ -308,6 +308,24 @@ def _whole(value: float) -> str:
     return f"{value:.0f}" if float(value).is_integer() else fmt(value)
 
 
+def farthest_values(out: Outcome) -> str:
+    """Each loss's penalty and pull at the farthest outlier, for the caption of the loss shapes
+    ("" without outliers): 'At the farthest outlier (error +10): penalty MSE 100 · MAE 10 ·
+    Huber 9.5; pull MSE 20 · MAE 1 · Huber 1.'"""
+    marks = out.marks
+    if not len(marks):
+        return ""
+    r = marks.residual.to_numpy()
+    far = np.flatnonzero(np.abs(r) == np.abs(r).max())
+    labels = marks.label.to_numpy()[far]
+
+    def values(field: str) -> str:
+        first = dict(zip(labels[::-1], marks[field].to_numpy()[far][::-1]))  # one value per loss
+        return " · ".join(f"{label} {first[label]:.4g}" for label in dict.fromkeys(labels))
+
+    return f"At the farthest outlier (error {r[far[0]]:+.3g}): penalty {values('loss')}; pull {values('pull')}."
+
+
 def notes(out: Outcome) -> list[str]:
     """The "What to notice" bullets with the scenario's live numbers."""
     return _lagos_notes(out) if out.source == "lagos" else _synthetic_notes(out)

@@ -271,10 +271,10 @@ def test_charts_carry_their_data():
     bars = b[b.role == "bar"]
     assert len(bars) == 60 and bars.groupby("loss").share.sum().round(12).to_dict() == {"MAE": 1.0, "MSE": 1.0}
     assert (b.role == "outlier").sum() == 3
-    shapes = {name: dataset(specs["shapes"], name) for name in ("curves", "bends", "marks", "notes")}
+    assert sorted(specs["shapes"]["datasets"]) == ["bends", "curves", "marks"]
+    shapes = {name: dataset(specs["shapes"], name) for name in ("curves", "bends", "marks")}
     assert 2 * len(shapes["curves"]) <= MAX_MARKS  # the curves are drawn in two panels
-    assert len(shapes["marks"]) == 9 and len(shapes["notes"]) == 1
-    assert shapes["notes"].note_loss[0].startswith("At the farthest outlier (error ")
+    assert len(shapes["marks"]) == 9
     assert sorted(shapes["bends"].residual) == [-1.0, 1.0]
     # Moving the outliers leaves the curves' table as it was: the browser skips it.
     moved = charts.loss_shapes(out.shapes, sc.compute("synthetic", 3, 30.0, 1.0, 0).marks, delta=out.delta)
@@ -312,3 +312,11 @@ def test_new_data_keeps_the_spec_and_the_same_data_the_same_table():
 def test_delta_slider_offers_the_default_and_the_link_values():
     options = log_options(0.1, 100.0)
     assert 1.0 in options and 3.2 in options and 0.55 not in options
+
+
+def test_the_values_at_the_farthest_outlier_are_written_under_the_loss_shapes():
+    # Lagos, delta 1: the farthest house misses by +10, so squared error 100 (pull 2*10),
+    # absolute 10 (pull 1) and Huber 1*(10 - 1/2) = 9.5 (pull 1).
+    assert sc.farthest_values(sc.compute("lagos", 0, 0.0, 1.0, 0)) == (
+        "At the farthest outlier (error +10): penalty MSE 100 · MAE 10 · Huber 9.5; pull MSE 20 · MAE 1 · Huber 1.")
+    assert sc.farthest_values(sc.compute("synthetic", 0, 10.0, 1.0, 0)) == ""  # no outliers, no sentence
