@@ -188,6 +188,31 @@ def layer(*charts: alt.Chart, data=alt.Undefined, **properties) -> alt.LayerChar
     return chart
 
 
+def extent_layer(x: alt.X | None, y: alt.Y | None, *, name: str = "extent") -> alt.Chart:
+    """An invisible layer whose two corners set a chart's axis extents from data.
+
+    A layer's scales take the union of every layer's data, so two points at the corners
+    ``(x0, y0)`` and ``(x1, y1)`` (made by :func:`extent_frame`, dataset ``name``) stretch the
+    axes exactly there when the other layers' data lie inside (with ``nice=False``). An extent
+    written into the template as a scale domain would change the spec with the scenario, and
+    the browser then compiles and embeds the whole chart again (three times the work of
+    updating its data in place).
+    """
+    encoding = {k: v for k, v in (("x", x), ("y", y)) if v is not None}
+    return alt.Chart(alt.NamedData(name)).mark_point(opacity=0, size=0).encode(**encoding)
+
+
+def extent_frame(x: tuple[float, float] | None = None, y: tuple[float, float] | None = None, *,
+                 x_field: str = "x", y_field: str = "y") -> pd.DataFrame:
+    """The two corners for :func:`extent_layer`, in the fields the chart's x and y encode."""
+    columns = {}
+    if x is not None:
+        columns[x_field] = [float(x[0]), float(x[1])]
+    if y is not None:
+        columns[y_field] = [float(y[0]), float(y[1])]
+    return pd.DataFrame(columns)
+
+
 _ARROW: OrderedDict = OrderedDict()  # hash of a frame's columns and values -> pyarrow.Table
 _ARROW_SIZE = 128
 _ARROW_LOCK = threading.Lock()

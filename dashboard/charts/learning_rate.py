@@ -20,7 +20,7 @@ import pandas as pd
 
 from dashboard import palette, registry
 from dashboard.charts import paths as run_charts
-from dashboard.charts.common import HEIGHT, built_once, layer, render
+from dashboard.charts.common import HEIGHT, built_once, extent_frame, extent_layer, layer, render
 from dashboard.scenarios import learning_rate as scenario
 
 ROLE_ORDER = tuple(palette.RATE_ROLES)
@@ -96,14 +96,13 @@ def loss_curves_chart(curves: pd.DataFrame, diverged: pd.DataFrame, labels: Mapp
 # Placeholders of the sweep's template: one template serves every optimizer.
 _OPTIMIZER_COLOUR = "@optimizer-colour@"
 _OPTIMIZER_LABEL = "@optimizer-label@"
-_SWEEP_Y = ("@y-low@", "@y-high@")  # the final-loss axis, from the data
 
 
 def _sweep_template(height: int) -> alt.LayerChart:
     colour, optimizer = _OPTIMIZER_COLOUR, _OPTIMIZER_LABEL
     x = alt.X(field="lr", type="quantitative", scale=alt.Scale(type="log", nice=False),
               title="learning rate η (log scale)", axis=alt.Axis(format="~g"))
-    y = alt.Y(field="shown", type="quantitative", scale=alt.Scale(type="log", nice=False, domain=list(_SWEEP_Y)),
+    y = alt.Y(field="shown", type="quantitative", scale=alt.Scale(type="log", nice=False),
               title="final MSE (log scale)", axis=_log_axis())
     tips = [alt.Tooltip(field="lr", type="quantitative", format=".4g", title="learning rate"),
             alt.Tooltip(field="final_loss", type="quantitative", format=".4g", title=f"final MSE ({optimizer})"),
@@ -137,7 +136,9 @@ def _sweep_template(height: int) -> alt.LayerChart:
         tooltip=[alt.Tooltip(field="label", type="nominal", title="run"),
                  alt.Tooltip(field="final_loss", type="quantitative", format=".4g", title="final MSE"),
                  alt.Tooltip(field="outcome", type="nominal", title="outcome")])
-    return layer(stable, blown, rules, *rule_notes, picks, width="container", height=height,
+    # The final-loss axis: from a little below the lowest loss to well above the row of triangles.
+    extent = extent_layer(None, alt.Y(field="shown", type="quantitative"))
+    return layer(stable, blown, rules, *rule_notes, picks, extent, width="container", height=height,
                  config=alt.Config(axis=alt.AxisConfig(**AXIS)))
 
 
@@ -181,9 +182,9 @@ def sweep_chart(table: pd.DataFrame, chosen: pd.DataFrame, labels: Mapping[str, 
         "outcome": [""] * len(bounds) + [str(v) for v in chosen["outcome"]],
     })
     entry = registry.OPTIMIZERS[optimizer]
-    return render(_sweep_template, {"sweep": table, "marks": marks}, height=height,
-                  values={_OPTIMIZER_COLOUR: entry.colour, _OPTIMIZER_LABEL: entry.label,
-                          _SWEEP_Y[0]: low * 0.8, _SWEEP_Y[1]: high * 6.0})
+    extent = extent_frame(y=(low * 0.8, high * 6.0), y_field="shown")
+    return render(_sweep_template, {"sweep": table, "marks": marks, "extent": extent}, height=height,
+                  values={_OPTIMIZER_COLOUR: entry.colour, _OPTIMIZER_LABEL: entry.label})
 
 
 # Placeholders of the schedule's template: one template serves every schedule.

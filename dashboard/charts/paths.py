@@ -26,7 +26,7 @@ import pandas as pd
 
 from dashboard import palette
 from dashboard import paths as run_rows
-from dashboard.charts.common import HEIGHT, built_once, color_scale, layer, render
+from dashboard.charts.common import HEIGHT, built_once, color_scale, extent_frame, extent_layer, layer, render
 
 BAND_SCHEME = alt.SchemeParams(name="greys", extent=[0.0, 0.5])
 BAND_RATIO = 10 ** 0.25  # a band's top over its bottom (dashboard.paths.quarter_decades)
@@ -74,8 +74,6 @@ def _pulled_inside(values, low: float, high: float, margin: float) -> np.ndarray
 # --------------------------------------------------------------------------- paths on contours
 
 _WINDOW = ("@x0@", "@x1@", "@y0@", "@y1@")  # the plotted box
-_STEPS = "@steps@"  # the curves' step axis runs from 0 to this
-_RANGE = ("@low@", "@top@")  # the curves' log axis
 
 
 def _contour_template(height: int, n_series: int, x_title: str, y_title: str, value_title: str) -> alt.LayerChart:
@@ -170,8 +168,8 @@ def contour_chart(surface: pd.DataFrame, cell: tuple[float, float], window: Sequ
 
 def _curves_template(height: int, n_series: int, x_title: str, y_title: str, value_title: str,
                      legend_title: str, extra: tuple[tuple[str, str, str], ...]) -> alt.LayerChart:
-    x = alt.X(field="step", type="quantitative", scale=alt.Scale(domain=[0, _STEPS], nice=False), title=x_title)
-    y = alt.Y(field="shown", type="quantitative", scale=alt.Scale(type="log", nice=False, domain=list(_RANGE)),
+    x = alt.X(field="step", type="quantitative", scale=alt.Scale(nice=False, zero=False), title=x_title)
+    y = alt.Y(field="shown", type="quantitative", scale=alt.Scale(type="log", nice=False),
               title=y_title, axis=log_axis())
     notes = alt.Chart(alt.NamedData("notes"))
     colour = alt.Color(field="label", type="nominal", scale=_series_placeholders(n_series, with_marker=True),
@@ -192,7 +190,9 @@ def _curves_template(height: int, n_series: int, x_title: str, y_title: str, val
     texts = notes.mark_text(
         align="left", baseline="top", dx=9, dy=6, fontSize=12, fontWeight="bold").encode(
         x=x, y=y, color=colour, text=alt.Text(field="text", type="nominal"))
-    return layer(lines, rule, triangles, texts, width="container", height=height,
+    # The axes run from step 0 to the last, and from `low` to `top`: the extent layer's corners.
+    extent = extent_layer(alt.X(field="step", type="quantitative"), alt.Y(field="shown", type="quantitative"))
+    return layer(lines, rule, triangles, texts, extent, width="container", height=height,
                  resolve=INDEPENDENT_COLOURS, config=alt.Config(axis=alt.AxisConfig(**AXIS)))
 
 
@@ -238,7 +238,8 @@ def loss_curves_chart(curves: pd.DataFrame, diverged: pd.DataFrame, series: Mapp
         "shown": [float(v) for v, _ in rules] + [top] * len(diverged),
         "text": [t for _, t in rules] + ["diverged at step " + str(int(k)) for k in diverged["step"]],
     })
-    values = {_STEPS: steps, _RANGE[0]: low, _RANGE[1]: top, **_series_values(series)}
-    return render(_curves_template, {"curves": lines, "notes": notes}, values=values, height=height,
+    values = _series_values(series)
+    extent = extent_frame((0, steps), (low, top), x_field="step", y_field="shown")
+    return render(_curves_template, {"curves": lines, "notes": notes, "extent": extent}, values=values, height=height,
                   n_series=len(series), x_title=titles[0], y_title=titles[1], value_title=titles[2],
                   legend_title=legend_title, extra=tuple(tuple(e) for e in extra))

@@ -452,11 +452,14 @@ def test_charts_are_valid_small_and_use_the_palette(rates, optimizer, schedule, 
         assert runs.labels[role] in specs["contour"]  # the legend names each rate
     lines = common.dataset(built["curves"], "curves")
     notes = common.dataset(built["curves"], "notes")
-    encoding = built["curves"]["layer"][0]["encoding"]
-    low, top = encoding["y"]["scale"]["domain"]
-    assert encoding["x"]["scale"]["domain"] == [0, steps] and 0 < low < top
+    # The axes' extents come from each chart's extent corners (data), not from its spec.
+    assert "domain" not in built["curves"]["layer"][0]["encoding"]["y"]["scale"]
+    extent = common.dataset(built["curves"], "extent")
+    (low, top), (first, last) = sorted(extent["shown"]), sorted(extent["step"])
+    assert (first, last) == (0, steps) and 0 < low < top
     assert lines["shown"].between(low, top).all()  # the axis holds every point
-    sweep_low, sweep_high = built["sweep"]["layer"][0]["encoding"]["y"]["scale"]["domain"]
+    assert notes["shown"].between(low, top).all() and notes["step"].between(0, steps).all()
+    sweep_low, sweep_high = sorted(common.dataset(built["sweep"], "extent")["shown"])
     assert list(notes.loc[notes["kind"] == "diverged", "text"]) == [
         f"diverged at step {s.diverged_at}" for s in runs.summaries if s.diverged]
     sweep = common.dataset(built["sweep"], "sweep")
