@@ -69,10 +69,11 @@ def _template_json(builder, params: tuple) -> str:
     config = spec.setdefault("config", {})
     if config.get("view") == _DEFAULT_VIEW:  # as Streamlit does: no Altair default theme
         del config["view"]
-    # Vega-Lite gives every mark an ARIA description, an expression over its fields and their
-    # formats evaluated for every drawn item on every data change (by Streamlit's CSP-safe
-    # interpreter, slowly): 45-60% of the browser's work per rerun on these views. On the
-    # screen's canvas nothing reads it; `dashboard.export` turns it back on for SVG files.
+    # On screen, a canvas: vega-embed 7 (Streamlit's) draws SVG by default, and an SVG chart
+    # whose data change rebuilds its marks as DOM nodes (about 370 per rerun on MSE vs MAE).
+    # Nothing on a canvas reads Vega-Lite's per-mark ARIA descriptions, expressions that
+    # Streamlit's CSP-safe interpreter would evaluate for every item on every data change;
+    # `dashboard.export` turns them back on for files.
     config["aria"] = False
     spec["usermeta"] = {"embedOptions": {"renderer": "canvas"}}
     return json.dumps(spec)
@@ -117,8 +118,9 @@ def render(builder, frames: Mapping[str, pd.DataFrame], *, values: Mapping[str, 
     - ``values`` fill the template's placeholders (strings such as ``"@x0@"`` that the template
       holds where a scenario's value goes: a colour, a label, an axis extent). A string equal to
       a placeholder becomes its value (a number, say); a placeholder inside a longer string (an
-      expression, a title) is replaced by its value's text. Extents are always set this way,
-      as explicit scale domains, so one template serves every scenario.
+      expression, a title) is replaced by its value's text. A value that changes with the
+      scenario changes the spec, which the browser must compile again: an axis extent that
+      moves with a control comes from data instead (:func:`extent_layer`).
     - Each dataset keeps its key as its name, so a new scenario whose template values are the
       same gives the same spec text with new data: the browser then updates the drawn chart's
       data in place (and skips a dataset whose bytes did not change) instead of compiling
@@ -195,8 +197,8 @@ def extent_layer(x: alt.X | None, y: alt.Y | None, *, name: str = "extent") -> a
     ``(x0, y0)`` and ``(x1, y1)`` (made by :func:`extent_frame`, dataset ``name``) stretch the
     axes exactly there when the other layers' data lie inside (with ``nice=False``). An extent
     written into the template as a scale domain would change the spec with the scenario, and
-    the browser then compiles and embeds the whole chart again (three times the work of
-    updating its data in place).
+    the browser would then compile and embed the whole chart again instead of updating its
+    data in place.
     """
     encoding = {k: v for k, v in (("x", x), ("y", y)) if v is not None}
     return alt.Chart(alt.NamedData(name)).mark_point(opacity=0, size=0).encode(**encoding)
