@@ -80,7 +80,7 @@ def _time_moves(path: Path, kind: str, key: str) -> list[float]:
 
 def _controls(path: Path) -> list[tuple[str, str]]:
     at = AppTest.from_file(str(path), default_timeout=120).run()
-    return [(kind, w.key) for kind in KINDS for w in getattr(at, kind) if w.key]
+    return [(kind, w.key) for kind in KINDS for w in getattr(at.sidebar, kind) if w.key]
 
 
 def main(argv: list[str]) -> int:

@@ -1,8 +1,8 @@
 """The parts every page shares: header, charts with downloads, "What to notice", the math.
 
 Each page reads top to bottom the same way: the question as title, a short intro, the
-charts (each with PNG, SVG and CSV downloads), "What to notice" with the scenario's live
-numbers, then an expander with the formulas.
+charts, "What to notice" with the scenario's live numbers, one row of downloads (any chart
+as PNG, SVG or its data as CSV), then an expander with the formulas.
 """
 
 from __future__ import annotations
@@ -21,7 +21,13 @@ from dashboard import export
 _LOG = logging.getLogger(__name__)
 T = TypeVar("T")
 
+_CHARTS_KEY = "layout-charts-this-run"  # (name, figure, data) of each chart drawn in this run
+DOWNLOAD_KEY = "download-chart"
+
+
 def header(title: str, intro: str) -> None:
+    """The page's question as its title and the intro; every page starts here."""
+    st.session_state[_CHARTS_KEY] = []
     st.title(title)
     st.markdown(intro)
 
@@ -30,13 +36,13 @@ def _slug(text: str) -> str:
 
 def chart(figure: alt.TopLevelMixin | Mapping, data: pd.DataFrame, *, name: str, caption: str | None = None,
           width: str = "stretch") -> None:
-    """Draw an Altair chart with download buttons for PNG, SVG and its data as CSV.
+    """Draw an Altair chart and offer it in the page's downloads (:func:`downloads`).
 
     ``figure`` may also be a Vega-Lite dict (from ``charts.common.render``: serialized
-    once, only its data refilled per rerun). The files are rendered only when a button is
-    clicked (a PNG takes about a second). ``name`` makes the file names and widget keys, so
-    it must be unique on the page. ``width="content"`` keeps the chart's own width (e.g. a
-    square plot whose two axes share one scale).
+    once, only its data refilled per rerun). ``name`` says what the chart shows ("loss
+    curves"): it names the chart in the downloads and its files, so it must be unique on the
+    page. ``width="content"`` keeps the chart's own width (e.g. a square plot whose two
+    axes share one scale).
     """
     if isinstance(figure, Mapping):
         st.vega_lite_chart(figure, width=width)
@@ -44,15 +50,34 @@ def chart(figure: alt.TopLevelMixin | Mapping, data: pd.DataFrame, *, name: str,
         st.altair_chart(figure, width=width)
     if caption:
         st.caption(caption)
+    st.session_state.setdefault(_CHARTS_KEY, []).append((name, figure, data))
+
+
+def downloads() -> None:
+    """One row for the files of every chart drawn so far: pick the chart, then PNG, SVG or CSV.
+
+    One row per page rather than three buttons under each chart: every element on a page is
+    sent and drawn again on each rerun, and twelve buttons with their rows were about a
+    tenth of a four-chart page's time on screen. The files are rendered only when a button
+    is clicked (a PNG takes about a second), through :mod:`dashboard.export`.
+    """
+    drawn = {name: (figure, data) for name, figure, data in st.session_state.get(_CHARTS_KEY, [])}
+    if not drawn:
+        return
+    names = list(drawn)
+    if st.session_state.get(DOWNLOAD_KEY) not in names:  # a chart this scenario does not draw
+        st.session_state[DOWNLOAD_KEY] = names[0]
+    row = st.container(horizontal=True, gap="small", vertical_alignment="bottom")
+    name = row.selectbox("Download a chart", names, key=DOWNLOAD_KEY, format_func=str.capitalize,
+                         width=300)
+    figure, data = drawn[name]
     slug = _slug(name)
-    # A row sized to its buttons, so they stay readable in a narrow column.
-    row = st.container(horizontal=True, gap="small")
     row.download_button("PNG", lambda: export.chart_png(figure), file_name=f"{slug}.png", mime="image/png",
-                        key=f"png-{slug}", on_click="ignore", icon=":material/image:")
+                        on_click="ignore", icon=":material/image:")
     row.download_button("SVG", lambda: export.chart_svg(figure), file_name=f"{slug}.svg",
-                        mime="image/svg+xml", key=f"svg-{slug}", on_click="ignore")
+                        mime="image/svg+xml", on_click="ignore")
     row.download_button("CSV", lambda: export.frame_csv(data), file_name=f"{slug}.csv", mime="text/csv",
-                        key=f"csv-{slug}", on_click="ignore", icon=":material/table:")
+                        on_click="ignore", icon=":material/table:")
 
 def notice(points: Iterable[str]) -> None:
     """The "What to notice" block: one bullet per observation, with live numbers."""

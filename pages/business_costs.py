@@ -78,6 +78,7 @@ with right:
     layout.chart(charts.demand_cost_chart(dm.costs), dm.costs, name="demand costs")
 layout.notice(scenario.demand_notes(dm))
 
+layout.downloads()
 layout.math([
     ("**Expected cost of a decision.** With a calibrated probability $p$ of fraud, flagging is wrong "
      "(a false alarm) with probability $1 - p$, passing is wrong (a miss) with probability $p$:",

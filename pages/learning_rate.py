@@ -77,4 +77,5 @@ layout.chart(
             "vectorized run. Triangles along the top diverged; diamonds are the three slider rates.",
 )
 layout.notice(sc.notice_points(prob, runs, sweep, opt, sched, steps))
+layout.downloads()
 layout.math(sc.math_blocks(prob, sched, steps))

@@ -58,26 +58,27 @@ with left:
     st.subheader("The three fitted lines")
     layout.chart(charts.fits_scatter(out.points, out.lines, x_title=x_title, y_title=y_title,
                                      reference_label=out.reference_label),
-                 out.points, name="fits",
+                 out.points, name="fitted lines",
                  caption=f"Dashed grey: {out.reference_label.lower()}, the line whose errors the bars below score. "
                          "Huber is dashed too, so a line it covers still shows.")
 with right:
     st.subheader("How far did each fit move?")
-    layout.chart(charts.slope_moves(out.fits), out.fits, name="slopes",
+    layout.chart(charts.slope_moves(out.fits), out.fits, name="slope moves",
                  caption="Each fit on all points minus the same fit on the clean points only.")
 st.markdown(sc.fits_table(out))
 
 st.subheader("Who carries the loss?")
 layout.chart(charts.contribution_bars(out.contributions, point_title="House" if is_lagos else "Point (in x order)"),
-             out.contributions, name="contributions",
+             out.contributions, name="per-point contributions",
              caption=f"Each point's share of the total squared and absolute error of the dashed line "
                      f"(MSE {fmt(out.mse)}, MAE {fmt(out.mae)}). ▼ marks the outliers.")
 
 st.subheader("Loss against error: squared, absolute and Huber")
 layout.chart(charts.loss_shapes(out.shapes, out.marks, delta=out.delta),
-             out.shapes, name="shapes",
+             out.shapes, name="loss shapes",
              caption=f"Dotted green: ±δ = ±{fmt(out.delta)}, where Huber bends. "
                      f"Dashed black: the outliers' errors. {sc.farthest_values(out)}".rstrip())
 
 layout.notice(sc.notes(out))
+layout.downloads()
 layout.math(sc.math_blocks(out))

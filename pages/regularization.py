@@ -82,6 +82,7 @@ with right:
                          "can reach (dashed) touches its shape; the thick shape is your penalty.")
 
 layout.notice(sc.notes(sweep, fit, pic))
+layout.downloads()
 layout.math([
     (("The penalized objective adds λ times a size measure R(w) of the weights to the training MSE "
      "(the intercept b is never penalized):"),

@@ -18,6 +18,7 @@ import math
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.layout import DOWNLOAD_KEY
 from dashboard.views import VIEWS
 
 from .apptest_tools import CONTROL_KINDS, errors, open_math, run_page, signature, widget
@@ -28,9 +29,9 @@ NO_EFFECT: dict[tuple[str, str], str] = {}
 
 @functools.cache
 def controls(file: str) -> tuple[tuple[str, str], ...]:
-    """(kind, key) of every control the page draws at its defaults, in page order."""
+    """(kind, key) of every control of the scenario (the sidebar's) at the page's defaults, in page order."""
     at = run_page(file)
-    return tuple((kind, w.key) for kind in CONTROL_KINDS for w in getattr(at, kind) if w.key)
+    return tuple((kind, w.key) for kind in CONTROL_KINDS for w in getattr(at.sidebar, kind) if w.key)
 
 
 @functools.cache
@@ -90,8 +91,9 @@ def test_view_loads_asks_its_question_and_says_what_to_notice(view):
     assert at.expander and not at.latex, "the formulas are in an expander, drawn only while it is open"
     opened = open_math(run_page(view.file))
     assert errors(opened) == [] and opened.latex, "opening the expander shows the formulas"
-    downloads = at.get("download_button")
-    assert len(downloads) == 3 * len(at.get("vega_lite_chart")), "PNG, SVG and CSV under every chart"
+    downloads = [b.label for b in at.get("download_button")]
+    assert downloads == ["PNG", "SVG", "CSV"], "one row of downloads for the chart picked"
+    assert len(at.selectbox(key=DOWNLOAD_KEY).options) == len(at.get("vega_lite_chart")), "every chart is offered"
     assert controls(view.file), "a what-if view has controls"
 
 

@@ -1,0 +1,53 @@
+"""The page's one row of downloads: the chart picked is the chart whose files the buttons give."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
+
+from dashboard.layout import DOWNLOAD_KEY
+from dashboard.scenarios import learning_rate as sc
+
+from .apptest_tools import errors, run_page
+
+
+@pytest.fixture
+def deferred(monkeypatch):
+    """label -> the callable behind each download button of the last run (what a click would run)."""
+    seen: dict[str, object] = {}
+    original = MediaFileManager.add_deferred
+
+    def keep(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        seen[file_name] = data_callable
+        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
+    return seen
+
+
+def test_the_files_are_those_of_the_chart_picked(deferred):
+    at = run_page("learning_rate.py")
+    assert at.selectbox(key=DOWNLOAD_KEY).options == ["Loss valley paths", "Loss curves", "Learning rate sweep"]
+    deferred.clear()
+    at.selectbox(key=DOWNLOAD_KEY).set_value("Learning rate sweep").run()
+    assert errors(at) == []
+    assert sorted(deferred) == ["learning-rate-sweep.csv", "learning-rate-sweep.png", "learning-rate-sweep.svg"]
+    d = sc.DEFAULTS
+    sweep = sc.cached_sweep(d["opt"], d["sched"], d["steps"], d["center"])
+    csv = pd.read_csv(io.StringIO(deferred["learning-rate-sweep.csv"]()))
+    assert list(csv.columns) == list(sweep.table.columns) and len(csv) == len(sweep.table) == sc.SWEEP_SIZE
+    svg = deferred["learning-rate-sweep.svg"]()
+    assert svg.lstrip().startswith("<svg") and "learning rate η (log scale)" in svg and "final MSE" in svg
+
+
+def test_a_picked_chart_the_new_scenario_does_not_draw_falls_back_to_the_first():
+    at = run_page("learning_rate.py", {"sched": "cosine"})
+    assert "Learning rate schedule" in at.selectbox(key=DOWNLOAD_KEY).options
+    at.selectbox(key=DOWNLOAD_KEY).set_value("Learning rate schedule").run()
+    at.selectbox(key="sched").set_value("Constant").run()
+    assert errors(at) == []
+    picker = at.selectbox(key=DOWNLOAD_KEY)
+    assert "Learning rate schedule" not in picker.options and picker.value == "loss valley paths"
