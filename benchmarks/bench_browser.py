@@ -11,10 +11,16 @@ key press to the last change on screen: the last DOM mutation or the last canvas
 for a second and the script has finished. Each value is new to the server, so its cached
 compute is computed: the case a learner exploring a control meets.
 
-The plain page stays open in a second window, and the view and the plain page take turns
-press by press; each view's median is divided by the median of the plain presses taken
-between its own, so a load that comes and goes on the machine slows both sides of a ratio.
-Goal: within 1.5x, never above 2x (exit status 1).
+Two baselines stay open in windows of their own: the plain page, and the plain page with
+as many of its charts as the view draws (``?charts=k``): the like-for-like page. The view
+and both baselines take turns press by press; each view's median is divided by the median
+of each baseline's presses taken between its own, so a load that comes and goes on the
+machine slows both sides of a ratio.
+
+Goal: within 1.5x, never above 2x. Against the one-chart page a view with three or four
+charts cannot get there in Streamlit: the plain page with four copies of its own chart
+alone measures 2.2x of it (2026-12-03). So the exit status (1 above 2x) reads the
+like-for-like ratio; both are printed.
 """
 
 from __future__ import annotations
@@ -113,24 +119,32 @@ def main(argv: list[str]) -> int:
             return _Pressing(context.new_page(), url)
 
         reference = window(plain)
-        print(f"{'view':<16} {'median':>9} {'p95':>9} {'plain':>9} {'ratio':>7}")
-        ratios = {}
+        print(f"{'view':<16} {'median':>9} {'p95':>9} {'plain':>9} {'ratio':>6} {'charts':>7} "
+              f"{'plain xk':>9} {'ratio':>6}")
+        ratios, alike = {}, {}
         for view in views:
             tested = window(f"{app}/{view.name}")
-            # Press by press, the view and the plain page take turns: a load that comes and goes
-            # on the machine (a shared VM's neighbours) lands on both sides of the ratio.
-            pairs = [(tested.press(), reference.press()) for _ in range(args.presses)]
+            k = tested.page.locator('[data-testid="stVegaLiteChart"]').count()
+            same = window(f"{plain}/?charts={k}")
+            # Press by press, the view and the baselines take turns: a load that comes and goes
+            # on the machine (a shared VM's neighbours) lands on both sides of each ratio.
+            rows = [(tested.press(), reference.press(), same.press()) for _ in range(args.presses)]
             tested.page.context.close()
-            times = [t for t, _ in pairs]
-            med, local = statistics.median(times), statistics.median(p for _, p in pairs)
+            same.page.context.close()
+            times = [t for t, _, _ in rows]
+            med = statistics.median(times)
+            one, many = (statistics.median(r[i] for r in rows) for i in (1, 2))
             p95 = sorted(times)[max(0, round(0.95 * len(times)) - 1)]
-            ratios[view.name] = med / local
-            flag = "" if med / local <= GOAL else ("  above goal" if med / local <= LIMIT else f"  > {LIMIT:g}x")
-            print(f"{view.name:<16} {med:6.0f} ms {p95:6.0f} ms {local:6.0f} ms {med / local:7.2f}{flag}", flush=True)
+            ratios[view.name], alike[view.name] = med / one, med / many
+            flag = "" if med / many <= GOAL else ("  above goal" if med / many <= LIMIT else f"  > {LIMIT:g}x")
+            print(f"{view.name:<16} {med:6.0f} ms {p95:6.0f} ms {one:6.0f} ms {med / one:6.2f} {k:7d} "
+                  f"{many:6.0f} ms {med / many:6.2f}{flag}", flush=True)
         browser.close()
-    print(f"median ratio {statistics.median(ratios.values()):.2f}, worst {max(ratios.values()):.2f} "
-          f"(goal {GOAL:g}x, limit {LIMIT:g}x)")
-    return 1 if max(ratios.values()) > LIMIT else 0
+    print(f"against the one-chart page: median {statistics.median(ratios.values()):.2f}, "
+          f"worst {max(ratios.values()):.2f}")
+    print(f"against as many plain charts: median {statistics.median(alike.values()):.2f}, "
+          f"worst {max(alike.values()):.2f} (goal {GOAL:g}x, limit {LIMIT:g}x)")
+    return 1 if max(alike.values()) > LIMIT else 0
 
 
 if __name__ == "__main__":
