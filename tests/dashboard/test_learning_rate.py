@@ -23,6 +23,7 @@ from dashboard.charts import common
 from dashboard.charts import learning_rate as charts
 from dashboard.charts.common import MAX_MARKS
 from dashboard.formatting import fmt, pct
+from dashboard.layout import DOWNLOAD_KEY
 from dashboard.scenarios import learning_rate as sc
 
 from .apptest_tools import errors, open_math, run_page
@@ -207,8 +208,9 @@ def test_a_schedule_adds_its_chart_and_its_formula():
     at = run_page(PAGE, {"sched": "Step decay", "steps": "90"})
     assert not errors(at)
     assert len(at.get("vega_lite_chart")) == 4
-    assert len(at.get("download_button")) == 12  # PNG, SVG and CSV under every chart, the schedule's too
-    assert len(run_page(PAGE).get("download_button")) == 9  # a constant rate draws no schedule
+    assert at.selectbox(key=DOWNLOAD_KEY).options == [  # the downloads offer the schedule's chart too
+        "Loss valley paths", "Loss curves", "Learning rate schedule", "Learning rate sweep"]
+    assert len(run_page(PAGE).selectbox(key=DOWNLOAD_KEY).options) == 3  # a constant rate draws no schedule
     (spec,) = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")
                if any(d.name == "shape" for d in c.proto.datasets)]
     assert spec["mark"]["interpolate"] == "step-after"  # η/10 from step 30 on, not a ramp from 29 to 30
