@@ -28,9 +28,11 @@ seed = panel.number("Seed", "seed", 0, 9999, step=1, help="Draws other points an
 panel.box.markdown("**Penalty**")
 penalty = panel.select("Penalty", "penalty", sc.PENALTIES, labels=sc.LABELS, radio=True)
 lam = panel.log_slider("Penalty strength λ", "lam", sc.LAM_LOW, sc.LAM_HIGH, per_decade=sc.PER_DECADE)
-ratio = panel.slider("L1 ratio α (elastic net)", "ratio", 0.0, 1.0, step=0.05,
-                     help="Elastic net puts α·λ on |w| and (1 − α)·λ on w². α = 1 is L1, α = 0 is L2.")
-lam2 = panel.log_slider("λ of the two-weight picture", "lam2", sc.PICTURE_LAM_LOW, sc.PICTURE_LAM_HIGH,
+ratio = panel.slider("L1 ratio α (elastic net)", "ratio", 0.0, 1.0, step=0.05, disabled=penalty != "elastic_net",
+                     help="Elastic net puts α·λ on |w| and (1 − α)·λ on w². α = 1 is L1, α = 0 is L2. "
+                          "Only elastic net has one.")
+lam2 = panel.log_slider("λ of the two-weight picture (moves only that picture)", "lam2", sc.PICTURE_LAM_LOW,
+                        sc.PICTURE_LAM_HIGH,
                         help="The picture is a separate small problem on its own scale: with L1 its second "
                              "weight is exactly 0 from λ = 1.6 on, both weights from λ = 4.6.")
 
@@ -70,8 +72,7 @@ with left:
     st.subheader("Coefficient paths")
     layout.chart(charts.path_chart(sweep.paths, chosen=fit.lam, penalty=penalty, lam_range=LAM_RANGE),
                  sweep.paths, name="coefficient paths",
-                 caption="One line per coefficient. With L1 a line that reaches 0 stays exactly on it; "
-                         "with L2 it only approaches 0.")
+                 caption=sc.paths_caption(sweep))
 with right:
     st.subheader("Why L1 lands on an axis")
     layout.chart(charts.picture_chart(pic.curves, pic.points, half_width=pic.half_width, selected=penalty),

@@ -32,7 +32,11 @@ from dashboard.formatting import fmt
 
 PENALTIES = ("l1", "l2", "elastic_net")
 DEFAULTS = {  # the link's keys
-    "degree": 12, "n": 20, "noise": 0.3, "seed": 1, "penalty": "l1", "lam": 1e-4, "ratio": 0.5, "lam2": 2.5}
+    "degree": 12, "n": 20, "noise": 0.3, "seed": 393, "penalty": "l1", "lam": 1e-4, "ratio": 0.5, "lam2": 2.5}
+# Seed 393 draws points whose validation error over λ is one clean U for L1, L2 and elastic
+# net alike (one dip, at λ = 0.01, 0.004 and 0.0063), with the default λ on its overfitting
+# side; many seeds give a W (two dips) on 60 validation points, which the text then names.
+DIP_RISE = 0.05  # a dip counts when the curve climbs 5% above it before the next dip
 LABELS = {"l1": "L1", "l2": "L2", "elastic_net": "Elastic net"}  # short: the link carries them
 LONG_LABELS = {"l1": "L1 (lasso)", "l2": "L2 (ridge)", "elastic_net": "Elastic net"}
 
@@ -152,6 +156,31 @@ class Sweep:
     def index(self, lam: float) -> int:
         """Index of the grid λ nearest to ``lam`` on a log scale."""
         return int(np.argmin(np.abs(np.log(self.lambdas) - np.log(lam))))
+
+    @property
+    def departures_from_zero(self) -> int:
+        """How often a weight that is exactly 0 at one λ of the grid is not at the next larger λ."""
+        zero = self.weights == 0.0
+        return int(np.count_nonzero(zero[:-1] & ~zero[1:]))
+
+    @property
+    def dips(self) -> list[int]:
+        """Indices of the validation curve's dips, left to right: one for a U, two for a W.
+
+        A local minimum is a dip of its own only if the curve climbs more than
+        :data:`DIP_RISE` (relative) above both it and the next one in between; otherwise the
+        lower of the two stands for both.
+        """
+        v = self.val_mse
+        lows = [i for i in range(v.size) if (i == 0 or v[i] < v[i - 1]) and (i == v.size - 1 or v[i] <= v[i + 1])]
+        kept: list[int] = []
+        for i in lows:
+            if kept and v[kept[-1]:i + 1].max() <= max(v[kept[-1]], v[i]) * (1 + DIP_RISE):
+                if v[i] < v[kept[-1]]:
+                    kept[-1] = i
+                continue
+            kept.append(i)
+        return kept
 
     errors: pd.DataFrame = None  # filled by compute_sweep
     paths: pd.DataFrame = None
@@ -432,38 +461,71 @@ def picture(lam: float, ratio: float) -> Picture:
 
 
 # --------------------------------------------------------------------------- text
+def paths_caption(sw: Sweep) -> str:
+    """The coefficient-path chart's caption: what L1 and L2 do to a line, true for this sweep."""
+    text = "One line per coefficient. "
+    if sw.penalty == "l2" or (sw.penalty == "elastic_net" and sw.ratio == 0):
+        return text + "L2 brings lines close to 0 but never onto it."
+    text += "L1 sets a weight exactly to 0 once λ outweighs that feature's pull on the fit"
+    leaves = sw.departures_from_zero
+    if leaves:
+        return text + (f"; a line can also leave 0 again as λ grows, when other weights shrink and the feature is "
+                       f"worth using after all: here that happens {leaves} time{'s' if leaves > 1 else ''}.")
+    return text + ": here no line leaves 0 once it reaches it."
+
+
 def notes(sw: Sweep, ft: Fit, pic: Picture) -> list[str]:
     """The "What to notice" bullets with the live numbers of the scenario."""
     k, best = sw.index(ft.lam), sw.best_index
     lam, best_lam = fmt(ft.lam), fmt(sw.best_lam)
-    if k < best:
+    best_val, best_train = float(sw.val_mse[best]), float(sw.train_mse[best])
+    if k == best:
+        side = "Your λ is the best one on the grid for this validation set."
+    elif fmt(ft.val_mse) == fmt(best_val) and fmt(ft.train_mse) == fmt(best_train):
+        # a difference below the digits shown is no difference to the reader
+        side = ("Your λ and the best one give the same errors to the digits shown: between them the penalty "
+                "changes nothing you can see.")
+    elif k < best:
         side = (f"Your λ is left of the best one: the model is freer than it should be, and the gap between "
                 f"validation and training error ({fmt(ft.val_mse - ft.train_mse)}) is the price of fitting noise.")
-    elif k > best:
-        side = (f"Your λ is right of the best one: the penalty is strong enough that the training error has risen "
-                f"to {fmt(ft.train_mse)}, and the model starts to miss the curve itself (underfitting).")
+    elif fmt(ft.train_mse) != fmt(best_train):
+        side = (f"Your λ is right of the best one: the penalty has raised the training error from "
+                f"{fmt(best_train)} to {fmt(ft.train_mse)}, and the model starts to miss the curve itself "
+                "(underfitting).")
     else:
-        side = "Your λ is the best one on the grid for this validation set."
+        side = (f"Your λ is right of the best one: validation error is {fmt(ft.val_mse)} against "
+                f"{fmt(best_val)} there.")
     name, value = ft.largest
     d = ft.degree
-    if 0 < best < sw.lambdas.size - 1:
-        shape = f"Validation error falls until λ = {best_lam}, then rises again: the U."
-    elif best == 0:
+    dips = sw.dips
+    if best == 0:
         shape = (f"Here validation error is lowest at the smallest λ: a degree-{d} polynomial on these points "
                  "has too little freedom to overfit, so any penalty only hurts.")
-    else:
+    elif best == sw.lambdas.size - 1:
         shape = ("Here validation error is lowest at the largest λ: with this much noise, the flattest model "
                  "predicts best.")
+    elif len(dips) > 1:
+        where = ", ".join(fmt(float(sw.lambdas[i])) for i in dips)
+        shape = (f"Here the validation curve has {len(dips)} dips (at λ = {where}), not one U: {N_VALIDATION} "
+                 f"validation points measure it roughly, and the lowest dip, at λ = {best_lam}, wins. Another "
+                 "seed usually draws a single U.")
+    else:
+        shape = f"Validation error falls until λ = {best_lam}, then rises again: the U."
     zero_text = f"**{ft.zeros} of {d}** coefficients are exactly zero"
-    if ft.penalty == "l2":
+    ridge_like = ft.penalty == "l2" or (ft.penalty == "elastic_net" and ft.ratio == 0)
+    if ridge_like:
         zero_text += (f". L2 only shrinks: its smallest coefficient here is {fmt(ft.smallest_nonzero)}, small but "
                       "not 0, and no λ makes it exactly 0." if ft.zeros == 0 else ".")
+        if ft.penalty == "elastic_net":
+            zero_text += " With α = 0, elastic net puts all of λ on w²: it is L2 (ridge)."
     elif ft.zeros == d:
         zero_text += ": the penalty has switched every feature off, and the fit is the flat line y = mean(y)."
     elif ft.zeros == 0:
-        zero_text = (f"**0 of {d}** coefficients are exactly zero: at this λ the penalty only shrinks. Raise λ and "
-                     f"{'L1' if ft.penalty == 'l1' else 'elastic net'} starts switching features off (at the largest λ, {int(sw.zeros[-1])} of "
-                     f"{d} are zero).")
+        later = int(sw.zeros[-1])
+        zero_text = f"**0 of {d}** coefficients are exactly zero: at this λ the penalty only shrinks."
+        zero_text += (f" Raise λ and {'L1' if ft.penalty == 'l1' else 'elastic net'} starts switching features "
+                      f"off (at the largest λ, {later} of {d} are zero)." if later else
+                      " Even at the largest λ none is exactly 0.")
     else:
         zero_text += (f": the penalty switched those features off entirely (at the smallest λ, "
                       f"{int(sw.zeros[0])} are zero; at the largest, {int(sw.zeros[-1])}).")
@@ -489,8 +551,11 @@ def notes(sw: Sweep, ft: Fit, pic: Picture) -> list[str]:
         (f"At λ = {lam}, the training MSE is **{fmt(ft.train_mse)}** and the validation MSE **{fmt(ft.val_mse)}**. "
         f"The lowest validation MSE, **{fmt(float(sw.val_mse[best]))}**, is at **λ = {best_lam}** "
         f"(noise alone costs σ² = {fmt(sw.noise ** 2)}). {side}"),
-        (f"Training error only grows with λ (from {fmt(float(sw.train_mse[0]))} to {fmt(float(sw.train_mse[-1]))}): "
-        f"a penalty never helps on the data it was fitted to. {shape}"),
+        ((f"Training error only grows with λ (from {fmt(float(sw.train_mse[0]))} to "
+          f"{fmt(float(sw.train_mse[-1]))}): a penalty never helps on the data it was fitted to. "
+          if fmt(float(sw.train_mse[0])) != fmt(float(sw.train_mse[-1])) else
+          f"Training error stays at {fmt(float(sw.train_mse[0]))} over the whole sweep: this model is too simple "
+          "for the penalty to matter. ") + shape),
         zero_text,
         f"The largest coefficient is {name} = **{fmt(value)}** (on standardized features). {wild}",
         picture,

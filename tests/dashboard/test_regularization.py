@@ -27,12 +27,13 @@ from dashboard.charts import regularization as charts
 from dashboard.charts.common import MAX_MARKS
 from dashboard.controls import log_options
 from dashboard.formatting import fmt
+from dashboard.layout import DOWNLOAD_KEY
 from dashboard.scenarios import regularization as sc
 
 from .apptest_tools import errors, open_math, run_page, signature
 
 PAGE = "regularization.py"
-DEFAULTS = {"degree": 12, "n": 20, "noise": 0.3, "seed": 1, "penalty": "l1", "lam": 1e-4, "ratio": 0.5, "lam2": 2.5}
+DEFAULTS = {"degree": 12, "n": 20, "noise": 0.3, "seed": 393, "penalty": "l1", "lam": 1e-4, "ratio": 0.5, "lam2": 2.5}
 
 
 # --------------------------------------------------------------------------- independent reference
@@ -78,7 +79,8 @@ def test_page_loads_with_four_charts_and_no_error(default_page):
     assert at.title[0].value == "How strong should the penalty be?"
     assert len(at.get("vega_lite_chart")) == 4
     assert "What to notice" in [h.value for h in at.subheader]
-    assert len(at.get("download_button")) == 12  # PNG, SVG, CSV under each chart
+    assert at.selectbox(key=DOWNLOAD_KEY).options == [
+        "Fitted curve", "Error against lambda", "Coefficient paths", "Two-weight picture"]
     assert at.expander and any("\\lambda" in latex.value for latex in open_math(run_page(PAGE)).latex)
 
 
@@ -96,7 +98,7 @@ CONTROL_MOVES = [
     ("number_input", "seed", 7),
     ("radio", "penalty", "l2"),
     ("select_slider", "lam", 0.01),
-    ("slider", "ratio", 0.2),  # the elastic-net shape of the picture changes even under L1
+    ("slider", "ratio", 0.2),  # only elastic net has one: greyed out under L1 and L2
     ("select_slider", "lam2", 1.0),
 ]
 
@@ -110,6 +112,8 @@ SCENARIO_LINK = {"degree": "8", "n": "40", "noise": "0.5", "seed": "3", "penalty
 def _set_by_hand(values):
     at = run_page(PAGE)
     kinds = {key: kind for kind, key, _ in CONTROL_MOVES}
+    if "penalty" in values:  # first, as a learner would: it decides whether α can be moved
+        at.radio(key="penalty").set_value(values["penalty"]).run()
     for key, value in values.items():
         getattr(at, kinds[key])(key=key).set_value(value)
     return at.run()
@@ -140,9 +144,9 @@ def best_val(at):
 
 
 def test_notice_numbers_for_the_default_l1_scenario(default_page):
-    """L1 at λ = 1e-4 on 20 points, degree 12, seed 1: checked against scikit-learn's Lasso."""
+    """L1 at λ = 1e-4 on 20 points, degree 12, the default seed: checked against scikit-learn's Lasso."""
     at = default_page
-    X_train, y_train, X_val, y_val = _reference_data(20, 0.3, 1, 12)
+    X_train, y_train, X_val, y_val = _reference_data(20, 0.3, DEFAULTS["seed"], 12)
     ref = _lasso(X_train, y_train, 1e-4)
     train, val = _mse(ref, X_train, y_train), _mse(ref, X_val, y_val)
     zeros = int(np.count_nonzero(ref.coef_ == 0.0))
@@ -150,7 +154,7 @@ def test_notice_numbers_for_the_default_l1_scenario(default_page):
     text = _text(at)
     assert f"training MSE is **{fmt(train)}** and the validation MSE **{fmt(val)}**" in text
     assert f"**{zeros} of 12** coefficients are exactly zero" in text
-    assert (zeros, fmt(train), fmt(val)) == (3, "0.03744", "0.1007")
+    assert (zeros, fmt(train), fmt(val)) == (3, "0.02729", "0.1519")
     assert _metric(at, "Coefficients exactly 0") == "3 of 12"
     assert _metric(at, "Largest coefficient") == f"{sc.power_label(k + 1)} = {fmt(ref.coef_[k])}"
     assert "noise alone costs σ² = 0.09" in text
@@ -164,7 +168,7 @@ def test_notice_numbers_for_an_l2_scenario_match_ridge():
     """L2 on the same data: the whole U-curve recomputed with Ridge(alpha = n λ), so the best λ too."""
     at = run_page(PAGE, {"penalty": "L2", "lam": "0.001"})
     assert errors(at) == []
-    X_train, y_train, X_val, y_val = _reference_data(20, 0.3, 1, 12)
+    X_train, y_train, X_val, y_val = _reference_data(20, 0.3, DEFAULTS["seed"], 12)
     lams = log_options(sc.LAM_LOW, sc.LAM_HIGH, sc.PER_DECADE)
     val = [_mse(Ridge(alpha=20 * lam).fit(X_train, y_train), X_val, y_val) for lam in lams]
     best = lams[int(np.argmin(val))]
@@ -416,3 +420,72 @@ def test_fit_legend_draws_each_entry_as_the_plot_does():
             assert layer["encoding"][channel]["scale"]["domain"] == order, channel
     assert points["encoding"]["shape"]["scale"]["range"] == ["circle", "triangle", "stroke", "stroke"]
     assert lines["encoding"]["strokeDash"]["scale"]["range"][3] == [7, 5]  # the true curve is dashed
+
+
+# --------------------------------------------------------------------------- what the text claims
+def _notes(degree=12, seed=DEFAULTS["seed"], penalty="l1", ratio=0.5, lam=1e-4):
+    sw = sc.compute_sweep(degree, 20, 0.3, seed, penalty, ratio)
+    return sw, sc.notes(sw, sc.compute_fit(degree, 20, 0.3, seed, penalty, ratio, lam, sw), sc.compute_picture(2.5, ratio))
+
+
+def test_paths_caption_says_a_lasso_line_can_leave_zero_and_counts_it():
+    # Seed 1 (the old default): x³ is exactly 0 at λ = 4e-4 and -0.78 at 6.3e-4; 11 such departures in all.
+    sw = sc.compute_sweep(12, 20, 0.3, 1, "l1", 0.5)
+    k3, at4, at63 = 2, sw.index(4e-4), sw.index(6.3e-4)
+    assert sw.weights[at4, k3] == 0.0 and round(sw.weights[at63, k3], 2) == -0.78
+    by_hand = sum(1 for i in range(sw.lambdas.size - 1) for j in range(12)
+                  if sw.weights[i, j] == 0.0 and sw.weights[i + 1, j] != 0.0)
+    assert sw.departures_from_zero == by_hand == 11
+    caption = sc.paths_caption(sw)
+    assert "stays" not in caption and "leave 0 again" in caption and "11 times" in caption
+    assert sc.paths_caption(sc.compute_sweep(12, 20, 0.3, 1, "l2", 0.5)) == (
+        "One line per coefficient. L2 brings lines close to 0 but never onto it.")
+    at = run_page(PAGE)
+    assert sc.paths_caption(sc.compute_sweep(12, 20, 0.3, DEFAULTS["seed"], "l1", 0.5)) in [c.value for c in at.caption]
+
+
+def test_elastic_net_at_alpha_zero_is_called_ridge_and_promises_no_zeros():
+    sw, notes = _notes(penalty="elastic_net", ratio=0.0)
+    assert int(sw.zeros.max()) == 0  # ridge never zeroes a weight, at any λ of the sweep
+    assert "**0 of 12**" in notes[2] and "it is L2 (ridge)" in notes[2] and "switching features off" not in notes[2]
+    assert sc.paths_caption(sw).endswith("never onto it.")
+
+
+def test_a_difference_below_the_digits_shown_is_no_difference():
+    # Degree 1, seed 1: training MSE 0.1971 and validation 0.2887 both at λ = 1e-4 and at the best λ.
+    sw, notes = _notes(degree=1, seed=1)
+    assert (fmt(float(sw.train_mse[sw.best_index])), fmt(float(sw.val_mse[sw.best_index]))) == ("0.1971", "0.2887")
+    assert "same errors to the digits shown" in notes[0]
+    assert "underfitting" not in notes[0] and "raised the training error" not in notes[0]
+    # Far to the right the penalty does raise the training error, and the text says by how much.
+    sw, far = _notes(degree=1, seed=1, lam=10.0)
+    assert f"from 0.1971 to {fmt(float(sw.train_mse[-1]))}" in far[0] and "underfitting" in far[0]
+
+
+def test_the_default_draws_one_u_with_the_default_lambda_on_its_overfitting_side():
+    sw, notes = _notes()
+    v = sw.val_mse
+    best = sw.best_index
+    assert sw.dips == [best] and 0 < best < v.size - 1
+    # A U: validation error falls (within 5%) to the best λ and rises after it.
+    assert all(v[i + 1] <= v[i] * 1.05 for i in range(best)) and all(v[i + 1] >= v[i] / 1.05 for i in range(best, v.size - 1))
+    assert v[0] > 1.3 * v[best] and v[-1] > 1.5 * v[best]
+    assert sw.index(DEFAULTS["lam"]) < best and "left of the best one" in notes[0]
+    assert f"Validation error falls until λ = {fmt(sw.best_lam)}, then rises again: the U." in notes[1]
+
+
+def test_a_w_shaped_curve_is_described_as_two_dips():
+    # Seed 1 (the old default) draws a W: 0.0999 at λ = 6.3e-5, 0.1525 at 4e-4, 0.0962 at 6.3e-3
+    # (the issue read the first two at 1.6e-4 and 1.6e-3, where the curve is 0.1182 and 0.1064).
+    sw, notes = _notes(seed=1)
+    v = sw.val_mse
+    assert [fmt(float(v[sw.index(lam)])) for lam in (6.3e-5, 4e-4, 6.3e-3)] == ["0.09987", "0.1525", "0.09623"]
+    assert len(sw.dips) == 2 and "the U" not in notes[1]
+    assert "has 2 dips" in notes[1] and f"the lowest dip, at λ = {fmt(sw.best_lam)}" in notes[1]
+
+
+def test_alpha_is_greyed_out_unless_the_penalty_is_elastic_net():
+    for label, disabled in (("L1", True), ("L2", True), ("Elastic net", False)):
+        at = run_page(PAGE, {"penalty": label})
+        assert at.slider(key="ratio").proto.disabled is disabled, label
+    assert "moves only that picture" in run_page(PAGE).select_slider(key="lam2").label
