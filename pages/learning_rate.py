@@ -41,7 +41,7 @@ sweep = layout.compute("the learning-rate sweep", sc.cached_sweep, opt, sched, s
 
 st.markdown("**Steps to get within 1% of the best possible loss**")
 layout.metric_row(
-    (f"{s.role} (η = {sc.rate_text(s.rate)})", sc.outcome(s, steps),
+    (runs.labels[s.role].capitalize(), sc.outcome(s, steps),
      f"The first step whose MSE is at most 1.01 × the optimum {prob.optimum_loss:.4g} (normal equation), "
      "or the step where the run diverged.")
     for s in runs.summaries
@@ -71,11 +71,14 @@ if sched != "constant":
                  caption="The rate each update uses, as a multiple of the slider's η: every run follows it.")
 layout.chart(
     charts.sweep_chart(sweep.table, runs.table, runs.labels, critical=prob.critical, optimizer=opt,
+                       optimum=prob.optimum_loss,
                        momentum_bound=prob.momentum_critical if opt == "momentum" else None),
     sweep.table, name="learning rate sweep",
-    caption=f"Final loss after {steps} steps for {sc.SWEEP_SIZE} learning rates, trained together in one "
-            "vectorized run. Triangles along the top diverged; diamonds are the three slider rates.",
+    caption=f"How far above the optimum each of {sc.SWEEP_SIZE} learning rates ends after {steps} steps, "
+            "trained together in one vectorized run. Triangles along the top diverged; diamonds are the three "
+            "slider rates.",
 )
-layout.notice(sc.notice_points(prob, runs, sweep, opt, sched, steps))
+uncentered = sc.cached_three_runs(small, good, large, opt, sched, steps, False) if center else None
+layout.notice(sc.notice_points(prob, runs, sweep, opt, sched, steps, uncentered))
 layout.downloads()
 layout.math(sc.math_blocks(prob, sched, steps))

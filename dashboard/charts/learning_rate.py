@@ -58,6 +58,9 @@ def contour_chart(surface: pd.DataFrame, cell: tuple[float, float], window: Sequ
         titles=("slope w", "intercept b", "MSE"), height=height)
 
 
+CURVE_FLOOR = 1e-6  # an excess over the optimum below this share of it is drawn at the axis's bottom
+
+
 @built_once
 def loss_curves_chart(curves: pd.DataFrame, diverged: pd.DataFrame, labels: Mapping[str, str],
                       optimum_loss: float, start_loss: float, steps: int,
@@ -80,7 +83,7 @@ def loss_curves_chart(curves: pd.DataFrame, diverged: pd.DataFrame, labels: Mapp
     top = (start_loss - optimum_loss) * 10.0
     excess = curves["excess"].to_numpy(dtype=float)
     positive = excess[excess > 0]
-    low = max(float(positive.min()) if positive.size else top, 1e-6 * optimum_loss) * 0.5
+    low = max(float(positive.min()) if positive.size else top, CURVE_FLOOR * optimum_loss) * 0.5
     low = min(low, 0.002 * optimum_loss)
     # The legend names the roles; each line's tooltip names its rate.
     lines = curves.rename(columns={"role": "series", "loss": "value", "label": "run"})
@@ -103,9 +106,10 @@ def _sweep_template(height: int) -> alt.LayerChart:
     x = alt.X(field="lr", type="quantitative", scale=alt.Scale(type="log", nice=False),
               title="learning rate η (log scale)", axis=alt.Axis(format="~g"))
     y = alt.Y(field="shown", type="quantitative", scale=alt.Scale(type="log", nice=False),
-              title="final MSE (log scale)", axis=_log_axis())
+              title="final MSE above the optimum (log scale)", axis=_log_axis())
     tips = [alt.Tooltip(field="lr", type="quantitative", format=".4g", title="learning rate"),
             alt.Tooltip(field="final_loss", type="quantitative", format=".4g", title=f"final MSE ({optimizer})"),
+            alt.Tooltip(field="excess", type="quantitative", format=".3g", title="above the optimum"),
             alt.Tooltip(field="outcome", type="nominal", title="outcome")]
     sweep = alt.Chart(alt.NamedData("sweep"))
     marks = alt.Chart(alt.NamedData("marks"))
@@ -144,10 +148,15 @@ def _sweep_template(height: int) -> alt.LayerChart:
 
 @built_once
 def sweep_chart(table: pd.DataFrame, chosen: pd.DataFrame, labels: Mapping[str, str], *, critical: float,
-                optimizer: str, momentum_bound: float | None = None,
+                optimizer: str, optimum: float, momentum_bound: float | None = None,
                 height: int = HEIGHT + 20) -> dict:
-    """Final loss against the learning rate (both log) as a Vega-Lite dict; diverged runs as
-    triangles in a row above the curve.
+    """Final loss above the optimum against the learning rate (both log) as a Vega-Lite dict;
+    diverged runs as triangles in a row above the curve.
+
+    The excess, not the loss itself: a run that stopped 15% above the optimum and one that
+    reached it differ by a factor of thousands here, where their final MSEs (1.33 and 1.158)
+    would sit side by side on the floor. As in the loss curves, the axis stops at a millionth
+    of the optimum: a run closer than that runs along the bottom.
 
     Args:
         table: columns lr, final_loss, diverged, outcome (one row per rate); diverged runs are
@@ -155,21 +164,28 @@ def sweep_chart(table: pd.DataFrame, chosen: pd.DataFrame, labels: Mapping[str, 
         chosen: columns role, label, lr, final_loss, diverged, outcome: the three slider rates.
         labels: role -> label with the rate (tooltips).
         critical: plain GD's critical rate 2 / lambda_max, drawn as a vertical rule.
+        optimum: the lowest possible MSE (the normal equation's).
         optimizer: the optimizer's id in :data:`dashboard.registry.OPTIMIZERS` (its colour and name).
         momentum_bound: if given, heavy-ball momentum's limit 2 (1 + mu) / lambda_max, a dashed rule.
     """
+    floor = optimum * CURVE_FLOOR
     finals, diverged = table["final_loss"].to_numpy(dtype=float), table["diverged"].to_numpy(dtype=bool)
-    ran = finals[np.isfinite(finals) & ~diverged]
+    with np.errstate(invalid="ignore"):
+        excess = np.maximum(finals - optimum, floor)
+    ran = excess[np.isfinite(excess) & ~diverged]
     ceiling = 3.0 * (float(ran.max()) if ran.size else 10.0)
     table = pd.DataFrame({"lr": table["lr"].to_numpy(), "final_loss": finals, "diverged": diverged,
-                          "outcome": table["outcome"].array, "shown": np.where(diverged, ceiling, finals)})
-    picked = np.where(chosen["diverged"].to_numpy(dtype=bool), ceiling, chosen["final_loss"].to_numpy(dtype=float))
+                          "outcome": table["outcome"].array, "excess": finals - optimum,
+                          "shown": np.where(diverged, ceiling, excess)})
+    chosen_finals = chosen["final_loss"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        picked = np.where(chosen["diverged"].to_numpy(dtype=bool), ceiling, np.maximum(chosen_finals - optimum, floor))
     every = np.concatenate([table["shown"].to_numpy(), picked])
     every = every[np.isfinite(every)]
     low, high = float(every.min()), float(every.max())
-    bounds = [("critical", critical, f"plain GD's critical rate 2/λmax = {critical:.3g}")]
+    bounds = [("critical", critical, f"plain GD's critical rate {critical:.3g}")]
     if momentum_bound is not None:
-        bounds.append(("momentum", momentum_bound, f"momentum's limit 2(1+μ)/λmax = {momentum_bound:.3g}"))
+        bounds.append(("momentum", momentum_bound, f"momentum's limit {momentum_bound:.3g}"))
     n = len(chosen)
     marks = pd.DataFrame({
         "kind": [k for k, *_ in bounds] + ["chosen"] * n,

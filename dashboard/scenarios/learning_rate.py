@@ -54,6 +54,7 @@ DATA = dict(n=40, slope=2.0, intercept=1.0, noise=1.0, n_outliers=0, x_range=(0.
 
 GRID = 60  # contour cells per side: 3,600 rects
 WITHIN = 1.01  # "within 1% of the optimum"
+GROWTH_STEPS = 10  # a run's growth per step is measured over its last ten steps
 
 
 # ------------------------------------------------------------------------------ the problem
@@ -195,10 +196,35 @@ class RunSummary:
     diverged_at: int  # -1: never
     steps_to_1pct: int  # -1: never within 1% of the optimum
     final_loss: float  # inf when diverged
+    growth: float = 1.0  # loss factor per step over the last GROWTH_STEPS steps (above 1: blowing up)
 
     @property
     def diverged(self) -> bool:
         return self.diverged_at >= 0
+
+    @property
+    def converged(self) -> bool:
+        return self.steps_to_1pct >= 0
+
+    def contradiction(self, fastest: bool) -> str:
+        """What the run did against what its slider's name promised ('' when the name fits).
+
+        The names are the lesson's (a too-small, a good, a too-large rate), but an optimizer,
+        a schedule or centering can turn a rate's fate around: the run is then named by what
+        it did as well.
+        """
+        if self.role == "too large" and not self.blowing_up:
+            return "now stable, and the fastest" if fastest else "now stable"
+        if self.role == "too small" and self.converged:
+            return "now the fastest" if fastest else "now converges"
+        if self.role == "good" and self.blowing_up:
+            return "now diverges" if self.diverged else "now blowing up"
+        return ""
+
+    @property
+    def blowing_up(self) -> bool:
+        """Diverged, or its loss still growing at the end (a few steps may not reach the cut-off)."""
+        return self.diverged or self.growth > 1.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -256,8 +282,15 @@ def outcomes(diverged_at: np.ndarray, steps_to_1pct: np.ndarray) -> list[str]:
             for d, k in zip(diverged_at, steps_to_1pct)]
 
 
-def role_label(role: str, rate: float) -> str:
-    return f"{role} (η={rate_text(rate)})"
+def role_label(role: str, rate: float, contradiction: str = "") -> str:
+    """The run's name in legends and metrics: 'too large (η=0.032)', 'too large (η=0.032), now stable'."""
+    return f"{role} (η={rate_text(rate)})" + (f", {contradiction}" if contradiction else "")
+
+
+def _fastest(summaries) -> str | None:
+    """The role of the run that got within 1% first (None if none did)."""
+    done = [s for s in summaries if s.converged]
+    return min(done, key=lambda s: s.steps_to_1pct).role if done else None
 
 
 def _surface(prob: Problem, window) -> tuple[pd.DataFrame, tuple[float, float]]:
@@ -282,12 +315,17 @@ def three_runs(rates: tuple[float, float, float], optimizer: str, schedule: str,
         traj = _fit(prob, np.asarray(rates, dtype=np.float64), optimizer, schedule, steps)
     to_1pct = traj.first_step_below(WITHIN * prob.optimum_loss)
     finals = traj.final_loss
-    labels = {role: role_label(role, rate) for role, rate in zip(ROLES, rates)}
+    m = min(GROWTH_STEPS, steps)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        growth = (traj.loss[-1] / traj.loss[-1 - m]) ** (1.0 / m)
+    growth = np.where(np.isfinite(growth), growth, np.inf)  # a diverged run's loss is inf: it grows without end
     summaries = tuple(
         RunSummary(role=role, rate=float(rate), diverged_at=int(traj.diverged_at[r]),
-                   steps_to_1pct=int(to_1pct[r]), final_loss=float(finals[r]))
+                   steps_to_1pct=int(to_1pct[r]), final_loss=float(finals[r]), growth=float(growth[r]))
         for r, (role, rate) in enumerate(zip(ROLES, rates))
     )
+    fastest = _fastest(summaries)
+    labels = {s.role: role_label(s.role, s.rate, s.contradiction(s.role == fastest)) for s in summaries}
 
     window = paths.window(traj.params.reshape(-1, 2), traj.loss.reshape(-1), start_value=prob.start_loss,
                           anchors=np.array([[0.0, 0.0], prob.optimum]))
@@ -513,13 +551,52 @@ def outcome(summary: RunSummary, steps: int) -> str:
     return f"not in {steps}"
 
 
-def notice_points(prob: Problem, runs: Runs, sw: Sweep, optimizer: str, schedule: str, steps: int) -> list[str]:
-    """The "What to notice" bullets, all with the scenario's live numbers."""
+def _distance(s: RunSummary, prob: Problem, steps: int) -> str:
+    """Where a run that neither diverged nor got within 1% ended, in words a reader can weigh.
+
+    A ratio once the loss is twice the optimum or more ("99× the optimum"), never a
+    percentage of seven digits; and a run still blowing up says how fast it grows.
+    """
+    ratio = s.final_loss / prob.optimum_loss
+    where = (f"{fmt(ratio, 3)}× the optimum {fmt(prob.optimum_loss)}" if ratio >= 2 else
+             f"still {pct(ratio - 1.0, 1 if ratio < 1.1 else 0)} above the optimum {fmt(prob.optimum_loss)}")
+    if s.growth > 1.0:
+        return (f"after {steps} steps its loss is still growing, ×{fmt(s.growth, 3)} per step over the last "
+                f"{min(GROWTH_STEPS, steps)}: it is on its way to diverging, now at {where.removeprefix('still ')}.")
+    return f"after {steps} steps the MSE is {fmt(s.final_loss)}, {where}."
+
+
+def _centering(prob: Problem, runs: Runs, other: Runs) -> str:
+    """Run by run, what centering x changed against the same rates on the uncentered valley."""
+    changes = []
+    for now, before in zip(runs.summaries, other.summaries):
+        def said(s: RunSummary) -> str:
+            if s.diverged:
+                return f"diverged at step {s.diverged_at}"
+            if s.converged:
+                return f"within 1% at step {s.steps_to_1pct}"
+            return f"{fmt(s.final_loss / prob.optimum_loss, 3)}× the optimum at the end"
+        changes.append(f"{now.role}: {said(now)} (uncentered: {said(before)})")
+    slower = [n.role for n, b in zip(runs.summaries, other.summaries)
+              if not n.diverged and not n.converged and not b.diverged and n.final_loss > b.final_loss]
+    why = (f" Centering does not speed up every run: the best intercept moves to the mean of y "
+           f"({fmt(prob.optimum[1])}), far from the start at b = 0, and along that gently curved direction a "
+           f"small step crawls ({', '.join(slower)})." if slower else "")
+    return "Against the same rates on the uncentered valley: " + "; ".join(changes) + "." + why
+
+
+def notice_points(prob: Problem, runs: Runs, sw: Sweep, optimizer: str, schedule: str, steps: int,
+                  uncentered: Runs | None = None) -> list[str]:
+    """The "What to notice" bullets, all with the scenario's live numbers.
+
+    ``uncentered``: with centered x, the same three runs on the uncentered valley, to say
+    which runs centering speeds up.
+    """
     plain = optimizer == "sgd" and schedule == "constant"
     points = [
         f"**The cliff.** Plain gradient descent is stable only below the critical rate "
-        f"2/λmax = **{fmt(prob.critical)}** (λmax = {fmt(prob.lam_max)} is the curvature across the valley). "
-        f"The black line in the sweep marks it."
+        f"**{fmt(prob.critical)}**: two divided by the valley's steepest curvature ({fmt(prob.lam_max)}, "
+        f"across the valley). The black line in the sweep marks it."
     ]
     lo, hi = sw.largest_stable, sw.smallest_diverged
     if math.isnan(hi):
@@ -536,37 +613,46 @@ def notice_points(prob: Problem, runs: Runs, sw: Sweep, optimizer: str, schedule
     if not plain:
         cliff = ("That line is plain GD's bound at a constant rate, exact only for that case. " + cliff)
         if optimizer == "momentum":
-            cliff += (f" For momentum μ = {MOMENTUM} the theory moves the limit to "
-                      f"2(1+μ)/λmax = {fmt(prob.momentum_critical)} (dashed line)"
+            cliff += (f" For momentum μ = {MOMENTUM} the theory moves the limit up by the factor 1 + μ, to "
+                      f"{fmt(prob.momentum_critical)} (dashed line)"
                       + (", and the rate schedule shifts it again." if schedule != "constant" else "."))
     points.append(cliff)
 
     for s in runs.summaries:
-        head = f"**{s.role}** (η = {rate_text(s.rate)}"
-        head += f", {fmt(s.rate / prob.critical, 3)} × the critical rate): " if optimizer == "sgd" else "): "
+        head = f"**{runs.labels[s.role].capitalize()}**"
+        head += f" ({fmt(s.rate / prob.critical, 3)} × the critical rate): " if optimizer == "sgd" else ": "
         if s.diverged:
             body = f"diverged at step {s.diverged_at}; its loss passed 10¹² times the starting loss."
         elif s.steps_to_1pct >= 0:
             body = f"within 1% of the optimum at step {s.steps_to_1pct}; after {steps} steps the MSE is {fmt(s.final_loss)}."
         else:
-            gap = s.final_loss / prob.optimum_loss - 1.0
-            body = (f"after {steps} steps the MSE is {fmt(s.final_loss)}, still {pct(gap, 1 if gap < 0.1 else 0)} "
-                    f"above the optimum {fmt(prob.optimum_loss)}.")
+            body = _distance(s, prob, steps)
         points.append(head + body)
 
+    if plain:
+        zig = [runs.labels[s.role].split(",")[0] for s in runs.summaries if prob.critical / 2 < s.rate < prob.critical]
+        points.append(
+            f"**Bouncing.** A rate between {fmt(prob.critical / 2)} and the critical rate steps past the valley "
+            "floor each time in the steep direction, so the path zigzags from one wall to the other; each zig is "
+            "shorter than the one before, so the run still converges. "
+            + (f"Here {' and '.join(zig)} zigzag{'s' if len(zig) == 1 else ''} like that: look at "
+               f"{'its' if len(zig) == 1 else 'their'} path on the contours." if zig else
+               "None of the three rates is in that zone now: try one there.")
+        )
     if prob.center:
         points.append(
             f"**Centered x.** With the mean of x ({fmt(prob.x_mean)}) subtracted, the valley is only "
-            f"κ = λmax/λmin = {fmt(prob.condition, 3)} times more curved across than along, the critical rate "
-            f"rises to {fmt(prob.critical)}, and the same rates get to the bottom much sooner. The best slope is "
-            f"unchanged ({fmt(prob.optimum[0])}); only the intercept moves, because x was shifted."
+            f"{fmt(prob.condition, 3)} times more curved across than along, and the critical rate rises to "
+            f"{fmt(prob.critical)}. The best slope is unchanged ({fmt(prob.optimum[0])}); only the intercept "
+            "moves, because x was shifted. "
+            + (_centering(prob, runs, uncentered) if uncentered is not None else "")
         )
     else:
         points.append(
             f"**A long, narrow valley.** x runs from 0 to 10 (mean {fmt(prob.x_mean)}), so raising w can be undone "
-            f"by lowering b: the valley is κ = λmax/λmin = {fmt(prob.condition, 3)} times more curved across than "
-            f"along. The steep side caps the rate; along the flat floor one step removes only the fraction ηλmin "
-            f"of the remaining error (at most 2/κ = {pct(2 / prob.condition, 1)} at the critical rate). That is the "
+            f"by lowering b: the valley is {fmt(prob.condition, 3)} times more curved across than along. The "
+            f"steep side caps the rate; along the flat floor one step removes only a small fraction of the "
+            f"remaining error (at most {pct(2 / prob.condition, 1)} even at the critical rate). That is the "
             f"long straight crawl in the loss curves. Try **Center x**, or momentum."
         )
     if not math.isnan(sw.best_lr):
@@ -574,6 +660,8 @@ def notice_points(prob: Problem, runs: Runs, sw: Sweep, optimizer: str, schedule
             f"**The sweep.** Of the {SWEEP_SIZE} rates from {rate_text(RATE_LOW)} to {rate_text(RATE_HIGH)}, "
             f"{sw.n_diverged} diverged; the lowest loss after {steps} steps came from η = {fmt(sw.best_lr)} "
             f"(MSE {fmt(sw.best_loss)}, optimum {fmt(prob.optimum_loss)}). {registry.SCHEDULES[schedule].sentence(steps)}"
+            + (f" Adam's best rate here ({fmt(sw.best_lr)}) suits this two-parameter line fit only; it is no "
+               "advice for a network, where the usual first try is 0.001." if optimizer == "adam" else "")
         )
     return points
 

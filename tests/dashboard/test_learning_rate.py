@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -162,7 +163,7 @@ def test_lesson_preset_loads_the_lessons_rates():
     x, y = _data()
     k = _diverged_at(_run(x, y, 1.0, 300))
     assert k > 0 and f"diverged at step {k}" in _notice(at)
-    assert _metrics(at)["too large (η = 1)"] == f"diverged at step {k}"
+    assert _metrics(at)["Too large (η=1)"] == f"diverged at step {k}"
 
 
 def test_live_numbers_of_the_default_scenario():
@@ -175,15 +176,15 @@ def test_live_numbers_of_the_default_scenario():
     k_large, k_good = _diverged_at(large), _within(good, optimum)
     gap = small[-1] / optimum - 1
     text = _notice(at)
-    assert f"2/λmax = **{fmt(crit)}**" in text and f"λmax = {fmt(lam_max)}" in text
-    assert f"**too large** (η = 0.032, {fmt(0.032 / crit, 3)} × the critical rate): diverged at step {k_large}" in text
-    assert f"**good** (η = 0.02, {fmt(0.02 / crit, 3)} × the critical rate): within 1% of the optimum at step {k_good}" in text
+    assert f"critical rate **{fmt(crit)}**: two divided by the valley's steepest curvature ({fmt(lam_max)}" in text
+    assert f"**Too large (η=0.032)** ({fmt(0.032 / crit, 3)} × the critical rate): diverged at step {k_large}" in text
+    assert f"**Good (η=0.02)** ({fmt(0.02 / crit, 3)} × the critical rate): within 1% of the optimum at step {k_good}" in text
     assert f"after 300 steps the MSE is {fmt(small[-1])}, still {pct(gap)} above the optimum {fmt(optimum)}" in text
-    assert f"κ = λmax/λmin = {fmt(lam_max / lam_min, 3)}" in text
-    assert f"at most 2/κ = {pct(lam_min * 2 / lam_max, 1)}" in text
+    assert f"the valley is {fmt(lam_max / lam_min, 3)} times more curved across than along" in text
+    assert f"at most {pct(lam_min * 2 / lam_max, 1)} even at the critical rate" in text
     assert "the cliff sits right at the critical rate" in text
-    assert _metrics(at) == {"too small (η = 0.0025)": "not in 300", "good (η = 0.02)": f"{k_good} steps",
-                            "too large (η = 0.032)": f"diverged at step {k_large}"}
+    assert _metrics(at) == {"Too small (η=0.0025)": "not in 300", "Good (η=0.02)": f"{k_good} steps",
+                            "Too large (η=0.032)": f"diverged at step {k_large}"}
     # the numbers the lesson text is built on, pinned
     assert (fmt(crit), k_good, k_large, fmt(optimum)) == ("0.02589", 182, 36, "1.157")
 
@@ -195,13 +196,16 @@ def test_live_numbers_with_momentum_and_centered_x():
     lam_min, lam_max = _hessian_eigenvalues(x)
     optimum = _optimum(x, y)[2]
     text = _notice(at)
-    assert f"2/λmax = **{fmt(2 / lam_max)}**" in text
-    assert f"2(1+μ)/λmax = {fmt(3.8 / lam_max)}" in text
+    assert f"critical rate **{fmt(2 / lam_max)}**" in text
+    assert f"by the factor 1 + μ, to {fmt(3.8 / lam_max)}" in text
     assert "That line is plain GD's bound at a constant rate" in text
-    assert f"κ = λmax/λmin = {fmt(lam_max / lam_min, 3)}" in text
-    for role, key in (("too small", "small"), ("good", "good"), ("too large", "large")):
+    assert f"only {fmt(lam_max / lam_min, 3)} times more curved across than along" in text
+    # With momentum every run converges: the slider names get what the runs did added.
+    names = {"small": "Too small (η=0.0025), now converges", "good": "Good (η=0.02)",
+             "large": "Too large (η=0.032), now stable, and the fastest"}
+    for key, name in names.items():
         k = _within(_run(x, y, DEFAULTS[key], 300, momentum=0.9), optimum)
-        assert k > 0 and _metrics(at)[f"{role} (η = {sc.rate_text(DEFAULTS[key])})"] == f"{k} steps"
+        assert k > 0 and _metrics(at)[name] == f"{k} steps"
 
 
 def test_a_schedule_adds_its_chart_and_its_formula():
@@ -430,6 +434,7 @@ def test_charts_are_valid_small_and_use_the_palette(rates, optimizer, schedule, 
         "curves": charts.loss_curves_chart(runs.curves, runs.diverged, runs.labels, prob.optimum_loss,
                                            prob.start_loss, steps),
         "sweep": charts.sweep_chart(sw.table, runs.table, runs.labels, critical=prob.critical, optimizer=optimizer,
+                                    optimum=prob.optimum_loss,
                                     momentum_bound=prob.momentum_critical if optimizer == "momentum" else None),
         "schedule": charts.schedule_chart(sc.schedule_shape(schedule, steps), schedule),
     }
@@ -486,14 +491,24 @@ def test_chart_data_columns():
     sw = sc.sweep("sgd", "constant", 300)
     assert list(sw.table.columns) == ["lr", "final_loss", "diverged", "diverged_at", "steps_to_1pct", "outcome"]
     assert np.isinf(sw.table.loc[sw.table["diverged"], "final_loss"]).all()
-    spec = charts.sweep_chart(sw.table, runs.table, runs.labels, critical=prob.critical, optimizer="sgd")
+    spec = charts.sweep_chart(sw.table, runs.table, runs.labels, critical=prob.critical, optimizer="sgd",
+                                optimum=prob.optimum_loss)
     marks = common.dataset(spec, "marks")
-    assert f"plain GD's critical rate 2/λmax = {prob.critical:.3g}" in list(marks["text"])
+    assert f"plain GD's critical rate {prob.critical:.3g}" in list(marks["text"])
+    # The y axis is the excess over the optimum, floored at a millionth of it: the too-small run
+    # (15% above) sits far above the good one (at the optimum), not beside it on the floor.
+    rows = common.dataset(spec, "sweep")
+    stable = ~rows["diverged"]
+    assert rows.loc[stable, "shown"].to_numpy() == pytest.approx(
+        np.maximum(rows.loc[stable, "final_loss"].to_numpy() - prob.optimum_loss, 1e-6 * prob.optimum_loss))
+    small, good = (float(marks.loc[marks["role"] == r, "shown"].iloc[0]) for r in ("too small", "good"))
+    assert small > 100 * good
     assert list(marks.loc[marks["kind"] == "chosen", "role"]) == list(sc.ROLES)
     # The same template serves every rate: only the data change, under the same names, so the
     # spec the browser compares is the same text.
     other = charts.sweep_chart(sw.table, sc.three_runs((0.001, 0.01, 0.1), "sgd", "constant", 300).table,
-                               runs.labels, critical=prob.critical, optimizer="sgd")
+                               runs.labels, critical=prob.critical, optimizer="sgd",
+                                optimum=prob.optimum_loss)
     assert other["datasets"].keys() == spec["datasets"].keys()
     assert not common.dataset(other, "marks").equals(marks)
     strip = {k: v for k, v in spec.items() if k != "datasets"}
@@ -512,6 +527,7 @@ def test_one_template_serves_every_scenario():
         charts.contour_chart(runs.surface, runs.cell, runs.window, runs.paths, runs.exits, runs.labels, prob.optimum)
         charts.loss_curves_chart(runs.curves, runs.diverged, runs.labels, prob.optimum_loss, prob.start_loss, steps)
         spec = charts.sweep_chart(sw.table, runs.table, runs.labels, critical=prob.critical, optimizer=optimizer,
+                                    optimum=prob.optimum_loss,
                                   momentum_bound=prob.momentum_critical if optimizer == "momentum" else None)
         bounds = common.dataset(spec, "marks")
         assert list(bounds.loc[bounds["kind"] == "momentum", "lr"]) == (
@@ -539,7 +555,8 @@ def test_charts_export_to_svg_and_csv():
     figures = [
         charts.contour_chart(runs.surface, runs.cell, runs.window, runs.paths, runs.exits, runs.labels, prob.optimum),
         charts.loss_curves_chart(runs.curves, runs.diverged, runs.labels, prob.optimum_loss, prob.start_loss, 300),
-        charts.sweep_chart(sw.table, runs.table, runs.labels, critical=prob.critical, optimizer="sgd"),
+        charts.sweep_chart(sw.table, runs.table, runs.labels, critical=prob.critical, optimizer="sgd",
+                                optimum=prob.optimum_loss),
     ]
     for figure in figures:
         svg = export.chart_svg(figure)
@@ -548,3 +565,69 @@ def test_charts_export_to_svg_and_csv():
     for frame in (runs.paths, runs.curves, sw.table):
         back = pd.read_csv(io.StringIO(export.frame_csv(frame)))
         assert list(back.columns) == list(frame.columns) and len(back) == len(frame)
+
+
+# --------------------------------------------------------------------------- what the text claims
+def test_centering_says_which_runs_sped_up_and_why_the_small_one_did_not():
+    at = run_page(PAGE, {"center": "true"})
+    assert not errors(at)
+    xc, y = _data(center=True)
+    x, _ = _data()
+    opt_c, opt = _optimum(xc, y)[2], _optimum(x, y)[2]
+    small_c, small = _run(xc, y, DEFAULTS["small"], 300), _run(x, y, DEFAULTS["small"], 300)
+    # The too-small run ends further off centered (about 7x the optimum) than uncentered (15% above).
+    assert small_c[-1] / opt_c > 6 and small[-1] / opt < 1.2
+    text = _notice(at)
+    assert "the same rates get to the bottom much sooner" not in text
+    assert f"too small: {fmt(small_c[-1] / opt_c, 3)}× the optimum at the end (uncentered: {fmt(small[-1] / opt, 3)}×" in text
+    k_good_c, k_good = _within(_run(xc, y, 0.02, 300), opt_c), _within(_run(x, y, 0.02, 300), opt)
+    assert f"good: within 1% at step {k_good_c} (uncentered: within 1% at step {k_good})" in text and k_good_c < k_good
+    assert f"best intercept moves to the mean of y ({fmt(float(np.mean(y)))})" in text
+
+
+def test_run_names_follow_what_the_runs_did():
+    assert _metrics(run_page(PAGE, {"center": "true"}))["Too large (η=0.032), now stable, and the fastest"]
+    warm = run_page(PAGE, {"sched": "Warmup, then cosine"})
+    assert any(label.startswith("Too large (η=0.032), now stable") for label in _metrics(warm))
+    plain = _metrics(run_page(PAGE))
+    assert not any("now" in label for label in plain), "the default scenario does what the names say"
+
+
+def test_a_run_still_blowing_up_is_told_as_growth_and_a_ratio_never_a_huge_percentage():
+    at = run_page(PAGE, {"steps": "10"})
+    x, y = _data()
+    optimum = _optimum(x, y)[2]
+    large = _run(x, y, 0.032, 10)
+    assert _diverged_at(large) < 0 and large[-1] / optimum > 1e5  # not yet past the cut-off, but far off
+    growth = (large[-1] / large[0]) ** (1 / 10)
+    text = _notice(at)
+    assert f"still growing, ×{fmt(growth, 3)} per step over the last 10" in text
+    assert f"now at {fmt(large[-1] / optimum, 3)}× the optimum" in text
+    assert not re.search(r"\d{7,}%", text.replace(",", ""))
+    assert "Too large (η=0.032)" in _metrics(at) and "now stable" not in "".join(_metrics(at))
+
+
+def test_bouncing_names_the_runs_that_zigzag_and_they_do():
+    x, y = _data()
+    lam_min, lam_max = _hessian_eigenvalues(x)
+    text = _notice(run_page(PAGE))
+    assert f"A rate between {fmt(1 / lam_max)} and the critical rate" in text
+    assert "Here good (η=0.02) zigzags like that" in text  # 0.01295 < 0.02 < 0.02589; 0.0025 and 0.032 are not
+    # By hand: across the valley (the steep eigenvector), the good run's offset from the optimum flips sign each step.
+    H = 2 * np.array([[np.mean(x * x), np.mean(x)], [np.mean(x), 1.0]])
+    steep = np.linalg.eigh(H)[1][:, 1]
+    w_opt = np.linalg.solve(H, 2 * np.array([np.mean(x * y), np.mean(y)]))
+    theta, signs = np.zeros(2), []
+    for _ in range(8):
+        g = H @ theta - 2 * np.array([np.mean(x * y), np.mean(y)])
+        theta = theta - 0.02 * g
+        signs.append(np.sign((theta - w_opt) @ steep))
+    assert all(a == -b for a, b in zip(signs, signs[1:]))
+    assert "Adam's best rate here" not in text
+
+
+def test_adams_best_rate_is_said_to_fit_this_problem_only():
+    at = run_page(PAGE, {"opt": "Adam"})
+    text = _notice(at)
+    best = sc.cached_sweep("adam", "constant", 300, False).best_lr
+    assert f"Adam's best rate here ({fmt(best)}) suits this two-parameter line fit only" in text and "0.001" in text
