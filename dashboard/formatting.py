@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import math
 
+ROUND_OFF = 1e-9  # below this a number on screen is round-off or as good as 0, never 5.77e-15
+
 
 def fmt(value: float, digits: int = 4) -> str:
-    """4 significant digits; thousands separators from 10,000; infinities as symbols.
+    """4 significant digits; thousands separators from 10,000; infinities as symbols; round-off as ≈0.
 
-    >>> fmt(44.6666), fmt(14142.1356), fmt(0.000123456), fmt(float("inf"))
-    ('44.67', '14,142', '0.0001235', '∞')
+    >>> fmt(44.6666), fmt(14142.1356), fmt(0.000123456), fmt(float("inf")), fmt(5.77e-15)
+    ('44.67', '14,142', '0.0001235', '∞', '≈0')
     """
     if math.isnan(value):
         return "n/a"
     if math.isinf(value):
         return "∞" if value > 0 else "-∞"
+    if 0 < abs(value) < ROUND_OFF:
+        return "≈0"
     if 1e4 <= abs(value) < 1e15:
         return f"{value:,.0f}"
     return f"{value:.{digits}g}"
@@ -31,8 +35,16 @@ def money(value: float) -> str:
 
 
 def signed(value: float, digits: int = 4) -> str:
-    """A change with its sign, as :func:`fmt`: signed(0.29) -> '+0.29', signed(-1.5) -> '-1.5', signed(0) -> '0'."""
-    if value == 0:
+    """A change with its sign, as :func:`fmt`: signed(0.29) -> '+0.29', signed(-1.5) -> '-1.5', signed(0) -> '0'.
+
+    Round-off (below :data:`ROUND_OFF`) is no change: signed(4e-16) -> '0'.
+    """
+    if abs(value) < ROUND_OFF:
         return "0"
     text = fmt(value, digits)
     return text if text.startswith(("-", "n/a")) else f"+{text}"
+
+
+def residual(value: float) -> str:
+    """How far from converged (a gradient's size): '3.2e-07', or 'below 10⁻⁹' once it is round-off."""
+    return "below 10⁻⁹" if abs(value) < ROUND_OFF else f"{value:.1e}"

@@ -33,7 +33,7 @@ import pandas as pd
 from core import closed_form, datasets, fits
 from dashboard import registry
 from dashboard.cache import scenario_cache
-from dashboard.formatting import fmt, pct, signed
+from dashboard.formatting import fmt, pct, residual, signed
 
 SOURCES = ("synthetic", "lagos")
 DEFAULTS = {"data": "synthetic", "outliers": 1, "shift": 20, "delta": 1.0, "seed": 0}  # the link's keys
@@ -416,7 +416,7 @@ def huber_note(out: Outcome) -> str:
         f"The Huber lines come from full-batch gradient descent (`core.fits.huber_fit`, lr = {fmt(out.huber.lr)} "
         f"on standardized x, started from the better of the two exact fits): {out.huber.steps:,} steps on all "
         f"points and {out.huber_clean.steps:,} on the clean ones, {status} with gradient norms "
-        f"{out.huber.grad_norm:.1e} and {out.huber_clean.grad_norm:.1e}."
+        f"{residual(out.huber.grad_norm)} and {residual(out.huber_clean.grad_norm)}."
     )
 
 

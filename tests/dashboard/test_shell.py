@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import export
 from dashboard.charts.common import MAX_MARKS, color_scale, thin
 from dashboard.controls import format_number, log_options, snap
-from dashboard.formatting import fmt, money, pct
+from dashboard.formatting import fmt, money, pct, residual, signed
 from dashboard.home import preview_png
 from dashboard.views import PAGES_DIR, SECTIONS, VIEWS
 
@@ -101,6 +101,10 @@ def test_formatting():
     assert pct(100 / 134) == "75%"
     assert money(1234.6) == "$1,235"
     assert money(-10) == "-$10"
+    # Round-off never reaches the page: below 1e-9 a value is "≈0", a change is none at all.
+    assert fmt(5.77e-15) == "≈0" and fmt(-3.9e-10) == "≈0" and fmt(1.2e-9) == "1.2e-09" and fmt(0.0) == "0"
+    assert signed(4e-16) == "0" and signed(-2e-9) == "-2e-09" and signed(0.29) == "+0.29"
+    assert residual(1.5e-12) == "below 10⁻⁹" and residual(3.2e-7) == "3.2e-07"
 
 
 def test_color_scale_maps_labels_to_colours_in_key_order():
