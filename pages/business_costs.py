@@ -29,6 +29,8 @@ miss = panel.number("Cost of a missed fraud ($)", "miss", 1, 1_000_000, step=10)
 alarm = panel.number("Cost of a false alarm ($)", "alarm", 1, 1_000_000, step=1)
 panel.preset_button("Lesson: $1000 vs $10", LESSON, key="preset-lesson",
                     help="The lesson's fraud prices: a missed fraud $1000, a false alarm $10")
+panel.preset_button("Equal costs: $1 vs $1", {"miss": 1, "alarm": 1}, key="preset-fraud-equal",
+                    help="Same price both ways: the best threshold is the usual 0.5")
 side.subheader("B. Ice-cream demand")
 under = panel.slider("Cost per ice cream short ($)", "under", 1, 20, help="Lost margin when demand beats stock")
 over = panel.slider("Cost per ice cream left over ($)", "over", 1, 20, help="Melted stock thrown away")
@@ -49,13 +51,15 @@ model, opt, half = fr.model, fr.optimal, fr.default
 t_opt = scenario.threshold_text(opt.threshold)
 layout.metric_row([
     ("Cost-optimal threshold", t_opt, "cost of a false alarm / (false alarm + missed fraud)"),
-    ("Test cost at 0.5", money(half.cost), f"on the {model.n_test:,} held-out transactions"),
-    (f"Test cost at {t_opt}", money(opt.cost), f"on the {model.n_test:,} held-out transactions"),
+    ("Test cost, usual 0.5", money(half.cost), f"Total over the {model.n_test:,} held-out transactions."),
+    (f"Test cost, cost-optimal {t_opt}", money(opt.cost), f"Total over the {model.n_test:,} held-out transactions."),
     ("Saving", money(fr.saving), "cost at 0.5 minus cost at the cost-optimal threshold"),
 ])
 left, right = st.columns([3, 2])
 with left:
-    layout.chart(charts.cost_curve(fr.curve, fr.markers), fr.curve, name="fraud cost curve")
+    layout.chart(charts.cost_curve(fr.curve, fr.markers), fr.curve, name="fraud cost curve",
+                 caption=f"Dollars per transaction, the total above divided by the {model.n_test:,} held-out "
+                         "transactions: one curve per kind of mistake, and their sum.")
 with right:
     layout.chart(charts.confusion_chart(fr.confusion), fr.confusion, name="fraud confusion matrices")
 layout.notice(scenario.fraud_notes(fr))

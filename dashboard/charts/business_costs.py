@@ -134,10 +134,12 @@ def confusion_chart(confusion: pd.DataFrame) -> dict:
 # --------------------------------------------------------------------------- demand
 
 
-def _demand_template() -> alt.LayerChart:
+def _demand_template(with_rush: bool) -> alt.LayerChart:
     colors = color_scale(LOSSES, FIT_LABELS, keys=FIT_LABELS)
     x = alt.X("temperature:Q", title="temperature (°C)", scale=alt.Scale(zero=False))
-    kinds = list(DAY_KINDS.values())
+    # The legend names rush days only when there are some.
+    present = {k: v for k, v in DAY_KINDS.items() if with_rush or k != "rush"}
+    kinds = list(present.values())
     legend = alt.Legend(title=None, orient="bottom-right", fillColor="white", padding=4)
     days = alt.Chart(alt.NamedData("points"))
     dots = days.transform_calculate(
@@ -145,9 +147,11 @@ def _demand_template() -> alt.LayerChart:
     ).mark_point(filled=True, opacity=0.75, strokeWidth=0).encode(
         x=x,
         y=alt.Y("demand:Q", title="ice creams sold that day (units)"),
-        shape=alt.Shape("kind:N", scale=alt.Scale(domain=kinds, range=["circle", "diamond"]), legend=legend),
+        shape=alt.Shape("kind:N", scale=alt.Scale(domain=kinds, range=["circle", "diamond"][:len(kinds)]),
+                        legend=legend),
         # fill, not color: the lines' colour scale stays their own and one legend shows both channels.
-        fill=alt.Fill("kind:N", scale=color_scale({"ordinary": DATA, "rush": OUTLIER}, DAY_KINDS), legend=legend),
+        fill=alt.Fill("kind:N", scale=color_scale({k: {"ordinary": DATA, "rush": OUTLIER}[k] for k in present}, present),
+                      legend=legend),
         size=alt.condition("datum.rush", alt.value(110), alt.value(55)),
         tooltip=[alt.Tooltip("day:Q"), alt.Tooltip("temperature:Q", title="°C", format=".3g"),
                  alt.Tooltip("demand:Q", title="units sold", format=".4g"), alt.Tooltip("kind:N", title="kind"),
@@ -176,7 +180,7 @@ def demand_chart(points: pd.DataFrame) -> dict:
         points: rows ``day``, ``temperature``, ``demand``, ``rush`` (bool), ``forecast_mse``,
             ``forecast_quantile`` (each fit's forecast at that temperature).
     """
-    return render(_demand_template, {"points": points})
+    return render(_demand_template, {"points": points}, with_rush=bool(points["rush"].any()))
 
 
 def _demand_cost_template() -> alt.LayerChart:

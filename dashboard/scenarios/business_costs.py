@@ -30,7 +30,7 @@ import pandas as pd
 from core import closed_form, datasets, decisions, fits, losses
 from dashboard import registry
 from dashboard.cache import scenario_cache
-from dashboard.formatting import fmt, money, pct
+from dashboard.formatting import ROUND_OFF, fmt, money, pct, residual
 
 FIT_LABELS = {"mse": f"{registry.LOSSES['mse'].label} fit (mean)",
               "asymmetric": f"{registry.LOSSES['asymmetric'].label} fit"}
@@ -291,7 +291,7 @@ def fraud_notes(out: FraudOutcome) -> list[str]:
         f"{_usd(best.cost)}; the formula, which never looked at the test labels, {hindsight}.",
         f"The model is logistic regression trained with binary cross-entropy on the other "
         f"{model.n_train:,} transactions ({model.frauds_train:,} frauds); its largest gradient component at "
-        f"the end is {model.grad_max:.1e}, " + ("so it has converged." if model.converged
+        f"the end is {residual(model.grad_max)}, " + ("so it has converged." if model.converged
                                                  else "so it has **not** fully converged."),
     ]
 
@@ -385,14 +385,20 @@ def demand_days(noise: float, rush_days: int, seed: int) -> datasets.LineData:
 def _fit_cost(params: np.ndarray, days: datasets.LineData, new: datasets.LineData,
               cost: losses.Loss) -> FitCost:
     slope, intercept = float(params[0]), float(params[1])
-    forecast = slope * days.x + intercept
-    per_day = cost.value(days.y, forecast)
-    short = forecast < days.y
+
+    def priced(y: np.ndarray, forecast: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # A miss below the data's precision is round-off of the fit (noise 0 puts every day on
+        # the line): no day is short by 1e-14 units, and no dollar is lost on it.
+        tol = ROUND_OFF * max(1.0, float(np.abs(y).max()))
+        missed = np.abs(forecast - y) > tol
+        return np.where(missed, cost.value(y, forecast), 0.0), missed & (forecast < y)
+
+    per_day, short = priced(days.y, slope * days.x + intercept)
+    per_new_day, _ = priced(new.y, slope * new.x + intercept)
     return FitCost(
         slope=slope, intercept=intercept, cost=float(per_day.sum()),
         under_cost=float(per_day[short].sum()), over_cost=float(per_day[~short].sum()),
-        short_days=int(short.sum()),
-        cost_new=float(cost.value(new.y, slope * new.x + intercept).sum()),
+        short_days=int(short.sum()), cost_new=float(per_new_day.sum()),
     )
 
 
@@ -429,16 +435,20 @@ def demand_notes(out: DemandOutcome) -> list[str]:
     q = fmt(out.q, 3)
     mid = float(np.mean(TEMPERATURE_RANGE))
     above = (out.quantile.slope - out.mse.slope) * mid + out.quantile.intercept - out.mse.intercept
+    if abs(above) <= ROUND_OFF * max(1.0, float(out.points["demand"].abs().max())):
+        above = 0.0  # the two fits agree to round-off
     where = "above" if above > 0 else "below" if above < 0 else "on"
-    saved = out.saving / out.mse.cost if out.mse.cost else 0.0
+    saved = out.saving / out.mse.cost if round(out.mse.cost, 2) else 0.0  # nothing to save: 0%, not 100%
     return [
         f"Running short costs {_usd(out.c_under)} per ice cream and a leftover {_usd(out.c_over)}, so the "
         f"best stock level is the q = {fmt(out.c_under)} / ({fmt(out.c_under)} + {fmt(out.c_over)}) = **{q}** "
         f"quantile of demand: stock so that you run short on about {pct(1 - out.q)} of days.",
         f"The MSE line aims at the average and runs short on {out.mse.short_days} of {out.n_days} days; the "
-        f"quantile line runs short on {out.quantile.short_days}. At {fmt(mid, 3)} °C it sits "
-        f"{fmt(abs(above), 3)} units {where} the MSE line (slope {fmt(out.quantile.slope, 3)} vs "
-        f"{fmt(out.mse.slope, 3)} units per °C).",
+        f"quantile line runs short on {out.quantile.short_days}. "
+        + (f"At {fmt(mid, 3)} °C it sits {fmt(abs(above), 3)} units {where} the MSE line (slope "
+           f"{fmt(out.quantile.slope, 3)} vs {fmt(out.mse.slope, 3)} units per °C)." if above else
+           f"The two lines are one and the same (slope {fmt(out.mse.slope, 3)} units per °C): with every day "
+           "on the line there is nothing for the costs to shift."),
         f"Over the fitted days the MSE forecasts cost **{_usd(out.mse.cost)}** and the quantile forecasts "
         f"**{_usd(out.quantile.cost)}**: **{_usd(out.saving)} saved ({pct(saved)})**. On {out.n_days} new "
         f"days drawn the same way: {_usd(out.mse.cost_new)} against {_usd(out.quantile.cost_new)}, "

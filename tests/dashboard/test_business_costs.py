@@ -7,6 +7,8 @@ The known scenario's numbers are recomputed here with scikit-learn and plain num
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -31,6 +33,15 @@ DEFAULTS = {"rate": 0.02, "n": 10_000, "miss": 1000, "alarm": 10, "under": 4, "o
 def usd(value: float) -> str:
     """Dollars as the notes write them in markdown (the $ escaped)."""
     return money(value).replace("$", r"\$")
+
+
+def chart_data(at, name: str):
+    """The dataset ``name`` of the page's charts, as the browser receives it (Arrow)."""
+    import pyarrow as pa
+
+    found = [d for c in at.get("vega_lite_chart") for d in c.proto.datasets if d.name == name]
+    assert len(found) == 1, [d.name for c in at.get("vega_lite_chart") for d in c.proto.datasets]
+    return pa.ipc.open_stream(found[0].data.data).read_all().to_pandas()
 
 
 def _notice(at) -> str:
@@ -277,9 +288,10 @@ def built():
 
 
 def test_chart_templates_are_valid_vega_lite():
-    for template in (charts._curve_template, charts._confusion_template, charts._demand_template,
-                     charts._demand_cost_template):
+    for template in (charts._curve_template, charts._confusion_template, charts._demand_cost_template):
         assert template().to_dict(validate=True)
+    for with_rush in (False, True):
+        assert charts._demand_template(with_rush).to_dict(validate=True)
 
 
 def test_chart_builders_carry_the_scenario_data_and_stay_small(built):
@@ -331,3 +343,39 @@ def test_charts_render_their_derived_labels(built):
     costs_svg = export.chart_svg(specs["costs"])
     for value in (demand.mse.cost, demand.quantile.cost):
         assert f">{money(value)}<" in costs_svg
+
+
+# --------------------------------------------------------------------------- what the text claims
+def test_noise_free_days_at_equal_costs_show_no_round_off():
+    """Every day on the line: the two fits agree to round-off, which must never reach the page."""
+    at = run_page(PAGE, {"noise": "0", "rush": "0", "under": "1", "over": "1"})
+    assert not errors(at)
+    text = _notice(at)
+    assert "runs short on 0 of 60 days; the quantile line runs short on 0" in text
+    assert "The two lines are one and the same (slope 4 units per °C)" in text
+    assert r"**\$0 saved (0%)**" in text and "100%" not in text and "e-1" not in text
+    costs = chart_data(at, "costs")
+    assert (costs["cost"] == 0).all() and (costs["total"] == 0).all()
+
+
+def test_equal_fraud_costs_have_a_preset_and_two_distinct_metric_names():
+    at = run_page(PAGE)
+    at.button(key="preset-fraud-equal").click().run()
+    assert (at.number_input(key="miss").value, at.number_input(key="alarm").value) == (1, 1)
+    fraud = [m.label for m in at.metric][:4]
+    assert fraud == ["Cost-optimal threshold", "Test cost, usual 0.5", "Test cost, cost-optimal 0.5", "Saving"]
+
+
+def test_the_cost_curve_says_it_is_per_transaction_and_the_metrics_totals():
+    at = run_page(PAGE)
+    assert "Dollars per transaction, the total above divided by the 5,000 held-out transactions" in (
+        " ".join(c.value for c in at.caption))
+    assert "Total over the 5,000 held-out transactions." in [m.proto.help for m in at.metric]
+
+
+def test_the_rush_day_legend_shows_only_with_rush_days():
+    for rush, kinds in (("0", ["Ordinary day"]), ("3", ["Ordinary day", "Rush day"])):
+        at = run_page(PAGE, {"rush": rush})
+        spec = json.loads(at.get("vega_lite_chart")[2].proto.spec)
+        shapes = [layer["encoding"]["shape"]["scale"]["domain"] for layer in spec["layer"] if "shape" in layer.get("encoding", {})]
+        assert shapes == [kinds], rush
