@@ -7,7 +7,7 @@ from dashboard.charts import learning_rate as charts
 from dashboard.controls import Panel
 from dashboard.scenarios import learning_rate as sc
 
-LESSON = {"small": 1e-5, "good": 0.01, "large": 1.0, "opt": "sgd", "sched": "constant"}
+LESSON_RATES = {"small": 1e-5, "good": 0.01, "large": 1.0}
 OPT_LABELS = registry.labels(registry.OPTIMIZERS, sc.OPTIMIZERS)  # the link shows these
 
 layout.header(
@@ -31,7 +31,8 @@ sched = panel.select("Learning-rate schedule", "sched", sc.SCHEDULES, labels=reg
 steps = panel.slider("Steps", "steps", *sc.STEPS_RANGE, step=10, help="Number of full-batch updates per run.")
 center = panel.toggle("Center x (subtract its mean)", "center",
                       help="Turns the long, narrow valley into a much rounder one.")
-panel.preset_button("Lesson: 0.00001, 0.01, 1.0", LESSON, key="preset-lesson",
+# The lesson's whole scenario: its rates, plain gradient descent, and the rest at the defaults.
+panel.preset_button("Lesson: 0.00001, 0.01, 1.0", {**sc.DEFAULTS, **LESSON_RATES}, key="preset-lesson",
                     help="The too-small and too-large examples from the lesson, with plain gradient descent.")
 panel.reset_button()
 

@@ -32,40 +32,51 @@ seed = panel.number("Seed", "seed", 0, 9999, step=1, disabled=lagos, help="Draws
 if lagos:
     panel.box.caption("The Lagos houses are fixed data: outliers, distance and seed apply to the noisy line.")
 panel.box.markdown("**Presets**")
-panel.preset_button("Lagos houses", {"data": "lagos"}, key="preset-lagos",
+# Each preset is a whole scenario: what it does not name goes back to its default.
+panel.preset_button("Lagos houses", {**sc.DEFAULTS, "data": "lagos"}, key="preset-lagos",
                     help="The lesson's three houses: prices 42, 35, 50 and predictions 45, 30, 60 (million naira).")
-panel.preset_button("One far outlier", {"data": "synthetic", "outliers": 1, "shift": 40}, key="preset-far",
+panel.preset_button("One far outlier", {**sc.DEFAULTS, "outliers": 1, "shift": 40}, key="preset-far",
                     help="A single point 40 units above the line.")
-panel.preset_button("No outliers", {"data": "synthetic", "outliers": 0}, key="preset-none")
+panel.preset_button("No outliers", {**sc.DEFAULTS, "outliers": 0}, key="preset-none")
 panel.reset_button()
 
 out = layout.compute("the three fits", sc.scenario, source, int(n_outliers), float(shift), float(delta), int(seed))
 
 is_lagos = out.source == "lagos"
-x_title = "Model's predicted price (million ₦)" if is_lagos else "x (input)"
-y_title = "True sale price (million ₦)" if is_lagos else "y (target)"
+x_title, y_title = "x (input)", "y (target)"
 slope = {k: out.fit(k) for k in sc.FITS}
-layout.metric_row([
-    ("Outliers' share of MSE", pct(out.outlier_share_mse), "Of the total squared error of the dashed line."),
-    ("Outliers' share of MAE", pct(out.outlier_share_mae), "Of the total absolute error of the dashed line."),
-    ("MSE slope moved", signed(slope["mse"].slope_moved), "Fit on all points minus fit on clean points."),
-    ("MAE slope moved", signed(slope["mae"].slope_moved), "Fit on all points minus fit on clean points."),
-    ("Huber slope moved", signed(slope["huber"].slope_moved), "Fit on all points minus fit on clean points."),
-])
+if is_lagos:
+    # The lesson scores a given model on three houses: no line is fitted, so none is shown.
+    worst = out.points.loc[out.points.mse.idxmax()]
+    layout.metric_row([
+        ("MSE", f"{fmt(out.mse)} (₦M)²", "Mean of the squared misses, in squared millions of naira."),
+        ("RMSE", f"₦{fmt(out.rmse, 3)}M", "Square root of the MSE: back in naira."),
+        ("MAE", f"₦{out.mae:.1f}M", "Mean of the absolute misses."),
+        (f"{worst.label}'s share of MSE", pct(worst.mse_share), "Its squared miss over the total."),
+        (f"{worst.label}'s share of MAE", pct(worst.mae_share), "Its absolute miss over the total."),
+    ])
+else:
+    layout.metric_row([
+        ("Outliers' share of MSE", pct(out.outlier_share_mse), "Of the total squared error of the dashed line."),
+        ("Outliers' share of MAE", pct(out.outlier_share_mae), "Of the total absolute error of the dashed line."),
+        ("MSE slope moved", signed(slope["mse"].slope_moved), "Fit on all points minus fit on clean points."),
+        ("MAE slope moved", signed(slope["mae"].slope_moved), "Fit on all points minus fit on clean points."),
+        ("Huber slope moved", signed(slope["huber"].slope_moved), "Fit on all points minus fit on clean points."),
+    ])
 
-left, right = st.columns([3, 2], gap="large")
-with left:
-    st.subheader("The three fitted lines")
-    layout.chart(charts.fits_scatter(out.points, out.lines, x_title=x_title, y_title=y_title,
-                                     reference_label=out.reference_label),
-                 out.points, name="fitted lines",
-                 caption=f"Dashed grey: {out.reference_label.lower()}, the line whose errors the bars below score. "
-                         "Huber is dashed too, so a line it covers still shows.")
-with right:
-    st.subheader("How far did each fit move?")
-    layout.chart(charts.slope_moves(out.fits), out.fits, name="slope moves",
-                 caption="Each fit on all points minus the same fit on the clean points only.")
-st.markdown(sc.fits_table(out))
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.subheader("The three fitted lines")
+        layout.chart(charts.fits_scatter(out.points, out.lines, x_title=x_title, y_title=y_title,
+                                         reference_label=out.reference_label),
+                     out.points, name="fitted lines",
+                     caption=f"Dashed grey: {out.reference_label.lower()}, the line whose errors the bars below "
+                             "score. Huber is dashed too, so a line it covers still shows.")
+    with right:
+        st.subheader("How far did each fit move?")
+        layout.chart(charts.slope_moves(out.fits), out.fits, name="slope moves",
+                     caption="Each fit on all points minus the same fit on the clean points only.")
+    st.markdown(sc.fits_table(out))
 
 st.subheader("Who carries the loss?")
 layout.chart(charts.contribution_bars(out.contributions, point_title="House" if is_lagos else "Point (in x order)"),

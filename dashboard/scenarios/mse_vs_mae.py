@@ -50,6 +50,7 @@ N_POINTS = 30
 TRUE_SLOPE = 2.0
 TRUE_INTERCEPT = 1.0
 NOISE = 1.0
+OUTLIER_NOISE_WIDTHS = 2  # a point pushed less than this many noise widths off the line is no outlier
 
 # Huber by gradient descent (core.fits.huber_fit): lr = 1 on standardized x (the Hessian
 # of the quadratic part is then at most the identity), in growing chunks until converged.
@@ -139,6 +140,17 @@ class Outcome:
     huber: HuberRun
     huber_clean: HuberRun
     fit_rows: dict[str, FitRow]
+    shift: float = 0.0  # how far the outliers were pushed off the line (synthetic data)
+
+    @property
+    def rmse(self) -> float:
+        """Root of the MSE: the squared error back in the data's own units."""
+        return float(np.sqrt(self.mse))
+
+    @property
+    def outliers_are_noise(self) -> bool:
+        """Shifted by less than :data:`OUTLIER_NOISE_WIDTHS` noise widths: no outlier at all."""
+        return self.source == "synthetic" and self.n_outliers > 0 and abs(self.shift) < OUTLIER_NOISE_WIDTHS * NOISE
 
     def fit(self, name: str) -> FitRow:
         """The row of :attr:`fits` for ``name`` (mse, mae or huber)."""
@@ -290,7 +302,7 @@ def compute(source: str, n_outliers: int, outlier_shift: float, delta: float, se
         outlier_share_mse=float(mse_share[is_outlier].sum()), outlier_share_mae=float(mae_share[is_outlier].sum()),
         top_point=labels[top], top_share_mse=float(mse_share[top]), top_share_mae=float(mae_share[top]),
         inside_delta=int((huber_residual <= delta).sum()),
-        huber=run, huber_clean=run_clean,
+        huber=run, huber_clean=run_clean, shift=float(outlier_shift) if source == "synthetic" else 0.0,
     )
 
 
@@ -337,8 +349,6 @@ def _lagos_notes(out: Outcome) -> list[str]:
     misses = ", ".join(signed(r) for r in pts.residual[:-1]) + f" and {signed(pts.residual.iloc[-1])}"
     sq = ", ".join(_whole(v) for v in pts.mse[:-1]) + f" and {_whole(pts.mse.iloc[-1])}"
     ab = ", ".join(_whole(v) for v in pts.mae[:-1]) + f" and {_whole(pts.mae.iloc[-1])}"
-    mse, mae = out.fit("mse"), out.fit("mae")
-    huber = out.fit("huber")
     return [
         (f"The model's misses (prediction − price) are {misses} million naira. Squared they cost {sq}, "
          f"so **MSE = {_whole(pts.mse.sum())} / {len(pts)} = {fmt(out.mse)}** (million naira)²; taken as absolute "
@@ -346,11 +356,9 @@ def _lagos_notes(out: Outcome) -> list[str]:
         (f"{worst.label}'s ₦{_whole(abs(worst.residual))}M miss is {_whole(worst.mse)}/{_whole(pts.mse.sum())} = "
          f"**{pct(worst.mse_share)} of the MSE** but only {_whole(worst.mae)}/{_whole(pts.mae.sum())} = "
          f"**{pct(worst.mae_share)} of the MAE**: squaring hands the largest miss most of the blame."),
-        (f"Lines fitted to the three houses: MSE slope {fmt(mse.slope)} (intercept {fmt(mse.intercept)}), "
-         f"MAE slope {fmt(mae.slope)} (intercept {fmt(mae.intercept)}), Huber slope {fmt(huber.slope)}. "
-         f"Without {worst.label} the line through the other two has slope {fmt(mse.slope_clean)}, so "
-         f"{worst.label} moved the MSE slope by {signed(mse.slope_moved)}. Three points are too few for the fits "
-         "to disagree much; switch to synthetic data to watch one point drag a line."),
+        (f"MSE is in squared naira, which nobody prices a house in; its square root, **RMSE = √{fmt(out.mse)} = "
+         f"{fmt(out.rmse, 3)}** million naira, is back in naira. It is above the MAE ({out.mae:.1f}) because "
+         "squaring weighs the largest miss most; the two are equal only when every miss is the same size."),
     ]
 
 
@@ -375,12 +383,25 @@ def _synthetic_notes(out: Outcome) -> list[str]:
             huber_bit,
         ]
     them = "outlier" if k == 1 else f"{k} outliers"
+    if out.outliers_are_noise:
+        few = "point" if k == 1 else f"{k} points"
+        return [
+            (f"The {few} pushed by {signed(out.shift)} sit{'s' if k == 1 else ''} within "
+             f"{OUTLIER_NOISE_WIDTHS} noise widths of the line (the noise has standard deviation {fmt(NOISE)}): "
+             f"{'that is not an outlier' if k == 1 else 'those are not outliers'}. The slopes moved by "
+             f"{signed(mse.slope_moved)} (MSE), {signed(mae.slope_moved)} (MAE) and {signed(huber.slope_moved)} "
+             f"(Huber): noise, not a pull. Push {'it' if k == 1 else 'them'} further to see the losses part ways."),
+            (f"Measured against the clean-points line, the {few} carr{'ies' if k == 1 else 'y'} "
+             f"{pct(out.outlier_share_mse)} of the squared error and {pct(out.outlier_share_mae)} of the absolute "
+             f"error; an average point carries {pct(1 / n)} of each."),
+            huber_bit,
+        ]
     if mae.slope_moved == 0:
         ratio = "MAE's slope did not move at all"
     elif abs(mse.slope_moved) >= abs(mae.slope_moved):
         ratio = f"MSE's slope moved {fmt(abs(mse.slope_moved / mae.slope_moved), 3)}× as far as MAE's"
     else:
-        ratio = (f"this time MAE's slope moved as far ({fmt(abs(mae.slope_moved / mse.slope_moved), 3)}× MSE's): "
+        ratio = (f"this time MAE's slope moved farther ({fmt(abs(mae.slope_moved / mse.slope_moved), 3)}× MSE's): "
                  f"with {pct(k / n)} of the points shifted together, even the absolute-error line gives way")
     return [
         (f"The {them} moved the **MSE slope by {signed(mse.slope_moved)}** (from {fmt(mse.slope_clean)} on the "

@@ -23,6 +23,7 @@ from dashboard.charts import mse_vs_mae as charts
 from dashboard.charts.common import MAX_MARKS, as_frame, dataset
 from dashboard.controls import log_options
 from dashboard.formatting import fmt, pct, signed
+from dashboard.layout import DOWNLOAD_KEY
 from dashboard.scenarios import mse_vs_mae as sc
 
 from .apptest_tools import errors, metrics, notice, run_page, widget
@@ -70,11 +71,17 @@ def test_presets_load_their_scenarios():
     at = run_page(PAGE)
     at.button(key="preset-lagos").click().run()
     assert widget(at, "data").value == "lagos"
+    # A preset is a whole scenario: a δ, a seed or a distance set before it goes back to its default.
+    big_delta = float(at.select_slider(key="delta").options[-1])
+    at.radio(key="data").set_value("synthetic").run()
+    at.select_slider(key="delta").set_value(big_delta)
+    at.number_input(key="seed").set_value(7)
+    at.run()
     at.button(key="preset-far").click().run()
-    shown = (widget(at, "data").value, widget(at, "outliers").value, widget(at, "shift").value)
-    assert shown == ("synthetic", 1, 40)
+    assert {k: widget(at, k).value for k in DEFAULTS} == {**DEFAULTS, "outliers": 1, "shift": 40}
+    at.select_slider(key="delta").set_value(big_delta).run()
     at.button(key="preset-none").click().run()
-    assert widget(at, "outliers").value == 0
+    assert {k: widget(at, k).value for k in DEFAULTS} == {**DEFAULTS, "outliers": 0}
     assert "No outliers" in notice(at)
     assert not errors(at)
 
@@ -94,7 +101,12 @@ def test_lagos_numbers_match_the_lesson():
     assert "100/134 = **75% of the MSE**" in text and "10/18 = **56% of the MAE**" in text
     assert round(100 * 100 / 134) == 75 and round(100 * 10 / 18) == 56
     shown = metrics(at)
-    assert shown["Outliers' share of MSE"] == "75%" and shown["Outliers' share of MAE"] == "56%"
+    assert shown["House 3's share of MSE"] == "75%" and shown["House 3's share of MAE"] == "56%"
+    # The lesson scores a given model: MSE, MAE and RMSE (back in naira), and no fitted line.
+    assert shown["MSE"] == "44.67 (₦M)²" and shown["MAE"] == "₦6.0M" and shown["RMSE"] == f"₦{np.sqrt(134 / 3):.3g}M"
+    assert f"**RMSE = √44.67 = {np.sqrt(134 / 3):.3g}** million naira" in text
+    assert "slope" not in text.lower() and "slope moved" not in " ".join(shown)
+    assert at.selectbox(key=DOWNLOAD_KEY).options == ["Per-point contributions", "Loss shapes"]
 
 
 def test_synthetic_numbers_match_independent_fits():
@@ -131,7 +143,7 @@ def test_extreme_settings_draw_without_error():
                    {"outliers": "0", "shift": "0"}, {"data": "Lagos houses", "delta": "0.1"}):
         at = run_page(PAGE, params)
         assert not errors(at), params
-        assert len(at.get("vega_lite_chart")) == 4
+        assert len(at.get("vega_lite_chart")) == (2 if "data" in params else 4)
 
 
 # --------------------------------------------------------------------------- scenario module
@@ -320,3 +332,22 @@ def test_the_values_at_the_farthest_outlier_are_written_under_the_loss_shapes():
     assert sc.farthest_values(sc.compute("lagos", 0, 0.0, 1.0, 0)) == (
         "At the farthest outlier (error +10): penalty MSE 100 · MAE 10 · Huber 9.5; pull MSE 20 · MAE 1 · Huber 1.")
     assert sc.farthest_values(sc.compute("synthetic", 0, 10.0, 1.0, 0)) == ""  # no outliers, no sentence
+
+
+# --------------------------------------------------------------------------- what the text claims
+def test_a_point_pushed_less_than_two_noise_widths_is_not_called_an_outlier():
+    for shift in ("0", "1", "-1"):
+        text = notice(run_page(PAGE, {"shift": shift}))
+        assert "that is not an outlier" in text and "noise, not a pull" in text, shift
+        assert "as far as MAE's" not in text and "but carries" not in text
+    far = notice(run_page(PAGE, {"shift": "2"}))
+    assert "not an outlier" not in far and "The outlier moved the **MSE slope" in far
+    out = sc.compute("synthetic", 1, 0.0, 1.0, 0)
+    assert f"an average point carries {pct(1 / 30)} of each" in sc.notes(out)[1]
+
+
+def test_when_mae_moves_farther_the_text_says_farther():
+    out = sc.compute("synthetic", 10, -40.0, 1.0, 0)
+    mse, mae = out.fit("mse").slope_moved, out.fit("mae").slope_moved
+    assert abs(mae) > abs(mse)
+    assert f"this time MAE's slope moved farther ({fmt(abs(mae / mse), 3)}× MSE's)" in sc.notes(out)[0]
