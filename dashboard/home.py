@@ -19,7 +19,7 @@ import streamlit as st
 
 from dashboard import export
 from dashboard.cache import scenario_cache
-from dashboard.views import SECTIONS, VIEWS, View
+from dashboard.views import SECTIONS, SUGGESTED_ORDER, VIEWS, View
 
 _LOG = logging.getLogger(__name__)
 COLUMNS = 3  # cards per row on a wide screen; Streamlit stacks them on a phone
@@ -42,6 +42,9 @@ def render_home(pages: Mapping[View, Any]) -> None:
         "mistake) and shows what the model does about it; every setting lives in the address bar, "
         "so a scenario is a link you can share."
     )
+    by_name = {v.name: v for v in VIEWS}
+    st.markdown("**A suggested order:** " + " → ".join(
+        f"{k}. {by_name[name].title}" for k, name in enumerate(SUGGESTED_ORDER, start=1)) + ".")
     figures: list[tuple[View, Any]] = []
     for section in SECTIONS:
         st.subheader(section)
@@ -53,6 +56,8 @@ def render_home(pages: Mapping[View, Any]) -> None:
                 figures.append((view, card.empty()))  # the figure on top, drawn last
                 card.page_link(pages[view], label=f"**{view.title}**", icon=view.icon)
                 card.markdown(f"*{view.question}*  \n{view.sentence}")
+                if view.lesson:
+                    card.caption(view.lesson)
     for view, slot in figures:  # after every card's text is on its way to the browser
         try:
             slot.image(preview_png(view.name), width="stretch",

@@ -84,6 +84,11 @@ def notice(points: Iterable[str]) -> None:
     st.subheader("What to notice")
     st.markdown("\n".join(f"- {p}" for p in points))
 
+def confusion(text: str) -> None:
+    """A "common confusion" note: one plain sentence that corrects a frequent misreading."""
+    st.caption(f":material/lightbulb: **Common confusion.** {text}")
+
+
 MATH_KEY = "show-the-math"  # one state for every view: a learner who opens the math sees it on each
 
 

@@ -16,6 +16,7 @@ class View:
     section: str
     question: str  # the page's title (a test holds them equal)
     sentence: str  # the start page's one sentence: what the learner does there and sees
+    lesson: str = ""  # which of the lesson's own examples the view reproduces, and how to get there
 
     @property
     def name(self) -> str:
@@ -30,18 +31,28 @@ VIEWS: tuple[View, ...] = (
     View("mse_vs_mae.py", "MSE vs MAE", ":material/scatter_plot:", "Losses",
          "What does one outlier do to MSE and MAE?",
          "Push a few points off a tidy line and see how far squared, absolute and Huber error let them "
-         "drag the fit."),
+         "drag the fit.",
+         "The lesson's Lagos houses (preset): MSE 44.67 against MAE 6.0, one house carrying 75% of the "
+         "squared error."),
     View("regularization.py", "Regularization", ":material/tune:", "Losses",
          "How strong should the penalty be?",
          "Turn the L1 or L2 penalty up on a wiggly polynomial and find the λ where validation error is "
-         "lowest, and which weights L1 sets to exactly zero."),
+         "lowest, and which weights L1 sets to exactly zero.",
+         "The lesson's tradeoff: λ too small overfits, too large underfits, and validation data picks it."),
     View("learning_rate.py", "Learning rate", ":material/speed:", "Optimization",
          "Which learning rates crawl, converge, or blow up?",
-         "Three step sizes walk down one loss valley: one crawls, one arrives, one overshoots off the map."),
+         "Three step sizes walk down one loss valley: one crawls, one arrives, one overshoots off the map.",
+         "The lesson's rates 0.00001, 0.01 and 1.0 (preset): one barely moves, one closes in on the "
+         "bottom, one blows up."),
     View("business_costs.py", "Business costs", ":material/payments:", "Decisions",
          "When a miss costs more than a false alarm, where should the line go?",
          "Price the two kinds of mistake differently and watch the best fraud threshold and the best "
-         "stock level move away from the middle."),
+         "stock level move away from the middle.",
+         "The lesson's fraud prices, a missed fraud $1,000 against a false alarm $10 (the default): flag "
+         "from P(fraud) = 0.0099."),
 )
 
 SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(v.section for v in VIEWS))
+
+# A path through the lesson: score errors, price them, keep the model simple, then descend.
+SUGGESTED_ORDER: tuple[str, ...] = ("mse_vs_mae", "business_costs", "regularization", "learning_rate")

@@ -79,6 +79,8 @@ layout.chart(
             "trained together in one vectorized run. Triangles along the top diverged; diamonds are the three "
             "slider rates.",
 )
+if opt == "adam":
+    layout.confusion(sc.ADAM_CONFUSION)
 uncentered = sc.cached_three_runs(small, good, large, opt, sched, steps, False) if center else None
 layout.notice(sc.notice_points(prob, runs, sweep, opt, sched, steps, uncentered))
 layout.downloads()

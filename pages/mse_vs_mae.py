@@ -90,6 +90,7 @@ layout.chart(charts.loss_shapes(out.shapes, out.marks, delta=out.delta),
              caption=f"Dotted green: ±δ = ±{fmt(out.delta)}, where Huber bends. "
                      f"Dashed black: the outliers' errors. {sc.farthest_values(out)}".rstrip())
 
+layout.confusion(sc.SQUARING_CONFUSION)
 layout.notice(sc.notes(out))
 layout.downloads()
 layout.math(sc.math_blocks(out))

@@ -54,6 +54,8 @@ DATA = dict(n=40, slope=2.0, intercept=1.0, noise=1.0, n_outliers=0, x_range=(0.
 
 GRID = 60  # contour cells per side: 3,600 rects
 WITHIN = 1.01  # "within 1% of the optimum"
+ADAM_CONFUSION = ("Adam divides each weight's step by the size of that weight's recent gradients, not by how "
+                  "often the weight is updated: here both weights get a gradient on every step.")
 GROWTH_STEPS = 10  # a run's growth per step is measured over its last ten steps
 
 

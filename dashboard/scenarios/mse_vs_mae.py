@@ -50,6 +50,8 @@ N_POINTS = 30
 TRUE_SLOPE = 2.0
 TRUE_INTERCEPT = 1.0
 NOISE = 1.0
+SQUARING_CONFUSION = ("Squaring makes a large error grow quadratically, not exponentially: an error twice as "
+                      "large costs 4 times as much, ten times as large costs 100 times.")
 OUTLIER_NOISE_WIDTHS = 2  # a point pushed less than this many noise widths off the line is no outlier
 
 # Huber by gradient descent (core.fits.huber_fit): lr = 1 on standardized x (the Hessian

@@ -631,3 +631,12 @@ def test_adams_best_rate_is_said_to_fit_this_problem_only():
     text = _notice(at)
     best = sc.cached_sweep("adam", "constant", 300, False).best_lr
     assert f"Adam's best rate here ({fmt(best)}) suits this two-parameter line fit only" in text and "0.001" in text
+
+
+def test_adams_common_confusion_shows_only_with_adam():
+    def notes(at):
+        return [c.value for c in at.caption if "Common confusion" in c.value]
+
+    assert notes(run_page(PAGE)) == []
+    (note,) = notes(run_page(PAGE, {"opt": "Adam"}))
+    assert "size of that weight's recent gradients, not by how often" in note

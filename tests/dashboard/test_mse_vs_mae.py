@@ -351,3 +351,13 @@ def test_when_mae_moves_farther_the_text_says_farther():
     mse, mae = out.fit("mse").slope_moved, out.fit("mae").slope_moved
     assert abs(mae) > abs(mse)
     assert f"this time MAE's slope moved farther ({fmt(abs(mae / mse), 3)}× MSE's)" in sc.notes(out)[0]
+
+
+def test_the_common_confusion_about_squaring_is_set_right_with_the_losss_own_numbers():
+    at = run_page(PAGE)
+    note = [c.value for c in at.caption if "Common confusion" in c.value]
+    assert len(note) == 1 and "quadratically, not exponentially" in note[0]
+    # The note's numbers are the page's own squared-error curve at errors 1, 2 and 10.
+    table = sc._loss_table(1.0, np.array([1.0, 2.0, 10.0]))
+    squared = table[table["fit"] == "mse"]["loss"].to_numpy()
+    assert squared[1] / squared[0] == pytest.approx(4) and squared[2] / squared[0] == pytest.approx(100)

@@ -53,7 +53,26 @@ def test_entry_runs_and_start_page_shows_a_card_per_view():
         assert view.question in text and view.sentence in text
     images = at.get("image")
     assert len(images) == len(VIEWS)
-    assert not at.caption, "no figure failed"
+    assert not [c for c in at.caption if "could not be drawn" in c.value], "no figure failed"
+    # Each card says which lesson example its view reproduces; the page suggests an order.
+    assert [c.value for c in at.caption] == [v.lesson for s in SECTIONS for v in VIEWS if v.section == s]
+    assert ("**A suggested order:** 1. MSE vs MAE → 2. Business costs → 3. Regularization → 4. Learning rate."
+            in text)
+
+
+def test_the_start_pages_lesson_claims_hold_in_their_views():
+    from dashboard.scenarios import learning_rate as lr
+
+    from .apptest_tools import metrics, notice, run_page
+
+    lagos = metrics(run_page("mse_vs_mae.py", {"data": "Lagos houses"}))
+    assert (lagos["MSE"], lagos["MAE"], lagos["House 3's share of MSE"]) == ("44.67 (₦M)²", "₦6.0M", "75%")
+    assert "= **0.0099**" in notice(run_page("business_costs.py"))
+    runs = lr.three_runs((1e-5, 0.01, 1.0), "sgd", "constant", 300)
+    small, good, large = runs.summaries
+    optimum = lr.cached_problem(False).optimum_loss
+    assert small.final_loss > 50 * optimum and good.final_loss < 1.05 * optimum and large.diverged
+    assert "0.00001, 0.01 and 1.0" in VIEWS[2].lesson and VIEWS[2].name == "learning_rate"
 
 
 def test_start_page_figures_are_small_pngs_of_each_default_scenario():
