@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from dashboard.views import VIEWS  # noqa: E402
+from tests.dashboard.apptest_tools import bounds  # noqa: E402
 
 MOVES = 6
 LIMIT = 4.0
@@ -39,15 +40,15 @@ _ctx._LOGGER.addFilter(lambda record: "missing ScriptRunContext" not in record.g
 
 def _numbers(widget) -> list:
     """MOVES values spread over a numeric control's range, on its step, none equal to its start."""
-    lo, hi = widget.min, widget.max
+    lo, hi = base, top = bounds(widget)
     if hi - lo > 1000 * max(abs(widget.value), 1):  # e.g. a $ amount allowed up to 1,000,000
         lo, hi = widget.value / 4, widget.value * 4
     step = widget.step or (hi - lo) / 100
     out = []
     for i in range(1, MOVES + 1):
         v = lo + (hi - lo) * i / (MOVES + 1)
-        out.append(type(widget.value)(widget.min + round((v - widget.min) / step) * step))
-    return [v for v in dict.fromkeys(out) if v != widget.value] or [widget.max]
+        out.append(type(widget.value)(base + round((v - base) / step) * step))
+    return [v for v in dict.fromkeys(out) if v != widget.value] or [top]
 
 
 def _values(kind: str, widget) -> list:

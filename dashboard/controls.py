@@ -76,6 +76,15 @@ def _number_link(value: int | float) -> str:
     return str(value) if isinstance(value, int) else format_number(value)
 
 
+def _clamp(key: str, min_value, max_value, whole: bool) -> None:
+    """A typed number brought into [min_value, max_value] (a whole number for a whole control)."""
+    value = st.session_state.get(key)
+    if not _is_number(value):
+        return
+    value = min(max(value, min_value), max_value)
+    st.session_state[key] = int(round(value)) if whole else value
+
+
 def _in_range(value: Any, *, min_value, max_value, whole: bool, step=None) -> bool:
     """A finite number in [min_value, max_value], whole if asked, on ``min_value + k*step``."""
     if not _is_number(value) or not min_value <= value <= max_value:
@@ -255,14 +264,21 @@ class Panel:
 
     def number(self, label: str, key: str, min_value, max_value, *, step=None, help=None, format=None,
                disabled: bool = False):
-        """A bound ``st.number_input`` (its step is the +/- increment, not a grid of allowed values)."""
+        """A bound ``st.number_input`` (its step is the +/- increment, not a grid of allowed values).
+
+        A number typed outside [min_value, max_value] is clamped to the nearer end, quietly:
+        the widget itself has no bounds, because with them the browser refuses the number and
+        leaves a red box that only says "Press Enter to apply". The help text gives the range.
+        """
         whole = isinstance(self._default(key), int)
         valid = functools.partial(_in_range, min_value=min_value, max_value=max_value, whole=whole)
         self._claim(key, valid, _number_link)
         self._vet_number(key, valid)
+        span = f"From {min_value:,} to {max_value:,}."
         return self._keep(key, self.box.number_input(
-            label, min_value=min_value, max_value=max_value, value=self._default(key), step=step, key=key,
-            help=help, format=format, bind=self.bind, disabled=disabled,
+            label, value=self._default(key), step=step, key=key, help=f"{help} {span}" if help else span,
+            format=format, bind=self.bind, disabled=disabled,
+            on_change=_clamp, args=(key, min_value, max_value, whole),
         ))
 
     def reset_button(self, label: str = "Reset", *, key: str = "reset") -> None:

@@ -131,3 +131,17 @@ def test_shared_link_opens_its_scenario(name, link, charts, text, server_url, pa
     assert chart_count(page) == charts
     assert text in main_text(page)
     full_page_screenshot(page, str(screenshot_dir / f"{name}.png"))
+
+
+def test_a_seed_typed_out_of_range_is_clamped_without_an_error_box(server_url, page):
+    open_page(page, f"{server_url}/mse_vs_mae", charts=4)
+    box = page.locator('[data-testid="stNumberInput"] input').first
+    box.fill("10000")
+    box.press("Enter")
+    wait_for_run(page)
+    page.wait_for_function("() => document.querySelector('[data-testid=\"stNumberInput\"] input').value === '9999'",
+                           timeout=30_000)
+    wait_for_run(page)
+    assert query(page).get("seed") == ["9999"]
+    assert not error_texts(page)
+    assert "Press Enter to apply" not in page.locator('[data-testid="stSidebar"]').inner_text()

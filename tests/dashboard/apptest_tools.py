@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -58,6 +59,16 @@ def signature(at: AppTest) -> tuple[list[str], list[str]]:
 
 
 CONTROL_KINDS = ("radio", "selectbox", "slider", "select_slider", "number_input", "toggle")
+
+
+def bounds(w) -> tuple[float, float]:
+    """A numeric control's range: a slider's own; a number box's from its help ("From 0 to 9,999."),
+    since a number box has no bounds of its own (``Panel.number`` clamps what is typed)."""
+    if w.min is not None and w.max is not None:
+        return w.min, w.max
+    low, high = re.search(r"From (-?[\d,.]+) to (-?[\d,.]+)\.", w.help).groups()
+    kind = type(w.value)
+    return kind(float(low.replace(",", ""))), kind(float(high.replace(",", "")))
 
 
 def widget(at: AppTest, key: str):

@@ -8,8 +8,11 @@ catch a Streamlit upgrade that moves the internals it reads.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from dashboard.views import VIEWS
 from tests.dashboard.apptest_tools import errors, run_page, signature, widget
 
 # (page, link, the controls' expected values): each link value below is one Streamlit
@@ -114,3 +117,17 @@ def test_a_panel_binds_to_the_address_or_nowhere():
 
     with pytest.raises(ValueError, match="bind must be 'query-params'"):
         Panel({}, bind="url")
+
+
+@pytest.mark.parametrize("view", VIEWS, ids=lambda v: v.name)
+def test_a_number_typed_out_of_range_is_clamped_quietly_and_the_help_says_the_range(view):
+    at = run_page(view.file)
+    boxes = [w for w in at.sidebar.number_input if w.key and not w.proto.disabled]
+    for box in boxes:
+        low, high = (int(n.replace(",", "")) for n in re.search(r"From ([\d,]+) to ([\d,]+)\.", box.help).groups())
+        for typed, kept in ((high * 10 + 1, high), (low - 5, low)):
+            at.number_input(key=box.key).set_value(typed).run()
+            assert errors(at) == [], (box.key, typed)
+            assert at.number_input(key=box.key).value == kept
+            # the link holds the clamped number (or nothing, when that is the default)
+            assert at.query_params.get(box.key, [str(kept)]) in (str(kept), [str(kept)])

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.layout import MATH_KEY
 from dashboard.views import VIEWS
 
-from .apptest_tools import PAGES, TIMEOUT, errors, run_page, texts
+from .apptest_tools import PAGES, TIMEOUT, bounds, errors, run_page, texts
 
 NUMERIC = ("slider", "number_input", "select_slider")
 
@@ -58,7 +58,7 @@ def _ends():
                     lo, hi = w.options[0], w.options[-1]
                     lo, hi = (float(lo), float(hi)) if not isinstance(w.value, str) else (lo, hi)
                 else:
-                    lo, hi = w.min, w.max
+                    lo, hi = bounds(w)
                 for end, value in (("min", lo), ("max", hi)):
                     yield pytest.param(view.file, kind, w.key, value, id=f"{view.name}:{w.key}={end}")
 

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.views import VIEWS
 
-from .apptest_tools import APP, CONTROL_KINDS, TIMEOUT, errors, signature
+from .apptest_tools import APP, CONTROL_KINDS, TIMEOUT, bounds, errors, signature
 
 PAIRS = list(itertools.permutations(VIEWS, 2))
 
@@ -34,7 +34,7 @@ def move_to_extreme(at: AppTest, high: bool) -> dict[str, object]:
     for w in at.slider:
         moved[w.key] = w.max if high else w.min
     for w in at.number_input:
-        moved[w.key] = w.max if high else w.min
+        moved[w.key] = bounds(w)[1 if high else 0]
     for w in at.select_slider:
         moved[w.key] = float(w.options[-1 if high else 0])
     for kind in ("radio", "selectbox"):
