@@ -81,8 +81,10 @@ else:
 st.subheader("Who carries the loss?")
 layout.chart(charts.contribution_bars(out.contributions, point_title="House" if is_lagos else "Point (in x order)"),
              out.contributions, name="per-point contributions",
-             caption=f"Each point's share of the total squared and absolute error of the dashed line "
-                     f"(MSE {fmt(out.mse)}, MAE {fmt(out.mae)}). ▼ marks the outliers.")
+             caption=(f"Each house's share of the model's total squared and absolute error (MSE {fmt(out.mse)}, "
+                      f"MAE {out.mae:.1f}). ▼ marks the largest miss." if is_lagos else
+                      f"Each point's share of the total squared and absolute error of the dashed line "
+                      f"(MSE {fmt(out.mse)}, MAE {fmt(out.mae)}). ▼ marks the outliers."))
 
 st.subheader("Loss against error: squared, absolute and Huber")
 layout.chart(charts.loss_shapes(out.shapes, out.marks, delta=out.delta),

@@ -107,6 +107,7 @@ def test_lagos_numbers_match_the_lesson():
     assert f"**RMSE = √44.67 = {np.sqrt(134 / 3):.3g}** million naira" in text
     assert "slope" not in text.lower() and "slope moved" not in " ".join(shown)
     assert at.selectbox(key=DOWNLOAD_KEY).options == ["Per-point contributions", "Loss shapes"]
+    assert "dashed line" not in " ".join(c.value for c in at.caption)  # no line is drawn to refer to
 
 
 def test_synthetic_numbers_match_independent_fits():
