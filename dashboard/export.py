@@ -23,11 +23,12 @@ EXPORT_WIDTH = 640  # pixels, for a chart drawn with width "container" on the pa
 
 
 def chart_png(chart: alt.TopLevelMixin | Mapping, *, scale: float = PNG_SCALE,
-              size: tuple[int, int] | None = None) -> bytes:
+              size: tuple[int, int] | None = None, title: str | None = None) -> bytes:
     """The chart rendered to PNG bytes on a white background, ``scale`` pixels per screen
     pixel. ``size`` = (width, height) overrides a single view's own size (the start page's
-    small figures); for a concatenated chart it is left alone."""
-    spec = _spec(chart)
+    small figures); for a concatenated chart it is left alone. ``title`` is written above
+    the chart (a slide needs it; on the page the heading says it)."""
+    spec = _spec(chart, title)
     if size is not None and not any(k in spec for k in ("hconcat", "vconcat", "concat", "facet")):
         spec["width"], spec["height"] = size
     return vlc.vegalite_to_png(spec, scale=scale)
@@ -43,9 +44,9 @@ def compact_png(png: bytes, colours: int = 128) -> bytes:
     return out.getvalue()
 
 
-def chart_svg(chart: alt.TopLevelMixin | Mapping) -> str:
-    """The chart rendered to an SVG document."""
-    return vlc.vegalite_to_svg(_spec(chart))
+def chart_svg(chart: alt.TopLevelMixin | Mapping, *, title: str | None = None) -> str:
+    """The chart rendered to an SVG document, with ``title`` above it as in :func:`chart_png`."""
+    return vlc.vegalite_to_svg(_spec(chart, title))
 
 
 def frame_csv(frame: pd.DataFrame) -> str:
@@ -53,7 +54,7 @@ def frame_csv(frame: pd.DataFrame) -> str:
     return frame.to_csv(index=False)
 
 
-def _spec(chart: alt.TopLevelMixin | Mapping) -> dict:
+def _spec(chart: alt.TopLevelMixin | Mapping, title: str | None = None) -> dict:
     """The chart's Vega-Lite dict. A dict (see ``charts.common.render``) may hold data
     frames (or Arrow tables) in its ``datasets``; they become JSON records here."""
     if isinstance(chart, Mapping):
@@ -66,6 +67,8 @@ def _spec(chart: alt.TopLevelMixin | Mapping) -> dict:
     else:
         spec = chart.to_dict()
     spec.setdefault("background", "white")
+    if title:
+        spec["title"] = {"text": title, "anchor": "start", "fontSize": 16, "fontWeight": "bold", "offset": 12}
     # The browser's copy goes without ARIA descriptions (see charts.common); a file keeps them,
     # so a screen reader can still describe an exported SVG.
     if spec.get("config", {}).get("aria") is False:

@@ -35,14 +35,14 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "chart"
 
 def chart(figure: alt.TopLevelMixin | Mapping, data: pd.DataFrame, *, name: str, caption: str | None = None,
-          width: str = "stretch") -> None:
+          width: str = "stretch", title: str | None = None) -> None:
     """Draw an Altair chart and offer it in the page's downloads (:func:`downloads`).
 
     ``figure`` may also be a Vega-Lite dict (from ``charts.common.render``: serialized
     once, only its data refilled per rerun). ``name`` says what the chart shows ("loss
     curves"): it names the chart in the downloads and its files, so it must be unique on the
     page. ``width="content"`` keeps the chart's own width (e.g. a square plot whose two
-    axes share one scale).
+    axes share one scale). ``title`` heads the exported files (default: the name).
     """
     if isinstance(figure, Mapping):
         st.vega_lite_chart(figure, width=width)
@@ -50,7 +50,7 @@ def chart(figure: alt.TopLevelMixin | Mapping, data: pd.DataFrame, *, name: str,
         st.altair_chart(figure, width=width)
     if caption:
         st.caption(caption)
-    st.session_state.setdefault(_CHARTS_KEY, []).append((name, figure, data))
+    st.session_state.setdefault(_CHARTS_KEY, []).append((name, figure, data, title or name.capitalize()))
 
 
 def downloads() -> None:
@@ -61,7 +61,7 @@ def downloads() -> None:
     tenth of a four-chart page's time on screen. The files are rendered only when a button
     is clicked (a PNG takes about a second), through :mod:`dashboard.export`.
     """
-    drawn = {name: (figure, data) for name, figure, data in st.session_state.get(_CHARTS_KEY, [])}
+    drawn = {name: (figure, data, title) for name, figure, data, title in st.session_state.get(_CHARTS_KEY, [])}
     if not drawn:
         return
     names = list(drawn)
@@ -70,11 +70,11 @@ def downloads() -> None:
     row = st.container(horizontal=True, gap="small", vertical_alignment="bottom")
     name = row.selectbox("Download a chart", names, key=DOWNLOAD_KEY, format_func=str.capitalize,
                          width=300)
-    figure, data = drawn[name]
+    figure, data, title = drawn[name]
     slug = _slug(name)
-    row.download_button("PNG", lambda: export.chart_png(figure), file_name=f"{slug}.png", mime="image/png",
+    row.download_button("PNG", lambda: export.chart_png(figure, title=title), file_name=f"{slug}.png", mime="image/png",
                         on_click="ignore", icon=":material/image:")
-    row.download_button("SVG", lambda: export.chart_svg(figure), file_name=f"{slug}.svg",
+    row.download_button("SVG", lambda: export.chart_svg(figure, title=title), file_name=f"{slug}.svg",
                         mime="image/svg+xml", on_click="ignore")
     row.download_button("CSV", lambda: export.frame_csv(data), file_name=f"{slug}.csv", mime="text/csv",
                         on_click="ignore", icon=":material/table:")

@@ -69,18 +69,18 @@ else:
         st.subheader("The three fitted lines")
         layout.chart(charts.fits_scatter(out.points, out.lines, x_title=x_title, y_title=y_title,
                                          reference_label=out.reference_label),
-                     out.points, name="fitted lines",
+                     out.points, name="fitted lines", title="The three fitted lines",
                      caption=f"Dashed grey: {out.reference_label.lower()}, the line whose errors the bars below "
                              "score. Huber is dashed too, so a line it covers still shows.")
     with right:
         st.subheader("How far did each fit move?")
-        layout.chart(charts.slope_moves(out.fits), out.fits, name="slope moves",
+        layout.chart(charts.slope_moves(out.fits), out.fits, name="slope moves", title="How far did each fit move?",
                      caption="Each fit on all points minus the same fit on the clean points only.")
     st.markdown(sc.fits_table(out))
 
 st.subheader("Who carries the loss?")
 layout.chart(charts.contribution_bars(out.contributions, point_title="House" if is_lagos else "Point (in x order)"),
-             out.contributions, name="per-point contributions",
+             out.contributions, name="per-point contributions", title="Who carries the loss?",
              caption=(f"Each house's share of the model's total squared and absolute error (MSE {fmt(out.mse)}, "
                       f"MAE {out.mae:.1f}). ▼ marks the largest miss." if is_lagos else
                       f"Each point's share of the total squared and absolute error of the dashed line "
@@ -88,7 +88,7 @@ layout.chart(charts.contribution_bars(out.contributions, point_title="House" if 
 
 st.subheader("Loss against error: squared, absolute and Huber")
 layout.chart(charts.loss_shapes(out.shapes, out.marks, delta=out.delta),
-             out.shapes, name="loss shapes",
+             out.shapes, name="loss shapes", title="Loss against error: squared, absolute and Huber",
              caption=f"Dotted green: ±δ = ±{fmt(out.delta)}, where Huber bends. "
                      f"Dashed black: the outliers' errors. {sc.farthest_values(out)}".rstrip())
 

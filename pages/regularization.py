@@ -55,13 +55,13 @@ left, right = st.columns(2, gap="large")
 with left:
     st.subheader("The fitted curve")
     layout.chart(charts.fit_chart(fit.points, fit.lines, penalty=penalty),
-                 fit.table, name="fitted curve",
+                 fit.table, name="fitted curve", title="The fitted curve",
                  caption="Circles: training points (the fit sees only these). Triangles: validation points.")
 with right:
     st.subheader("Error against λ: the U-curve")
     layout.chart(charts.error_chart(sweep.errors, chosen=fit.lam, best=sweep.best_lam, noise=sweep.noise,
                                     lam_range=LAM_RANGE),
-                 sweep.errors, name="error against lambda",
+                 sweep.errors, name="error against lambda", title="Error against λ: the U-curve",
                  caption=f"{sweep.lambdas.size} exact fits, one per λ. Solid: your λ; dashed: the λ with the "
                          "lowest validation error."
                          + (" Dotted grey: the noise variance, the error even the true curve makes."
@@ -71,12 +71,12 @@ left, right = st.columns(2, gap="large")
 with left:
     st.subheader("Coefficient paths")
     layout.chart(charts.path_chart(sweep.paths, chosen=fit.lam, penalty=penalty, lam_range=LAM_RANGE),
-                 sweep.paths, name="coefficient paths",
+                 sweep.paths, name="coefficient paths", title="Coefficient paths",
                  caption=sc.paths_caption(sweep))
 with right:
     st.subheader("Why L1 lands on an axis")
     layout.chart(charts.picture_chart(pic.curves, pic.points, half_width=pic.half_width, selected=penalty),
-                 pic.points, name="two-weight picture", width="content",
+                 pic.points, name="two-weight picture", width="content", title="Why L1 lands on an axis",
                  caption=f"A separate small problem with two correlated features (correlation "
                          f"{sc.PICTURE_CORRELATION:g}). Grey: ellipses of equal training MSE around the "
                          "least-squares weights (+). Each penalty's optimum (dot) is where the lowest ellipse it "

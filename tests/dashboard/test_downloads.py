@@ -41,6 +41,13 @@ def test_the_files_are_those_of_the_chart_picked(deferred):
     assert list(csv.columns) == list(sweep.table.columns) and len(csv) == len(sweep.table) == sc.SWEEP_SIZE
     svg = deferred["learning-rate-sweep.svg"]()
     assert svg.lstrip().startswith("<svg") and "learning rate η (log scale)" in svg and "final MSE" in svg
+    assert ">Learning rate sweep</text>" in svg  # the title a slide needs, above the chart
+
+
+def test_the_files_carry_the_charts_title(deferred):
+    at = run_page("regularization.py")
+    at.selectbox(key=DOWNLOAD_KEY).set_value("error against lambda").run()
+    assert ">Error against λ: the U-curve</text>" in deferred["error-against-lambda.svg"]()
 
 
 def test_a_picked_chart_the_new_scenario_does_not_draw_falls_back_to_the_first():
