@@ -7,6 +7,14 @@ import math
 ROUND_OFF = 1e-9  # below this a number on screen is round-off or as good as 0, never 5.77e-15
 
 
+def negligible(value, scale: float = 1.0):
+    """Round-off: ``|value|`` at most :data:`ROUND_OFF` times the data's size ``scale`` (at least 1).
+
+    Works on numpy arrays too (elementwise).
+    """
+    return abs(value) <= ROUND_OFF * max(1.0, abs(scale))
+
+
 def fmt(value: float, digits: int = 4) -> str:
     """4 significant digits; thousands separators from 10,000; infinities as symbols; round-off as ≈0.
 

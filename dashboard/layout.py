@@ -21,7 +21,7 @@ from dashboard import export
 _LOG = logging.getLogger(__name__)
 T = TypeVar("T")
 
-_CHARTS_KEY = "layout-charts-this-run"  # (name, figure, data) of each chart drawn in this run
+_CHARTS_KEY = "layout-charts-this-run"  # (name, figure, data, title) of each chart drawn in this run
 DOWNLOAD_KEY = "download-chart"
 
 

@@ -30,7 +30,7 @@ import pandas as pd
 from core import closed_form, datasets, decisions, fits, losses
 from dashboard import registry
 from dashboard.cache import scenario_cache
-from dashboard.formatting import ROUND_OFF, fmt, money, pct, residual
+from dashboard.formatting import fmt, money, negligible, pct, residual
 
 FIT_LABELS = {"mse": f"{registry.LOSSES['mse'].label} fit (mean)",
               "asymmetric": f"{registry.LOSSES['asymmetric'].label} fit"}
@@ -389,8 +389,7 @@ def _fit_cost(params: np.ndarray, days: datasets.LineData, new: datasets.LineDat
     def priced(y: np.ndarray, forecast: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         # A miss below the data's precision is round-off of the fit (noise 0 puts every day on
         # the line): no day is short by 1e-14 units, and no dollar is lost on it.
-        tol = ROUND_OFF * max(1.0, float(np.abs(y).max()))
-        missed = np.abs(forecast - y) > tol
+        missed = ~negligible(forecast - y, float(np.abs(y).max()))
         return np.where(missed, cost.value(y, forecast), 0.0), missed & (forecast < y)
 
     per_day, short = priced(days.y, slope * days.x + intercept)
@@ -435,7 +434,7 @@ def demand_notes(out: DemandOutcome) -> list[str]:
     q = fmt(out.q, 3)
     mid = float(np.mean(TEMPERATURE_RANGE))
     above = (out.quantile.slope - out.mse.slope) * mid + out.quantile.intercept - out.mse.intercept
-    if abs(above) <= ROUND_OFF * max(1.0, float(out.points["demand"].abs().max())):
+    if negligible(above, float(out.points["demand"].abs().max())):
         above = 0.0  # the two fits agree to round-off
     where = "above" if above > 0 else "below" if above < 0 else "on"
     saved = out.saving / out.mse.cost if round(out.mse.cost, 2) else 0.0  # nothing to save: 0%, not 100%

@@ -561,11 +561,11 @@ def _distance(s: RunSummary, prob: Problem, steps: int) -> str:
     """
     ratio = s.final_loss / prob.optimum_loss
     where = (f"{fmt(ratio, 3)}× the optimum {fmt(prob.optimum_loss)}" if ratio >= 2 else
-             f"still {pct(ratio - 1.0, 1 if ratio < 1.1 else 0)} above the optimum {fmt(prob.optimum_loss)}")
+             f"{pct(ratio - 1.0, 1 if ratio < 1.1 else 0)} above the optimum {fmt(prob.optimum_loss)}")
     if s.growth > 1.0:
         return (f"after {steps} steps its loss is still growing, ×{fmt(s.growth, 3)} per step over the last "
-                f"{min(GROWTH_STEPS, steps)}: it is on its way to diverging, now at {where.removeprefix('still ')}.")
-    return f"after {steps} steps the MSE is {fmt(s.final_loss)}, {where}."
+                f"{min(GROWTH_STEPS, steps)}: it is on its way to diverging, now at {where}.")
+    return f"after {steps} steps the MSE is {fmt(s.final_loss)}, {'' if ratio >= 2 else 'still '}{where}."
 
 
 def _centering(prob: Problem, runs: Runs, other: Runs) -> str:
@@ -632,7 +632,7 @@ def notice_points(prob: Problem, runs: Runs, sw: Sweep, optimizer: str, schedule
         points.append(head + body)
 
     if plain:
-        zig = [runs.labels[s.role].split(",")[0] for s in runs.summaries if prob.critical / 2 < s.rate < prob.critical]
+        zig = [role_label(s.role, s.rate) for s in runs.summaries if prob.critical / 2 < s.rate < prob.critical]
         points.append(
             f"**Bouncing.** A rate between {fmt(prob.critical / 2)} and the critical rate steps past the valley "
             "floor each time in the steep direction, so the path zigzags from one wall to the other; each zig is "
