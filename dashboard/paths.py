@@ -34,13 +34,21 @@ Window = tuple[float, float, float, float]  # (x_low, x_high, y_low, y_high)
 
 
 def window(points: np.ndarray, values: np.ndarray, *, start_value: float, anchors: np.ndarray,
-           loss_factor: float = WINDOW_LOSS, pad: float = PAD) -> Window:
-    """The plotted box: ``anchors`` (k, 2) and every point (n, 2) with value (n,) <= loss_factor x start."""
+           loss_factor: float = WINDOW_LOSS, pad: float = PAD, square: bool = False) -> Window:
+    """The plotted box: ``anchors`` (k, 2) and every point (n, 2) with value (n,) <= loss_factor x start.
+
+    ``square``: the shorter side is widened about its centre to the longer one's length, so a
+    square plot of the box has one scale on both axes and a valley keeps its true shape (with
+    unequal scales any valley can be drawn round, or a round bowl as stripes).
+    """
     keep = np.isfinite(values) & (values <= loss_factor * start_value)
     pts = np.vstack([points[keep], np.asarray(anchors, dtype=np.float64).reshape(-1, 2)])
     lo, hi = pts.min(axis=0), pts.max(axis=0)
     span = np.maximum(hi - lo, 1e-3 * max(1.0, float(np.abs(pts).max())))
     lo, hi = lo - pad * span, hi + pad * span
+    if square:
+        middle, half = (lo + hi) / 2, float((hi - lo).max()) / 2
+        lo, hi = middle - half, middle + half
     return float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])
 
 

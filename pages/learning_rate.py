@@ -52,8 +52,9 @@ with left:
     layout.chart(
         charts.contour_chart(runs.surface, runs.cell, runs.window, runs.paths, runs.exits, runs.labels,
                              prob.optimum),
-        runs.paths, name="loss valley paths",
-        caption="MSE over slope and intercept, in bands a quarter of a decade apart (lighter is lower). "
+        runs.paths, name="loss valley paths", width="content",
+        caption="MSE over slope and intercept, in bands a quarter of a decade apart (lighter is lower), "
+                "one scale on both axes, so the valley has its true shape. "
                 "Each dot is one step from (0, 0); a diamond marks where a path leaves the picture.",
     )
 with right:

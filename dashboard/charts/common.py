@@ -57,6 +57,7 @@ def thin(frame: pd.DataFrame, max_rows: int, *, by: str | None = None) -> pd.Dat
 VALIDATE_TEMPLATES = False
 
 _DEFAULT_VIEW = {"continuousWidth": 300, "continuousHeight": 300}  # Altair's default theme
+BOTTOM_LEGENDS_STACKED = {"bottom": {"anchor": "start", "direction": "vertical", "margin": 6}}
 
 
 def _template_json(builder, params: tuple) -> str:
@@ -69,6 +70,10 @@ def _template_json(builder, params: tuple) -> str:
     config = spec.setdefault("config", {})
     if config.get("view") == _DEFAULT_VIEW:  # as Streamlit does: no Altair default theme
         del config["view"]
+    # Two legends below a plot stack, one under the other, starting at its left edge (Vega's
+    # default puts them side by side, wider than a phone). Vega-Lite hands config.legend.layout
+    # to Vega as it is, but its schema types it as an expression, so it is set after the check.
+    config.setdefault("legend", {})["layout"] = BOTTOM_LEGENDS_STACKED
     # On screen, a canvas: vega-embed 7 (Streamlit's) draws SVG by default, and an SVG chart
     # whose data change rebuilds its marks as DOM nodes (about 370 per rerun on MSE vs MAE).
     # Nothing on a canvas reads Vega-Lite's per-mark ARIA descriptions, expressions that

@@ -39,8 +39,12 @@ _TO_SHARED = {"role": "series", "w": "x", "b": "y", "loss": "value"}  # this vie
 @built_once
 def contour_chart(surface: pd.DataFrame, cell: tuple[float, float], window: Sequence[float], paths: pd.DataFrame,
                   exits: pd.DataFrame, labels: Mapping[str, str], optimum: tuple[float, float],
-                  *, height: int = HEIGHT + 80) -> dict:
+                  *, size: int = run_charts.CONTOUR_SIZE) -> dict:
     """MSE over (w, b) as quarter-decade grey bands, with each rate's path from (0, 0) (a Vega-Lite dict).
+
+    A square plot with one scale on both axes (``window`` is square), so the valley's length
+    against its width is the true one: what makes one rate too large for the steep direction
+    and too small for the long one.
 
     Args:
         surface: columns w, b, loss, level (cell centres of a regular grid).
@@ -55,7 +59,7 @@ def contour_chart(surface: pd.DataFrame, cell: tuple[float, float], window: Sequ
         surface.rename(columns=_TO_SHARED), cell, window, paths.rename(columns=_TO_SHARED),
         exits.rename(columns=_TO_SHARED), _series(labels),
         [("start", 0.0, 0.0, "start (0, 0)"), ("optimum", optimum[0], optimum[1], "optimum")],
-        titles=("slope w", "intercept b", "MSE"), height=height)
+        titles=("slope w", "intercept b", "MSE"), size=size)
 
 
 CURVE_FLOOR = 1e-6  # an excess over the optimum below this share of it is drawn at the axis's bottom

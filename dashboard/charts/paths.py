@@ -34,11 +34,13 @@ SEAM = 1.5  # cells overlap their neighbours, so no anti-aliased hairlines show 
 INDEPENDENT_COLOURS = alt.Resolve(scale=alt.ScaleResolveMap(color="independent"))
 MARKER_SHAPES = {"start": "cross", "optimum": "cross", "minimum": "cross", "exit": "diamond"}
 AXIS = dict(labelFontSize=12, titleFontSize=13)  # readable on a slide
+CONTOUR_SIZE = 290  # px, the square plot: with its y axis (~55 px) it fits a 390 px phone's 358 px column
 
 
-def legend(title: str | None = None, orient: str = "bottom") -> alt.Legend:
+def legend(title: str | None = None, orient: str = "bottom", columns: int = 3) -> alt.Legend:
     if orient == "bottom":
-        return alt.Legend(title=title, orient="bottom", direction="horizontal", columns=3, labelLimit=200,
+        return alt.Legend(title=title, orient="bottom", direction="horizontal", columns=columns,
+                          labelLimit=200 if columns > 1 else 300,
                           symbolStrokeWidth=3, labelFontSize=11, columnPadding=6, symbolSize=60)
     return alt.Legend(title=title, orient=orient, labelLimit=200, symbolStrokeWidth=3, labelFontSize=12)
 
@@ -76,7 +78,7 @@ def _pulled_inside(values, low: float, high: float, margin: float) -> np.ndarray
 _WINDOW = ("@x0@", "@x1@", "@y0@", "@y1@")  # the plotted box
 
 
-def _contour_template(height: int, n_series: int, x_title: str, y_title: str, value_title: str) -> alt.LayerChart:
+def _contour_template(size: int, n_series: int, x_title: str, y_title: str, value_title: str) -> alt.LayerChart:
     x0, x1, y0, y1 = _WINDOW
     x_scale = alt.Scale(domain=[x0, x1], nice=False, zero=False)
     y_scale = alt.Scale(domain=[y0, y1], nice=False, zero=False)
@@ -87,7 +89,8 @@ def _contour_template(height: int, n_series: int, x_title: str, y_title: str, va
     tip_value = alt.Tooltip(field="value", type="quantitative", format=".4g", title=value_title)
 
     level = alt.Color(field="level", type="quantitative", scale=alt.Scale(type="log", scheme=BAND_SCHEME),
-                      legend=alt.Legend(title=value_title, orient="right", format="~g", gradientLength=110))
+                      legend=alt.Legend(title=value_title, orient="bottom", direction="horizontal", format="~g",
+                                        gradientLength=min(160, size // 2), titleOrient="left"))
     bands = alt.Chart(alt.NamedData("bands")).transform_calculate(top=f"datum.level * {BAND_RATIO}").mark_rect(
         strokeWidth=0, clip=True,
     ).encode(
@@ -103,7 +106,7 @@ def _contour_template(height: int, n_series: int, x_title: str, y_title: str, va
         strokeWidth=2.2, clip=True, point=alt.OverlayMarkDef(size=22, filled=True, opacity=1, clip=True),
     ).encode(
         x=x, y=y, color=alt.Color(field="label", type="nominal", scale=_series_placeholders(n_series),
-                                  legend=legend()),
+                                  legend=legend(columns=1)),  # one per line: labels can be long
         order=alt.Order(field="step", type="quantitative"), detail=alt.Detail(field="series", type="nominal"),
         tooltip=[alt.Tooltip(field="label", type="nominal", title="run"), alt.Tooltip(field="step", type="quantitative"),
                  tip_x, tip_y, tip_value],
@@ -125,16 +128,24 @@ def _contour_template(height: int, n_series: int, x_title: str, y_title: str, va
             color=colour, text=alt.Text(field="text", type="nominal"))
         for side in ("left", "right")
     ]
-    return layer(bands, lines, symbols, *notes, data=alt.NamedData("paths"), width="container", height=height,
-                 resolve=INDEPENDENT_COLOURS, config=alt.Config(axis=alt.AxisConfig(**AXIS)))
+    # A square plot of a square window: one scale on both axes. "pad": width and height are the
+    # plot's own, axes and legends come around it. Legends go below, so the chart is the plot's
+    # width plus one axis: it fits a phone (390 px) at the default size.
+    return layer(bands, lines, symbols, *notes, data=alt.NamedData("paths"), width=size, height=size,
+                 autosize=alt.AutoSizeParams(type="pad"), resolve=INDEPENDENT_COLOURS,
+                 config=alt.Config(axis=alt.AxisConfig(**AXIS)))
 
 
 @built_once
 def contour_chart(surface: pd.DataFrame, cell: tuple[float, float], window: Sequence[float], paths: pd.DataFrame,
                   exits: pd.DataFrame, series: Mapping[str, tuple[str, str]],
                   points: Sequence[tuple[str, float, float, str]], *, titles: tuple[str, str, str],
-                  height: int = HEIGHT + 80) -> dict:
+                  size: int = CONTOUR_SIZE) -> dict:
     """A surface as log-spaced grey bands with each series' path on it (a Vega-Lite dict).
+
+    The plot is ``size`` pixels square; a ``window`` that is square too (``dashboard.paths.window``
+    with ``square=True``) gives both axes one scale, so the surface keeps its true shape. Draw it
+    with ``layout.chart(..., width="content")``.
 
     Args:
         surface, paths, exits: the frames of the module docstring.
@@ -160,7 +171,7 @@ def contour_chart(surface: pd.DataFrame, cell: tuple[float, float], window: Sequ
     banded = pd.DataFrame(run_rows.bands(surface["x"].to_numpy(), surface["y"].to_numpy(),
                                          surface["level"].to_numpy(), cell, seam=SEAM))
     return render(_contour_template, {"paths": paths, "bands": banded, "marks": marks}, values=values,
-                  height=height, n_series=len(series), x_title=titles[0], y_title=titles[1], value_title=titles[2])
+                  size=int(size), n_series=len(series), x_title=titles[0], y_title=titles[1], value_title=titles[2])
 
 
 # --------------------------------------------------------------------------- loss per step

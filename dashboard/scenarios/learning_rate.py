@@ -52,7 +52,7 @@ DEFAULTS = {"small": 0.0025, "good": 0.02, "large": 0.032, "opt": "sgd", "sched"
 
 DATA = dict(n=40, slope=2.0, intercept=1.0, noise=1.0, n_outliers=0, x_range=(0.0, 10.0), seed=0)
 
-GRID = 60  # contour cells per side: 3,600 rects
+GRID = 100  # contour cells per side: 10,000 cells, drawn as about 400 rectangles (paths.bands)
 WITHIN = 1.01  # "within 1% of the optimum"
 ADAM_CONFUSION = ("Adam divides each weight's step by the size of that weight's recent gradients, not by how "
                   "often the weight is updated: here both weights get a gradient on every step.")
@@ -330,7 +330,7 @@ def three_runs(rates: tuple[float, float, float], optimizer: str, schedule: str,
     labels = {s.role: role_label(s.role, s.rate, s.contradiction(s.role == fastest)) for s in summaries}
 
     window = paths.window(traj.params.reshape(-1, 2), traj.loss.reshape(-1), start_value=prob.start_loss,
-                          anchors=np.array([[0.0, 0.0], prob.optimum]))
+                          anchors=np.array([[0.0, 0.0], prob.optimum]), square=True)
     surface, cell = _surface(prob, window)
     order = list(reversed(range(len(summaries))))  # "too small" last: drawn on top
     path_rows, exit_rows = paths.path_rows(traj.params, traj.loss, traj.diverged_at, window, order=order)

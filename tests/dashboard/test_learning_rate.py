@@ -23,11 +23,13 @@ from dashboard import palette, paths, registry
 from dashboard.charts import common
 from dashboard.charts import learning_rate as charts
 from dashboard.charts.common import MAX_MARKS
+from dashboard.charts.paths import CONTOUR_SIZE
 from dashboard.formatting import fmt, pct
 from dashboard.layout import DOWNLOAD_KEY
 from dashboard.scenarios import learning_rate as sc
 
 from .apptest_tools import errors, open_math, run_page
+from .chart_tools import assert_valid_vega_lite
 
 PAGE = "learning_rate.py"
 DEFAULTS = {"small": 0.0025, "good": 0.02, "large": 0.032, "opt": "sgd", "sched": "constant", "steps": 300,
@@ -82,15 +84,6 @@ def _within(losses, optimum):
 
 
 # --------------------------------------------------------------------------- helpers
-def _validate(spec: dict) -> None:
-    """A chart dict as the page draws it (its template's placeholders filled in) against the
-    Vega-Lite schema; the data are Arrow tables, so the datasets are left empty here."""
-    import altair as alt
-
-    root = alt.TopLevelLayerSpec if "layer" in spec else alt.TopLevelUnitSpec
-    root.validate({**spec, "datasets": {name: [] for name in spec["datasets"]}})
-
-
 def _scale_domains(node) -> list:
     """Every scale domain in a Vega-Lite dict."""
     found = []
@@ -442,8 +435,13 @@ def test_charts_are_valid_small_and_use_the_palette(rates, optimizer, schedule, 
     for name, spec in built.items():
         # Vega-Lite dicts from templates that render validated when it serialized them
         # (under test, see conftest); the scenario's values are written over their placeholders.
-        assert spec["width"] == "container", name
-        _validate(spec)
+        if name == "contour":  # square, one scale on both axes
+            assert spec["width"] == spec["height"] == CONTOUR_SIZE
+            x0, x1, y0, y1 = runs.window
+            assert x1 - x0 == pytest.approx(y1 - y0)
+        else:
+            assert spec["width"] == "container", name
+        assert_valid_vega_lite(spec)
         specs[name] = json.dumps({k: v for k, v in spec.items() if k != "datasets"}, ensure_ascii=False)
         assert "@" not in specs[name], name  # every placeholder filled in
         assert all(isinstance(table, pa.Table) for table in spec["datasets"].values()), name  # converted once
@@ -473,7 +471,7 @@ def test_charts_are_valid_small_and_use_the_palette(rates, optimizer, schedule, 
     assert len(sweep) == 100 and (sweep["shown"] > 0).all()
     assert 0 < sweep_low < sweep_high and sweep["shown"].between(sweep_low, sweep_high).all()
     # marks: every row of every dataset drawn at most twice (line + its points)
-    rows = len(runs.surface) + 2 * len(runs.paths) + 2 * (2 + len(runs.exits))
+    rows = len(common.dataset(built["contour"], "bands")) + 2 * len(runs.paths) + 2 * (2 + len(runs.exits))
     assert rows <= MAX_MARKS
     assert len(runs.curves) + 2 + 2 * len(runs.diverged) <= MAX_MARKS
     assert 2 * len(sw.table) + 3 + 4 <= MAX_MARKS

@@ -150,3 +150,10 @@ def test_bands_cover_every_cell_with_its_level_in_fewer_rectangles():
     assert len(out_t["level"]) == 5 and out_t["y_lo"].tolist() == [-0.5, 1.5, -0.5, 2.5, -0.5]
     wide = paths.bands(xx.ravel(), yy.ravel(), level.ravel(), (1.0, 2.0), seam=1.5)
     assert wide["x_lo"][0] == -0.75 and wide["y_hi"][0] == 11.5
+
+
+def test_a_square_window_widens_the_shorter_side_about_its_centre():
+    pts = np.array([[1.0, 1.0], [3.0, 5.0]])
+    box = paths.window(pts, np.array([1.0, 1.0]), start_value=1.0, anchors=np.array([[0.0, 0.0]]), square=True)
+    # y: 0..5 padded by 0.08 x 5 -> -0.4..5.4 (5.8 long); x: 0..3 widened to 5.8 about 1.5
+    np.testing.assert_allclose(box, [1.5 - 2.9, 1.5 + 2.9, -0.4, 5.4])

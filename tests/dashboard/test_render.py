@@ -25,8 +25,10 @@ def test_template_is_built_once_per_parameters():
     two = common.render(_template, {"rows": frame.assign(a=[3.0, 4.0]), "rules": rules}, title="t")
     common.render(_template, {"rows": frame, "rules": rules}, title="u")
     assert _template.calls == ["t", "u"]
-    # No Altair default theme, as Streamlit draws it; no ARIA descriptions on the screen's canvas.
-    assert one["config"] == {"aria": False}
+    # No Altair default theme, as Streamlit draws it; no ARIA descriptions on the screen's canvas;
+    # legends below a plot stacked (not side by side, wider than a phone).
+    assert one["config"] == {"aria": False, "legend": {"layout": {"bottom": {"anchor": "start", "direction": "vertical",
+                                                                              "margin": 6}}}}
     # Datasets keep their keys, so new data leave the spec as it was (the browser then only
     # swaps the data); each distinct content is converted to Arrow once.
     names = [layer["data"]["name"] for layer in one["layer"]]
