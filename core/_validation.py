@@ -108,6 +108,18 @@ def same_length(name_a: str, a: np.ndarray, name_b: str, b: np.ndarray) -> None:
         )
 
 
+def sample_weights(name: str, value: Any, n: int) -> np.ndarray | None:
+    """None, or ``value`` as n finite weights >= 0, not all 0."""
+    if value is None:
+        return None
+    weights = array(name, value, ndim=1)
+    if weights.shape[0] != n:
+        raise ValueError(f"{name} must have one weight per sample ({n}); got {weights.shape[0]}")
+    if np.any(weights < 0) or not np.any(weights > 0):
+        raise fail(name, value, "weights >= 0, not all 0")
+    return weights
+
+
 def flag(name: str, value: Any) -> bool:
     """Return ``value`` as a bool; only True/False (numpy bools too) are accepted."""
     if not isinstance(value, (bool, np.bool_)):

@@ -148,8 +148,12 @@ POLISH_LR = 1.0
 POLISH_STEPS = 25
 
 
-def logistic_fit(X: Any, y: Any, *, tol: float = 1e-6) -> ConvergedFit:
+def logistic_fit(X: Any, y: Any, *, tol: float = 1e-6, sample_weight: Any = None) -> ConvergedFit:
     """Logistic regression: the minimizer of the mean binary cross-entropy of ``sigmoid(X w + b)``.
+
+    With ``sample_weight`` (n,), of the weighted mean ``sum s_i BCE_i / sum s_i``: class
+    weights (s_i = c_1 for a positive, c_0 for a negative) train with the costs of the two
+    mistakes in the loss itself.
 
     1. Adam (lr 0.2, 40 steps) from w = 0 and b = the log-odds of the base rate, which gets
        close to the optimum whatever the scale of the curvature.
@@ -165,40 +169,48 @@ def logistic_fit(X: Any, y: Any, *, tol: float = 1e-6) -> ConvergedFit:
         X: array of shape (n, d), or (n,) for one feature.
         y: labels of shape (n,), each 0 or 1, with both classes present.
         tol: the fit counts as converged when every gradient component is at most ``tol``.
+        sample_weight: None, or weights (n,) >= 0 (see :func:`core.training.fit_linear`).
 
     Returns:
-        ConvergedFit with params of shape (d + 1,); ``gradient`` is the gradient of the mean
-        BCE at params.
+        ConvergedFit with params of shape (d + 1,); ``gradient`` is the gradient of the
+        (weighted) mean BCE at params.
 
     Note: scikit-learn's LogisticRegression adds an L2 penalty by default (C=1.0); with
-    ``C=np.inf`` (or ``penalty=None``) it minimizes the same objective.
+    ``C=np.inf`` (or ``penalty=None``) it minimizes the same objective, and with
+    ``class_weight={0: c_0, 1: c_1}`` the same as class-weighted ``sample_weight`` here (it
+    weights a sum, not a mean: same minimizer).
     """
     X, y = _design(X, y, labels=True)
     tol = check.real("tol", tol, low=0.0, low_open=True)
-    share = float(y.mean())
-    if share in (0.0, 1.0):
+    if float(y.min()) == float(y.max()):
         raise ValueError("y must hold both classes, 0 and 1")
     n, d = X.shape
+    s = np.ones(n) if sample_weight is None else check.sample_weights("sample_weight", sample_weight, n)
+    s = s / s.mean()
+    share = float(s @ y) / n  # the weighted share of positives
+    if share in (0.0, 1.0):
+        raise ValueError("sample_weight must give both classes some weight")
     init = np.append(np.zeros(d), np.log(share / (1.0 - share)))
     first = training.fit_linear(X, y, loss="bce", optimizer="adam", lr=ADAM_LR, steps=ADAM_STEPS,
-                                init=init[None, :])
+                                init=init[None, :], sample_weight=s)
     diverged = bool(first.diverged_at[0] >= 0)
     theta = first.final_params[0]
     steps = ADAM_STEPS
     A = np.hstack([X, np.ones((n, 1))])
     p = expit(A @ theta)
-    hessian = (A * (p * (1.0 - p))[:, None]).T @ A / n
+    hessian = (A * (s * p * (1.0 - p))[:, None]).T @ A / n
     try:
         P = np.linalg.inv(np.linalg.cholesky(hessian).T)
     except np.linalg.LinAlgError:
         P = None
     if P is not None and not diverged:
         polish = training.fit_linear(A @ P, y, loss="bce", optimizer="sgd", lr=POLISH_LR, steps=POLISH_STEPS,
-                                     init=np.linalg.solve(P, theta)[None, :], fit_intercept=False)
+                                     init=np.linalg.solve(P, theta)[None, :], fit_intercept=False,
+                                     sample_weight=s)
         if polish.diverged_at[0] < 0:
             theta = P @ polish.final_params[0]
             steps += POLISH_STEPS
-    gradient = training.objective_gradient(theta, X, y, loss="bce")
+    gradient = training.objective_gradient(theta, X, y, loss="bce", sample_weight=s)
     return ConvergedFit(params=theta, steps=steps, gradient=gradient,
                         converged=bool(np.abs(gradient).max() <= tol and not diverged))
 

@@ -5,6 +5,9 @@ trained on the objective
 
     J(w, b) = mean_i loss(y_i, y_hat_i) + penalty(w)
 
+or, with sample weights s_i, the weighted mean ``sum_i s_i loss_i / sum_i s_i`` in place of
+the mean (class weights: s_i = the weight of y_i's class).
+
 by any optimizer of :mod:`core.optimizers`, with a constant, per-run or scheduled learning
 rate, on full batches, mini-batches or single samples. Parameters are ordered weights
 first, the intercept last (when ``fit_intercept``); the intercept is never penalized.
@@ -44,22 +47,28 @@ class _Objective:
     ``theta`` has shape (..., R, P) with P = d + fit_intercept.
     """
 
-    def __init__(self, X: np.ndarray, y: np.ndarray, loss: Any, penalty: Any, fit_intercept: bool):
+    def __init__(self, X: np.ndarray, y: np.ndarray, loss: Any, penalty: Any, fit_intercept: bool,
+                 weights: np.ndarray | None = None):
         self.n, self.d = X.shape
         self.Xa = np.hstack([X, np.ones((self.n, 1))]) if fit_intercept else X
         self.y = y
+        # Weights scaled to mean 1: the plain mean of s_i * loss_i is then the weighted mean,
+        # and a mini-batch's mean of them estimates it without bias.
+        self.s = None if weights is None else weights / weights.mean()
         self.loss = loss
         self.penalty = penalty if penalty is not None and (penalty.l1 or penalty.l2) else None
         self.logistic = loss.name == "bce"
         self.mse = loss.name == "mse"
         if self.mse:
-            self.A = self.Xa.T @ self.Xa / self.n
-            self.c = self.Xa.T @ y / self.n
-            # Minimum-norm least-squares optimum: the residual there is orthogonal to the
-            # column space, so J(theta) = J* + (theta - theta*)^T A (theta - theta*) exactly.
-            self.theta_star = np.linalg.lstsq(self.Xa, y, rcond=None)[0]
+            s = np.ones(self.n) if self.s is None else self.s
+            self.A = (self.Xa * s[:, None]).T @ self.Xa / self.n
+            self.c = self.Xa.T @ (s * y) / self.n
+            # Minimum-norm (weighted) least-squares optimum: the residual there is orthogonal to
+            # the column space, so J(theta) = J* + (theta - theta*)^T A (theta - theta*) exactly.
+            root = np.sqrt(s)
+            self.theta_star = np.linalg.lstsq(self.Xa * root[:, None], root * y, rcond=None)[0]
             resid = self.Xa @ self.theta_star - y
-            self.j_star = float(resid @ resid) / self.n
+            self.j_star = float(s @ resid**2) / self.n
 
     # -- gradient ---------------------------------------------------------------------------
     def grad_full_mse(self, theta: np.ndarray) -> np.ndarray:
@@ -71,6 +80,8 @@ class _Objective:
         yb = self.y if rows is None else self.y[rows]
         z = theta @ Xb.T
         g = self.loss._grad_logits(yb, z) if self.logistic else self.loss._grad(yb, z)
+        if self.s is not None:
+            g = g * (self.s if rows is None else self.s[rows])
         return g @ Xb / Xb.shape[0]
 
     def add_penalty_grad(self, theta: np.ndarray, grad: np.ndarray) -> np.ndarray:
@@ -100,7 +111,7 @@ class _Objective:
                     if self.logistic
                     else self.loss._value(self.y, z)
                 )
-                data[lo : lo + step] = per.mean(axis=-1)
+                data[lo : lo + step] = per.mean(axis=-1) if self.s is None else per @ self.s / self.n
             data = data.reshape(theta.shape[:-1])
         if self.penalty is not None:
             data = data + self.penalty._value(theta[..., : self.d])
@@ -212,6 +223,7 @@ def fit_linear(
     fit_intercept: bool = True,
     init: Any = None,
     seed: int = 0,
+    sample_weight: Any = None,
 ) -> Trajectory:
     """Train R linear models by gradient descent and return their whole path.
 
@@ -230,6 +242,8 @@ def fit_linear(
         fit_intercept: add an unpenalized intercept as the last parameter.
         init: starting parameters of shape (R, P) or (P,); None starts every run at zeros.
         seed: seed of the mini-batch shuffling.
+        sample_weight: None, or weights (n,) >= 0: the objective's mean becomes the weighted
+            mean ``sum s_i loss_i / sum s_i``.
 
     Returns:
         Trajectory with params (steps+1, R, P), loss (steps+1, R), lr (steps, R), and
@@ -238,7 +252,11 @@ def fit_linear(
     Note:
         The objective is the mean loss plus the penalty, as in the lesson; torch's
         ``weight_decay`` is a separate optimizer setting and scikit-learn scales its
-        penalties differently (see :mod:`core.penalties`). MSE is not halved.
+        penalties differently (see :mod:`core.penalties`). MSE is not halved. Weighted, the
+        objective is the weighted *mean*: scikit-learn's ``sample_weight`` / ``class_weight``
+        weight a *sum* (same minimizer without a penalty; a penalty then weighs differently),
+        and torch's per-element ``weight`` with ``reduction="mean"`` divides by n, not by the
+        weights' sum.
     """
     loss = _as_loss(loss)
     optimizer = _as_optimizer(optimizer)
@@ -262,7 +280,7 @@ def fit_linear(
     rates = np.broadcast_to(rates, (steps, n_runs)).copy()
     theta = _initial_params(init, n_runs, n_params)
 
-    objective = _Objective(X, y, loss, penalty, bool(fit_intercept))
+    objective = _Objective(X, y, loss, penalty, bool(fit_intercept), check.sample_weights("sample_weight", sample_weight, X.shape[0]))
     batches = _batches(X.shape[0], batch_size, steps, seed)
     full_mse = objective.mse and batches is None
 
@@ -283,26 +301,28 @@ def fit_linear(
     return Trajectory(params=path, loss=values, lr=rates, diverged_at=diverged_at)
 
 
-def _objective_for(X: Any, y: Any, loss: Any, penalty: Any, fit_intercept: bool, params: Any):
+def _objective_for(X: Any, y: Any, loss: Any, penalty: Any, fit_intercept: bool, params: Any,
+                   sample_weight: Any = None):
     loss = _as_loss(loss)
     X, y = _check_data(X, y, loss)
     theta = check.array("params", params, ndim=(1, 2))
     n_params = X.shape[1] + int(fit_intercept)
     if theta.shape[-1] != n_params:
         raise ValueError(f"params must have {n_params} entries per row; got shape {theta.shape}")
-    return _Objective(X, y, loss, _check_penalty(penalty), bool(fit_intercept)), theta
+    weights = check.sample_weights("sample_weight", sample_weight, X.shape[0])
+    return _Objective(X, y, loss, _check_penalty(penalty), bool(fit_intercept), weights), theta
 
 
 def objective(params: Any, X: Any, y: Any, *, loss: Any = "mse", penalty: Any = None,
-              fit_intercept: bool = True) -> np.ndarray | float:
-    """The training objective J = mean loss + penalty at ``params`` of shape (P,) or (R, P)."""
-    obj, theta = _objective_for(X, y, loss, penalty, fit_intercept, params)
+              fit_intercept: bool = True, sample_weight: Any = None) -> np.ndarray | float:
+    """The training objective J = (weighted) mean loss + penalty at ``params`` of shape (P,) or (R, P)."""
+    obj, theta = _objective_for(X, y, loss, penalty, fit_intercept, params, sample_weight)
     out = obj.value(theta)
     return float(out) if theta.ndim == 1 else out
 
 
 def objective_gradient(params: Any, X: Any, y: Any, *, loss: Any = "mse", penalty: Any = None,
-                       fit_intercept: bool = True) -> np.ndarray:
+                       fit_intercept: bool = True, sample_weight: Any = None) -> np.ndarray:
     """The full-data gradient of :func:`objective` w.r.t. ``params``, same shape as params."""
-    obj, theta = _objective_for(X, y, loss, penalty, fit_intercept, params)
+    obj, theta = _objective_for(X, y, loss, penalty, fit_intercept, params, sample_weight)
     return obj.gradient(np.atleast_2d(theta)).reshape(theta.shape)

@@ -27,6 +27,10 @@ rate = panel.log_slider("Share of fraud (base rate)", "rate", 0.005, 0.5,
 n = panel.slider("Transactions", "n", 2_000, 20_000, step=1_000, help="Half train the model, half are scored")
 miss = panel.number("Cost of a missed fraud ($)", "miss", 1, 1_000_000, step=10)
 alarm = panel.number("Cost of a false alarm ($)", "alarm", 1, 1_000_000, step=1)
+weighted = panel.toggle("Train with the costs as class weights", "weights",
+                        help="Put the costs into the loss (each fraud weighs the price of a miss, each legitimate "
+                             "transaction the price of a false alarm) and decide at 0.5, instead of moving the "
+                             "threshold of a model trained with plain cross-entropy")
 panel.preset_button("Lesson: $1000 vs $10", LESSON, key="preset-lesson",
                     help="The lesson's fraud prices: a missed fraud $1000, a false alarm $10")
 panel.preset_button("Equal costs: $1 vs $1", {"miss": 1, "alarm": 1}, key="preset-fraud-equal",
@@ -46,20 +50,30 @@ panel.reset_button()
 st.header("A. Fraud: where should the flagging threshold go?")
 st.markdown("A logistic model scores each card transaction with a probability of fraud. It learns on one half of "
             "the transactions; every count and dollar below is measured on the other half, which it never saw.")
-fr = layout.compute("the fraud scenario", scenario.fraud_scenario, rate, n, seed, miss, alarm)
+fr = layout.compute("the fraud scenario", scenario.fraud_scenario, rate, n, seed, miss, alarm, weighted)
 model, opt, half = fr.model, fr.optimal, fr.default
 t_opt = scenario.threshold_text(opt.threshold)
-layout.metric_row([
-    ("Cost-optimal threshold", t_opt, "cost of a false alarm / (false alarm + missed fraud)"),
-    ("Test cost, usual 0.5", money(half.cost), f"Total over the {model.n_test:,} held-out transactions."),
-    (f"Test cost, cost-optimal {t_opt}", money(opt.cost), f"Total over the {model.n_test:,} held-out transactions."),
-    ("Saving", money(fr.saving), "cost at 0.5 minus cost at the cost-optimal threshold"),
-])
+total = f"Total over the {model.n_test:,} held-out transactions."
+if fr.weighted:
+    layout.metric_row([
+        ("Threshold", t_opt, "The class-weighted model's scores carry the costs, so 0.5 is their break-even"),
+        ("Test cost, plain model at 0.5", money(half.cost), total),
+        ("Test cost, class-weighted at 0.5", money(opt.cost), total),
+        ("Saving", money(fr.saving), "cost of the plain model at 0.5 minus that of the class-weighted one"),
+    ])
+else:
+    layout.metric_row([
+        ("Cost-optimal threshold", t_opt, "cost of a false alarm / (false alarm + missed fraud)"),
+        ("Test cost, usual 0.5", money(half.cost), total),
+        (f"Test cost, cost-optimal {t_opt}", money(opt.cost), total),
+        ("Saving", money(fr.saving), "cost at 0.5 minus cost at the cost-optimal threshold"),
+    ])
 left, right = st.columns([3, 2])
 with left:
     layout.chart(charts.cost_curve(fr.curve, fr.markers), fr.curve, name="fraud cost curve",
                  caption=f"Dollars per transaction, the total above divided by the {model.n_test:,} held-out "
-                         "transactions: one curve per kind of mistake, and their sum.")
+                         "transactions: one curve per kind of mistake, and their sum"
+                         + (", for the class-weighted model's scores." if fr.weighted else "."))
 with right:
     layout.chart(charts.confusion_chart(fr.confusion), fr.confusion, name="fraud confusion matrices")
 layout.notice(scenario.fraud_notes(fr))
@@ -93,6 +107,14 @@ layout.math([
      r"\qquad\text{lesson: } \frac{10}{10 + 1000} = 0.0099"),
     ("On the $n$ test transactions, a threshold $t$ costs, per transaction (the curve above),",
      r"\text{cost}(t) = \frac{c_{FP}\,FP(t) + c_{FN}\,FN(t)}{n}"),
+    ("**The costs in the loss instead.** Class weights make each fraud count $c_{FN}$ times and each "
+     "legitimate transaction $c_{FP}$ times in the cross-entropy the model is trained on:",
+     r"J(w) = \frac{\sum_i s_i\,\mathrm{BCE}(y_i, q_i)}{\sum_i s_i}, \qquad "
+     r"s_i = \begin{cases} c_{FN} & y_i = 1 \\ c_{FP} & y_i = 0 \end{cases}"),
+    (r"Where the true probability is $p$, the weighted loss is smallest at the score $q$ below, and "
+     r"$q \ge 0.5$ exactly when $p \ge t^*$: the weighted model's 0.5 is the plain model's $t^*$. Use one "
+     "or the other; both together count the costs twice.",
+     r"q = \frac{c_{FN}\,p}{c_{FN}\,p + c_{FP}\,(1-p)}"),
     (r"**Asymmetric regression cost and the pinball loss.** With the residual $r = y - \hat y$, paying "
      r"$c_{\text{under}}$ per unit short and $c_{\text{over}}$ per unit left over is a scaled pinball loss:",
      r"c_{\text{under}}\,(y-\hat y)^+ + c_{\text{over}}\,(\hat y-y)^+ = (c_{\text{under}}+c_{\text{over}})\,"

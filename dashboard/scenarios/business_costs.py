@@ -41,6 +41,7 @@ DEFAULTS = {  # the link's keys
     "n": 10_000,  # transactions (half to train, half to test)
     "miss": 1000,  # $ per missed fraud (false negative)
     "alarm": 10,  # $ per false alarm (false positive)
+    "weights": False,  # train with the two costs as class weights (else move the threshold)
     "under": 4,  # $ per ice cream short (under-prediction)
     "over": 1,  # $ per ice cream left over (over-prediction)
     "noise": 10,  # day-to-day noise of demand (units)
@@ -67,12 +68,14 @@ class FraudModel:
 
     Attributes:
         base_rate, n, seed: the scenario.
+        class_weights: None (plain cross-entropy), or (c_fn, c_fp): each fraud weighs c_fn and
+            each legitimate transaction c_fp in the training loss.
         n_train, n_test: transactions in each half.
         frauds_train, frauds_test: frauds in each half.
         weights: array (2,) on the standardized features (amount, velocity).
         intercept: the intercept on the standardized features.
         mean, std: arrays (2,), the training half's feature statistics.
-        train_bce: the mean BCE on the training half after the last step.
+        train_bce: the (weighted) mean BCE on the training half after the last step.
         grad_max: the largest |component| of the BCE gradient after the last step.
         converged: ``grad_max <= CONVERGED_GRAD`` and no divergence.
         y_test: labels (n_test,), 1.0 = fraud.
@@ -82,6 +85,7 @@ class FraudModel:
     base_rate: float
     n: int
     seed: int
+    class_weights: tuple[float, float] | None
     n_train: int
     n_test: int
     frauds_train: int
@@ -107,8 +111,15 @@ def split_halves(y: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return np.flatnonzero(in_train), np.flatnonzero(~in_train)
 
 
-def fit_fraud_model(base_rate: float, n: int, seed: int) -> FraudModel:
-    """Draw the transactions, split them, train the logistic model, score the test half."""
+def fit_fraud_model(base_rate: float, n: int, seed: int,
+                    class_weights: tuple[float, float] | None = None) -> FraudModel:
+    """Draw the transactions, split them, train the logistic model, score the test half.
+
+    ``class_weights`` = (c_fn, c_fp) trains on the weighted mean cross-entropy
+    ``sum_i s_i BCE_i / sum_i s_i`` with s_i = c_fn for a fraud and c_fp otherwise: the costs
+    enter the loss. Its scores are then cost-weighted odds, ``c_fn p / (c_fn p + c_fp (1 - p))``
+    in the limit of a well-specified model, so 0.5 is their break-even threshold.
+    """
     data = datasets.fraud_like(n=n, base_rate=base_rate, seed=seed)
     train, test = split_halves(data.y, seed)
     mean = data.X[train].mean(axis=0)
@@ -116,13 +127,16 @@ def fit_fraud_model(base_rate: float, n: int, seed: int) -> FraudModel:
     std[std == 0.0] = 1.0
     Z = (data.X - mean) / std
     y_tr = data.y[train]
-    fit = fits.logistic_fit(Z[train], y_tr, tol=CONVERGED_GRAD)
+    weights = None if class_weights is None else np.where(y_tr == 1.0, *map(float, class_weights))
+    fit = fits.logistic_fit(Z[train], y_tr, tol=CONVERGED_GRAD, sample_weight=weights)
     return FraudModel(
         base_rate=float(base_rate), n=int(n), seed=int(seed),
+        class_weights=None if class_weights is None else (float(class_weights[0]), float(class_weights[1])),
         n_train=int(train.size), n_test=int(test.size),
         frauds_train=int(y_tr.sum()), frauds_test=int(data.y[test].sum()),
         weights=fit.params[:2], intercept=float(fit.params[2]), mean=mean, std=std,
-        train_bce=float(losses.get("bce")(y_tr, fits.predict_proba(Z[train], fit.params))),
+        train_bce=float(np.average(losses.get("bce").value(y_tr, fits.predict_proba(Z[train], fit.params)),
+                                   weights=weights)),
         grad_max=fit.grad_max, converged=fit.converged,
         y_test=data.y[test], p_test=fits.predict_proba(Z[test], fit.params),
     )
@@ -148,20 +162,30 @@ class Decision:
 class FraudOutcome:
     """Everything the fraud part shows.
 
+    Two ways to put the costs in, with the plain model at 0.5 as the baseline of both:
+
+    - on the decision side (``model`` plain): the threshold moves to ``c_fp / (c_fp + c_fn)``;
+    - on the loss side (``model`` class-weighted): the model is trained with the costs as class
+      weights and its scores are cut at 0.5, their break-even.
+
     Attributes:
-        model: the trained model and its test scores.
+        model: the model whose scores are thresholded, and its test scores.
         c_fn, c_fp: cost of a missed fraud and of a false alarm (dollars).
-        optimal: the decision at the cost-optimal threshold ``c_fp / (c_fp + c_fn)``.
-        default: the decision at 0.5.
-        best: the cheapest threshold on this test half in hindsight (the lowest score
-            among equally cheap ones).
-        curve: one row per threshold: ``threshold`` and the cost per test transaction
-            (dollars) of ``missed`` frauds, ``false_alarm`` s and their ``total``.
-        confusion: one row per (threshold, outcome): ``rule`` (chart label of the
-            threshold), ``order`` (0 for the cost-optimal one, 1 for 0.5), ``threshold``,
-            ``outcome``, ``label``, ``actual``, ``decision``, ``count``, ``unit_cost``, ``cost``.
-        markers: one row per marked threshold: ``kind`` (optimal / default), ``rule``, ``threshold``, ``cost``
-            (per transaction), ``total`` (dollars on the test half).
+        optimal: the decision at the cost-optimal threshold of ``model``'s scores:
+            ``c_fp / (c_fp + c_fn)`` for the plain model, 0.5 for the class-weighted one.
+        default: the plain model's decision at 0.5.
+        threshold_moved: with a class-weighted ``model``, the plain model's decision at
+            ``c_fp / (c_fp + c_fn)`` (the decision-side alternative, to compare); else None.
+        best: the cheapest threshold for ``model``'s scores on this test half in hindsight (the
+            lowest score among equally cheap ones).
+        curve: one row per threshold of ``model``'s scores: ``threshold`` and the cost per test
+            transaction (dollars) of ``missed`` frauds, ``false_alarm`` s and their ``total``.
+        confusion: one row per (decision, outcome): ``rule`` (chart label of the decision),
+            ``order`` (0 for ``optimal``, 1 for ``default``), ``threshold``, ``outcome``,
+            ``label``, ``actual``, ``decision``, ``count``, ``unit_cost``, ``cost``.
+        markers: one row per threshold marked on the curve: ``kind`` (optimal / default), ``rule``,
+            ``threshold``, ``cost`` (per transaction), ``total`` (dollars on the test half). The
+            plain model's 0.5 is not on a class-weighted model's curve, so it is not marked there.
     """
 
     model: FraudModel
@@ -173,6 +197,12 @@ class FraudOutcome:
     curve: pd.DataFrame
     confusion: pd.DataFrame
     markers: pd.DataFrame
+    threshold_moved: Decision | None = None
+
+    @property
+    def weighted(self) -> bool:
+        """Whether the costs are in the loss (a class-weighted model) rather than in the threshold."""
+        return self.model.class_weights is not None
 
     @property
     def saving(self) -> float:
@@ -208,12 +238,23 @@ def rule_label(name: str, threshold: float) -> str:
     return f"{name} {threshold_text(threshold)}"
 
 
-def fraud_costs(model: FraudModel, c_fn: float, c_fp: float) -> FraudOutcome:
-    """Costs of deciding on the test half at every threshold, for given mistake prices."""
+def fraud_costs(model: FraudModel, c_fn: float, c_fp: float, plain: FraudModel | None = None) -> FraudOutcome:
+    """Costs of deciding on the test half at every threshold, for given mistake prices.
+
+    ``model`` plain: its threshold moves to the costs' break-even. ``model`` class-weighted
+    (``plain`` then required, the same data trained without weights): it decides at 0.5,
+    against the plain model at 0.5 and, to compare, at the moved threshold.
+    """
     y, p = model.y_test, model.p_test
-    t_opt = decisions.optimal_threshold(c_fp, c_fn)
+    t_costs = decisions.optimal_threshold(c_fp, c_fn)
+    weighted = model.class_weights is not None
+    if weighted and plain is None:
+        raise ValueError("plain: a class-weighted model is compared with the plain one; give it")
+    baseline = plain if weighted else model
+    t_opt = DEFAULT_THRESHOLD if weighted else t_costs
     optimal = _decision(y, p, t_opt, c_fn, c_fp)
-    default = _decision(y, p, DEFAULT_THRESHOLD, c_fn, c_fp)
+    default = _decision(baseline.y_test, baseline.p_test, DEFAULT_THRESHOLD, c_fn, c_fp)
+    moved = _decision(plain.y_test, plain.p_test, t_costs, c_fn, c_fp) if weighted else None
 
     # The cheapest threshold in hindsight: the cost only changes at the scores themselves.
     candidates = np.append(np.unique(p), np.inf)
@@ -231,8 +272,8 @@ def fraud_costs(model: FraudModel, c_fn: float, c_fp: float) -> FraudOutcome:
     curve = pd.DataFrame({"threshold": grid, "missed": missed, "false_alarm": alarms, "total": missed + alarms})
 
     rules = {
-        "optimal": rule_label("cost-optimal", t_opt),
-        "default": rule_label("default", DEFAULT_THRESHOLD),
+        "optimal": rule_label("class-weighted model," if weighted else "cost-optimal", t_opt),
+        "default": rule_label("plain model," if weighted else "default", DEFAULT_THRESHOLD),
     }
     rows = []
     for key, dec in (("optimal", optimal), ("default", default)):
@@ -249,22 +290,33 @@ def fraud_costs(model: FraudModel, c_fn: float, c_fp: float) -> FraudOutcome:
                 "cost": unit[outcome] * count,
             })
     confusion = pd.DataFrame(rows)
+    marked = [("optimal", optimal)] if weighted else [("optimal", optimal), ("default", default)]
     markers = pd.DataFrame({
-        "kind": ["optimal", "default"],
-        "rule": [rules["optimal"], rules["default"]],
-        "threshold": [optimal.threshold, default.threshold],
-        "cost": [optimal.cost / n, default.cost / n],
-        "total": [optimal.cost, default.cost],
+        "kind": [kind for kind, _ in marked],
+        "rule": [rules[kind] for kind, _ in marked],
+        "threshold": [dec.threshold for _, dec in marked],
+        "cost": [dec.cost / n for _, dec in marked],
+        "total": [dec.cost for _, dec in marked],
     })
     return FraudOutcome(model=model, c_fn=float(c_fn), c_fp=float(c_fp), optimal=optimal, default=default,
-                        best=best, curve=curve, confusion=confusion, markers=markers)
+                        best=best, curve=curve, confusion=confusion, markers=markers, threshold_moved=moved)
 
 
 def fraud_notes(out: FraudOutcome) -> list[str]:
     """"What to notice" for the fraud part, with this scenario's numbers."""
     model, opt, half, best = out.model, out.optimal, out.default, out.best
-    t = threshold_text(opt.threshold)
     frauds = f"{model.frauds_test:,}"
+    share = out.saving / half.cost if half.cost else 0.0
+    gap = opt.cost - best.cost
+    hindsight = ("matches it" if gap == 0 else f"comes within {_usd(gap)} of it")
+    baseline = (f"At 0.5 the {'plain ' if out.weighted else ''}model flags {half.flagged:,} of the "
+                f"{model.n_test:,} test transactions and lets **{half.missed:,} of {frauds}** frauds through: "
+                f"**{_usd(half.cost)}**.")
+    converged = (f"its largest gradient component at the end is {residual(model.grad_max)}, "
+                 + ("so it has converged." if model.converged else "so it has **not** fully converged."))
+    if out.weighted:
+        return _weighted_notes(out, baseline, converged, hindsight, share)
+    t = threshold_text(opt.threshold)
     if opt.threshold < DEFAULT_THRESHOLD:
         why = (f"a transaction is worth flagging once P(fraud) ≥ {fmt(out.c_fp)} / ({fmt(out.c_fp)} + "
                f"{fmt(out.c_fn)}) = **{t}**, far below the usual 0.5.")
@@ -277,35 +329,65 @@ def fraud_notes(out: FraudOutcome) -> list[str]:
         why = (f"the break-even point {fmt(out.c_fp)} / ({fmt(out.c_fp)} + {fmt(out.c_fn)}) is exactly **0.5**: "
                f"with equal prices the usual threshold is already the right one.")
         trade = "Both thresholds are the same"
-    share = out.saving / half.cost if half.cost else 0.0
-    gap = opt.cost - best.cost
-    hindsight = ("matches it" if gap == 0 else f"comes within {_usd(gap)} of it")
     return [
         f"A missed fraud costs {_usd(out.c_fn)} and a false alarm {_usd(out.c_fp)}, so {why}",
-        f"At 0.5 the model flags {half.flagged:,} of the {model.n_test:,} test transactions and lets "
-        f"**{half.missed:,} of {frauds}** frauds through: **{_usd(half.cost)}**.",
+        baseline,
         f"At {t} it flags {opt.flagged:,}: {opt.caught:,} frauds caught, {opt.missed:,} missed and "
         f"{opt.false_alarm:,} false alarms, **{_usd(opt.cost)}**. {trade}: "
         f"**{_usd(out.saving)} saved ({pct(share)})**.",
         f"With hindsight, the cheapest threshold on this test half is {threshold_text(best.threshold)} at "
         f"{_usd(best.cost)}; the formula, which never looked at the test labels, {hindsight}.",
-        f"The model is logistic regression trained with binary cross-entropy on the other "
-        f"{model.n_train:,} transactions ({model.frauds_train:,} frauds); its largest gradient component at "
-        f"the end is {residual(model.grad_max)}, " + ("so it has converged." if model.converged
-                                                 else "so it has **not** fully converged."),
+        f"The model is logistic regression trained with plain binary cross-entropy on the other "
+        f"{model.n_train:,} transactions ({model.frauds_train:,} frauds); {converged} The costs enter only "
+        "at the decision: moving the threshold is the decision-side alternative to a loss that carries "
+        "the costs itself. Switch on **Train with the costs as class weights** to compare the two.",
+    ]
+
+
+def _weighted_notes(out: FraudOutcome, baseline: str, converged: str, hindsight: str, share: float) -> list[str]:
+    model, opt, moved = out.model, out.optimal, out.threshold_moved
+    t_moved = threshold_text(moved.threshold)
+    difference = moved.cost - opt.cost
+    if negligible(difference, max(moved.cost, opt.cost, 1.0)):
+        versus = "exactly as much as the class-weighted model"
+    else:
+        versus = f"{_usd(abs(difference))} {'more' if difference > 0 else 'less'} than the class-weighted model"
+    if out.c_fn == out.c_fp:
+        lean = "With equal weights that is plain cross-entropy, the plain model, and 0.5 is its break-even."
+    else:
+        lean = (f"Its scores already lean {'towards' if out.c_fn > out.c_fp else 'away from'} flagging, so the "
+                "usual 0.5 is their break-even and the threshold stays there.")
+    return [
+        f"The costs are in the loss: in the cross-entropy the model is trained on, each fraud weighs "
+        f"{_usd(out.c_fn)} and each legitimate transaction {_usd(out.c_fp)}. {lean}",
+        baseline,
+        f"The class-weighted model at 0.5 flags {opt.flagged:,}: {opt.caught:,} frauds caught, {opt.missed:,} "
+        f"missed and {opt.false_alarm:,} false alarms, **{_usd(opt.cost)}**: "
+        f"**{_usd(out.saving)} saved ({pct(share)})**.",
+        f"The decision-side alternative, the plain model with its threshold moved to {t_moved}, costs "
+        f"{_usd(moved.cost)}: {versus}. Both put the same prices to work, one while training, one when "
+        "deciding; moving the threshold of the weighted model as well would count the costs twice.",
+        f"With hindsight, the cheapest threshold for the class-weighted scores on this test half is "
+        f"{threshold_text(out.best.threshold)} at {_usd(out.best.cost)}; 0.5 {hindsight}.",
+        f"The model is logistic regression trained with class-weighted cross-entropy on the other "
+        f"{model.n_train:,} transactions ({model.frauds_train:,} frauds); {converged}",
     ]
 
 
 @scenario_cache()
-def fraud_model(base_rate: float, n: int, seed: int) -> FraudModel:
-    """Cached :func:`fit_fraud_model` (the training does not depend on the costs)."""
-    return fit_fraud_model(base_rate, n, seed)
+def fraud_model(base_rate: float, n: int, seed: int, class_weights: tuple[float, float] | None = None) -> FraudModel:
+    """Cached :func:`fit_fraud_model` (plain, the training does not depend on the costs)."""
+    return fit_fraud_model(base_rate, n, seed, class_weights)
 
 
 @scenario_cache()
-def fraud_scenario(base_rate: float, n: int, seed: int, c_fn: float, c_fp: float) -> FraudOutcome:
-    """Cached fraud part of the page for one scenario."""
-    return fraud_costs(fraud_model(base_rate, n, seed), c_fn, c_fp)
+def fraud_scenario(base_rate: float, n: int, seed: int, c_fn: float, c_fp: float,
+                   weighted: bool = False) -> FraudOutcome:
+    """Cached fraud part of the page for one scenario (``weighted``: the costs as class weights)."""
+    plain = fraud_model(base_rate, n, seed)
+    if not weighted:
+        return fraud_costs(plain, c_fn, c_fp)
+    return fraud_costs(fraud_model(base_rate, n, seed, (float(c_fn), float(c_fp))), c_fn, c_fp, plain)
 
 
 # --------------------------------------------------------------------------- regression

@@ -111,6 +111,38 @@ def test_logistic_gradient_is_the_finite_difference_of_the_mean_bce():
     assert fit.gradient == pytest.approx(training.objective_gradient(fit.params, Z, y, loss="bce"), abs=1e-15)
 
 
+@pytest.mark.parametrize("rate, n, seed, c_fn, c_fp", [(0.02, 10_000, 0, 1000.0, 10.0), (0.1, 4_000, 5, 1.0, 20.0),
+                                                       (0.02, 10_000, 0, 1.0, 1.0)])
+def test_class_weighted_logistic_fit_matches_scikit_learn_class_weight(rate, n, seed, c_fn, c_fp):
+    Z, y = _fraud(rate, n, seed)
+    fit = fits.logistic_fit(Z, y, sample_weight=np.where(y == 1, c_fn, c_fp))
+    ref = LogisticRegression(C=np.inf, tol=1e-12, max_iter=10_000, class_weight={0: c_fp, 1: c_fn}).fit(Z, y)
+    assert fit.converged and fit.grad_max <= 1e-6
+    assert fit.params[:-1] == pytest.approx(ref.coef_[0], abs=1e-4)
+    assert fit.params[-1] == pytest.approx(ref.intercept_[0], abs=1e-4)
+    plain = fits.logistic_fit(Z, y)
+    if c_fn == c_fp:  # equal weights: the plain fit
+        assert fit.params == pytest.approx(plain.params, abs=1e-6)
+    else:  # the intercept moves by about log(c_fn / c_fp) (4.9 for 4.6, and -3.2 for -3.0, here)
+        shift, odds = fit.params[-1] - plain.params[-1], np.log(c_fn / c_fp)
+        assert np.sign(shift) == np.sign(odds) and abs(odds) < abs(shift) < 1.1 * abs(odds)
+
+
+def test_weighted_gradient_is_the_finite_difference_of_the_weighted_mean_bce():
+    Z, y = _fraud(0.1, 500, 4)
+    s = np.where(y == 1, 7.0, 0.5)
+    theta = np.array([0.3, -0.2, 0.1])
+    grad = training.objective_gradient(theta, Z, y, loss="bce", sample_weight=s)
+    h = 1e-6
+    numeric = [(training.objective(theta + h * e, Z, y, loss="bce", sample_weight=s)
+                - training.objective(theta - h * e, Z, y, loss="bce", sample_weight=s)) / (2 * h) for e in np.eye(3)]
+    assert grad == pytest.approx(numeric, rel=1e-6, abs=1e-9)
+    # the weighted mean by hand: sum s_i BCE_i / sum s_i
+    z = Z @ theta[:2] + theta[2]
+    per = np.logaddexp(0.0, z) - y * z
+    assert training.objective(theta, Z, y, loss="bce", sample_weight=s) == pytest.approx(s @ per / s.sum(), rel=1e-12)
+
+
 def test_separable_classes_do_not_crash_or_warn():
     x = np.array([-3.0, -2.0, -1.0, 1.0, 2.0, 3.0])
     y = np.array([0.0, 0.0, 0.0, 1.0, 1.0, 1.0])
@@ -136,6 +168,11 @@ def test_predict_proba_by_hand_and_at_extremes():
     (lambda: fits.logistic_fit([1.0, 2.0], [0.0, 0.5]), "y"),
     (lambda: fits.logistic_fit([1.0, 2.0], [1.0, 1.0]), "y"),
     (lambda: fits.logistic_fit([1.0, np.inf], [0.0, 1.0]), "X"),
+    (lambda: fits.logistic_fit([1.0, 2.0], [0.0, 1.0], sample_weight=[1.0, -1.0]), "sample_weight"),
+    (lambda: fits.logistic_fit([1.0, 2.0], [0.0, 1.0], sample_weight=[1.0]), "sample_weight"),
+    (lambda: fits.logistic_fit([1.0, 2.0], [0.0, 1.0], sample_weight=[0.0, 1.0]), "sample_weight"),
+    (lambda: training.fit_linear([1.0, 2.0], [0.0, 1.0], lr=0.1, steps=1, sample_weight=[0.0, 0.0]),
+     "sample_weight"),
     (lambda: fits.predict_proba([[1.0, 2.0]], [1.0, 2.0]), "params"),
 ])
 def test_bad_input_names_the_argument(call, name):

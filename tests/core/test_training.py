@@ -245,6 +245,31 @@ def test_converges_to_least_squares():
     np.testing.assert_allclose(traj.final_params[0], best, rtol=1e-8)
 
 
+def test_weighted_mse_converges_to_scikit_learns_weighted_least_squares():
+    from sklearn.linear_model import LinearRegression
+
+    X, y = small_data(n=40, d=2)
+    s = np.linspace(0.2, 5.0, 40)
+    traj = fit_linear(X, y, lr=0.05, steps=4000, sample_weight=s)
+    ref = LinearRegression().fit(X, y, sample_weight=s)
+    np.testing.assert_allclose(traj.final_params[0], [*ref.coef_, ref.intercept_], rtol=1e-7)
+    # the value is the weighted mean of the squared errors, by hand, along the path
+    theta = traj.params[7, 0]
+    err = X @ theta[:2] + theta[2] - y
+    assert traj.loss[7, 0] == pytest.approx(s @ err**2 / s.sum(), rel=1e-10)
+
+
+def test_weighted_sgd_step_by_hand():
+    # batch of one: the step is the sample's gradient times its weight over the mean weight
+    X, y = small_data(n=5, d=1)
+    s = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
+    traj = fit_linear(X, y, lr=0.05, steps=1, batch_size=1, seed=9, sample_weight=s)
+    i = np.random.default_rng(9).permutation(5)[0]
+    err = -y[i]  # from (0, 0)
+    step = 0.05 * 2 * err * (s[i] / s.mean()) * np.array([X[i, 0], 1.0])
+    np.testing.assert_allclose(traj.params[1, 0], -step, rtol=1e-12)
+
+
 def test_rate_three_percent_above_critical_diverges_and_below_converges():
     X, y = small_data(n=30, d=2)
     crit = critical_lr_by_hand(X)

@@ -162,6 +162,39 @@ def test_logistic_fit_converges_to_the_maximum_likelihood_fit(base_rate, n, seed
     assert model.converged and model.grad_max < 1e-6
 
 
+def test_class_weighted_model_is_scikit_learns_class_weight_fit():
+    model = scenario.fit_fraud_model(0.02, 10_000, 0, (1000, 10))
+    data = datasets.fraud_like(n=10_000, base_rate=0.02, seed=0)
+    train, _ = scenario.split_halves(data.y, 0)
+    Z = (data.X[train] - model.mean) / model.std
+    ref = LogisticRegression(C=np.inf, tol=1e-12, max_iter=10_000, class_weight={0: 10, 1: 1000}).fit(Z, data.y[train])
+    np.testing.assert_allclose(model.weights, ref.coef_[0], atol=1e-4)
+    assert model.intercept == pytest.approx(ref.intercept_[0], abs=1e-4)
+    assert model.converged and model.class_weights == (1000.0, 10.0)
+
+
+def test_class_weights_put_the_costs_in_the_loss_and_decide_at_one_half():
+    plain = scenario.fit_fraud_model(0.02, 10_000, 0)
+    weighted = scenario.fit_fraud_model(0.02, 10_000, 0, (1000, 10))
+    out = scenario.fraud_costs(weighted, 1000, 10, plain)
+    moved = scenario.fraud_costs(plain, 1000, 10)
+    assert out.weighted and not moved.weighted
+    assert out.optimal.threshold == 0.5 and out.default == moved.default  # baseline: the plain model at 0.5
+    assert out.threshold_moved == moved.optimal  # the decision-side alternative, to compare
+    # the lesson's scenario: $32,320 with the costs in the loss, $31,780 with them in the threshold
+    assert (out.optimal.cost, out.threshold_moved.cost, out.saving) == (32_320, 31_780, 60_750)
+    assert out.markers["kind"].tolist() == ["optimal"]  # the plain model's 0.5 is not on this curve
+    assert sorted(out.confusion["rule"].unique()) == ["class-weighted model, 0.5", "plain model, 0.5"]
+    text = " ".join(scenario.fraud_notes(out))
+    assert r"costs \$31,780: \$540 less than the class-weighted model" in text
+    assert "count the costs twice" in text and "**\\$60,750 saved (65%)**" in text
+    assert "decision-side alternative" in " ".join(scenario.fraud_notes(moved))
+    equal = scenario.fraud_costs(scenario.fit_fraud_model(0.02, 10_000, 0, (1, 1)), 1, 1, plain)
+    assert equal.saving == 0 and "plain cross-entropy, the plain model" in " ".join(scenario.fraud_notes(equal))
+    with pytest.raises(ValueError, match="plain"):
+        scenario.fraud_costs(weighted, 1000, 10)
+
+
 def test_split_is_half_of_each_class():
     y = datasets.fraud_like(n=3_001, base_rate=0.02, seed=4).y
     train, test = scenario.split_halves(y, 4)
@@ -364,6 +397,17 @@ def test_equal_fraud_costs_have_a_preset_and_two_distinct_metric_names():
     assert (at.number_input(key="miss").value, at.number_input(key="alarm").value) == (1, 1)
     fraud = [m.label for m in at.metric][:4]
     assert fraud == ["Cost-optimal threshold", "Test cost, usual 0.5", "Test cost, cost-optimal 0.5", "Saving"]
+
+
+def test_the_class_weights_toggle_retitles_the_metrics_and_keeps_the_baseline():
+    plain = run_page(PAGE)
+    at = run_page(PAGE, {"weights": "true"})
+    assert at.toggle(key="weights").value and not errors(at)
+    fraud = {m.label: m.value for m in at.metric[:4]}
+    assert fraud == {"Threshold": "0.5", "Test cost, plain model at 0.5": plain.metric[1].value,
+                     "Test cost, class-weighted at 0.5": "$32,320", "Saving": "$60,750"}
+    notes = " ".join(m.value for m in at.markdown)
+    assert "The costs are in the loss" in notes and "threshold moved to 0.0099" in notes
 
 
 def test_the_cost_curve_says_it_is_per_transaction_and_the_metrics_totals():
