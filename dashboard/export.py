@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 from collections.abc import Mapping
+from pathlib import Path
 
 import altair as alt
 import pandas as pd
@@ -20,6 +22,21 @@ from dashboard.charts.common import as_frame
 
 PNG_SCALE = 2  # twice the screen size: sharp on slides and projectors
 EXPORT_WIDTH = 640  # pixels, for a chart drawn with width "container" on the page
+# The page's typeface, so a file matches the screen: Streamlit draws its text, charts included,
+# in Source Sans. vl-convert cannot read the browser's woff2 files, so the project carries the
+# unmodified OpenType files of Source Sans Pro (its earlier name), under the SIL Open Font
+# License (fonts/LICENSE.txt).
+FONT = "Source Sans Pro"
+FONT_DIR = Path(__file__).with_name("fonts")
+_fonts_registered = threading.Lock()
+_fonts = []
+
+
+def _register_fonts() -> None:
+    with _fonts_registered:
+        if not _fonts:
+            vlc.register_font_directory(str(FONT_DIR))
+            _fonts.append(FONT)
 
 
 def chart_png(chart: alt.TopLevelMixin | Mapping, *, scale: float = PNG_SCALE,
@@ -29,6 +46,7 @@ def chart_png(chart: alt.TopLevelMixin | Mapping, *, scale: float = PNG_SCALE,
     small figures); for a concatenated chart it is left alone. ``title`` is written above
     the chart (a slide needs it; on the page the heading says it)."""
     spec = _spec(chart, title)
+    _register_fonts()
     if size is not None and not any(k in spec for k in ("hconcat", "vconcat", "concat", "facet")):
         spec["width"], spec["height"] = size
     return vlc.vegalite_to_png(spec, scale=scale)
@@ -46,6 +64,7 @@ def compact_png(png: bytes, colours: int = 128) -> bytes:
 
 def chart_svg(chart: alt.TopLevelMixin | Mapping, *, title: str | None = None) -> str:
     """The chart rendered to an SVG document, with ``title`` above it as in :func:`chart_png`."""
+    _register_fonts()
     return vlc.vegalite_to_svg(_spec(chart, title))
 
 
@@ -71,8 +90,8 @@ def _spec(chart: alt.TopLevelMixin | Mapping, title: str | None = None) -> dict:
         spec["title"] = {"text": title, "anchor": "start", "fontSize": 16, "fontWeight": "bold", "offset": 12}
     # The browser's copy goes without ARIA descriptions (see charts.common); a file keeps them,
     # so a screen reader can still describe an exported SVG.
-    if spec.get("config", {}).get("aria") is False:
-        spec["config"] = {key: value for key, value in spec["config"].items() if key != "aria"}
+    config = {key: value for key, value in spec.get("config", {}).items() if key != "aria"}
+    spec["config"] = {**config, "font": FONT}
     # Off screen there is no container to fill: give such charts a slide-sized width.
     if spec.get("width") == "container":
         spec["width"] = EXPORT_WIDTH

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import tomllib
 import xml.etree.ElementTree as ET
 
@@ -153,6 +154,21 @@ def test_export_png_svg_csv():
     assert ET.fromstring(svg).tag.endswith("svg")
     csv = export.frame_csv(frame)
     assert pd.read_csv(io.StringIO(csv)).equals(frame)
+
+
+def test_exported_files_are_set_in_the_pages_typeface():
+    # Text in a font vl-convert does not have is drawn in its fallback; in the page's font (the
+    # project's own files, registered on first use) it looks different. Unregistered, the two
+    # would be the same picture.
+    def word(font: str) -> bytes:
+        chart = alt.Chart(pd.DataFrame({"t": ["Missed fraud ≤ η"]})).mark_text(font=font, fontSize=30).encode(
+            text="t:N").properties(width=300, height=60)
+        return export.chart_png(chart, scale=1)
+
+    assert (export.FONT_DIR / "SourceSansPro-Regular.otf").is_file() and (export.FONT_DIR / "LICENSE.txt").is_file()
+    assert word(export.FONT) != word("no such font")
+    svg = export.chart_svg(alt.Chart(pd.DataFrame({"x": [0.0]})).mark_point().encode(x="x:Q"), title="A title")
+    assert set(re.findall(r'font-family="[^"]*"', svg)) == {'font-family="Source Sans Pro"'}  # title and axis
 
 
 def test_config_pins_light_theme_and_hides_errors():
