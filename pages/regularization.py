@@ -70,7 +70,8 @@ with right:
 left, right = st.columns(2, gap="large")
 with left:
     st.subheader("Coefficient paths")
-    layout.chart(charts.path_chart(sweep.paths, chosen=fit.lam, penalty=penalty, lam_range=LAM_RANGE),
+    layout.chart(charts.path_chart(sweep.paths, chosen=fit.lam, penalty=penalty, lam_range=LAM_RANGE,
+                                   largest=fit.largest),
                  sweep.paths, name="coefficient paths", title="Coefficient paths",
                  caption=sc.paths_caption(sweep))
 with right:

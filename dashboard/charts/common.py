@@ -18,6 +18,26 @@ MAX_MARKS = 5_000  # a chart above this slows the browser without showing more
 HEIGHT = 320
 
 
+# Ticks asked of a log axis. d3 gives 1..9 x every decade while the axis spans fewer decades than
+# this, and falls back to evenly spaced (linear) ticks when those are fewer than half of it:
+# 18 keeps the 1..9 ticks from one decade (9 or 10 of them) up to 17.
+LOG_TICKS = 18
+
+
+def log_axis(mantissas: tuple[int, ...] = (1,), **kwargs) -> alt.Axis:
+    """A log axis with a grid line at 1..9 x each decade and a label at each decade.
+
+    ``mantissas`` are the multiples labelled within a decade: (1,) labels 0.01, 1, 100...;
+    (1, 2, 5) also 0.02, 0.05... for an axis that spans only a decade or two, which would
+    otherwise show one label or none. Labels stay short: 0.01, 1, 100, then 1e+4 (not 10000),
+    1e-4. Without this Vega picks the labelled values itself (0.4, 0.2, 0.05 and no 0.1).
+    """
+    power = "pow(10, floor(log(datum.value) / LN10 + 1e-9))"
+    labelled = " || ".join(f"abs(datum.value / {power} - {m}) < 1e-6" for m in mantissas)
+    short = "datum.value >= 1e4 || datum.value < 1e-3 ? format(datum.value, '.0e') : format(datum.value, '~g')"
+    return alt.Axis(labelExpr=f"({labelled}) ? ({short}) : ''", tickCount=LOG_TICKS, **kwargs)
+
+
 def color_scale(colors: Mapping[str, str], labels: Mapping[str, str] | None = None,
                 keys: Iterable[str] | None = None) -> alt.Scale:
     """An ordinal colour scale mapping each label to its palette colour (same on every page)."""

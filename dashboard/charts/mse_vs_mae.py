@@ -31,6 +31,8 @@ LOSSES = registry.colours(registry.LOSSES)
 LABEL_BARS_UP_TO = 12  # write each bar's share on it when there are this few points
 POINT_KINDS = alt.Scale(domain=["Clean point", "Outlier"], range=["circle", "diamond"])
 LOSS_ORDER = [FIT_LABELS[k] for k in FITS]
+SOLID, HUBER_DASH, REFERENCE_DASH = [1, 0], [8, 4], [3, 3]
+LEGEND_STROKE = 500  # a legend line's "area": about 22 px long, enough to show two dashes
 
 
 def _fit_colors() -> alt.Scale:
@@ -46,25 +48,31 @@ def _scatter_template(*, x_title: str, y_title: str, reference_label: str) -> al
     # zero=False and a few pixels of padding: the view hugs the data, whatever its range.
     x = alt.X("x:Q", title=x_title, scale=alt.Scale(zero=False, padding=12))
     y = alt.Y("y:Q", title=y_title, scale=alt.Scale(zero=False, padding=12))
-    color = alt.Color("label:N", scale=color_scale(colors),
-                      legend=alt.Legend(title=None, orient="top", symbolType="stroke", symbolStrokeWidth=3,
-                                        labelLimit=300))
-    ink = alt.Color("ink:N", scale=None)  # colour straight from the data: black outliers, grey others
+    # Colour and dash share one field and one legend, so Vega-Lite merges them into a single
+    # legend whose entries are drawn as the lines are: Huber dashed, the reference finely dashed.
+    line_legend = alt.Legend(title=None, orient="top", symbolType="stroke", symbolStrokeWidth=3, labelLimit=300,
+                             symbolSize=LEGEND_STROKE, columns=2)  # two columns: fits a phone
+    color = alt.Color("label:N", scale=color_scale(colors), legend=line_legend)
+    dash = alt.StrokeDash("label:N", legend=line_legend, scale=alt.Scale(
+        domain=list(colors), range=[HUBER_DASH if k == "huber" else SOLID for k in FITS] + [REFERENCE_DASH]))
+    # The points' colour straight from the data (black outliers, grey others), on the stroke and
+    # fill channels: the colour channel holds only the lines' labels, so the browser's Vega-Lite,
+    # which merges the legends of one field, draws a single legend with the lines' dashes.
+    ink_stroke, ink_fill = alt.Stroke("ink:N", scale=None), alt.Fill("ink:N", scale=None)
     tooltip = [alt.Tooltip("label:N", title="line"), alt.Tooltip("x:Q", format=".4g"), alt.Tooltip("y:Q", format=".4g")]
     base = alt.Chart(alt.NamedData("scatter"))
     # Huber is dashed (as on the loss chart) so the line it hides, MSE's for a large delta or
     # MAE's for a small one, still shows through.
-    dash = alt.StrokeDash("fit:N", scale=alt.Scale(domain=list(FITS), range=[[1, 0], [1, 0], [8, 4]]), legend=None)
     fit_layer = base.mark_line(strokeWidth=3).encode(x=x, y=y, color=color, strokeDash=dash, detail=alt.Detail("fit:N"),
                                                      tooltip=tooltip).transform_filter("datum.role == 'fit'")
     # The reference goes on top, thinner and dashed, so it shows where a fit lies on it.
-    reference_layer = base.mark_line(strokeWidth=2, strokeDash=[6, 4]).encode(
-        x=x, y=y, color=color, tooltip=tooltip).transform_filter("datum.role == 'reference'")
+    reference_layer = base.mark_line(strokeWidth=2).encode(
+        x=x, y=y, color=color, strokeDash=dash, tooltip=tooltip).transform_filter("datum.role == 'reference'")
     points = base.transform_filter("datum.role == 'point'")
     # Each point's error against the reference line, as a thin vertical segment.
-    errors = points.mark_rule(strokeWidth=1.5, opacity=0.6).encode(x=x, y=y, y2=alt.Y2("reference:Q"), color=ink)
+    errors = points.mark_rule(strokeWidth=1.5, opacity=0.6).encode(x=x, y=y, y2=alt.Y2("reference:Q"), stroke=ink_stroke)
     dots = points.mark_point(filled=True, opacity=0.9).encode(
-        x=x, y=y, color=ink, size=alt.Size("area:Q", scale=None),
+        x=x, y=y, fill=ink_fill, stroke=ink_stroke, size=alt.Size("area:Q", scale=None),
         shape=alt.Shape("kind:N", scale=POINT_KINDS,
                         legend=alt.Legend(title=None, orient="bottom", symbolFillColor=OUTLIER)),
         tooltip=[
@@ -165,10 +173,12 @@ def contribution_bars(contributions: pd.DataFrame, *, point_title: str) -> dict:
 
 
 def _shapes_template(*, panel_width: int) -> alt.HConcatChart:
-    color = alt.Color("label:N", title=None, scale=_fit_colors(),
-                      legend=alt.Legend(orient="top", symbolType="stroke", symbolStrokeWidth=3))
-    # Huber is dashed so that MAE stays visible where the two coincide (|error| > delta).
-    dash = alt.StrokeDash("label:N", scale=alt.Scale(domain=LOSS_ORDER, range=[[1, 0], [1, 0], [7, 4]]), legend=None)
+    # Huber is dashed so that MAE stays visible where the two coincide (|error| > delta); one
+    # field and one legend for colour and dash, so the legend draws Huber dashed too.
+    line_legend = alt.Legend(orient="top", symbolType="stroke", symbolStrokeWidth=3, symbolSize=LEGEND_STROKE)
+    color = alt.Color("label:N", title=None, scale=_fit_colors(), legend=line_legend)
+    dash = alt.StrokeDash("label:N", title=None, legend=line_legend, scale=alt.Scale(
+        domain=LOSS_ORDER, range=[HUBER_DASH if k == "huber" else SOLID for k in FITS]))
     x = alt.X("residual:Q", title="Error: prediction − truth")
     # One dataset per layer, no filters: moving the outliers changes only "marks", and the
     # browser skips the curves, whose bytes are the same. The values at the farthest outlier

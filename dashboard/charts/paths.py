@@ -26,7 +26,7 @@ import pandas as pd
 
 from dashboard import palette
 from dashboard import paths as run_rows
-from dashboard.charts.common import HEIGHT, built_once, color_scale, extent_frame, extent_layer, layer, render
+from dashboard.charts.common import HEIGHT, built_once, color_scale, extent_frame, extent_layer, layer, log_axis, render
 
 BAND_SCHEME = alt.SchemeParams(name="greys", extent=[0.0, 0.5])
 BAND_RATIO = 10 ** 0.25  # a band's top over its bottom (dashboard.paths.quarter_decades)
@@ -43,13 +43,6 @@ def legend(title: str | None = None, orient: str = "bottom", columns: int = 3) -
                           labelLimit=200 if columns > 1 else 300,
                           symbolStrokeWidth=3, labelFontSize=11, columnPadding=6, symbolSize=60)
     return alt.Legend(title=title, orient=orient, labelLimit=200, symbolStrokeWidth=3, labelFontSize=12)
-
-
-def log_axis(**kwargs) -> alt.Axis:
-    """A log axis whose labels stay short: 0.01, 1, 100, then 1e+4, 1e+12 (not 1000000000000)."""
-    decade = "abs(log(datum.value) / LN10 - round(log(datum.value) / LN10)) < 1e-6"
-    short = "datum.value >= 1e4 || datum.value < 1e-3 ? format(datum.value, '.0e') : format(datum.value, '~g')"
-    return alt.Axis(labelExpr=f"{decade} ? ({short}) : ''", **kwargs)
 
 
 def _series_placeholders(n: int, with_marker: bool = False) -> alt.Scale:

@@ -27,7 +27,8 @@ import numpy as np
 import pandas as pd
 
 from dashboard import palette, registry
-from dashboard.charts.common import HEIGHT, MAX_MARKS, built_once, color_scale, haloed_text, render, thin
+from dashboard.charts.common import HEIGHT, MAX_MARKS, built_once, color_scale, haloed_text, log_axis, render, thin
+from dashboard.formatting import fmt
 from dashboard.scenarios import regularization as scenario
 
 PENALTY_KEYS = ("l1", "l2", "elastic_net")
@@ -45,6 +46,7 @@ ZERO = pd.DataFrame({"weight": [0.0]})  # the y = 0 line of the coefficient path
 PENALTY_NAME = "@penalty-name@"  # the fit's legend: "L1 (lasso) fit"
 PENALTY_COLOUR = "@penalty-colour@"  # colour of the coefficient paths
 SELECTED = "@selected@"  # the picture's thick shape: datum.penalty == 'l1'
+LARGEST = "@largest@"  # the coefficient path drawn thick: datum.coefficient == 'x⁵'
 _FIT_Y = ("@fit-y0@", "@fit-y1@")  # the fit's y axis: the points' range
 _PICTURE_AXIS = ("@-half-width@", "@half-width@")  # both axes of the two-weight picture
 
@@ -155,7 +157,8 @@ def fit_chart(points: pd.DataFrame, lines: pd.DataFrame, *, penalty: str) -> dic
 def _error_template(lam_range: tuple[float, float]) -> alt.LayerChart:
     lines = alt.Chart(alt.NamedData("errors")).mark_line(strokeWidth=3, point=alt.OverlayMarkDef(size=25, filled=True)).encode(
         x=_lambda_x(lam_range),
-        y=alt.Y("mse:Q", title="Mean squared error (log scale)", scale=alt.Scale(type="log")),
+        y=alt.Y("mse:Q", title="Mean squared error (log scale)", scale=alt.Scale(type="log"),
+                axis=log_axis(mantissas=(1, 2, 5))),
         color=alt.Color("set:N", scale=color_scale(SET_COLORS), legend=alt.Legend(**LEGEND)),
         tooltip=[alt.Tooltip("set:N", title="data"), alt.Tooltip("lambda:Q", title="λ", format=".4g"),
                  alt.Tooltip("mse:Q", title="MSE", format=".4g")],
@@ -189,21 +192,40 @@ def error_chart(errors: pd.DataFrame, *, chosen: float, best: float, noise: floa
 
 # --------------------------------------------------------------------------- coefficient paths
 def _path_template(lam_range: tuple[float, float]) -> alt.LayerChart:
-    lines = alt.Chart(alt.NamedData("paths")).mark_line(strokeWidth=1.8, opacity=0.8,
-                                                        color=PENALTY_COLOUR).encode(
-        x=_lambda_x(lam_range),
-        y=alt.Y("weight:Q", title="Coefficient (symlog scale)", scale=alt.Scale(type="symlog", constant=0.1),
-                axis=alt.Axis(values=SYMLOG_TICKS, format=",.1~f", labelOverlap=True)),
-        detail=alt.Detail("coefficient:N"),
-        tooltip=[alt.Tooltip("coefficient:N", title="feature"), alt.Tooltip("lambda:Q", title="λ", format=".4g"),
-                 alt.Tooltip("weight:Q", format=".4g"), alt.Tooltip("is_zero:N", title="exactly 0")],
+    x = _lambda_x(lam_range)
+    y = alt.Y("weight:Q", title="Coefficient (symlog scale)", scale=alt.Scale(type="symlog", constant=0.1),
+              axis=alt.Axis(values=SYMLOG_TICKS, format=",.1~f", labelOverlap=True))
+    tooltip = [alt.Tooltip("coefficient:N", title="feature"), alt.Tooltip("lambda:Q", title="λ", format=".4g"),
+               alt.Tooltip("weight:Q", format=".4g"), alt.Tooltip("is_zero:N", title="exactly 0")]
+    # Hovering picks out one coefficient's line (the nearest point's), the others fade; the
+    # tooltip names it. With nothing hovered every line is drawn alike.
+    hover = alt.selection_point(name="coefficient_hover", on="pointerover", clear="pointerout", nearest=True,
+                                fields=["coefficient"])
+    paths = alt.Chart(alt.NamedData("paths"))
+    lines = paths.mark_line(color=PENALTY_COLOUR).encode(
+        x=x, y=y, detail=alt.Detail("coefficient:N"), tooltip=tooltip,
+        opacity=alt.condition(hover, alt.value(0.85), alt.value(0.2)),
+        strokeWidth=alt.condition(hover, alt.value(2.2), alt.value(1.5)),
     )
+    # Vega-Lite finds the nearest point, not the nearest line: the lines' points, unseen, carry
+    # the selection and the tooltip of whatever line is nearest the pointer.
+    targets = paths.mark_point(opacity=0, size=30).encode(x=x, y=y, tooltip=tooltip).add_params(hover)
+    # The largest coefficient at your λ: drawn thick and dark, and named where it crosses your λ.
+    largest = paths.transform_filter(f"datum.coefficient == '{LARGEST}'").mark_line(
+        color=palette.MARKER, strokeWidth=3).encode(x=x, y=y, tooltip=tooltip)
+    name = alt.Chart(alt.NamedData("largest"))
+    text = {"fontSize": 12, "fontWeight": "bold", "color": palette.MARKER, "baseline": "bottom", "dy": -4}
+    at = {"x": x, "y": y, "text": alt.Text("text:N")}
+    labels = [*haloed_text(name.transform_filter("datum.label_left"), at, align="right", dx=-6, **text),
+              *haloed_text(name.transform_filter("!datum.label_left"), at, align="left", dx=6, **text)]
     zero = alt.Chart(alt.NamedData("zero")).mark_rule(color=palette.DATA, strokeWidth=1).encode(y=alt.Y("weight:Q"))
-    return alt.layer(zero, lines, *_rules_layers(lam_range, ["chosen"])).properties(width="container", height=HEIGHT)
+    return alt.layer(zero, lines, largest, *_rules_layers(lam_range, ["chosen"]), *labels, targets).properties(
+        width="container", height=HEIGHT)
 
 
 @built_once
-def path_chart(paths: pd.DataFrame, *, chosen: float, penalty: str, lam_range: tuple[float, float]) -> dict:
+def path_chart(paths: pd.DataFrame, *, chosen: float, penalty: str, lam_range: tuple[float, float],
+               largest: tuple[str, float]) -> dict:
     """One line per coefficient against λ; the y axis is symlog so that big and zero weights both show.
 
     Args:
@@ -211,11 +233,18 @@ def path_chart(paths: pd.DataFrame, *, chosen: float, penalty: str, lam_range: t
         chosen: the chosen λ (solid black rule).
         penalty: the penalty whose colour the lines take.
         lam_range: (smallest, largest) λ of the axis.
+        largest: (name, value) of the largest coefficient at the chosen λ: its line is drawn
+            thick and dark, and named at the chosen λ ("x⁵ = -11.84"). Hovering picks out any line.
     """
     data = paths if len(paths) <= MAX_MARKS else thin(paths, MAX_MARKS, by="coefficient")
     lam_range = tuple(float(v) for v in lam_range)
-    return render(_path_template, {"paths": data, "zero": ZERO, "rules": _rules(float(chosen), None, lam_range)},
-                  values={PENALTY_COLOUR: registry.PENALTIES[penalty].colour}, lam_range=lam_range)
+    name, value = largest
+    low, high = np.log10(lam_range[0]), np.log10(lam_range[1])
+    label = pd.DataFrame({"lambda": [float(chosen)], "weight": [float(value)], "text": [f"{name} = {fmt(value)}"],
+                          "label_left": [(np.log10(chosen) - low) / (high - low) > LABEL_FLIP]})
+    frames = {"paths": data, "zero": ZERO, "rules": _rules(float(chosen), None, lam_range), "largest": label}
+    return render(_path_template, frames, values={PENALTY_COLOUR: registry.PENALTIES[penalty].colour, LARGEST: name},
+                  lam_range=lam_range)
 
 
 # --------------------------------------------------------------------------- the two-weight picture

@@ -463,7 +463,7 @@ def picture(lam: float, ratio: float) -> Picture:
 # --------------------------------------------------------------------------- text
 def paths_caption(sw: Sweep) -> str:
     """The coefficient-path chart's caption: what L1 and L2 do to a line, true for this sweep."""
-    text = "One line per coefficient. "
+    text = "One line per coefficient (hover over one to name it); the thick dark one is the largest at your λ. "
     if sw.penalty == "l2" or (sw.penalty == "elastic_net" and sw.ratio == 0):
         return text + "L2 brings lines close to 0 but never onto it."
     text += "L1 sets a weight exactly to 0 once λ outweighs that feature's pull on the fit"

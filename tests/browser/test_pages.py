@@ -145,3 +145,20 @@ def test_a_seed_typed_out_of_range_is_clamped_without_an_error_box(server_url, p
     assert query(page).get("seed") == ["9999"]
     assert not error_texts(page)
     assert "Press Enter to apply" not in page.locator('[data-testid="stSidebar"]').inner_text()
+
+
+def test_hovering_a_coefficient_path_picks_it_out_and_leaving_restores_the_chart(server_url, page):
+    open_page(page, f"{server_url}/regularization", charts=4)
+    paths = page.locator('[data-testid="stVegaLiteChart"]').nth(2)
+    paths.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    before = chart_signature(page, 2)
+    box = paths.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.3)
+    page.mouse.move(box["x"] + box["width"] * 0.35, box["y"] + box["height"] * 0.35, steps=5)
+    page.wait_for_timeout(500)
+    hovered = chart_signature(page, 2)
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] + 200)  # off the chart
+    page.wait_for_timeout(500)
+    assert not same_drawing(before, hovered)  # the other lines faded
+    assert same_drawing(before, chart_signature(page, 2))

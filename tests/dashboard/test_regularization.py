@@ -7,6 +7,7 @@ Lasso(alpha = λ / 2) for the fits (the mappings documented in core/penalties.py
 
 from __future__ import annotations
 
+import json
 import re
 import warnings
 
@@ -281,9 +282,22 @@ def _all_charts(penalty="elastic_net", degree=15, n=100):
     return sw, ft, pic, {
         "fit": charts.fit_chart(ft.points, ft.lines, penalty=penalty),
         "errors": charts.error_chart(sw.errors, chosen=ft.lam, best=sw.best_lam, noise=0.3, lam_range=LAM_RANGE),
-        "paths": charts.path_chart(sw.paths, chosen=ft.lam, penalty=penalty, lam_range=LAM_RANGE),
+        "paths": charts.path_chart(sw.paths, chosen=ft.lam, penalty=penalty, lam_range=LAM_RANGE, largest=ft.largest),
         "picture": charts.picture_chart(pic.curves, pic.points, half_width=pic.half_width, selected="l1"),
     }
+
+
+def test_coefficient_paths_name_the_largest_and_pick_out_a_hovered_line():
+    _, ft, _, built = _all_charts()
+    spec = built["paths"]
+    name, value = ft.largest
+    label = _frame(spec, "largest")
+    assert label["text"].tolist() == [f"{name} = {fmt(value)}"] and label["lambda"].tolist() == [ft.lam]
+    text = json.dumps(spec["layer"], ensure_ascii=False)
+    assert f"datum.coefficient == '{name}'" in text  # the largest's own thick line
+    assert [(p["name"], p["select"]["on"], p["select"]["fields"]) for p in spec["params"]] == [
+        ("coefficient_hover", "pointerover", ["coefficient"])]
+    assert '"param": "coefficient_hover"' in text  # the lines' opacity and width follow it
 
 
 def test_charts_are_vega_lite_dicts_with_their_data_under_the_mark_budget():
@@ -371,7 +385,8 @@ def test_path_chart_thins_long_paths():
         "lambda": np.repeat(lams, 15), "coefficient": [sc.power_label(k) for k in range(1, 16)] * 1000,
         "weight": np.random.default_rng(0).normal(size=15_000), "is_zero": False,
     })
-    assert common.mark_count(charts.path_chart(paths, chosen=1e-3, penalty="l1", lam_range=LAM_RANGE)) <= MAX_MARKS
+    assert common.mark_count(charts.path_chart(paths, chosen=1e-3, penalty="l1", lam_range=LAM_RANGE,
+                                               largest=("x", 1.0))) <= MAX_MARKS
 
 
 def test_colours_come_from_the_palette():
@@ -439,7 +454,8 @@ def test_paths_caption_says_a_lasso_line_can_leave_zero_and_counts_it():
     caption = sc.paths_caption(sw)
     assert "stays" not in caption and "leave 0 again" in caption and "11 times" in caption
     assert sc.paths_caption(sc.compute_sweep(12, 20, 0.3, 1, "l2", 0.5)) == (
-        "One line per coefficient. L2 brings lines close to 0 but never onto it.")
+        "One line per coefficient (hover over one to name it); the thick dark one is the largest at your λ. "
+        "L2 brings lines close to 0 but never onto it.")
     at = run_page(PAGE)
     assert sc.paths_caption(sc.compute_sweep(12, 20, 0.3, DEFAULTS["seed"], "l1", 0.5)) in [c.value for c in at.caption]
 

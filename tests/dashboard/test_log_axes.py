@@ -1,0 +1,35 @@
+"""charts.common.log_axis: a label at every decade (and at 2x and 5x when asked), read off the
+SVG that vl-convert draws, as a slide would show it."""
+
+from __future__ import annotations
+
+import re
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from dashboard import export
+from dashboard.charts.common import log_axis
+
+
+def _labels(low: float, high: float, **kwargs) -> list[str]:
+    frame = pd.DataFrame({"x": [0.0, 1.0], "y": [low, high]})
+    chart = alt.Chart(frame).mark_line().encode(
+        x=alt.X("x:Q", axis=None),
+        y=alt.Y("y:Q", scale=alt.Scale(type="log", nice=False), axis=log_axis(title=None, **kwargs)),
+    ).properties(width=200, height=300)
+    svg = export.chart_svg(chart)
+    return [t for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg) if t.strip()]
+
+
+@pytest.mark.parametrize("low, high, mantissas, expected", [
+    # the regularization U-curve's range: Vega alone labels 0.4, 0.2, 0.05, 0.03 and skips 0.1
+    (0.013, 0.9, (1, 2, 5), ["0.02", "0.05", "0.1", "0.2", "0.5"]),
+    (0.01, 1.0, (1,), ["0.01", "0.1", "1"]),
+    # a loss curve's nine decades: every one labelled, the small and large ones short
+    (1e-6, 1e3, (1,), ["1e-6", "1e-5", "1e-4", "0.001", "0.01", "0.1", "1", "10", "100", "1000"]),
+    (0.5, 2e5, (1,), ["1", "10", "100", "1000", "1e+4", "1e+5"]),
+])
+def test_each_decade_is_labelled(low, high, mantissas, expected):
+    assert sorted(_labels(low, high, mantissas=mantissas), key=lambda t: float(t.replace("−", "-"))) == expected
