@@ -66,6 +66,23 @@ def _pulled_inside(values, low: float, high: float, margin: float) -> np.ndarray
     return np.clip(np.asarray(values, dtype=np.float64), low + margin * span, high - margin * span)
 
 
+def staggered(x, y, *, near_x: float, step_y: float, low: float, high: float) -> np.ndarray:
+    """Label heights ``y`` moved so that no two labels overlap: a label within ``near_x`` across
+    and ``step_y`` up or down of one placed before it (in the order given) moves one
+    ``step_y`` further (up while there is room below ``high``, else down) until it is clear.
+    Data units; for a log axis pass log values."""
+    x = np.asarray(x, dtype=np.float64)
+    out = np.array(y, dtype=np.float64)
+    for i in range(out.size):
+        away = step_y if out[i] + 2 * step_y <= high else -step_y
+        for _ in range(out.size):
+            close = (np.abs(x[:i] - x[i]) < near_x) & (np.abs(out[:i] - out[i]) < 0.999 * step_y)
+            if not close.any():
+                break
+            out[i] += away
+    return out
+
+
 # --------------------------------------------------------------------------- paths on contours
 
 _WINDOW = ("@x0@", "@x1@", "@y0@", "@y1@")  # the plotted box
@@ -151,10 +168,13 @@ def contour_chart(surface: pd.DataFrame, cell: tuple[float, float], window: Sequ
     x0, x1, y0, y1 = (float(v) for v in window)
     x = np.concatenate([[p[1] for p in points], exits["x"].to_numpy(dtype=float)])
     y = np.concatenate([[p[2] for p in points], exits["y"].to_numpy(dtype=float)])
+    x_text, y_text = _pulled_inside(x, x0, x1, 0.02), _pulled_inside(y, y0, y1, 0.1)
+    # About one line of text apart, and a label's width (~120 px of the plot's 290) across.
+    y_text = staggered(x_text, y_text, near_x=0.4 * (x1 - x0), step_y=0.065 * (y1 - y0), low=y0, high=y1)
     marks = pd.DataFrame({
         "kind": [p[0] for p in points] + ["exit"] * len(exits),
         "label": [""] * len(points) + [str(v) for v in exits["label"]],
-        "x": x, "y": y, "x_text": _pulled_inside(x, x0, x1, 0.02), "y_text": _pulled_inside(y, y0, y1, 0.1),
+        "x": x, "y": y, "x_text": x_text, "y_text": y_text,
         # a label reads away from the nearer side edge, so it never runs off the plot
         "side": np.where(x > (x0 + x1) / 2, "right", "left"),
         "text": [p[3] for p in points] + ["left at step " + str(int(k)) for k in exits["step"]],
@@ -193,7 +213,7 @@ def _curves_template(height: int, n_series: int, x_title: str, y_title: str, val
     # Notes start at their x: a diverged run's step (below the top edge), a rule's left end (under it).
     texts = notes.mark_text(
         align="left", baseline="top", dx=9, dy=6, fontSize=12, fontWeight="bold").encode(
-        x=x, y=y, color=colour, text=alt.Text(field="text", type="nominal"))
+        x=x, y=alt.Y(field="text_shown", type="quantitative"), color=colour, text=alt.Text(field="text", type="nominal"))
     # The axes run from step 0 to the last, and from `low` to `top`: the extent layer's corners.
     extent = extent_layer(alt.X(field="step", type="quantitative"), alt.Y(field="shown", type="quantitative"))
     return layer(lines, rule, triangles, texts, extent, width="container", height=height,
@@ -242,6 +262,10 @@ def loss_curves_chart(curves: pd.DataFrame, diverged: pd.DataFrame, series: Mapp
         "shown": [float(v) for v, _ in rules] + [top] * len(diverged),
         "text": [t for _, t in rules] + ["diverged at step " + str(int(k)) for k in diverged["step"]],
     })
+    # Two runs diverging a few steps apart would write their notes over each other: a line apart.
+    span = np.log10(top) - np.log10(low)
+    notes["text_shown"] = 10.0 ** staggered(notes["step"], np.log10(notes["shown"]), near_x=0.35 * steps,
+                                            step_y=0.06 * span, low=np.log10(low), high=np.log10(top))
     values = _series_values(series)
     extent = extent_frame((0, steps), (low, top), x_field="step", y_field="shown")
     return render(_curves_template, {"curves": lines, "notes": notes, "extent": extent}, values=values, height=height,

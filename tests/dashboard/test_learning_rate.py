@@ -638,3 +638,19 @@ def test_adams_common_confusion_shows_only_with_adam():
     assert notes(run_page(PAGE)) == []
     (note,) = notes(run_page(PAGE, {"opt": "Adam"}))
     assert "size of that weight's recent gradients, not by how often" in note
+
+
+def test_two_runs_diverging_close_together_write_their_notes_a_line_apart():
+    prob = sc.problem(False)
+    runs = sc.three_runs((0.0025, 0.03, 0.032), "sgd", "constant", 300, False)
+    assert sorted(runs.diverged["step"]) == [36, 51]
+    notes = common.dataset(charts.loss_curves_chart(runs.curves, runs.diverged, runs.labels, prob.optimum_loss,
+                                                    prob.start_loss, 300), "notes")
+    gone = notes[notes["kind"] == "diverged"]
+    heights = np.log10(gone["text_shown"].to_numpy())
+    assert abs(heights[0] - heights[1]) > 0.3  # decades apart on the log axis (~18 px)
+    assert (gone["shown"] == gone["shown"].max()).all()  # the triangles stay on the top edge
+    marks = common.dataset(charts.contour_chart(runs.surface, runs.cell, runs.window, runs.paths, runs.exits,
+                                                runs.labels, prob.optimum), "marks")
+    exits = marks[marks["kind"] == "exit"]
+    assert len(exits) == 2 and abs(exits["y_text"].diff().iloc[-1]) > 0.05 * (runs.window[3] - runs.window[2])

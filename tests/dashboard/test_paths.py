@@ -157,3 +157,14 @@ def test_a_square_window_widens_the_shorter_side_about_its_centre():
     box = paths.window(pts, np.array([1.0, 1.0]), start_value=1.0, anchors=np.array([[0.0, 0.0]]), square=True)
     # y: 0..5 padded by 0.08 x 5 -> -0.4..5.4 (5.8 long); x: 0..3 widened to 5.8 about 1.5
     np.testing.assert_allclose(box, [1.5 - 2.9, 1.5 + 2.9, -0.4, 5.4])
+
+
+def test_staggered_labels_move_a_line_apart_only_when_they_would_overlap():
+    from dashboard.charts.paths import staggered
+
+    # two labels at one place: the second moves up one line; a far one stays
+    np.testing.assert_allclose(staggered([5.0, 5.1, 9.0], [1.0, 1.0, 1.0], near_x=1.0, step_y=0.5, low=0.0, high=10.0),
+                               [1.0, 1.5, 1.0])
+    # at the top there is no room above: down instead, past every label in the way
+    np.testing.assert_allclose(staggered([1.0, 1.0, 1.0], [10.0, 10.0, 10.0], near_x=1.0, step_y=0.5, low=0.0,
+                                         high=10.0), [10.0, 9.5, 9.0])
