@@ -16,7 +16,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import export
+from dashboard import export, present
 
 _LOG = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -28,6 +28,8 @@ DOWNLOAD_KEY = "download-chart"
 def header(title: str, intro: str) -> None:
     """The page's question as its title and the intro; every page starts here."""
     st.session_state[_CHARTS_KEY] = []
+    if present.requested():
+        present.begin()
     st.title(title)
     st.markdown(intro)
 
@@ -45,7 +47,7 @@ def chart(figure: alt.TopLevelMixin | Mapping, data: pd.DataFrame, *, name: str,
     axes share one scale). ``title`` heads the exported files (default: the name).
     """
     if isinstance(figure, Mapping):
-        st.vega_lite_chart(figure, width=width)
+        st.vega_lite_chart(present.larger(figure) if present.requested() else figure, width=width)
     else:
         st.altair_chart(figure, width=width)
     if caption:
@@ -62,7 +64,7 @@ def downloads() -> None:
     is clicked (a PNG takes about a second), through :mod:`dashboard.export`.
     """
     drawn = {name: (figure, data, title) for name, figure, data, title in st.session_state.get(_CHARTS_KEY, [])}
-    if not drawn:
+    if not drawn or present.requested():  # a projected page has no use for files
         return
     names = list(drawn)
     if st.session_state.get(DOWNLOAD_KEY) not in names:  # a chart this scenario does not draw
@@ -99,6 +101,8 @@ def math(blocks: Iterable[tuple[str, str]], *, title: str = "The math") -> None:
     and the browser lays them out again on every rerun even inside a closed expander; so a
     closed expander holds nothing, and opening it reruns the page with the formulas in.
     """
+    if present.requested():
+        return
     box = st.expander(title, key=MATH_KEY, on_change="rerun")
     if not box.open:
         return

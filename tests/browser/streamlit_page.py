@@ -39,6 +39,11 @@ def open_page(page: Page, url: str, *, charts: int = 0) -> None:
     they can mount a moment after the script reports that it is done (seen on the first load
     of a fresh server)."""
     page.goto(url)
+    wait_for_charts(page, charts)
+
+
+def wait_for_charts(page: Page, charts: int = 0) -> None:
+    """Wait for at least ``charts`` charts on the page, then for its run to end."""
     if charts:
         page.wait_for_function(
             f"() => document.querySelectorAll('[data-testid=\"stVegaLiteChart\"]').length >= {charts}",

@@ -24,6 +24,7 @@ from .streamlit_page import (
     query,
     same_drawing,
     slider_value,
+    wait_for_charts,
     wait_for_run,
 )
 
@@ -162,3 +163,20 @@ def test_hovering_a_coefficient_path_picks_it_out_and_leaving_restores_the_chart
     page.wait_for_timeout(500)
     assert not same_drawing(before, hovered)  # the other lines faded
     assert same_drawing(before, chart_signature(page, 2))
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.path)
+def test_presenting_hides_the_chrome_and_links_back_to_the_same_scenario(case, server_url, page, screenshot_dir):
+    open_page(page, f"{server_url}/{case.path}?{case.key}={case.moved}&present=1", charts=len(case.charts))
+    assert not error_texts(page)
+    for chrome in ("stSidebar", "stHeader", "stToolbar", "stSidebarNav"):
+        assert not page.locator(f'[data-testid="{chrome}"]').is_visible(), chrome
+    assert not page.get_by_role("button", name="PNG").count()  # no downloads on a projector
+    full_page_screenshot(page, str(screenshot_dir / f"present-{case.path}.png"))
+    page.get_by_role("link", name="Back to the normal view").click()
+    page.wait_for_url(lambda url: "present" not in url)
+    wait_for_charts(page, len(case.charts))
+    assert page.locator('[data-testid="stSidebar"]').is_visible()
+    assert chart_count(page) == len(case.charts)
+    assert query(page).get(case.key) == [case.moved] and "present" not in query(page)
+    assert slider_value(page, case.slider) == case.moved
