@@ -31,6 +31,7 @@ from typing import Any
 import streamlit as st
 
 BIND = "query-params"
+PRESETS_KEY = "controls-presets-this-run"  # (label, button key) of each preset the page offers
 
 
 def log_options(low: float, high: float, per_decade: int = 10) -> list[float]:
@@ -296,6 +297,7 @@ class Panel:
         if unknown:
             raise KeyError(f"preset {label!r} sets unknown controls {sorted(unknown)}")
         vetted = {k: v if self._valid.get(k, lambda _: True)(v) else self.defaults[k] for k, v in values.items()}
+        st.session_state.setdefault(PRESETS_KEY, []).append((label, key))  # for the lesson deck
         self.box.button(label, key=key, on_click=self.apply, args=(vetted,), help=help)
 
     @staticmethod

@@ -17,17 +17,21 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import export, present
+from dashboard.controls import PRESETS_KEY
 
 _LOG = logging.getLogger(__name__)
 T = TypeVar("T")
 
 _CHARTS_KEY = "layout-charts-this-run"  # (name, figure, data, title) of each chart drawn in this run
+NOTICES_KEY = "layout-notices-this-run"  # the "What to notice" bullets of this run, block by block
 DOWNLOAD_KEY = "download-chart"
 
 
 def header(title: str, intro: str) -> None:
     """The page's question as its title and the intro; every page starts here."""
     st.session_state[_CHARTS_KEY] = []
+    st.session_state[NOTICES_KEY] = []
+    st.session_state[PRESETS_KEY] = []
     if present.requested():
         present.begin()
     st.title(title)
@@ -83,6 +87,8 @@ def downloads() -> None:
 
 def notice(points: Iterable[str]) -> None:
     """The "What to notice" block: one bullet per observation, with live numbers."""
+    points = list(points)
+    st.session_state.setdefault(NOTICES_KEY, []).append(points)
     st.subheader("What to notice")
     st.markdown("\n".join(f"- {p}" for p in points))
 
