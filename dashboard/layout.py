@@ -25,10 +25,13 @@ T = TypeVar("T")
 _CHARTS_KEY = "layout-charts-this-run"  # (name, figure, data, title) of each chart drawn in this run
 NOTICES_KEY = "layout-notices-this-run"  # the "What to notice" bullets of this run, block by block
 DOWNLOAD_KEY = "download-chart"
+# A table wider than a phone scrolls in its own box instead of pushing the page sideways.
+PAGE_STYLE = '<style>[data-testid="stMarkdownContainer"] table { display: block; overflow-x: auto; }</style>'
 
 
 def header(title: str, intro: str) -> None:
     """The page's question as its title and the intro; every page starts here."""
+    st.html(PAGE_STYLE)
     st.session_state[_CHARTS_KEY] = []
     st.session_state[NOTICES_KEY] = []
     st.session_state[PRESETS_KEY] = []

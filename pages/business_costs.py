@@ -75,7 +75,8 @@ with left:
                          "transactions: one curve per kind of mistake, and their sum"
                          + (", for the class-weighted model's scores." if fr.weighted else "."))
 with right:
-    layout.chart(charts.confusion_chart(fr.confusion), fr.confusion, name="fraud confusion matrices")
+    layout.chart(charts.confusion_chart(fr.confusion), fr.confusion, name="fraud confusion matrices",
+                 width="content")  # its own size: stretched, a facet grows past a phone's width
 layout.notice(scenario.fraud_notes(fr))
 
 # --------------------------------------------------------------------------- B. regression

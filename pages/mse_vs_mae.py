@@ -87,10 +87,15 @@ layout.chart(charts.contribution_bars(out.contributions, point_title="House" if 
                       f"(MSE {fmt(out.mse)}, MAE {fmt(out.mae)}). ▼ marks the outliers."))
 
 st.subheader("Loss against error: squared, absolute and Huber")
-layout.chart(charts.loss_shapes(out.shapes, out.marks, delta=out.delta),
-             out.shapes, name="loss shapes", title="Loss against error: squared, absolute and Huber",
-             caption=f"Dotted green: ±δ = ±{fmt(out.delta)}, where Huber bends. "
-                     f"Dashed black: the outliers' errors. {sc.farthest_values(out)}".rstrip())
+penalty, pull = st.columns(2, gap="large")
+with penalty:
+    layout.chart(charts.loss_shape(out.shapes, out.marks, delta=out.delta, part="loss"), out.shapes,
+                 name="loss shapes", title="Penalty for one point: squared, absolute and Huber")
+with pull:
+    layout.chart(charts.loss_shape(out.shapes, out.marks, delta=out.delta, part="pull"), out.shapes,
+                 name="loss pulls", title="Pull on the line (derivative): squared, absolute and Huber")
+st.caption(f"Dotted green: ±δ = ±{fmt(out.delta)}, where Huber bends. "
+           f"Dashed black: the outliers' errors. {sc.farthest_values(out)}".rstrip())
 
 layout.confusion(sc.SQUARING_CONFUSION)
 layout.notice(sc.notes(out))

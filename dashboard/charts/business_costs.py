@@ -31,6 +31,7 @@ CELL_KINDS = {"correct": "Correct (free)", "false_alarm": "False alarm", "missed
 OUTCOME_KIND = {"caught": "correct", "passed": "correct", "false_alarm": "false_alarm", "missed": "missed"}
 RULE_KINDS = ("optimal", "default")  # the cost-optimal threshold (solid rule) and 0.5 (dashed)
 LABEL_FLIP = 0.1  # threshold above which a rule's label sits to its left
+CONFUSION_WIDTH = 210  # px, each confusion matrix: with its row labels and title it fits a 390 px phone
 DAY_KINDS = {"ordinary": "Ordinary day", "rush": "Rush day"}
 
 
@@ -100,7 +101,7 @@ def _confusion_template() -> alt.FacetChart:
     kinds = {outcome: CELL_KINDS[kind] for outcome, kind in OUTCOME_KIND.items()}
     base = alt.Chart().encode(x=x, y=y, tooltip=tooltip)
     cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
-        color=alt.Color("kind:N", scale=colors, legend=alt.Legend(title=None, orient="bottom")),
+        color=alt.Color("kind:N", scale=colors, legend=alt.Legend(title=None, orient="bottom", columns=2)),  # fits a phone
         opacity=alt.condition(f"datum.kind == '{CELL_KINDS['correct']}'", alt.value(0.25), alt.value(0.85)),
     )
     counts = base.mark_text(fontSize=20, fontWeight="bold", dy=-9, color=MARKER).encode(
@@ -112,7 +113,7 @@ def _confusion_template() -> alt.FacetChart:
             kind=f"{json.dumps(kinds)}[datum.outcome]",
             cost_text="datum.cost == 0 ? 'free' : '$' + format(datum.cost, ',.0f')",
         )
-        .properties(width=260, height=110)
+        .properties(width=CONFUSION_WIDTH, height=110)
         .facet(row=alt.Row("rule:N", title=None, sort=alt.EncodingSortField("order", op="min"),
                            header=alt.Header(labelFontSize=13, labelFontWeight="bold", labelOrient="top",
                                              labelAnchor="middle", labelAngle=0)))

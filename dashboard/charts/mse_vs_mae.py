@@ -3,7 +3,7 @@
 - :func:`fits_scatter`: the points (outliers marked) with the MSE, MAE and Huber lines and
   the dashed reference line whose errors the contribution bars score.
 - :func:`contribution_bars`: each point's share of the total squared and absolute error.
-- :func:`loss_shapes`: loss and pull (derivative) against the error, side by side.
+- :func:`loss_shape`: the loss, or its pull (derivative), against the error; the page shows both.
 - :func:`slope_moves`: how far each fit's slope moved because of the outliers.
 
 Each public builder takes data frames and returns the chart as a Vega-Lite dict with its data
@@ -172,7 +172,14 @@ def contribution_bars(contributions: pd.DataFrame, *, point_title: str) -> dict:
 # --------------------------------------------------------------------------- shapes
 
 
-def _shapes_template(*, panel_width: int) -> alt.HConcatChart:
+SHAPE_PANELS = {  # part -> (panel title, y axis title)
+    "loss": ("Penalty for one point", "Loss of one point"),
+    "pull": ("Pull on the line (derivative)", "d loss / d prediction"),
+}
+
+
+def _shape_template(*, part: str) -> alt.LayerChart:
+    title, y_title = SHAPE_PANELS[part]
     # Huber is dashed so that MAE stays visible where the two coincide (|error| > delta); one
     # field and one legend for colour and dash, so the legend draws Huber dashed too.
     line_legend = alt.Legend(orient="top", symbolType="stroke", symbolStrokeWidth=3, symbolSize=LEGEND_STROKE)
@@ -182,53 +189,49 @@ def _shapes_template(*, panel_width: int) -> alt.HConcatChart:
     x = alt.X("residual:Q", title="Error: prediction − truth")
     # One dataset per layer, no filters: moving the outliers changes only "marks", and the
     # browser skips the curves, whose bytes are the same. The values at the farthest outlier
-    # are written under the chart, not in it: a line of text beside the panels made the
-    # browser lay out and redraw both panels, curves and all, whenever it changed (this chart
-    # alone on a page: 157 ms a key press with the line, 52 ms without).
+    # are written under the chart, not in it: a line of text beside the plot made the browser
+    # lay out and redraw it, curves and all, whenever it changed (157 ms a key press against 52).
     curves, bends, marks = (alt.Chart(alt.NamedData(k)) for k in ("curves", "bends", "marks"))
-
-    def panel(field: str, title: str, y_title: str) -> alt.LayerChart:
-        curve = curves.mark_line(strokeWidth=3).encode(
-            x=x, y=alt.Y(f"{field}:Q", title=y_title), color=color, strokeDash=dash,
-            tooltip=[alt.Tooltip("label:N", title="loss"), alt.Tooltip("residual:Q", title="error", format=".4g"),
-                     alt.Tooltip(f"{field}:Q", title=y_title, format=".4g")],
-        )
-        bend = bends.mark_rule(
-            color=LOSSES["huber"], strokeDash=[2, 3], strokeWidth=2,
-        ).encode(x=alt.X("residual:Q"), tooltip=[alt.Tooltip("what:N", title="rule"),
-                                                 alt.Tooltip("residual:Q", format=".4g")])
-        rule = marks.mark_rule(color=OUTLIER, strokeDash=[6, 4]).encode(x=alt.X("residual:Q"))
-        dots = marks.mark_point(filled=True, size=80, stroke=OUTLIER, strokeWidth=1.5).encode(
-            x=alt.X("residual:Q"), y=alt.Y(f"{field}:Q"), color=color,
-            tooltip=[alt.Tooltip("label:N", title="loss"),
-                     alt.Tooltip("residual:Q", title="outlier's error", format=".4g"),
-                     alt.Tooltip(f"{field}:Q", title=y_title, format=".4g")])
-        return alt.layer(curve, bend, rule, dots).properties(
-            title=alt.Title(title, anchor="start"), width=panel_width, height=HEIGHT - 40)
-
-    return alt.hconcat(
-        panel("loss", "Penalty for one point", "Loss of one point"),
-        panel("pull", "Pull on the line (derivative)", "d loss / d prediction"),
-    ).resolve_scale(color="shared")
+    curve = curves.mark_line(strokeWidth=3).encode(
+        x=x, y=alt.Y(f"{part}:Q", title=y_title), color=color, strokeDash=dash,
+        tooltip=[alt.Tooltip("label:N", title="loss"), alt.Tooltip("residual:Q", title="error", format=".4g"),
+                 alt.Tooltip(f"{part}:Q", title=y_title, format=".4g")],
+    )
+    bend = bends.mark_rule(
+        color=LOSSES["huber"], strokeDash=[2, 3], strokeWidth=2,
+    ).encode(x=alt.X("residual:Q"), tooltip=[alt.Tooltip("what:N", title="rule"),
+                                             alt.Tooltip("residual:Q", format=".4g")])
+    rule = marks.mark_rule(color=OUTLIER, strokeDash=[6, 4]).encode(x=alt.X("residual:Q"))
+    dots = marks.mark_point(filled=True, size=80, stroke=OUTLIER, strokeWidth=1.5).encode(
+        x=alt.X("residual:Q"), y=alt.Y(f"{part}:Q"), color=color,
+        tooltip=[alt.Tooltip("label:N", title="loss"),
+                 alt.Tooltip("residual:Q", title="outlier's error", format=".4g"),
+                 alt.Tooltip(f"{part}:Q", title=y_title, format=".4g")])
+    return alt.layer(curve, bend, rule, dots).properties(
+        title=alt.Title(title, anchor="start"), width="container", height=HEIGHT - 40)
 
 
 @built_once
-def loss_shapes(shapes: pd.DataFrame, marks: pd.DataFrame, *, delta: float, panel_width: int = 380) -> dict:
-    """Loss and pull (d loss / d prediction) against the error, side by side.
+def loss_shape(shapes: pd.DataFrame, marks: pd.DataFrame, *, delta: float, part: str) -> dict:
+    """One loss curve per fit against the error: its penalty (``part="loss"``) or its pull on
+    the line, d loss / d prediction (``part="pull"``). The page draws the two side by side in
+    columns, which stack on a phone.
 
     Args:
         shapes: rows with ``residual, fit, label, loss, pull`` (the curves).
         marks: the same columns at the outliers' errors (dots and a dashed rule); may be empty.
         delta: the Huber delta (dotted green rules at +-delta).
-        panel_width: width of each panel in pixels.
+        part: "loss" or "pull".
     """
+    if part not in SHAPE_PANELS:
+        raise ValueError(f"part must be one of {sorted(SHAPE_PANELS)}; got {part!r}")
     columns = ["residual", "fit", "label", "loss", "pull"]
     frames = {
-        "curves": thin(shapes, MAX_MARKS // 2, by="fit")[columns],
+        "curves": thin(shapes, MAX_MARKS // 2, by="fit")[columns],  # smooth curves: half the budget is plenty
         "bends": pd.DataFrame({"residual": [-delta, delta], "what": ["-δ: Huber bends", "+δ: Huber bends"]}),
         "marks": marks[columns],
     }
-    return render(_shapes_template, frames, panel_width=panel_width)
+    return render(_shape_template, frames, part=part)
 
 
 # --------------------------------------------------------------------------- slopes

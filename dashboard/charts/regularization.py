@@ -41,6 +41,7 @@ LABEL_FLIP = 0.7  # share of the log λ axis beyond which a rule's label sits to
 SYMLOG_TICKS = [-(10.0**k) for k in range(5, -2, -1)] + [0.0] + [10.0**k for k in range(-1, 6)]
 LEGEND = {"orient": "top", "title": None, "labelLimit": 320, "symbolStrokeWidth": 3}
 ZERO = pd.DataFrame({"weight": [0.0]})  # the y = 0 line of the coefficient paths
+PICTURE_SIZE = 290  # px, the two-weight picture's square plot: with its axis it fits a 390 px phone
 
 # Placeholders the templates hold for values chosen on the page; `render` writes the values.
 PENALTY_NAME = "@penalty-name@"  # the fit's legend: "L1 (lasso) fit"
@@ -289,7 +290,7 @@ def _picture_template(size: int) -> alt.LayerChart:
 
 @built_once
 def picture_chart(curves: pd.DataFrame, points: pd.DataFrame, *, half_width: float, selected: str,
-                  size: int = 340) -> dict:
+                  size: int = PICTURE_SIZE) -> dict:
     """MSE ellipses of (w1, w2) with each penalty's shape through its optimum.
 
     Equal scales on both axes (a square plot), so the circle is round and the diamond square.

@@ -44,7 +44,7 @@ class Case:
 
 
 CASES = (
-    Case("mse_vs_mae", ("fitted lines", "slope moves", "loss contributions", "loss shapes"),
+    Case("mse_vs_mae", ("fitted lines", "slope moves", "loss contributions", "loss shapes", "loss pulls"),
          "How far the outliers sit", "shift", "20", "21", shown="+0.2901"),
     Case("learning_rate", ("loss valley", "loss curves", "sweep"),
          "Too large η", "large", "0.032", "0.04", shown="diverged at step 36"),
@@ -113,8 +113,8 @@ def test_page_draws_reacts_and_shares(case, server_url, page, browser, screensho
 
 @pytest.mark.parametrize(("name", "link", "charts", "text"), [
     # The seeds' Lagos houses: one mispriced house carries three quarters of the MSE; the model is
-    # scored, not refitted, so only the bars and the loss shapes are drawn.
-    ("mse_vs_mae_lagos", "mse_vs_mae?data=Lagos+houses", 2, "100/134 = 75% of the MSE"),
+    # scored, not refitted, so only the bars and the loss shapes (penalty and pull) are drawn.
+    ("mse_vs_mae_lagos", "mse_vs_mae?data=Lagos+houses", 3, "100/134 = 75% of the MSE"),
     # Momentum with a schedule: the schedule's own small chart joins the three.
     ("learning_rate_momentum", "learning_rate?opt=Momentum&sched=Warmup%2C+then+cosine", 4,
      "For momentum μ = 0.9 the theory moves the limit up"),
@@ -135,7 +135,7 @@ def test_shared_link_opens_its_scenario(name, link, charts, text, server_url, pa
 
 
 def test_a_seed_typed_out_of_range_is_clamped_without_an_error_box(server_url, page):
-    open_page(page, f"{server_url}/mse_vs_mae", charts=4)
+    open_page(page, f"{server_url}/mse_vs_mae", charts=5)
     box = page.locator('[data-testid="stNumberInput"] input').first
     box.fill("10000")
     box.press("Enter")

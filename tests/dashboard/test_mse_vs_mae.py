@@ -57,11 +57,11 @@ def _lad(x, y):
 
 
 # --------------------------------------------------------------------------- the page
-def test_page_loads_with_four_charts_and_no_error():
+def test_page_loads_with_five_charts_and_no_error():
     at = run_page(PAGE)
     assert not errors(at)
     assert at.title[0].value == "What does one outlier do to MSE and MAE?"
-    assert len(at.get("vega_lite_chart")) == 4
+    assert len(at.get("vega_lite_chart")) == 5
     for key, value in DEFAULTS.items():
         assert widget(at, key).value == value, key
     assert [b.key for b in at.button if b.key] == ["preset-lagos", "preset-far", "preset-none", "reset"]
@@ -106,7 +106,7 @@ def test_lagos_numbers_match_the_lesson():
     assert shown["MSE"] == "44.67 (₦M)²" and shown["MAE"] == "₦6.0M" and shown["RMSE"] == f"₦{np.sqrt(134 / 3):.3g}M"
     assert f"**RMSE = √44.67 = {np.sqrt(134 / 3):.3g}** million naira" in text
     assert "slope" not in text.lower() and "slope moved" not in " ".join(shown)
-    assert at.selectbox(key=DOWNLOAD_KEY).options == ["Per-point contributions", "Loss shapes"]
+    assert at.selectbox(key=DOWNLOAD_KEY).options == ["Per-point contributions", "Loss shapes", "Loss pulls"]
     assert "dashed line" not in " ".join(c.value for c in at.caption)  # no line is drawn to refer to
 
 
@@ -144,7 +144,7 @@ def test_extreme_settings_draw_without_error():
                    {"outliers": "0", "shift": "0"}, {"data": "Lagos houses", "delta": "0.1"}):
         at = run_page(PAGE, params)
         assert not errors(at), params
-        assert len(at.get("vega_lite_chart")) == (2 if "data" in params else 4)
+        assert len(at.get("vega_lite_chart")) == (3 if "data" in params else 5)
 
 
 # --------------------------------------------------------------------------- scenario module
@@ -267,7 +267,8 @@ def _frames():
         "scatter": charts.fits_scatter(out.points, out.lines, x_title="x", y_title="y",
                                        reference_label=out.reference_label),
         "bars": charts.contribution_bars(out.contributions, point_title="Point"),
-        "shapes": charts.loss_shapes(out.shapes, out.marks, delta=out.delta),
+        "shapes": charts.loss_shape(out.shapes, out.marks, delta=out.delta, part="loss"),
+        "pulls": charts.loss_shape(out.shapes, out.marks, delta=out.delta, part="pull"),
         "slopes": charts.slope_moves(out.fits),
     }
 
@@ -286,11 +287,14 @@ def test_charts_carry_their_data():
     assert (b.role == "outlier").sum() == 3
     assert sorted(specs["shapes"]["datasets"]) == ["bends", "curves", "marks"]
     shapes = {name: dataset(specs["shapes"], name) for name in ("curves", "bends", "marks")}
-    assert 2 * len(shapes["curves"]) <= MAX_MARKS  # the curves are drawn in two panels
+    assert len(shapes["curves"]) <= MAX_MARKS
+    assert specs["pulls"]["datasets"]["curves"] is specs["shapes"]["datasets"]["curves"]  # one table, two charts
+    assert specs["shapes"]["width"] == specs["pulls"]["width"] == "container"  # they fit a phone's width
     assert len(shapes["marks"]) == 9
     assert sorted(shapes["bends"].residual) == [-1.0, 1.0]
     # Moving the outliers leaves the curves' table as it was: the browser skips it.
-    moved = charts.loss_shapes(out.shapes, sc.compute("synthetic", 3, 30.0, 1.0, 0).marks, delta=out.delta)
+    moved = charts.loss_shape(out.shapes, sc.compute("synthetic", 3, 30.0, 1.0, 0).marks, delta=out.delta,
+                              part="loss")
     assert moved["datasets"]["curves"] is specs["shapes"]["datasets"]["curves"]
     assert not dataset(moved, "marks").equals(shapes["marks"])
     (sl,) = map(as_frame, specs["slopes"]["datasets"].values())
