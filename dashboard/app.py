@@ -6,11 +6,21 @@ of :mod:`dashboard.views`, grouped by section.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import streamlit as st
 
-from dashboard import present
-from dashboard.home import render_home
-from dashboard.views import SECTIONS, VIEWS
+# Hosts such as Community Cloud run `streamlit run dashboard/app.py` from the repository root
+# without installing the project, and `streamlit run` puts only this file's folder on the
+# path: the root goes first, so `core` and `dashboard` import as they do when installed.
+_ROOT = str(Path(__file__).resolve().parent.parent)
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+from dashboard import present  # noqa: E402
+from dashboard.home import render_home  # noqa: E402
+from dashboard.views import SECTIONS, VIEWS  # noqa: E402
 
 presenting = present.requested()
 st.set_page_config(

@@ -41,15 +41,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(script: Path, log: Path, *, extra_args: tuple[str, ...] = ()):
+def streamlit_server(script: Path, log: Path, *, extra_args: tuple[str, ...] = (),
+                     command: tuple[str, ...] | None = None):
     """Run ``script`` under ``streamlit run`` until the block ends; yield (base URL, process).
 
+    ``command`` replaces ``python -m streamlit`` (say, another virtualenv's ``streamlit``).
     Raises RuntimeError (with the log's path) when the server does not answer its health
     check within a minute.
     """
     port = free_port()
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(script),
+        *(command or (sys.executable, "-m", "streamlit")), "run", str(script),
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *extra_args,
     ]

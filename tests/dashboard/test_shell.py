@@ -176,6 +176,8 @@ def test_config_pins_light_theme_and_hides_errors():
     assert config["theme"]["base"] == "light"
     assert config["client"]["showErrorDetails"] == "none"
     assert config["client"]["toolbarMode"] == "minimal"
+    # hosted for a class: XSRF protection on, uploads small
+    assert config["server"]["enableXsrfProtection"] is True and config["server"]["maxUploadSize"] <= 20
 
 
 @pytest.mark.parametrize(("error", "shown"), [

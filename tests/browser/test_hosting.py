@@ -1,0 +1,111 @@
+"""The ways to host the dashboard for a class, each run as its host runs it.
+
+- Community Cloud: a fresh virtualenv gets only ``dashboard/requirements.txt``, and
+  ``streamlit run dashboard/app.py`` from the repository root (the project not installed)
+  serves every view.
+- Docker: the Dockerfile's settings agree with each other (base image as a build argument, a
+  non-root user with UID 1000, the exposed port, a health check on /_stcore/health without
+  curl, an entry path that exists), and its command, run in that virtualenv, serves every view.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from dashboard.views import VIEWS
+
+from .server import ROOT, streamlit_server
+from .streamlit_page import error_texts, main_text, open_page
+
+pytestmark = pytest.mark.browser
+
+REQUIREMENTS = ROOT / "dashboard" / "requirements.txt"
+DOCKERFILE = ROOT / "Dockerfile"
+CHARTS = {"mse_vs_mae": 5, "regularization": 4, "learning_rate": 3, "business_costs": 4}
+
+
+@pytest.fixture(scope="module")
+def cloud_venv(tmp_path_factory) -> Path:
+    """A fresh virtualenv with the pinned runtime requirements and nothing else."""
+    venv = tmp_path_factory.mktemp("cloud") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "-r", str(REQUIREMENTS)]
+    done = subprocess.run(pip, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return venv
+
+
+def _serves_every_view(url: str, page) -> None:
+    for view in VIEWS:
+        open_page(page, f"{url}/{view.name}", charts=CHARTS[view.name])
+        assert not error_texts(page), view.name
+        assert view.question in main_text(page)
+
+
+def test_requirements_pin_every_runtime_dependency_of_the_project():
+    import tomllib
+
+    pinned = dict(re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)$", REQUIREMENTS.read_text(), re.MULTILINE))
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    names = {re.split(r"[<>=!~ ]", d, maxsplit=1)[0].lower() for d in declared}
+    assert names == {name.lower() for name in pinned}
+
+
+def test_the_cloud_way_serves_every_view_without_installing_the_project(cloud_venv, page, tmp_path):
+    python = cloud_venv / "bin" / "python"
+    # the project itself is not importable from the virtualenv: only the entry point's path fix makes it so
+    probe = subprocess.run([str(python), "-c", "import dashboard"], cwd=tmp_path, capture_output=True)
+    assert probe.returncode != 0
+    command = (str(cloud_venv / "bin" / "streamlit"),)  # the console script, as Cloud runs it
+    with streamlit_server(Path("dashboard/app.py"), tmp_path / "cloud.log", command=command) as (url, _):
+        _serves_every_view(url, page)
+
+
+def _dockerfile() -> dict:
+    text = DOCKERFILE.read_text()
+    lines = re.sub(r"\\\n\s*", " ", text).splitlines()
+    found: dict = {"ARG": [], "FROM": [], "RUN": [], "EXPOSE": [], "USER": [], "HEALTHCHECK": [], "CMD": []}
+    for line in lines:
+        word, _, rest = line.strip().partition(" ")
+        if word in found:
+            found[word].append(rest.strip())
+    return found
+
+
+def test_the_dockerfile_agrees_with_itself_and_with_the_repository():
+    docker = _dockerfile()
+    base = docker["ARG"][0].split("=", 1)
+    assert base[0] == "PYTHON_IMAGE" and "slim" in base[1] and docker["FROM"] == ["${PYTHON_IMAGE}"]
+    assert any("useradd" in run and "--uid 1000" in run for run in docker["RUN"])
+    assert docker["USER"] == ["app"]
+    (port,) = docker["EXPOSE"]
+    command = json.loads(docker["CMD"][0])
+    assert command[:3] == ["streamlit", "run", "dashboard/app.py"] and (ROOT / command[2]).is_file()
+    assert "--server.address=0.0.0.0" in command and f"--server.port={port}" in command
+    (health,) = docker["HEALTHCHECK"]
+    assert f"http://127.0.0.1:{port}/_stcore/health" in health and "curl" not in health
+    assert "COPY dashboard/requirements.txt" in DOCKERFILE.read_text()
+
+
+def test_the_dockerfile_command_serves_every_view_and_its_health_check_passes(cloud_venv, page, tmp_path):
+    docker = _dockerfile()
+    command = json.loads(docker["CMD"][0])
+    # the test server listens on a free loopback port: the image's address and port aside, the same command
+    rest = tuple(a for a in command[3:] if not a.startswith(("--server.port=", "--server.address=")))
+    health = json.loads(docker["HEALTHCHECK"][0].split("CMD", 1)[1])
+    with streamlit_server(Path(command[2]), tmp_path / "docker.log", command=(str(cloud_venv / "bin" / "streamlit"),),
+                          extra_args=rest) as (url, _):
+        port = url.rsplit(":", 1)[1]
+        check = [str(cloud_venv / "bin" / "python"), *(c.replace(":8501/", f":{port}/") for c in health[1:])]
+        assert subprocess.run(check, timeout=30).returncode == 0, shlex.join(check)
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as resp:
+            assert resp.read() == b"ok"
+        _serves_every_view(url, page)
