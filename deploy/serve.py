@@ -36,8 +36,9 @@ def nginx_config(ports: list[int], *, port: int, host: str, run_dir: Path) -> st
             .replace("@HOST@", host).replace("@RUN_DIR@", str(run_dir)))
 
 
-def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
+def wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = START_TIMEOUT_S) -> None:
+    """Return once ``url``/_stcore/health answers 200; RuntimeError naming ``log`` if ``proc`` ends or time runs out."""
+    deadline = time.monotonic() + timeout
     while True:
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
@@ -73,13 +74,13 @@ def replicas_behind_nginx(n: int, *, port: int = 8500, host: str = "127.0.0.1", 
                     # Streamlit takes the secret from the environment only, not from its command line
                     env={**os.environ, "STREAMLIT_SERVER_COOKIE_SECRET": secret}))
         for p, proc in zip(ports, procs):
-            _wait_healthy(f"http://127.0.0.1:{p}", proc, run_dir / f"replica-{p}.log")
+            wait_healthy(f"http://127.0.0.1:{p}", proc, run_dir / f"replica-{p}.log")
         conf = run_dir / "nginx.conf"
         conf.write_text(nginx_config(ports, port=port, host=host, run_dir=run_dir))
         with open(run_dir / "nginx.out", "w") as out:
             procs.append(subprocess.Popen([nginx, "-p", str(run_dir), "-c", str(conf), "-g", "daemon off;"],
                                           stdout=out, stderr=subprocess.STDOUT))
-        _wait_healthy(f"http://{host}:{port}", procs[-1], run_dir / "error.log")
+        wait_healthy(f"http://{host}:{port}", procs[-1], run_dir / "error.log")
         yield f"http://{host}:{port}", ports
     finally:
         for proc in reversed(procs):

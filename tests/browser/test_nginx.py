@@ -6,7 +6,6 @@ Skips where nginx is absent, unless REQUIRE_NGINX=1 (.ci/run installs nginx and 
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import urllib.request
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.views import VIEWS
+from deploy.serve import replicas_behind_nginx
 
 from .server import ROOT, free_port
 from .streamlit_page import error_texts, main_text, open_page
@@ -25,23 +25,15 @@ CHARTS = {"mse_vs_mae": 5, "regularization": 4, "learning_rate": 3, "business_co
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 
 
-def _serve_module():
-    spec = importlib.util.spec_from_file_location("deploy_serve", ROOT / "deploy" / "serve.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def proxy(tmp_path_factory):
     if NGINX is None:
         if os.environ.get("REQUIRE_NGINX"):
             pytest.fail("REQUIRE_NGINX is set but nginx is not installed")
         pytest.skip("nginx not installed (Debian: apt-get install nginx)")
-    serve = _serve_module()
     # free ports: nginx's and the two after it
     base = free_port()
-    with serve.replicas_behind_nginx(2, port=base, run_dir=tmp_path_factory.mktemp("nginx")) as (url, ports):
+    with replicas_behind_nginx(2, port=base, run_dir=tmp_path_factory.mktemp("nginx")) as (url, ports):
         yield url, ports
 
 
