@@ -1,6 +1,6 @@
 """A class on one server: N simulated students, against the plain one-chart page.
 
-Run: python benchmarks/bench_class.py [--students 50] [--arrival 30] [--moves 8] [--seed 0]
+Run: python benchmarks/bench_class.py [--students 50] [--arrival 30] [--moves 8] [--seed 0] [--replicas 2]
 
 Fifty browsers do not fit on two cores, so each student speaks Streamlit's own websocket
 protocol, as the browser does (``websockets`` and ``protobuf`` come with streamlit):
@@ -39,6 +39,7 @@ import random
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,7 +53,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from dashboard.views import VIEWS  # noqa: E402
-from tests.browser.server import streamlit_server  # noqa: E402
+from deploy.serve import replicas_behind_nginx  # noqa: E402
+from tests.browser.server import free_port, streamlit_server  # noqa: E402
 
 GOAL, LIMIT = 1.5, 2.0
 ANSWER_TIMEOUT_S = 120
@@ -193,29 +195,49 @@ async def _open_once(url: str, page: str, tally: Tally) -> None:
         await Student(ws, tally).run(page)
 
 
-def _watch_memory(pid: int, tally: Tally, stop: threading.Event) -> None:
+def _watch_memory(pids: list[int], tally: Tally, stop: threading.Event) -> None:
+    """The peak of the servers' resident memory, summed over the processes (replicas)."""
     while not stop.is_set():
+        total = 0.0
         try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    tally.peak_rss_mb = max(tally.peak_rss_mb, int(line.split()[1]) / 1024)
+            for pid in pids:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) / 1024
         except OSError:
             return
+        tally.peak_rss_mb = max(tally.peak_rss_mb, total)
         stop.wait(0.5)
 
 
-def _class(script: Path, pages: list[str], args, log: str) -> Tally:
+@contextmanager
+def _server(script: Path, log: str, replicas: int):
+    """Yield (the class's URL, the URLs the teacher warms, the pids whose memory is watched).
+
+    ``replicas`` 0: one ``streamlit run``. More: that many replicas behind nginx
+    (deploy/serve.py); the teacher opens every view on each replica before class."""
+    if replicas:
+        with replicas_behind_nginx(replicas, port=free_port(), run_dir=ROOT / "artifacts" / f"{log}-nginx") as (
+                url, ports, pids):
+            yield url, [f"http://127.0.0.1:{p}" for p in ports], pids
+    else:
+        with streamlit_server(script, ROOT / "artifacts" / log) as (url, proc):
+            yield url, [url], [proc.pid]
+
+
+def _class(script: Path, pages: list[str], args, log: str, replicas: int = 0) -> Tally:
     tally = Tally()
-    with streamlit_server(script, ROOT / "artifacts" / log) as (url, proc):
+    with _server(script, log, replicas) as (url, warm, pids):
         stop = threading.Event()
-        watcher = threading.Thread(target=_watch_memory, args=(proc.pid, tally, stop), daemon=True)
+        watcher = threading.Thread(target=_watch_memory, args=(pids, tally, stop), daemon=True)
         watcher.start()
 
         async def teacher():
-            for page in pages:
-                start = time.perf_counter()
-                await _open_once(url, page, tally)
-                tally.cold.append(time.perf_counter() - start)
+            for where in warm:
+                for page in pages:
+                    start = time.perf_counter()
+                    await _open_once(where, page, tally)
+                    tally.cold.append(time.perf_counter() - start)
 
         asyncio.run(teacher())
 
@@ -244,17 +266,21 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--arrival", type=float, default=30.0, help="seconds over which the class arrives")
     parser.add_argument("--moves", type=int, default=8, help="actions per student (one of them a switch)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--replicas", type=int, default=0,
+                        help="serve the dashboard from this many replicas behind nginx (deploy/serve.py); "
+                             "0: one process (the default). The plain pages always run in one process.")
     args = parser.parse_args(argv)
 
     views = [v.name for v in VIEWS]
-    app = _class(ROOT / "dashboard" / "app.py", views, args, "bench-class-app.log")
+    app = _class(ROOT / "dashboard" / "app.py", views, args, "bench-class-app.log", replicas=args.replicas)
     plain = _class(ROOT / "benchmarks" / "plain_page.py", [""], args, "bench-class-plain.log")
     # The same class draws, page for page, as many plain charts as the views it opens.
     alike = _class(ROOT / "benchmarks" / "plain_page.py", [f"?charts={app.charts[v]}" for v in views], args,
                    "bench-class-alike.log")
 
+    where = f"{args.replicas} replicas behind nginx" if args.replicas else "one process"
     print(f"{args.students} students arriving over {args.arrival:g} s, {args.moves} actions each; "
-          f"charts per view {app.charts}")
+          f"dashboard on {where}; charts per view {app.charts}")
     print(f"{'':<12} {'dashboard p50':>13} {'p95':>7} {'plain p50':>10} {'p95':>7} {'ratio':>6} {'p95':>6} "
           f"{'plain xk p50':>13} {'p95':>7} {'ratio':>6} {'p95':>6}")
     rerun = {}

@@ -54,7 +54,7 @@ def wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = S
 @contextmanager
 def replicas_behind_nginx(n: int, *, port: int = 8500, host: str = "127.0.0.1", run_dir: Path | None = None,
                           python: str = sys.executable):
-    """Start ``n`` replicas and nginx; yield (nginx's base URL, the replicas' ports). Stops all on exit."""
+    """Start ``n`` replicas and nginx; yield (nginx's base URL, the replicas' ports, their pids). Stops all on exit."""
     nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
     if nginx is None:
         raise RuntimeError("nginx not found (Debian: apt-get install nginx)")
@@ -81,7 +81,7 @@ def replicas_behind_nginx(n: int, *, port: int = 8500, host: str = "127.0.0.1", 
             procs.append(subprocess.Popen([nginx, "-p", str(run_dir), "-c", str(conf), "-g", "daemon off;"],
                                           stdout=out, stderr=subprocess.STDOUT))
         wait_healthy(f"http://{host}:{port}", procs[-1], run_dir / "error.log")
-        yield f"http://{host}:{port}", ports
+        yield f"http://{host}:{port}", ports, [proc.pid for proc in procs[:-1]]
     finally:
         for proc in reversed(procs):
             proc.terminate()
@@ -100,7 +100,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if not 1 <= args.replicas <= 64:
         parser.error("--replicas must be between 1 and 64")
-    with replicas_behind_nginx(args.replicas, port=args.port, host=args.host) as (url, ports):
+    with replicas_behind_nginx(args.replicas, port=args.port, host=args.host) as (url, ports, _):
         print(f"serving on {url} through nginx; replicas on ports {ports}. Ctrl-C stops.", flush=True)
         try:
             signal.pause()

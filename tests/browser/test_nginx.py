@@ -33,7 +33,7 @@ def proxy(tmp_path_factory):
         pytest.skip("nginx not installed (Debian: apt-get install nginx)")
     # free ports: nginx's and the two after it
     base = free_port()
-    with replicas_behind_nginx(2, port=base, run_dir=tmp_path_factory.mktemp("nginx")) as (url, ports):
+    with replicas_behind_nginx(2, port=base, run_dir=tmp_path_factory.mktemp("nginx")) as (url, ports, _):
         yield url, ports
 
 
