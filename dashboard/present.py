@@ -11,7 +11,6 @@ its own.
 
 from __future__ import annotations
 
-import copy
 import html
 from collections.abc import Mapping
 from urllib.parse import urlencode
@@ -66,11 +65,10 @@ def larger(figure: Mapping) -> dict:
     """A Vega-Lite dict with every text size ``TEXT_FACTOR`` larger, and a plot as wide as its
     column ``HEIGHT_FACTOR`` taller. The datasets are shared, not copied."""
     spec = {key: value for key, value in figure.items() if key != "datasets"}
-    config = copy.deepcopy(spec.get("config", {}))
+    config = dict(spec.get("config", {}))
     for part, sizes in DEFAULT_TEXT.items():
         config[part] = {**sizes, **config.get(part, {})}
-    spec["config"] = config
-    spec = _scaled(spec)
+    spec = _scaled({**spec, "config": config})  # a copy all through: the cached figure stays as it is
     if "datasets" in figure:
         spec["datasets"] = figure["datasets"]
     # Taller where the width follows the page; a plot of fixed size (the square valley, sized
