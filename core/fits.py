@@ -190,9 +190,10 @@ def logistic_fit(X: Any, y: Any, *, tol: float = 1e-6, sample_weight: Any = None
     share = float(s @ y) / n  # the weighted share of positives
     if share in (0.0, 1.0):
         raise ValueError("sample_weight must give both classes some weight")
+    weights = None if sample_weight is None else s  # unweighted: the plain objective, no multiplications by 1
     init = np.append(np.zeros(d), np.log(share / (1.0 - share)))
     first = training.fit_linear(X, y, loss="bce", optimizer="adam", lr=ADAM_LR, steps=ADAM_STEPS,
-                                init=init[None, :], sample_weight=s)
+                                init=init[None, :], sample_weight=weights)
     diverged = bool(first.diverged_at[0] >= 0)
     theta = first.final_params[0]
     steps = ADAM_STEPS
@@ -206,11 +207,11 @@ def logistic_fit(X: Any, y: Any, *, tol: float = 1e-6, sample_weight: Any = None
     if P is not None and not diverged:
         polish = training.fit_linear(A @ P, y, loss="bce", optimizer="sgd", lr=POLISH_LR, steps=POLISH_STEPS,
                                      init=np.linalg.solve(P, theta)[None, :], fit_intercept=False,
-                                     sample_weight=s)
+                                     sample_weight=weights)
         if polish.diverged_at[0] < 0:
             theta = P @ polish.final_params[0]
             steps += POLISH_STEPS
-    gradient = training.objective_gradient(theta, X, y, loss="bce", sample_weight=s)
+    gradient = training.objective_gradient(theta, X, y, loss="bce", sample_weight=weights)
     return ConvergedFit(params=theta, steps=steps, gradient=gradient,
                         converged=bool(np.abs(gradient).max() <= tol and not diverged))
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import re
 import sys
 import time
 from collections.abc import Sequence
@@ -28,6 +27,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from dashboard import export
+from dashboard.layout import slug
 from dashboard.views import VIEWS, View
 
 TIMEOUT = 120  # seconds one page run may take (a cold first run computes every cache)
@@ -51,10 +51,6 @@ class Scenario:
     charts: list[Chart] = field(default_factory=list)
 
 
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "chart"
-
-
 def _run(view: View, preset_key: str | None = None):
     """The page's AppTest after its first run, and after clicking ``preset_key`` if given."""
     from streamlit import config
@@ -73,10 +69,10 @@ def _run(view: View, preset_key: str | None = None):
 
 
 def _scenario(at, label: str, folder: str) -> tuple[Scenario, list]:
-    from dashboard.layout import _CHARTS_KEY, NOTICES_KEY
+    from dashboard.layout import CHARTS_KEY, NOTICES_KEY
 
     query = {key: str(value) for key, value in at.query_params.items()}
-    drawn = list(at.session_state[_CHARTS_KEY])
+    drawn = list(at.session_state[CHARTS_KEY])
     return Scenario(label=label, folder=folder, query=query, notices=list(at.session_state[NOTICES_KEY])), drawn
 
 

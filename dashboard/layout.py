@@ -22,7 +22,7 @@ from dashboard.controls import PRESETS_KEY
 _LOG = logging.getLogger(__name__)
 T = TypeVar("T")
 
-_CHARTS_KEY = "layout-charts-this-run"  # (name, figure, data, title) of each chart drawn in this run
+CHARTS_KEY = "layout-charts-this-run"  # (name, figure, data, title) of each chart drawn in this run
 NOTICES_KEY = "layout-notices-this-run"  # the "What to notice" bullets of this run, block by block
 DOWNLOAD_KEY = "download-chart"
 # A table wider than a phone scrolls in its own box instead of pushing the page sideways.
@@ -32,7 +32,7 @@ PAGE_STYLE = '<style>[data-testid="stMarkdownContainer"] table { display: block;
 def header(title: str, intro: str) -> None:
     """The page's question as its title and the intro; every page starts here."""
     st.html(PAGE_STYLE)
-    st.session_state[_CHARTS_KEY] = []
+    st.session_state[CHARTS_KEY] = []
     st.session_state[NOTICES_KEY] = []
     st.session_state[PRESETS_KEY] = []
     if present.requested():
@@ -40,7 +40,8 @@ def header(title: str, intro: str) -> None:
     st.title(title)
     st.markdown(intro)
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
+    """A file name from a chart's name: the download buttons' and the lesson deck's."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "chart"
 
 def chart(figure: alt.TopLevelMixin | Mapping, data: pd.DataFrame, *, name: str, caption: str | None = None,
@@ -59,7 +60,7 @@ def chart(figure: alt.TopLevelMixin | Mapping, data: pd.DataFrame, *, name: str,
         st.altair_chart(figure, width=width)
     if caption:
         st.caption(caption)
-    st.session_state.setdefault(_CHARTS_KEY, []).append((name, figure, data, title or name.capitalize()))
+    st.session_state.setdefault(CHARTS_KEY, []).append((name, figure, data, title or name.capitalize()))
 
 
 def downloads() -> None:
@@ -70,7 +71,7 @@ def downloads() -> None:
     tenth of a four-chart page's time on screen. The files are rendered only when a button
     is clicked (a PNG takes about a second), through :mod:`dashboard.export`.
     """
-    drawn = {name: (figure, data, title) for name, figure, data, title in st.session_state.get(_CHARTS_KEY, [])}
+    drawn = {name: (figure, data, title) for name, figure, data, title in st.session_state.get(CHARTS_KEY, [])}
     if not drawn or present.requested():  # a projected page has no use for files
         return
     names = list(drawn)
@@ -80,12 +81,12 @@ def downloads() -> None:
     name = row.selectbox("Download a chart", names, key=DOWNLOAD_KEY, format_func=str.capitalize,
                          width=300)
     figure, data, title = drawn[name]
-    slug = _slug(name)
-    row.download_button("PNG", lambda: export.chart_png(figure, title=title), file_name=f"{slug}.png", mime="image/png",
+    stem = slug(name)
+    row.download_button("PNG", lambda: export.chart_png(figure, title=title), file_name=f"{stem}.png", mime="image/png",
                         on_click="ignore", icon=":material/image:")
-    row.download_button("SVG", lambda: export.chart_svg(figure, title=title), file_name=f"{slug}.svg",
+    row.download_button("SVG", lambda: export.chart_svg(figure, title=title), file_name=f"{stem}.svg",
                         mime="image/svg+xml", on_click="ignore")
-    row.download_button("CSV", lambda: export.frame_csv(data), file_name=f"{slug}.csv", mime="text/csv",
+    row.download_button("CSV", lambda: export.frame_csv(data), file_name=f"{stem}.csv", mime="text/csv",
                         on_click="ignore", icon=":material/table:")
 
 def notice(points: Iterable[str]) -> None:
