@@ -72,6 +72,15 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
+def _shown(value: Any) -> str:
+    """A control's value in a sentence: 20, 0.001, on, off."""
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, float):
+        return format_number(value)
+    return str(value)
+
+
 def _number_link(value: int | float) -> str:
     """A number as a link writes it: 20, 0.3, 1e-05."""
     return str(value) if isinstance(value, int) else format_number(value)
@@ -158,6 +167,9 @@ class Panel:
         self.bind = bind
         self.view = _view_id()
         self._valid: dict[str, Callable[[Any], bool]] = {}  # key -> can its widget hold this value?
+        self.values: dict[str, Any] = {}  # key -> the value its control shows in this run
+        self.labels: dict[str, str] = {}  # key -> its control's label
+        self.shown: dict[str, Callable[[Any], str]] = {}  # key -> how its control writes a value
 
     def _claim(self, key: str, valid: Callable[[Any], bool], to_link: Callable[[Any], str] = str) -> None:
         """Make ``key``'s widget read only this view's value, one it can hold, before it is drawn.
@@ -183,10 +195,19 @@ class Panel:
             _relink(key, None)
         book["owner"][key] = self.view
 
-    def _keep(self, key: str, value: Any) -> Any:
-        """Remember the value this view's widget shows, for when the learner comes back."""
+    def _keep(self, key: str, value: Any, label: str, shown: Callable[[Any], str] | None = None) -> Any:
+        """Remember the value this view's widget shows, for when the learner comes back (and
+        for this run's :attr:`values`, which a pinned scenario copies)."""
         _book()["own"].setdefault(self.view, {})[key] = value
+        self.values[key] = value
+        self.labels[key] = label
+        self.shown[key] = shown or _shown
         return value
+
+    def valid(self, key: str, value: Any) -> bool:
+        """Whether the control ``key`` can hold ``value`` (in its range, on its grid, one of its options)."""
+        check = self._valid.get(key)
+        return check is not None and check(value)
 
     def _linked(self, key: str) -> str | None:
         """The address's value for ``key`` (None when there is none or the panel is not bound)."""
@@ -224,7 +245,7 @@ class Panel:
         return self._keep(key, self.box.slider(
             label, min_value=min_value, max_value=max_value, value=self._default(key), step=step,
             key=key, help=help, format=format, bind=self.bind, disabled=disabled,
-        ))
+        ), label)
 
     def log_slider(self, label: str, key: str, low: float, high: float, *, per_decade: int = 10, help=None) -> float:
         """A bound slider over log-spaced values (learning rates, lambda); the link shows the number."""
@@ -234,7 +255,7 @@ class Panel:
         self._claim(key, lambda v: _is_number(v) and v in options, format_number)
         return self._keep(key, self.box.select_slider(
             label, options=options, value=default, format_func=format_number, key=key, help=help, bind=self.bind,
-        ))
+        ), label)
 
     def select(self, label: str, key: str, options: Sequence[str], *, labels: Mapping[str, str] | None = None,
                help=None, radio: bool = False, horizontal: bool = True) -> str:
@@ -251,9 +272,9 @@ class Panel:
         index = list(options).index(self._default(key))
         if radio:
             return self._keep(key, self.box.radio(label, options, index=index, format_func=fmt, key=key, help=help,
-                                                  horizontal=horizontal, bind=self.bind))
+                                                  horizontal=horizontal, bind=self.bind), label, fmt)
         return self._keep(key, self.box.selectbox(label, options, index=index, format_func=fmt, key=key, help=help,
-                                                  bind=self.bind))
+                                                  bind=self.bind), label, fmt)
 
     def toggle(self, label: str, key: str, *, help=None) -> bool:
         self._claim(key, lambda v: isinstance(v, bool), lambda v: "true" if v else "false")
@@ -261,7 +282,8 @@ class Panel:
         if linked is not None and linked.lower() not in ("true", "false"):
             words = {"1": "true", "yes": "true", "on": "true", "0": "false", "no": "false", "off": "false"}
             _relink(key, words.get(linked.lower()))
-        return self._keep(key, self.box.toggle(label, value=self._default(key), key=key, help=help, bind=self.bind))
+        return self._keep(key, self.box.toggle(label, value=self._default(key), key=key, help=help, bind=self.bind),
+                          label)
 
     def number(self, label: str, key: str, min_value, max_value, *, step=None, help=None, format=None,
                disabled: bool = False):
@@ -280,7 +302,7 @@ class Panel:
             label, value=self._default(key), step=step, key=key, help=f"{help} {span}" if help else span,
             format=format, bind=self.bind, disabled=disabled,
             on_change=_clamp, args=(key, min_value, max_value, whole),
-        ))
+        ), label)
 
     def reset_button(self, label: str = "Reset", *, key: str = "reset") -> None:
         """A button that puts every control of the page back to its default."""

@@ -16,8 +16,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import export, present
+from dashboard import export, headline, present
 from dashboard.controls import PRESETS_KEY
+from dashboard.headline import Headline
 
 _LOG = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -149,8 +150,19 @@ def compute(what: str, fn: Callable[..., T], /, *args, **kwargs) -> T:
         raise  # outside one (bare mode) st.stop returns: the caller gets the error itself
 
 
-def metric_row(items: Iterable[tuple[str, str, str | None]]) -> None:
-    """A row of ``st.metric`` (label, value, help)."""
-    items = list(items)
-    for col, (label, value, help_text) in zip(st.columns(len(items)), items):
-        col.metric(label, value, help=help_text)
+def metric_row(items: Iterable[Headline | tuple[str, str, str | None]],
+               pinned: Iterable[Headline] | None = None) -> None:
+    """A row of ``st.metric``, one per headline (or ``(label, text, help)``).
+
+    With ``pinned`` (the pinned scenario's headlines, :mod:`dashboard.pinning`), each
+    headline shows its change from the pinned one of the same label, coloured by whether it
+    went the way that is better.
+    """
+    items = [item if isinstance(item, Headline) else Headline(*item) for item in items]
+    moves = headline.changes(items, pinned) if pinned is not None else [None] * len(items)
+    for col, item, move in zip(st.columns(len(items)), items, moves):
+        if move is None:
+            col.metric(item.label, item.text, help=item.help)
+        else:
+            col.metric(item.label, item.text, delta=move.text, delta_color=move.color, delta_arrow=move.arrow,
+                       help=item.help)

@@ -27,6 +27,7 @@ OUTLIER = BLACK
 TRAIN = BLUE
 VALIDATION = VERMILLION
 MARKER = BLACK
+PINNED = "#BDBDBD"  # a pinned scenario's result: lighter than the data's grey, drawn under everything
 
 
 # Kinds of mistake in the decision views: letting a bad case through (a missed fraud; a

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import layout
+from dashboard import layout, pinning
 from dashboard.charts import business_costs as charts
 from dashboard.controls import Panel
-from dashboard.formatting import fmt, money
 from dashboard.scenarios import business_costs as scenario
 
 LESSON = {"miss": 1000, "alarm": 10}
@@ -45,35 +44,23 @@ panel.preset_button("Equal costs: $1 vs $1", {"under": 1, "over": 1}, key="prese
 side.subheader("Both")
 seed = panel.slider("Random seed", "seed", 0, 50)
 panel.reset_button()
+pin = pinning.controls(panel)
 
 # --------------------------------------------------------------------------- A. fraud
 st.header("A. Fraud: where should the flagging threshold go?")
 st.markdown("A logistic model scores each card transaction with a probability of fraud. It learns on one half of "
             "the transactions; every count and dollar below is measured on the other half, which it never saw.")
-fr = layout.compute("the fraud scenario", scenario.fraud_scenario, rate, n, seed, miss, alarm, weighted)
-model, opt, half = fr.model, fr.optimal, fr.default
-t_opt = scenario.threshold_text(opt.threshold)
-total = f"Total over the {model.n_test:,} held-out transactions."
-if fr.weighted:
-    layout.metric_row([
-        ("Threshold", t_opt, "The class-weighted model's scores carry the costs, so 0.5 is their break-even"),
-        ("Test cost, plain model at 0.5", money(half.cost), total),
-        ("Test cost, class-weighted at 0.5", money(opt.cost), total),
-        ("Saving", money(fr.saving), "cost of the plain model at 0.5 minus that of the class-weighted one"),
-    ])
-else:
-    layout.metric_row([
-        ("Cost-optimal threshold", t_opt, "cost of a false alarm / (false alarm + missed fraud)"),
-        ("Test cost, usual 0.5", money(half.cost), total),
-        (f"Test cost, cost-optimal {t_opt}", money(opt.cost), total),
-        ("Saving", money(fr.saving), "cost at 0.5 minus cost at the cost-optimal threshold"),
-    ])
+fr = layout.compute("the fraud scenario", scenario.fraud_of, panel.values)
+was = pin and layout.compute("the pinned scenario", scenario.fraud_of, pin.values)
+model = fr.model
+layout.metric_row(scenario.fraud_headlines(fr), pinned=was and scenario.fraud_headlines(was))
 left, right = st.columns([3, 2])
 with left:
-    layout.chart(charts.cost_curve(fr.curve, fr.markers), fr.curve, name="fraud cost curve",
+    layout.chart(charts.cost_curve(fr.curve, fr.markers, pinned=was and was.curve), fr.curve, name="fraud cost curve",
                  caption=f"Dollars per transaction, the total above divided by the {model.n_test:,} held-out "
                          "transactions: one curve per kind of mistake, and their sum"
-                         + (", for the class-weighted model's scores." if fr.weighted else "."))
+                         + (", for the class-weighted model's scores." if fr.weighted else ".")
+                         + (" Wide light grey: the total in the pinned scenario." if pin else ""))
 with right:
     layout.chart(charts.confusion_chart(fr.confusion), fr.confusion, name="fraud confusion matrices",
                  width="content")  # its own size: stretched, a facet grows past a phone's width
@@ -83,13 +70,9 @@ layout.notice(scenario.fraud_notes(fr))
 st.header("B. Demand: how much ice cream should the shop stock?")
 st.markdown("Sixty days of sales against the temperature. Two lines are fitted to the same days: one by squared "
             "error, one by the shop's own costs of running short and of throwing stock away.")
-dm = layout.compute("the demand scenario", scenario.regression_scenario, under, over, noise, rush, seed)
-layout.metric_row([
-    ("Cost-optimal quantile q", fmt(dm.q, 3), "cost short / (cost short + cost left over)"),
-    ("Cost of the MSE fit", money(dm.mse.cost), f"over the {dm.n_days} fitted days"),
-    ("Cost of the quantile fit", money(dm.quantile.cost), f"over the {dm.n_days} fitted days"),
-    ("Saving", money(dm.saving), "MSE fit's cost minus the quantile fit's"),
-])
+dm = layout.compute("the demand scenario", scenario.demand_of, panel.values)
+was_demand = pin and layout.compute("the pinned scenario", scenario.demand_of, pin.values)
+layout.metric_row(scenario.demand_headlines(dm), pinned=was_demand and scenario.demand_headlines(was_demand))
 left, right = st.columns([3, 2])
 with left:
     layout.chart(charts.demand_chart(dm.points), dm.points, name="demand fits")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import layout, registry
+from dashboard import layout, pinning, registry
 from dashboard.charts import learning_rate as charts
 from dashboard.controls import Panel
 from dashboard.scenarios import learning_rate as sc
@@ -35,18 +35,16 @@ center = panel.toggle("Center x (subtract its mean)", "center",
 panel.preset_button("Lesson: 0.00001, 0.01, 1.0", {**sc.DEFAULTS, **LESSON_RATES}, key="preset-lesson",
                     help="The too-small and too-large examples from the lesson, with plain gradient descent.")
 panel.reset_button()
+pin = pinning.controls(panel)
 
 prob = layout.compute("the loss valley", sc.cached_problem, center)
-runs = layout.compute("the training runs", sc.cached_three_runs, small, good, large, opt, sched, steps, center)
+runs = layout.compute("the training runs", sc.runs_of, panel.values)
 sweep = layout.compute("the learning-rate sweep", sc.cached_sweep, opt, sched, steps, center)
+was = pin and layout.compute("the pinned scenario", sc.runs_of, pin.values)
 
 st.markdown("**Steps to get within 1% of the best possible loss**")
-layout.metric_row(
-    (runs.labels[s.role].capitalize(), sc.outcome(s, steps),
-     f"The first step whose MSE is at most 1.01 × the optimum {prob.optimum_loss:.4g} (normal equation), "
-     "or the step where the run diverged.")
-    for s in runs.summaries
-)
+layout.metric_row(sc.headlines(runs, prob, steps),
+                  pinned=was and sc.headlines(was, sc.cached_problem(pin.values["center"]), pin.values["steps"]))
 left, right = st.columns([6, 5], gap="medium")
 with left:
     layout.chart(
@@ -60,11 +58,11 @@ with left:
 with right:
     layout.chart(
         charts.loss_curves_chart(runs.curves, runs.diverged, runs.labels, prob.optimum_loss, prob.start_loss,
-                                 steps),
+                                 steps, pinned=was and was.curves),
         runs.curves, name="loss curves",
         caption="How far each run's loss is above the best possible loss, step by step (log scale): "
                 "a steady straight descent means steady convergence. The axis stops near a millionth of the "
-                "optimum: a run that gets closer runs along its bottom edge.",
+                "optimum: a run that gets closer runs along its bottom edge." + (pinning.IN_GREY if pin else ""),
     )
 if sched != "constant":
     shape = sc.cached_schedule_shape(sched, steps)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import layout
+from dashboard import layout, pinning
 from dashboard.charts import mse_vs_mae as charts
 from dashboard.controls import Panel
-from dashboard.formatting import fmt, pct, signed
+from dashboard.formatting import fmt
 from dashboard.scenarios import mse_vs_mae as sc
 
 SOURCE_LABELS = {"synthetic": "Noisy line", "lagos": "Lagos houses"}  # the link shows these
@@ -40,38 +40,26 @@ panel.preset_button("One far outlier", {**sc.DEFAULTS, "outliers": 1, "shift": 4
 panel.preset_button("No outliers", {**sc.DEFAULTS, "outliers": 0}, key="preset-none")
 panel.reset_button()
 
-out = layout.compute("the three fits", sc.scenario, source, int(n_outliers), float(shift), float(delta), int(seed))
+pin = pinning.controls(panel)
+
+out = layout.compute("the three fits", sc.outcome, panel.values)
+was = pin and layout.compute("the pinned scenario", sc.outcome, pin.values)
 
 is_lagos = out.source == "lagos"
 x_title, y_title = "x (input)", "y (target)"
-slope = {k: out.fit(k) for k in sc.FITS}
-if is_lagos:
-    # The lesson scores a given model on three houses: no line is fitted, so none is shown.
-    worst = out.points.loc[out.points.mse.idxmax()]
-    layout.metric_row([
-        ("MSE", f"{fmt(out.mse)} (₦M)²", "Mean of the squared misses, in squared millions of naira."),
-        ("RMSE", f"₦{fmt(out.rmse, 3)}M", "Square root of the MSE: back in naira."),
-        ("MAE", f"₦{out.mae:.1f}M", "Mean of the absolute misses."),
-        (f"{worst.label}'s share of MSE", pct(worst.mse_share), "Its squared miss over the total."),
-        (f"{worst.label}'s share of MAE", pct(worst.mae_share), "Its absolute miss over the total."),
-    ])
-else:
-    layout.metric_row([
-        ("Outliers' share of MSE", pct(out.outlier_share_mse), "Of the total squared error of the dashed line."),
-        ("Outliers' share of MAE", pct(out.outlier_share_mae), "Of the total absolute error of the dashed line."),
-        ("MSE slope moved", signed(slope["mse"].slope_moved), "Fit on all points minus fit on clean points."),
-        ("MAE slope moved", signed(slope["mae"].slope_moved), "Fit on all points minus fit on clean points."),
-        ("Huber slope moved", signed(slope["huber"].slope_moved), "Fit on all points minus fit on clean points."),
-    ])
-
+layout.metric_row(sc.headlines(out), pinned=was and sc.headlines(was))
+if not is_lagos:
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.subheader("The three fitted lines")
+        # A pinned Lagos scenario has no fitted lines to draw.
+        pinned_lines = was.lines if was and was.source != "lagos" else None
         layout.chart(charts.fits_scatter(out.points, out.lines, x_title=x_title, y_title=y_title,
-                                         reference_label=out.reference_label),
+                                         reference_label=out.reference_label, pinned=pinned_lines),
                      out.points, name="fitted lines", title="The three fitted lines",
                      caption=f"Dashed grey: {out.reference_label.lower()}, the line whose errors the bars below "
-                             "score. Huber is dashed too, so a line it covers still shows.")
+                             "score. Huber is dashed too, so a line it covers still shows."
+                             + (pinning.IN_GREY if pinned_lines is not None else ""))
     with right:
         st.subheader("How far did each fit move?")
         layout.chart(charts.slope_moves(out.fits), out.fits, name="slope moves", title="How far did each fit move?",

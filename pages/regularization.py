@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import layout, registry
+from dashboard import layout, pinning, registry
 from dashboard.charts import regularization as charts
 from dashboard.controls import Panel
-from dashboard.formatting import fmt
 from dashboard.scenarios import regularization as sc
 
 LAM_RANGE = (sc.LAM_LOW, sc.LAM_HIGH)
@@ -37,26 +36,22 @@ lam2 = panel.log_slider("λ of the two-weight picture (moves only that picture)"
                              "weight is exactly 0 from λ = 1.6 on, both weights from λ = 4.6.")
 
 panel.reset_button()  # before the compute, so it stays if a fit fails
-sweep = layout.compute("the validation sweep", sc.sweep, degree, n, noise, seed, penalty, ratio)
-fit = layout.compute("the penalized fit", sc.fit_at, degree, n, noise, seed, penalty, ratio, lam)
+pin = pinning.controls(panel)
+sweep, fit = layout.compute("the penalized fits", sc.outcome, panel.values)
+was = pin and layout.compute("the pinned scenario", sc.outcome, pin.values)
 pic = layout.compute("the two-weight picture", sc.picture, lam2, ratio)
 panel.preset_button(f"Use the best λ ({sweep.best_lam:g})", {"lam": sweep.best_lam}, key="best-lam",
                     help="Move λ to where the validation error is lowest.")
 
-layout.metric_row([
-    ("Training MSE", fmt(fit.train_mse), "On the training points, at your λ."),
-    ("Validation MSE", fmt(fit.val_mse), "On the validation points, at your λ."),
-    ("Best λ on validation", f"{sweep.best_lam:g}", f"Validation MSE {fmt(float(sweep.val_mse.min()))} there."),
-    ("Coefficients exactly 0", f"{fit.zeros} of {fit.degree}", "Weights the penalty has switched off."),
-    ("Largest coefficient", f"{fit.largest[0]} = {fmt(fit.largest[1])}", "On standardized features."),
-])
+layout.metric_row(sc.headlines(sweep, fit), pinned=was and sc.headlines(*was))
 
 left, right = st.columns(2, gap="large")
 with left:
     st.subheader("The fitted curve")
-    layout.chart(charts.fit_chart(fit.points, fit.lines, penalty=penalty),
+    layout.chart(charts.fit_chart(fit.points, fit.lines, penalty=penalty, pinned=was and was[1].lines),
                  fit.table, name="fitted curve", title="The fitted curve",
-                 caption="Circles: training points (the fit sees only these). Triangles: validation points.")
+                 caption="Circles: training points (the fit sees only these). Triangles: validation points."
+                         + (pinning.IN_GREY.replace("lines", "curve") if pin else ""))
 with right:
     st.subheader("Error against λ: the U-curve")
     layout.chart(charts.error_chart(sweep.errors, chosen=fit.lam, best=sweep.best_lam, noise=sweep.noise,

@@ -18,7 +18,7 @@ import altair as alt
 import pandas as pd
 
 from dashboard import registry
-from dashboard.charts.common import HEIGHT, built_once, color_scale, haloed_text, render
+from dashboard.charts.common import HEIGHT, PINNED_DATA, built_once, color_scale, haloed_text, pinned_layer, render
 from dashboard.palette import DATA, MARKER, MISTAKES, OUTLIER
 from dashboard.scenarios import business_costs as scenario
 from dashboard.scenarios.business_costs import ERROR_PARTS, FIT_LABELS
@@ -38,7 +38,7 @@ DAY_KINDS = {"ordinary": "Ordinary day", "rush": "Rush day"}
 # --------------------------------------------------------------------------- fraud: cost curve
 
 
-def _curve_template() -> alt.LayerChart:
+def _curve_template(pinned: bool = False) -> alt.LayerChart:
     colors = color_scale(MISTAKES, COST_PART_LABELS, keys=COST_PARTS)
     x = alt.X("threshold:Q", title="threshold: flag when P(fraud) ≥ this (log scale)",
               scale=alt.Scale(type="log", nice=False), axis=alt.Axis(format="~g"))
@@ -72,11 +72,12 @@ def _curve_template() -> alt.LayerChart:
     right = haloed_text(marks.transform_filter("datum.label_left"), label_at, align="right", dx=-5, **text)
     left = haloed_text(marks.transform_filter("!datum.label_left"), label_at, align="left", dx=5, **text)
     dots = marks.mark_point(color=MARKER, size=80, filled=True).encode(y="cost:Q")
-    return alt.layer(parts, total, rules, *right, *left, dots).properties(width="container", height=HEIGHT)
+    under = [pinned_layer(x, y, what="pinned scenario")] if pinned else []
+    return alt.layer(*under, parts, total, rules, *right, *left, dots).properties(width="container", height=HEIGHT)
 
 
 @built_once
-def cost_curve(curve: pd.DataFrame, markers: pd.DataFrame) -> dict:
+def cost_curve(curve: pd.DataFrame, markers: pd.DataFrame, pinned: pd.DataFrame | None = None) -> dict:
     """Cost per transaction against the threshold (log axis): missed, false alarms, total.
 
     Args:
@@ -84,8 +85,13 @@ def cost_curve(curve: pd.DataFrame, markers: pd.DataFrame) -> dict:
         markers: rows ``kind`` (optimal / default), ``rule`` (its label), ``threshold``,
             ``cost`` (per transaction), ``total``; each drawn as a vertical rule labelled at
             the top and a point on the total curve.
+        pinned: a pinned scenario's ``curve``: its total drawn wide and light grey underneath.
     """
-    return render(_curve_template, {"curve": curve, "markers": markers})
+    frames = {"curve": curve, "markers": markers}
+    if pinned is not None:
+        frames[PINNED_DATA] = pd.DataFrame({"threshold": pinned["threshold"], "cost": pinned["total"],
+                                            "series": "total", "label": "total cost"})
+    return render(_curve_template, frames, pinned=pinned is not None)
 
 
 # --------------------------------------------------------------------------- fraud: confusion

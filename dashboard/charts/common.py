@@ -14,6 +14,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from dashboard.palette import PINNED
+
 MAX_MARKS = 5_000  # a chart above this slows the browser without showing more
 HEIGHT = 320
 
@@ -36,6 +38,21 @@ def log_axis(mantissas: tuple[int, ...] = (1,), **kwargs) -> alt.Axis:
     labelled = " || ".join(f"abs(datum.value / {power} - {m}) < 1e-6" for m in mantissas)
     short = "datum.value >= 1e4 || datum.value < 1e-3 ? format(datum.value, '.0e') : format(datum.value, '~g')"
     return alt.Axis(labelExpr=f"({labelled}) ? ({short}) : ''", tickCount=LOG_TICKS, **kwargs)
+
+
+PINNED_DATA = "pinned"  # the dataset of a pinned scenario's layer (dashboard.pinning)
+
+
+def pinned_layer(x: alt.X, y: alt.Y, *, detail: str = "series", what: str = "pinned", **mark) -> alt.Chart:
+    """A pinned scenario's lines, wide and light grey, to go under a chart's live layers.
+
+    Reads the dataset :data:`PINNED_DATA` in the same fields as the chart's own ``x`` and ``y``
+    (so the axes and their titles are shared), one line per value of ``detail``; its
+    ``label`` column names each line in the tooltip, after ``what``.
+    """
+    return alt.Chart(alt.NamedData(PINNED_DATA)).mark_line(color=PINNED, strokeWidth=4, opacity=0.8, **mark).encode(
+        x=x, y=y, detail=alt.Detail(field=detail, type="nominal"),
+        tooltip=[alt.Tooltip(field="label", type="nominal", title=what)])
 
 
 def color_scale(colors: Mapping[str, str], labels: Mapping[str, str] | None = None,

@@ -68,7 +68,7 @@ CURVE_FLOOR = 1e-6  # an excess over the optimum below this share of it is drawn
 @built_once
 def loss_curves_chart(curves: pd.DataFrame, diverged: pd.DataFrame, labels: Mapping[str, str],
                       optimum_loss: float, start_loss: float, steps: int,
-                      *, height: int = HEIGHT + 80) -> dict:
+                      *, height: int = HEIGHT + 80, pinned: pd.DataFrame | None = None) -> dict:
     """How far each run's loss is above the optimum, per step, on a log axis (a Vega-Lite dict).
 
     On a log axis the plain loss flattens onto the optimum and hides whether a run is 20%
@@ -83,6 +83,7 @@ def loss_curves_chart(curves: pd.DataFrame, diverged: pd.DataFrame, labels: Mapp
         optimum_loss: the least-squares minimum; the dashed line is 1% of it.
         start_loss: loss at the start; the axis stops 10x above its gap.
         steps: number of updates (the x range).
+        pinned: a pinned scenario's ``curves``, drawn wide and light grey underneath.
     """
     top = (start_loss - optimum_loss) * 10.0
     excess = curves["excess"].to_numpy(dtype=float)
@@ -97,7 +98,9 @@ def loss_curves_chart(curves: pd.DataFrame, diverged: pd.DataFrame, labels: Mapp
         shown=excess, low=low, top=top, steps=steps,
         rules=[(0.01 * optimum_loss, f"within 1% of the optimum (MSE ≤ {1.01 * optimum_loss:.4g})")],
         titles=("step (number of updates)", "MSE above the optimum (log)", "MSE"),
-        extra=[("excess", "above the optimum", ".3g")], height=height)
+        extra=[("excess", "above the optimum", ".3g")], height=height,
+        pinned=None if pinned is None else pinned.rename(columns={"role": "series"}),
+        pinned_shown=None if pinned is None else pinned["excess"].to_numpy(dtype=float))
 
 
 # Placeholders of the sweep's template: one template serves every optimizer.

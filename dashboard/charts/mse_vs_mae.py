@@ -22,7 +22,16 @@ import numpy as np
 import pandas as pd
 
 from dashboard import registry
-from dashboard.charts.common import HEIGHT, MAX_MARKS, built_once, color_scale, render, thin
+from dashboard.charts.common import (
+    HEIGHT,
+    MAX_MARKS,
+    PINNED_DATA,
+    built_once,
+    color_scale,
+    pinned_layer,
+    render,
+    thin,
+)
 from dashboard.palette import DATA, OUTLIER
 from dashboard.scenarios import mse_vs_mae as scenario
 from dashboard.scenarios.mse_vs_mae import FIT_LABELS, FITS  # the frames' keys and labels
@@ -42,7 +51,7 @@ def _fit_colors() -> alt.Scale:
 # --------------------------------------------------------------------------- scatter
 
 
-def _scatter_template(*, x_title: str, y_title: str, reference_label: str) -> alt.LayerChart:
+def _scatter_template(*, x_title: str, y_title: str, reference_label: str, pinned: bool = False) -> alt.LayerChart:
     colors = {f"{FIT_LABELS[k]} fit": LOSSES[k] for k in FITS}
     colors[reference_label] = DATA
     # zero=False and a few pixels of padding: the view hugs the data, whatever its range.
@@ -83,12 +92,14 @@ def _scatter_template(*, x_title: str, y_title: str, reference_label: str) -> al
             alt.Tooltip("kind:N", title="kind"),
         ],
     )
-    return alt.layer(errors, fit_layer, reference_layer, dots).properties(width="container", height=HEIGHT + 60)
+    under = [pinned_layer(x, y, detail="fit", what="pinned scenario")] if pinned else []
+    return alt.layer(*under, errors, fit_layer, reference_layer, dots).properties(width="container",
+                                                                                  height=HEIGHT + 60)
 
 
 @built_once
 def fits_scatter(points: pd.DataFrame, lines: pd.DataFrame, *, x_title: str, y_title: str,
-                 reference_label: str) -> dict:
+                 reference_label: str, pinned: pd.DataFrame | None = None) -> dict:
     """Points and the fitted lines on one plot (a Vega-Lite dict with its data).
 
     Args:
@@ -98,6 +109,7 @@ def fits_scatter(points: pd.DataFrame, lines: pd.DataFrame, *, x_title: str, y_t
             drawn grey and dashed).
         x_title, y_title: axis titles with units.
         reference_label: the reference line's label (as in ``lines``).
+        pinned: a pinned scenario's ``lines``: its three fits drawn wide and light grey underneath.
     """
     out = points.is_outlier.to_numpy()
     dots = {c: points[c].to_numpy() for c in ("label", "x", "y", "reference", "residual", "mse", "mae")}
@@ -106,8 +118,12 @@ def fits_scatter(points: pd.DataFrame, lines: pd.DataFrame, *, x_title: str, y_t
     fit = lines.fit.to_numpy()
     ends = {c: lines[c].to_numpy() for c in ("fit", "label", "x", "y")}
     ends["role"] = np.where(fit == "reference", "reference", "fit")
-    return render(_scatter_template, {"scatter": _stack([dots, ends])},
-                       x_title=x_title, y_title=y_title, reference_label=reference_label)
+    frames = {"scatter": _stack([dots, ends])}
+    if pinned is not None:
+        fits = pinned.loc[pinned.fit != "reference"]
+        frames[PINNED_DATA] = fits[["fit", "label", "x", "y"]]
+    return render(_scatter_template, frames, x_title=x_title, y_title=y_title, reference_label=reference_label,
+                  pinned=pinned is not None)
 
 
 # --------------------------------------------------------------------------- contributions

@@ -26,7 +26,18 @@ import pandas as pd
 
 from dashboard import palette
 from dashboard import paths as run_rows
-from dashboard.charts.common import HEIGHT, built_once, color_scale, extent_frame, extent_layer, layer, log_axis, render
+from dashboard.charts.common import (
+    HEIGHT,
+    PINNED_DATA,
+    built_once,
+    color_scale,
+    extent_frame,
+    extent_layer,
+    layer,
+    log_axis,
+    pinned_layer,
+    render,
+)
 
 BAND_SCHEME = alt.SchemeParams(name="greys", extent=[0.0, 0.5])
 BAND_RATIO = 10 ** 0.25  # a band's top over its bottom (dashboard.paths.quarter_decades)
@@ -191,7 +202,7 @@ def contour_chart(surface: pd.DataFrame, cell: tuple[float, float], window: Sequ
 
 
 def _curves_template(height: int, n_series: int, x_title: str, y_title: str, value_title: str,
-                     legend_title: str, extra: tuple[tuple[str, str, str], ...]) -> alt.LayerChart:
+                     legend_title: str, extra: tuple[tuple[str, str, str], ...], pinned: bool = False) -> alt.LayerChart:
     x = alt.X(field="step", type="quantitative", scale=alt.Scale(nice=False, zero=False), title=x_title)
     y = alt.Y(field="shown", type="quantitative", scale=alt.Scale(type="log", nice=False),
               title=y_title, axis=log_axis())
@@ -216,8 +227,23 @@ def _curves_template(height: int, n_series: int, x_title: str, y_title: str, val
         x=x, y=alt.Y(field="text_shown", type="quantitative"), color=colour, text=alt.Text(field="text", type="nominal"))
     # The axes run from step 0 to the last, and from `low` to `top`: the extent layer's corners.
     extent = extent_layer(alt.X(field="step", type="quantitative"), alt.Y(field="shown", type="quantitative"))
-    return layer(lines, rule, triangles, texts, extent, width="container", height=height,
+    under = [pinned_layer(x, y, what="pinned scenario")] if pinned else []
+    return layer(*under, lines, rule, triangles, texts, extent, width="container", height=height,
                  resolve=INDEPENDENT_COLOURS, config=alt.Config(axis=alt.AxisConfig(**AXIS)))
+
+
+def _on_axis(curves: pd.DataFrame, shown, low: float, top: float) -> pd.DataFrame:
+    """``curves`` with the column ``shown`` clipped to [low, top]; a series that leaves the top
+    ends on it (its rows after the first one above are dropped)."""
+    shown = np.asarray(shown, dtype=np.float64)
+    above = shown > top
+    keep = np.ones(len(curves), dtype=bool)
+    if above.any():
+        key = curves["series"].to_numpy()
+        for s in np.unique(key[above]):
+            rows = np.flatnonzero(key == s)
+            keep[rows[rows > rows[above[rows]][0]]] = False
+    return (curves if keep.all() else curves.loc[keep]).assign(shown=np.clip(shown[keep], low, top))
 
 
 @built_once
@@ -225,7 +251,8 @@ def loss_curves_chart(curves: pd.DataFrame, diverged: pd.DataFrame, series: Mapp
                       shown: np.ndarray, low: float, top: float, steps: int,
                       rules: Sequence[tuple[float, str]] = (), titles: tuple[str, str, str],
                       extra: Sequence[tuple[str, str, str]] = (), legend_title: str = "",
-                      height: int = HEIGHT + 80) -> dict:
+                      height: int = HEIGHT + 80, pinned: pd.DataFrame | None = None,
+                      pinned_shown: np.ndarray | None = None) -> dict:
     """Each series' loss per step on a log axis from ``low`` to ``top`` (a Vega-Lite dict).
 
     A run leaving the top ends on it (its first point above) and is marked "diverged at step k"
@@ -241,16 +268,10 @@ def loss_curves_chart(curves: pd.DataFrame, diverged: pd.DataFrame, series: Mapp
         rules: (value, text) of dashed horizontal lines, e.g. "within 1% of the optimum".
         titles: the x axis, the y axis, and the tooltip's name for ``value``.
         extra: (column, title, d3 format) of further numbers in the tooltip.
+        pinned, pinned_shown: a pinned scenario's curves (columns series, label, step) and the
+            values drawn, as ``curves`` and ``shown``: wide and light grey, underneath.
     """
-    shown = np.asarray(shown, dtype=np.float64)
-    above = shown > top
-    keep = np.ones(len(curves), dtype=bool)
-    if above.any():
-        key = curves["series"].to_numpy()
-        for s in np.unique(key[above]):
-            rows = np.flatnonzero(key == s)
-            keep[rows[rows > rows[above[rows]][0]]] = False
-    lines = (curves if keep.all() else curves.loc[keep]).assign(shown=np.clip(shown[keep], low, top))
+    lines = _on_axis(curves, shown, low, top)
     if "run" not in lines:
         lines = lines.assign(run=lines["label"])
     labels = {key: label for key, (label, _) in series.items()}
@@ -268,6 +289,9 @@ def loss_curves_chart(curves: pd.DataFrame, diverged: pd.DataFrame, series: Mapp
                                             step_y=0.06 * span, low=np.log10(low), high=np.log10(top))
     values = _series_values(series)
     extent = extent_frame((0, steps), (low, top), x_field="step", y_field="shown")
-    return render(_curves_template, {"curves": lines, "notes": notes, "extent": extent}, values=values, height=height,
+    frames = {"curves": lines, "notes": notes, "extent": extent}
+    if pinned is not None:
+        frames[PINNED_DATA] = _on_axis(pinned[["series", "label", "step"]], pinned_shown, low, top)
+    return render(_curves_template, frames, values=values, height=height,
                   n_series=len(series), x_title=titles[0], y_title=titles[1], value_title=titles[2],
-                  legend_title=legend_title, extra=tuple(tuple(e) for e in extra))
+                  legend_title=legend_title, extra=tuple(tuple(e) for e in extra), pinned=pinned is not None)

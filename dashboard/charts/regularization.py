@@ -27,7 +27,18 @@ import numpy as np
 import pandas as pd
 
 from dashboard import palette, registry
-from dashboard.charts.common import HEIGHT, MAX_MARKS, built_once, color_scale, haloed_text, log_axis, render, thin
+from dashboard.charts.common import (
+    HEIGHT,
+    MAX_MARKS,
+    PINNED_DATA,
+    built_once,
+    color_scale,
+    haloed_text,
+    log_axis,
+    pinned_layer,
+    render,
+    thin,
+)
 from dashboard.formatting import fmt
 from dashboard.scenarios import regularization as scenario
 
@@ -109,7 +120,7 @@ def _rules(chosen: float, best: float | None, lam_range: tuple[float, float]) ->
 
 
 # --------------------------------------------------------------------------- the fitted curve
-def _fit_template() -> alt.LayerChart:
+def _fit_template(pinned: bool = False) -> alt.LayerChart:
     # The fit is black (the model), not its penalty's colour: L1 and L2 share their hues with
     # the validation and training points. The legend names the penalty (filled in by fit_chart).
     names = {"fit": f"{PENALTY_NAME} fit", "truth": TRUTH_LABEL}
@@ -135,21 +146,26 @@ def _fit_template() -> alt.LayerChart:
         filled=True, size=60, opacity=0.85, clip=True).encode(
         x=x, y=y, color=series, shape=shape, tooltip=[alt.Tooltip("set:N", title="point"), *tip],
     )
-    return alt.layer(lines, points).properties(width="container", height=HEIGHT)
+    under = [pinned_layer(x, y, what="pinned scenario", clip=True)] if pinned else []
+    return alt.layer(*under, lines, points).properties(width="container", height=HEIGHT)
 
 
 @built_once
-def fit_chart(points: pd.DataFrame, lines: pd.DataFrame, *, penalty: str) -> dict:
+def fit_chart(points: pd.DataFrame, lines: pd.DataFrame, *, penalty: str, pinned: pd.DataFrame | None = None) -> dict:
     """The data and the fitted polynomial; the y range is the points' range (a wild fit is cut off).
 
     Args:
         points: rows with ``x, y, set`` ("Training" / "Validation").
         lines: rows with ``x, y, series`` ("truth": the true curve, dashed; "fit": the fit).
         penalty: "l1", "l2" or "elastic_net" (named in the legend).
+        pinned: a pinned scenario's ``lines``: its fit drawn wide and light grey underneath.
     """
     y = points.y.to_numpy()
     pad = 0.35
-    return render(_fit_template, {"lines": lines, "points": points},
+    frames = {"lines": lines, "points": points}
+    if pinned is not None:
+        frames[PINNED_DATA] = pinned.loc[pinned.series == "fit", ["x", "y", "series"]].assign(label="fit")
+    return render(_fit_template, frames, pinned=pinned is not None,
                   values={PENALTY_NAME: registry.PENALTIES[penalty].label,
                           _FIT_Y[0]: float(y.min()) - pad, _FIT_Y[1]: float(y.max()) + pad})
 

@@ -22,7 +22,9 @@ Streamlit) plus a cached wrapper for the page:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -31,6 +33,7 @@ from core import closed_form, datasets, decisions, fits, losses
 from dashboard import registry
 from dashboard.cache import scenario_cache
 from dashboard.formatting import fmt, money, negligible, pct, residual
+from dashboard.headline import Headline, dollars
 
 FIT_LABELS = {"mse": f"{registry.LOSSES['mse'].label} fit (mean)",
               "asymmetric": f"{registry.LOSSES['asymmetric'].label} fit"}
@@ -541,3 +544,52 @@ def demand_notes(out: DemandOutcome) -> list[str]:
 def regression_scenario(c_under: float, c_over: float, noise: float, rush_days: int, seed: int) -> DemandOutcome:
     """Cached regression part of the page for one scenario."""
     return demand_costs(c_under, c_over, noise, rush_days, seed)
+
+
+# --------------------------------------------------------------------------- headlines
+
+def fraud_of(values: Mapping[str, Any]) -> FraudOutcome:
+    """Part A of the page's control values (``DEFAULTS``' keys)."""
+    return fraud_scenario(values["rate"], values["n"], values["seed"], values["miss"], values["alarm"],
+                          values["weights"])
+
+
+def demand_of(values: Mapping[str, Any]) -> DemandOutcome:
+    """Part B of the page's control values (``DEFAULTS``' keys)."""
+    return regression_scenario(values["under"], values["over"], values["noise"], values["rush"], values["seed"])
+
+
+def fraud_headlines(out: FraudOutcome) -> list[Headline]:
+    """The threshold, the held-out cost at 0.5 and at the threshold, and the saving.
+
+    Keyed by what each is, so a pinned plain model compares with a class-weighted one.
+    """
+    opt, half = out.optimal, out.default
+    t_opt = threshold_text(opt.threshold)
+    total = f"Total over the {out.model.n_test:,} held-out transactions."
+    if out.weighted:
+        labels = ("Threshold", "Test cost, plain model at 0.5", "Test cost, class-weighted at 0.5")
+        helps = ("The class-weighted model's scores carry the costs, so 0.5 is their break-even", total, total,
+                 "cost of the plain model at 0.5 minus that of the class-weighted one")
+    else:
+        labels = ("Cost-optimal threshold", "Test cost, usual 0.5", f"Test cost, cost-optimal {t_opt}")
+        helps = ("cost of a false alarm / (false alarm + missed fraud)", total, total,
+                 "cost at 0.5 minus cost at the cost-optimal threshold")
+    return [
+        Headline(labels[0], t_opt, helps[0], opt.threshold, key="threshold"),
+        Headline(labels[1], money(half.cost), helps[1], half.cost, dollars, "lower", key="cost at 0.5"),
+        Headline(labels[2], money(opt.cost), helps[2], opt.cost, dollars, "lower", key="cost decided"),
+        Headline("Saving", money(out.saving), helps[3], out.saving, dollars, "higher"),
+    ]
+
+
+def demand_headlines(out: DemandOutcome) -> list[Headline]:
+    """The cost-optimal quantile, the cost of each fit over the fitted days, and the saving."""
+    days = f"over the {out.n_days} fitted days"
+    return [
+        Headline("Cost-optimal quantile q", fmt(out.q, 3), "cost short / (cost short + cost left over)", out.q),
+        Headline("Cost of the MSE fit", money(out.mse.cost), days, out.mse.cost, dollars, "lower"),
+        Headline("Cost of the quantile fit", money(out.quantile.cost), days, out.quantile.cost, dollars, "lower"),
+        Headline("Saving", money(out.saving), "MSE fit's cost minus the quantile fit's", out.saving, dollars,
+                 "higher"),
+    ]

@@ -21,7 +21,9 @@ Streamlit; the ``cached_*`` wrappers are what the page calls. What each control 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,6 +35,7 @@ from dashboard import paths, registry
 from dashboard.cache import scenario_cache
 from dashboard.controls import log_options, snap
 from dashboard.formatting import fmt, pct
+from dashboard.headline import Headline, whole
 from dashboard.palette import RATE_ROLES
 
 ROLES: tuple[str, ...] = tuple(RATE_ROLES)  # "too small", "good", "too large"
@@ -542,6 +545,21 @@ def rate_text(value: float) -> str:
     """A rate as people write it: 0.00001 rather than 1e-05."""
     text = f"{value:.10f}".rstrip("0").rstrip(".")
     return text if 1e-6 <= abs(value) < 1e6 and len(text) <= 9 else f"{value:g}"
+
+
+def runs_of(values: Mapping[str, Any]) -> Runs:
+    """The three runs of a scenario given as the page's control values (``DEFAULTS``' keys)."""
+    return cached_three_runs(values["small"], values["good"], values["large"], values["opt"], values["sched"],
+                             values["steps"], values["center"])
+
+
+def headlines(runs: Runs, prob: Problem, steps: int) -> list[Headline]:
+    """Steps to within 1% of the optimum, one per run (compared with a pinned run of the same role)."""
+    return [Headline(runs.labels[s.role].capitalize(), outcome(s, steps),
+                     f"The first step whose MSE is at most 1.01 × the optimum {prob.optimum_loss:.4g} (normal "
+                     "equation), or the step where the run diverged.",
+                     value=s.steps_to_1pct if s.converged else None, change=whole, better="lower", key=s.role)
+            for s in runs.summaries]
 
 
 def outcome(summary: RunSummary, steps: int) -> str:

@@ -25,7 +25,9 @@ the gradient vanishes), each fitted once on all points and once on the clean poi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -34,6 +36,7 @@ from core import closed_form, datasets, fits
 from dashboard import registry
 from dashboard.cache import scenario_cache
 from dashboard.formatting import fmt, pct, residual, signed
+from dashboard.headline import Headline, percentage_points
 
 SOURCES = ("synthetic", "lagos")
 DEFAULTS = {"data": "synthetic", "outliers": 1, "shift": 20, "delta": 1.0, "seed": 0}  # the link's keys
@@ -315,6 +318,39 @@ def scenario(source: str, n_outliers: int, outlier_shift: float, delta: float, s
 
 
 # --------------------------------------------------------------------------- text
+
+
+def outcome(values: Mapping[str, Any]) -> Outcome:
+    """The scenario of the page's control values (``DEFAULTS``' keys)."""
+    return scenario(values["data"], int(values["outliers"]), float(values["shift"]), float(values["delta"]),
+                    int(values["seed"]))
+
+
+def headlines(out: Outcome) -> list[Headline]:
+    """The numbers over the charts: the Lagos model's scores, or the outliers' pull on each fit."""
+    if out.source == "lagos":
+        # The lesson scores a given model on three houses: no line is fitted.
+        worst = out.points.loc[out.points.mse.idxmax()]
+        return [
+            Headline("MSE", f"{fmt(out.mse)} (₦M)²", "Mean of the squared misses, in squared millions of naira.",
+                     out.mse, better="lower"),
+            Headline("RMSE", f"₦{fmt(out.rmse, 3)}M", "Square root of the MSE: back in naira.", out.rmse,
+                     better="lower"),
+            Headline("MAE", f"₦{out.mae:.1f}M", "Mean of the absolute misses.", out.mae, better="lower"),
+            Headline(f"{worst.label}'s share of MSE", pct(worst.mse_share), "Its squared miss over the total.",
+                     worst.mse_share, percentage_points),
+            Headline(f"{worst.label}'s share of MAE", pct(worst.mae_share), "Its absolute miss over the total.",
+                     worst.mae_share, percentage_points),
+        ]
+    moved = {k: out.fit(k).slope_moved for k in FITS}
+    return [
+        Headline("Outliers' share of MSE", pct(out.outlier_share_mse),
+                 "Of the total squared error of the dashed line.", out.outlier_share_mse, percentage_points),
+        Headline("Outliers' share of MAE", pct(out.outlier_share_mae),
+                 "Of the total absolute error of the dashed line.", out.outlier_share_mae, percentage_points),
+        *(Headline(f"{FIT_LABELS[k]} slope moved", signed(moved[k]),
+                   "Fit on all points minus fit on clean points.", moved[k]) for k in FITS),
+    ]
 
 
 def _whole(value: float) -> str:

@@ -20,7 +20,9 @@ the row of the chosen λ is read.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -29,6 +31,7 @@ from core import closed_form, datasets, losses, penalized, penalties
 from dashboard.cache import scenario_cache
 from dashboard.controls import log_options
 from dashboard.formatting import fmt
+from dashboard.headline import Headline, whole
 
 PENALTIES = ("l1", "l2", "elastic_net")
 DEFAULTS = {  # the link's keys
@@ -458,6 +461,28 @@ def fit_at(degree: int, n: int, noise: float, seed: int, penalty: str, ratio: fl
 def picture(lam: float, ratio: float) -> Picture:
     """Cached :func:`compute_picture`."""
     return compute_picture(float(lam), float(ratio))
+
+
+def outcome(values: Mapping[str, Any]) -> tuple[Sweep, Fit]:
+    """The sweep over λ and the fit at λ of the page's control values (``DEFAULTS``' keys)."""
+    data = [values[k] for k in ("degree", "n", "noise", "seed", "penalty", "ratio")]
+    return sweep(*data), fit_at(*data, values["lam"])
+
+
+def headlines(sw: Sweep, ft: Fit) -> list[Headline]:
+    """Training and validation MSE at λ, the best λ, the zeros and the largest coefficient."""
+    name, value = ft.largest
+    return [
+        Headline("Training MSE", fmt(ft.train_mse), "On the training points, at your λ.", ft.train_mse,
+                 better="lower"),
+        Headline("Validation MSE", fmt(ft.val_mse), "On the validation points, at your λ.", ft.val_mse,
+                 better="lower"),
+        Headline("Best λ on validation", f"{sw.best_lam:g}",
+                 f"Validation MSE {fmt(float(sw.val_mse.min()))} there.", sw.best_lam),
+        Headline("Coefficients exactly 0", f"{ft.zeros} of {ft.degree}", "Weights the penalty has switched off.",
+                 ft.zeros, whole),
+        Headline("Largest coefficient", f"{name} = {fmt(value)}", "On standardized features.", abs(value)),
+    ]
 
 
 # --------------------------------------------------------------------------- text

@@ -41,13 +41,14 @@ class Case:
     moved: str  # the value one ArrowRight later
     unchanged: tuple[str, ...] = ()  # charts that do not depend on that slider
     shown: str = ""  # a live number the default scenario states
+    main: int = 0  # the chart that draws a pinned scenario in grey
 
 
 CASES = (
     Case("mse_vs_mae", ("fitted lines", "slope moves", "loss contributions", "loss shapes", "loss pulls"),
          "How far the outliers sit", "shift", "20", "21", shown="+0.2901"),
     Case("learning_rate", ("loss valley", "loss curves", "sweep"),
-         "Too large η", "large", "0.032", "0.04", shown="diverged at step 36"),
+         "Too large η", "large", "0.032", "0.04", shown="diverged at step 36", main=1),
     Case("regularization", ("fitted curve", "U-curve", "coefficient paths", "two-weight picture"),
          "Penalty strength λ", "lam", "0.0001", "0.00016", unchanged=("two-weight picture",), shown="3 of 12"),
     Case("business_costs", ("fraud cost curve", "confusion matrices", "demand fits", "demand costs"),
@@ -180,3 +181,36 @@ def test_presenting_hides_the_chrome_and_links_back_to_the_same_scenario(case, s
     assert chart_count(page) == len(case.charts)
     assert query(page).get(case.key) == [case.moved] and "present" not in query(page)
     assert slider_value(page, case.slider) == case.moved
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.path)
+def test_pin_then_move_compares_and_the_link_carries_both(case, server_url, page, browser, screenshot_dir):
+    open_page(page, f"{server_url}/{case.path}", charts=len(case.charts))
+    deltas = page.locator('[data-testid="stMetricDelta"]')
+    assert deltas.count() == 0
+    page.get_by_role("button", name="Pin this scenario").click()
+    wait_for_run(page)
+    page.wait_for_function("() => new URLSearchParams(location.search).has('pin')", timeout=30_000)
+    move_slider(page, case.slider, "ArrowRight")
+    assert query(page).get(case.key) == [case.moved] and query(page).get("pin")
+    assert f"{case.start} → {case.moved}" in main_text(page)
+    assert deltas.count() > 0 and deltas.first.is_visible()
+    assert not error_texts(page)
+    full_page_screenshot(page, str(screenshot_dir / f"pinned-{case.path}.png"))
+
+    # The A/B link in a fresh browser: the same comparison, pixel for pixel.
+    context = browser.new_context(viewport=page.viewport_size)
+    try:
+        other = context.new_page()
+        open_page(other, page.url, charts=len(case.charts))
+        assert other.locator('[data-testid="stMetricDelta"]').count() == deltas.count()
+        assert _same(_signatures(other, case), _signatures(page, case))
+    finally:
+        context.close()
+
+    compared = chart_signature(page, case.main)
+    page.get_by_role("button", name="Unpin").click()
+    wait_for_run(page)
+    page.wait_for_function("() => !new URLSearchParams(location.search).has('pin')", timeout=30_000)
+    assert deltas.count() == 0
+    assert not same_drawing(chart_signature(page, case.main), compared), "the grey pinned result is gone"

@@ -130,7 +130,7 @@ def test_page_loads_with_three_charts_and_no_error():
     assert len(at.get("vega_lite_chart")) == 3
     for key, value in DEFAULTS.items():
         assert _widget(at, key).value == value, key
-    assert [b.key for b in at.button if b.key] == ["preset-lesson", "reset"]
+    assert [b.key for b in at.button if b.key] == ["preset-lesson", "reset", "pin-scenario"]
     assert "What to notice" in [h.value for h in at.subheader]
 
 

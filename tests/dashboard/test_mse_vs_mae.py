@@ -64,7 +64,7 @@ def test_page_loads_with_five_charts_and_no_error():
     assert len(at.get("vega_lite_chart")) == 5
     for key, value in DEFAULTS.items():
         assert widget(at, key).value == value, key
-    assert [b.key for b in at.button if b.key] == ["preset-lagos", "preset-far", "preset-none", "reset"]
+    assert [b.key for b in at.button if b.key] == ["preset-lagos", "preset-far", "preset-none", "reset", "pin-scenario"]
 
 
 def test_presets_load_their_scenarios():

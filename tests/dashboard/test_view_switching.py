@@ -125,3 +125,21 @@ def test_a_stale_session_value_the_widget_cannot_hold_falls_back_to_the_default(
     assert not errors(at)
     assert at.slider(key="n").value == 20 and at.radio(key="penalty").value == "l1"
     assert signature(at) == fresh(reg)
+
+
+def test_a_pin_stays_with_its_view():
+    """Pinned on one view, nothing is pinned on the next; back on the first, its pin is there again."""
+    by_file = {v.file: v for v in VIEWS}
+    reg, mse = by_file["regularization.py"], by_file["mse_vs_mae.py"]
+    at = go(open_app(), reg)
+    at.button(key="pin-scenario").click().run()
+    at.slider(key="n").set_value(60).run()
+    pinned = signature(at)
+    assert {m.proto.delta for m in at.metric} - {"no change"}, "n moved: some headline changed"
+    go(at, mse)
+    assert not errors(at)
+    assert {m.proto.delta for m in at.metric} == {""}, "MSE vs MAE has nothing pinned"
+    assert [b.key for b in at.button if b.key == "pin-scenario"], "and offers to pin"
+    assert signature(at) == signature(go(open_app(), mse))
+    go(at, reg)
+    assert signature(at) == pinned

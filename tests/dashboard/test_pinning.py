@@ -1,0 +1,72 @@
+"""Pin and compare: the change of each headline from the pinned scenario, and the pin in the link."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard import pinning
+from dashboard.headline import Headline, change, changes, dollars, percentage_points, whole
+from dashboard.scenarios import mse_vs_mae
+
+from .apptest_tools import errors, run_page
+
+
+def test_a_change_is_the_difference_written_as_its_headline_says():
+    now = Headline("Test cost", "$31,780", value=31_780, change=dollars, better="lower")
+    was = Headline("Test cost", "$32,320", value=32_320, change=dollars, better="lower")
+    assert change(now, was).text == "-$540"
+    assert change(now, was).color == "inverse", "a cost that falls is drawn green"
+    share = Headline("Share", "98%", value=0.98, change=percentage_points)
+    assert change(share, Headline("Share", "93%", value=0.93)).text == "+5 pts"
+    assert change(share, Headline("Share", "93%", value=0.93)).color == "off"
+    assert percentage_points(-0.01) == "-1 pt" and percentage_points(0.001) == "+0 pts"
+    count = Headline("Zeros", "3 of 12", value=3, change=whole, better="higher")
+    assert change(count, Headline("Zeros", "12 of 12", value=12)).text == "-9"
+    plain = Headline("Slope moved", "+0.8234", value=0.8234)
+    assert change(plain, Headline("Slope moved", "+0.29", value=0.29)).text == "+0.5334"
+
+
+def test_no_change_and_text_only_headlines():
+    same = Headline("MSE", "44.67", value=44.666666)
+    assert change(same, same).text == "no change" and change(same, same).arrow == "off"
+    diverged = Headline("Good", "diverged at step 14", key="good")
+    converged = Headline("Good (η=0.02)", "182 steps", value=182, key="good")
+    assert change(diverged, converged).text == "was 182 steps"
+    assert change(diverged, converged).color == "off"
+    assert change(diverged, None) is None
+    assert changes([diverged], [converged])[0].text == "was 182 steps", "matched by key, not by label"
+    with pytest.raises(ValueError, match="better"):
+        Headline("x", "1", better="smaller")
+
+
+def test_the_pin_is_written_as_keys_and_values_a_link_need_not_escape():
+    text = pinning.encode({"data": "synthetic", "outliers": 3, "delta": 1e-05, "center": True, "lam": 0.5})
+    assert text == "data~synthetic~outliers~3~delta~1e-05~center~true~lam~0.5"
+    from urllib.parse import quote_plus
+
+    assert quote_plus(text) == text
+
+
+def test_the_pinned_numbers_are_the_pinned_scenario_s():
+    """Pin MSE vs MAE at one outlier, move to three: each change is the difference of the two scenarios."""
+    at = run_page("mse_vs_mae.py")
+    at.button(key="pin-scenario").click().run()
+    at.slider(key="outliers").set_value(3).run()
+    assert errors(at) == []
+    one = mse_vs_mae.compute("synthetic", 1, 20.0, 1.0, 0)
+    three = mse_vs_mae.compute("synthetic", 3, 20.0, 1.0, 0)
+    deltas = {m.label: m.proto.delta for m in at.metric}
+    points = 100 * (three.outlier_share_mse - one.outlier_share_mse)
+    assert points > 0.5 and deltas["Outliers' share of MSE"] == f"+{points:.0f} pts"
+    moved = three.fit("mse").slope_moved - one.fit("mse").slope_moved
+    assert deltas["MSE slope moved"] == f"{moved:+.4g}"
+    assert any("Number of outliers: 1 → 3" in c.value for c in at.caption)
+
+
+def test_a_presented_a_b_link_keeps_the_comparison_and_its_way_back():
+    link = {"outliers": "3", "pin": "data~synthetic~outliers~1~shift~20~delta~1~seed~0", "present": "1"}
+    at = run_page("mse_vs_mae.py", link)
+    assert errors(at) == []
+    assert {m.proto.delta for m in at.metric} - {"no change"}
+    back = "".join(h.proto.body for h in at.get("html"))
+    assert "pin=data~synthetic~outliers~1" in back, "the way back to the normal view keeps the pin"
