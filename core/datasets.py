@@ -9,6 +9,9 @@ Generators (every one takes ``seed``; the same arguments always give the same ar
 - :func:`two_classes`: two Gaussian classes with an exact base rate.
 - :func:`fraud_like`: a rare, overlapping positive class, like fraud scores.
 
+:func:`moment_matched` stands four points in for any (x, y) data when only a line's MSE is
+needed: the same loss and gradient everywhere.
+
 Worked examples (fresh arrays on every call): :func:`lagos_houses`, :func:`rainfall_weeks`,
 :func:`house_prices`, :func:`two_four_six`, :func:`house_errors_400k`, :func:`house_300k`,
 :func:`archery`, :func:`spam_probabilities`, :func:`spam_confidence_pair`,
@@ -206,6 +209,43 @@ def line_with_outliers(
     is_outlier = np.arange(n) >= n - n_outliers
     y[is_outlier] += outlier_shift
     return LineData(x=x, y=y, is_outlier=is_outlier)
+
+
+def moment_matched(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Four points with the same means of x, y, x², xy and y² as the data ``(x, y)``.
+
+    The MSE of a line, ``mean((w x + b - y)²) = w² E[x²] + 2wb E[x] + b² - 2w E[xy] - 2b E[y]
+    + E[y²]``, depends on the data only through those five means; so do its gradient and
+    Hessian. Full-batch gradient descent (any optimizer whose step uses only the gradient) thus
+    takes exactly the same steps on these four points as on all n: with ``s`` the standard
+    deviation of x, ``β = cov(x, y) / s²`` the least-squares slope and ``r`` the standard
+    deviation of the residuals about that line, the points are::
+
+        (x̄ ± s,  ȳ ± β s ± r)     (all four sign pairs)
+
+    Mini-batch methods see more than the means, so this is for full-batch training only.
+
+    Args:
+        x, y: arrays (n,), finite, n >= 2, with x not constant.
+
+    Returns:
+        (x4, y4): arrays (4,).
+    """
+    x = array("x", x, ndim=1, min_size=2)
+    y = array("y", y, ndim=1, min_size=2)
+    if x.size != y.size:
+        raise ValueError(f"x and y must have the same length; got {x.size} and {y.size}")
+    mx, my = float(x.mean()), float(y.mean())
+    dx, dy = x - mx, y - my
+    var_x = float(np.mean(dx * dx))
+    if not var_x > 0:
+        raise fail("x", x, "values that are not all equal")
+    beta = float(np.mean(dx * dy)) / var_x
+    s = np.sqrt(var_x)
+    r = np.sqrt(max(float(np.mean(dy * dy)) - beta * beta * var_x, 0.0))
+    sx = np.array([1.0, 1.0, -1.0, -1.0])
+    sr = np.array([1.0, -1.0, 1.0, -1.0])
+    return mx + sx * s, my + sx * beta * s + sr * r
 
 
 def polynomial_curve(

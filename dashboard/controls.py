@@ -258,7 +258,7 @@ class Panel:
         ), label)
 
     def select(self, label: str, key: str, options: Sequence[str], *, labels: Mapping[str, str] | None = None,
-               help=None, radio: bool = False, horizontal: bool = True) -> str:
+               help=None, radio: bool = False, horizontal: bool = True, disabled: bool = False) -> str:
         """A bound choice among ``options``; ``labels`` (id -> text) are shown on screen.
 
         The returned value is the option id, but Streamlit binds the *formatted* option: the
@@ -272,9 +272,9 @@ class Panel:
         index = list(options).index(self._default(key))
         if radio:
             return self._keep(key, self.box.radio(label, options, index=index, format_func=fmt, key=key, help=help,
-                                                  horizontal=horizontal, bind=self.bind), label, fmt)
+                                                  horizontal=horizontal, bind=self.bind, disabled=disabled), label, fmt)
         return self._keep(key, self.box.selectbox(label, options, index=index, format_func=fmt, key=key, help=help,
-                                                  bind=self.bind), label, fmt)
+                                                  bind=self.bind, disabled=disabled), label, fmt)
 
     def toggle(self, label: str, key: str, *, help=None) -> bool:
         self._claim(key, lambda v: isinstance(v, bool), lambda v: "true" if v else "false")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import layout, pinning, registry
+from dashboard import layout, pinning, registry, upload
 from dashboard.charts import learning_rate as charts
 from dashboard.controls import Panel
 from dashboard.scenarios import learning_rate as sc
@@ -31,20 +31,38 @@ sched = panel.select("Learning-rate schedule", "sched", sc.SCHEDULES, labels=reg
 steps = panel.slider("Steps", "steps", *sc.STEPS_RANGE, step=10, help="Number of full-batch updates per run.")
 center = panel.toggle("Center x (subtract its mean)", "center",
                       help="Turns the long, narrow valley into a much rounder one.")
+panel.box.subheader("Data")
+panel.box.caption("Built in: 40 points around the line y = 2x + 1, x from 0 to 10.")
+mine = upload.choose(panel.box, label="Your own data (CSV), instead of the built-in line")  # this session only
 # The lesson's whole scenario: its rates, plain gradient descent, and the rest at the defaults.
 panel.preset_button("Lesson: 0.00001, 0.01, 1.0", {**sc.DEFAULTS, **LESSON_RATES}, key="preset-lesson",
                     help="The too-small and too-large examples from the lesson, with plain gradient descent.")
 panel.reset_button()
 pin = pinning.controls(panel)
 
-prob = layout.compute("the loss valley", sc.cached_problem, center)
-runs = layout.compute("the training runs", sc.runs_of, panel.values)
-sweep = layout.compute("the learning-rate sweep", sc.cached_sweep, opt, sched, steps, center)
-was = pin and layout.compute("the pinned scenario", sc.runs_of, pin.values)
 
+
+def scenario(values):
+    """The valley, the three runs and the sweep of ``values``, on the built-in line or the learner's file."""
+    if mine is None:
+        return (sc.cached_problem(values["center"]), sc.runs_of(values),
+                sc.cached_sweep(values["opt"], values["sched"], values["steps"], values["center"]))
+    prob, trained = upload.remembered(mine, "training", sc.upload_training, values["opt"], values["sched"],
+                                      values["steps"], values["center"])
+    return prob, sc.runs_of(values, prob, trained), trained.sweep
+
+
+prob, runs, sweep = layout.compute("the training runs", scenario, panel.values)
+pinned = pin and layout.compute("the pinned scenario", scenario, pin.values)
+was = pinned and pinned[1]
+if mine:
+    st.caption(upload.caption(
+        mine, "Mapped linearly onto x from 0 to 10 and y from 0 to 20, so that the rates mean what they mean for "
+        "the built-in line. Full-batch descent sees the data only through five averages (of x, y, x², xy and y²), "
+        "so the runs train on four points with the same averages: the same losses, step by step, as on every row."))
 st.markdown("**Steps to get within 1% of the best possible loss**")
 layout.metric_row(sc.headlines(runs, prob, steps),
-                  pinned=was and sc.headlines(was, sc.cached_problem(pin.values["center"]), pin.values["steps"]))
+                  pinned=was and sc.headlines(was, pinned[0], pin.values["steps"]))
 left, right = st.columns([6, 5], gap="medium")
 with left:
     layout.chart(
@@ -80,7 +98,7 @@ layout.chart(
 )
 if opt == "adam":
     layout.confusion(sc.ADAM_CONFUSION)
-uncentered = sc.cached_three_runs(small, good, large, opt, sched, steps, False) if center else None
+uncentered = scenario({**panel.values, "center": False})[1] if center else None
 layout.notice(sc.notice_points(prob, runs, sweep, opt, sched, steps, uncentered))
 layout.downloads()
 layout.math(sc.math_blocks(prob, sched, steps))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import layout, pinning
+from dashboard import layout, pinning, upload
 from dashboard.charts import mse_vs_mae as charts
 from dashboard.controls import Panel
 from dashboard.formatting import fmt
@@ -20,8 +20,10 @@ layout.header(
 )
 
 panel = Panel(sc.DEFAULTS, bind="query-params")  # every control is in the link
-source = panel.select("Data", "data", sc.SOURCES, labels=SOURCE_LABELS, radio=True, horizontal=False)
-lagos = source == "lagos"
+source = panel.select("Data", "data", sc.SOURCES, labels=SOURCE_LABELS, radio=True, horizontal=False,
+                      disabled=upload.loaded(), help="While a file of your own is loaded, it is the data.")
+mine = upload.choose(panel.box)  # the learner's own points, in this session only
+lagos = source == "lagos" or mine is not None
 n_outliers = panel.slider("Number of outliers", "outliers", 0, 10, disabled=lagos,
                           help="How many of the 30 points (those with the largest x) are pushed off the line.")
 shift = panel.slider("How far the outliers sit", "shift", -40, 40, step=1, disabled=lagos,
@@ -30,7 +32,8 @@ delta = panel.log_slider("Huber δ", "delta", 0.1, 100.0,
                          help="Errors smaller than δ are squared (like MSE), larger ones count linearly (like MAE).")
 seed = panel.number("Seed", "seed", 0, 9999, step=1, disabled=lagos, help="Draws another noisy line.")
 if lagos:
-    panel.box.caption("The Lagos houses are fixed data: outliers, distance and seed apply to the noisy line.")
+    panel.box.caption(f"{'Your file' if mine else 'The Lagos houses'} {'is' if mine else 'are'} fixed data: outliers, "
+                      "distance and seed apply to the noisy line.")
 panel.box.markdown("**Presets**")
 # Each preset is a whole scenario: what it does not name goes back to its default.
 panel.preset_button("Lagos houses", {**sc.DEFAULTS, "data": "lagos"}, key="preset-lagos",
@@ -42,11 +45,22 @@ panel.reset_button()
 
 pin = pinning.controls(panel)
 
-out = layout.compute("the three fits", sc.outcome, panel.values)
-was = pin and layout.compute("the pinned scenario", sc.outcome, pin.values)
+
+
+def outcome(values):
+    if mine is None:
+        return sc.outcome(values)
+    return upload.remembered(mine, "fits", sc.compute_upload, float(values["delta"]))
+
+
+out = layout.compute("the three fits", outcome, panel.values)
+was = pin and layout.compute("the pinned scenario", outcome, pin.values)
+drawn = sc.shown(out)
 
 is_lagos = out.source == "lagos"
-x_title, y_title = "x (input)", "y (target)"
+x_title, y_title = (mine.x_name, mine.y_name) if mine else ("x (input)", "y (target)")
+if mine:
+    st.caption(upload.caption(mine, drawn.note))
 layout.metric_row(sc.headlines(out), pinned=was and sc.headlines(was))
 if not is_lagos:
     left, right = st.columns([3, 2], gap="large")
@@ -54,7 +68,7 @@ if not is_lagos:
         st.subheader("The three fitted lines")
         # A pinned Lagos scenario has no fitted lines to draw.
         pinned_lines = was.lines if was and was.source != "lagos" else None
-        layout.chart(charts.fits_scatter(out.points, out.lines, x_title=x_title, y_title=y_title,
+        layout.chart(charts.fits_scatter(drawn.points, out.lines, x_title=x_title, y_title=y_title,
                                          reference_label=out.reference_label, pinned=pinned_lines),
                      out.points, name="fitted lines", title="The three fitted lines",
                      caption=f"Dashed grey: {out.reference_label.lower()}, the line whose errors the bars below "
@@ -67,7 +81,7 @@ if not is_lagos:
     st.markdown(sc.fits_table(out))
 
 st.subheader("Who carries the loss?")
-layout.chart(charts.contribution_bars(out.contributions, point_title="House" if is_lagos else "Point (in x order)"),
+layout.chart(charts.contribution_bars(drawn.contributions, point_title="House" if is_lagos else "Point (in x order)"),
              out.contributions, name="per-point contributions", title="Who carries the loss?",
              caption=(f"Each house's share of the model's total squared and absolute error (MSE {fmt(out.mse)}, "
                       f"MAE {out.mae:.1f}). ▼ marks the largest miss." if is_lagos else
@@ -77,10 +91,10 @@ layout.chart(charts.contribution_bars(out.contributions, point_title="House" if 
 st.subheader("Loss against error: squared, absolute and Huber")
 penalty, pull = st.columns(2, gap="large")
 with penalty:
-    layout.chart(charts.loss_shape(out.shapes, out.marks, delta=out.delta, part="loss"), out.shapes,
+    layout.chart(charts.loss_shape(out.shapes, drawn.marks, delta=out.delta, part="loss"), out.shapes,
                  name="loss shapes", title="Penalty for one point: squared, absolute and Huber")
 with pull:
-    layout.chart(charts.loss_shape(out.shapes, out.marks, delta=out.delta, part="pull"), out.shapes,
+    layout.chart(charts.loss_shape(out.shapes, drawn.marks, delta=out.delta, part="pull"), out.shapes,
                  name="loss pulls", title="Pull on the line (derivative): squared, absolute and Huber")
 st.caption(f"Dotted green: ±δ = ±{fmt(out.delta)}, where Huber bends. "
            f"Dashed black: the outliers' errors. {sc.farthest_values(out)}".rstrip())

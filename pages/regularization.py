@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import layout, pinning, registry
+from dashboard import layout, pinning, registry, upload
 from dashboard.charts import regularization as charts
 from dashboard.controls import Panel
 from dashboard.scenarios import regularization as sc
@@ -20,9 +20,12 @@ layout.header(
 
 panel = Panel(sc.DEFAULTS, bind="query-params")  # every control is in the link
 panel.box.markdown("**Data**")
+mine = upload.choose(panel.box, label="Your own data (CSV), instead of the built-in curve")  # this session only
 degree = panel.slider("Polynomial degree", "degree", 1, 15, help="Features x, x², …, x^degree, standardized.")
-n = panel.slider("Training points", "n", 10, 100, help=f"Plus {sc.N_VALIDATION} validation points from the same curve.")
-noise = panel.slider("Noise (standard deviation)", "noise", 0.0, 1.0, step=0.05)
+n = panel.slider("Training points", "n", 10, 100, help=f"Plus {sc.N_VALIDATION} validation points from the same curve "
+                 f"(from your file: up to {sc.UPLOAD_VALIDATION:,} of its other rows).")
+noise = panel.slider("Noise (standard deviation)", "noise", 0.0, 1.0, step=0.05, disabled=mine is not None,
+                     help="Of the built-in curve (your file's noise is what it is).")
 seed = panel.number("Seed", "seed", 0, 9999, step=1, help="Draws other points and another train/validation split.")
 panel.box.markdown("**Penalty**")
 penalty = panel.select("Penalty", "penalty", sc.PENALTIES, labels=sc.LABELS, radio=True)
@@ -37,8 +40,22 @@ lam2 = panel.log_slider("λ of the two-weight picture (moves only that picture)"
 
 panel.reset_button()  # before the compute, so it stays if a fit fails
 pin = pinning.controls(panel)
-sweep, fit = layout.compute("the penalized fits", sc.outcome, panel.values)
-was = pin and layout.compute("the pinned scenario", sc.outcome, pin.values)
+
+
+def outcome(values):
+    if mine is None:
+        return sc.outcome(values)
+    return upload.remembered(mine, "fits", sc.upload_outcome, *(values[k] for k in (
+        "degree", "n", "seed", "penalty", "ratio", "lam")))
+
+
+sweep, fit = layout.compute("the penalized fits", outcome, panel.values)
+was = pin and layout.compute("the pinned scenario", outcome, pin.values)
+if mine:
+    st.caption(upload.caption(
+        mine, f"{fit.points.set.eq('Training').sum():,} training and {fit.points.set.eq('Validation').sum():,} "
+        "validation rows drawn with the seed; x mapped onto −1…1 and y standardized, so that λ weighs as it does "
+        "for the built-in curve."))
 pic = layout.compute("the two-weight picture", sc.picture, lam2, ratio)
 panel.preset_button(f"Use the best λ ({sweep.best_lam:g})", {"lam": sweep.best_lam}, key="best-lam",
                     help="Move λ to where the validation error is lowest.")

@@ -120,7 +120,7 @@ def _rules(chosen: float, best: float | None, lam_range: tuple[float, float]) ->
 
 
 # --------------------------------------------------------------------------- the fitted curve
-def _fit_template(pinned: bool = False) -> alt.LayerChart:
+def _fit_template(pinned: bool = False, truth: bool = True) -> alt.LayerChart:
     # The fit is black (the model), not its penalty's colour: L1 and L2 share their hues with
     # the validation and training points. The legend names the penalty (filled in by fit_chart).
     names = {"fit": f"{PENALTY_NAME} fit", "truth": TRUTH_LABEL}
@@ -133,12 +133,12 @@ def _fit_template(pinned: bool = False) -> alt.LayerChart:
     tip = [alt.Tooltip("x:Q", format=".4g"), alt.Tooltip("y:Q", format=".4g")]
     # One field ("series") carries colour, dash and shape on both layers, so Vega-Lite merges
     # them into one legend that draws each entry as it is drawn in the plot.
-    order = ["Training", "Validation", "fit", "truth"]
+    order = ["Training", "Validation", "fit", "truth"][: 4 if truth else 3]
     series = alt.Color("series:N", scale=color_scale(colors, keys=order), legend=legend)
     dash = alt.StrokeDash("series:N", legend=legend,
-                          scale=alt.Scale(domain=order, range=[[1, 0], [1, 0], [1, 0], [7, 5]]))
+                          scale=alt.Scale(domain=order, range=[[1, 0], [1, 0], [1, 0], [7, 5]][: len(order)]))
     shape = alt.Shape("series:N", legend=legend,
-                      scale=alt.Scale(domain=order, range=["circle", "triangle", "stroke", "stroke"]))
+                      scale=alt.Scale(domain=order, range=["circle", "triangle", "stroke", "stroke"][: len(order)]))
     lines = alt.Chart(alt.NamedData("lines")).mark_line(strokeWidth=3, clip=True).encode(
         x=x, y=y, color=series, strokeDash=dash, tooltip=[alt.Tooltip("series:N", title="curve"), *tip],
     )
@@ -165,7 +165,7 @@ def fit_chart(points: pd.DataFrame, lines: pd.DataFrame, *, penalty: str, pinned
     frames = {"lines": lines, "points": points}
     if pinned is not None:
         frames[PINNED_DATA] = pinned.loc[pinned.series == "fit", ["x", "y", "series"]].assign(label="fit")
-    return render(_fit_template, frames, pinned=pinned is not None,
+    return render(_fit_template, frames, pinned=pinned is not None, truth=bool((lines.series == "truth").any()),
                   values={PENALTY_NAME: registry.PENALTIES[penalty].label,
                           _FIT_Y[0]: float(y.min()) - pad, _FIT_Y[1]: float(y.max()) + pad})
 

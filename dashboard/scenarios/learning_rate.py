@@ -111,22 +111,52 @@ class Problem:
 
 
 def problem(center: bool = False) -> Problem:
+    """The built-in line's valley (``DATA``)."""
     data = datasets.line_with_outliers(**DATA)
-    x_mean = float(data.x.mean())
-    x = data.x - x_mean if center else data.x
+    return _problem(data.x, data.y, center)
+
+
+# A learner's own data is mapped linearly onto the built-in line's ranges, so that the sliders'
+# rates mean what they mean there: the critical rate depends on the size of x, and Adam's
+# steps on the size of the weights.
+UPLOAD_X, UPLOAD_Y = (0.0, 10.0), (0.0, 20.0)
+
+
+def _onto(values: np.ndarray, span: tuple[float, float]) -> np.ndarray:
+    low, high = float(values.min()), float(values.max())
+    return span[0] + (values - low) * ((span[1] - span[0]) / (high - low))
+
+
+def upload_problem(points, center: bool = False) -> Problem:
+    """The valley of a learner's own points (``dashboard.upload.Points``), x mapped onto [0, 10]
+    and y onto [0, 20]; trained on four moment-matched points (``core.datasets.moment_matched``),
+    which give every full-batch run exactly the losses of all n."""
+    x4, y4 = datasets.moment_matched(_onto(points.x, UPLOAD_X), _onto(points.y, UPLOAD_Y))
+    return _problem(x4, y4, center)
+
+
+def upload_training(points, optimizer: str, schedule: str, steps: int, center: bool) -> tuple[Problem, Training]:
+    """The valley of a learner's points and the sweep's training on it (see :func:`train`)."""
+    prob = upload_problem(points, center)
+    return prob, train(optimizer, schedule, steps, center, prob=prob)
+
+
+def _problem(x_raw: np.ndarray, y: np.ndarray, center: bool) -> Problem:
+    x_mean = float(x_raw.mean())
+    x = x_raw - x_mean if center else x_raw
     X = x[:, None]
     eig = np.linalg.eigvalsh(landscape.hessian_mse(X))
-    w, b = closed_form.normal_equation(X, data.y)
+    w, b = closed_form.normal_equation(X, y)
     return Problem(
         x=x,
-        y=data.y,
+        y=y,
         center=bool(center),
         critical=landscape.critical_learning_rate(X),
         lam_max=float(eig[-1]),
         lam_min=float(eig[0]),
         optimum=(float(w), float(b)),
-        optimum_loss=float(training.objective(np.array([w, b]), X, data.y)),
-        start_loss=float(training.objective(np.zeros(2), X, data.y)),
+        optimum_loss=float(training.objective(np.array([w, b]), X, y)),
+        start_loss=float(training.objective(np.zeros(2), X, y)),
         x_mean=x_mean,
     )
 
@@ -307,14 +337,15 @@ def _surface(prob: Problem, window) -> tuple[pd.DataFrame, tuple[float, float]]:
 
 
 def three_runs(rates: tuple[float, float, float], optimizer: str, schedule: str, steps: int,
-               center: bool = False, trained: Training | None = None) -> Runs:
+               center: bool = False, trained: Training | None = None, prob: Problem | None = None) -> Runs:
     """Train the three rates (too small, good, too large) together and lay out what is drawn.
 
     With ``trained`` (the :func:`train` of the same optimizer, schedule, steps and center),
     rates that are slider values are read from it instead of trained again: the same numbers,
-    bit for bit (each run of a vectorized call is computed on its own).
+    bit for bit (each run of a vectorized call is computed on its own). ``prob``: another valley
+    than the built-in line's (a learner's own data, :func:`upload_problem`).
     """
-    prob = cached_problem(center)
+    prob = prob or cached_problem(center)
     traj = trained.runs(rates) if trained is not None else None
     if traj is None:
         traj = _fit(prob, np.asarray(rates, dtype=np.float64), optimizer, schedule, steps)
@@ -476,9 +507,9 @@ def _training(schedule: str, optimum_loss: float, sweep_loss: np.ndarray, sweep_
                     sweep_loss=sweep_loss, sweep_diverged_at=sweep_diverged_at, grid=grid)
 
 
-def train(optimizer: str, schedule: str, steps: int, center: bool = False) -> Training:
+def train(optimizer: str, schedule: str, steps: int, center: bool = False, prob: Problem | None = None) -> Training:
     """The sweep's rates and the slider values, trained together (one call of ``fit_linear``)."""
-    prob = cached_problem(center)
+    prob = prob or cached_problem(center)
     lrs = sweep_rates()
     traj = _fit(prob, np.concatenate([lrs, rate_options()]), optimizer, schedule, steps)
     n = lrs.size
@@ -547,10 +578,14 @@ def rate_text(value: float) -> str:
     return text if 1e-6 <= abs(value) < 1e6 and len(text) <= 9 else f"{value:g}"
 
 
-def runs_of(values: Mapping[str, Any]) -> Runs:
-    """The three runs of a scenario given as the page's control values (``DEFAULTS``' keys)."""
-    return cached_three_runs(values["small"], values["good"], values["large"], values["opt"], values["sched"],
-                             values["steps"], values["center"])
+def runs_of(values: Mapping[str, Any], prob: Problem | None = None, trained: Training | None = None) -> Runs:
+    """The three runs of a scenario given as the page's control values (``DEFAULTS``' keys), on the
+    built-in line, or on ``prob`` (a learner's data) with its ``trained`` sweep."""
+    rates = (values["small"], values["good"], values["large"])
+    if prob is None:
+        return cached_three_runs(*rates, values["opt"], values["sched"], values["steps"], values["center"])
+    return three_runs(rates, values["opt"], values["sched"], values["steps"], values["center"], trained=trained,
+                      prob=prob)
 
 
 def headlines(runs: Runs, prob: Problem, steps: int) -> list[Headline]:

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from core import closed_form, datasets, fits
-from dashboard import registry
+from dashboard import registry, upload
 from dashboard.cache import scenario_cache
 from dashboard.formatting import fmt, pct, residual, signed
 from dashboard.headline import Headline, percentage_points
@@ -56,6 +56,9 @@ NOISE = 1.0
 SQUARING_CONFUSION = ("Squaring makes a large error grow quadratically, not exponentially: an error twice as "
                       "large costs 4 times as much, ten times as large costs 100 times.")
 OUTLIER_NOISE_WIDTHS = 2  # a point pushed less than this many noise widths off the line is no outlier
+OUTLIER_MADS = 3.0  # in a learner's own data: an outlier lies this many robust widths off the MAE line
+SHOWN_POINTS = 1_000  # an upload's scatter draws at most this many points (every outlier first, up to half)
+SHOWN_BARS = 50  # and its contribution bars the points with the largest squared errors
 
 # Huber by gradient descent (core.fits.huber_fit): lr = 1 on standardized x (the Hessian
 # of the quadratic part is then at most the identity), in growing chunks until converged.
@@ -98,7 +101,7 @@ class Outcome:
     """Everything the page shows for one scenario.
 
     Attributes:
-        source: "synthetic" or "lagos".
+        source: "synthetic", "lagos" or "upload" (a learner's own points, :func:`compute_upload`).
         delta: the Huber delta.
         n_outliers: how many points are marked as outliers.
         points: one row per point: ``point`` (1..n, in x order), ``label``, ``x``, ``y``,
@@ -187,10 +190,11 @@ def huber_fit(x: np.ndarray, y: np.ndarray, delta: float, *,
                                 start=names[fit.start])
 
 
-def _fit_all(x: np.ndarray, y: np.ndarray, delta: float) -> tuple[dict[str, np.ndarray], HuberRun]:
+def _fit_all(x: np.ndarray, y: np.ndarray, delta: float, mae: np.ndarray | None = None,
+             ) -> tuple[dict[str, np.ndarray], HuberRun]:
     params = {
         "mse": closed_form.normal_equation(x[:, None], y),
-        "mae": closed_form.quantile_fit(x[:, None], y, q=0.5),
+        "mae": closed_form.quantile_fit(x[:, None], y, q=0.5) if mae is None else mae,
     }
     params["huber"], run = huber_fit(x, y, delta, starts=dict(params))
     return params, run
@@ -256,9 +260,14 @@ def compute(source: str, n_outliers: int, outlier_shift: float, delta: float, se
     if not np.isfinite(delta) or delta <= 0:
         raise ValueError(f"delta must be a positive number; got {delta!r}")
     x, y, is_outlier, ref, labels, ref_label = _data(source, int(n_outliers), float(outlier_shift), int(seed))
-    clean = ~is_outlier
+    return _outcome(source, x, y, is_outlier, ref, labels, ref_label, delta,
+                    float(outlier_shift) if source == "synthetic" else 0.0)
 
-    full, run = _fit_all(x, y, delta)
+
+def _outcome(source: str, x: np.ndarray, y: np.ndarray, is_outlier: np.ndarray, ref: np.ndarray, labels: list[str],
+             ref_label: str, delta: float, shift: float, full_mae: np.ndarray | None = None) -> Outcome:
+    clean = ~is_outlier
+    full, run = _fit_all(x, y, delta, mae=full_mae)
     clean_fit, run_clean = _fit_all(x[clean], y[clean], delta)
 
     reference = ref[0] * x + ref[1]
@@ -307,8 +316,91 @@ def compute(source: str, n_outliers: int, outlier_shift: float, delta: float, se
         outlier_share_mse=float(mse_share[is_outlier].sum()), outlier_share_mae=float(mae_share[is_outlier].sum()),
         top_point=labels[top], top_share_mse=float(mse_share[top]), top_share_mae=float(mae_share[top]),
         inside_delta=int((huber_residual <= delta).sum()),
-        huber=run, huber_clean=run_clean, shift=float(outlier_shift) if source == "synthetic" else 0.0,
+        huber=run, huber_clean=run_clean, shift=shift,
     )
+
+
+def upload_outliers(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which uploaded points are outliers, and the MAE line it was judged by.
+
+    A point is an outlier when its error from the least-absolute-deviations line is more than
+    OUTLIER_MADS robust widths (1.4826 × the median absolute deviation of the errors, which is
+    the standard deviation for normal noise; an outlier cannot inflate it as it inflates the
+    standard deviation). Returns the mask (n,) and the MAE line's (slope, intercept).
+    """
+    mae = closed_form.quantile_fit(x[:, None], y, q=0.5)
+    r = y - (mae[0] * x + mae[1])
+    width = 1.4826 * float(np.median(np.abs(r - np.median(r))))
+    if width == 0:  # more than half the points on one line: anything off it stands out
+        width = 1e-12 * max(1.0, float(np.abs(y).max()))
+    return np.abs(r) > OUTLIER_MADS * width, mae
+
+
+def compute_upload(points: upload.Points, delta: float) -> Outcome:
+    """The scenario on a learner's own points: outliers found by :func:`upload_outliers`.
+
+    The points are put in x order; each keeps its data row number as its label. Not cached
+    across sessions (``dashboard.upload.remembered`` keeps it in the uploading session).
+    """
+    delta = float(delta)
+    if not np.isfinite(delta) or delta <= 0:
+        raise ValueError(f"delta must be a positive number; got {delta!r}")
+    order = np.argsort(points.x, kind="stable")
+    x, y = points.x[order], points.y[order]
+    is_outlier, mae = upload_outliers(x, y)
+    clean = ~is_outlier
+    if clean.sum() >= 2 and np.ptp(x[clean]) > 0:
+        ref = closed_form.normal_equation(x[clean][:, None], y[clean])
+    else:
+        ref, is_outlier = closed_form.normal_equation(x[:, None], y), np.zeros_like(is_outlier)
+    labels = [f"Row {i + 1}" for i in order]
+    return _outcome("upload", x, y, is_outlier, ref, labels, "Least squares on the points that are no outliers",
+                    delta, 0.0, full_mae=mae)
+
+
+@dataclass(frozen=True, eq=False)
+class Shown:
+    """What the charts draw of an outcome: all of it, or for a large upload a part.
+
+    Attributes:
+        points: every point, or SHOWN_POINTS of them (every outlier first, up to half; the
+            rest a seeded sample of the clean points), in x order.
+        contributions: every point's bars, or those of the SHOWN_BARS largest squared errors.
+        marks: the outliers' dots on the loss curves, at most SHOWN_BARS (the largest errors).
+        note: '' when everything is drawn, else a sentence saying what is.
+    """
+
+    points: pd.DataFrame
+    contributions: pd.DataFrame
+    marks: pd.DataFrame
+    note: str
+
+
+def shown(out: Outcome) -> Shown:
+    """The part of ``out`` the charts draw (all of it up to SHOWN_POINTS points)."""
+    pts = out.points
+    n = len(pts)
+    if n <= SHOWN_BARS:
+        return Shown(pts, out.contributions, out.marks, "")
+    rng = np.random.default_rng(0)
+    outliers = np.flatnonzero(pts.is_outlier.to_numpy())
+    if outliers.size > SHOWN_POINTS // 2:
+        outliers = np.sort(rng.choice(outliers, SHOWN_POINTS // 2, replace=False))
+    clean = np.flatnonzero(~pts.is_outlier.to_numpy())
+    room = min(clean.size, SHOWN_POINTS - outliers.size)
+    keep = np.sort(np.concatenate([outliers, rng.choice(clean, room, replace=False)]))
+    largest = np.sort(np.argsort(-pts.mse.to_numpy(), kind="stable")[:SHOWN_BARS])
+    bars = out.contributions[out.contributions.point.isin(pts.point.to_numpy()[largest])]
+    marks = out.marks
+    if len(marks) > SHOWN_BARS * len(FITS):
+        errors = np.abs(marks.residual.to_numpy()[: len(marks) // len(FITS)])
+        top = np.sort(np.argsort(-errors, kind="stable")[:SHOWN_BARS])
+        per = len(marks) // len(FITS)
+        marks = marks.iloc[np.concatenate([top + k * per for k in range(len(FITS))])]
+    scatter = pts if n <= SHOWN_POINTS else pts.iloc[keep]
+    drawn = "" if n <= SHOWN_POINTS else f"The scatter draws {len(keep):,} of the {n:,} points (every outlier first). "
+    return Shown(scatter, bars, marks, f"{drawn}The bars show the {SHOWN_BARS} points with the largest squared "
+                                       f"errors of all {n:,}; every number is computed on all of them.")
 
 
 @scenario_cache()
@@ -378,7 +470,17 @@ def farthest_values(out: Outcome) -> str:
 
 def notes(out: Outcome) -> list[str]:
     """The "What to notice" bullets with the scenario's live numbers."""
-    return _lagos_notes(out) if out.source == "lagos" else _synthetic_notes(out)
+    if out.source == "lagos":
+        return _lagos_notes(out)
+    if out.source == "upload":
+        k, n = out.n_outliers, len(out.points)
+        found = (f"{k} of the {n:,} points lie{'s' if k == 1 else ''} more than {fmt(OUTLIER_MADS)} robust widths "
+                 "(1.4826 × the median absolute deviation) from the MAE line, and count as outliers here; the "
+                 "clean-points line is least squares on the rest." if k else
+                 f"None of the {n:,} points lies more than {fmt(OUTLIER_MADS)} robust widths (1.4826 × the median "
+                 "absolute deviation) from the MAE line: by that rule your data have no outliers.")
+        return [found, *_synthetic_notes(out)]
+    return _synthetic_notes(out)
 
 
 def _lagos_notes(out: Outcome) -> list[str]:
@@ -412,10 +514,11 @@ def _synthetic_notes(out: Outcome) -> list[str]:
                      "are scored like squared error (½r²); every point farther out pulls with the same capped "
                      "force δ, like MAE.")
     if k == 0:
+        drawn = (f"; the data were drawn around slope {fmt(TRUE_SLOPE)}). Add an outlier with the slider."
+                 if out.source == "synthetic" else ").")
         return [
             (f"No outliers: the three lines almost agree (slopes MSE {fmt(mse.slope)}, MAE {fmt(mae.slope)}, "
-             f"Huber {fmt(huber.slope)}; the data were drawn around slope {fmt(TRUE_SLOPE)}). "
-             "Add an outlier with the slider."),
+             f"Huber {fmt(huber.slope)}{drawn}"),
             (f"With only noise, no point dominates: the largest, {out.top_point}, is {pct(out.top_share_mse)} "
              f"of the MSE and {pct(out.top_share_mae)} of the MAE."),
             huber_bit,

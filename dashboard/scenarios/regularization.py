@@ -75,7 +75,8 @@ class Data:
     y_train: np.ndarray
     x_val: np.ndarray
     y_val: np.ndarray
-    noise: float
+    noise: float  # nan for a learner's own data: the noise is not known
+    truth: bool = True  # whether the true curve sin(πx) is known (not for a learner's own data)
 
     def features(self, x: np.ndarray, degree: int) -> np.ndarray:
         """Powers 1..degree of ``x``, standardized with the training points' statistics."""
@@ -96,6 +97,27 @@ def make_data(n: int, noise: float, seed: int) -> Data:
     order = np.random.default_rng([seed, 1]).permutation(curve.x.size)  # its own stream: the split
     train, val = np.sort(order[:n]), np.sort(order[n:])
     return Data(curve.x[train], curve.y[train], curve.x[val], curve.y[val], float(noise))
+
+
+UPLOAD_VALIDATION = 1_000  # a learner's file: at most this many validation points
+
+
+def upload_data(points, n: int, seed: int) -> Data:
+    """A learner's own points (``dashboard.upload.Points``) as training and validation points.
+
+    x is mapped linearly onto [-1, 1] and y standardized (mean 0, standard deviation 1), so λ
+    weighs the penalty against the error as it does for the built-in curve. ``n`` training
+    points (at most two thirds of the file) are drawn with ``seed``; up to UPLOAD_VALIDATION of
+    the rest validate.
+    """
+    x = points.x
+    x = X_RANGE[0] + (x - x.min()) * ((X_RANGE[1] - X_RANGE[0]) / (x.max() - x.min()))
+    y = (points.y - points.y.mean()) / points.y.std()
+    n_train = min(int(n), max(2, (2 * x.size) // 3))
+    order = np.random.default_rng([seed, 1]).permutation(x.size)
+    train = np.sort(order[:n_train])
+    val = np.sort(order[n_train:n_train + UPLOAD_VALIDATION])
+    return Data(x[train], y[train], x[val], y[val], float("nan"), truth=False)
 
 
 def fit(X: np.ndarray, y: np.ndarray, penalty: penalties.Penalty) -> np.ndarray:
@@ -211,9 +233,13 @@ def penalty_at(name: str, lam: float, ratio: float) -> penalties.Penalty:
     return penalties.get(name, float(lam), float(ratio))
 
 
-def compute_sweep(degree: int, n: int, noise: float, seed: int, penalty: str, ratio: float) -> Sweep:
-    """Fit the scenario exactly at every λ of the grid (one call; L2 by the closed form)."""
-    data = make_data(n, noise, seed)
+def compute_sweep(degree: int, n: int, noise: float, seed: int, penalty: str, ratio: float,
+                  data: Data | None = None) -> Sweep:
+    """Fit the scenario exactly at every λ of the grid (one call; L2 by the closed form).
+
+    ``data``: other points than the built-in curve's (a learner's own, :func:`upload_data`).
+    """
+    data = data or make_data(n, noise, seed)
     X_train, X_val = data.features(data.x_train, degree), data.features(data.x_val, degree)
     lams = lambda_grid()
     pens = [penalty_at(penalty, lam, ratio) for lam in lams]
@@ -289,9 +315,9 @@ class Fit:
 
 
 def compute_fit(degree: int, n: int, noise: float, seed: int, penalty: str, ratio: float, lam: float,
-                sweep_result: Sweep | None = None) -> Fit:
+                sweep_result: Sweep | None = None, data: Data | None = None) -> Fit:
     """The fit at ``lam``: the sweep's row when ``lam`` is on its grid, else solved directly."""
-    data = make_data(n, noise, seed)
+    data = data or make_data(n, noise, seed)
     X_train, X_val = data.features(data.x_train, degree), data.features(data.x_val, degree)
     params = None
     if sweep_result is not None:
@@ -302,7 +328,7 @@ def compute_fit(degree: int, n: int, noise: float, seed: int, penalty: str, rati
         params = fit(X_train, data.y_train, penalty_at(penalty, lam, ratio))
     x_grid = np.linspace(*X_RANGE, GRID_POINTS)
     fitted = data.features(x_grid, degree) @ params[:-1] + params[-1]
-    truth = datasets.CurveData.truth(x_grid)
+    truth = datasets.CurveData.truth(x_grid) if data.truth else np.full(x_grid.size, np.nan)
     points = data.points()
     # The frames are built from whole columns (pd.concat and .assign cost more than the fit).
     x_points, gap = points["x"].to_numpy(), np.full(len(points), np.nan)
@@ -318,7 +344,8 @@ def compute_fit(degree: int, n: int, noise: float, seed: int, penalty: str, rati
         train_mse=float(_mse(data.y_train, X_train, params)[0]), val_mse=float(_mse(data.y_val, X_val, params)[0]),
         points=points, curve=pd.DataFrame({"x": x_grid, "fit": fitted, "truth": truth}), table=table,
         lines=pd.DataFrame({"x": np.concatenate([x_grid, x_grid]), "y": np.concatenate([truth, fitted]),
-                            "series": np.repeat(np.array(["truth", "fit"], dtype=object), x_grid.size)}),
+                            "series": np.repeat(np.array(["truth", "fit"], dtype=object), x_grid.size)})
+        if data.truth else pd.DataFrame({"x": x_grid, "y": fitted, "series": np.full(x_grid.size, "fit", dtype=object)}),
     )
 
 
@@ -463,6 +490,15 @@ def picture(lam: float, ratio: float) -> Picture:
     return compute_picture(float(lam), float(ratio))
 
 
+def upload_outcome(points, degree: int, n: int, seed: int, penalty: str, ratio: float, lam: float,
+                   ) -> tuple[Sweep, Fit]:
+    """:func:`outcome` on a learner's own points (:func:`upload_data`); not cached across sessions."""
+    data = upload_data(points, n, seed)
+    ratio = _ratio_key(penalty, ratio)
+    sw = compute_sweep(degree, n, 0.0, seed, penalty, ratio, data=data)
+    return sw, compute_fit(degree, n, 0.0, seed, penalty, ratio, lam, sweep_result=sw, data=data)
+
+
 def outcome(values: Mapping[str, Any]) -> tuple[Sweep, Fit]:
     """The sweep over λ and the fit at λ of the page's control values (``DEFAULTS``' keys)."""
     data = [values[k] for k in ("degree", "n", "noise", "seed", "penalty", "ratio")]
@@ -574,8 +610,8 @@ def notes(sw: Sweep, ft: Fit, pic: Picture) -> list[str]:
         picture += "No weight is zero yet: raise this λ until the shrinking diamond meets its ellipse at a corner."
     return [
         (f"At λ = {lam}, the training MSE is **{fmt(ft.train_mse)}** and the validation MSE **{fmt(ft.val_mse)}**. "
-        f"The lowest validation MSE, **{fmt(float(sw.val_mse[best]))}**, is at **λ = {best_lam}** "
-        f"(noise alone costs σ² = {fmt(sw.noise ** 2)}). {side}"),
+        f"The lowest validation MSE, **{fmt(float(sw.val_mse[best]))}**, is at **λ = {best_lam}**"
+        + (f" (noise alone costs σ² = {fmt(sw.noise ** 2)}). " if np.isfinite(sw.noise) else ". ") + side),
         ((f"Training error only grows with λ (from {fmt(float(sw.train_mse[0]))} to "
           f"{fmt(float(sw.train_mse[-1]))}): a penalty never helps on the data it was fitted to. "
           if fmt(float(sw.train_mse[0])) != fmt(float(sw.train_mse[-1])) else

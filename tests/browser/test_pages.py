@@ -214,3 +214,33 @@ def test_pin_then_move_compares_and_the_link_carries_both(case, server_url, page
     page.wait_for_function("() => !new URLSearchParams(location.search).has('pin')", timeout=30_000)
     assert deltas.count() == 0
     assert not same_drawing(chart_signature(page, case.main), compared), "the grey pinned result is gone"
+
+
+UPLOAD_CASES = [case for case in CASES if case.path in ("mse_vs_mae", "learning_rate", "regularization")]
+
+
+@pytest.mark.parametrize("case", UPLOAD_CASES, ids=lambda c: c.path)
+def test_an_uploaded_file_is_fitted_and_a_bad_one_leaves_the_built_in_data(case, server_url, page, screenshot_dir,
+                                                                           tmp_path):
+    open_page(page, f"{server_url}/{case.path}", charts=len(case.charts))
+    before = _signatures(page, case)
+    rows = "\n".join(f"{t};{6 * t - 40 + (200 if t % 17 == 0 else (t * 7) % 11)}" for t in range(15, 75))
+    good = tmp_path / "shop.csv"
+    good.write_text(f"temperature;sales\n{rows}\n", encoding="utf-8")
+    box = page.locator('[data-testid="stSidebar"] input[type="file"]')
+    box.set_input_files(str(good))
+    page.get_by_text("Your data: sales against temperature").first.wait_for(timeout=60_000)
+    wait_for_charts(page, len(case.charts))
+    assert not error_texts(page)
+    assert query(page).get("upload") == ["file-not-in-link"]
+    assert not _same(_signatures(page, case), before)
+    full_page_screenshot(page, str(screenshot_dir / f"upload-{case.path}.png"))
+
+    bad = tmp_path / "photo.csv"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(300))
+    box.set_input_files(str(bad))
+    page.get_by_text("This file holds binary bytes").first.wait_for(timeout=60_000)
+    wait_for_charts(page, len(case.charts))
+    assert not error_texts(page) and "Traceback" not in main_text(page)
+    assert _same(_signatures(page, case), before), "the built-in data stays"
+    assert "upload" not in query(page)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from sklearn.linear_model import LinearRegression, QuantileRegressor, Ridge
 
+from core import closed_form
 from core.closed_form import diagnose, normal_equation, quantile_fit
 
 
@@ -272,3 +273,25 @@ def test_quantile_fit_rank_deficient_and_offset_data():
         _pinball(x, y, single, 0.3, True), rel=1e-9
     )
     assert double[0] + double[1] == pytest.approx(single[0], rel=1e-8)
+
+
+def test_quantile_fit_above_the_interior_point_threshold_reaches_the_simplex_minimum():
+    """Past IPM_FROM points HiGHS' interior-point method runs: the same minimum as its simplex."""
+    import scipy.optimize
+
+    rng = np.random.default_rng(11)
+    n = closed_form.IPM_FROM + 5_000
+    x = rng.uniform(0, 50, n)
+    y = 2.5 * x + 3 + rng.laplace(0, 4, n)
+    y[:300] += 150  # outliers the absolute loss should shrug off
+    fast = closed_form.quantile_fit(x[:, None], y, q=0.5)
+    design = np.column_stack([x, np.ones(n)])
+    simplex = scipy.optimize.linprog(-y, A_eq=design.T, b_eq=np.zeros(2), bounds=[(-0.5, 0.5)] * n, method="highs-ds")
+    reference = -simplex.eqlin.marginals
+
+    def mean_abs(p):
+        return np.mean(np.abs(y - design @ p))
+
+    assert mean_abs(fast) == pytest.approx(mean_abs(reference), rel=1e-9)
+    np.testing.assert_allclose(fast, reference, rtol=1e-6)
+    assert abs(fast[0] - 2.5) < 0.05

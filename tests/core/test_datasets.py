@@ -244,3 +244,26 @@ def test_worked_examples_are_fresh_copies():
 def test_unknown_model_name():
     with pytest.raises(ValueError, match="model"):
         datasets.rainfall_weeks().prediction("C")
+
+
+def test_moment_matched_points_give_the_same_mse_and_gradient_everywhere():
+    from core import datasets, training
+
+    rng = np.random.default_rng(3)
+    x = rng.uniform(3, 40, 5_000)
+    y = 0.7 * x - 4 + rng.standard_t(3, 5_000) * 5
+    x4, y4 = datasets.moment_matched(x, y)
+    assert x4.shape == y4.shape == (4,)
+    for w, b in rng.normal(0, 5, (20, 2)):
+        params = np.array([w, b])
+        full = training.objective(params, x[:, None], y)
+        four = training.objective(params, x4[:, None], y4)
+        assert four == pytest.approx(full, rel=1e-9)
+        np.testing.assert_allclose(training.objective_gradient(params, x4[:, None], y4),
+                                   training.objective_gradient(params, x[:, None], y), rtol=1e-8, atol=1e-9)
+    # By hand: x = [0, 2], y = [1, 5] lies on y = 2x + 1: s = 1, beta = 2, r = 0.
+    x4, y4 = datasets.moment_matched([0.0, 2.0], [1.0, 5.0])
+    np.testing.assert_allclose(x4, [2, 2, 0, 0])
+    np.testing.assert_allclose(y4, [5, 5, 1, 1])
+    with pytest.raises(ValueError, match="x"):
+        datasets.moment_matched([1.0, 1.0], [2.0, 3.0])
