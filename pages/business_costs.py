@@ -21,28 +21,28 @@ layout.header(
 panel = Panel(scenario.DEFAULTS, bind="query-params")  # every control is in the link
 side = st.sidebar
 side.subheader("A. Fraud")
-rate = panel.log_slider("Share of fraud (base rate)", "rate", 0.005, 0.5,
-                        help="Fraction of transactions that are fraud, in both the training and the test half")
-n = panel.slider("Transactions", "n", 2_000, 20_000, step=1_000, help="Half train the model, half are scored")
-miss = panel.number("Cost of a missed fraud ($)", "miss", 1, 1_000_000, step=10)
-alarm = panel.number("Cost of a false alarm ($)", "alarm", 1, 1_000_000, step=1)
-weighted = panel.toggle("Train with the costs as class weights", "weights",
-                        help="Put the costs into the loss (each fraud weighs the price of a miss, each legitimate "
-                             "transaction the price of a false alarm) and decide at 0.5, instead of moving the "
-                             "threshold of a model trained with plain cross-entropy")
+panel.log_slider("Share of fraud (base rate)", "rate", 0.005, 0.5,
+                 help="Fraction of transactions that are fraud, in both the training and the test half")
+panel.slider("Transactions", "n", 2_000, 20_000, step=1_000, help="Half train the model, half are scored")
+panel.number("Cost of a missed fraud ($)", "miss", 1, 1_000_000, step=10)
+panel.number("Cost of a false alarm ($)", "alarm", 1, 1_000_000, step=1)
+panel.toggle("Train with the costs as class weights", "weights",
+             help="Put the costs into the loss (each fraud weighs the price of a miss, each legitimate "
+                  "transaction the price of a false alarm) and decide at 0.5, instead of moving the "
+                  "threshold of a model trained with plain cross-entropy")
 panel.preset_button("Lesson: $1000 vs $10", LESSON, key="preset-lesson",
                     help="The lesson's fraud prices: a missed fraud $1000, a false alarm $10")
 panel.preset_button("Equal costs: $1 vs $1", {"miss": 1, "alarm": 1}, key="preset-fraud-equal",
                     help="Same price both ways: the best threshold is the usual 0.5")
 side.subheader("B. Ice-cream demand")
-under = panel.slider("Cost per ice cream short ($)", "under", 1, 20, help="Lost margin when demand beats stock")
-over = panel.slider("Cost per ice cream left over ($)", "over", 1, 20, help="Melted stock thrown away")
-noise = panel.slider("Day-to-day noise (units)", "noise", 0, 30)
-rush = panel.slider(f"Rush days (hottest days, +{scenario.RUSH_EXTRA:g} sold)", "rush", 0, 15)
+panel.slider("Cost per ice cream short ($)", "under", 1, 20, help="Lost margin when demand beats stock")
+panel.slider("Cost per ice cream left over ($)", "over", 1, 20, help="Melted stock thrown away")
+panel.slider("Day-to-day noise (units)", "noise", 0, 30)
+panel.slider(f"Rush days (hottest days, +{scenario.RUSH_EXTRA:g} sold)", "rush", 0, 15)
 panel.preset_button("Equal costs: $1 vs $1", {"under": 1, "over": 1}, key="preset-equal",
                     help="Same price both ways: the best forecast is the median")
 side.subheader("Both")
-seed = panel.slider("Random seed", "seed", 0, 50)
+panel.slider("Random seed", "seed", 0, 50)
 panel.reset_button()
 pin = pinning.controls(panel)
 

@@ -18,12 +18,12 @@ layout.header(
 
 panel = Panel(sc.DEFAULTS, bind="query-params")  # every control is in the link
 panel.box.subheader("Three learning rates")
-small = panel.log_slider("Too small η", "small", sc.RATE_LOW, sc.RATE_HIGH, per_decade=sc.RATE_PER_DECADE,
-                         help="The run drawn in sky blue.")
-good = panel.log_slider("Good η", "good", sc.RATE_LOW, sc.RATE_HIGH, per_decade=sc.RATE_PER_DECADE,
-                        help="The run drawn in green.")
-large = panel.log_slider("Too large η", "large", sc.RATE_LOW, sc.RATE_HIGH, per_decade=sc.RATE_PER_DECADE,
-                         help="The run drawn in vermillion.")
+panel.log_slider("Too small η", "small", sc.RATE_LOW, sc.RATE_HIGH, per_decade=sc.RATE_PER_DECADE,
+                 help="The run drawn in sky blue.")
+panel.log_slider("Good η", "good", sc.RATE_LOW, sc.RATE_HIGH, per_decade=sc.RATE_PER_DECADE,
+                 help="The run drawn in green.")
+panel.log_slider("Too large η", "large", sc.RATE_LOW, sc.RATE_HIGH, per_decade=sc.RATE_PER_DECADE,
+                 help="The run drawn in vermillion.")
 panel.box.subheader("Training")
 opt = panel.select("Optimizer", "opt", sc.OPTIMIZERS, labels=OPT_LABELS, radio=True)
 sched = panel.select("Learning-rate schedule", "sched", sc.SCHEDULES, labels=registry.labels(registry.SCHEDULES, sc.SCHEDULES),

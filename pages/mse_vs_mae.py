@@ -24,13 +24,13 @@ source = panel.select("Data", "data", sc.SOURCES, labels=SOURCE_LABELS, radio=Tr
                       disabled=upload.loaded(), help="While a file of your own is loaded, it is the data.")
 mine = upload.choose(panel.box)  # the learner's own points, in this session only
 lagos = source == "lagos" or mine is not None
-n_outliers = panel.slider("Number of outliers", "outliers", 0, 10, disabled=lagos,
-                          help="How many of the 30 points (those with the largest x) are pushed off the line.")
-shift = panel.slider("How far the outliers sit", "shift", -40, 40, step=1, disabled=lagos,
-                     help="Added to each outlier's y; the noise around the line has standard deviation 1.")
-delta = panel.log_slider("Huber δ", "delta", 0.1, 100.0,
-                         help="Errors smaller than δ are squared (like MSE), larger ones count linearly (like MAE).")
-seed = panel.number("Seed", "seed", 0, 9999, step=1, disabled=lagos, help="Draws another noisy line.")
+panel.slider("Number of outliers", "outliers", 0, 10, disabled=lagos,
+             help="How many of the 30 points (those with the largest x) are pushed off the line.")
+panel.slider("How far the outliers sit", "shift", -40, 40, step=1, disabled=lagos,
+             help="Added to each outlier's y; the noise around the line has standard deviation 1.")
+panel.log_slider("Huber δ", "delta", 0.1, 100.0,
+                 help="Errors smaller than δ are squared (like MSE), larger ones count linearly (like MAE).")
+panel.number("Seed", "seed", 0, 9999, step=1, disabled=lagos, help="Draws another noisy line.")
 if lagos:
     panel.box.caption(f"{'Your file' if mine else 'The Lagos houses'} {'is' if mine else 'are'} fixed data: outliers, "
                       "distance and seed apply to the noisy line.")

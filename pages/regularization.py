@@ -21,15 +21,15 @@ layout.header(
 panel = Panel(sc.DEFAULTS, bind="query-params")  # every control is in the link
 panel.box.markdown("**Data**")
 mine = upload.choose(panel.box, label="Your own data (CSV), instead of the built-in curve")  # this session only
-degree = panel.slider("Polynomial degree", "degree", 1, 15, help="Features x, x², …, x^degree, standardized.")
-n = panel.slider("Training points", "n", 10, 100, help=f"Plus {sc.N_VALIDATION} validation points from the same curve "
-                 f"(from your file: up to {sc.UPLOAD_VALIDATION:,} of its other rows).")
-noise = panel.slider("Noise (standard deviation)", "noise", 0.0, 1.0, step=0.05, disabled=mine is not None,
-                     help="Of the built-in curve (your file's noise is what it is).")
-seed = panel.number("Seed", "seed", 0, 9999, step=1, help="Draws other points and another train/validation split.")
+panel.slider("Polynomial degree", "degree", 1, 15, help="Features x, x², …, x^degree, standardized.")
+panel.slider("Training points", "n", 10, 100, help=f"Plus {sc.N_VALIDATION} validation points from the same curve "
+             f"(from your file: up to {sc.UPLOAD_VALIDATION:,} of its other rows).")
+panel.slider("Noise (standard deviation)", "noise", 0.0, 1.0, step=0.05, disabled=mine is not None,
+             help="Of the built-in curve (your file's noise is what it is).")
+panel.number("Seed", "seed", 0, 9999, step=1, help="Draws other points and another train/validation split.")
 panel.box.markdown("**Penalty**")
 penalty = panel.select("Penalty", "penalty", sc.PENALTIES, labels=sc.LABELS, radio=True)
-lam = panel.log_slider("Penalty strength λ", "lam", sc.LAM_LOW, sc.LAM_HIGH, per_decade=sc.PER_DECADE)
+panel.log_slider("Penalty strength λ", "lam", sc.LAM_LOW, sc.LAM_HIGH, per_decade=sc.PER_DECADE)
 ratio = panel.slider("L1 ratio α (elastic net)", "ratio", 0.0, 1.0, step=0.05, disabled=penalty != "elastic_net",
                      help="Elastic net puts α·λ on |w| and (1 − α)·λ on w². α = 1 is L1, α = 0 is L2. "
                           "Only elastic net has one.")
