@@ -12,6 +12,8 @@ Surfaces (``get(name, **params)`` or the factory of the same name):
 - ``plateau(width=1)``: f = 1 - exp(-(x^2 + y^2) / (2 width^2)), a well in a flat plain.
 - ``two_minima_1d(tilt=1)``: f = x^4 - 3 x^2 + tilt x, a shallow and a deep minimum.
 - ``two_minima_2d()``: two Gaussian wells of different depths on a wide quadratic bowl.
+- ``line_fit(x_mean=5, x_std=2.9, slope=2, intercept=1, noise=1)``: the MSE of a line
+  w x + b fitted to data with those statistics, over (w, b): a long, tilted valley.
 
 A point ``p`` has shape (..., dim): the last axis holds the coordinates (x) or (x, y).
 ``optimize`` runs R optimizations at once (one per start and/or learning rate) with any
@@ -34,7 +36,7 @@ from core import optimizers as _optimizers
 from core._validation import array, choice, fail, integer, real
 from core.trajectory import Trajectory, mark_divergence
 
-NAMES = ("bowl", "rosenbrock", "saddle", "plateau", "two_minima_1d", "two_minima_2d")
+NAMES = ("bowl", "rosenbrock", "saddle", "plateau", "two_minima_1d", "two_minima_2d", "line_fit")
 
 
 
@@ -165,6 +167,52 @@ def bowl(a: float = 1.0, b: float = 10.0) -> Surface:
         },
         f=functools.partial(_bowl_value, a=a, b=b),
         g=functools.partial(_bowl_grad, a=a, b=b),
+    )
+
+
+# ------------------------------------------------------------------------- line fit
+
+
+def _line_fit_value(p, m2, m, a, c, var):
+    dw, db = p[..., 0] - a, p[..., 1] - c
+    return m2 * dw * dw + 2.0 * m * dw * db + db * db + var
+
+
+def _line_fit_grad(p, m2, m, a, c, var):
+    dw, db = p[..., 0] - a, p[..., 1] - c
+    return np.stack([2.0 * (m2 * dw + m * db), 2.0 * (m * dw + db)], axis=-1)
+
+
+def line_fit(x_mean: float = 5.0, x_std: float = 2.9, slope: float = 2.0, intercept: float = 1.0,
+             noise: float = 1.0) -> Surface:
+    """The MSE of the line w x + b over (w, b), for data y = slope x + intercept + noise.
+
+    With E[x] = m, E[x²] = m² + s² (s = x_std) and noise of variance σ² independent of x,
+    ``f(w, b) = E[(w x + b - y)²] = (s² + m²)(w - a)² + 2 m (w - a)(b - c) + (b - c)² + σ²``
+    with (a, c) = (slope, intercept): a quadratic whose Hessian ``2 [[s² + m², m], [m, 1]]``
+    is the least-squares Hessian of any data set with those moments (the learning-rate view's
+    long valley: x in [0, 10] has m = 5 and s ≈ 2.9). Minimum f(a, c) = σ² at the true line;
+    the defaults give a condition number of about 139 and a critical rate 2 / λ_max ≈ 0.029.
+    """
+    m = real("x_mean", x_mean)
+    s = real("x_std", x_std, low=0.0, low_open=True)
+    a = real("slope", slope)
+    c = real("intercept", intercept)
+    sigma = real("noise", noise, low=0.0)
+    m2 = s * s + m * m
+    eig = np.linalg.eigvalsh(2.0 * np.array([[m2, m], [m, 1.0]]))
+    params = {"m2": m2, "m": m, "a": a, "c": c, "var": sigma * sigma}
+    return _make(
+        "line_fit", 2, {"x_mean": m, "x_std": s, "slope": a, "intercept": c, "noise": sigma},
+        bounds=((a - 3.0, a + 3.0), (c - 6.0, c + 6.0)),
+        minima=[[a, c]], global_min_value=sigma * sigma, saddles=[], start=[0.0, 0.0],
+        facts={
+            "hessian_eigenvalues": (float(eig[0]), float(eig[1])),
+            "condition_number": float(eig[1] / eig[0]),
+            "critical_lr": float(2.0 / eig[1]),
+        },
+        f=functools.partial(_line_fit_value, **params),
+        g=functools.partial(_line_fit_grad, **params),
     )
 
 
@@ -395,6 +443,7 @@ _FACTORIES: dict[str, Callable[..., Surface]] = {
     "plateau": plateau,
     "two_minima_1d": two_minima_1d,
     "two_minima_2d": two_minima_2d,
+    "line_fit": line_fit,
 }
 _PARAMS = {
     "bowl": ("a", "b"),
@@ -403,6 +452,7 @@ _PARAMS = {
     "plateau": ("width",),
     "two_minima_1d": ("tilt",),
     "two_minima_2d": (),
+    "line_fit": ("x_mean", "x_std", "slope", "intercept", "noise"),
 }
 
 
@@ -411,7 +461,8 @@ def get(name: str, **params: float) -> Surface:
 
     Parameters: bowl ``a=1, b=10`` (> 0); rosenbrock ``a=1`` (any), ``b=100`` (> 0);
     saddle ``quartic=0.1`` (>= 0); plateau ``width=1`` (> 0); two_minima_1d ``tilt=1``
-    (in (0, 2 sqrt(2))); two_minima_2d none. Unknown names or parameters raise
+    (in (0, 2 sqrt(2))); two_minima_2d none; line_fit ``x_mean=5, x_std=2.9, slope=2,
+    intercept=1`` (any), ``noise=1`` (>= 0), x_std > 0. Unknown names or parameters raise
     ValueError.
     """
     choice("name", name, NAMES)
@@ -554,6 +605,97 @@ def optimize(
         values = surface._value(points)
         diverged_at = mark_divergence(points, values)
     return Trajectory(params=points, loss=values, lr=rates, diverged_at=diverged_at)
+
+
+def race(surface: Surface | str, *, optimizers: Any, lrs: Any, steps: int, start: Any = None,
+         ) -> list[Trajectory]:
+    """Several optimizers on one surface in one computation: one loop over the steps, one
+    gradient evaluation per step for every run of every optimizer.
+
+    ``optimizers[i]`` runs once per rate of ``lrs[i]`` (a number or an array (R_i,)), all from
+    ``start`` (default ``surface.start``). Each returned :class:`Trajectory` is exactly the
+    one :func:`optimize` gives for that optimizer and those rates (the same arithmetic, row by
+    row). This is how a race of seven optimizers, each with a sweep of rates to find its
+    best, is one vectorized computation.
+    """
+    surface = _surface(surface)
+    opts = [_optimizer(o) for o in optimizers]
+    rates = [array(f"lrs[{i}]", r, ndim=(0, 1)).reshape(-1) for i, r in enumerate(lrs)]
+    if len(rates) != len(opts):
+        raise ValueError(f"optimizers and lrs must have the same length; got {len(opts)} and {len(rates)}")
+    for i, r in enumerate(rates):
+        if r.size == 0 or not np.all(r > 0.0):
+            raise fail(f"lrs[{i}]", r, "learning rates > 0")
+    steps = integer("steps", steps, low=0)
+    start = (surface.start if start is None else surface._check(start, "start")).reshape(1, surface.dim)
+    sizes = [r.size for r in rates]
+    edges = np.concatenate([[0], np.cumsum(sizes)])
+    total = int(edges[-1])
+    points = np.empty((steps + 1, total, surface.dim))
+    points[0] = start
+    with np.errstate(all="ignore"):
+        p = np.array(points[0])
+        states = [o.init(p[a:b]) for o, a, b in zip(opts, edges[:-1], edges[1:])]
+        for k in range(steps):
+            g = surface._grad(p)
+            for i, (o, a, b) in enumerate(zip(opts, edges[:-1], edges[1:])):
+                p[a:b], states[i] = o._step(p[a:b], g[a:b], states[i], rates[i])
+            points[k + 1] = p
+        values = surface._value(points)
+    out = []
+    for i, (a, b) in enumerate(zip(edges[:-1], edges[1:])):
+        block, loss = points[:, a:b], values[:, a:b]
+        with np.errstate(all="ignore"):
+            diverged_at = mark_divergence(block, loss)
+        out.append(Trajectory(params=block, loss=loss, lr=np.broadcast_to(rates[i], (steps, sizes[i])).copy(),
+                              diverged_at=diverged_at))
+    return out
+
+
+def internals(surface: Surface | str, *, optimizer: Any, lr: float, steps: int, start: Any = None,
+              ) -> dict[str, np.ndarray]:
+    """What one optimizer computes at every step of one run: its gradient, state and step.
+
+    The run is the one :func:`optimize` makes with the same arguments (the same points, bit
+    for bit). Returns arrays of shape (steps, dim), row t - 1 for step t = 1 .. steps:
+
+    - ``"point"``: where the gradient was taken (the point before step t);
+    - ``"grad"``: the gradient g_t there;
+    - each array of the optimizer's state after step t, by torch's name
+      (``momentum_buffer``: the velocity; ``sum``, ``square_avg``, ``exp_avg``,
+      ``exp_avg_sq``, ...);
+    - for Adam and AdamW, ``"m_hat"`` = exp_avg / (1 - beta1^t) and ``"v_hat"`` =
+      exp_avg_sq / (1 - beta2^t), the debiased averages the step divides;
+    - ``"step"``: the change of the point, p_t - p_{t-1}, per coordinate.
+
+    A diverging run gives inf/NaN rows, silently.
+    """
+    surface = _surface(surface)
+    optimizer = _optimizer(optimizer)
+    steps = integer("steps", steps, low=0)
+    rate = real("lr", lr, low=0.0, low_open=True)
+    p = (surface.start if start is None else surface._check(start, "start")).reshape(1, surface.dim)
+    state = optimizer.init(p)
+    rows: dict[str, list[np.ndarray]] = {"point": [], "grad": [], "step": []}
+    with np.errstate(all="ignore"):
+        for _ in range(steps):
+            g = surface._grad(p)
+            new, state = optimizer._step(p, g, state, rate)
+            rows["point"].append(p[0])
+            rows["grad"].append(g[0])
+            rows["step"].append(new[0] - p[0])
+            for key, value in state.items():
+                if isinstance(value, np.ndarray):
+                    rows.setdefault(key, []).append(value[0])
+            p = new
+    out = {key: np.array(values).reshape(steps, surface.dim) for key, values in rows.items()}
+    if "exp_avg" in out and "betas" in optimizer.hyper:
+        beta1, beta2 = optimizer.hyper["betas"]
+        t = np.arange(1, steps + 1, dtype=np.float64)[:, None]
+        with np.errstate(all="ignore"):
+            out["m_hat"] = out["exp_avg"] / (1.0 - beta1**t)
+            out["v_hat"] = out["exp_avg_sq"] / (1.0 - beta2**t)
+    return out
 
 
 # ------------------------------------------------------------------------- basin_of

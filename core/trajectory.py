@@ -98,6 +98,24 @@ def first_step_below(loss: np.ndarray, threshold: float | np.ndarray) -> np.ndar
     return np.where(below.any(axis=0), below.argmax(axis=0), -1)
 
 
+def fastest(loss: np.ndarray, diverged_at: np.ndarray, threshold: float) -> int:
+    """The best run of a sweep: the index of the run that first reaches ``loss <= threshold``.
+
+    Ties go to the lower final loss. When no run gets there, the lowest final loss wins; a
+    diverged run never does. Returns -1 when every run diverged. ``loss`` (steps + 1, R),
+    ``diverged_at`` (R,).
+    """
+    finals = final_loss(loss, diverged_at)
+    if not np.isfinite(finals).any():
+        return -1
+    reached = np.where(diverged_at < 0, first_step_below(loss, threshold), -1)
+    if (reached >= 0).any():
+        first = np.where(reached >= 0, reached, np.iinfo(np.int64).max)
+        candidates = np.flatnonzero(first == first.min())
+        return int(candidates[np.argmin(finals[candidates])])
+    return int(np.nanargmin(np.where(np.isfinite(finals), finals, np.nan)))
+
+
 def diverged_by(diverged_at: np.ndarray, steps: int) -> np.ndarray:
     """Divergence steps as seen by a run of ``steps`` updates (a later one has not happened)."""
     return np.where(diverged_at <= steps, diverged_at, -1)

@@ -67,7 +67,7 @@ def random_points(surface, n=50, seed=0):
 
 def test_names():
     assert surfaces.NAMES == (
-        "bowl", "rosenbrock", "saddle", "plateau", "two_minima_1d", "two_minima_2d"
+        "bowl", "rosenbrock", "saddle", "plateau", "two_minima_1d", "two_minima_2d", "line_fit"
     )
     for name in surfaces.NAMES:
         s = surfaces.get(name)
@@ -507,3 +507,59 @@ BAD = [
 def test_bad_input_raises_value_error_naming_argument(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_line_fit_is_the_mse_of_data_with_its_moments():
+    from core import datasets, training
+
+    s = surfaces.line_fit(x_mean=5.0, x_std=2.9, slope=2.0, intercept=1.0, noise=1.0)
+    # Four points with mean 5, standard deviation 2.9 in x, on y = 2x + 1 give or take 1:
+    x4 = np.array([7.9, 7.9, 2.1, 2.1])
+    y4 = 2.0 * x4 + 1.0 + np.array([1.0, -1.0, 1.0, -1.0])
+    rng = np.random.default_rng(5)
+    for w, b in rng.normal(0, 4, (10, 2)):
+        assert s.value([w, b]) == pytest.approx(training.objective(np.array([w, b]), x4[:, None], y4), rel=1e-12)
+        np.testing.assert_allclose(s.grad([w, b]), training.objective_gradient(np.array([w, b]), x4[:, None], y4),
+                                   rtol=1e-10, atol=1e-10)
+    assert s.value(s.minima[0]) == pytest.approx(1.0)  # the noise variance
+    # The learning-rate view's line: its critical rate from the data and from the surface agree to 2%.
+    data = datasets.line_with_outliers(n=40, slope=2.0, intercept=1.0, noise=1.0, n_outliers=0,
+                                       x_range=(0.0, 10.0), seed=0)
+    from core import landscape
+
+    same = surfaces.line_fit(x_mean=data.x.mean(), x_std=data.x.std())
+    assert same.facts["critical_lr"] == pytest.approx(landscape.critical_learning_rate(data.x[:, None]), rel=1e-9)
+    assert s.facts["condition_number"] == pytest.approx(138.78, abs=0.01)
+
+
+def test_internals_replay_the_run_and_debias_adam_by_hand():
+    s = surfaces.get("bowl")
+    run = surfaces.optimize(s, optimizer=optimizers.get("adam"), lr=0.1, steps=30)
+    inside = surfaces.internals(s, optimizer=optimizers.get("adam"), lr=0.1, steps=30)
+    np.testing.assert_array_equal(inside["point"], run.params[:-1, 0])
+    np.testing.assert_array_equal(inside["point"][1:] - inside["point"][:-1], inside["step"][:-1])
+    # Step 1 by hand from (-4, 2): g = (-4, 20); m1 = 0.1 g, v1 = 0.001 g^2; m_hat = g, v_hat = g^2,
+    # so the step is -0.1 g / (|g| + 1e-8) = -0.1 sign(g) per coordinate.
+    np.testing.assert_allclose(inside["grad"][0], [-4.0, 20.0])
+    np.testing.assert_allclose(inside["m_hat"][0], [-4.0, 20.0])
+    np.testing.assert_allclose(inside["v_hat"][0], [16.0, 400.0])
+    np.testing.assert_allclose(inside["step"][0], [0.1, -0.1], rtol=1e-8)
+    # Momentum's velocity: v1 = g1, v2 = 0.9 g1 + g2.
+    mom = surfaces.internals(s, optimizer=optimizers.get("sgd", momentum=0.9), lr=0.01, steps=2)
+    g = mom["grad"]
+    np.testing.assert_allclose(mom["momentum_buffer"][1], 0.9 * g[0] + g[1])
+    np.testing.assert_allclose(mom["step"][1], -0.01 * (0.9 * g[0] + g[1]))
+
+
+def test_a_race_is_each_optimizer_run_alone_bit_for_bit():
+    s = surfaces.get("rosenbrock")
+    opts = [optimizers.get("sgd", momentum=0.9), optimizers.get("adam"), optimizers.get("rmsprop")]
+    lrs = [np.array([1e-4, 5e-4]), 0.05, np.array([0.001, 0.01, 0.1])]
+    runs = surfaces.race(s, optimizers=opts, lrs=lrs, steps=200, start=[-1.5, 2.0])
+    for opt, lr, got in zip(opts, lrs, runs):
+        alone = surfaces.optimize(s, optimizer=opt, lr=lr, steps=200, start=[-1.5, 2.0])
+        np.testing.assert_array_equal(got.params, alone.params)
+        np.testing.assert_array_equal(got.loss, alone.loss)
+        np.testing.assert_array_equal(got.diverged_at, alone.diverged_at)
+    with pytest.raises(ValueError, match="lrs"):
+        surfaces.race(s, optimizers=opts[:1], lrs=[-1.0], steps=3)

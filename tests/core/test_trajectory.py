@@ -51,3 +51,21 @@ def test_record_numbers():
     np.testing.assert_array_equal(diverged_by(np.array([-1, 3, 5]), 4), [-1, 3, -1])
     with pytest.raises(ValueError, match="steps"):
         run.prefix(3)
+
+
+def test_fastest_picks_the_first_to_arrive_then_the_lowest():
+    from core.trajectory import fastest
+
+    inf = np.nan
+    loss = np.array([
+        [9.0, 9.0, 9.0, 9.0],
+        [5.0, 0.5, 0.8, 50.0],
+        [3.0, 0.4, 0.05, inf],
+        [2.0, 0.3, 0.01, inf],
+    ])
+    diverged = np.array([-1, -1, -1, 2])
+    assert fastest(loss, diverged, 1.0) == 2, "runs 1 and 2 arrive at step 1; run 2 ends lower"
+    assert fastest(loss, diverged, 0.6) == 1, "run 1 arrives at step 1, run 2 only at step 2"
+    assert fastest(loss, diverged, 0.45) == 2, "both arrive at step 2: the lower final loss wins"
+    assert fastest(loss, diverged, 1e-6) == 2, "nobody arrives: the lowest final loss"
+    assert fastest(loss[:, 3:], diverged[3:], 1.0) == -1, "all diverged"
