@@ -247,7 +247,8 @@ class Panel:
             key=key, help=help, format=format, bind=self.bind, disabled=disabled,
         ), label)
 
-    def log_slider(self, label: str, key: str, low: float, high: float, *, per_decade: int = 10, help=None) -> float:
+    def log_slider(self, label: str, key: str, low: float, high: float, *, per_decade: int = 10, help=None,
+                   disabled: bool = False) -> float:
         """A bound slider over log-spaced values (learning rates, lambda); the link shows the number."""
         options = log_options(low, high, per_decade)
         default = snap(options, self._default(key))
@@ -255,6 +256,7 @@ class Panel:
         self._claim(key, lambda v: _is_number(v) and v in options, format_number)
         return self._keep(key, self.box.select_slider(
             label, options=options, value=default, format_func=format_number, key=key, help=help, bind=self.bind,
+            disabled=disabled,
         ), label)
 
     def select(self, label: str, key: str, options: Sequence[str], *, labels: Mapping[str, str] | None = None,

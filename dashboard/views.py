@@ -44,6 +44,12 @@ VIEWS: tuple[View, ...] = (
          "Three step sizes walk down one loss valley: one crawls, one arrives, one overshoots off the map.",
          "The lesson's rates 0.00001, 0.01 and 1.0 (preset): one barely moves, one closes in on the "
          "bottom, one blows up."),
+    View("optimizer_race.py", "Optimizer race", ":material/sports_score:", "Optimization",
+         "Which optimizer reaches the bottom first?",
+         "Race gradient descent, momentum, Nesterov, AdaGrad, RMSprop, Adam and AdamW across six surfaces, "
+         "each at its own rate or its best one, and look inside any of them step by step.",
+         "The lesson's claim, tested: a well-tuned gradient descent with momentum can beat a poorly tuned Adam "
+         "(preset)."),
     View("business_costs.py", "Business costs", ":material/payments:", "Decisions",
          "When a miss costs more than a false alarm, where should the line go?",
          "Price the two kinds of mistake differently and watch the best fraud threshold and the best "
@@ -55,4 +61,5 @@ VIEWS: tuple[View, ...] = (
 SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(v.section for v in VIEWS))
 
 # A path through the lesson: score errors, price them, keep the model simple, then descend.
-SUGGESTED_ORDER: tuple[str, ...] = ("mse_vs_mae", "business_costs", "regularization", "learning_rate")
+SUGGESTED_ORDER: tuple[str, ...] = ("mse_vs_mae", "business_costs", "regularization", "learning_rate",
+                                    "optimizer_race")

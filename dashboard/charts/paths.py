@@ -43,7 +43,7 @@ BAND_SCHEME = alt.SchemeParams(name="greys", extent=[0.0, 0.5])
 BAND_RATIO = 10 ** 0.25  # a band's top over its bottom (dashboard.paths.quarter_decades)
 SEAM = 1.5  # cells overlap their neighbours, so no anti-aliased hairlines show between them
 INDEPENDENT_COLOURS = alt.Resolve(scale=alt.ScaleResolveMap(color="independent"))
-MARKER_SHAPES = {"start": "cross", "optimum": "cross", "minimum": "cross", "exit": "diamond"}
+MARKER_SHAPES = {"start": "cross", "optimum": "cross", "minimum": "cross", "exit": "diamond", "now": "circle"}
 AXIS = dict(labelFontSize=12, titleFontSize=13)  # readable on a slide
 CONTOUR_SIZE = 290  # px, the square plot: with its y axis (~55 px) it fits a 390 px phone's 358 px column
 
@@ -141,8 +141,8 @@ def _contour_template(size: int, n_series: int, x_title: str, y_title: str, valu
                         scale=alt.Scale(domain=list(MARKER_SHAPES), range=list(MARKER_SHAPES.values()))),
         tooltip=[alt.Tooltip(field="text", type="nominal", title=" "), tip_x, tip_y],
     )
-    notes = [
-        marks.transform_filter(f"datum.side == '{side}'").mark_text(
+    notes = [  # every mark but the runs' markers at step k (their colour and the tooltip say whose they are)
+        marks.transform_filter(f"datum.side == '{side}' && datum.kind != 'now'").mark_text(
             align=side, dx=-8 if side == "right" else 8, dy=-13, fontSize=12, fontWeight="bold").encode(
             x=alt.X(field="x_text", type="quantitative", scale=x_scale),
             y=alt.Y(field="y_text", type="quantitative", scale=y_scale),
@@ -161,7 +161,7 @@ def _contour_template(size: int, n_series: int, x_title: str, y_title: str, valu
 def contour_chart(surface: pd.DataFrame, cell: tuple[float, float], window: Sequence[float], paths: pd.DataFrame,
                   exits: pd.DataFrame, series: Mapping[str, tuple[str, str]],
                   points: Sequence[tuple[str, float, float, str]], *, titles: tuple[str, str, str],
-                  size: int = CONTOUR_SIZE) -> dict:
+                  size: int = CONTOUR_SIZE, now: pd.DataFrame | None = None) -> dict:
     """A surface as log-spaced grey bands with each series' path on it (a Vega-Lite dict).
 
     The plot is ``size`` pixels square; a ``window`` that is square too (``dashboard.paths.window``
@@ -175,6 +175,8 @@ def contour_chart(surface: pd.DataFrame, cell: tuple[float, float], window: Sequ
         series: key -> (legend label, colour), in legend order.
         points: (kind, x, y, text) of the fixed marks: "start", "optimum" or "minimum".
         titles: the x axis, the y axis and the surface's value ("slope w", "intercept b", "MSE").
+        now: where each run is at one step (columns label, x, y, step; a step scrubber's markers),
+            drawn as a dot of its colour, unlabelled.
     """
     x0, x1, y0, y1 = (float(v) for v in window)
     x = np.concatenate([[p[1] for p in points], exits["x"].to_numpy(dtype=float)])
@@ -190,6 +192,13 @@ def contour_chart(surface: pd.DataFrame, cell: tuple[float, float], window: Sequ
         "side": np.where(x > (x0 + x1) / 2, "right", "left"),
         "text": [p[3] for p in points] + ["left at step " + str(int(k)) for k in exits["step"]],
     })
+    if now is not None and len(now):
+        marks = pd.concat([marks, pd.DataFrame({
+            "kind": "now", "label": now["label"].astype(str).to_numpy(), "x": now["x"].to_numpy(dtype=float),
+            "y": now["y"].to_numpy(dtype=float), "x_text": now["x"].to_numpy(dtype=float),
+            "y_text": now["y"].to_numpy(dtype=float), "side": "left",
+            "text": [f"{label} at step {int(k)}" for label, k in zip(now["label"], now["step"])]})],
+            ignore_index=True)
     values = dict(zip(_WINDOW, (x0, x1, y0, y1)))
     values.update(_series_values(series))
     banded = pd.DataFrame(run_rows.bands(surface["x"].to_numpy(), surface["y"].to_numpy(),

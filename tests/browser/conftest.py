@@ -15,6 +15,14 @@ import pytest
 from .server import CHROMIUM_ARGS, ROOT, find_chromium, streamlit_server
 
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every browser test in one xdist group: one worker runs them all, one after another."""
+    for item in items:
+        if HERE in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.xdist_group("browser"))
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     path = find_chromium()

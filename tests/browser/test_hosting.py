@@ -23,13 +23,12 @@ import pytest
 from dashboard.views import VIEWS
 
 from .server import ROOT, streamlit_server
-from .streamlit_page import error_texts, main_text, open_page
+from .streamlit_page import VIEW_CHARTS, error_texts, main_text, open_page
 
 pytestmark = pytest.mark.browser
 
 REQUIREMENTS = ROOT / "dashboard" / "requirements.txt"
 DOCKERFILE = ROOT / "Dockerfile"
-CHARTS = {"mse_vs_mae": 5, "regularization": 4, "learning_rate": 3, "business_costs": 4}
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +44,7 @@ def cloud_venv(tmp_path_factory) -> Path:
 
 def _serves_every_view(url: str, page) -> None:
     for view in VIEWS:
-        open_page(page, f"{url}/{view.name}", charts=CHARTS[view.name])
+        open_page(page, f"{url}/{view.name}", charts=VIEW_CHARTS[view.name])
         assert not error_texts(page), view.name
         assert view.question in main_text(page)
 

@@ -17,11 +17,10 @@ from dashboard.views import VIEWS
 from deploy.serve import replicas_behind_nginx
 
 from .server import ROOT, free_port
-from .streamlit_page import error_texts, main_text, open_page
+from .streamlit_page import VIEW_CHARTS, error_texts, main_text, open_page
 
 pytestmark = pytest.mark.browser
 
-CHARTS = {"mse_vs_mae": 5, "regularization": 4, "learning_rate": 3, "business_costs": 4}
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 
 
@@ -54,7 +53,7 @@ def test_every_view_loads_through_the_proxy_over_its_websocket(proxy, page):
     sockets = []
     page.on("websocket", lambda ws: sockets.append(ws.url))
     for view in VIEWS:
-        open_page(page, f"{url}/{view.name}", charts=CHARTS[view.name])
+        open_page(page, f"{url}/{view.name}", charts=VIEW_CHARTS[view.name])
         assert not error_texts(page), view.name
         assert view.question in main_text(page)
     assert sockets and all(s.startswith(url.replace("http", "ws")) and "/_stcore/stream" in s for s in sockets)

@@ -53,6 +53,8 @@ CASES = (
          "Penalty strength λ", "lam", "0.0001", "0.00016", unchanged=("two-weight picture",), shown="3 of 12"),
     Case("business_costs", ("fraud cost curve", "confusion matrices", "demand fits", "demand costs"),
          "Transactions", "n", "10000", "11000", unchanged=("demand fits", "demand costs"), shown="$61,290"),
+    Case("optimizer_race", ("race paths", "race loss curves", "optimizer internals"),
+         "Steps", "steps", "300", "310", shown="Momentum, 39 steps", main=1),
 )
 
 
@@ -183,7 +185,8 @@ def test_presenting_hides_the_chrome_and_links_back_to_the_same_scenario(case, s
     assert slider_value(page, case.slider) == case.moved
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.path)
+# The pin's machinery is shared: two views here (the contract suite pins every view in AppTest).
+@pytest.mark.parametrize("case", [c for c in CASES if c.path in ("mse_vs_mae", "optimizer_race")], ids=lambda c: c.path)
 def test_pin_then_move_compares_and_the_link_carries_both(case, server_url, page, browser, screenshot_dir):
     open_page(page, f"{server_url}/{case.path}", charts=len(case.charts))
     deltas = page.locator('[data-testid="stMetricDelta"]')
@@ -216,7 +219,8 @@ def test_pin_then_move_compares_and_the_link_carries_both(case, server_url, page
     assert not same_drawing(chart_signature(page, case.main), compared), "the grey pinned result is gone"
 
 
-UPLOAD_CASES = [case for case in CASES if case.path in ("mse_vs_mae", "learning_rate", "regularization")]
+# The upload's machinery is shared too (tests/dashboard/test_upload_views.py covers every upload view).
+UPLOAD_CASES = [case for case in CASES if case.path == "regularization"]
 
 
 @pytest.mark.parametrize("case", UPLOAD_CASES, ids=lambda c: c.path)

@@ -17,6 +17,7 @@ PAGES = [
     ("", 0), ("mse_vs_mae", 5), ("mse_vs_mae?data=Lagos+houses", 3), ("regularization", 4),
     ("regularization?penalty=Elastic+net", 4), ("learning_rate", 3), ("learning_rate?sched=Cosine+annealing", 4),
     ("business_costs", 4), ("business_costs?weights=true", 4), ("learning_rate?present=1", 3),
+    ("optimizer_race", 3), ("optimizer_race?surface=line_fit&run_adamw=true", 3),
 ]
 
 # What sticks out past the right edge of the viewport, outside the (closed) sidebar.

@@ -29,8 +29,9 @@ def click_view(page, title: str) -> None:
 
 
 def nudge_a_slider(page, rng: random.Random) -> str | None:
-    """Move one of the sidebar's sliders with the keyboard; returns what was pressed."""
-    sliders = page.locator('[data-testid="stSidebar"] [data-testid="stSlider"]')
+    """Move one of the sidebar's sliders with the keyboard; returns what was pressed (a slider in a
+    closed expander is not one a learner can reach)."""
+    sliders = page.locator('[data-testid="stSidebar"] [data-testid="stSlider"]:visible')
     count = sliders.count()
     if not count:
         return None

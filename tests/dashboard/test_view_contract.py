@@ -36,6 +36,12 @@ NO_EFFECT: dict[tuple[str, str], str] = {}
 # (view file, control key) -> the link under which a control greyed out at the defaults is live.
 ENABLED_BY: dict[tuple[str, str], dict[str, str]] = {
     ("regularization.py", "ratio"): {"penalty": "Elastic net"},  # only elastic net has an L1 ratio
+    # the start point is the surface's own until the learner chooses one
+    ("optimizer_race.py", "x0"): {"own_start": "true"},
+    ("optimizer_race.py", "y0"): {"own_start": "true"},
+    # a racer's own rate counts when the racers are not tuned, and when it races
+    **{("optimizer_race.py", f"lr_{key}"): {"tuned": "false", f"run_{key}": "true"}
+       for key in ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw")},
 }
 
 

@@ -1,0 +1,484 @@
+"""Compute for "Which optimizer reaches the bottom first?": seven optimizers race on a surface.
+
+Every optimizer of :data:`dashboard.registry.OPTIMIZERS` runs from one start point on one
+surface of :mod:`core.surfaces`, at each of the :data:`RATES` (the rate sliders' values), in
+one computation (:func:`core.surfaces.race`: one loop over the steps, one gradient per step
+for all 7 x 41 runs). A racer's run is then read from there: at its slider's rate, or, when
+"tuned", at its best rate (:func:`core.trajectory.fastest`: the first to come within ε of
+the minimum, else the lowest final loss). So tuning is the sweep itself, not a search.
+
+"Within ε": ``f - f_min <= EPS_SHARE x (f(start) - f_min)``, one thousandth of the way
+from the start's height down to the global minimum, whatever the surface's scale.
+
+:func:`compute` is a plain function of the scenario; :func:`cached_race` is its cached
+wrapper (shared across sessions: it depends on the controls only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from core import surfaces, trajectory
+from dashboard import paths, registry
+from dashboard.cache import scenario_cache
+from dashboard.controls import log_options
+from dashboard.formatting import fmt
+from dashboard.headline import Headline, whole
+
+SURFACES = ("rosenbrock", "bowl", "saddle", "plateau", "two_minima_2d", "line_fit")
+SURFACE_LABELS = {"rosenbrock": "Rosenbrock's valley", "bowl": "Elongated bowl", "saddle": "Saddle",
+                  "plateau": "Plateau", "two_minima_2d": "Two minima", "line_fit": "A line fit's MSE valley"}
+SURFACE_TITLES = {"line_fit": ("slope w", "intercept b")}  # axis titles; others are x and y
+RACERS = tuple(registry.OPTIMIZERS)  # sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw
+RATE_LOW, RATE_HIGH, RATE_PER_DECADE = 1e-4, 10.0, 8
+EPS_SHARE = 1e-3
+BETA2_OPTIONS = ("0.9", "0.99", "0.999", "0.9999")  # a choice (its text is its value): the link says 0.999
+STEPS_RANGE = (10, 1000)
+GRID = 100  # contour cells per side
+DEFAULT_RATES = {"sgd": 0.001, "momentum": 0.0001, "nesterov": 0.0001, "adagrad": 0.5, "rmsprop": 0.01,
+                 "adam": 0.05, "adamw": 0.05}
+DEFAULTS: dict[str, Any] = {
+    "surface": "rosenbrock", "steps": 300, "tuned": True,
+    **{f"run_{k}": k in ("sgd", "momentum", "adam") for k in RACERS},
+    **{f"lr_{k}": v for k, v in DEFAULT_RATES.items()},
+    "mu": 0.9, "beta1": 0.9, "beta2": "0.999", "own_start": False, "x0": 0.0, "y0": 0.0, "inside": "adam",
+}
+# The lesson's claim as a scenario: momentum at its best rate on Rosenbrock's valley, Adam at too small a one.
+LESSON = {**DEFAULTS, "tuned": False, "run_sgd": False, "lr_momentum": 0.0018, "lr_adam": 0.0024}
+ADAM_CONFUSION = ("Adam scales each weight's step by the size of that weight's recent gradients, not by how often "
+                  "the weight is updated: here every coordinate gets a gradient at every step, yet their steps "
+                  "come out nearly the same size.")
+
+
+def settings(values: Mapping[str, Any]) -> tuple[float, float, float]:
+    """(μ, β₁, β₂) of the controls, as numbers (β₂ is a choice of texts)."""
+    return float(values["mu"]), float(values["beta1"]), float(values["beta2"])
+
+
+def rates() -> np.ndarray:
+    """The rates every optimizer is run at: the sliders' values, 1e-4 to 10, 8 per decade."""
+    return np.array(log_options(RATE_LOW, RATE_HIGH, RATE_PER_DECADE))
+
+
+def build(key: str, mu: float, beta1: float, beta2: float):
+    """The core optimizer of racer ``key`` with the page's momentum and betas."""
+    entry = registry.OPTIMIZERS[key]
+    if "momentum" in entry.defaults:
+        return entry.build(momentum=mu)
+    if entry.core_name in ("adam", "adamw"):
+        return entry.build(betas=(beta1, beta2))
+    return entry.build()
+
+
+def hyper_text(key: str, mu: float, beta1: float, beta2: float) -> str:
+    """The racer's settings in a few words: 'μ = 0.9', 'β = (0.9, 0.999)', ''."""
+    entry = registry.OPTIMIZERS[key]
+    if "momentum" in entry.defaults:
+        return f"μ = {fmt(mu)}"
+    if entry.core_name in ("adam", "adamw"):
+        return f"β = ({fmt(beta1)}, {fmt(beta2)})"
+    return ""
+
+
+@dataclass(frozen=True, eq=False)
+class Sweep:
+    """Every optimizer at every rate: ``runs[key]`` is a Trajectory over :func:`rates`."""
+
+    surface: str
+    start: tuple[float, float]
+    steps: int
+    runs: dict[str, trajectory.Trajectory]
+    best: dict[str, int]  # key -> index into rates() of its best run (-1: every rate diverged)
+    eps: float  # the "within ε" gap
+
+
+def sweep(surface: str, steps: int, mu: float, beta1: float, beta2: float,
+          start: tuple[float, float] | None) -> Sweep:
+    """All seven optimizers at all the rates, in one :func:`core.surfaces.race`."""
+    s = surfaces.get(surface)
+    begin = s.start if start is None else np.asarray(start, dtype=np.float64)
+    lrs = rates()
+    runs = surfaces.race(s, optimizers=[build(k, mu, beta1, beta2) for k in RACERS], lrs=[lrs] * len(RACERS),
+                         steps=steps, start=begin)
+    gap0 = float(s.value(begin)) - s.global_min_value
+    eps = EPS_SHARE * gap0
+    best = {k: trajectory.fastest(run.loss, run.diverged_at, s.global_min_value + eps)
+            for k, run in zip(RACERS, runs)}
+    return Sweep(surface, (float(begin[0]), float(begin[1])), int(steps), dict(zip(RACERS, runs)), best, eps)
+
+
+@scenario_cache(max_entries=16)
+def cached_sweep(surface: str, steps: int, mu: float, beta1: float, beta2: float,
+                 start: tuple[float, float] | None) -> Sweep:
+    return sweep(surface, steps, mu, beta1, beta2, start)
+
+
+# --------------------------------------------------------------------------- the race
+
+
+@dataclass(frozen=True)
+class Racer:
+    """One optimizer in the race, at the rate it runs with."""
+
+    key: str
+    label: str  # "Adam (η = 0.05, tuned)"
+    rate: float
+    tuned: bool
+    diverged_at: int  # -1: never
+    steps_to_eps: int  # -1: never within ε
+    final_gap: float  # f - f_min at the end (inf when diverged)
+
+    @property
+    def outcome(self) -> str:
+        """'within ε at step 182', 'diverged at step 12' or 'not within ε in 300 steps'."""
+        if self.diverged_at >= 0:
+            return f"diverged at step {self.diverged_at}"
+        if self.steps_to_eps >= 0:
+            return f"within ε at step {self.steps_to_eps}"
+        return "not within ε"
+
+
+@dataclass(frozen=True, eq=False)
+class Race:
+    """The racers' runs and everything drawn of them.
+
+    Attributes:
+        surface: its name; ``title`` its label; ``axes`` the axis titles.
+        start: the start point; ``minima`` (m, 2) the surface's minima, the global one first.
+        eps: the "within ε" gap; ``f_min`` the global minimum's value; ``steps`` the run length.
+        racers: one per racing optimizer, in menu order.
+        points: key -> (steps + 1, 2) points of its run; ``gaps``: key -> (steps + 1,) f - f_min.
+        window, cell, bands: the plotted box, a grid cell's size and the grid's cells
+            (x, y, level: f - f_min rounded down to a quarter decade).
+        paths, exits: the paths drawn (series, label, step, x, y, value) and where they leave the box.
+        curves: series, label, step, value (f - f_min), for the loss chart; ``diverged``: series, step.
+        table: one row per racer: optimizer, rate, settings, steps to ε, final f - f_min, outcome.
+    """
+
+    surface: str
+    title: str
+    axes: tuple[str, str]
+    start: tuple[float, float]
+    minima: np.ndarray
+    eps: float
+    f_min: float
+    steps: int
+    racers: tuple[Racer, ...]
+    points: dict[str, np.ndarray]
+    gaps: dict[str, np.ndarray]
+    window: tuple[float, float, float, float]
+    cell: tuple[float, float]
+    bands: pd.DataFrame
+    paths: pd.DataFrame
+    exits: pd.DataFrame
+    curves: pd.DataFrame
+    diverged: pd.DataFrame
+    table: pd.DataFrame
+
+    def series(self) -> dict[str, tuple[str, str]]:
+        """key -> (legend label, colour), in menu order: the charts' series."""
+        return {r.key: (r.label, registry.OPTIMIZERS[r.key].colour) for r in self.racers}
+
+    def at(self, k: int) -> pd.DataFrame:
+        """Where each racer is after step k (a diverged run: its last point): series, label, x, y, step."""
+        k = int(np.clip(k, 0, self.steps))
+        rows = []
+        for r in self.racers:
+            last = k if r.diverged_at < 0 else min(k, r.diverged_at)
+            x, y = self.points[r.key][last]
+            rows.append((r.key, r.label, float(x), float(y), last))
+        return pd.DataFrame(rows, columns=["series", "label", "x", "y", "step"])
+
+
+def racing(values: Mapping[str, Any]) -> tuple[str, ...]:
+    """The keys of the optimizers switched on, in menu order (at least one: gradient descent)."""
+    keys = tuple(k for k in RACERS if values.get(f"run_{k}"))
+    return keys or ("sgd",)
+
+
+def start_of(values: Mapping[str, Any]) -> tuple[float, float] | None:
+    """The start point the controls ask for (None: the surface's suggested start)."""
+    return (float(values["x0"]), float(values["y0"])) if values["own_start"] else None
+
+
+def compute(values: Mapping[str, Any]) -> Race:
+    """The race of the controls ``values`` (``DEFAULTS``' keys); bad values raise ValueError."""
+    surface = values["surface"]
+    if surface not in SURFACES:
+        raise ValueError(f"surface must be one of {', '.join(SURFACES)}; got {surface!r}")
+    steps = int(values["steps"])
+    sw = cached_sweep(surface, steps, *settings(values), start_of(values))
+    s = surfaces.get(surface)
+    grid_rates = rates()
+    racers, points, gaps = [], {}, {}
+    for key in racing(values):
+        run = sw.runs[key]
+        tuned = bool(values["tuned"]) and sw.best[key] >= 0
+        index = sw.best[key] if tuned else int(np.argmin(np.abs(np.log(grid_rates / float(values[f"lr_{key}"])))))
+        gap = run.loss[:, index] - s.global_min_value
+        diverged_at = int(run.diverged_at[index])
+        reached = trajectory.first_step_below(gap[:, None], sw.eps)[0] if diverged_at < 0 else -1
+        rate = float(grid_rates[index])
+        label = f"{registry.OPTIMIZERS[key].label} (η = {rate:g}{', tuned' if tuned else ''})"
+        racers.append(Racer(key, label, rate, tuned, diverged_at, int(reached),
+                            float(gap[-1]) if diverged_at < 0 else float("inf")))
+        points[key], gaps[key] = run.params[:, index], gap
+    keys = [r.key for r in racers]
+    stacked = np.stack([points[k] for k in keys], axis=1)  # (steps + 1, R, 2)
+    values_ = np.stack([gaps[k] for k in keys], axis=1)
+    diverged_at = np.array([r.diverged_at for r in racers])
+    anchors = np.vstack([np.asarray(sw.start)[None, :], s.minima[:1]])
+    box = paths.window(stacked.reshape(-1, 2), values_.reshape(-1), start_value=float(values_[0, 0]),
+                       anchors=anchors, square=True)
+    x, y, cell = paths.grid(box, GRID)
+    xx, yy = np.meshgrid(x, y)
+    z = s.value(np.stack([xx, yy], axis=-1)) - s.global_min_value
+    level = paths.quarter_decades(np.maximum(z, 1e-12 * max(1.0, float(values_[0, 0]))))
+    band = pd.DataFrame({"x": xx.ravel(), "y": yy.ravel(), "level": level.ravel()})
+    drawn, left = paths.path_rows(stacked, values_, diverged_at, box, order=range(len(keys)))
+    labels = np.array([r.label for r in racers], dtype=object)
+    key_of = np.array(keys, dtype=object)
+    path_frame = pd.DataFrame({"series": key_of[drawn["run"]], "label": labels[drawn["run"]], "step": drawn["step"],
+                               "x": drawn["x"], "y": drawn["y"], "value": drawn["value"]})
+    exit_frame = pd.DataFrame({"series": key_of[left["run"]], "label": labels[left["run"]], "step": left["step"],
+                               "x": left["x"], "y": left["y"]})
+    curve = paths.curve_rows(values_, diverged_at)
+    curves = pd.DataFrame({"series": key_of[curve["run"]], "label": labels[curve["run"]], "step": curve["step"],
+                           "value": curve["value"]})
+    diverged = pd.DataFrame({"series": [r.key for r in racers if r.diverged_at >= 0],
+                             "step": [r.diverged_at for r in racers if r.diverged_at >= 0]})
+    table = pd.DataFrame({
+        "optimizer": [registry.OPTIMIZERS[r.key].label for r in racers],
+        "learning rate": [f"{r.rate:g}" + (" (tuned)" if r.tuned else "") for r in racers],
+        "settings": [hyper_text(r.key, *settings(values)) for r in racers],
+        "steps to within ε": [r.steps_to_eps if r.steps_to_eps >= 0 else None for r in racers],
+        "final f − min": [r.final_gap for r in racers],
+        "result": [r.outcome for r in racers],
+    })
+    return Race(
+        surface=surface, title=SURFACE_LABELS[surface], axes=SURFACE_TITLES.get(surface, ("x", "y")),
+        start=sw.start, minima=s.minima, eps=sw.eps, f_min=s.global_min_value, steps=steps,
+        racers=tuple(racers), points=points, gaps=gaps, window=box, cell=cell, bands=band,
+        paths=path_frame, exits=exit_frame, curves=curves, diverged=diverged, table=table,
+    )
+
+
+@scenario_cache()
+def cached_race(items: tuple) -> Race:
+    return compute(dict(items))
+
+
+def race_of(values: Mapping[str, Any]) -> Race:
+    """Cached :func:`compute` (the scrubber and the internals' choice do not change the race)."""
+    return cached_race(tuple(sorted((k, v) for k, v in values.items() if k not in ("k", "inside"))))
+
+
+def headlines(race: Race) -> list[Headline]:
+    """The winner's steps, then each racer's steps to come within ε (compared with a pinned racer of the
+    same optimizer)."""
+    arrived = [r for r in race.racers if r.steps_to_eps >= 0]
+    first = min(arrived, key=lambda r: r.steps_to_eps) if arrived else None
+    winner = Headline("First within ε", f"{registry.OPTIMIZERS[first.key].label}, {first.steps_to_eps} steps"
+                      if first else "nobody", "The fewest steps any racer needed.",
+                      value=first.steps_to_eps if first else None, change=whole, better="lower", key="winner")
+    return [winner] + [Headline(registry.OPTIMIZERS[r.key].label, r.outcome.replace("within ε at step ", "") + (
+        " steps" if r.steps_to_eps >= 0 and r.diverged_at < 0 else ""),
+        f"η = {r.rate:g}{' (its best rate)' if r.tuned else ''}: the first step with f − min ≤ ε = "
+        f"{race.eps:.3g}, a thousandth of the start's height above the minimum.",
+        value=r.steps_to_eps if r.steps_to_eps >= 0 else None, change=whole, better="lower", key=r.key)
+        for r in race.racers]
+
+
+# --------------------------------------------------------------------------- one optimizer's insides
+INSIDE_ROWS = 300  # steps drawn of the internals (evenly spaced; every one below this)
+QUANTITIES = {  # state name in core.surfaces.internals -> (row title, transform)
+    "grad": ("gradient g", None),
+    "momentum_buffer": ("velocity v", None),
+    "m_hat": ("m̂: average gradient", None),
+    "sum": ("√(sum of g²)", np.sqrt),
+    "square_avg": ("√(average of g²)", np.sqrt),
+    "v_hat": ("√v̂: recent gradient size", np.sqrt),
+    "step": ("step taken", None),
+}
+
+
+@dataclass(frozen=True, eq=False)
+class Inside:
+    """One racer's internals: ``rows`` (quantity, coordinate, step, value) to draw, ``full``
+    name -> (steps, 2) arrays of every step, as :func:`core.surfaces.internals` gives them."""
+
+    key: str
+    label: str
+    rows: pd.DataFrame
+    full: dict[str, np.ndarray]
+
+    def at(self, k: int) -> dict[str, tuple[float, float]]:
+        """Row title -> (x, y) at step k (1..steps; k = 0 reads step 1)."""
+        t = int(np.clip(k, 1, len(self.full["grad"]))) - 1
+        out = {}
+        for name, (title, transform) in QUANTITIES.items():
+            if name in self.full:
+                value = self.full[name][t]
+                out[title] = tuple(float(v) for v in (transform(value) if transform else value))
+        return out
+
+
+def inside_of(race: Race, values: Mapping[str, Any], key: str) -> Inside:
+    """The internals of racer ``key`` in ``race`` (it must be racing), at its rate."""
+    racer = next(r for r in race.racers if r.key == key)
+    opt = build(key, *settings(values))
+    full = surfaces.internals(race.surface, optimizer=opt, lr=racer.rate, steps=race.steps,
+                              start=np.asarray(race.start))
+    last = race.steps if racer.diverged_at < 0 else max(1, racer.diverged_at)
+    keep = paths.evenly(np.arange(last), INSIDE_ROWS)
+    parts = []
+    for name, (title, transform) in QUANTITIES.items():
+        if name not in full:
+            continue
+        value = full[name][keep]
+        value = transform(value) if transform else value
+        for c, coordinate in enumerate(("x", "y")):
+            parts.append(pd.DataFrame({"quantity": title, "coordinate": coordinate, "step": keep + 1,
+                                       "value": value[:, c]}))
+    return Inside(key, registry.OPTIMIZERS[key].label, pd.concat(parts, ignore_index=True), full)
+
+
+@scenario_cache()
+def cached_inside(items: tuple, key: str) -> Inside:
+    values = dict(items)
+    return inside_of(cached_race(items), values, key)
+
+
+def inside(values: Mapping[str, Any], key: str) -> Inside:
+    """Cached :func:`inside_of` for the controls ``values``."""
+    return cached_inside(tuple(sorted((k, v) for k, v in values.items() if k not in ("k", "inside"))), key)
+
+
+# --------------------------------------------------------------------------- the same run in PyTorch
+TORCH_CLASSES = {"sgd": "SGD", "momentum": "SGD", "nesterov": "SGD", "adagrad": "Adagrad", "rmsprop": "RMSprop",
+                 "adam": "Adam", "adamw": "AdamW"}
+
+
+def _num(value: float) -> str:
+    return f"{float(value):g}"
+
+
+def _less(value: float) -> str:
+    """'- 1.5' or '+ 1': a shift written as people write it (never '- -1')."""
+    return f"- {_num(value)}" if value >= 0 else f"+ {_num(-value)}"
+
+
+def torch_formula(surface: str) -> str:
+    """The surface as a PyTorch expression in x and y, with its parameters' values."""
+    p = surfaces.get(surface).params
+    if surface == "rosenbrock":
+        return f"({_num(p['a'])} - x) ** 2 + {_num(p['b'])} * (y - x ** 2) ** 2"
+    if surface == "bowl":
+        return f"0.5 * ({_num(p['a'])} * x ** 2 + {_num(p['b'])} * y ** 2)"
+    if surface == "saddle":
+        return f"x ** 2 - y ** 2 + {_num(p['quartic'])} * y ** 4"
+    if surface == "plateau":
+        return f"1 - torch.exp(-(x ** 2 + y ** 2) / (2 * {_num(p['width'])} ** 2))"
+    if surface == "two_minima_2d":
+        (a, b), (c, d) = surfaces._WELL_CENTERS
+        (h1, h2), w = surfaces._WELL_DEPTHS, surfaces._WELL_WIDTH
+        return (f"{_num(0.5 * surfaces._BOWL_CURVATURE)} * (x ** 2 + y ** 2)"
+                f" - {_num(h1)} * torch.exp(-((x {_less(a)}) ** 2 + (y {_less(b)}) ** 2) / {_num(2 * w * w)})"
+                f" - {_num(h2)} * torch.exp(-((x {_less(c)}) ** 2 + (y {_less(d)}) ** 2) / {_num(2 * w * w)})")
+    m, s = p["x_mean"], p["x_std"]
+    return (f"{_num(s * s + m * m)} * (x - {_num(p['slope'])}) ** 2 + {_num(2 * m)} * (x - {_num(p['slope'])})"
+            f" * (y - {_num(p['intercept'])}) + (y - {_num(p['intercept'])}) ** 2 + {_num(p['noise'] ** 2)}")
+
+
+def torch_code(race: Race, values: Mapping[str, Any], key: str) -> str:
+    """PyTorch code that makes racer ``key``'s run: the same surface, start, rate, settings and steps."""
+    racer = next(r for r in race.racers if r.key == key)
+    args = [f"lr={_num(racer.rate)}"]
+    entry = registry.OPTIMIZERS[key]
+    if "momentum" in entry.defaults:
+        args.append(f"momentum={_num(values['mu'])}")
+        if entry.defaults.get("nesterov"):
+            args.append("nesterov=True")
+    if entry.core_name in ("adam", "adamw"):
+        args.append(f"betas=({_num(values['beta1'])}, {_num(values['beta2'])})")
+    if entry.core_name == "adamw":
+        args.append(f"weight_decay={_num(entry.build().hyper['weight_decay'])}")
+    start = ", ".join(_num(v) for v in race.start)
+    return "\n".join([
+        "import torch",
+        "",
+        "",
+        "def f(p):",
+        "    x, y = p",
+        f"    return {torch_formula(race.surface)}",
+        "",
+        "",
+        f"p = torch.tensor([{start}], dtype=torch.float64, requires_grad=True)",
+        f"optimizer = torch.optim.{TORCH_CLASSES[key]}([p], {', '.join(args)})",
+        f"for step in range({race.steps}):",
+        "    optimizer.zero_grad()",
+        "    f(p).backward()",
+        "    optimizer.step()",
+        "print(p.detach().tolist(), f(p).item())",
+    ])
+
+
+# --------------------------------------------------------------------------- texts
+SURFACE_NOTES = {
+    "rosenbrock": "The valley floor bends along y = x²: a step that follows the gradient across the valley overshoots "
+                  "its walls, while the way to the minimum at (1, 1) runs along the nearly flat floor.",
+    "bowl": "The bowl is ten times steeper in y than in x (condition number 10): one rate has to suit both "
+            "directions, which is what per-coordinate methods (AdaGrad, RMSprop, Adam) work around.",
+    "saddle": "The origin is a saddle: downhill along y, uphill along x. A run that starts almost on the x axis "
+              "slides to the saddle first; only the small y component grows it away, slowly for gradient descent.",
+    "plateau": "Far from the well the surface is almost flat: the gradient is tiny, so plain steps crawl, while "
+               "methods that divide by the gradient's own size keep a steady pace.",
+    "two_minima_2d": "Two wells of different depths: which one a run ends in depends on its path, not only on its "
+                     "start. The race counts only the deeper, global minimum.",
+    "line_fit": "The MSE of a line over its slope and intercept, for x between 0 and 10: a long, tilted valley "
+                "(condition number 139), the same as on the learning-rate view.",
+}
+
+
+def notes(race: Race, ins: Inside | None, k: int, values: Mapping[str, Any]) -> list[str]:
+    """The "What to notice" bullets with the race's live numbers."""
+    arrived = sorted((r for r in race.racers if r.steps_to_eps >= 0), key=lambda r: r.steps_to_eps)
+    out = []
+    if arrived:
+        first = arrived[0]
+        others = "; ".join(f"{registry.OPTIMIZERS[r.key].label} {r.outcome.replace('within ε at step', 'at step')}"
+                           for r in race.racers if r is not first)
+        out.append(f"**{registry.OPTIMIZERS[first.key].label}** comes within ε first, at step **{first.steps_to_eps}**"
+                   f" (η = {first.rate:g}). " + (f"The others: {others}." if others else ""))
+    else:
+        out.append(f"No racer comes within ε = {race.eps:.3g} of the minimum in {race.steps} steps: "
+                   + "; ".join(f"{registry.OPTIMIZERS[r.key].label} {r.outcome}" for r in race.racers) + ".")
+    if values["tuned"]:
+        out.append(f"Each racer runs at its own best rate: the one of {rates().size} rates from {RATE_LOW:g} to "
+                   f"{RATE_HIGH:g} that got there first, found in the same computation as the race. Switch "
+                   "\"tuned\" off to give each the rate of its slider: a well-tuned gradient descent with momentum "
+                   "can beat a badly tuned Adam.")
+    else:
+        out.append("Each racer runs at its slider's rate. Switch \"tuned\" on to give each its best rate: the "
+                   "comparison is only fair between tuned optimizers.")
+    out.append(SURFACE_NOTES[race.surface])
+    if ins is not None and k >= 1:
+        now = ins.at(k)
+        parts = "; ".join(f"{title} ({fmt(v[0])}, {fmt(v[1])})" for title, v in now.items())
+        out.append(f"Inside **{ins.label}** at step {min(k, race.steps)}: {parts}.")
+    return out
+
+
+def math_blocks(race: Race, key: str) -> list[tuple[str, str]]:
+    """The racers' update rules (torch.optim's), and the race's finish line."""
+    rows = [(f"**{registry.OPTIMIZERS[r.key].label}** (torch.optim's update, $g_t$ the gradient at step $t$):",
+             registry.OPTIMIZERS[r.key].latex) for r in race.racers]
+    rows.append(("The finish line: a run is within ε of the minimum once its height above it is a thousandth of "
+                 "the start's:", rf"f(\theta_t) - f_{{\min}} \le \varepsilon = 10^{{-3}}\,\bigl(f(\theta_0) - "
+                 rf"f_{{\min}}\bigr) = {race.eps:.3g}"))
+    return rows
