@@ -98,8 +98,18 @@ def first_step_below(loss: np.ndarray, threshold: float | np.ndarray) -> np.ndar
     return np.where(below.any(axis=0), below.argmax(axis=0), -1)
 
 
+def settled_below(loss: np.ndarray, threshold: float | np.ndarray) -> np.ndarray:
+    """Int array (R,): the first t from which ``loss`` (steps + 1, R) stays ``<= threshold`` to the
+    end, -1 if it ends above. Unlike :func:`first_step_below`, a run that dips below once and
+    bounces out again has not arrived."""
+    below = loss <= np.asarray(threshold, dtype=np.float64)
+    tail = np.where(below[::-1].all(axis=0), below.shape[0], below[::-1].argmin(axis=0))  # trailing run of True
+    return np.where(tail > 0, below.shape[0] - tail, -1)
+
+
 def fastest(loss: np.ndarray, diverged_at: np.ndarray, threshold: float) -> int:
-    """The best run of a sweep: the index of the run that first reaches ``loss <= threshold``.
+    """The best run of a sweep: the index of the run that first settles at ``loss <= threshold``
+    (reaches it and stays there, :func:`settled_below`).
 
     Ties go to the lower final loss. When no run gets there, the lowest final loss wins; a
     diverged run never does. Returns -1 when every run diverged. ``loss`` (steps + 1, R),
@@ -108,7 +118,7 @@ def fastest(loss: np.ndarray, diverged_at: np.ndarray, threshold: float) -> int:
     finals = final_loss(loss, diverged_at)
     if not np.isfinite(finals).any():
         return -1
-    reached = np.where(diverged_at < 0, first_step_below(loss, threshold), -1)
+    reached = np.where(diverged_at < 0, settled_below(loss, threshold), -1)
     if (reached >= 0).any():
         first = np.where(reached >= 0, reached, np.iinfo(np.int64).max)
         candidates = np.flatnonzero(first == first.min())

@@ -48,14 +48,14 @@ def loss_chart(race, pinned=None) -> dict:
         rules=[(race.eps, f"within ε = {race.eps:.3g} of the minimum")],
         titles=("step", "f − min (log scale)", "f − min"),
         pinned=None if pinned is None else pinned.curves,
-        pinned_shown=None if pinned is None else pinned.curves["value"].to_numpy(dtype=float))
+        pinned_shown=None if pinned is None else pinned.curves["value"].to_numpy(dtype=float), legend_columns=2)
 
 
 def _internals_template(quantities: tuple[str, ...]) -> alt.FacetChart:
     base = alt.Chart(alt.NamedData("inside"))
     x = alt.X("step:Q", title="step", scale=alt.Scale(nice=False))
     lines = base.transform_filter("datum.kind == 'line'").mark_line(strokeWidth=1.8).encode(
-        x=x, y=alt.Y("value:Q", title=None, axis=alt.Axis(format="~g", tickCount=3)),
+        x=x, y=alt.Y("value:Q", title=None, axis=alt.Axis(format=".3~r", tickCount=3)),
         color=alt.Color("coordinate:N", title="coordinate",
                         scale=alt.Scale(domain=list(COORDINATE_COLOURS), range=list(COORDINATE_COLOURS.values())),
                         legend=alt.Legend(orient="top")),

@@ -110,7 +110,10 @@ def _contour_template(size: int, n_series: int, x_title: str, y_title: str, valu
     tip_value = alt.Tooltip(field="value", type="quantitative", format=".4g", title=value_title)
 
     level = alt.Color(field="level", type="quantitative", scale=alt.Scale(type="log", scheme=BAND_SCHEME),
-                      legend=alt.Legend(title=value_title, orient="bottom", direction="horizontal", format="~g",
+                      legend=alt.Legend(title=value_title, orient="bottom", direction="horizontal", labelOverlap=True,
+                                        # two digits at most: a band edge such as 10^-3.5 is 0.00032, not 0.000316227766
+                                        labelExpr="datum.value >= 1e4 || datum.value < 1e-3 ? format(datum.value, '.0e') "
+                                                  ": format(datum.value, '.2~r')",
                                         gradientLength=min(160, size // 2), titleOrient="left"))
     bands = alt.Chart(alt.NamedData("bands")).transform_calculate(top=f"datum.level * {BAND_RATIO}").mark_rect(
         strokeWidth=0, clip=True,
@@ -211,7 +214,8 @@ def contour_chart(surface: pd.DataFrame, cell: tuple[float, float], window: Sequ
 
 
 def _curves_template(height: int, n_series: int, x_title: str, y_title: str, value_title: str,
-                     legend_title: str, extra: tuple[tuple[str, str, str], ...], pinned: bool = False) -> alt.LayerChart:
+                     legend_title: str, extra: tuple[tuple[str, str, str], ...], pinned: bool = False,
+                     legend_columns: int = 3) -> alt.LayerChart:
     x = alt.X(field="step", type="quantitative", scale=alt.Scale(nice=False, zero=False), title=x_title)
     y = alt.Y(field="shown", type="quantitative", scale=alt.Scale(type="log", nice=False),
               title=y_title, axis=log_axis())
@@ -220,7 +224,7 @@ def _curves_template(height: int, n_series: int, x_title: str, y_title: str, val
                        legend=None)
     lines = alt.Chart(alt.NamedData("curves")).mark_line(strokeWidth=2.2).encode(
         x=x, y=y, color=alt.Color(field="label", type="nominal", scale=_series_placeholders(n_series),
-                                  legend=legend(legend_title or None)),
+                                  legend=legend(legend_title or None, columns=legend_columns)),
         detail=alt.Detail(field="series", type="nominal"),
         tooltip=[alt.Tooltip(field="run", type="nominal"), alt.Tooltip(field="step", type="quantitative"),
                  alt.Tooltip(field="value", type="quantitative", format=".6g", title=value_title),
@@ -241,14 +245,15 @@ def _curves_template(height: int, n_series: int, x_title: str, y_title: str, val
                  resolve=INDEPENDENT_COLOURS, config=alt.Config(axis=alt.AxisConfig(**AXIS)))
 
 
-def _on_axis(curves: pd.DataFrame, shown, low: float, top: float) -> pd.DataFrame:
-    """``curves`` with the column ``shown`` clipped to [low, top]; a series that leaves the top
-    ends on it (its rows after the first one above are dropped)."""
+def _on_axis(curves: pd.DataFrame, shown, low: float, top: float, gone=()) -> pd.DataFrame:
+    """``curves`` with the column ``shown`` clipped to [low, top]; a series of ``gone`` (it
+    diverged) that leaves the top ends on it (its rows after the first one above are dropped),
+    another runs along the top edge while it is above."""
     shown = np.asarray(shown, dtype=np.float64)
-    above = shown > top
+    key = curves["series"].to_numpy()
+    above = (shown > top) & np.isin(key, list(gone))
     keep = np.ones(len(curves), dtype=bool)
     if above.any():
-        key = curves["series"].to_numpy()
         for s in np.unique(key[above]):
             rows = np.flatnonzero(key == s)
             keep[rows[rows > rows[above[rows]][0]]] = False
@@ -261,7 +266,7 @@ def loss_curves_chart(curves: pd.DataFrame, diverged: pd.DataFrame, series: Mapp
                       rules: Sequence[tuple[float, str]] = (), titles: tuple[str, str, str],
                       extra: Sequence[tuple[str, str, str]] = (), legend_title: str = "",
                       height: int = HEIGHT + 80, pinned: pd.DataFrame | None = None,
-                      pinned_shown: np.ndarray | None = None) -> dict:
+                      pinned_shown: np.ndarray | None = None, legend_columns: int = 3) -> dict:
     """Each series' loss per step on a log axis from ``low`` to ``top`` (a Vega-Lite dict).
 
     A run leaving the top ends on it (its first point above) and is marked "diverged at step k"
@@ -277,10 +282,11 @@ def loss_curves_chart(curves: pd.DataFrame, diverged: pd.DataFrame, series: Mapp
         rules: (value, text) of dashed horizontal lines, e.g. "within 1% of the optimum".
         titles: the x axis, the y axis, and the tooltip's name for ``value``.
         extra: (column, title, d3 format) of further numbers in the tooltip.
+        legend_columns: entries per legend row (fewer for long labels, so the legend fits the chart).
         pinned, pinned_shown: a pinned scenario's curves (columns series, label, step) and the
             values drawn, as ``curves`` and ``shown``: wide and light grey, underneath.
     """
-    lines = _on_axis(curves, shown, low, top)
+    lines = _on_axis(curves, shown, low, top, gone=[str(v) for v in diverged["series"]])
     if "run" not in lines:
         lines = lines.assign(run=lines["label"])
     labels = {key: label for key, (label, _) in series.items()}
@@ -303,4 +309,5 @@ def loss_curves_chart(curves: pd.DataFrame, diverged: pd.DataFrame, series: Mapp
         frames[PINNED_DATA] = _on_axis(pinned[["series", "label", "step"]], pinned_shown, low, top)
     return render(_curves_template, frames, values=values, height=height,
                   n_series=len(series), x_title=titles[0], y_title=titles[1], value_title=titles[2],
-                  legend_title=legend_title, extra=tuple(tuple(e) for e in extra), pinned=pinned is not None)
+                  legend_title=legend_title, extra=tuple(tuple(e) for e in extra), pinned=pinned is not None,
+                  legend_columns=int(legend_columns))

@@ -54,7 +54,7 @@ CASES = (
     Case("business_costs", ("fraud cost curve", "confusion matrices", "demand fits", "demand costs"),
          "Transactions", "n", "10000", "11000", unchanged=("demand fits", "demand costs"), shown="$61,290"),
     Case("optimizer_race", ("race paths", "race loss curves", "optimizer internals"),
-         "Steps", "steps", "300", "310", shown="Momentum, 39 steps", main=1),
+         "Steps", "steps", "300", "310", shown="First: Momentum", main=1),
 )
 
 

@@ -69,3 +69,18 @@ def test_fastest_picks_the_first_to_arrive_then_the_lowest():
     assert fastest(loss, diverged, 0.45) == 2, "both arrive at step 2: the lower final loss wins"
     assert fastest(loss, diverged, 1e-6) == 2, "nobody arrives: the lowest final loss"
     assert fastest(loss[:, 3:], diverged[3:], 1.0) == -1, "all diverged"
+
+
+
+def test_a_run_that_bounces_out_again_has_not_settled():
+    from core.trajectory import fastest, settled_below
+
+    loss = np.array([
+        [9.0, 9.0, 9.0],
+        [0.5, 5.0, 0.5],
+        [7.0, 0.9, 0.4],
+        [0.2, 0.8, 0.3],
+    ])
+    np.testing.assert_array_equal(settled_below(loss, 1.0), [3, 2, 1])
+    np.testing.assert_array_equal(settled_below(loss, 0.25), [3, -1, -1])
+    assert fastest(loss, np.array([-1, -1, -1]), 1.0) == 2, "run 0 dipped first, at step 1, but bounced out"

@@ -18,13 +18,18 @@ PAGE = "optimizer_race.py"
 
 
 def _first_within(surface, optimizer, lr, steps, start, eps) -> int:
-    """A loop-free reference: one run alone, the first step with f - min <= eps (-1 if none or diverged)."""
+    """A reference from one run alone, by a plain loop: the first step from which f - min stays <= eps
+    to the end (-1 if it ends above or diverged)."""
     run = surfaces.optimize(surface, optimizer=optimizer, lr=lr, steps=steps, start=start)
     if run.diverged_at[0] >= 0:
         return -1
     gap = run.loss[:, 0] - surface.global_min_value
-    hit = np.flatnonzero(gap <= eps)
-    return int(hit[0]) if hit.size else -1
+    settled = -1
+    for t in range(len(gap) - 1, -1, -1):
+        if gap[t] > eps:
+            break
+        settled = t
+    return settled
 
 
 def test_the_tuned_rate_is_the_first_to_arrive_among_runs_made_one_by_one():
@@ -47,7 +52,7 @@ def test_the_lesson_claim_a_tuned_momentum_beats_an_untuned_adam():
     assert errors(at) == []
     shown = metrics(at)
     momentum, adam = shown["Momentum"], shown["Adam"]
-    assert momentum.endswith(" steps") and int(momentum.split()[0]) < 60
+    assert momentum.endswith(" steps") and int(momentum.split()[0]) < 100
     assert adam == "not within ε", "Adam at η = 0.0024 crawls on Rosenbrock's valley"
     # The same two runs by hand, from (-1.2, 1) for 300 steps:
     s = surfaces.get("rosenbrock")
@@ -59,10 +64,10 @@ def test_the_lesson_claim_a_tuned_momentum_beats_an_untuned_adam():
 def test_the_default_race_states_its_numbers():
     at = run_page(PAGE)
     assert errors(at) == []
-    assert metrics(at) == {"First within ε": "Momentum, 39 steps", "Gradient descent": "not within ε",
-                           "Momentum": "39 steps", "Adam": "177 steps"}
+    assert metrics(at) == {"First: Momentum": "67 steps", "Gradient descent": "not within ε",
+                           "Momentum": "67 steps", "Adam": "177 steps"}
     text = notice(at)
-    assert "**Momentum** comes within ε first, at step **39** (η = 0.0018)" in text
+    assert "**Momentum** comes within ε first, at step **67** (η = 0.0018)" in text
     assert "Inside **Adam** at step 300" in text
 
 

@@ -113,17 +113,20 @@ def test_shared_charts_take_any_number_of_series():
     assert all(e.label in text and e.colour in text for e in entries)
     assert set(common.dataset(spec, "paths")["series"]) == set(ids)
     curves = paths.curve_rows(run.loss, run.diverged_at)
-    spec = run_charts.loss_curves_chart(frame(curves), pd.DataFrame({"series": [], "step": []}), series,
+    gone = ids[-1]  # said to have diverged (the fastest-growing run)
+    spec = run_charts.loss_curves_chart(frame(curves), pd.DataFrame({"series": [gone], "step": [30]}), series,
                                         shown=curves["value"], low=1e-6, top=1e3, steps=40,
                                         titles=("step", "f (log)", "f"))
     assert "@" not in json.dumps({k: v for k, v in spec.items() if k != "datasets"})
     drawn = common.dataset(spec, "curves")
-    # The runs above the top (rates past 2/10) end at their first point above it, drawn on it.
+    # A diverged run above the top ends at its first point above it, drawn on it; any other run above
+    # it (rates past 2/10 that have not yet diverged) runs along the top edge, every step kept.
     for key in ids:
         mine = curves["value"][ids[curves["run"]] == key]
         first_above = np.flatnonzero(mine > 1e3)
-        expected = mine.size if first_above.size == 0 else first_above[0] + 1
+        expected = mine.size if first_above.size == 0 or key != gone else first_above[0] + 1
         assert (drawn["series"] == key).sum() == expected, key
+    assert np.flatnonzero(curves["value"][ids[curves["run"]] == gone] > 1e3).size > 1, "the test needs a run above"
     assert drawn["shown"].max() == 1e3 and drawn["shown"].min() >= 1e-6
 
 
