@@ -67,7 +67,8 @@ def _settle(page) -> None:
 
 
 class _Pressing:
-    """A page open at ``url`` whose first slider gets one key press at a time."""
+    """A page open at ``url`` whose first slider a learner can move gets one key press at a time
+    (not one greyed out, nor one in a closed expander)."""
 
     def __init__(self, page, url: str):
         self.page, self.key = page, "ArrowRight"
@@ -76,7 +77,8 @@ class _Pressing:
         _settle(page)
         if page.evaluate("() => document.visibilityState") != "visible":
             raise RuntimeError("the page is hidden: Chromium would throttle its timers and frames")
-        self.slider = page.locator('[data-testid="stSlider"]').first.get_by_role("slider").first
+        sliders = page.locator('[data-testid="stSlider"]:visible').get_by_role("slider").all()
+        self.slider = next(s for s in sliders if s.get_attribute("aria-disabled") != "true")
 
     def press(self) -> float:
         """One press (the way back at the slider's end); ms to the last change on screen."""

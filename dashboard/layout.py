@@ -155,8 +155,8 @@ def metric_row(items: Iterable[Headline | tuple[str, str, str | None]],
     """A row of ``st.metric``, one per headline (or ``(label, text, help)``).
 
     With ``pinned`` (the pinned scenario's headlines, :mod:`dashboard.pinning`), each
-    headline shows its change from the pinned one of the same label, coloured by whether it
-    went the way that is better.
+    headline shows its change from the pinned one with the same key (its label unless it says
+    otherwise), coloured by whether it went the way that is better.
     """
     items = [item if isinstance(item, Headline) else Headline(*item) for item in items]
     moves = headline.changes(items, pinned) if pinned is not None else [None] * len(items)
