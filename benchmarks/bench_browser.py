@@ -77,7 +77,9 @@ class _Pressing:
         _settle(page)
         if page.evaluate("() => document.visibilityState") != "visible":
             raise RuntimeError("the page is hidden: Chromium would throttle its timers and frames")
-        sliders = page.locator('[data-testid="stSlider"]:visible').get_by_role("slider").all()
+        visible = page.locator('[data-testid="stSlider"]:visible')
+        visible.first.wait_for(timeout=TIMEOUT_S * 1000)
+        sliders = visible.get_by_role("slider").all()
         self.slider = next(s for s in sliders if s.get_attribute("aria-disabled") != "true")
 
     def press(self) -> float:

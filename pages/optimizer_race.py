@@ -69,7 +69,7 @@ with right:
     layout.chart(charts.loss_chart(race, pinned=was or None), race.curves, name="race loss curves",
                  caption="Height above the minimum at every step, on a log scale; the dashed line is the finish."
                          + (pinning.IN_GREY if pin else ""))
-st.dataframe(race.table, hide_index=True)
+st.markdown(sc.table_markdown(race))
 
 st.subheader("Inside one optimizer")
 key = scrub.select("Look inside", "inside", racing, labels=registry.labels(registry.OPTIMIZERS, racing), radio=True)

@@ -128,7 +128,7 @@ class Racer:
     """One optimizer in the race, at the rate it runs with."""
 
     key: str
-    label: str  # "Adam (η = 0.05, tuned)"
+    label: str  # "Adam"
     rate: float
     tuned: bool
     diverged_at: int  # -1: never
@@ -158,7 +158,8 @@ class Race:
         window, cell, bands: the plotted box, a grid cell's size and the grid's cells
             (x, y, level: f - f_min rounded down to a quarter decade).
         paths, exits: the paths drawn (series, label, step, x, y, value) and where they leave the box.
-        curves: series, label, step, value (f - f_min), for the loss chart; ``diverged``: series, step.
+        curves: series, label, step, value (f - f_min), run (the label with the rate, for tooltips), for
+            the loss chart; ``diverged``: series, step.
         table: one row per racer: optimizer, rate, settings, steps to ε, final f - f_min, outcome.
     """
 
@@ -197,6 +198,16 @@ class Race:
         return pd.DataFrame(rows, columns=["series", "label", "x", "y", "step"])
 
 
+def table_markdown(race: Race) -> str:
+    """The race's table as Markdown (cheaper for the browser to redraw than a data grid)."""
+    rows = ["| Optimizer | Learning rate | Settings | Steps to within ε | Final f − min | Result |",
+            "|---|---:|---|---:|---:|---|"]
+    for row in race.table.itertuples(index=False):
+        steps = "" if pd.isna(row[3]) else f"{int(row[3])}"
+        rows.append(f"| {row[0]} | {row[1]} | {row[2]} | {steps} | {fmt(float(row[4]))} | {row[5]} |")
+    return "\n".join(rows)
+
+
 def racing(values: Mapping[str, Any]) -> tuple[str, ...]:
     """The keys of the optimizers switched on, in menu order (at least one: gradient descent)."""
     keys = tuple(k for k in RACERS if values.get(f"run_{k}"))
@@ -226,7 +237,9 @@ def compute(values: Mapping[str, Any]) -> Race:
         diverged_at = int(run.diverged_at[index])
         reached = trajectory.settled_below(gap[:, None], sw.eps)[0] if diverged_at < 0 else -1
         rate = float(grid_rates[index])
-        label = f"{registry.OPTIMIZERS[key].label} (η = {rate:g})"  # the table and the metrics say which are tuned
+        # The legend names the optimizer only: a label that held the rate would change the charts'
+        # specs with every rate, and the browser would build them again instead of updating their data.
+        label = registry.OPTIMIZERS[key].label
         racers.append(Racer(key, label, rate, tuned, diverged_at, int(reached),
                             float(gap[-1]) if diverged_at < 0 else float("inf")))
         points[key], gaps[key] = run.params[:, index], gap
@@ -234,9 +247,11 @@ def compute(values: Mapping[str, Any]) -> Race:
     stacked = np.stack([points[k] for k in keys], axis=1)  # (steps + 1, R, 2)
     values_ = np.stack([gaps[k] for k in keys], axis=1)
     diverged_at = np.array([r.diverged_at for r in racers])
-    anchors = np.vstack([np.asarray(sw.start)[None, :], s.minima[:1]])
-    box = paths.window(stacked.reshape(-1, 2), values_.reshape(-1), start_value=float(values_[0, 0]),
-                       anchors=anchors, square=True)
+    # The surface's own box (and the start): the picture stays put while rates, settings and steps
+    # change, so the browser only updates the chart's data; a run that wanders off is marked leaving.
+    (x_lo, x_hi), (y_lo, y_hi) = s.bounds
+    anchors = np.array([[x_lo, y_lo], [x_hi, y_hi], sw.start])
+    box = paths.window(np.empty((0, 2)), np.empty(0), start_value=1.0, anchors=anchors, pad=0.0, square=True)
     x, y, cell = paths.grid(box, GRID)
     xx, yy = np.meshgrid(x, y)
     z = s.value(np.stack([xx, yy], axis=-1)) - s.global_min_value
@@ -250,8 +265,9 @@ def compute(values: Mapping[str, Any]) -> Race:
     exit_frame = pd.DataFrame({"series": key_of[left["run"]], "label": labels[left["run"]], "step": left["step"],
                                "x": left["x"], "y": left["y"]})
     curve = paths.curve_rows(values_, diverged_at)
+    runs = np.array([f"{r.label} (η = {r.rate:g}{', tuned' if r.tuned else ''})" for r in racers], dtype=object)
     curves = pd.DataFrame({"series": key_of[curve["run"]], "label": labels[curve["run"]], "step": curve["step"],
-                           "value": curve["value"]})
+                           "value": curve["value"], "run": runs[curve["run"]]})
     diverged = pd.DataFrame({"series": [r.key for r in racers if r.diverged_at >= 0],
                              "step": [r.diverged_at for r in racers if r.diverged_at >= 0]})
     table = pd.DataFrame({
