@@ -247,11 +247,12 @@ def compute(values: Mapping[str, Any]) -> Race:
     stacked = np.stack([points[k] for k in keys], axis=1)  # (steps + 1, R, 2)
     values_ = np.stack([gaps[k] for k in keys], axis=1)
     diverged_at = np.array([r.diverged_at for r in racers])
-    # The surface's own box (and the start): the picture stays put while rates, settings and steps
-    # change, so the browser only updates the chart's data; a run that wanders off is marked leaving.
-    (x_lo, x_hi), (y_lo, y_hi) = s.bounds
-    anchors = np.array([[x_lo, y_lo], [x_hi, y_hi], sw.start])
-    box = paths.window(np.empty((0, 2)), np.empty(0), start_value=1.0, anchors=anchors, pad=0.0, square=True)
+    # The box the runs need (their points below 5x the start's height, the start and the minimum).
+    # It changes with the runs, so the browser draws the chart afresh: updated in place, Vega can
+    # stack the paths in another order than a fresh drawing of the same link does.
+    anchors = np.vstack([np.asarray(sw.start)[None, :], s.minima[:1]])
+    box = paths.window(stacked.reshape(-1, 2), values_.reshape(-1), start_value=float(values_[0, 0]),
+                       anchors=anchors, square=True)
     x, y, cell = paths.grid(box, GRID)
     xx, yy = np.meshgrid(x, y)
     z = s.value(np.stack([xx, yy], axis=-1)) - s.global_min_value
