@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 MAX_ROWS = 100_000
-MAX_BYTES_SHOWN = 40  # of a column name in a sentence
+MAX_NAME_CHARS = 40  # of a column name in a sentence
 SEPARATORS = {",": "commas", ";": "semicolons", "\t": "tabs"}
 LIMIT = 1e150  # a value this large squared overflows float64's 1.8e308 in any loss
 SAMPLE_SEED = 0
@@ -102,9 +102,9 @@ class Points:
 
 
 def short(name: str) -> str:
-    """A column name cut to MAX_BYTES_SHOWN characters, for a sentence."""
+    """A column name cut to MAX_NAME_CHARS characters, for a sentence."""
     name = str(name)
-    return name if len(name) <= MAX_BYTES_SHOWN else name[: MAX_BYTES_SHOWN - 1] + "…"
+    return name if len(name) <= MAX_NAME_CHARS else name[: MAX_NAME_CHARS - 1] + "…"
 
 
 def _decode(data: bytes) -> tuple[str, str]:

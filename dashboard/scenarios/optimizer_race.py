@@ -292,9 +292,14 @@ def cached_race(items: tuple) -> Race:
     return compute(dict(items))
 
 
+def _key(values: Mapping[str, Any]) -> tuple:
+    """The controls' values as a cache key (the scrubber's are not among them: they are another panel's)."""
+    return tuple(sorted(values.items()))
+
+
 def race_of(values: Mapping[str, Any]) -> Race:
-    """Cached :func:`compute` (the scrubber and the internals' choice do not change the race)."""
-    return cached_race(tuple(sorted((k, v) for k, v in values.items() if k not in ("k", "inside"))))
+    """Cached :func:`compute`."""
+    return cached_race(_key(values))
 
 
 def headlines(race: Race) -> list[Headline]:
@@ -375,7 +380,7 @@ def cached_inside(items: tuple, key: str) -> Inside:
 
 def inside(values: Mapping[str, Any], key: str) -> Inside:
     """Cached :func:`inside_of` for the controls ``values``."""
-    return cached_inside(tuple(sorted((k, v) for k, v in values.items() if k not in ("k", "inside"))), key)
+    return cached_inside(_key(values), key)
 
 
 # --------------------------------------------------------------------------- the same run in PyTorch
