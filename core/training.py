@@ -36,6 +36,7 @@ import numpy as np
 from core import _validation as check
 from core import losses as _losses
 from core import optimizers as _optimizers
+from core import schedules as _schedules
 from core.trajectory import Trajectory, mark_divergence
 
 _CHUNK_ELEMENTS = 4_000_000  # bounds the (steps, R, n) predictions evaluated at once
@@ -155,9 +156,11 @@ def _check_data(X: Any, y: Any, loss: Any) -> tuple[np.ndarray, np.ndarray]:
     return X, y
 
 
-def _learning_rates(lr: Any, steps: int) -> np.ndarray:
-    """The rate of every update as an array (steps, R_lr)."""
-    t = np.arange(steps)
+def _learning_rates(lr: Any, steps: int, every: int = 1) -> np.ndarray:
+    """The rate of every update as an array (steps, R_lr); a schedule's t counts every ``every`` updates."""
+    t = np.arange(steps) // every
+    if isinstance(lr, _schedules.Plateau):
+        return np.broadcast_to(np.asarray(lr.base, dtype=np.float64), (steps, np.size(lr.base))).copy()
     if callable(lr) and not isinstance(lr, np.ndarray):
         with np.errstate(all="ignore"):
             table = np.asarray(lr(t), dtype=np.float64)
@@ -224,6 +227,7 @@ def fit_linear(
     init: Any = None,
     seed: int = 0,
     sample_weight: Any = None,
+    lr_every: int = 1,
 ) -> Trajectory:
     """Train R linear models by gradient descent and return their whole path.
 
@@ -234,7 +238,8 @@ def fit_linear(
             model ``p = sigmoid(X w + b)`` (its gradient uses the stable logit form).
         optimizer: a name or object from :func:`core.optimizers.get`.
         lr: a float, an array of shape (R,) (one rate per run: a learning-rate sweep), or a
-            schedule from :mod:`core.schedules` (its base may itself have shape (R,)).
+            schedule from :mod:`core.schedules` (its base may itself have shape (R,)), including
+            :func:`core.schedules.reduce_on_plateau`, which is fed the full-data objective.
         steps: number of updates (>= 0).
         batch_size: None for full batch; k for mini-batches of k samples reshuffled every
             epoch with ``seed``; 1 is plain stochastic gradient descent.
@@ -244,6 +249,10 @@ def fit_linear(
         seed: seed of the mini-batch shuffling.
         sample_weight: None, or weights (n,) >= 0: the objective's mean becomes the weighted
             mean ``sum s_i loss_i / sum s_i``.
+        lr_every: a schedule's step t advances once every ``lr_every`` updates: with the number
+            of mini-batches per epoch, the schedule is stepped once per epoch, as with torch's
+            ``scheduler.step()`` after each epoch. A reduce-on-plateau schedule is given the
+            full-data objective after each such block (``scheduler.step(loss)``).
 
     Returns:
         Trajectory with params (steps+1, R, P), loss (steps+1, R), lr (steps, R), and
@@ -268,7 +277,9 @@ def fit_linear(
     seed = check.integer("seed", seed, low=0)
     fit_intercept = check.flag("fit_intercept", fit_intercept)
 
-    rates = _learning_rates(lr, steps)
+    lr_every = check.integer("lr_every", lr_every, low=1)
+    plateau = lr if isinstance(lr, _schedules.Plateau) else None
+    rates = _learning_rates(lr, steps, lr_every)
     n_params = X.shape[1] + int(fit_intercept)
     init_rows = 1 if init is None else np.atleast_2d(np.asarray(init)).shape[0]
     n_runs = max(rates.shape[1], init_rows)
@@ -287,8 +298,11 @@ def fit_linear(
     path = np.empty((steps + 1, n_runs, n_params))
     path[0] = theta
     state = optimizer.init(theta)
+    watch = plateau and plateau.init(n_runs)
     with np.errstate(all="ignore"):  # a diverging run overflows by design; it is marked below
         for t in range(steps):
+            if watch is not None:
+                rates[t] = plateau.rate(watch)
             if full_mse:
                 grad = objective.grad_full_mse(theta)
             else:
@@ -296,6 +310,8 @@ def fit_linear(
             grad = objective.add_penalty_grad(theta, grad)
             theta, state = optimizer._step(theta, grad, state, rates[t])
             path[t + 1] = theta
+            if watch is not None and (t + 1) % lr_every == 0:
+                watch = plateau.update(watch, objective.value(theta))
         values = objective.value(path)
         diverged_at = mark_divergence(path, values)
     return Trajectory(params=path, loss=values, lr=rates, diverged_at=diverged_at)

@@ -348,14 +348,16 @@ def every_schedule(base):
         schedules.warm_restarts(base, 4, 2, 0.001),
         schedules.warmup(schedules.cosine(base, 20), 5),
         schedules.one_cycle(base, 30),
+        schedules.cyclic(base, 3 * np.asarray(base), 4, 6, "triangular2"),
     ]
 
 
 def test_every_name_is_covered():
-    assert {s.name for s in every_schedule(0.1)} == set(schedules.NAMES)
+    # reduce_on_plateau is no function of t: it has its own tests below.
+    assert {s.name for s in every_schedule(0.1)} | {"reduce_on_plateau"} == set(schedules.NAMES)
 
 
-@pytest.mark.parametrize("index", range(7))
+@pytest.mark.parametrize("index", range(8))
 def test_array_base_gives_shape_t_by_runs(index):
     bases = np.array([0.01, 0.1, 0.5])
     batched = every_schedule(bases)[index]
@@ -369,7 +371,7 @@ def test_array_base_gives_shape_t_by_runs(index):
     assert_allclose(batched.base, bases)
 
 
-@pytest.mark.parametrize("index", range(7))
+@pytest.mark.parametrize("index", range(8))
 def test_float_base_gives_shape_of_t(index):
     s = every_schedule(0.1)[index]
     assert isinstance(s(3), float)
@@ -454,7 +456,7 @@ def test_invalid_arguments_raise_naming_them(make, word):
 @pytest.mark.parametrize(
     "t", [-1, np.array([0, 3, -2]), 1.5, np.array([0.5]), "3", True, float("nan")]
 )
-@pytest.mark.parametrize("index", range(7))
+@pytest.mark.parametrize("index", range(8))
 def test_bad_steps_raise(index, t):
     with pytest.raises(ValueError, match="t must be"):
         every_schedule(0.1)[index](t)
@@ -469,3 +471,152 @@ def test_one_cycle_refuses_steps_past_total_steps():
 
 def test_growing_exponential_overflows_quietly():
     assert np.isinf(schedules.exponential(1.0, 10.0)(400))
+
+
+# ------------------------------------------------- cyclic (CyclicLR, cycle_momentum=False)
+
+
+def ref_cyclic_lr(base_lr, max_lr, step_size_up, step_size_down=None, mode="triangular", gamma=1.0, n=N):
+    """torch's CyclicLR.get_lr, evaluated after each scheduler.step() with plain floats."""
+    up = float(step_size_up)
+    down = float(step_size_down) if step_size_down is not None else up
+    total, out = up + down, []
+    ratio = up / total
+    for last_epoch in range(n):
+        cycle = math.floor(1 + last_epoch / total)
+        x = 1.0 + last_epoch / total - cycle
+        scale_factor = x / ratio if x <= ratio else (x - 1) / (ratio - 1)
+        height = (max_lr - base_lr) * scale_factor
+        if mode == "triangular":
+            lr = base_lr + height * 1.0
+        elif mode == "triangular2":
+            lr = base_lr + height * (1 / (2.0 ** (cycle - 1)))
+        else:
+            lr = base_lr + height * gamma**last_epoch
+        out.append(lr)
+    return out
+
+
+@pytest.mark.parametrize(
+    "base,top,up,down,mode,gamma",
+    [(0.01, 0.1, 10, None, "triangular", 1.0), (0.001, 0.1, 4, 7, "triangular2", 1.0),
+     (0.02, 0.5, 5, 3, "exp_range", 0.97), (0.1, 0.2, 1, 1, "triangular", 1.0)],
+)
+def test_cyclic_matches_cyclic_lr(base, top, up, down, mode, gamma):
+    got = schedules.cyclic(base, top, up, down, mode, gamma)(np.arange(N))
+    close(got, ref_cyclic_lr(base, top, up, down, mode, gamma), top)
+
+
+def test_cyclic_triangle_by_hand():
+    # 0.01 up to 0.1 over 3 steps and back down over 3: the rates climb by 0.03 a step.
+    got = schedules.cyclic(0.01, 0.1, step_size_up=3)(np.arange(8))
+    assert_allclose(got, [0.01, 0.04, 0.07, 0.1, 0.07, 0.04, 0.01, 0.04], rtol=1e-12)
+
+
+# ------------------------------------------------- reduce on plateau (ReduceLROnPlateau)
+
+
+class RefPlateau:
+    """torch's ReduceLROnPlateau (mode="min") for one param group, line by line with floats."""
+
+    def __init__(self, lr, factor=0.1, patience=10, threshold=1e-4, threshold_mode="rel", cooldown=0,
+                 min_lr=0.0, eps=1e-8):
+        self.lr, self.factor, self.patience = lr, factor, patience
+        self.threshold, self.threshold_mode = threshold, threshold_mode
+        self.cooldown, self.min_lr, self.eps = cooldown, min_lr, eps
+        self.best, self.cooldown_counter, self.num_bad_epochs = math.inf, 0, 0
+
+    def is_better(self, a, best):
+        if self.threshold_mode == "rel":
+            return a < best * (1.0 - self.threshold)
+        return a < best - self.threshold
+
+    def step(self, metrics):
+        current = float(metrics)
+        if self.is_better(current, self.best):
+            self.best = current
+            self.num_bad_epochs = 0
+        else:
+            self.num_bad_epochs += 1
+        if self.cooldown_counter > 0:
+            self.cooldown_counter -= 1
+            self.num_bad_epochs = 0
+        if self.num_bad_epochs > self.patience:
+            new_lr = max(self.lr * self.factor, self.min_lr)
+            if self.lr - new_lr > self.eps:
+                self.lr = new_lr
+            self.cooldown_counter = self.cooldown
+            self.num_bad_epochs = 0
+
+
+def ref_plateau_rates(losses, **kwargs):
+    ref = RefPlateau(**kwargs)
+    out = [ref.lr]
+    for value in losses:
+        ref.step(value)
+        out.append(ref.lr)
+    return out
+
+
+def noisy_plateau_losses(n=200, seed=3):
+    """A loss that falls, stalls, jumps, falls again: every branch of the scheduler gets used."""
+    rng = np.random.default_rng(seed)
+    base = np.concatenate([np.linspace(5, 1, 40), np.ones(50), np.linspace(1, 0.2, 60), np.full(50, 0.2)])
+    return base[:n] * (1 + 0.02 * rng.standard_normal(n)) + np.where(np.arange(n) % 37 == 0, 0.5, 0)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [dict(lr=0.1), dict(lr=0.1, patience=0), dict(lr=1.0, factor=0.5, patience=3, cooldown=4),
+     dict(lr=0.1, factor=0.5, patience=2, threshold=0.05, threshold_mode="abs"),
+     dict(lr=0.1, factor=0.1, patience=1, min_lr=1e-4), dict(lr=1e-7, factor=0.5, patience=1, eps=1e-8)],
+)
+def test_reduce_on_plateau_matches_reduce_lr_on_plateau(kwargs):
+    losses = noisy_plateau_losses()
+    lr = kwargs.pop("lr")
+    got = schedules.reduce_on_plateau(lr, **kwargs).replay(losses)
+    assert_allclose(got, ref_plateau_rates(losses, lr=lr, **kwargs), rtol=1e-15)
+
+
+def test_reduce_on_plateau_by_hand():
+    # patience 2: the 3rd loss in a row that is no better than 1.0 cuts the rate, after the 5th value.
+    got = schedules.reduce_on_plateau(0.1, patience=2).replay([1.0, 1.0, 1.2, 0.99995, 1.5, 0.5])
+    assert_allclose(got, [0.1, 0.1, 0.1, 0.1, 0.01, 0.01, 0.01], rtol=1e-15)
+    # torch's defaults: eleven values without improvement.
+    assert schedules.reduce_on_plateau(0.1).replay([1.0] * 12).tolist()[-2:] == [0.1, pytest.approx(0.01)]
+
+
+def test_reduce_on_plateau_runs_independently_per_run():
+    losses = noisy_plateau_losses()
+    table = np.stack([losses, losses[::-1]], axis=1)
+    got = schedules.reduce_on_plateau(np.array([0.1, 0.3]), patience=3).replay(table)
+    assert got.shape == (losses.size + 1, 2)
+    assert_allclose(got[:, 1], ref_plateau_rates(losses[::-1], lr=0.3, patience=3), rtol=1e-15)
+    assert not np.array_equal(got[:, 0] / 0.1, got[:, 1] / 0.3)
+
+
+def test_reduce_on_plateau_never_counts_nan_as_better():
+    got = schedules.reduce_on_plateau(0.1, patience=0).replay([1.0, np.nan, np.inf])
+    assert_allclose(got, [0.1, 0.1, 0.01, 0.001], rtol=1e-12)
+
+
+def test_get_builds_cyclic_and_plateau():
+    assert schedules.get("cyclic", 0.01, max_lr=0.1, step_size_up=3)(3) == pytest.approx(0.1)
+    assert isinstance(schedules.get("reduce_on_plateau", 0.1, patience=0), schedules.Plateau)
+
+
+@pytest.mark.parametrize(
+    "make,word",
+    [(lambda: schedules.reduce_on_plateau(0.1, factor=1.0), "factor"),
+     (lambda: schedules.reduce_on_plateau(0.1, patience=-1), "patience"),
+     (lambda: schedules.reduce_on_plateau(0.1, threshold_mode="max"), "threshold_mode"),
+     (lambda: schedules.reduce_on_plateau(0.0), "lr"),
+     (lambda: schedules.reduce_on_plateau(0.1).replay(np.ones((2, 2, 2))), "losses"),
+     (lambda: schedules.reduce_on_plateau(np.array([0.1, 0.2])).init(3), "n_runs"),
+     (lambda: schedules.cyclic(0.1, -1.0), "max_lr"),
+     (lambda: schedules.cyclic(0.1, 1.0, step_size_up=0), "step_size_up"),
+     (lambda: schedules.cyclic(0.1, 1.0, mode="cosine"), "mode")],
+)
+def test_new_schedules_reject_bad_arguments_naming_them(make, word):
+    with pytest.raises(ValueError, match=word):
+        make()

@@ -392,3 +392,49 @@ def test_trajectory_is_a_plain_record():
     assert isinstance(traj, Trajectory)
     assert traj.params.shape == (1, 1, 3) and traj.lr.shape == (0, 1)
     assert traj.n_runs == 1
+
+
+def test_lr_every_steps_the_schedule_once_per_block_of_updates():
+    X, y = small_data()
+    run = fit_linear(X, y, lr=schedules.step(0.05, step_size=2, gamma=0.5), steps=12, batch_size=4, lr_every=3)
+    # 3 mini-batches per epoch: the schedule's t is the epoch, so the rate halves every 6 updates.
+    assert np.allclose(run.lr[:, 0], [0.05] * 6 + [0.025] * 6)
+
+
+def test_reduce_on_plateau_is_fed_the_full_objective_after_each_block():
+    """A loop with the reference scheduler (torch's algorithm) and plain SGD on mini-batches."""
+    from tests.core.test_schedules import RefPlateau
+
+    X, y = small_data(n=12)
+    steps, every, lr = 60, 3, 0.3
+    run = fit_linear(X, y, lr=schedules.reduce_on_plateau(lr, patience=1, factor=0.5), steps=steps,
+                     batch_size=4, lr_every=every, seed=5)
+    ref = RefPlateau(lr, patience=1, factor=0.5)
+    theta = np.zeros(3)
+    rng = np.random.default_rng(5)
+    batches = [b for _ in range(steps // every) for b in np.split(rng.permutation(12), 3)]
+    Xa = np.hstack([X, np.ones((12, 1))])
+    rates = []
+    for t in range(steps):
+        rows = batches[t]
+        grad = 2 * (Xa[rows] @ theta - y[rows]) @ Xa[rows] / len(rows)
+        rates.append(ref.lr)
+        theta = theta - ref.lr * grad
+        if (t + 1) % every == 0:
+            ref.step(np.mean((Xa @ theta - y) ** 2))
+    assert np.allclose(run.lr[:, 0], rates, rtol=1e-13)
+    assert len(set(rates)) >= 3  # the rate was cut at least twice
+    assert np.allclose(run.params[-1, 0], theta, rtol=1e-10)
+
+
+def test_reduce_on_plateau_with_one_rate_per_run():
+    X, y = small_data()
+    run = fit_linear(X, y, lr=schedules.reduce_on_plateau(np.array([0.01, 0.3]), patience=0), steps=40)
+    assert run.lr.shape == (40, 2)
+    assert run.lr[0].tolist() == [0.01, 0.3] and run.lr[-1, 1] < 0.3
+
+
+def test_lr_every_must_be_a_positive_integer():
+    X, y = small_data()
+    with pytest.raises(ValueError, match="lr_every"):
+        fit_linear(X, y, lr=0.1, steps=3, lr_every=0)
