@@ -7,12 +7,12 @@ lazily, only when a user clicks, because rendering a PNG takes about a second.
 from __future__ import annotations
 
 import io
-import json
 import threading
 from collections.abc import Mapping
 from pathlib import Path
 
 import altair as alt
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import vl_convert as vlc
@@ -73,14 +73,27 @@ def frame_csv(frame: pd.DataFrame) -> str:
     return frame.to_csv(index=False)
 
 
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """A frame as JSON-ready records: every number at full precision (pandas' ``to_json`` keeps
+    10 decimal places, which turns a loss of 1e-12 into 0 and breaks a log axis), and NaN or an
+    infinity as null, as the browser's Arrow copy has it."""
+    out = frame.astype(object).where(frame.map(_finite_or_text), None)
+    return out.to_dict(orient="records")
+
+
+def _finite_or_text(value) -> bool:
+    if isinstance(value, (float, np.floating)):
+        return bool(np.isfinite(value))
+    return value is not None and value is not pd.NA and value is not pd.NaT
+
+
 def _spec(chart: alt.TopLevelMixin | Mapping, title: str | None = None) -> dict:
     """The chart's Vega-Lite dict. A dict (see ``charts.common.render``) may hold data
     frames (or Arrow tables) in its ``datasets``; they become JSON records here."""
     if isinstance(chart, Mapping):
         spec = dict(chart)
         spec["datasets"] = {
-            name: json.loads(as_frame(data).to_json(orient="records")) if isinstance(data, (pd.DataFrame, pa.Table))
-            else data
+            name: _records(as_frame(data)) if isinstance(data, (pd.DataFrame, pa.Table)) else data
             for name, data in spec.get("datasets", {}).items()
         }
     else:

@@ -23,6 +23,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from core import losses, optimizers, penalties, schedules
 from dashboard import palette
 
@@ -113,30 +115,45 @@ OPTIMIZERS: dict[str, OptimizerEntry] = {e.id: e for e in (
 class ScheduleEntry(Entry):
     """A learning-rate schedule whose settings follow the run's length.
 
-    ``build(base, steps)`` is ``core.schedules.get(core_name, base, **settings(steps))``;
-    ``latex`` is the formula in symbols, :meth:`latex_at` the same formula with the numbers of a
-    run of ``steps`` updates, and :meth:`sentence` says what it does over that run.
+    ``build(base, steps)`` is ``make(base, settings(steps))``, by default
+    ``core.schedules.get(core_name, base, **settings(steps))``; ``latex`` is the formula in
+    symbols, :meth:`latex_at` the same formula with the numbers of a run of ``steps`` updates,
+    and :meth:`sentence` says what it does over that run. A view that lets the learner set a
+    schedule's settings passes them as ``overrides`` (keys of ``settings(steps)``).
     """
 
     settings: Callable[[int], dict[str, Any]] = field(default=lambda steps: {}, repr=False)
     formula: Callable[[Callable[[str, str], str]], str] = field(default=lambda v: "", repr=False)
     explain: Callable[[dict[str, Any], int], str] = field(default=lambda p, steps: "", repr=False)
+    make: Callable[[Any, dict[str, Any]], Any] = field(default=None, repr=False)
 
-    def latex_at(self, steps: int) -> str:
-        p = self.settings(steps)
+    def with_settings(self, steps: int, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The settings of a run of ``steps`` updates, with ``overrides`` on top."""
+        return {**self.settings(steps), **(overrides or {})}
+
+    def build_with(self, base, steps: int, overrides: Mapping[str, Any] | None = None):
+        """The core schedule of a run of ``steps`` updates with ``overrides`` of its settings."""
+        return self.make(base, self.with_settings(steps, overrides))
+
+    def latex_at(self, steps: int, overrides: Mapping[str, Any] | None = None) -> str:
+        p = self.with_settings(steps, overrides)
         return self.formula(lambda key, symbol: _number(p[key]))
 
-    def sentence(self, steps: int) -> str:
-        return self.explain(self.settings(steps), steps)
+    def sentence(self, steps: int, overrides: Mapping[str, Any] | None = None) -> str:
+        return self.explain(self.with_settings(steps, overrides), steps)
 
 
 def _schedule(id: str, label: str, colour: str, description: str, formula, settings, explain,
-              core_name: str | None = None) -> ScheduleEntry:
-    def build(base, steps: int) -> schedules.Schedule:
-        return schedules.get(core_name or id, base, **settings(steps))
+              core_name: str | None = None, make=None) -> ScheduleEntry:
+    if make is None:
+        def make(base, p):
+            return schedules.get(core_name or id, base, **p)
+
+    def build(base, steps: int):
+        return make(base, settings(steps))
 
     return ScheduleEntry(id, label, colour, description, formula(lambda key, symbol: symbol), build,
-                         settings=settings, formula=formula, explain=explain)
+                         settings=settings, formula=formula, explain=explain, make=make)
 
 
 def _warmup_settings(steps: int) -> dict[str, Any]:
@@ -202,6 +219,24 @@ SCHEDULES: dict[str, ScheduleEntry] = {e.id: e for e in (
               lambda p, steps: (f"One-cycle starts at η/{p['div_factor']:g}, climbs to η over the first "
                                 f"{round(p['pct_start'] * p['total_steps'])} steps, then falls along a cosine to "
                                 f"η/{p['div_factor'] * p['final_div_factor']:,.0f}.")),
+    _schedule("cyclic", "Cyclic (triangular)", palette.YELLOW,
+              "Climbs from a tenth of the rate to the full rate and back, over and over.",
+              lambda v: (rf"\eta_t = \tfrac{{\eta}}{{{v('div', 'd')}}} + \bigl(\eta - \tfrac{{\eta}}{{{v('div', 'd')}}}"
+                         rf"\bigr)\,\bigl(1 - \bigl|\tfrac{{t}}{{{v('step_size_up', 'c')}}} - 2\,"
+                         rf"\mathrm{{cycle}} + 1\bigr|\bigr)"),
+              lambda steps: {"step_size_up": max(1, steps // 8), "div": 10.0},
+              lambda p, steps: (f"Cyclic climbs in a straight line from η/{p['div']:g} to η over "
+                                f"{p['step_size_up']} steps, comes back down over as many, and starts again."),
+              make=lambda base, p: schedules.cyclic(np.asarray(base) / p["div"] if np.ndim(base) else base / p["div"],
+                                                    base, step_size_up=p["step_size_up"])),
+    _schedule("reduce_on_plateau", "Reduce on plateau", palette.GREY,
+              "Cuts the rate tenfold whenever the loss has not improved for a while.",
+              lambda v: (rf"\eta \leftarrow {v('factor', 'f')}\,\eta\ \text{{after }}{v('patience', 'p')} + 1"
+                         rf"\text{{ steps in a row with no new best loss}}"),
+              lambda steps: {"factor": 0.1, "patience": 10},
+              lambda p, steps: (f"Reduce on plateau keeps η until {p['patience'] + 1} steps in a row bring no new "
+                                f"best loss (better by 0.01%), then multiplies it by {p['factor']:g}, and waits "
+                                "again.")),
 )}
 
 

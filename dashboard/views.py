@@ -50,6 +50,12 @@ VIEWS: tuple[View, ...] = (
          "each at its own rate or its best one, and look inside any of them step by step.",
          "The lesson's claim, tested: a well-tuned gradient descent with momentum can beat a poorly tuned Adam "
          "(preset)."),
+    View("lr_schedules.py", "Schedules", ":material/timeline:", "Optimization",
+         "How should the learning rate change during training?",
+         "Put two learning-rate schedules side by side on noisy mini-batches or above the critical rate, and "
+         "find a starting rate with the range test.",
+         "The lesson's step decay, 0.1 then 0.01 after 30 epochs and 0.001 after 60 (the default), and its "
+         "exponential decay η₀·e^(−kt) (preset)."),
     View("business_costs.py", "Business costs", ":material/payments:", "Decisions",
          "When a miss costs more than a false alarm, where should the line go?",
          "Price the two kinds of mistake differently and watch the best fraud threshold and the best "
@@ -62,4 +68,4 @@ SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(v.section for v in VIEWS))
 
 # A path through the lesson: score errors, price them, keep the model simple, then descend.
 SUGGESTED_ORDER: tuple[str, ...] = ("mse_vs_mae", "business_costs", "regularization", "learning_rate",
-                                    "optimizer_race")
+                                    "optimizer_race", "lr_schedules")

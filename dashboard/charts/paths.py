@@ -213,9 +213,10 @@ def contour_chart(surface: pd.DataFrame, cell: tuple[float, float], window: Sequ
 # --------------------------------------------------------------------------- loss per step
 
 
-def _curves_template(height: int, n_series: int, x_title: str, y_title: str, value_title: str,
-                     legend_title: str, extra: tuple[tuple[str, str, str], ...], pinned: bool = False,
-                     legend_columns: int = 3) -> alt.LayerChart:
+def curve_layers(n_series: int, x_title: str, y_title: str, value_title: str, legend_title: str,
+                 extra: tuple[tuple[str, str, str], ...], pinned: bool = False,
+                 legend_columns: int = 3) -> list[alt.Chart]:
+    """The layers of :func:`loss_curves_chart` (datasets of :func:`curve_frames`), to stack in a bigger chart."""
     x = alt.X(field="step", type="quantitative", scale=alt.Scale(nice=False, zero=False), title=x_title)
     y = alt.Y(field="shown", type="quantitative", scale=alt.Scale(type="log", nice=False),
               title=y_title, axis=log_axis())
@@ -226,7 +227,7 @@ def _curves_template(height: int, n_series: int, x_title: str, y_title: str, val
         x=x, y=y, color=alt.Color(field="label", type="nominal", scale=_series_placeholders(n_series),
                                   legend=legend(legend_title or None, columns=legend_columns)),
         detail=alt.Detail(field="series", type="nominal"),
-        tooltip=[alt.Tooltip(field="run", type="nominal"), alt.Tooltip(field="step", type="quantitative"),
+        tooltip=[alt.Tooltip(field="run", type="nominal"), alt.Tooltip(field="step", type="quantitative", title=x_title),
                  alt.Tooltip(field="value", type="quantitative", format=".6g", title=value_title),
                  *(alt.Tooltip(field=f, type="quantitative", title=t, format=fmt) for f, t, fmt in extra)])
     rule = notes.transform_filter("datum.kind == 'rule'").mark_rule(strokeDash=[5, 4], color=palette.MARKER).encode(
@@ -241,8 +242,15 @@ def _curves_template(height: int, n_series: int, x_title: str, y_title: str, val
     # The axes run from step 0 to the last, and from `low` to `top`: the extent layer's corners.
     extent = extent_layer(alt.X(field="step", type="quantitative"), alt.Y(field="shown", type="quantitative"))
     under = [pinned_layer(x, y, what="pinned scenario")] if pinned else []
-    return layer(*under, lines, rule, triangles, texts, extent, width="container", height=height,
-                 resolve=INDEPENDENT_COLOURS, config=alt.Config(axis=alt.AxisConfig(**AXIS)))
+    return [*under, lines, rule, triangles, texts, extent]
+
+
+def _curves_template(height: int, n_series: int, x_title: str, y_title: str, value_title: str,
+                     legend_title: str, extra: tuple[tuple[str, str, str], ...], pinned: bool = False,
+                     legend_columns: int = 3) -> alt.LayerChart:
+    return layer(*curve_layers(n_series, x_title, y_title, value_title, legend_title, extra, pinned, legend_columns),
+                 width="container", height=height, resolve=INDEPENDENT_COLOURS,
+                 config=alt.Config(axis=alt.AxisConfig(**AXIS)))
 
 
 def _on_axis(curves: pd.DataFrame, shown, low: float, top: float, gone=()) -> pd.DataFrame:
@@ -258,6 +266,40 @@ def _on_axis(curves: pd.DataFrame, shown, low: float, top: float, gone=()) -> pd
             rows = np.flatnonzero(key == s)
             keep[rows[rows > rows[above[rows]][0]]] = False
     return (curves if keep.all() else curves.loc[keep]).assign(shown=np.clip(shown[keep], low, top))
+
+
+def curve_frames(curves: pd.DataFrame, diverged: pd.DataFrame, series: Mapping[str, tuple[str, str]], *,
+                 shown: np.ndarray, low: float, top: float, steps: float, rules: Sequence[tuple[float, str]] = (),
+                 pinned: pd.DataFrame | None = None, pinned_shown: np.ndarray | None = None
+                 ) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
+    """The datasets and placeholder values of :func:`curve_layers` (arguments as :func:`loss_curves_chart`).
+
+    A ``text`` column in ``diverged`` replaces the note "diverged at step k" (its ``step`` is where
+    the note stands on the x axis).
+    """
+    lines = _on_axis(curves, shown, low, top, gone=[str(v) for v in diverged["series"]])
+    if "run" not in lines:
+        lines = lines.assign(run=lines["label"])
+    labels = {key: label for key, (label, _) in series.items()}
+    gone = [str(v) for v in diverged["series"]]
+    notes = pd.DataFrame({
+        "kind": ["rule"] * len(rules) + ["diverged"] * len(diverged),
+        "label": [""] * len(rules) + [labels[k] for k in gone],
+        "step": [steps * 0.01] * len(rules) + [float(k) for k in diverged["step"]],
+        "shown": [float(v) for v, _ in rules] + [top] * len(diverged),
+        "text": [t for _, t in rules] + (list(diverged["text"]) if "text" in diverged
+                                         else ["diverged at step " + str(int(k)) for k in diverged["step"]]),
+    })
+    # Two runs diverging a few steps apart would write their notes over each other: a line apart.
+    span = np.log10(top) - np.log10(low)
+    notes["text_shown"] = 10.0 ** staggered(notes["step"], np.log10(notes["shown"]), near_x=0.35 * steps,
+                                            step_y=0.06 * span, low=np.log10(low), high=np.log10(top))
+    values = _series_values(series)
+    extent = extent_frame((0, steps), (low, top), x_field="step", y_field="shown")
+    frames = {"curves": lines, "notes": notes, "extent": extent}
+    if pinned is not None:
+        frames[PINNED_DATA] = _on_axis(pinned[["series", "label", "step"]], pinned_shown, low, top)
+    return frames, values
 
 
 @built_once
@@ -286,27 +328,8 @@ def loss_curves_chart(curves: pd.DataFrame, diverged: pd.DataFrame, series: Mapp
         pinned, pinned_shown: a pinned scenario's curves (columns series, label, step) and the
             values drawn, as ``curves`` and ``shown``: wide and light grey, underneath.
     """
-    lines = _on_axis(curves, shown, low, top, gone=[str(v) for v in diverged["series"]])
-    if "run" not in lines:
-        lines = lines.assign(run=lines["label"])
-    labels = {key: label for key, (label, _) in series.items()}
-    gone = [str(v) for v in diverged["series"]]
-    notes = pd.DataFrame({
-        "kind": ["rule"] * len(rules) + ["diverged"] * len(diverged),
-        "label": [""] * len(rules) + [labels[k] for k in gone],
-        "step": [steps * 0.01] * len(rules) + [float(k) for k in diverged["step"]],
-        "shown": [float(v) for v, _ in rules] + [top] * len(diverged),
-        "text": [t for _, t in rules] + ["diverged at step " + str(int(k)) for k in diverged["step"]],
-    })
-    # Two runs diverging a few steps apart would write their notes over each other: a line apart.
-    span = np.log10(top) - np.log10(low)
-    notes["text_shown"] = 10.0 ** staggered(notes["step"], np.log10(notes["shown"]), near_x=0.35 * steps,
-                                            step_y=0.06 * span, low=np.log10(low), high=np.log10(top))
-    values = _series_values(series)
-    extent = extent_frame((0, steps), (low, top), x_field="step", y_field="shown")
-    frames = {"curves": lines, "notes": notes, "extent": extent}
-    if pinned is not None:
-        frames[PINNED_DATA] = _on_axis(pinned[["series", "label", "step"]], pinned_shown, low, top)
+    frames, values = curve_frames(curves, diverged, series, shown=shown, low=low, top=top, steps=steps,
+                                  rules=rules, pinned=pinned, pinned_shown=pinned_shown)
     return render(_curves_template, frames, values=values, height=height,
                   n_series=len(series), x_title=titles[0], y_title=titles[1], value_title=titles[2],
                   legend_title=legend_title, extra=tuple(tuple(e) for e in extra), pinned=pinned is not None,

@@ -55,6 +55,8 @@ CASES = (
          "Transactions", "n", "10000", "11000", unchanged=("demand fits", "demand costs"), shown="$61,290"),
     Case("optimizer_race", ("race paths", "race loss curves", "optimizer internals"),
          "Steps", "steps", "300", "310", shown="First: Momentum", main=1),
+    Case("lr_schedules", ("schedules rate and loss", "schedules range test"),
+         "Epochs", "epochs", "90", "95", unchanged=("schedules range test",), shown="0.002784"),
 )
 
 

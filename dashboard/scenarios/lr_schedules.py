@@ -1,0 +1,437 @@
+"""Compute for "How should the learning rate change during training?": two schedules on one problem.
+
+A line fit ``y = w x + b`` by plain SGD on 64 points (x in [-1, 1], so the critical rate
+2 / λ_max is about 1), where the schedule decides the outcome in two ways:
+
+- noisy mini-batches (the default, batches of 4). Each batch's gradient is the full gradient plus noise, so a
+  constant rate keeps the weights jittering around the optimum and the loss stops falling at a
+  floor that grows with the rate; a decaying rate lowers the floor.
+- the full batch at a peak rate above the critical rate (a preset: η = 1.3). A constant rate
+  diverges; a schedule that spends only a few steps above the critical rate (warmup then
+  decay, one-cycle, a fast decay) survives them.
+
+A schedule's t counts epochs (torch's ``scheduler.step()`` once per epoch, as in the lesson's
+"0.01 after 30 epochs"): every update of an epoch uses that epoch's rate
+(:func:`core.training.fit_linear`'s ``lr_every``). Reduce-on-plateau reads the full-data loss
+at the end of each epoch.
+
+The range test (:mod:`core.rate_finder`) runs on the same problem and batch size.
+
+:func:`compute` is a plain function of the controls' values; :func:`result_of` its cached
+wrapper (shared across sessions: it depends on the controls only).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from core import closed_form, datasets, landscape, rate_finder, training
+from dashboard import paths, registry
+from dashboard.cache import scenario_cache
+from dashboard.formatting import fmt
+from dashboard.headline import Headline
+
+SCHEDULES = tuple(registry.SCHEDULES)
+SIDES = ("a", "b")
+DATA = dict(n=64, slope=2.0, intercept=1.0, noise=0.5, n_outliers=0, x_range=(-1.0, 1.0), seed=0)
+SEED = 0  # the mini-batches' shuffling
+BATCHES = ("1", "2", "4", "8", "16", "32", "64")  # a choice (its text is its value); 64 is the full batch
+BATCH_LABELS = {"1": "1 (SGD)", "64": "64 (full batch)"}
+RATE_LOW, RATE_HIGH, RATE_PER_DECADE = 0.001, 10.0, 10  # 0.1, 0.01 and 1.3 are on the slider
+EPOCHS_RANGE = (20, 200)
+RANGE_TEST = dict(lr_min=1e-4, lr_max=10.0, steps=200)
+CURVE_ROWS = 600  # points drawn per loss curve (one per epoch: at most 201)
+# The knobs of each schedule (control keys); a knob is greyed out unless schedule A or B uses it.
+KNOBS: dict[str, tuple[str, ...]] = {
+    "constant": (), "step": ("step_size", "gamma"), "exponential": ("k",), "cosine": (),
+    "warm_restarts": ("t_0", "t_mult"), "warmup": ("warm",), "one_cycle": ("pct_start",), "cyclic": ("half",),
+    "reduce_on_plateau": ("factor", "patience"),
+}
+T_MULTS = ("1", "2", "3")
+DEFAULTS: dict[str, Any] = {
+    "a": "constant", "b": "step", "lr": 0.1, "epochs": 90, "batch": "4",
+    "step_size": 30, "gamma": 0.1, "k": 0.05, "t_0": 10, "t_mult": "2", "warm": 5, "pct_start": 0.3, "half": 10,
+    "factor": 0.1, "patience": 10,
+}
+# The lesson's examples and the two stories, as presets.
+LESSON_STEP = dict(DEFAULTS)  # 0.1, then 0.01 after 30 epochs and 0.001 after 60
+LESSON_EXPONENTIAL = {**DEFAULTS, "a": "step", "b": "exponential"}
+ABOVE_CRITICAL = {**DEFAULTS, "batch": "64", "lr": 1.3, "a": "constant", "b": "warmup"}
+PLATEAU_COSINE = {**DEFAULTS, "a": "cosine", "b": "reduce_on_plateau"}
+
+
+def uses(values: Mapping[str, Any], knob: str) -> bool:
+    """Whether schedule A or B reads the control ``knob``."""
+    return any(knob in KNOBS[values[side]] for side in SIDES)
+
+
+def overrides(key: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The registry settings of schedule ``key`` that the controls set (its t counts epochs)."""
+    epochs = int(values["epochs"])
+    if key == "step":
+        return {"step_size": int(values["step_size"]), "gamma": float(values["gamma"])}
+    if key == "exponential":
+        return {"gamma": math.exp(-float(values["k"]))}
+    if key == "cosine":
+        return {"t_max": epochs}
+    if key == "warm_restarts":
+        return {"t_0": int(values["t_0"]), "t_mult": int(values["t_mult"])}
+    if key == "warmup":
+        warm = min(int(values["warm"]), epochs - 1)
+        return {"steps": warm, "t_max": epochs - warm}
+    if key == "one_cycle":
+        return {"total_steps": epochs, "pct_start": float(values["pct_start"])}
+    if key == "cyclic":
+        return {"step_size_up": int(values["half"])}
+    if key == "reduce_on_plateau":
+        return {"factor": float(values["factor"]), "patience": int(values["patience"])}
+    return {}
+
+
+def schedule(key: str, values: Mapping[str, Any]):
+    """The core schedule of ``key`` with the page's rate and settings (t in epochs)."""
+    return registry.SCHEDULES[key].build_with(float(values["lr"]), int(values["epochs"]), overrides(key, values))
+
+
+# ------------------------------------------------------------------------------ the problem
+
+
+@dataclass(frozen=True, eq=False)
+class Problem:
+    """The data and its valley: x, y (n,), the critical rate 2 / λ_max and the least-squares loss."""
+
+    x: np.ndarray
+    y: np.ndarray
+    critical: float
+    optimum_loss: float
+
+    @property
+    def X(self) -> np.ndarray:
+        return self.x[:, None]
+
+
+@scenario_cache(max_entries=1)
+def problem() -> Problem:
+    """The built-in points (``DATA``) and the facts of their valley."""
+    data = datasets.line_with_outliers(**DATA)
+    X = data.x[:, None]
+    best = closed_form.normal_equation(X, data.y)
+    return Problem(x=data.x, y=data.y, critical=landscape.critical_learning_rate(X),
+                   optimum_loss=float(training.objective(best, X, data.y)))
+
+
+def batch_of(values: Mapping[str, Any]) -> int:
+    return int(values["batch"])
+
+
+def per_epoch(batch: int) -> int:
+    return -(-DATA["n"] // batch)
+
+
+# ------------------------------------------------------------------------------ the runs
+
+
+@dataclass(frozen=True)
+class Run:
+    """One schedule's run: ``gap`` (updates + 1,) the loss above the least-squares loss after each
+    update, ``rates`` (updates,) each update's rate, ``diverged_at`` the update it diverged at (-1)."""
+
+    key: str
+    side: str
+    label: str
+    gap: np.ndarray
+    rates: np.ndarray
+    diverged_at: int
+
+    @property
+    def final(self) -> float:
+        return float("inf") if self.diverged_at >= 0 else float(self.gap[-1])
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything the page shows of one scenario (frames for the charts, numbers for the text)."""
+
+    rate: float
+    epochs: int
+    batch: int
+    per_epoch: int
+    critical: float
+    start_gap: float
+    runs: tuple[Run, ...]
+    test: rate_finder.RangeTest
+    series: dict[str, tuple[str, str]]  # side -> (label, colour)
+    rate_frame: pd.DataFrame  # series, label, step (epoch), rate
+    curves: pd.DataFrame  # series, label, step (epoch), value (the gap after that epoch), run
+    diverged: pd.DataFrame  # series, step (epoch), text
+    hover: pd.DataFrame  # series, label, step (epoch), rate, gap, shown: one row per epoch and schedule
+    test_frame: pd.DataFrame  # rate, loss, smooth (up to where the test stopped)
+    low: float
+    top: float
+
+    @property
+    def full_batch(self) -> bool:
+        return self.batch >= DATA["n"]
+
+    def run(self, side: str) -> Run:
+        return next(r for r in self.runs if r.side == side)
+
+
+def _label(side: str, key: str) -> str:
+    return f"{side.upper()}: {registry.SCHEDULES[key].label}"
+
+
+def _train(prob: Problem, values: Mapping[str, Any], key: str, side: str) -> Run:
+    epochs, batch = int(values["epochs"]), batch_of(values)
+    per = per_epoch(batch)
+    fit = training.fit_linear(prob.X, prob.y, optimizer="sgd", lr=schedule(key, values), steps=epochs * per,
+                              batch_size=None if batch >= DATA["n"] else batch, seed=SEED, lr_every=per)
+    return Run(key=key, side=side, label=_label(side, key), gap=fit.loss[:, 0] - prob.optimum_loss,
+               rates=fit.lr[:, 0].copy(), diverged_at=int(fit.diverged_at[0]))
+
+
+def compute(values: Mapping[str, Any]) -> Result:
+    prob = problem()
+    epochs, batch = int(values["epochs"]), batch_of(values)
+    per = per_epoch(batch)
+    runs = tuple(_train(prob, values, values[side], side) for side in SIDES)
+    series = {r.side: (r.label, registry.SCHEDULES[r.key].colour) for r in runs}
+    start_gap = float(runs[0].gap[0])
+    # The loss axis: from just under the lowest gap either run reaches to ten times the start.
+    finite = np.concatenate([r.gap[np.isfinite(r.gap)] for r in runs])
+    low = float(max(np.min(finite[finite > 0]) / 2 if np.any(finite > 0) else 1e-12, 1e-12 * start_gap))
+    # ... or to twice the highest a surviving run climbed, so a spike it survived is drawn whole.
+    survived = [r.gap for r in runs if r.diverged_at < 0]
+    top = max(10.0 * start_gap, 2.0 * max(float(np.max(g)) for g in survived) if survived else 0.0)
+
+    # Drawn per epoch (the loss after each epoch's last update): the schedule moves once per epoch, and the
+    # per-update jitter of mini-batches would hide the trend under a band of noise.
+    gaps = np.stack([r.gap for r in runs], axis=1)
+    marks = np.arange(epochs + 1)
+    epoch_gaps = gaps[marks * per]
+    gone = np.array([r.diverged_at for r in runs])
+    gone_epoch = np.where(gone >= 0, -(-gone // per), -1)
+    rows = paths.curve_rows(epoch_gaps, gone_epoch, max_rows=CURVE_ROWS)
+    side_of = np.array(SIDES, dtype=object)
+    label_of = np.array([r.label for r in runs], dtype=object)
+    run_text = np.array([f"{r.label} (η = {float(values['lr']):g})" for r in runs], dtype=object)
+    curves = pd.DataFrame({"series": side_of[rows["run"]], "label": label_of[rows["run"]],
+                           "step": rows["step"].astype(float), "value": rows["value"], "run": run_text[rows["run"]]})
+    diverged = pd.DataFrame({
+        "series": [r.side for r in runs if r.diverged_at >= 0],
+        "step": [r.diverged_at / per for r in runs if r.diverged_at >= 0],
+        "text": [f"diverged at step {r.diverged_at}" for r in runs if r.diverged_at >= 0],
+    })
+    # The rate is one value per epoch: drawn as steps, with the last epoch's rate held to the end.
+    epoch_rates = np.stack([r.rates[::per] for r in runs], axis=1)  # (epochs, 2)
+    held = np.vstack([epoch_rates, epoch_rates[-1:]])
+    rate_frame = pd.DataFrame({"series": np.repeat(side_of, epochs + 1), "label": np.repeat(label_of, epochs + 1),
+                               "step": np.tile(marks, 2).astype(float), "rate": held.T.ravel()})
+    after = marks[:, None] > np.where(gone_epoch >= 0, gone_epoch, epochs + 1)[None, :]
+    hover = pd.DataFrame({"series": np.repeat(side_of, epochs + 1), "label": np.repeat(label_of, epochs + 1),
+                          "step": np.tile(marks, 2).astype(float), "rate": held.T.ravel(),
+                          "gap": np.where(after, np.nan, epoch_gaps).T.ravel()})
+    hover["shown"] = np.clip(hover["gap"].to_numpy(), low, top)
+
+    test = rate_finder.range_test(prob.X, prob.y, optimizer="sgd", batch_size=None if batch >= DATA["n"] else batch,
+                                  seed=SEED, **RANGE_TEST)
+    keep = slice(0, max(test.stop, 1))
+    test_frame = pd.DataFrame({"rate": test.rates[keep], "loss": test.loss[keep], "smooth": test.smooth[keep]})
+    return Result(rate=float(values["lr"]), epochs=epochs, batch=batch,
+                  per_epoch=per, critical=prob.critical, start_gap=start_gap, runs=runs, test=test, series=series,
+                  rate_frame=rate_frame, curves=curves, diverged=diverged, hover=hover, test_frame=test_frame,
+                  low=low, top=top)
+
+
+@scenario_cache()
+def cached_result(items: tuple) -> Result:
+    return compute(dict(items))
+
+
+def result_of(values: Mapping[str, Any]) -> Result:
+    """Cached :func:`compute`."""
+    return cached_result(tuple(sorted(values.items())))
+
+
+# ------------------------------------------------------------------------------ texts
+
+
+def outcome(run: Run) -> str:
+    if run.diverged_at >= 0:
+        return f"diverged at step {run.diverged_at}"
+    return fmt(run.final)
+
+
+def headlines(res: Result) -> list[Headline]:
+    """Each schedule's loss above the best possible at the end, then the range test's rate."""
+    out = [Headline(run.label, outcome(run),
+                    "The mean squared error above the least-squares line's after the last update.",
+                    value=None if run.diverged_at >= 0 else run.final, better="lower", key=run.side)
+           for run in res.runs]
+    suggested = res.test.suggested
+    out.append(Headline("Range test suggests", f"η = {suggested:.3g}" if suggested else "no rate",
+                        "The rate where the range test's smoothed loss fell fastest.", value=suggested, key="test"))
+    return out
+
+
+def _cuts(run: Run, per: int) -> list[int]:
+    """The epochs at which the rate fell (for reduce on plateau: its cuts)."""
+    by_epoch = run.rates[::per]
+    return [int(e) for e in np.flatnonzero(by_epoch[1:] < by_epoch[:-1] * (1 - 1e-12)) + 1]
+
+
+def _above(run: Run, critical: float) -> int:
+    """How many updates ran above the critical rate (before any divergence)."""
+    rates = run.rates if run.diverged_at < 0 else run.rates[: run.diverged_at]
+    return int(np.sum(rates > critical))
+
+
+def notes(res: Result, values: Mapping[str, Any]) -> list[str]:
+    a, b = res.runs
+    out = []
+    if not res.full_batch:
+        out.append(
+            f"With mini-batches of {res.batch} ({res.per_epoch} updates per epoch), each step follows a noisy "
+            f"estimate of the gradient. {a.label} ends {outcome(a)} above the best possible loss and "
+            f"{b.label} ends {outcome(b)}"
+            + (f": {fmt(a.final / b.final, 3)} times lower." if b.final < a.final and a.diverged_at < 0 else ".")
+            + " A constant rate keeps jumping around the bottom by an amount that grows with the rate; only a "
+              "smaller rate makes the jumps smaller.")
+    elif res.rate > res.critical:
+        out.append(
+            f"Full-batch gradient descent on this line is stable only below the critical rate 2/λ_max = "
+            f"{res.critical:.3g}; η = {res.rate:g} is {res.rate / res.critical:.2g} times that. "
+            + " ".join(f"{r.label} ran {_above(r, res.critical)} of its steps above it and "
+                       + (f"diverged at step {r.diverged_at}." if r.diverged_at >= 0 else
+                          f"survived, peaking at {fmt(float(np.nanmax(r.gap)))} above the best loss before "
+                          f"ending at {fmt(r.final)}.") for r in res.runs)
+            + " On this bowl the curvature never changes, so what saves a run is how few steps it spends above "
+              "the critical rate.")
+    else:
+        out.append(
+            f"With the full batch there is no gradient noise, and η = {res.rate:g} is below the critical rate "
+            f"{res.critical:.3g}: every schedule converges, the constant one fastest. {a.label} ends {outcome(a)} "
+            f"above the best possible loss, {b.label} {outcome(b)}. Set η above {res.critical:.3g} to see a "
+            "schedule rescue a run, or a smaller batch to see one lower a noise floor.")
+    for r in res.runs:
+        cuts = _cuts(r, res.per_epoch)
+        rates = r.rates[:: res.per_epoch]
+        if r.key == "step" and cuts:
+            out.append(f"{r.label}: η = {rates[0]:g}, then " + ", ".join(
+                f"{rates[e]:.3g} after {e} epochs" for e in cuts[:3]) + ".")
+        elif r.key == "exponential":
+            k = float(values["k"])
+            out.append(f"{r.label}: η_t = η₀·e^(−kt) with k = {k:g} per epoch, so the rate after 10 epochs is "
+                       f"{rates[0]:g} × e^(−{10 * k:g}) = {rates[min(10, len(rates) - 1)]:.4g}.")
+        elif r.key == "reduce_on_plateau":
+            out.append(f"{r.label}: the rate was cut {len(cuts)} time{'s' if len(cuts) != 1 else ''}"
+                       + (f", after epochs {', '.join(map(str, cuts[:6]))}" if cuts else "")
+                       + f", ending at {rates[-1]:.3g}.")
+    test = res.test
+    if test.suggested:
+        out.append(f"The range test raised the rate from {RANGE_TEST['lr_min']:g} to {RANGE_TEST['lr_max']:g} over "
+                   f"{RANGE_TEST['steps']} updates; its loss fell fastest at η = {test.suggested:.3g}"
+                   + (f" and ran away from η = {test.rates[test.stop]:.3g}" if test.stop < test.rates.size else "")
+                   + f". The critical rate of full-batch descent here is {res.critical:.3g}.")
+    if a.key == b.key:
+        out.append("A and B are the same schedule with the same settings, so their curves coincide; pin one and "
+                   "change a setting to compare two versions of it.")
+    return out
+
+
+def math_blocks(res: Result, values: Mapping[str, Any]) -> list[tuple[str, str]]:
+    blocks = []
+    for r in res.runs:
+        entry = registry.SCHEDULES[r.key]
+        blocks.append((f"{r.label}, with t in epochs: {entry.sentence(res.epochs, overrides(r.key, values))}",
+                       entry.latex_at(res.epochs, overrides(r.key, values))))
+    blocks.append(("Plain gradient descent on a bowl of largest curvature λ_max diverges above the critical rate:",
+                   r"\eta_{\text{crit}} = \frac{2}{\lambda_{\max}} = " + f"{res.critical:.4g}"))
+    blocks.append(("The range test grows the rate geometrically over its T updates, and smooths the loss with a "
+                   "debiased moving average before looking for its steepest fall:",
+                   r"\eta_t = \eta_{\min}\Bigl(\tfrac{\eta_{\max}}{\eta_{\min}}\Bigr)^{t/(T-1)},\qquad "
+                   r"a_t = \beta a_{t-1} + (1-\beta)\,L_t,\quad \hat L_t = \frac{a_t}{1-\beta^{t+1}}"))
+    return blocks
+
+
+# ------------------------------------------------------------------------------ the same run in PyTorch
+
+
+# Schedule id -> the torch scheduler made with its settings ``p`` (registry keys) and the peak rate ``lr``.
+TORCH_SCHEDULERS: dict[str, Any] = {
+    "constant": lambda p, lr: "None  # a constant rate needs no scheduler",
+    "step": lambda p, lr: f"lr_scheduler.StepLR(optimizer, step_size={p['step_size']}, gamma={p['gamma']:g})",
+    "exponential": lambda p, lr: f"lr_scheduler.ExponentialLR(optimizer, gamma={p['gamma']!r})",
+    "cosine": lambda p, lr: f"lr_scheduler.CosineAnnealingLR(optimizer, T_max={p['t_max']})",
+    "warm_restarts": lambda p, lr: (f"lr_scheduler.CosineAnnealingWarmRestarts(optimizer, T_0={p['t_0']}, "
+                                    f"T_mult={p['t_mult']})"),
+    "warmup": lambda p, lr: (
+        "lr_scheduler.SequentialLR(optimizer, [\n"
+        f"    lr_scheduler.LinearLR(optimizer, start_factor={p['start_factor']:g}, total_iters={p['steps']}),\n"
+        f"    lr_scheduler.CosineAnnealingLR(optimizer, T_max={p['t_max']}),\n"
+        f"], milestones=[{p['steps']}])"),
+    # Both cycle an optimizer's momentum by default, which the page's plain SGD has none of.
+    "one_cycle": lambda p, lr: (f"lr_scheduler.OneCycleLR(optimizer, max_lr={lr:g}, total_steps={p['total_steps']}, "
+                                f"pct_start={p['pct_start']:g}, cycle_momentum=False)"),
+    "cyclic": lambda p, lr: (f"lr_scheduler.CyclicLR(optimizer, base_lr={lr / p['div']!r}, max_lr={lr:g}, "
+                             f"step_size_up={p['step_size_up']}, cycle_momentum=False)"),
+    "reduce_on_plateau": lambda p, lr: (f"lr_scheduler.ReduceLROnPlateau(optimizer, factor={p['factor']:g}, "
+                                        f"patience={p['patience']})"),
+}
+
+
+def _scheduler_line(key: str, values: Mapping[str, Any]) -> str:
+    p = registry.SCHEDULES[key].with_settings(int(values["epochs"]), overrides(key, values))
+    return "scheduler = " + TORCH_SCHEDULERS[key](p, float(values["lr"]))
+
+
+def torch_code(values: Mapping[str, Any], side: str) -> str:
+    """PyTorch code that makes schedule ``side``'s run: the same data, batches, rate and schedule."""
+    key = values[side]
+    batch = batch_of(values)
+    d = DATA
+    step_line = {"constant": [], "reduce_on_plateau": ["    scheduler.step(full_loss().item())  # once per epoch"]}.get(
+        key, ["    scheduler.step()  # once per epoch"])
+    return "\n".join([
+        "import numpy as np",
+        "import torch",
+        "from torch.optim import lr_scheduler",
+        "",
+        f"# The page's {d['n']} points: y = {d['slope']:g} x + {d['intercept']:g} + noise, x in "
+        f"[{d['x_range'][0]:g}, {d['x_range'][1]:g}].",
+        f"rng = np.random.default_rng({d['seed']})",
+        f"x_np = np.sort(rng.uniform({d['x_range'][0]:g}, {d['x_range'][1]:g}, size={d['n']}))",
+        f"y_np = {d['slope']:g} * x_np + {d['intercept']:g} + {d['noise']:g} * rng.standard_normal({d['n']})",
+        "x, y = torch.tensor(x_np), torch.tensor(y_np)",
+        "w = torch.zeros(2, dtype=torch.float64, requires_grad=True)  # slope, intercept",
+        "",
+        "",
+        "def loss_on(rows):",
+        "    return ((w[0] * x[rows] + w[1] - y[rows]) ** 2).mean()",
+        "",
+        "",
+        "def full_loss():",
+        "    with torch.no_grad():",
+        "        return loss_on(slice(None))",
+        "",
+        "",
+        f"optimizer = torch.optim.SGD([w], lr={float(values['lr']):g})",
+        _scheduler_line(key, values),
+        f"shuffle = np.random.default_rng({SEED})  # the page's batches, so the numbers match",
+        f"for epoch in range({int(values['epochs'])}):",
+        *(["    order = shuffle.permutation(" + str(d["n"]) + ")",
+           f"    for start in range(0, {d['n']}, {batch}):",
+           f"        rows = torch.from_numpy(order[start:start + {batch}])"] if batch < d["n"] else
+          ["    for rows in [slice(None)]:  # full batch"]),
+        "        optimizer.zero_grad()",
+        "        loss_on(rows).backward()",
+        "        optimizer.step()",
+        *step_line,
+        "print(w.detach().tolist(), full_loss().item())",
+    ])

@@ -1,0 +1,183 @@
+"""How should the learning rate change during training? The view's numbers against plain loops."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pytest
+
+from dashboard import registry
+from dashboard.scenarios import lr_schedules as sc
+
+from .apptest_tools import errors, metrics, notice, run_page
+
+PAGE = "lr_schedules.py"
+
+
+def reference_sgd(rate_of_epoch, epochs: int, batch: int, plateau=None):
+    """Plain SGD on the page's points, written out: the page's seeded batches, the rate of each epoch from
+    ``rate_of_epoch(e)`` (or from a torch-style plateau object fed the full MSE after each epoch).
+    Returns (loss above the least-squares loss after each epoch, the rate of each epoch)."""
+    prob = sc.problem()
+    n = prob.x.size
+    Xa = np.column_stack([prob.x, np.ones(n)])
+    best = np.linalg.lstsq(Xa, prob.y, rcond=None)[0]
+    floor = np.mean((Xa @ best - prob.y) ** 2)
+    theta = np.zeros(2)
+    rng = np.random.default_rng(sc.SEED)
+    gaps, rates = [np.mean((Xa @ theta - prob.y) ** 2) - floor], []
+    for epoch in range(epochs):
+        rate = plateau.lr if plateau is not None else rate_of_epoch(epoch)
+        rates.append(rate)
+        order = rng.permutation(n) if batch < n else np.arange(n)
+        for start in range(0, n, batch):
+            rows = order[start:start + batch]
+            theta = theta - rate * 2 * (Xa[rows] @ theta - prob.y[rows]) @ Xa[rows] / rows.size
+        loss = np.mean((Xa @ theta - prob.y) ** 2)
+        if plateau is not None:
+            plateau.step(loss)
+        gaps.append(loss - floor)
+    return np.array(gaps), np.array(rates)
+
+
+def test_the_lesson_s_step_decay_against_a_constant_rate_by_hand():
+    res = sc.compute(sc.DEFAULTS)
+    constant, _ = reference_sgd(lambda e: 0.1, 90, 4)
+    step, rates = reference_sgd(lambda e: 0.1 * 0.1 ** (e // 30), 90, 4)
+    assert rates[[0, 29, 30, 59, 60, 89]] == pytest.approx([0.1, 0.1, 0.01, 0.01, 0.001, 0.001])
+    assert res.run("a").final == pytest.approx(constant[-1], rel=1e-6)
+    assert res.run("b").final == pytest.approx(step[-1], rel=1e-5)
+    # The noise floor: the constant rate ends far above the decayed one.
+    assert res.run("a").final > 1000 * res.run("b").final
+    # What the rate chart draws: 0.1 until epoch 30, 0.01 until 60, then 0.001.
+    drawn = res.rate_frame[res.rate_frame["series"] == "b"].set_index("step")["rate"]
+    assert drawn[[0.0, 29.0, 30.0, 59.0, 60.0, 90.0]].tolist() == pytest.approx([0.1, 0.1, 0.01, 0.01, 0.001, 0.001])
+
+
+def test_the_default_page_states_the_numbers():
+    at = run_page(PAGE)
+    assert errors(at) == []
+    res = sc.compute(sc.DEFAULTS)
+    shown = metrics(at)
+    assert shown["A: Constant"] == "0.002784" == f"{res.run('a').final:.4g}"
+    assert shown["B: Step decay"] == f"{res.run('b').final:.4g}"
+    assert "η = 0.1, then 0.01 after 30 epochs, 0.001 after 60 epochs" in notice(at)
+
+
+def test_the_lesson_s_exponential_decay_is_eta0_e_to_the_minus_kt():
+    res = sc.compute(sc.LESSON_EXPONENTIAL)
+    rates = res.run("b").rates[:: res.per_epoch]
+    epochs = np.arange(rates.size)
+    assert rates == pytest.approx(0.1 * np.exp(-0.05 * epochs), rel=1e-12)
+    gaps, _ = reference_sgd(lambda e: 0.1 * math.exp(-0.05 * e), 90, 4)
+    assert res.run("b").final == pytest.approx(gaps[-1], rel=1e-5)
+    assert "0.1 × e^(−0.5) = 0.06065" in " ".join(sc.notes(res, sc.LESSON_EXPONENTIAL))
+
+
+def test_above_the_critical_rate_constant_diverges_and_warmup_survives():
+    res = sc.compute(sc.ABOVE_CRITICAL)
+    critical = res.critical
+    assert critical == pytest.approx(1.0, abs=0.01)
+    a, b = res.run("a"), res.run("b")
+    assert a.diverged_at > 0 and b.diverged_at < 0
+    # Warmup from 0.1 η over 5 epochs, then a cosine over the remaining 85, written out.
+    def warm_cosine(e):
+        return 1.3 * (0.1 + 0.9 * e / 5) if e < 5 else 0.5 * 1.3 * (1 + math.cos(math.pi * (e - 5) / 85))
+    gaps, rates = reference_sgd(warm_cosine, 90, 64)
+    assert b.rates == pytest.approx(rates, rel=1e-12)
+    assert b.final == pytest.approx(gaps[-1], abs=1e-12)
+    assert sc._above(b, critical) == int(np.sum(rates > critical))
+    # Constant: the error along the steepest direction grows by |1 - 1.3 λ_max| = 1 + 2 (1.3/critical - 1) a step.
+    growth = abs(1 - 1.3 * 2 / critical)
+    steps_to_1e12 = math.log(1e12) / (2 * math.log(growth))
+    assert abs(a.diverged_at - steps_to_1e12) < 6
+    text = " ".join(sc.notes(res, sc.ABOVE_CRITICAL))
+    assert f"diverged at step {a.diverged_at}" in text and "survived" in text
+
+
+def test_reduce_on_plateau_cuts_where_a_torch_style_scheduler_does():
+    from tests.core.test_schedules import RefPlateau
+
+    res = sc.compute(sc.PLATEAU_COSINE)
+    gaps, rates = reference_sgd(None, 90, 4, plateau=RefPlateau(0.1, factor=0.1, patience=10))
+    by_epoch = res.run("b").rates[:: res.per_epoch]
+    assert by_epoch == pytest.approx(rates, rel=1e-12)
+    cuts = [e for e in range(1, 90) if rates[e] < rates[e - 1]]
+    assert len(cuts) >= 3
+    assert f"cut {len(cuts)} times, after epochs {', '.join(map(str, cuts[:6]))}" in " ".join(
+        sc.notes(res, sc.PLATEAU_COSINE))
+
+
+def test_the_range_test_suggests_a_rate_below_the_critical_rate():
+    res = sc.compute(sc.DEFAULTS)
+    assert 0.01 < res.test.suggested < res.critical
+    assert res.test_frame["rate"].iloc[0] == pytest.approx(1e-4)
+    at = run_page(PAGE)
+    assert metrics(at)["Range test suggests"] == f"η = {res.test.suggested:.3g}"
+
+
+def test_same_schedule_twice_says_the_curves_coincide():
+    values = {**sc.DEFAULTS, "a": "cosine", "b": "cosine"}
+    res = sc.compute(values)
+    assert res.run("a").final == res.run("b").final
+    assert "coincide" in " ".join(sc.notes(res, values))
+
+
+@pytest.mark.parametrize("key", sc.SCHEDULES)
+def test_every_schedule_trains_and_draws(key):
+    values = {**sc.DEFAULTS, "b": key, "epochs": 40}
+    res = sc.compute(values)
+    assert np.isfinite(res.run("b").final)
+    assert res.series["b"] == (f"B: {registry.SCHEDULES[key].label}", registry.SCHEDULES[key].colour)
+    assert len(res.rate_frame) == 2 * 41 and res.hover["step"].max() == 40
+
+
+def test_a_schedule_s_settings_are_live_only_while_it_is_chosen():
+    at = run_page(PAGE)
+    assert not at.slider(key="step_size").proto.disabled and at.slider(key="k").proto.disabled
+    at = run_page(PAGE, {"a": "Exponential decay"})
+    assert errors(at) == [] and not at.slider(key="k").proto.disabled
+
+
+# ------------------------------------------------------------------------------ the PyTorch code
+
+TORCH_CLASS = {"constant": None, "step": "StepLR", "exponential": "ExponentialLR", "cosine": "CosineAnnealingLR",
+               "warm_restarts": "CosineAnnealingWarmRestarts", "warmup": "SequentialLR", "one_cycle": "OneCycleLR",
+               "cyclic": "CyclicLR", "reduce_on_plateau": "ReduceLROnPlateau"}
+
+
+@pytest.mark.parametrize("key", sc.SCHEDULES)
+def test_the_pytorch_code_names_the_scheduler_and_the_page_s_values(key):
+    values = {**sc.DEFAULTS, "b": key, "lr": 0.2, "epochs": 60, "batch": "8", "step_size": 20, "gamma": 0.5, "k": 0.1,
+              "t_0": 7, "t_mult": "3", "warm": 4, "pct_start": 0.25, "half": 6, "factor": 0.5, "patience": 3}
+    code = sc.torch_code(values, "b")
+    compile(code, "schedules", "exec")
+    assert "torch.optim.SGD([w], lr=0.2)" in code and "range(60)" in code and "range(0, 64, 8)" in code
+    expected = {
+        "constant": "scheduler = None", "step": "StepLR(optimizer, step_size=20, gamma=0.5)",
+        "exponential": f"ExponentialLR(optimizer, gamma={math.exp(-0.1)!r})", "cosine": "CosineAnnealingLR(optimizer, T_max=60)",
+        "warm_restarts": "CosineAnnealingWarmRestarts(optimizer, T_0=7, T_mult=3)",
+        "warmup": "LinearLR(optimizer, start_factor=0.1, total_iters=4)",
+        "one_cycle": "OneCycleLR(optimizer, max_lr=0.2, total_steps=60, pct_start=0.25, cycle_momentum=False)",
+        "cyclic": "CyclicLR(optimizer, base_lr=0.02, max_lr=0.2, step_size_up=6, cycle_momentum=False)",
+        "reduce_on_plateau": "ReduceLROnPlateau(optimizer, factor=0.5, patience=3)",
+    }[key]
+    assert expected in code
+    if key == "warmup":
+        assert "CosineAnnealingLR(optimizer, T_max=56)" in code and "milestones=[4]" in code
+    if key == "reduce_on_plateau":
+        assert "scheduler.step(full_loss().item())" in code
+    elif key != "constant":
+        assert re.search(r"^    scheduler\.step\(\)", code, re.M)
+
+
+@pytest.mark.parametrize("key", sc.SCHEDULES)
+def test_the_pytorch_code_lands_where_core_does_where_torch_is_installed(key):
+    pytest.importorskip("torch")
+    values = {**sc.DEFAULTS, "b": key, "epochs": 30}
+    scope: dict = {}
+    exec(compile(sc.torch_code(values, "b").replace("print(", "_ = ("), "schedules", "exec"), scope)
+    final = float(scope["full_loss"]().item()) - sc.problem().optimum_loss
+    assert final == pytest.approx(sc.compute(values).run("b").final, rel=1e-6, abs=1e-12)
