@@ -1,9 +1,9 @@
 """Charts of "How should the learning rate change during training?" (pure Altair, no streamlit).
 
 - :func:`schedule_chart`: the rate of each schedule per epoch (log scale) above the loss above
-  the best possible (the shared loss-curves layers), on one epoch axis; the critical rate of
-  full-batch descent dashed on the rates. The pointer over
-  either panel marks the same epoch on both, with each schedule's rate and loss there.
+  the best possible (the shared loss-curves layers), two panels of one plot on one epoch axis;
+  the critical rate of full-batch descent dashed on the rates. The pointer over either panel
+  marks the same epoch on both, with each schedule's rate and loss there.
 - :func:`range_test_chart`: the range test's loss against its growing rate (both log scales),
   raw and smoothed, with the suggested rate and the critical rate marked.
 """
@@ -19,39 +19,52 @@ from dashboard.charts.common import HEIGHT, built_once, haloed_text, layer, log_
 
 RATE_HEIGHT = 150
 LOSS_HEIGHT = HEIGHT
+TITLES = ("learning rate (log)", "loss above the best possible (log)")
 HOVER = "hover"  # the selection: the epoch under the pointer, on either panel
-OTHER_TARGETS = "rate_targets"  # the rate panel's pointer targets (a view of the selection too)
 
 
-def _hover_layers(y_field: str, param: alt.Parameter, n_series: int, fmt: str, owner: bool) -> list[alt.Chart]:
-    """The invisible targets that pick the epoch under the pointer, and what marks it.
-
-    The selection is declared on the ``owner`` panel's targets only; the other panel's targets
-    (named :data:`OTHER_TARGETS`) join it in :func:`schedule_chart` (declaring it on both makes
-    Altair merge two copies, with a warning).
-    """
-    base = alt.Chart(alt.NamedData("hover"))
+def _hover_layers(y_field: str, param: alt.Parameter, n_series: int, fmt: str, y_range) -> list[alt.Chart]:
+    """Each series' dot and value at the epoch under the pointer, on one panel."""
+    picked = alt.Chart(alt.NamedData("hover")).transform_filter(param)
     x = alt.X(field="step", type="quantitative")
-    y = alt.Y(field=y_field, type="quantitative")
+    y = alt.Y(field=y_field, type="quantitative", scale=alt.Scale(type="log", range=list(y_range)))
     colour = alt.Color(field="label", type="nominal", scale=run_charts._series_placeholders(n_series), legend=None)
-    targets = base.mark_rule(strokeWidth=8, opacity=0).encode(x=x)
-    targets = targets.add_params(param) if owner else targets.properties(name=OTHER_TARGETS)
-    picked = base.transform_filter(param)
-    rule = picked.mark_rule(color=palette.MARKER, strokeWidth=1).encode(x=x)
     dots = picked.mark_point(filled=True, size=50, opacity=1).encode(x=x, y=y, color=colour)
     text = haloed_text(picked, dict(x=x, y=y, color=colour, text=alt.Text(field=y_field, type="quantitative",
                                                                                 format=fmt)),
                        align="left", dx=7, dy=-8, fontSize=12, fontWeight="bold")
-    return [targets, rule, dots, *text]
+    return [dots, *text]
 
 
-def _template(n_series: int, pinned: bool, rate_height: int, loss_height: int) -> alt.VConcatChart:
-    hover = alt.selection_point(name=HOVER, nearest=True, on="pointerover", clear="pointerout", fields=["step"],
+def _pointer_layers(param: alt.Parameter) -> list[alt.Chart]:
+    """The invisible targets that pick the epoch under the pointer (rules the plot's full height, over
+    everything else, so the pointer anywhere over either panel picks one), and the rule that marks it."""
+    base = alt.Chart(alt.NamedData("hover"))
+    x = alt.X(field="step", type="quantitative")
+    rule = base.transform_filter(param).mark_rule(color=palette.MARKER, strokeWidth=1).encode(x=x)
+    targets = base.mark_rule(strokeWidth=8, opacity=0, tooltip=None).encode(x=x).add_params(param)
+    return [rule, targets]
+
+
+def _template(n_series: int, pinned: bool, rate_height: int, loss_height: int,
+              titles: tuple[str, str]) -> alt.LayerChart:
+    # One plot, two panels: the rates on a log scale over the top rate_height pixels, the losses on
+    # their own log scale below them. One view (not a vconcat) so that it can fill the container's
+    # width (Vega-Lite sizes only single and layered views to a container) and one pointer selection
+    # covers both panels.
+    # The panels' pixel ranges follow the plot's height (the page fits the chart to its container,
+    # axes and legend included, so the plot is shorter than asked): expressions of `height`.
+    gap = 36  # pixels between the panels: the rates' lowest label and the losses' highest
+    share = rate_height / (rate_height + gap + loss_height)
+    rate_range = ({"expr": f"height * {share:.6f}"}, 0)
+    loss_range = ({"expr": "height"}, {"expr": f"height * {share:.6f} + {gap}"})
+    hover = alt.selection_point(name=HOVER, nearest=True, on="pointerover", clear="view:pointerleave", fields=["step"],
                                 empty=False)
-    x = alt.X(field="step", type="quantitative", scale=alt.Scale(nice=False, zero=False), title=None)
+    x = alt.X(field="step", type="quantitative", scale=alt.Scale(nice=False, zero=False), title="epoch")
+    rate_y = alt.Y(field="rate", type="quantitative", scale=alt.Scale(type="log", nice=False, range=list(rate_range)),
+                   title=titles[0], axis=log_axis(orient="left"))
     rate_lines = alt.Chart(alt.NamedData("rates")).mark_line(strokeWidth=2.2, interpolate="step-after").encode(
-        x=x, y=alt.Y(field="rate", type="quantitative", scale=alt.Scale(type="log", nice=False),
-                     title="learning rate (log)", axis=log_axis()),
+        x=x, y=rate_y,
         color=alt.Color(field="label", type="nominal", scale=run_charts._series_placeholders(n_series), legend=None),
         detail=alt.Detail(field="series", type="nominal"),
         tooltip=[alt.Tooltip(field="label", type="nominal", title="schedule"),
@@ -64,20 +77,21 @@ def _template(n_series: int, pinned: bool, rate_height: int, loss_height: int) -
                                        color=palette.MARKER).encode(
         x=alt.X(field="step", type="quantitative"), y=alt.Y(field="rate", type="quantitative"),
         text=alt.Text(field="text", type="nominal"))
-    top = alt.layer(rate_lines, critical_rule, critical_text,
-                    *_hover_layers("rate", hover, n_series, ".3~g", owner=False)).properties(
-        width="container", height=rate_height)
-    losses = run_charts.curve_layers(n_series, "epoch", "loss above the best possible (log)", "loss above the best",
-                                     "", (), pinned, legend_columns=2)
-    bottom = alt.layer(*losses, *_hover_layers("shown", hover, n_series, ".3~e", owner=True)).properties(
-        width="container", height=loss_height).resolve_scale(color="independent")
-    return alt.vconcat(top, bottom, spacing=6).resolve_scale(color="independent").configure_axis(**run_charts.AXIS)
+    rates = alt.layer(rate_lines, critical_rule, critical_text,
+                      *_hover_layers("rate", hover, n_series, ".3~g", rate_range))
+    losses = run_charts.curve_layers(n_series, "epoch", titles[1], "loss above the best", "", (), pinned,
+                                     legend_columns=2, y_range=loss_range)
+    loss = alt.layer(*losses, *_hover_layers("shown", hover, n_series, ".3~e", loss_range)
+                     ).resolve_scale(color="independent")
+    return alt.layer(loss, rates, *_pointer_layers(hover)).resolve_scale(y="independent", color="independent").properties(
+        width="container", height=rate_height + gap + loss_height).configure_axis(**run_charts.AXIS)
 
 
 @built_once
-def schedule_chart(res, pinned=None, rate_height: int = RATE_HEIGHT, loss_height: int = LOSS_HEIGHT) -> dict:
+def schedule_chart(res, pinned=None, rate_height: int = RATE_HEIGHT, loss_height: int = LOSS_HEIGHT,
+                   titles: tuple[str, str] = TITLES) -> dict:
     """The two schedules' rates above their losses (a Vega-Lite dict); ``pinned``: a pinned result, its loss
-    curves wide and light grey underneath."""
+    curves wide and light grey underneath; ``titles``: the two y axes'."""
     shown = res.curves["value"].to_numpy(dtype=float)
     frames, values = run_charts.curve_frames(
         res.curves, res.diverged, res.series, shown=shown, low=res.low, top=res.top, steps=res.epochs,
@@ -86,12 +100,8 @@ def schedule_chart(res, pinned=None, rate_height: int = RATE_HEIGHT, loss_height
     critical = pd.DataFrame({"step": [float(res.epochs)], "rate": [res.critical],
                              "text": [f"critical rate {res.critical:.3g} (full batch)"]})
     frames = {**frames, "rates": res.rate_frame, "hover": res.hover, "critical": critical}
-    spec = render(_template, frames, values=values, n_series=len(res.series), pinned=pinned is not None,
-                  rate_height=int(rate_height), loss_height=int(loss_height))
-    for param in spec.get("params", []):
-        if param.get("name") == HOVER and OTHER_TARGETS not in param["views"]:
-            param["views"].append(OTHER_TARGETS)
-    return spec
+    return render(_template, frames, values=values, n_series=len(res.series), pinned=pinned is not None,
+                  rate_height=int(rate_height), loss_height=int(loss_height), titles=tuple(titles))
 
 
 def _range_template(height: int) -> alt.LayerChart:
@@ -139,4 +149,5 @@ def preview() -> dict:
     """The start page's figure: the lesson's step decay against a constant rate on noisy mini-batches."""
     from dashboard.scenarios import lr_schedules as sc
 
-    return schedule_chart(sc.result_of(sc.DEFAULTS))
+    return schedule_chart(sc.result_of(sc.DEFAULTS), rate_height=60, loss_height=130,
+                          titles=("rate", "loss − best"))

@@ -215,11 +215,16 @@ def contour_chart(surface: pd.DataFrame, cell: tuple[float, float], window: Sequ
 
 def curve_layers(n_series: int, x_title: str, y_title: str, value_title: str, legend_title: str,
                  extra: tuple[tuple[str, str, str], ...], pinned: bool = False,
-                 legend_columns: int = 3) -> list[alt.Chart]:
-    """The layers of :func:`loss_curves_chart` (datasets of :func:`curve_frames`), to stack in a bigger chart."""
+                 legend_columns: int = 3, y_range: tuple[float, float] | None = None) -> list[alt.Chart]:
+    """The layers of :func:`loss_curves_chart` (datasets of :func:`curve_frames`), to stack in a bigger chart.
+
+    ``y_range``: the pixels (bottom, top) the loss axis spans, for a panel in part of a taller plot.
+    """
     x = alt.X(field="step", type="quantitative", scale=alt.Scale(nice=False, zero=False), title=x_title)
-    y = alt.Y(field="shown", type="quantitative", scale=alt.Scale(type="log", nice=False),
-              title=y_title, axis=log_axis())
+    y_scale = alt.Scale(type="log", nice=False) if y_range is None else alt.Scale(type="log", nice=False,
+                                                                                  range=list(y_range))
+    y = alt.Y(field="shown", type="quantitative", scale=y_scale, title=y_title,
+              axis=log_axis() if y_range is None else log_axis(orient="left"))
     notes = alt.Chart(alt.NamedData("notes"))
     colour = alt.Color(field="label", type="nominal", scale=_series_placeholders(n_series, with_marker=True),
                        legend=None)
