@@ -103,6 +103,17 @@ def confusion(text: str) -> None:
 
 
 MATH_KEY = "show-the-math"  # one state for every view: a learner who opens the math sees it on each
+CODE_KEY = "show-the-code"  # the same for the PyTorch code
+
+
+def opened(title: str, key: str):
+    """An expander whose content the page draws only while it is open: the expander when open, else None.
+
+    What a closed expander holds still costs the browser on every rerun (it lays it out again,
+    and highlights code again when it changed); opening it reruns the page with its content.
+    """
+    box = st.expander(title, key=key, on_change="rerun")
+    return box if box.open else None
 
 
 def math(blocks: Iterable[tuple[str, str]], *, title: str = "The math") -> None:
@@ -114,8 +125,8 @@ def math(blocks: Iterable[tuple[str, str]], *, title: str = "The math") -> None:
     """
     if present.requested():
         return
-    box = st.expander(title, key=MATH_KEY, on_change="rerun")
-    if not box.open:
+    box = opened(title, MATH_KEY)
+    if box is None:
         return
     with box:
         for sentence, formula in blocks:

@@ -68,9 +68,10 @@ layout.chart(charts.range_test_chart(res), res.test_frame, name="schedules range
              caption="Grey: the loss after each update; blue: its smoothed average. The run stops where the average "
                      "passes four times its lowest value.")
 
-st.markdown("**The same runs in PyTorch**: the page's data, batches, rate and scheduler")
-for tab, side_key in zip(st.tabs([res.run(s).label for s in sc.SIDES]), sc.SIDES):
-    tab.code(sc.torch_code(panel.values, side_key), language="python")
+code = layout.opened("The same runs in PyTorch: the page's data, batches, rate and scheduler", layout.CODE_KEY)
+if code is not None:
+    for tab, side_key in zip(code.tabs([res.run(s).label for s in sc.SIDES]), sc.SIDES):
+        tab.code(sc.torch_code(panel.values, side_key), language="python")
 
 layout.notice(sc.notes(res, panel.values))
 layout.downloads()

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core import closed_form, datasets, landscape, rate_finder, training
+from core import closed_form, datasets, landscape, rate_finder, schedules, training
 from dashboard import paths, registry
 from dashboard.cache import scenario_cache
 from dashboard.formatting import fmt
@@ -189,20 +189,31 @@ def _label(side: str, key: str) -> str:
     return f"{side.upper()}: {registry.SCHEDULES[key].label}"
 
 
-def _train(prob: Problem, values: Mapping[str, Any], key: str, side: str) -> Run:
+def _train(prob: Problem, values: Mapping[str, Any]) -> tuple[Run, ...]:
+    """Schedules A and B trained on the same batches: in one vectorized run of two columns when both
+    are functions of the epoch, one after the other when one reads the loss (reduce on plateau)."""
     epochs, batch = int(values["epochs"]), batch_of(values)
     per = per_epoch(batch)
-    fit = training.fit_linear(prob.X, prob.y, optimizer="sgd", lr=schedule(key, values), steps=epochs * per,
-                              batch_size=None if batch >= DATA["n"] else batch, seed=SEED, lr_every=per)
-    return Run(key=key, side=side, label=_label(side, key), gap=fit.loss[:, 0] - prob.optimum_loss,
-               rates=fit.lr[:, 0].copy(), diverged_at=int(fit.diverged_at[0]))
+    keys = [values[side] for side in SIDES]
+    made = [schedule(key, values) for key in keys]
+    common = dict(optimizer="sgd", steps=epochs * per, batch_size=None if batch >= DATA["n"] else batch, seed=SEED,
+                  lr_every=per)
+    if any(isinstance(m, schedules.Plateau) for m in made):
+        fits = [training.fit_linear(prob.X, prob.y, lr=m, **common) for m in made]
+        columns = [(fit, 0) for fit in fits]
+    else:
+        both = training.fit_linear(prob.X, prob.y, lr=lambda t: np.stack([m(t) for m in made], axis=-1), **common)
+        columns = [(both, 0), (both, 1)]
+    return tuple(Run(key=key, side=side, label=_label(side, key), gap=fit.loss[:, r] - prob.optimum_loss,
+                     rates=fit.lr[:, r].copy(), diverged_at=int(fit.diverged_at[r]))
+                 for key, side, (fit, r) in zip(keys, SIDES, columns))
 
 
 def compute(values: Mapping[str, Any]) -> Result:
     prob = problem()
     epochs, batch = int(values["epochs"]), batch_of(values)
     per = per_epoch(batch)
-    runs = tuple(_train(prob, values, values[side], side) for side in SIDES)
+    runs = _train(prob, values)
     series = {r.side: (r.label, registry.SCHEDULES[r.key].colour) for r in runs}
     start_gap = float(runs[0].gap[0])
     # The loss axis: from just under the lowest gap either run reaches to ten times the start.

@@ -181,3 +181,16 @@ def test_the_pytorch_code_lands_where_core_does_where_torch_is_installed(key):
     exec(compile(sc.torch_code(values, "b").replace("print(", "_ = ("), "schedules", "exec"), scope)
     final = float(scope["full_loss"]().item()) - sc.problem().optimum_loss
     assert final == pytest.approx(sc.compute(values).run("b").final, rel=1e-6, abs=1e-12)
+
+
+def test_the_code_is_drawn_once_its_expander_is_opened():
+    from dashboard.layout import CODE_KEY
+
+    at = run_page(PAGE, {"b": "Cyclic (triangular)"})
+    assert not at.code, "closed, the code costs the browser nothing"
+    at.session_state[CODE_KEY] = True
+    at.run()
+    assert errors(at) == [] and len(at.code) == 2
+    assert "scheduler = None" in at.code[0].value
+    assert "lr_scheduler.CyclicLR(optimizer, base_lr=0.01, max_lr=0.1, step_size_up=10" in at.code[1].value
+    assert [t.label for t in at.tabs] == ["A: Constant", "B: Cyclic (triangular)"]
