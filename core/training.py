@@ -228,6 +228,7 @@ def fit_linear(
     seed: int = 0,
     sample_weight: Any = None,
     lr_every: int = 1,
+    accumulate: int = 1,
 ) -> Trajectory:
     """Train R linear models by gradient descent and return their whole path.
 
@@ -253,6 +254,11 @@ def fit_linear(
             of mini-batches per epoch, the schedule is stepped once per epoch, as with torch's
             ``scheduler.step()`` after each epoch. A reduce-on-plateau schedule is given the
             full-data objective after each such block (``scheduler.step(loss)``).
+        accumulate: gradient accumulation: each update averages the gradients of ``accumulate``
+            consecutive mini-batches (as torch code that calls ``backward()`` on ``loss / k`` for k
+            batches, then ``step()``). When every batch has ``batch_size`` rows this is the update
+            of one batch of ``accumulate * batch_size`` rows, up to rounding; ``steps`` counts
+            updates, so the run reads ``steps * accumulate`` batches.
 
     Returns:
         Trajectory with params (steps+1, R, P), loss (steps+1, R), lr (steps, R), and
@@ -278,6 +284,7 @@ def fit_linear(
     fit_intercept = check.flag("fit_intercept", fit_intercept)
 
     lr_every = check.integer("lr_every", lr_every, low=1)
+    accumulate = check.integer("accumulate", accumulate, low=1)
     plateau = lr if isinstance(lr, _schedules.Plateau) else None
     rates = _learning_rates(lr, steps, lr_every)
     n_params = X.shape[1] + int(fit_intercept)
@@ -292,7 +299,7 @@ def fit_linear(
     theta = _initial_params(init, n_runs, n_params)
 
     objective = _Objective(X, y, loss, penalty, bool(fit_intercept), check.sample_weights("sample_weight", sample_weight, X.shape[0]))
-    batches = _batches(X.shape[0], batch_size, steps, seed)
+    batches = _batches(X.shape[0], batch_size, steps * accumulate, seed)
     full_mse = objective.mse and batches is None
 
     path = np.empty((steps + 1, n_runs, n_params))
@@ -305,8 +312,14 @@ def fit_linear(
                 rates[t] = plateau.rate(watch)
             if full_mse:
                 grad = objective.grad_full_mse(theta)
+            elif batches is None:
+                grad = objective.grad_rows(theta, None)
             else:
-                grad = objective.grad_rows(theta, None if batches is None else batches[t])
+                grad = objective.grad_rows(theta, batches[t * accumulate])
+                for j in range(1, accumulate):
+                    grad = grad + objective.grad_rows(theta, batches[t * accumulate + j])
+                if accumulate > 1:
+                    grad = grad / accumulate
             grad = objective.add_penalty_grad(theta, grad)
             theta, state = optimizer._step(theta, grad, state, rates[t])
             path[t + 1] = theta

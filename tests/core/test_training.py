@@ -438,3 +438,28 @@ def test_lr_every_must_be_a_positive_integer():
     X, y = small_data()
     with pytest.raises(ValueError, match="lr_every"):
         fit_linear(X, y, lr=0.1, steps=3, lr_every=0)
+
+
+@pytest.mark.parametrize("k,b", [(4, 4), (2, 8), (8, 1)])
+def test_accumulating_k_batches_of_b_is_one_batch_of_k_b(k, b):
+    X, y = small_data(n=32)
+    big = fit_linear(X, y, lr=0.05, steps=40, batch_size=k * b, seed=2)
+    accumulated = fit_linear(X, y, lr=0.05, steps=40, batch_size=b, accumulate=k, seed=2)
+    assert np.allclose(accumulated.params, big.params, rtol=1e-13, atol=1e-15)
+    assert np.abs(accumulated.params - big.params).max() < 1e-13
+
+
+def test_accumulation_by_hand_as_torch_code_does_it():
+    """k backward() calls on loss / k, then one step: the rows of k consecutive shuffled batches."""
+    X, y = small_data(n=12)
+    run = fit_linear(X, y, lr=0.1, steps=6, batch_size=2, accumulate=3, seed=4)
+    Xa = np.hstack([X, np.ones((12, 1))])
+    rng = np.random.default_rng(4)
+    batches = [b for _ in range(3) for b in np.split(rng.permutation(12), 6)]
+    theta = np.zeros(3)
+    for t in range(6):
+        grad = np.zeros(3)
+        for rows in batches[3 * t: 3 * t + 3]:
+            grad += 2 * (Xa[rows] @ theta - y[rows]) @ Xa[rows] / rows.size / 3
+        theta = theta - 0.1 * grad
+    assert np.allclose(run.params[-1, 0], theta, rtol=1e-13)
