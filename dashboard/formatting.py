@@ -56,3 +56,8 @@ def signed(value: float, digits: int = 4) -> str:
 def residual(value: float) -> str:
     """How far from converged (a gradient's size): '3.2e-07', or 'below 10⁻⁹' once it is round-off."""
     return "below 10⁻⁹" if abs(value) < ROUND_OFF else f"{value:.1e}"
+
+
+def final_or_diverged(value: float, diverged_at: int) -> str:
+    """A run's final number, or "diverged at step k" when it diverged (``diverged_at`` >= 0)."""
+    return f"diverged at step {diverged_at}" if diverged_at >= 0 else fmt(value)

@@ -31,11 +31,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core import closed_form, datasets, landscape, rate_finder, schedules, training
+from core import rate_finder, schedules, training
 from dashboard import paths, registry
-from dashboard.cache import scenario_cache
-from dashboard.formatting import fmt
+from dashboard.cache import by_values
+from dashboard.formatting import final_or_diverged, fmt
 from dashboard.headline import Headline
+from dashboard.valley import LineValley, line_valley
 
 SCHEDULES = tuple(registry.SCHEDULES)
 SIDES = ("a", "b")
@@ -104,28 +105,9 @@ def schedule(key: str, values: Mapping[str, Any]):
 # ------------------------------------------------------------------------------ the problem
 
 
-@dataclass(frozen=True, eq=False)
-class Problem:
-    """The data and its valley: x, y (n,), the critical rate 2 / λ_max and the least-squares loss."""
-
-    x: np.ndarray
-    y: np.ndarray
-    critical: float
-    optimum_loss: float
-
-    @property
-    def X(self) -> np.ndarray:
-        return self.x[:, None]
-
-
-@scenario_cache(max_entries=1)
-def problem() -> Problem:
+def problem() -> LineValley:
     """The built-in points (``DATA``) and the facts of their valley."""
-    data = datasets.line_with_outliers(**DATA)
-    X = data.x[:, None]
-    best = closed_form.normal_equation(X, data.y)
-    return Problem(x=data.x, y=data.y, critical=landscape.critical_learning_rate(X),
-                   optimum_loss=float(training.objective(best, X, data.y)))
+    return line_valley(DATA)
 
 
 def batch_of(values: Mapping[str, Any]) -> int:
@@ -189,7 +171,7 @@ def _label(side: str, key: str) -> str:
     return f"{side.upper()}: {registry.SCHEDULES[key].label}"
 
 
-def _train(prob: Problem, values: Mapping[str, Any]) -> tuple[Run, ...]:
+def _train(prob: LineValley, values: Mapping[str, Any]) -> tuple[Run, ...]:
     """Schedules A and B trained on the same batches: in one vectorized run of two columns when both
     are functions of the epoch, one after the other when one reads the loss (reduce on plateau)."""
     epochs, batch = int(values["epochs"]), batch_of(values)
@@ -262,23 +244,14 @@ def compute(values: Mapping[str, Any]) -> Result:
                   low=low, top=top)
 
 
-@scenario_cache()
-def cached_result(items: tuple) -> Result:
-    return compute(dict(items))
-
-
-def result_of(values: Mapping[str, Any]) -> Result:
-    """Cached :func:`compute`."""
-    return cached_result(tuple(sorted(values.items())))
+result_of = by_values(compute)
 
 
 # ------------------------------------------------------------------------------ texts
 
 
 def outcome(run: Run) -> str:
-    if run.diverged_at >= 0:
-        return f"diverged at step {run.diverged_at}"
-    return fmt(run.final)
+    return final_or_diverged(run.final, run.diverged_at)
 
 
 def headlines(res: Result) -> list[Headline]:

@@ -57,6 +57,8 @@ CASES = (
          "Steps", "steps", "300", "310", shown="First: Momentum", main=1),
     Case("lr_schedules", ("schedules rate and loss", "schedules range test"),
          "Epochs", "epochs", "90", "95", unchanged=("schedules range test",), shown="0.002784"),
+    Case("batch_size", ("batch paths", "batch loss curves", "batch gradient noise"),
+         "Learning rate η", "lr", "0.1", "0.13", unchanged=("batch gradient noise",), shown="0.007176", main=1),
 )
 
 

@@ -1,0 +1,291 @@
+"""Compute for "What does the batch size change?": one line fit by plain SGD at every batch size.
+
+A line ``y = w x + b`` on 256 points (x in [0, 2], so the valley is a tilted ellipse) trained
+from (0, 0) for a number of epochs three times: with the full batch, with the chosen
+mini-batch size and with SGD (batch size 1), on the same seeded shuffles: each epoch is a
+fresh permutation cut into batches (:func:`core.training.fit_linear`).
+
+With "scale the rate", each batch size B runs at ``η · B / B_chosen`` (the linear scaling rule:
+the chosen size keeps the slider's rate), so large batches get large rates, and the full batch
+can pass the critical rate 2 / λ_max.
+
+The gradient noise is measured at the least-squares optimum, where the full gradient is 0, so
+the spread of a batch's gradient is its whole size (:mod:`core.minibatch`). The noise floor of
+a run is the mean of its loss above the best possible over the second half of its updates.
+
+:func:`compute` is a plain function of the controls' values; :func:`result_of` its cached
+wrapper (shared across sessions: it depends on the controls only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from core import landscape, minibatch, training
+from dashboard import palette, paths
+from dashboard.cache import by_values, scenario_cache
+from dashboard.formatting import final_or_diverged, fmt
+from dashboard.headline import Headline
+from dashboard.valley import LineValley, line_valley
+
+DATA = dict(n=256, slope=2.0, intercept=1.0, noise=0.5, n_outliers=0, x_range=(0.0, 2.0), seed=0)
+N = DATA["n"]
+SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256)
+BATCHES = tuple(str(b) for b in SIZES[1:-1])  # the chosen mini-batch (a choice: its text is its value)
+RUNS = {"full": "Full batch (256)", "mini": "Mini-batch", "sgd": "SGD (batch 1)"}
+COLOURS = {"full": palette.BLUE, "mini": palette.GREEN, "sgd": palette.VERMILLION}
+AXES = ("epochs", "updates")
+AXIS_LABELS = {"epochs": "Epochs (gradient evaluations / 256)", "updates": "Updates"}
+RATE_LOW, RATE_HIGH, RATE_PER_DECADE = 0.001, 1.0, 10
+EPOCHS_RANGE = (1, 30)
+DRAWS = 1000  # batches drawn per size to measure the gradient noise
+GRID = 100  # contour cells per side
+DEFAULTS: dict[str, Any] = {"batch": "16", "lr": 0.1, "epochs": 10, "scale": False, "axis": "epochs",
+                            "accumulate": 4, "seed": 0}
+LINEAR_SCALING = {**DEFAULTS, "scale": True}  # the full batch's rate crosses the critical rate
+
+
+def problem() -> LineValley:
+    """The built-in points (``DATA``) and the facts of their valley."""
+    return line_valley(DATA)
+
+
+@scenario_cache(max_entries=8)
+def gradient_noise(seed: int) -> pd.DataFrame:
+    """The spread of batch gradients at the optimum for every size below n: the law and ``DRAWS`` draws."""
+    prob = problem()
+    expected = minibatch.expected_spread(prob.X, prob.y, prob.optimum, SIZES[:-1])
+    measured, error = minibatch.measured_spread(prob.X, prob.y, prob.optimum, SIZES[:-1], draws=DRAWS, seed=seed)
+    return pd.DataFrame({"batch": SIZES[:-1], "expected": expected, "measured": measured, "error": error})
+
+
+def per_epoch(batch: int) -> int:
+    return -(-N // batch)
+
+
+def rate_for(batch: int, values: Mapping[str, Any]) -> float:
+    """The rate batch size ``batch`` runs at: the slider's, times B / B_chosen when scaled."""
+    rate = float(values["lr"])
+    return rate * batch / int(values["batch"]) if values["scale"] else rate
+
+
+@dataclass(frozen=True)
+class Run:
+    """One batch size's run: ``gap`` (updates + 1,) the loss above the best after each update,
+    ``params`` (updates + 1, 2) the path, its rate, and the update it diverged at (-1)."""
+
+    batch: int
+    rate: float
+    gap: np.ndarray
+    params: np.ndarray
+    diverged_at: int
+
+    @property
+    def updates(self) -> int:
+        return self.gap.size - 1
+
+    @property
+    def final(self) -> float:
+        return float("inf") if self.diverged_at >= 0 else float(self.gap[-1])
+
+    @property
+    def floor(self) -> float:
+        """The mean gap over the second half of the updates (inf if it diverged)."""
+        if self.diverged_at >= 0:
+            return float("inf")
+        return float(np.mean(self.gap[self.gap.size // 2:]))
+
+
+def _train(prob: LineValley, batch: int, rate: float, epochs: int, seed: int, accumulate: int = 1) -> Run:
+    fit = training.fit_linear(prob.X, prob.y, lr=rate, steps=epochs * per_epoch(batch * accumulate),
+                              batch_size=None if batch >= N else batch, seed=seed, accumulate=accumulate)
+    return Run(batch=batch, rate=rate, gap=fit.loss[:, 0] - prob.optimum_loss, params=fit.params[:, 0],
+               diverged_at=int(fit.diverged_at[0]))
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything the page shows of one scenario."""
+
+    batch: int
+    epochs: int
+    axis: str
+    critical: float
+    shown: dict[str, Run]  # full, mini, sgd
+    series: dict[str, tuple[str, str]]  # run key -> (label, colour)
+    surface: pd.DataFrame
+    cell: tuple[float, float]
+    window: tuple[float, float, float, float]
+    optimum: tuple[float, float]
+    paths: pd.DataFrame
+    exits: pd.DataFrame
+    curves: pd.DataFrame
+    diverged: pd.DataFrame
+    noise: pd.DataFrame  # batch, expected, measured, error (every size below n)
+    accumulated: Run  # the chosen batch, accumulate mini-batches per update
+    merged: Run | None  # one batch of accumulate x chosen (None when that is above n)
+    accumulate: int
+    start_gap: float
+    low: float
+    top: float
+    x_end: float
+
+
+def _label(key: str, batch: int) -> str:
+    return f"Mini-batch ({batch})" if key == "mini" else RUNS[key]
+
+
+def compute(values: Mapping[str, Any]) -> Result:
+    prob = problem()
+    batch, epochs, seed = int(values["batch"]), int(values["epochs"]), int(values["seed"])
+    shown = {key: _train(prob, b, rate_for(b, values), epochs, seed) for key, b in (("full", N), ("mini", batch),
+                                                                                  ("sgd", 1))}
+    series = {key: (_label(key, batch), COLOURS[key]) for key in shown}
+
+    # The paths on the valley's contours: the box the runs need, one scale on both axes.
+    points = np.concatenate([r.params for r in shown.values()])
+    values_ = np.concatenate([r.gap + prob.optimum_loss for r in shown.values()])
+    start_loss = float(shown["full"].gap[0] + prob.optimum_loss)
+    box = paths.window(points, values_, start_value=start_loss, anchors=np.array([[0.0, 0.0], prob.optimum]),
+                       square=True)
+    w, b, cell = paths.grid(box, GRID)
+    z = landscape.loss_surface(prob.x, prob.y, w, b, loss="mse")
+    ww, bb = np.meshgrid(w, b)
+    surface = pd.DataFrame({"x": ww.ravel(), "y": bb.ravel(), "value": z.ravel(),
+                            "level": paths.quarter_decades(z).ravel()})
+    path_parts, exit_parts, curve_parts = [], [], []
+    for key in ("sgd", "mini", "full"):  # drawn in this order: SGD's scatter under the smoother paths
+        run = shown[key]
+        label = series[key][0]
+        drawn, left = paths.path_rows(run.params[:, None, :], (run.gap + prob.optimum_loss)[:, None],
+                                      np.array([run.diverged_at]), box)
+        path_parts.append(pd.DataFrame({"series": key, "label": label, "step": drawn["step"], "x": drawn["x"],
+                                        "y": drawn["y"], "value": drawn["value"]}))
+        exit_parts.append(pd.DataFrame({"series": key, "label": label, "step": left["step"], "x": left["x"],
+                                        "y": left["y"]}))
+        rows = paths.curve_rows(run.gap[:, None], np.array([run.diverged_at]))
+        scale = 1.0 / per_epoch(run.batch) if values["axis"] == "epochs" else 1.0
+        curve_parts.append(pd.DataFrame({
+            "series": key, "label": label, "step": rows["step"] * scale, "value": rows["value"],
+            "run": f"{label}, η = {run.rate:.3g}, {per_epoch(run.batch)} updates per epoch"}))
+    gone = [(key, r) for key, r in shown.items() if r.diverged_at >= 0]
+    diverged = pd.DataFrame({
+        "series": [k for k, _ in gone],
+        "step": [r.diverged_at / (per_epoch(r.batch) if values["axis"] == "epochs" else 1) for _, r in gone],
+        "text": [f"diverged at step {r.diverged_at}" for _, r in gone]})
+    finite = np.concatenate([r.gap[np.isfinite(r.gap)] for r in shown.values()])
+    positive = finite[finite > 0]
+    start_gap = float(shown["full"].gap[0])
+    low = float(max(positive.min() / 2 if positive.size else 1e-12, 1e-12 * start_gap))
+    x_end = float(epochs if values["axis"] == "epochs" else max(r.updates for r in shown.values()))
+
+    noise = gradient_noise(seed)
+
+    k = int(values["accumulate"])
+    accumulated = _train(prob, batch, rate_for(batch, values), epochs, seed, accumulate=k)
+    merged = _train(prob, batch * k, rate_for(batch, values), epochs, seed) if batch * k <= N else None
+    return Result(batch=batch, epochs=epochs, axis=str(values["axis"]), critical=prob.critical, shown=shown, series=series, surface=surface, cell=cell, window=box,
+                  optimum=(float(prob.optimum[0]), float(prob.optimum[1])), paths=pd.concat(path_parts, ignore_index=True),
+                  exits=pd.concat(exit_parts, ignore_index=True), curves=pd.concat(curve_parts, ignore_index=True),
+                  diverged=diverged, noise=noise, accumulated=accumulated, merged=merged, accumulate=k,
+                  start_gap=start_gap, low=low, top=10.0 * start_gap, x_end=x_end)
+
+
+result_of = by_values(compute)
+
+
+# ------------------------------------------------------------------------------ texts
+
+
+def outcome(run: Run) -> str:
+    return final_or_diverged(run.final, run.diverged_at)
+
+
+def headlines(res: Result) -> list[Headline]:
+    """Each drawn run's loss above the best possible at the end (after the same number of epochs)."""
+    return [Headline(res.series[key][0], outcome(run),
+                     f"The MSE above the least-squares line's after {res.epochs} epochs: {run.updates} updates of "
+                     f"{run.batch} points at η = {run.rate:.3g}.",
+                     value=None if run.diverged_at >= 0 else run.final, better="lower", key=key)
+            for key, run in res.shown.items()]
+
+
+def accumulation_text(res: Result) -> str:
+    """The accumulated run against one batch of k x B: their final losses and largest difference."""
+    k, b = res.accumulate, res.batch
+    acc = res.accumulated
+    if res.merged is None:
+        return (f"{k} accumulated batches of {b} would make a batch of {k * b}, more than the {N} points: "
+                "lower the number of batches to compare.")
+    if acc.diverged_at >= 0 or res.merged.diverged_at >= 0:
+        return f"Both runs diverged at step {acc.diverged_at} and {res.merged.diverged_at}."
+    diff = float(np.max(np.abs(acc.params - res.merged.params)))
+    return (f"{k} accumulated batches of {b} per update against one batch of {k * b}, {acc.updates} updates each: "
+            f"final loss above the best {acc.gap[-1]:.16g} against {res.merged.gap[-1]:.16g}; the largest difference "
+            f"in any weight along the way is {diff:.1e}"
+            + (", nothing at all." if diff == 0 else ", the size of rounding in the last digit of a double."))
+
+
+def notes(res: Result, values: Mapping[str, Any]) -> list[str]:
+    full, mini, sgd = (res.shown[k] for k in ("full", "mini", "sgd"))
+    out = [
+        f"Every epoch reads all {N} points once, whatever the batch: {N} gradient evaluations. The full batch turns "
+        f"them into 1 update, batches of {mini.batch} into {per_epoch(mini.batch)}, SGD into {N}. After "
+        f"{res.epochs} epochs the loss above the best possible is {outcome(full)} (full batch), {outcome(mini)} "
+        f"(batches of {mini.batch}) and {outcome(sgd)} (SGD)."
+        + (" Counted per update instead, the full batch takes the fewest steps: switch the axis to updates."
+           if res.axis == "epochs" else ""),
+    ]
+    row = res.noise.set_index("batch")
+    if mini.batch in row.index:
+        r = row.loc[mini.batch]
+        one = row.loc[1]
+        out.append(f"At the optimum the full gradient is 0, so a batch's gradient is pure noise. Its mean squared "
+                   f"size is {fmt(one['measured'])} for one point and {fmt(r['measured'])} for {mini.batch} "
+                   f"(measured over {DRAWS} batches, ± {fmt(r['error'], 2)}); the 1/B law with the correction "
+                   f"for drawing without replacement, (n − B)/(n − 1), says {fmt(r['expected'])}.")
+    if all(np.isfinite([sgd.floor, mini.floor])) and mini.floor > 0:
+        out.append(f"At a constant rate the noisy runs stop falling at a noise floor (dotted): over the second half "
+                   f"of the run SGD sits {fmt(sgd.floor)} above the best on average, batches of {mini.batch} at "
+                   f"η = {mini.rate:.3g} {fmt(mini.floor)}. Only the full batch, with no noise, keeps converging; "
+                   "a smaller rate or a larger batch lowers the floor.")
+    if values["scale"]:
+        out.append(f"Scaled rates: each batch size runs at η × B / {mini.batch}, so the full batch gets "
+                   f"{full.rate:.3g}, against the critical rate {res.critical:.3g} of full-batch descent here"
+                   + (f": it diverged at step {full.diverged_at}." if full.diverged_at >= 0 else ".")
+                   + " The linear scaling rule holds only while the scaled rate stays below that limit.")
+    out.append(accumulation_text(res))
+    return out
+
+
+def table_markdown(res: Result) -> str:
+    """Per batch size: updates and gradient evaluations per epoch, and the gradient noise at the optimum."""
+    lines = ["| batch size | updates per epoch | gradient evaluations per epoch | gradient noise at the optimum, "
+             f"measured over {DRAWS} batches | the 1/B law |", "| ---: | ---: | ---: | ---: | ---: |"]
+    for _, r in res.noise.iterrows():
+        b = int(r["batch"])
+        lines.append(f"| {b} | {per_epoch(b)} | {N} | {fmt(r['measured'])} ± {fmt(r['error'], 2)} | "
+                     f"{fmt(r['expected'])} |")
+    lines.append(f"| {N} | 1 | {N} | 0 | 0 |")
+    return "\n".join(lines)
+
+
+def math_blocks(res: Result) -> list[tuple[str, str]]:
+    return [
+        ("A batch's gradient is the mean of its examples' gradients; drawn without replacement from n, its squared "
+         "distance from the full gradient falls as 1/B:",
+         r"g_B = \frac1B\sum_{i\in B} g_i,\qquad \mathbb{E}\,\lVert g_B - g\rVert^2 = \frac{s^2}{B}\cdot"
+         r"\frac{n-B}{n-1},\quad s^2 = \frac1n\sum_i \lVert g_i - g\rVert^2"),
+        ("Each example's gradient of the squared error of a line:",
+         r"g_i = 2\,(w x_i + b - y_i)\begin{pmatrix}x_i\\1\end{pmatrix}"),
+        ("Gradient accumulation: k batches of B averaged before one step is one batch of kB:",
+         r"\frac1k\sum_{j=1}^{k}\frac1B\sum_{i\in B_j} g_i = \frac{1}{kB}\sum_{i\in B_1\cup\dots\cup B_k} g_i"),
+        ("The linear scaling rule, when scaling is on:", r"\eta_B = \eta\cdot\frac{B}{B_{\text{chosen}}}"),
+        ("Full-batch descent diverges above the critical rate:",
+         r"\eta_{\text{crit}} = \frac{2}{\lambda_{\max}} = " + f"{res.critical:.4g}"),
+    ]

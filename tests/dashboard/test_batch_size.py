@@ -1,0 +1,96 @@
+"""What does the batch size change? The view's numbers against plain loops and the 1/B law."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from core import minibatch
+from dashboard.scenarios import batch_size as sc
+
+from .apptest_tools import errors, metrics, notice, run_page
+
+PAGE = "batch_size.py"
+
+
+def reference_sgd(batch: int, rate: float, epochs: int, seed: int = 0):
+    """Plain mini-batch SGD on the page's points, written out: a seeded permutation per epoch cut into
+    consecutive batches. Returns (loss above the least-squares loss after each update, the weights)."""
+    prob = sc.problem()
+    n = prob.x.size
+    Xa = np.column_stack([prob.x, np.ones(n)])
+    floor = np.mean((Xa @ np.linalg.lstsq(Xa, prob.y, rcond=None)[0] - prob.y) ** 2)
+    rng = np.random.default_rng(seed)
+    theta = np.zeros(2)
+    gaps = [np.mean((Xa @ theta - prob.y) ** 2) - floor]
+    for _ in range(epochs):
+        order = rng.permutation(n) if batch < n else np.arange(n)
+        for start in range(0, n, batch):
+            rows = order[start:start + batch]
+            theta = theta - rate * 2 * (Xa[rows] @ theta - prob.y[rows]) @ Xa[rows] / rows.size
+            gaps.append(np.mean((Xa @ theta - prob.y) ** 2) - floor)
+    return np.array(gaps), theta
+
+
+def test_the_three_default_runs_by_hand():
+    res = sc.compute(sc.DEFAULTS)
+    for key, batch in (("full", 256), ("mini", 16), ("sgd", 1)):
+        gaps, theta = reference_sgd(batch, 0.1, 10)
+        run = res.shown[key]
+        assert run.updates == 10 * 256 // batch
+        assert run.final == pytest.approx(gaps[-1], rel=1e-7)
+        assert run.params[-1] == pytest.approx(theta, rel=1e-10)
+        assert run.floor == pytest.approx(np.mean(gaps[gaps.size // 2:]), rel=1e-7)
+    # Per epoch, the mini-batches end nearer the best line than the full batch, SGD's noise leaves it further.
+    assert res.shown["mini"].final < res.shown["full"].final / 3 < res.shown["sgd"].final / 3
+
+
+def test_the_page_states_the_numbers_and_the_updates_per_epoch():
+    at = run_page(PAGE)
+    assert errors(at) == []
+    res = sc.compute(sc.DEFAULTS)
+    shown = metrics(at)
+    assert shown["Mini-batch (16)"] == "0.007176" == f"{res.shown['mini'].final:.4g}"
+    text = notice(at)
+    assert "The full batch turns them into 1 update, batches of 16 into 16, SGD into 256" in text
+    table = [m.value for m in at.markdown if m.value.startswith("| batch size")][0]
+    assert "| 16 | 16 | 256 |" in table and "| 1 | 256 | 256 |" in table and "| 256 | 1 | 256 | 0 | 0 |" in table
+
+
+def test_gradient_noise_follows_the_law_within_its_statistical_error():
+    res = sc.compute(sc.DEFAULTS)
+    noise = res.noise
+    assert np.all(np.abs(noise["measured"] - noise["expected"]) < 4 * noise["error"])
+    prob = sc.problem()
+    law = minibatch.expected_spread(prob.X, prob.y, prob.optimum, [1, 16])
+    # The 1/B law with its correction: 16 times smaller, times (256 - 16) / 255.
+    assert law[1] == pytest.approx(law[0] / 16 * 240 / 255, rel=1e-12)
+    assert noise.set_index("batch").loc[16, "expected"] == pytest.approx(law[1], rel=1e-12)
+
+
+def test_accumulating_four_batches_of_16_gives_the_batch_of_64_to_the_last_digit():
+    res = sc.compute(sc.DEFAULTS)
+    assert res.accumulate == 4 and res.merged.batch == 64
+    assert np.max(np.abs(res.accumulated.params - res.merged.params)) < 1e-15
+    gaps, _ = reference_sgd(64, 0.1, 10)
+    assert res.merged.final == pytest.approx(gaps[-1], rel=1e-7)
+    text = sc.accumulation_text(res)
+    assert f"{res.accumulated.gap[-1]:.16g} against {res.merged.gap[-1]:.16g}" in text
+    too_big = sc.compute({**sc.DEFAULTS, "batch": "128", "accumulate": 4})
+    assert too_big.merged is None and "more than the 256 points" in sc.accumulation_text(too_big)
+
+
+def test_linear_scaling_sends_the_full_batch_past_the_critical_rate():
+    res = sc.compute(sc.LINEAR_SCALING)
+    full, sgd = res.shown["full"], res.shown["sgd"]
+    assert full.rate == pytest.approx(1.6) and sgd.rate == pytest.approx(0.1 / 16)
+    assert full.rate > res.critical and full.diverged_at > 0
+    assert f"diverged at step {full.diverged_at}" in " ".join(sc.notes(res, sc.LINEAR_SCALING))
+
+
+def test_the_axis_switch_counts_updates_or_epochs():
+    per_update = sc.compute({**sc.DEFAULTS, "axis": "updates"})
+    per_epoch = sc.compute(sc.DEFAULTS)
+    sgd = per_update.curves[per_update.curves["series"] == "sgd"]["step"]
+    assert sgd.max() == 2560 and per_update.x_end == 2560
+    assert per_epoch.curves[per_epoch.curves["series"] == "sgd"]["step"].max() == pytest.approx(10.0)
