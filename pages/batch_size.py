@@ -45,7 +45,7 @@ with left:
                          "axes, and each run's path from (0, 0).")
 with right:
     layout.chart(charts.loss_chart(res, pinned=was or None), res.curves, name="batch loss curves",
-                 caption="Loss above the best possible after each update, log scale; dotted: the average over the "
+                 caption="Loss above the best possible after each update, log scale; dashed: the average over the "
                          "second half of each noisy run." + (pinning.IN_GREY if pin else ""))
 
 st.subheader("Gradient noise falls as 1/B")

@@ -2,7 +2,7 @@
 
 - :func:`contour_chart`: the three runs' paths on the MSE valley (the shared contour chart);
 - :func:`loss_chart`: each run's loss above the best possible per epoch or per update, log
-  scale, with the noisy runs' floors dotted (the shared loss-curves chart);
+  scale, with the noisy runs' floors dashed (the shared loss-curves chart);
 - :func:`noise_chart`: the measured spread of batch gradients at the optimum against the
   batch size, with its error bars and the 1/B law, both axes logarithmic.
 """

@@ -250,16 +250,15 @@ def notes(res: Result, values: Mapping[str, Any]) -> list[str]:
                    f"(measured over {DRAWS} batches, ± {fmt(r['error'], 2)}); the 1/B law with the correction "
                    f"for drawing without replacement, (n − B)/(n − 1), says {fmt(r['expected'])}.")
     if all(np.isfinite([sgd.floor, mini.floor])) and mini.floor > 0:
-        out.append(f"At a constant rate the noisy runs stop falling at a noise floor (dotted): over the second half "
-                   f"of the run SGD sits {fmt(sgd.floor)} above the best on average, batches of {mini.batch} at "
-                   f"η = {mini.rate:.3g} {fmt(mini.floor)}. Only the full batch, with no noise, keeps converging; "
-                   "a smaller rate or a larger batch lowers the floor.")
+        out.append(f"At a constant rate the noisy runs stop falling at a noise floor (dashed): over the second half "
+                   f"of the run SGD sits {fmt(sgd.floor)} above the best on average, and batches of {mini.batch} "
+                   f"(η = {mini.rate:.3g}) sit {fmt(mini.floor)} above it. Only the full batch, with no noise, keeps "
+                   "converging; a smaller rate or a larger batch lowers the floor.")
     if values["scale"]:
         out.append(f"Scaled rates: each batch size runs at η × B / {mini.batch}, so the full batch gets "
                    f"{full.rate:.3g}, against the critical rate {res.critical:.3g} of full-batch descent here"
                    + (f": it diverged at step {full.diverged_at}." if full.diverged_at >= 0 else ".")
                    + " The linear scaling rule holds only while the scaled rate stays below that limit.")
-    out.append(accumulation_text(res))
     return out
 
 
