@@ -224,11 +224,18 @@ def accumulation_text(res: Result) -> str:
                 "lower the number of batches to compare.")
     if acc.diverged_at >= 0 or res.merged.diverged_at >= 0:
         return f"Both runs diverged at step {acc.diverged_at} and {res.merged.diverged_at}."
-    diff = float(np.max(np.abs(acc.params - res.merged.params)))
+    ulps = last_places(acc.params, res.merged.params)
     return (f"{k} accumulated batches of {b} per update against one batch of {k * b}, {acc.updates} updates each: "
-            f"final loss above the best {acc.gap[-1]:.16g} against {res.merged.gap[-1]:.16g}; the largest difference "
-            f"in any weight along the way is {diff:.1e}"
-            + (", nothing at all." if diff == 0 else ", the size of rounding in the last digit of a double."))
+            f"final loss above the best {acc.gap[-1]:.16g} against {res.merged.gap[-1]:.16g}. Along the whole run "
+            + ("the weights are the same to the last bit." if ulps == 0 else
+               f"no weight differs by more than {ulps} unit{'s' if ulps != 1 else ''} in the last place of a double: "
+               "the rounding of adding the same gradients in another order."))
+
+
+def last_places(a: np.ndarray, b: np.ndarray) -> int:
+    """The largest difference of a and b in units in the last place (ULPs) of the larger of each pair."""
+    spacing = np.spacing(np.maximum(np.abs(a), np.abs(b)))
+    return int(np.max(np.round(np.abs(a - b) / spacing)))
 
 
 def notes(res: Result, values: Mapping[str, Any]) -> list[str]:

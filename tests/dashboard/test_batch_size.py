@@ -76,6 +76,9 @@ def test_accumulating_four_batches_of_16_gives_the_batch_of_64_to_the_last_digit
     assert res.merged.final == pytest.approx(gaps[-1], rel=1e-7)
     text = sc.accumulation_text(res)
     assert f"{res.accumulated.gap[-1]:.16g} against {res.merged.gap[-1]:.16g}" in text
+    ulps = sc.last_places(res.accumulated.params, res.merged.params)
+    assert 0 <= ulps <= 8 and (f"more than {ulps} unit" in text or "to the last bit" in text)
+    assert sc.last_places(np.array([1.0]), np.array([np.nextafter(1.0, 2.0)])) == 1
     too_big = sc.compute({**sc.DEFAULTS, "batch": "128", "accumulate": 4})
     assert too_big.merged is None and "more than the 256 points" in sc.accumulation_text(too_big)
 
