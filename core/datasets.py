@@ -353,6 +353,34 @@ def two_classes(
     return ClassData(X=X, y=y, feature_names=tuple(f"x{j + 1}" for j in range(d)))
 
 
+def two_moons(*, n: int = 100, noise: float = 0.1, seed: int = 0) -> ClassData:
+    """Two interleaved half circles, a class each: data no straight line separates.
+
+    Class 0 lies on the upper half of the unit circle centred at (0, 0), class 1 on the lower half
+    of the one centred at (1, 0.5), at evenly spaced angles (n // 2 points for class 0, the rest
+    for class 1), plus Gaussian noise of standard deviation ``noise``; as scikit-learn's
+    ``make_moons`` but with numpy's generator (so not its numbers) and unshuffled.
+
+    Args:
+        n: number of points, integer >= 4.
+        noise: standard deviation of the noise, >= 0.
+        seed: seed of ``numpy.random.default_rng``.
+
+    Returns:
+        ClassData with ``X`` (n, 2) and ``y`` (n,) of 0.0 / 1.0.
+    """
+    n = integer("n", n, low=4)
+    noise = real("noise", noise, low=0.0)
+    rng = np.random.default_rng(integer("seed", seed, low=0))
+    n0 = n // 2
+    a0, a1 = np.linspace(0.0, np.pi, n0), np.linspace(0.0, np.pi, n - n0)
+    X = np.vstack([np.column_stack([np.cos(a0), np.sin(a0)]),
+                   np.column_stack([1.0 - np.cos(a1), 0.5 - np.sin(a1)])])
+    X = X + noise * rng.standard_normal(X.shape)
+    y = np.concatenate([np.zeros(n0), np.ones(n - n0)])
+    return ClassData(X=X, y=y, feature_names=("x1", "x2"))
+
+
 def fraud_like(*, n: int = 2000, base_rate: float = 0.02, seed: int = 0) -> ClassData:
     """An imbalanced, overlapping two-feature set shaped like transaction-fraud scores.
 
