@@ -163,7 +163,7 @@ def train(X: Any, y: Any, *, hidden: int = 8, runs: int = 50, steps: int = 2000,
     with np.errstate(all="ignore"):  # a diverging run overflows by design; it is marked below
         losses[0] = _loss_from_logits(_forward(theta, X)[1], y, kind)
         for t in range(steps):
-            theta, state = opt.step(theta, _gradient(theta, X, y, kind), state, rate)
+            theta, state = opt._step(theta, _gradient(theta, X, y, kind), state, rate)  # unchecked, as training
             losses[t + 1] = _loss_from_logits(_forward(theta, X)[1], y, kind)
         # The project's divergence rule on the losses (the path is not kept: a placeholder of one number).
         diverged_at = mark_divergence(np.zeros((steps + 1, theta.shape[0], 1)), losses)
