@@ -23,8 +23,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
 from core import losses, optimizers, penalties, schedules
 from dashboard import palette
 
@@ -227,8 +225,7 @@ SCHEDULES: dict[str, ScheduleEntry] = {e.id: e for e in (
               lambda steps: {"step_size_up": max(1, steps // 8), "div": 10.0},
               lambda p, steps: (f"Cyclic climbs in a straight line from η/{p['div']:g} to η over "
                                 f"{p['step_size_up']} steps, comes back down over as many, and starts again."),
-              make=lambda base, p: schedules.cyclic(np.asarray(base) / p["div"] if np.ndim(base) else base / p["div"],
-                                                    base, step_size_up=p["step_size_up"])),
+              make=lambda base, p: schedules.cyclic(base / p["div"], base, step_size_up=p["step_size_up"])),
     _schedule("reduce_on_plateau", "Reduce on plateau", palette.GREY,
               "Cuts the rate tenfold whenever the loss has not improved for a while.",
               lambda v: (rf"\eta \leftarrow {v('factor', 'f')}\,\eta\ \text{{after }}{v('patience', 'p')} + 1"
