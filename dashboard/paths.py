@@ -145,6 +145,27 @@ def grid(box: Window, cells: int) -> tuple[np.ndarray, np.ndarray, tuple[float, 
     return x0 + dx * (np.arange(cells) + 0.5), y0 + dy * (np.arange(cells) + 0.5), (dx, dy)
 
 
+def mse_bands(x: np.ndarray, y: np.ndarray, box: Window, cells: int) -> tuple[dict[str, np.ndarray], tuple[float, float]]:
+    """A line fit's MSE over a cells x cells grid of (w, b) in ``box``, ready for a banded contour chart.
+
+    Returns (columns x (slope w), y (intercept b), value (the MSE), level (its quarter decade), each
+    of cells² cell centres; a cell's size (dw, db)).
+    """
+    from core import landscape
+
+    w, b, cell = grid(box, cells)
+    z = landscape.loss_surface(x, y, w, b, loss="mse")  # (len(b), len(w))
+    ww, bb = np.meshgrid(w, b)
+    return {"x": ww.ravel(), "y": bb.ravel(), "value": z.ravel(), "level": quarter_decades(z).ravel()}, cell
+
+
+def log_floor(gaps: np.ndarray, start: float) -> float:
+    """The bottom of a log axis of gaps above an optimum: half the smallest positive gap, but no lower
+    than 1e-12 times the start's (a run that reaches the optimum exactly is drawn along it)."""
+    positive = gaps[np.isfinite(gaps) & (gaps > 0)]
+    return float(max(positive.min() / 2 if positive.size else 1e-12, 1e-12 * start))
+
+
 def quarter_decades(z: np.ndarray) -> np.ndarray:
     """Each value rounded down to a quarter decade (1, 1.78, 3.16, 5.62, 10, ...): contour bands."""
     with np.errstate(divide="ignore"):

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core import landscape, minibatch, training
+from core import minibatch, training
 from dashboard import palette, paths
 from dashboard.cache import by_values, scenario_cache
 from dashboard.formatting import final_or_diverged, fmt
@@ -153,11 +153,8 @@ def compute(values: Mapping[str, Any]) -> Result:
     start_loss = float(shown["full"].gap[0] + prob.optimum_loss)
     box = paths.window(points, values_, start_value=start_loss, anchors=np.array([[0.0, 0.0], prob.optimum]),
                        square=True)
-    w, b, cell = paths.grid(box, GRID)
-    z = landscape.loss_surface(prob.x, prob.y, w, b, loss="mse")
-    ww, bb = np.meshgrid(w, b)
-    surface = pd.DataFrame({"x": ww.ravel(), "y": bb.ravel(), "value": z.ravel(),
-                            "level": paths.quarter_decades(z).ravel()})
+    columns, cell = paths.mse_bands(prob.x, prob.y, box, GRID)
+    surface = pd.DataFrame(columns)
     path_parts, exit_parts, curve_parts = [], [], []
     for key in ("sgd", "mini", "full"):  # drawn in this order: SGD's scatter under the smoother paths
         run = shown[key]
@@ -178,10 +175,8 @@ def compute(values: Mapping[str, Any]) -> Result:
         "series": [k for k, _ in gone],
         "step": [r.diverged_at / (per_epoch(r.batch) if values["axis"] == "epochs" else 1) for _, r in gone],
         "text": [f"diverged at step {r.diverged_at}" for _, r in gone]})
-    finite = np.concatenate([r.gap[np.isfinite(r.gap)] for r in shown.values()])
-    positive = finite[finite > 0]
     start_gap = float(shown["full"].gap[0])
-    low = float(max(positive.min() / 2 if positive.size else 1e-12, 1e-12 * start_gap))
+    low = paths.log_floor(np.concatenate([r.gap for r in shown.values()]), start_gap)
     x_end = float(epochs if values["axis"] == "epochs" else max(r.updates for r in shown.values()))
 
     noise = gradient_noise(seed)

@@ -329,11 +329,9 @@ def _fastest(summaries) -> str | None:
 
 
 def _surface(prob: Problem, window) -> tuple[pd.DataFrame, tuple[float, float]]:
-    w, b, cell = paths.grid(window, GRID)
-    z = landscape.loss_surface(prob.x, prob.y, w, b, loss="mse")  # (len(b), len(w))
-    ww, bb = np.meshgrid(w, b)
-    frame = pd.DataFrame({"w": ww.ravel(), "b": bb.ravel(), "loss": z.ravel(), "level": paths.quarter_decades(z).ravel()})
-    return frame, cell
+    columns, cell = paths.mse_bands(prob.x, prob.y, window, GRID)
+    names = {"x": "w", "y": "b", "value": "loss"}  # this view's column names
+    return pd.DataFrame({names.get(k, k): v for k, v in columns.items()}), cell
 
 
 def three_runs(rates: tuple[float, float, float], optimizer: str, schedule: str, steps: int,

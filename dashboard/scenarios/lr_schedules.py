@@ -199,8 +199,7 @@ def compute(values: Mapping[str, Any]) -> Result:
     series = {r.side: (r.label, registry.SCHEDULES[r.key].colour) for r in runs}
     start_gap = float(runs[0].gap[0])
     # The loss axis: from just under the lowest gap either run reaches to ten times the start.
-    finite = np.concatenate([r.gap[np.isfinite(r.gap)] for r in runs])
-    low = float(max(np.min(finite[finite > 0]) / 2 if np.any(finite > 0) else 1e-12, 1e-12 * start_gap))
+    low = paths.log_floor(np.concatenate([r.gap for r in runs]), start_gap)
     # ... or to twice the highest a surviving run climbed, so a spike it survived is drawn whole.
     survived = [r.gap for r in runs if r.diverged_at < 0]
     top = max(10.0 * start_gap, 2.0 * max(float(np.max(g)) for g in survived) if survived else 0.0)
