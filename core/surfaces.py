@@ -543,11 +543,16 @@ def optimize(
     lr: Any,
     steps: int,
     start: Any = None,
+    noise: Any = 0.0,
+    seed: int = 0,
 ) -> Trajectory:
     """Run R optimizations on ``surface`` at once and record every point.
 
-    Each step is ``p <- optimizer.step(p, surface.grad(p), state, lr_k)``, batched over
-    runs: the run axis is the optimizer's R, the coordinates its P.
+    Each step is ``p <- optimizer.step(p, surface.grad(p) + noise_k xi_k, state, lr_k)``,
+    batched over runs: the run axis is the optimizer's R, the coordinates its P. ``xi_k`` is
+    standard normal noise of shape (R, dim), drawn step by step from
+    ``numpy.random.default_rng(seed)`` (a stand-in for the noise of a mini-batch gradient:
+    the optimizer sees the noisy gradient, its state included).
 
     Parameters
     ----------
@@ -564,6 +569,12 @@ def optimize(
     start : array of shape (n_runs, dim) or (dim,), optional
         Start points; default ``surface.start``. A single point (or an (1, dim) array)
         is shared by every run, and a single rate by every start.
+    noise : float or array of shape (steps,)
+        The standard deviation of the noise added to every gradient coordinate: one for all
+        steps, or one per step (e.g. fading to 0, so runs settle at the end). Default 0: the
+        exact gradient, and no random numbers are drawn.
+    seed : int
+        Seed of the noise.
 
     Returns
     -------
@@ -576,6 +587,8 @@ def optimize(
     optimizer = _optimizer(optimizer)
     steps = integer("steps", steps, low=0)
     rates, runs_lr = _learning_rates(lr, steps)
+    scales = _noise_scales(noise, steps)
+    rng = np.random.default_rng(integer("seed", seed, low=0))
 
     start = surface.start if start is None else surface._check(start, "start")
     if start.ndim > 2:
@@ -600,11 +613,36 @@ def optimize(
         state = optimizer.init(p)
         step, grad = optimizer._step, surface._grad
         for k in range(steps):
-            p, state = step(p, grad(p), state, rates[k])
+            g = grad(p)
+            if scales[k] > 0.0:
+                g = g + scales[k] * rng.standard_normal(p.shape)
+            p, state = step(p, g, state, rates[k])
             points[k + 1] = p
         values = surface._value(points)
         diverged_at = mark_divergence(points, values)
     return Trajectory(params=points, loss=values, lr=rates, diverged_at=diverged_at)
+
+
+def _noise_scales(noise: Any, steps: int) -> np.ndarray:
+    """The noise's standard deviation at each step: shape (steps,), every one >= 0."""
+    scales = array("noise", noise, ndim=(0, 1), min_size=0)
+    if scales.ndim == 1 and scales.size != steps:
+        raise ValueError(f"noise must be a number or one per step ({steps}); got {scales.size} values")
+    if not np.all(scales >= 0.0):
+        raise fail("noise", noise, "standard deviations >= 0")
+    return np.broadcast_to(scales, (steps,))
+
+
+def random_starts(surface: Surface | str, runs: int, *, seed: int = 0) -> np.ndarray:
+    """``runs`` start points drawn uniformly over ``surface.bounds``: shape (runs, dim).
+
+    Seeded (``numpy.random.default_rng(seed)``, one ``uniform(low, high, runs)`` per
+    coordinate in order), so a restart study is the same on every machine.
+    """
+    surface = _surface(surface)
+    runs = integer("runs", runs, low=1)
+    rng = np.random.default_rng(integer("seed", seed, low=0))
+    return np.column_stack([rng.uniform(low, high, runs) for low, high in surface.bounds])
 
 
 def race(surface: Surface | str, *, optimizers: Any, lrs: Any, steps: int, start: Any = None,

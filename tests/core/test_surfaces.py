@@ -563,3 +563,72 @@ def test_a_race_is_each_optimizer_run_alone_bit_for_bit():
         np.testing.assert_array_equal(got.diverged_at, alone.diverged_at)
     with pytest.raises(ValueError, match="lrs"):
         surfaces.race(s, optimizers=opts[:1], lrs=[-1.0], steps=3)
+
+
+# ----------------------------------------------------------------------------- noise and restarts
+
+
+def test_random_starts_are_seeded_uniform_draws_over_the_bounds():
+    s = surfaces.get("two_minima_2d")
+    starts = surfaces.random_starts(s, 500, seed=3)
+    rng = np.random.default_rng(3)
+    expected = np.column_stack([rng.uniform(-4.0, 4.0, 500), rng.uniform(-4.0, 4.0, 500)])
+    assert starts.shape == (500, 2) and np.array_equal(starts, expected)
+    assert np.array_equal(surfaces.random_starts("two_minima_1d", 7, seed=0),
+                          np.random.default_rng(0).uniform(-2.2, 2.2, 7)[:, None])
+    with pytest.raises(ValueError, match="runs"):
+        surfaces.random_starts(s, 0)
+
+
+def test_noisy_gradient_descent_and_momentum_match_loops_written_from_torch():
+    """p <- p - lr (g + sigma_k xi_k) for SGD; torch's momentum buffer v <- mu v + g (v_1 = g_1), p <- p - lr v."""
+    s = surfaces.get("two_minima_2d")
+    starts = surfaces.random_starts(s, 4, seed=1)
+    steps, lr, mu = 60, 0.2, 0.9
+    sigma = np.linspace(2.0, 0.0, steps)
+    for momentum in (0.0, mu):
+        run = optimize(s, optimizer=optimizers.get("sgd", momentum=momentum), lr=lr, steps=steps, start=starts,
+                       noise=sigma, seed=11)
+        rng = np.random.default_rng(11)
+        p, v = starts.copy(), None
+        for k in range(steps):
+            xi = rng.standard_normal(p.shape) if sigma[k] > 0 else 0.0
+            g = np.array([s.grad(q) for q in p]) + sigma[k] * xi
+            if momentum:
+                v = g if v is None else momentum * v + g
+                g = v
+            p = p - lr * g
+            np.testing.assert_allclose(run.params[k + 1], p, rtol=1e-12, atol=1e-12)
+
+
+def test_zero_noise_is_the_exact_gradient_bit_for_bit_and_bad_noise_is_refused():
+    s = surfaces.get("saddle")
+    plain = optimize(s, optimizer="sgd", lr=0.05, steps=40)
+    assert np.array_equal(optimize(s, optimizer="sgd", lr=0.05, steps=40, noise=0.0, seed=5).params, plain.params)
+    assert np.array_equal(optimize(s, optimizer="sgd", lr=0.05, steps=40, noise=np.zeros(40)).params, plain.params)
+    assert not np.array_equal(optimize(s, optimizer="sgd", lr=0.05, steps=40, noise=0.1).params, plain.params)
+    with pytest.raises(ValueError, match="noise"):
+        optimize(s, optimizer="sgd", lr=0.05, steps=40, noise=-1.0)
+    with pytest.raises(ValueError, match="noise"):
+        optimize(s, optimizer="sgd", lr=0.05, steps=40, noise=np.ones(39))
+
+
+def test_restart_fraction_by_hand_on_the_double_well():
+    """With a small rate, gradient descent never climbs: a start ends in the global (left) minimum exactly
+    when it lies left of the ridge's top, the middle root of f'(x) = 4x^3 - 6x + 1 (found here by bisection).
+    Uniform starts over [-2.2, 2.2] land there with probability (top + 2.2) / 4.4."""
+    s = surfaces.get("two_minima_1d")
+    low, high = 0.0, 0.5  # f'(0) = 1 > 0 > f'(0.5) = -1.5
+    for _ in range(200):
+        mid = (low + high) / 2
+        low, high = (mid, high) if 4 * mid**3 - 6 * mid + 1 > 0 else (low, mid)
+    top = (low + high) / 2
+    assert s.saddles[0, 0] == pytest.approx(top, abs=1e-12) and top == pytest.approx(0.16994, abs=1e-5)
+    starts = surfaces.random_starts(s, 2000, seed=0)
+    run = optimize(s, optimizer="sgd", lr=0.01, steps=1000, start=starts)
+    landed = basin_of(s, run.params[-1])
+    assert np.array_equal(landed == 0, starts[:, 0] < top)
+    share = np.mean(landed == 0)
+    p = (top + 2.2) / 4.4
+    assert p == pytest.approx(0.53862, abs=1e-5)
+    assert abs(share - p) < 3 * math.sqrt(p * (1 - p) / 2000)
