@@ -66,8 +66,9 @@ def _data(X: Any, y: Any, loss: str) -> tuple[np.ndarray, np.ndarray, str]:
 
 def _forward(theta: np.ndarray, X: np.ndarray):
     W1, b1, w2, b2 = unpack(theta)
-    h = np.tanh(np.einsum("nd,rhd->rnh", X, W1) + b1[:, None, :])  # (R, n, H)
-    z = np.einsum("rnh,rh->rn", h, w2) + b2[:, None]  # (R, n)
+    # Batched matmul, not einsum: about twice as fast here, and each run's product is its own gemm.
+    h = np.tanh(np.matmul(X, W1.transpose(0, 2, 1)) + b1[:, None, :])  # (R, n, H)
+    z = np.matmul(h, w2[:, :, None])[..., 0] + b2[:, None]  # (R, n)
     return h, z
 
 
@@ -104,6 +105,12 @@ def gradient(params: Any, X: Any, y: Any, *, loss: str = "bce") -> np.ndarray:
 
 
 def _gradient(theta: np.ndarray, X: np.ndarray, y: np.ndarray, kind: str) -> np.ndarray:
+    return _loss_and_gradient(theta, X, y, kind)[1]
+
+
+def _loss_and_gradient(theta: np.ndarray, X: np.ndarray, y: np.ndarray, kind: str
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """(loss (R,), gradient (R, P)) from one forward pass: training needs both at every step."""
     n = X.shape[0]
     _, b1, w2, _ = unpack(theta)
     h, z = _forward(theta, X)
@@ -111,12 +118,13 @@ def _gradient(theta: np.ndarray, X: np.ndarray, y: np.ndarray, kind: str) -> np.
         dz = 2.0 * (z - y) / n
     else:
         dz = (0.5 * (1.0 + np.tanh(0.5 * z)) - y) / n  # sigmoid(z) without overflow
-    dw2 = np.einsum("rnh,rn->rh", h, dz)
+    dw2 = np.matmul(dz[:, None, :], h)[:, 0, :]
     db2 = dz.sum(axis=1)
     da = dz[:, :, None] * w2[:, None, :] * (1.0 - h * h)  # (R, n, H)
-    dW1 = np.einsum("rnh,nd->rhd", da, X)
+    dW1 = np.matmul(da.transpose(0, 2, 1), X)
     db1 = da.sum(axis=1)
-    return np.concatenate([dW1.reshape(theta.shape[0], -1), db1, dw2, db2[:, None]], axis=1)
+    grad = np.concatenate([dW1.reshape(theta.shape[0], -1), db1, dw2, db2[:, None]], axis=1)
+    return _loss_from_logits(z, y, kind), grad
 
 
 def init(hidden: int, runs: int, *, seed: int = 0) -> np.ndarray:
@@ -161,10 +169,10 @@ def train(X: Any, y: Any, *, hidden: int = 8, runs: int = 50, steps: int = 2000,
     state = opt.init(theta)
     losses = np.empty((steps + 1, theta.shape[0]))
     with np.errstate(all="ignore"):  # a diverging run overflows by design; it is marked below
-        losses[0] = _loss_from_logits(_forward(theta, X)[1], y, kind)
         for t in range(steps):
-            theta, state = opt._step(theta, _gradient(theta, X, y, kind), state, rate)  # unchecked, as training
-            losses[t + 1] = _loss_from_logits(_forward(theta, X)[1], y, kind)
+            losses[t], grad = _loss_and_gradient(theta, X, y, kind)
+            theta, state = opt._step(theta, grad, state, rate)  # unchecked, as training
+        losses[steps] = _loss_from_logits(_forward(theta, X)[1], y, kind)
         # The project's divergence rule on the losses (the path is not kept: a placeholder of one number).
         diverged_at = mark_divergence(np.zeros((steps + 1, theta.shape[0], 1)), losses)
     return Runs(start=first, params=theta, loss=losses, diverged_at=diverged_at)
