@@ -159,6 +159,19 @@ def mse_bands(x: np.ndarray, y: np.ndarray, box: Window, cells: int) -> tuple[di
     return {"x": ww.ravel(), "y": bb.ravel(), "value": z.ravel(), "level": quarter_decades(z).ravel()}, cell
 
 
+def value_bands(f, box: Window, cells: int, *, floor: float) -> tuple[dict[str, np.ndarray], tuple[float, float]]:
+    """Any surface ``f`` (points (..., 2) -> values (...), e.g. a height above the minimum) over a
+    cells x cells grid in ``box``, for a banded contour chart; values below ``floor`` (> 0) share its band.
+
+    Returns (columns x, y, value, level, one row per cell centre; a cell's size (dx, dy)).
+    """
+    x, y, cell = grid(box, cells)
+    xx, yy = np.meshgrid(x, y)
+    z = f(np.stack([xx, yy], axis=-1))
+    return {"x": xx.ravel(), "y": yy.ravel(), "value": z.ravel(),
+            "level": quarter_decades(np.maximum(z, floor)).ravel()}, cell
+
+
 def log_floor(gaps: np.ndarray, start: float) -> float:
     """The bottom of a log axis of gaps above an optimum: half the smallest positive gap, but no lower
     than 1e-12 times the start's (a run that reaches the optimum exactly is drawn along it)."""

@@ -253,11 +253,9 @@ def compute(values: Mapping[str, Any]) -> Race:
     anchors = np.vstack([np.asarray(sw.start)[None, :], s.minima[:1]])
     box = paths.window(stacked.reshape(-1, 2), values_.reshape(-1), start_value=float(values_[0, 0]),
                        anchors=anchors, square=True)
-    x, y, cell = paths.grid(box, GRID)
-    xx, yy = np.meshgrid(x, y)
-    z = s.value(np.stack([xx, yy], axis=-1)) - s.global_min_value
-    level = paths.quarter_decades(np.maximum(z, 1e-12 * max(1.0, float(values_[0, 0]))))
-    band = pd.DataFrame({"x": xx.ravel(), "y": yy.ravel(), "level": level.ravel()})
+    columns, cell = paths.value_bands(lambda p: s.value(p) - s.global_min_value, box, GRID,
+                                      floor=1e-12 * max(1.0, float(values_[0, 0])))
+    band = pd.DataFrame(columns)
     drawn, left = paths.path_rows(stacked, values_, diverged_at, box, order=range(len(keys)))
     labels = np.array([r.label for r in racers], dtype=object)
     key_of = np.array(keys, dtype=object)
