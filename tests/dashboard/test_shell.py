@@ -58,7 +58,7 @@ def test_entry_runs_and_start_page_shows_a_card_per_view():
     # Each card says which lesson example its view reproduces; the page suggests an order.
     assert [c.value for c in at.caption] == [v.lesson for s in SECTIONS for v in VIEWS if v.section == s]
     assert ("**A suggested order:** 1. MSE vs MAE → 2. Business costs → 3. Regularization → 4. Learning rate → "
-            "5. Optimizer race → 6. Schedules → 7. Batch size."
+            "5. Optimizer race → 6. Schedules → 7. Batch size → 8. Local minima."
             in text)
 
 

@@ -44,6 +44,10 @@ ENABLED_BY: dict[tuple[str, str], dict[str, str]] = {
        for key in ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw")},
     # a schedule's settings are live while schedule A or B is that schedule
     ("lr_schedules.py", "k"): {"b": "Exponential decay"},
+    # each restart surface keeps its own rate; the offset is the saddle's start
+    ("local_minima.py", "lr_1d"): {"surface": "Double well (1-D)"},
+    ("local_minima.py", "lr_2d"): {"surface": "Two wells (2-D)"},
+    ("local_minima.py", "offset"): {"trap": "The saddle"},
     ("lr_schedules.py", "t_0"): {"b": "Cosine with warm restarts"},
     ("lr_schedules.py", "t_mult"): {"b": "Cosine with warm restarts"},
     ("lr_schedules.py", "warm"): {"b": "Warmup, then cosine"},

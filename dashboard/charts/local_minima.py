@@ -1,0 +1,130 @@
+"""Charts of "Can training get stuck?" (pure Altair, no streamlit).
+
+- :func:`restart_chart`: the restarts. On the double well, the curve with every start on it,
+  coloured by the minimum its run ends in; on the two wells, every run's path on the
+  contours (the shared contour chart), coloured the same way.
+- :func:`trap_contour_chart` and :func:`trap_loss_chart`: the four runs on the saddle or the
+  plateau, their paths and their height above the minimum per step (the shared pieces).
+- :func:`network_chart`: the networks' final losses as a dot plot, the ones within 10% of the
+  best in colour; :func:`landscape_chart`: the loss around the best network along two
+  filter-normalized directions (the shared contour chart, with no paths).
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from dashboard import palette
+from dashboard.charts import paths as run_charts
+from dashboard.charts.common import HEIGHT, built_once, color_scale, haloed_text, layer, render
+
+_NO_EXITS = pd.DataFrame({"series": [], "label": [], "step": [], "x": [], "y": []})
+_NO_PATHS = pd.DataFrame({"series": [], "label": [], "step": [], "x": [], "y": [], "value": []})
+
+
+def _outcome_scale(series) -> alt.Scale:
+    return color_scale({label: colour for label, colour in series.values()})
+
+
+def _well_template(height: int, outcomes: tuple[tuple[str, str], ...]) -> alt.LayerChart:
+    scale = color_scale(dict(outcomes))
+    x = alt.X(field="x", type="quantitative", title="weight x", scale=alt.Scale(nice=False))
+    y = alt.Y(field="value", type="quantitative", title="loss f(x)")
+    curve = alt.Chart(alt.NamedData("curve")).mark_line(color=palette.BLACK, strokeWidth=2).encode(x=x, y=y)
+    dots = alt.Chart(alt.NamedData("starts")).mark_point(filled=True, size=55, opacity=0.75).encode(
+        x=x, y=y, color=alt.Color(field="label", type="nominal", scale=scale,
+                                  legend=run_charts.legend("where the run ends", columns=3)),
+        tooltip=[alt.Tooltip(field="x", type="quantitative", format=".3f", title="start x"),
+                 alt.Tooltip(field="end", type="quantitative", format=".4f", title="end x"),
+                 alt.Tooltip(field="label", type="nominal", title="ends in")])
+    marks = alt.Chart(alt.NamedData("minima"))
+    crosses = marks.mark_point(shape="cross", filled=True, size=200, opacity=1, color=palette.BLACK).encode(
+        x=x, y=y, tooltip=[alt.Tooltip(field="text", type="nominal", title=" ")])
+    texts = haloed_text(marks, dict(x=x, y=y, text=alt.Text(field="text", type="nominal")),
+                        dy=22, fontSize=12, fontWeight="bold", color=palette.BLACK)
+    return layer(curve, dots, crosses, *texts, width="container", height=height,
+                 config=alt.Config(axis=alt.AxisConfig(**run_charts.AXIS)))
+
+
+@built_once
+def _well_chart(res, height: int) -> dict:
+    counts = [res.counts["global"], res.counts["local"]]
+    minima = pd.DataFrame({"x": res.minima[:, 0], "value": res.values,
+                           "text": [f"{name}: {c} of {res.runs}" for name, c in zip(("global", "local"), counts)]})
+    top = pd.DataFrame({"x": [float(res.barrier_at[0])], "value": [res.barrier], "text": ["ridge"]})
+    return render(_well_template, {"curve": res.curve, "starts": res.points, "minima": pd.concat([minima, top])},
+                  height=int(height), outcomes=tuple(res.series.values()))
+
+
+def restart_chart(res, size: int = run_charts.CONTOUR_SIZE, height: int = HEIGHT) -> dict:
+    """The restarts: the double well's curve with the starts on it, or the two wells' paths."""
+    if res.dim == 1:
+        return _well_chart(res, height)
+    (gx, gy), (lx, ly) = res.minima
+    marks = [("minimum", float(gx), float(gy), f"global: {res.counts['global']}"),
+             ("minimum", float(lx), float(ly), f"local: {res.counts['local']}")]
+    return run_charts.contour_chart(res.bands, res.cell, res.window, res.paths, _NO_EXITS, res.series, marks,
+                                    titles=("x", "y", "f − min"), size=size)
+
+
+def trap_contour_chart(tr, size: int = run_charts.CONTOUR_SIZE) -> dict:
+    """The four runs' paths on the saddle or the plateau."""
+    marks = [("start", tr.start[0], tr.start[1], "start")]
+    if tr.trap == "saddle":
+        marks.append(("optimum", 0.0, 0.0, "saddle point"))
+    else:
+        marks.append(("minimum", 0.0, 0.0, "minimum"))
+    return run_charts.contour_chart(tr.bands, tr.cell, tr.window, tr.paths, tr.exits, tr.series, marks,
+                                    titles=("x", "y", "f − min"), size=size)
+
+
+def trap_loss_chart(tr, pinned=None) -> dict:
+    """Each run's height above the minimum per step (log), the trap's height dashed."""
+    what = "the saddle point's height" if tr.trap == "saddle" else "the plain's height"
+    return run_charts.loss_curves_chart(
+        tr.curves, tr.diverged_rows, tr.series, shown=tr.curves["value"].to_numpy(dtype=float), low=tr.low,
+        top=tr.top, steps=tr.steps, rules=[(tr.trap_gap, what)], titles=("step", "f − min (log scale)", "f − min"),
+        pinned=None if pinned is None else pinned.curves,
+        pinned_shown=None if pinned is None else pinned.curves["value"].to_numpy(dtype=float), legend_columns=2)
+
+
+def _dots_template(height: int) -> alt.LayerChart:
+    x = alt.X(field="loss", type="quantitative", title="final training loss", scale=alt.Scale(zero=False, nice=True))
+    y = alt.Y(field="stack", type="quantitative", title="runs", axis=alt.Axis(tickMinStep=1, format="d"),
+              scale=alt.Scale(domainMin=0))
+    colour = alt.Color(field="group", type="nominal", legend=run_charts.legend(None, columns=2),
+                       scale=color_scale({"within 10% of the best": palette.GREEN, "further": palette.GREY}))
+    dots = alt.Chart(alt.NamedData("dots")).mark_circle(size=90, opacity=1).encode(
+        x=x, y=y, color=colour,
+        tooltip=[alt.Tooltip(field="run", type="quantitative"),
+                 alt.Tooltip(field="loss", type="quantitative", format=".4f", title="final loss"),
+                 alt.Tooltip(field="accuracy", type="quantitative", format=".0%", title="training accuracy")])
+    return layer(dots, width="container", height=height, config=alt.Config(axis=alt.AxisConfig(**run_charts.AXIS)))
+
+
+@built_once
+def network_chart(net, height: int = HEIGHT - 80) -> dict:
+    """One dot per network at its final loss, stacked where losses are close."""
+    dots = net.dots.assign(group=np.where(net.dots["near"], "within 10% of the best", "further"))
+    return render(_dots_template, {"dots": dots}, height=int(height))
+
+
+def landscape_chart(net, size: int = run_charts.CONTOUR_SIZE) -> dict:
+    """The loss around the best network's weights along two filter-normalized directions."""
+    best = float(net.final.min())
+    half = net.cell[0] / 2
+    x, y = net.landscape["x"], net.landscape["y"]
+    window = (float(x.min()) - half, float(x.max()) + half, float(y.min()) - half, float(y.max()) + half)
+    series = {"best": ("the best run", palette.BLACK)}
+    marks = [("minimum", 0.0, 0.0, f"best run, loss {best:.3g}")]
+    return run_charts.contour_chart(net.landscape, net.cell, window, _NO_PATHS, _NO_EXITS, series, marks,
+                                    titles=("α along d₁", "β along d₂", "loss"), size=size)
+
+
+def preview() -> dict:
+    """The start page's figure: the default restarts on the double well."""
+    from dashboard.scenarios import local_minima as sc
+
+    return restart_chart(sc.restarts(sc.DEFAULTS))

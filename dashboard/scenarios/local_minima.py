@@ -1,0 +1,487 @@
+"""Compute for "Can training get stuck?": restarts on surfaces with two minima, a saddle and a
+plateau, and a tiny network trained from many starts.
+
+Three parts, each a plain function of its own controls and cached on those alone (moving a
+control of one part never recomputes another):
+
+- :func:`restarts`: N seeded random starts, uniform over the surface's plotting window
+  (:func:`core.surfaces.random_starts`), each run by one optimizer (:func:`core.surfaces.optimize`,
+  all starts at once); the basin each run ends in is the minimum nearest its last point
+  (:func:`core.surfaces.basin_of`). Gradient noise of standard deviation σ is added to every
+  gradient and fades linearly to 0 at the halfway step, so the second half of a run settles
+  into whichever well the noise left it in (as a decaying rate quiets the noise of SGD).
+- :func:`traps`: four runs from one start on the saddle (started on the ridge, or a tiny
+  offset off it) or the plateau: gradient descent, momentum, gradient descent with noise
+  (fading in the same way) and Adam, all at one rate.
+- :func:`network`: a 2-H-1 tanh network (:mod:`core.tiny_net`) on noisy two moons, trained by
+  Adam from R seeded starts in one vectorized computation; the distribution of the final
+  losses; the loss along two filter-normalized random directions around the best run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from core import datasets, surfaces, tiny_net
+from dashboard import palette, paths, registry
+from dashboard.cache import by_values
+from dashboard.formatting import fmt, pct
+from dashboard.headline import Headline, percentage_points
+
+# ----------------------------------------------------------------------------- controls
+SURFACES = ("two_minima_1d", "two_minima_2d")
+SURFACE_LABELS = {"two_minima_1d": "Double well (1-D)", "two_minima_2d": "Two wells (2-D)"}
+RATE_KEYS = {"two_minima_1d": "lr_1d", "two_minima_2d": "lr_2d"}  # each surface keeps its own rate
+RATE_LOW, RATE_HIGH, RATE_PER_DECADE = 0.001, 1.0, 10
+OPTIMIZERS = tuple(registry.OPTIMIZERS)
+NOISES = ("0", "1", "3", "10", "30", "100")  # σ of the gradient noise (a choice: its text is its value)
+TRAPS = ("saddle", "plateau")
+TRAP_LABELS = {"saddle": "The saddle", "plateau": "The plateau"}
+OFFSETS = ("0", "1e-12", "1e-08", "0.0001")  # how far off the ridge the saddle's runs start
+OFFSET_LABELS = {"0": "on the ridge", "1e-12": "1e-12 off", "1e-08": "1e-8 off", "0.0001": "1e-4 off"}
+TRAP_NOISES = ("0.01", "0.03", "0.1", "0.3", "1")
+HIDDEN = ("2", "3", "4", "8", "16")
+RESTARTS_RANGE, STEPS_RANGE, TRAP_STEPS_RANGE, NETS_RANGE = (10, 200), (100, 2000), (50, 2000), (10, 60)
+DEFAULTS: dict[str, Any] = {
+    "surface": "two_minima_1d", "restarts": 100, "optimizer": "sgd", "lr_1d": 0.01, "lr_2d": 0.25, "steps": 1000,
+    "noise": "0", "seed": 0,
+    "trap": "saddle", "offset": "1e-08", "trap_lr": 0.01, "trap_steps": 500, "trap_noise": "0.1",
+    "hidden": "8", "nets": 30, "net_seed": 0,
+}
+NOISY_RESTARTS = {**DEFAULTS, "noise": "30"}  # noise lifts runs out of the shallow well
+ON_THE_RIDGE = {**DEFAULTS, "offset": "0"}  # only noise leaves a saddle started exactly on its ridge
+THE_PLATEAU = {**DEFAULTS, "trap": "plateau"}
+NARROW_NETWORK = {**DEFAULTS, "hidden": "3"}  # too few hidden units: most starts end in a poor minimum
+
+RESTART_KEYS = ("surface", "restarts", "optimizer", "lr_1d", "lr_2d", "steps", "noise", "seed")
+TRAP_KEYS = ("trap", "offset", "trap_lr", "trap_steps", "trap_noise")
+NETWORK_KEYS = ("hidden", "nets", "net_seed")
+
+OUTCOMES = {"global": ("global minimum", palette.GREEN), "local": ("local minimum", palette.VERMILLION),
+            "diverged": ("diverged", palette.GREY)}
+GRID = 100  # contour cells per side
+PATH_ROWS = 40  # rows per restart's path: a hundred paths stay light for the browser
+CURVE_POINTS = 301  # the 1-D curve
+
+
+def fading(sigma: float, steps: int) -> np.ndarray:
+    """The noise's σ at each step: σ (1 − 2k / steps) for the first half, then 0. Shape (steps,)."""
+    return sigma * np.clip(1.0 - 2.0 * np.arange(steps) / max(steps, 1), 0.0, None)
+
+
+def _pick(values: Mapping[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    return {k: values[k] for k in keys}
+
+
+# ----------------------------------------------------------------------------- restarts
+
+
+@dataclass(frozen=True, eq=False)
+class Restarts:
+    """N restarts on one surface.
+
+    Attributes:
+        surface, title, dim: the surface's name, label and number of weights.
+        optimizer, rate, steps, sigma, seed: how the runs were made.
+        starts, finals: (N, dim) first and last points; ``basin`` (N,) 0 global, 1 local, -1 diverged.
+        counts: outcome key -> number of runs; ``share``: the fraction in the global minimum.
+        minima (2, dim), values (2,): the two minima (global first) and their heights; ``barrier``:
+            the top of the ridge between them, ``barrier_at`` where it is.
+        curve: x, value of the 1-D surface; ``points``: each start (x, value, outcome label).
+        bands, cell, window, paths: the 2-D surface's bands and the runs' paths (series: the run,
+            label: its outcome).
+        series: outcome key -> (label, colour), for the outcomes that happened.
+    """
+
+    surface: str
+    title: str
+    dim: int
+    optimizer: str
+    rate: float
+    steps: int
+    sigma: float
+    seed: int
+    starts: np.ndarray
+    finals: np.ndarray
+    basin: np.ndarray
+    counts: dict[str, int]
+    minima: np.ndarray
+    values: np.ndarray
+    barrier: float
+    barrier_at: np.ndarray
+    curve: pd.DataFrame
+    points: pd.DataFrame
+    bands: pd.DataFrame
+    cell: tuple[float, float]
+    window: tuple[float, float, float, float]
+    paths: pd.DataFrame
+    series: dict[str, tuple[str, str]]
+
+    @property
+    def runs(self) -> int:
+        return int(self.basin.size)
+
+    @property
+    def share(self) -> float:
+        return self.counts["global"] / self.runs
+
+
+def _outcome_keys(basin: np.ndarray) -> np.ndarray:
+    return np.array(["global", "local", "diverged"], dtype=object)[np.where(basin < 0, 2, basin)]
+
+
+def compute_restarts(values: Mapping[str, Any]) -> Restarts:
+    """The restarts of the controls ``values`` (``RESTART_KEYS``); a bad value raises ValueError."""
+    name = values["surface"]
+    if name not in SURFACES:
+        raise ValueError(f"surface must be one of {', '.join(SURFACES)}; got {name!r}")
+    if values["optimizer"] not in OPTIMIZERS:
+        raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {values['optimizer']!r}")
+    s = surfaces.get(name)
+    runs, steps, seed = int(values["restarts"]), int(values["steps"]), int(values["seed"])
+    rate, sigma = float(values[RATE_KEYS[name]]), float(values["noise"])
+    starts = surfaces.random_starts(s, runs, seed=seed)
+    run = surfaces.optimize(s, optimizer=registry.OPTIMIZERS[values["optimizer"]].build(), lr=rate, steps=steps,
+                            start=starts, noise=fading(sigma, steps), seed=seed)
+    finals = run.params[-1]
+    basin = np.where(run.diverged_at >= 0, -1, surfaces.basin_of(s, finals))
+    outcome = _outcome_keys(basin)
+    counts = {key: int(np.sum(outcome == key)) for key in OUTCOMES}
+    series = {key: OUTCOMES[key] for key in OUTCOMES if counts[key] or key != "diverged"}
+    labels = np.array([OUTCOMES[k][0] for k in outcome], dtype=object)
+    minima = np.array(s.minima)
+    heights = s.value(minima)
+    barrier_at = np.array(s.saddles[0])
+    empty = pd.DataFrame({"x": [], "y": []})
+    if s.dim == 1:
+        xs = np.linspace(*s.bounds[0], CURVE_POINTS)
+        curve = pd.DataFrame({"x": xs, "value": s.value(xs[:, None])})
+        points = pd.DataFrame({"x": starts[:, 0], "value": s.value(starts), "label": labels, "run": np.arange(runs),
+                               "end": finals[:, 0]})
+        bands, cell, window, path_frame = empty, (0.0, 0.0), (*s.bounds[0], 0.0, 0.0), empty
+    else:
+        curve, points = empty, empty
+        (x0, x1), (y0, y1) = s.bounds
+        window = (x0, x1, y0, y1)
+        columns, cell = paths.value_bands(lambda p: s.value(p) - s.global_min_value, window, GRID, floor=1e-3)
+        bands = pd.DataFrame(columns)
+        drawn, _ = paths.path_rows(run.params, run.loss - s.global_min_value, run.diverged_at, window,
+                                   max_rows=PATH_ROWS)
+        path_frame = pd.DataFrame({"series": drawn["run"].astype(str), "label": labels[drawn["run"]],
+                                   "step": drawn["step"], "x": drawn["x"], "y": drawn["y"], "value": drawn["value"]})
+    return Restarts(surface=name, title=SURFACE_LABELS[name], dim=s.dim, optimizer=values["optimizer"], rate=rate,
+                    steps=steps, sigma=sigma, seed=seed, starts=starts, finals=finals, basin=basin, counts=counts,
+                    minima=minima, values=heights, barrier=float(s.value(barrier_at)), barrier_at=barrier_at,
+                    curve=curve, points=points, bands=bands, cell=cell, window=window, paths=path_frame,
+                    series=series)
+
+
+_restarts = by_values(compute_restarts, max_entries=16)
+
+
+def restarts(values: Mapping[str, Any]) -> Restarts:
+    """Cached :func:`compute_restarts`, keyed on the restart controls only."""
+    return _restarts(_pick(values, RESTART_KEYS))
+
+
+# ----------------------------------------------------------------------------- saddle and plateau
+TRAP_RUNS = {"sgd": ("Gradient descent", registry.OPTIMIZERS["sgd"].colour),
+             "momentum": ("Momentum (μ = 0.9)", registry.OPTIMIZERS["momentum"].colour),
+             "noisy": ("Gradient descent + noise", palette.PURPLE),
+             "adam": ("Adam", registry.OPTIMIZERS["adam"].colour)}
+ESCAPE_SHARE = 0.5  # a run has left the trap once its height above the minimum is half the trap's
+
+
+@dataclass(frozen=True, eq=False)
+class Traps:
+    """Four runs from one start on the saddle or the plateau.
+
+    Attributes:
+        trap, title, start, rate, steps, sigma, offset: the scenario.
+        f_min: the surface's lowest value; ``trap_gap``: the trap's height above it (the saddle
+            point's, or the plain's: 1 above the well's bottom).
+        gaps: run key -> (steps + 1,) f − f_min; ``escaped``: run key -> the first step below
+            ``ESCAPE_SHARE`` x trap_gap (-1: never); ``diverged``: run key -> step (-1).
+        points: run key -> (steps + 1, 2) path; bands, cell, window, paths, exits: for the contour
+            chart; curves, diverged_rows: for the loss chart; ``series``: key -> (label, colour).
+    """
+
+    trap: str
+    title: str
+    start: tuple[float, float]
+    rate: float
+    steps: int
+    sigma: float
+    offset: float
+    f_min: float
+    trap_gap: float
+    gaps: dict[str, np.ndarray]
+    escaped: dict[str, int]
+    diverged: dict[str, int]
+    points: dict[str, np.ndarray]
+    bands: pd.DataFrame
+    cell: tuple[float, float]
+    window: tuple[float, float, float, float]
+    paths: pd.DataFrame
+    exits: pd.DataFrame
+    curves: pd.DataFrame
+    diverged_rows: pd.DataFrame
+    series: dict[str, tuple[str, str]]
+    low: float
+    top: float
+
+
+def compute_traps(values: Mapping[str, Any]) -> Traps:
+    """The four runs of the controls ``values`` (``TRAP_KEYS``)."""
+    trap = values["trap"]
+    if trap not in TRAPS:
+        raise ValueError(f"trap must be one of {', '.join(TRAPS)}; got {trap!r}")
+    s = surfaces.get(trap)
+    rate, steps, sigma = float(values["trap_lr"]), int(values["trap_steps"]), float(values["trap_noise"])
+    offset = float(values["offset"])
+    start = np.array([s.start[0], offset]) if trap == "saddle" else np.array(s.start)
+    trap_gap = float(s.value(s.saddles[0]) - s.global_min_value) if trap == "saddle" else 1.0
+    opts = {"sgd": registry.OPTIMIZERS["sgd"].build(), "momentum": registry.OPTIMIZERS["momentum"].build(),
+            "noisy": registry.OPTIMIZERS["sgd"].build(), "adam": registry.OPTIMIZERS["adam"].build()}
+    gaps, escaped, diverged, points = {}, {}, {}, {}
+    for key, opt in opts.items():
+        noise = fading(sigma, steps) if key == "noisy" else 0.0
+        run = surfaces.optimize(s, optimizer=opt, lr=rate, steps=steps, start=start, noise=noise, seed=0)
+        gap = run.loss[:, 0] - s.global_min_value
+        below = np.flatnonzero(gap < ESCAPE_SHARE * trap_gap)
+        gaps[key], points[key] = gap, run.params[:, 0]
+        escaped[key] = int(below[0]) if below.size else -1
+        diverged[key] = int(run.diverged_at[0])
+    keys = list(opts)
+    stacked = np.stack([points[k] for k in keys], axis=1)
+    values_ = np.stack([gaps[k] for k in keys], axis=1)
+    diverged_at = np.array([diverged[k] for k in keys])
+    anchors = np.vstack([start[None, :], s.minima, s.saddles]) if trap == "saddle" else np.vstack([start, s.minima])
+    box = paths.window(stacked.reshape(-1, 2), values_.reshape(-1), start_value=float(values_[0, 0]),
+                       anchors=anchors, square=True)
+    columns, cell = paths.value_bands(lambda p: s.value(p) - s.global_min_value, box, GRID, floor=1e-4)
+    drawn, left = paths.path_rows(stacked, values_, diverged_at, box)
+    key_of = np.array(keys, dtype=object)
+    labels = np.array([TRAP_RUNS[k][0] for k in keys], dtype=object)
+    path_frame = pd.DataFrame({"series": key_of[drawn["run"]], "label": labels[drawn["run"]], "step": drawn["step"],
+                               "x": drawn["x"], "y": drawn["y"], "value": drawn["value"]})
+    exit_frame = pd.DataFrame({"series": key_of[left["run"]], "label": labels[left["run"]], "step": left["step"],
+                               "x": left["x"], "y": left["y"]})
+    curve = paths.curve_rows(values_, diverged_at)
+    curves = pd.DataFrame({"series": key_of[curve["run"]], "label": labels[curve["run"]], "step": curve["step"],
+                           "value": curve["value"]})
+    gone = [k for k in keys if diverged[k] >= 0]
+    diverged_rows = pd.DataFrame({"series": gone, "step": [diverged[k] for k in gone]})
+    start_gap = float(values_[0, 0])
+    return Traps(trap=trap, title=TRAP_LABELS[trap], start=(float(start[0]), float(start[1])), rate=rate, steps=steps,
+                 sigma=sigma, offset=offset, f_min=s.global_min_value, trap_gap=trap_gap, gaps=gaps, escaped=escaped,
+                 diverged=diverged, points=points, bands=pd.DataFrame(columns), cell=cell, window=box, paths=path_frame,
+                 exits=exit_frame, curves=curves, diverged_rows=diverged_rows,
+                 series={k: TRAP_RUNS[k] for k in keys},
+                 low=paths.log_floor(values_.ravel(), start_gap), top=10.0 * start_gap)
+
+
+_traps = by_values(compute_traps, max_entries=16)
+
+
+def traps(values: Mapping[str, Any]) -> Traps:
+    """Cached :func:`compute_traps`, keyed on the saddle-and-plateau controls only."""
+    return _traps(_pick(values, TRAP_KEYS))
+
+
+# ----------------------------------------------------------------------------- the network
+MOONS = dict(n=100, noise=0.3, seed=0)  # noisy enough that no network reaches a loss of 0
+NET_STEPS, NET_RATE = 500, 0.05
+SPAN = 1.0  # the landscape runs from −SPAN to SPAN along each direction
+LANDSCAPE_POINTS = 41
+NEAR_BEST = 0.1  # "nearly the same loss": within 10% of the best run's
+
+
+@dataclass(frozen=True, eq=False)
+class Network:
+    """R runs of a 2-H-1 tanh network.
+
+    Attributes:
+        hidden, runs, seed: the scenario; ``n_params`` the weights per network.
+        final: (R,) final losses; ``best`` the index of the lowest; ``order`` runs by final loss.
+        dots: one row per run (run, loss, stack: its height in the dot plot, near: within 10% of the best).
+        landscape: alpha, beta, loss, level of the grid around the best run; ``centre`` its loss there.
+        accuracy: (R,) training accuracy of each run.
+    """
+
+    hidden: int
+    runs: int
+    seed: int
+    n_params: int
+    final: np.ndarray
+    accuracy: np.ndarray
+    dots: pd.DataFrame
+    landscape: pd.DataFrame
+    cell: tuple[float, float]
+
+    @property
+    def best(self) -> int:
+        return int(np.argmin(self.final))
+
+    @property
+    def near(self) -> int:
+        """How many runs end within ``NEAR_BEST`` of the best run's loss."""
+        return int(np.sum(self.final <= (1.0 + NEAR_BEST) * self.final.min()))
+
+
+def moons() -> datasets.ClassData:
+    return datasets.two_moons(**MOONS)
+
+
+def dot_stacks(values: np.ndarray, bins: int = 40) -> np.ndarray:
+    """Each value's height in a dot plot: values in the same of ``bins`` equal bins are stacked 1, 2, 3..."""
+    low, high = float(values.min()), float(values.max())
+    which = np.minimum(((values - low) / max(high - low, 1e-12) * bins).astype(int), bins - 1)
+    order = np.argsort(values, kind="stable")
+    height = np.empty(values.size, dtype=int)
+    seen: dict[int, int] = {}
+    for i in order:
+        seen[which[i]] = seen.get(which[i], 0) + 1
+        height[i] = seen[which[i]]
+    return height
+
+
+def compute_network(values: Mapping[str, Any]) -> Network:
+    hidden, runs, seed = int(values["hidden"]), int(values["nets"]), int(values["net_seed"])
+    data = moons()
+    trained = tiny_net.train(data.X, data.y, hidden=hidden, runs=runs, steps=NET_STEPS, lr=NET_RATE,
+                             optimizer="adam", seed=seed)
+    final = trained.loss[-1]
+    accuracy = np.mean((tiny_net.predict(trained.params, data.X) > 0) == (data.y > 0.5), axis=1)
+    best = int(np.argmin(final))
+    near = final <= (1.0 + NEAR_BEST) * final[best]
+    dots = pd.DataFrame({"run": np.arange(runs), "loss": final, "stack": dot_stacks(final), "near": near,
+                         "accuracy": accuracy})
+    d1, d2 = tiny_net.directions(trained.params[best], seed=seed)
+    axis = np.linspace(-SPAN, SPAN, LANDSCAPE_POINTS)
+    grid = tiny_net.surface(trained.params[best], d1, d2, data.X, data.y, axis, axis)  # (betas, alphas)
+    aa, bb = np.meshgrid(axis, axis)
+    landscape = pd.DataFrame({"x": aa.ravel(), "y": bb.ravel(), "value": grid.ravel(),
+                              "level": paths.quarter_decades(grid).ravel()})
+    step = 2 * SPAN / (LANDSCAPE_POINTS - 1)
+    return Network(hidden=hidden, runs=runs, seed=seed, n_params=tiny_net.n_params(hidden), final=final,
+                   accuracy=accuracy, dots=dots, landscape=landscape, cell=(step, step))
+
+
+_network = by_values(compute_network, max_entries=12)
+
+
+def network(values: Mapping[str, Any]) -> Network:
+    """Cached :func:`compute_network`, keyed on the network's controls only."""
+    return _network(_pick(values, NETWORK_KEYS))
+
+
+# ----------------------------------------------------------------------------- texts
+
+
+def headlines(res: Restarts, tr: Traps, net: Network) -> list[Headline]:
+    g, n = res.counts["global"], res.runs
+    plain = registry.OPTIMIZERS["sgd"].label
+    return [
+        Headline("Global minimum", f"{g} of {n}",
+                 f"Restarts whose last point is nearest the deeper minimum: {pct(res.share)}.", value=100 * res.share,
+                 change=percentage_points, better="higher", key="global"),
+        Headline(f"{plain} off the {tr.trap}", _escape_text(tr, "sgd"),
+                 f"The first step at which the run is less than half the {tr.trap}'s height above the minimum.",
+                 value=tr.escaped["sgd"] if tr.escaped["sgd"] >= 0 else None, better="lower", key="trap-sgd"),
+        Headline(f"Adam off the {tr.trap}", _escape_text(tr, "adam"),
+                 f"The first step at which the run is less than half the {tr.trap}'s height above the minimum.",
+                 value=tr.escaped["adam"] if tr.escaped["adam"] >= 0 else None, better="lower", key="trap-adam"),
+        Headline("Networks near the best", f"{net.near} of {net.runs}",
+                 f"Final training losses at most {NEAR_BEST:.0%} above the lowest of the runs.",
+                 value=net.near, better="higher", key="network"),
+    ]
+
+
+def _escape_text(tr: Traps, key: str) -> str:
+    if tr.diverged[key] >= 0:
+        return f"diverged at step {tr.diverged[key]}"
+    return f"step {tr.escaped[key]}" if tr.escaped[key] >= 0 else f"not in {tr.steps} steps"
+
+
+def restart_table(res: Restarts) -> str:
+    label = "height" if res.dim == 1 else "height f"
+    rows = [f"| minimum | where | {label} | runs that end there |", "| --- | --- | ---: | ---: |"]
+    for key, where, value in zip(("global", "local"), res.minima, res.values):
+        place = ", ".join(fmt(v) for v in where)
+        rows.append(f"| {OUTCOMES[key][0]} | ({place}) | {fmt(value)} | {res.counts[key]} of {res.runs} |")
+    if res.counts["diverged"]:
+        rows.append(f"| diverged | | | {res.counts['diverged']} of {res.runs} |")
+    return "\n".join(rows)
+
+
+def notes(res: Restarts, tr: Traps, net: Network) -> list[str]:
+    opt = registry.OPTIMIZERS[res.optimizer].label.lower()
+    local_barrier = res.barrier - float(res.values[1])
+    out = [f"Of {res.runs} random starts, **{res.counts['global']}** end in the global minimum and "
+           f"**{res.counts['local']}** in the local one ({opt}, η = {fmt(res.rate, 2)}, {res.steps} steps). Descent only "
+           f"goes downhill, so without noise a run stays in the basin it starts in: the ridge between the wells is "
+           f"{fmt(local_barrier)} above the shallow minimum."]
+    if res.dim == 1 and res.sigma == 0 and res.optimizer == "sgd":
+        top = float(res.barrier_at[0])
+        left = int(np.sum(res.starts[:, 0] < top))
+        out.append(f"Here the basins are known exactly: every start left of the ridge's top at x = {fmt(top)} is in "
+                   f"the global basin. {left} of the {res.runs} starts are, and {res.counts['global']} runs end there. "
+                   f"Uniform starts over [{fmt(res.window[0])}, {fmt(res.window[1])}] land there with probability "
+                   f"{fmt((top - res.window[0]) / (res.window[1] - res.window[0]), 3)}.")
+    if res.sigma > 0:
+        out.append(f"The gradient noise (σ = {res.sigma:g}, fading to 0 by step {res.steps // 2}) kicks runs over the "
+                   "ridge; the deeper well holds them better, so the share in the global minimum rises, until noise "
+                   "so strong that where a run ends is close to chance. Compare σ = 0 by pinning.")
+    else:
+        out.append("Add gradient noise, as a mini-batch's gradient has, and runs can hop over the ridge early on.")
+    sgd, mom, noisy, adam = (_escape_text(tr, k) for k in ("sgd", "momentum", "noisy", "adam"))
+    if tr.trap == "saddle":
+        where = "exactly on the ridge" if tr.offset == 0 else f"{tr.offset:g} off the ridge"
+        out.append(f"On the saddle, started {where}, the step at which each run drops below half the saddle's height "
+                   f"above the minimum: gradient descent {sgd}; momentum {mom}; the noisy run {noisy}; Adam {adam}. "
+                   "Along the ridge the gradient points at the saddle point, where it vanishes; only the tiny sideways "
+                   "part grows the run away, and on the ridge itself there is none, so only noise gets off.")
+    else:
+        out.append(f"On the plateau the gradient is about {fmt(float(np.linalg.norm(surfaces.get('plateau').grad(np.array(tr.start)))), 2)} "
+                   f"at the start, so a step of η × gradient barely moves. The step at which each run drops below "
+                   f"half the plain's height: gradient descent {sgd}; momentum {mom}; the noisy run {noisy}; Adam "
+                   f"{adam}. Adam divides each step by the gradient's own recent size, so it moves about η per step "
+                   "however flat the ground.")
+    median = float(np.median(net.final))
+    said = (f"The {net.runs} networks of {net.hidden} hidden units ({net.n_params} weights) end with training losses "
+            f"from {fmt(net.final.min())} to {fmt(net.final.max())} (training accuracy {pct(net.accuracy.min())} to "
+            f"{pct(net.accuracy.max())}); **{net.near}** of them within {NEAR_BEST:.0%} of the best. ")
+    if 2 * net.near >= net.runs:
+        said += ("Most starts end at nearly the same loss with different weights, as the lesson says of many local "
+                 "minima. Too few hidden units can make that one shared loss a poor one: try 2.")
+    else:
+        said += (f"Most end in poorer minima (the median run's loss is {fmt(median)}): a network this narrow gets "
+                 "stuck often. With more hidden units the final losses bunch up near the best.")
+    out.append(said)
+    return out
+
+
+def math_blocks(res: Restarts, tr: Traps) -> list[tuple[str, str]]:
+    return [
+        ("The double well (one weight) and the two wells (two weights, widths 0.8 on a wide bowl):",
+         r"f(x) = x^4 - 3x^2 + x,\qquad f(\mathbf p) = 0.05\lVert\mathbf p\rVert^2 - 2\,e^{-\lVert\mathbf p - "
+         r"\mathbf a\rVert^2/1.28} - 1.2\,e^{-\lVert\mathbf p - \mathbf b\rVert^2/1.28}"),
+        ("A noisy gradient step: σ fades linearly to 0 at the halfway step:",
+         r"\theta_{t} = \theta_{t-1} - \eta\,\bigl(\nabla f(\theta_{t-1}) + \sigma_t\,\xi_t\bigr),\quad "
+         r"\xi_t \sim \mathcal N(0, I),\quad \sigma_t = \sigma\,\max\!\bigl(0,\ 1 - 2t/T\bigr)"),
+        ("The saddle and the plateau:",
+         r"f(x, y) = x^2 - y^2 + 0.1\,y^4,\qquad f(x, y) = 1 - e^{-(x^2 + y^2)/2}"),
+        ("The network: one hidden layer of H tanh units, binary cross-entropy on the logit z:",
+         r"z = \mathbf w_2^\top \tanh(W_1 \mathbf x + \mathbf b_1) + b_2,\qquad "
+         r"L = \frac1n\sum_i \log\bigl(1 + e^{z_i}\bigr) - y_i z_i"),
+        ("The landscape around the best weights θ*: two random directions, each hidden unit's part scaled to that "
+         "unit's weights in θ* (filter normalization), biases left out:",
+         r"L(\alpha, \beta) = L(\theta^* + \alpha\,\mathbf d_1 + \beta\,\mathbf d_2),\qquad "
+         r"\mathbf d_{i,j} \leftarrow \frac{\lVert\theta^*_j\rVert}{\lVert\mathbf d_{i,j}\rVert}\,\mathbf d_{i,j}"),
+    ]

@@ -1,0 +1,98 @@
+"""Can training get stuck? The view's numbers against hand counts, plain loops and the core network."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from core import datasets, surfaces, tiny_net
+from dashboard.scenarios import local_minima as sc
+
+from .apptest_tools import errors, metrics, notice, run_page
+
+PAGE = "local_minima.py"
+
+
+def test_the_default_restart_fraction_is_the_hand_count_of_starts_left_of_the_ridge():
+    res = sc.compute_restarts(sc.DEFAULTS)
+    s = surfaces.get("two_minima_1d")
+    starts = np.random.default_rng(0).uniform(-2.2, 2.2, 100)  # the seeded starts, drawn here by hand
+    assert np.array_equal(res.starts[:, 0], starts)
+    left = int(np.sum(starts < s.saddles[0, 0]))
+    assert res.counts == {"global": left, "local": 100 - left, "diverged": 0} and left == 46
+    # Every run settled in its minimum: the last points are the minima themselves.
+    np.testing.assert_allclose(res.finals[:, 0], s.minima[res.basin, 0], atol=1e-9)
+
+
+def test_fading_noise_lifts_runs_out_of_the_shallow_well():
+    assert list(sc.fading(10.0, 4)) == [10.0, 5.0, 0.0, 0.0]
+    quiet, noisy = sc.compute_restarts(sc.DEFAULTS), sc.compute_restarts(sc.NOISY_RESTARTS)
+    assert np.array_equal(quiet.starts, noisy.starts)
+    assert noisy.counts["global"] == 75 > quiet.counts["global"] + 20
+    # The noise is gone by the halfway step, so every noisy run still settles at a minimum.
+    np.testing.assert_allclose(noisy.finals[:, 0], surfaces.get("two_minima_1d").minima[noisy.basin, 0], atol=1e-9)
+    # Some runs that started in the shallow basin end in the deep one.
+    top = surfaces.get("two_minima_1d").saddles[0, 0]
+    assert np.sum((noisy.starts[:, 0] > top) & (noisy.basin == 0)) > 20
+
+
+def test_the_two_wells_count_every_run_once_and_draw_their_paths():
+    res = sc.compute_restarts({**sc.DEFAULTS, "surface": "two_minima_2d"})
+    assert sum(res.counts.values()) == 100 and res.counts["diverged"] == 0
+    assert set(res.paths["series"]) == {str(r) for r in range(100)}
+    assert res.paths.groupby("series").size().max() <= sc.PATH_ROWS
+    landed = surfaces.basin_of("two_minima_2d", res.finals)
+    assert np.array_equal(landed, res.basin)
+
+
+def test_the_saddle_runs_follow_the_linear_recursion_near_the_ridge():
+    """Near the saddle point f ≈ x² − y²: gradient descent multiplies x by 1 − 2η and y by 1 + 2η each step."""
+    tr = sc.compute_traps(sc.DEFAULTS)
+    eta, path = 0.01, tr.points["sgd"]
+    t = np.arange(201)
+    np.testing.assert_allclose(path[:201, 0], -2.5 * (1 - 2 * eta) ** t, rtol=1e-12)
+    np.testing.assert_allclose(path[:201, 1], 1e-8 * (1 + 2 * eta) ** t, rtol=1e-6)
+    assert tr.escaped == {"sgd": -1, "momentum": 188, "noisy": 282, "adam": 166}
+    on_ridge = sc.compute_traps(sc.ON_THE_RIDGE)
+    assert on_ridge.escaped["sgd"] == on_ridge.escaped["momentum"] == on_ridge.escaped["adam"] == -1
+    assert np.all(on_ridge.points["momentum"][:, 1] == 0.0) and on_ridge.escaped["noisy"] > 0
+    assert on_ridge.gaps["sgd"][-1] == pytest.approx(tr.trap_gap + (2.5 * 0.98 ** 500) ** 2, rel=1e-12) and tr.trap_gap == pytest.approx(2.5)
+
+
+def test_on_the_plateau_only_adam_reaches_the_well():
+    tr = sc.compute_traps(sc.THE_PLATEAU)
+    assert tr.escaped["adam"] == 135 and tr.escaped["sgd"] == tr.escaped["momentum"] == -1
+    # Plain steps are η times a gradient of about 4e-4: the whole run moves less than a tenth.
+    moved = np.linalg.norm(tr.points["sgd"][-1] - tr.points["sgd"][0])
+    assert moved < 0.1 and np.linalg.norm(surfaces.get("plateau").grad(np.array(tr.start))) < 5e-4
+
+
+def test_the_networks_are_core_training_and_the_landscape_is_centred_on_the_best():
+    net = sc.compute_network(sc.DEFAULTS)
+    data = datasets.two_moons(n=100, noise=0.3, seed=0)
+    runs = tiny_net.train(data.X, data.y, hidden=8, runs=30, steps=500, lr=0.05, optimizer="adam", seed=0)
+    np.testing.assert_array_equal(net.final, runs.loss[-1])
+    centre = net.landscape[(net.landscape["x"] == 0) & (net.landscape["y"] == 0)]["value"]
+    assert float(centre.iloc[0]) == pytest.approx(net.final.min(), rel=1e-12)
+    assert net.landscape["value"].min() >= net.final.min() * 0.99  # the best weights sit at a low point
+    assert net.near == 28 and net.runs == 30
+    narrow = sc.compute_network(sc.NARROW_NETWORK)
+    assert narrow.near < 10 and np.median(narrow.final) > 1.5 * narrow.final.min()
+
+
+def test_dot_stacks_pile_equal_values():
+    assert list(sc.dot_stacks(np.array([1.0, 1.0, 2.0, 1.0, 3.0]), bins=2)) == [1, 2, 1, 3, 2]
+
+
+def test_the_page_states_the_counts():
+    at = run_page(PAGE)
+    assert errors(at) == []
+    shown = metrics(at)
+    assert shown["Global minimum"] == "46 of 100"
+    assert shown["Gradient descent off the saddle"] == "not in 500 steps" and shown["Adam off the saddle"] == "step 166"
+    assert shown["Networks near the best"] == "28 of 30"
+    text = notice(at)
+    assert "46 of the 100 starts are, and 46 runs end there" in text and "probability 0.539" in text
+    assert "momentum step 188" in text
+    table = [m.value for m in at.markdown if m.value.startswith("| minimum")][0]
+    assert "| global minimum | (-1.301) | -3.514 | 46 of 100 |" in table
