@@ -31,7 +31,8 @@ def _outcome_scale(series) -> alt.Scale:
 def _well_template(height: int, outcomes: tuple[tuple[str, str], ...]) -> alt.LayerChart:
     scale = color_scale(dict(outcomes))
     x = alt.X(field="x", type="quantitative", title="weight x", scale=alt.Scale(nice=False))
-    y = alt.Y(field="value", type="quantitative", title="loss f(x)")
+    # Padding (px) below the lowest minimum: its label, under it, stays clear of the x axis.
+    y = alt.Y(field="value", type="quantitative", title="loss f(x)", scale=alt.Scale(padding=26, zero=False))
     curve = alt.Chart(alt.NamedData("curve")).mark_line(color=palette.BLACK, strokeWidth=2).encode(x=x, y=y)
     dots = alt.Chart(alt.NamedData("starts")).mark_point(filled=True, size=55, opacity=0.75).encode(
         x=x, y=y, color=alt.Color(field="label", type="nominal", scale=scale,

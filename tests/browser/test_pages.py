@@ -63,7 +63,7 @@ CASES = (
     Case("local_minima", ("restarts", "trap paths", "trap loss curves", "network final losses", "network loss landscape"),
          "Restarts", "restarts", "100", "110",
          unchanged=("trap paths", "trap loss curves", "network final losses", "network loss landscape"),
-         shown="46 of 100 (46%)", main=2),
+         shown="46 of 100", main=2),
 )
 
 
