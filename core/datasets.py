@@ -456,6 +456,18 @@ def house_prices() -> RegressionExample:
     )
 
 
+def hand_fit() -> LineData:
+    """Seven points to fit a line to by hand: x = 1..7, y = 2.3, 2.9, 4.3, 4.8, 7.0, 6.4, 9.1.
+
+    Made for the lesson's "fit the line yourself", whose line starts at slope 0.5 and
+    intercept 3 with a total squared error of 11.9 (its points are not given): these points
+    give exactly that, and least squares gives slope 1.075, intercept 0.9571, total 2.18.
+    """
+    x = np.arange(1.0, 8.0)
+    y = np.array([2.3, 2.9, 4.3, 4.8, 7.0, 6.4, 9.1])
+    return LineData(x=x, y=y, is_outlier=np.zeros(7, dtype=bool))
+
+
 def two_four_six() -> RegressionExample:
     """True [2, 4, 6]; model A [2, 4, 5], model B [1, 4, 6]: both have squared error 1."""
     return RegressionExample(

@@ -108,9 +108,23 @@ class Loss:
         with np.errstate(over="ignore"):
             return self._grad(yt, yp)
 
-    def __call__(self, y_true: Any, y_pred: Any) -> float | np.ndarray:
-        """Mean loss over the n samples: a float, or an array of shape (...) if batched."""
-        out = np.mean(self.value(y_true, y_pred), axis=-1)
+    def __call__(self, y_true: Any, y_pred: Any, *, weights: Any = None) -> float | np.ndarray:
+        """Mean loss over the n samples: a float, or an array of shape (...) if batched.
+
+        ``weights`` (n,), each >= 0 and not all 0, make it the weighted mean
+        ``sum_i w_i loss_i / sum_i w_i`` (scikit-learn's ``sample_weight`` in its metrics;
+        torch's losses take no per-sample weights).
+        """
+        values = self.value(y_true, y_pred)
+        if weights is None:
+            out = np.mean(values, axis=-1)
+        else:
+            w = array("weights", weights, ndim=1)
+            if w.size != values.shape[-1]:
+                raise ValueError(f"weights must hold one weight per sample ({values.shape[-1]}); got {w.size}")
+            if np.any(w < 0) or not np.any(w > 0):
+                raise fail("weights", weights, "numbers >= 0, not all 0")
+            out = np.sum(values * w, axis=-1) / np.sum(w)
         return float(out) if out.ndim == 0 else out
 
     def __repr__(self) -> str:

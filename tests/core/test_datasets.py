@@ -267,3 +267,14 @@ def test_moment_matched_points_give_the_same_mse_and_gradient_everywhere():
     np.testing.assert_allclose(y4, [5, 5, 1, 1])
     with pytest.raises(ValueError, match="x"):
         datasets.moment_matched([1.0, 1.0], [2.0, 3.0])
+
+
+def test_hand_fit_points_reproduce_the_lessons_start_and_least_squares():
+    from sklearn.linear_model import LinearRegression
+
+    d = datasets.hand_fit()
+    # The lesson's line y = 0.5 x + 3: residuals -1.2, -1.1, -0.2, -0.2, 1.5, 0.4, 2.6 by hand.
+    assert np.allclose(d.y - (0.5 * d.x + 3), [-1.2, -1.1, -0.2, -0.2, 1.5, 0.4, 2.6])
+    assert np.sum((d.y - (0.5 * d.x + 3)) ** 2) == pytest.approx(11.9, abs=1e-12)
+    ols = LinearRegression().fit(d.X, d.y)
+    assert ols.coef_[0] == pytest.approx(1.075, abs=1e-12) and ols.intercept_ == pytest.approx(0.957142857142857)

@@ -438,3 +438,19 @@ def test_error_message_names_value_and_allowed():
         losses.get("quantile", q=1.5)
     with pytest.raises(ValueError, match=r"name must be one of 'mse'.*got 'rmse'"):
         losses.get("rmse")
+
+
+def test_weighted_mean_against_sklearn_sample_weight():
+    rng = np.random.default_rng(4)
+    y, yhat, w = rng.normal(size=9), rng.normal(size=9), rng.uniform(0.0, 3.0, 9)
+    assert losses.get("mse")(y, yhat, weights=w) == pytest.approx(mean_squared_error(y, yhat, sample_weight=w),
+                                                                  rel=1e-13)
+    assert losses.get("mae")(y, yhat, weights=w) == pytest.approx(mean_absolute_error(y, yhat, sample_weight=w),
+                                                                  rel=1e-13)
+    # The lesson's tie: A misses the third point by 1, B the first; weights decide between them.
+    true, preds = np.array([2.0, 4.0, 6.0]), np.array([[2.0, 4.0, 5.0], [1.0, 4.0, 6.0]])
+    assert list(losses.get("mse")(true, preds, weights=[1.0, 1.0, 2.0])) == [0.5, 0.25]
+    assert list(losses.get("mse")(true, preds)) == [1 / 3, 1 / 3]
+    for bad in ([1.0, 1.0], [1.0, -1.0, 1.0], [0.0, 0.0, 0.0]):
+        with pytest.raises(ValueError, match="weights"):
+            losses.get("mse")(true, preds[0], weights=bad)
