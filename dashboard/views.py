@@ -28,6 +28,12 @@ class View:
 
 
 VIEWS: tuple[View, ...] = (
+    View("fit_by_hand.py", "Fit by hand", ":material/straighten:", "Losses",
+         "Can you beat least squares by hand?",
+         "Set a line's slope and intercept, watch every residual and its square, and race the total squared error "
+         "down before revealing the best line.",
+         "The lesson's start, slope 0.5 and intercept 3 (the default): a total squared error of 11.9, against 2.18 "
+         "for the best line."),
     View("mse_vs_mae.py", "MSE vs MAE", ":material/scatter_plot:", "Losses",
          "What does one outlier do to MSE and MAE?",
          "Push a few points off a tidy line and see how far squared, absolute and Huber error let them "
@@ -78,6 +84,6 @@ VIEWS: tuple[View, ...] = (
 
 SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(v.section for v in VIEWS))
 
-# A path through the lesson: score errors, price them, keep the model simple, then descend.
-SUGGESTED_ORDER: tuple[str, ...] = ("mse_vs_mae", "business_costs", "regularization", "learning_rate",
+# A path through the lesson: score a line by hand, score errors, price them, keep the model simple, then descend.
+SUGGESTED_ORDER: tuple[str, ...] = ("fit_by_hand", "mse_vs_mae", "business_costs", "regularization", "learning_rate",
                                     "optimizer_race", "lr_schedules", "batch_size", "local_minima")

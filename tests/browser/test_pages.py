@@ -46,6 +46,7 @@ class Case:
 
 
 CASES = (
+    Case("fit_by_hand", ("your line", "loss surface"), "Slope", "slope", "0.5", "0.525", shown="11.9"),
     Case("mse_vs_mae", ("fitted lines", "slope moves", "loss contributions", "loss shapes", "loss pulls"),
          "How far the outliers sit", "shift", "20", "21", shown="+0.2901"),
     Case("learning_rate", ("loss valley", "loss curves", "sweep"),

@@ -57,8 +57,8 @@ def test_entry_runs_and_start_page_shows_a_card_per_view():
     assert not [c for c in at.caption if "could not be drawn" in c.value], "no figure failed"
     # Each card says which lesson example its view reproduces; the page suggests an order.
     assert [c.value for c in at.caption] == [v.lesson for s in SECTIONS for v in VIEWS if v.section == s]
-    assert ("**A suggested order:** 1. MSE vs MAE → 2. Business costs → 3. Regularization → 4. Learning rate → "
-            "5. Optimizer race → 6. Schedules → 7. Batch size → 8. Local minima."
+    assert ("**A suggested order:** 1. Fit by hand → 2. MSE vs MAE → 3. Business costs → 4. Regularization → "
+            "5. Learning rate → 6. Optimizer race → 7. Schedules → 8. Batch size → 9. Local minima."
             in text)
 
 
@@ -74,7 +74,7 @@ def test_the_start_pages_lesson_claims_hold_in_their_views():
     small, good, large = runs.summaries
     optimum = lr.cached_problem(False).optimum_loss
     assert small.final_loss > 50 * optimum and good.final_loss < 1.05 * optimum and large.diverged
-    assert "0.00001, 0.01 and 1.0" in VIEWS[2].lesson and VIEWS[2].name == "learning_rate"
+    assert "0.00001, 0.01 and 1.0" in next(v for v in VIEWS if v.name == "learning_rate").lesson
 
 
 def test_start_page_figures_are_small_pngs_of_each_default_scenario():

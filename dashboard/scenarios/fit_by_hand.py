@@ -1,0 +1,233 @@
+"""Compute for "Can you beat least squares by hand?": a line set by two knobs, scored by MSE or MAE.
+
+The points are :func:`core.datasets.hand_fit` (seven points; the lesson's start, slope 0.5 and
+intercept 3, scores a total squared error of 11.9). For the chosen loss the page shows the
+learner's residuals and totals, the best line (the normal equation for squared error, the exact
+least-absolute-deviations fit for absolute error, :mod:`core.closed_form`) and the loss over a
+grid of (slope, intercept) (:func:`core.landscape.loss_surface`).
+
+Below, the lesson's two models of [2, 4, 6] (:func:`core.datasets.two_four_six`) under every
+regression loss of the registry and under a squared error with a weight per point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from core import closed_form, datasets, landscape, losses
+from dashboard import paths
+from dashboard.cache import by_values
+from dashboard.formatting import fmt, signed
+from dashboard.headline import Headline
+
+LOSSES = ("mse", "mae")
+LOSS_LABELS = {"mse": "Squared error (MSE)", "mae": "Absolute error (MAE)"}
+WHAT = {"mse": "squared", "mae": "absolute"}
+SLOPE_RANGE, INTERCEPT_RANGE = (-1.0, 3.0), (-3.0, 8.0)
+SLOPE_STEP, INTERCEPT_STEP = 0.025, 0.05
+WEIGHT_RANGE = (0.0, 3.0)
+DEFAULTS: dict[str, Any] = {"slope": 0.5, "intercept": 3.0, "loss": "mse", "squares": False, "reveal": False,
+                            "w1": 1.0, "w2": 1.0, "w3": 1.0}
+NEAR_BEST = {**DEFAULTS, "slope": 1.075, "intercept": 0.95, "squares": True, "reveal": True}
+ABSOLUTE = {**DEFAULTS, "loss": "mae", "slope": 1.075, "intercept": 0.95, "reveal": True}
+WEIGHTED = {**DEFAULTS, "w3": 2.0}  # the third point counts double: model A's miss costs more
+GRID = 90  # cells per side of the loss surface
+TIE_LOSSES = ("mse", "mae", "huber", "log_cosh")  # every regression loss without a direction
+
+
+@dataclass(frozen=True, eq=False)
+class Fit:
+    """The learner's line against the best one, for one loss.
+
+    Attributes:
+        loss: "mse" or "mae"; ``slope``, ``intercept``: the learner's line.
+        x, y: the points; ``pred`` the learner's predictions; ``residual`` y − prediction.
+        per_point: each point's loss (r² or |r|); ``total`` their sum, ``mean`` their mean.
+        best: (slope, intercept) of the best line for the loss; ``best_total`` its total.
+        other_best: the best line of the other loss (to say how they differ).
+        rows: one row per point (x, y, pred, residual, loss) for the chart and the table.
+        bands, cell, window: the loss surface over (slope, intercept).
+    """
+
+    loss: str
+    slope: float
+    intercept: float
+    x: np.ndarray
+    y: np.ndarray
+    pred: np.ndarray
+    residual: np.ndarray
+    per_point: np.ndarray
+    total: float
+    mean: float
+    best: tuple[float, float]
+    best_total: float
+    other_best: tuple[float, float]
+    rows: pd.DataFrame
+    bands: pd.DataFrame
+    cell: tuple[float, float]
+    window: tuple[float, float, float, float]
+
+    @property
+    def ratio(self) -> float:
+        """The learner's total over the best's (1 = as good as it gets)."""
+        return self.total / self.best_total
+
+
+def best_line(loss: str, X: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """(slope, intercept) minimizing the mean loss: the normal equation or the exact MAE fit."""
+    w, b = closed_form.normal_equation(X, y) if loss == "mse" else closed_form.quantile_fit(X, y, q=0.5)
+    return float(w), float(b)
+
+
+def compute(values: Mapping[str, Any]) -> Fit:
+    loss = values["loss"]
+    if loss not in LOSSES:
+        raise ValueError(f"loss must be one of {', '.join(LOSSES)}; got {loss!r}")
+    data = datasets.hand_fit()
+    slope, intercept = float(values["slope"]), float(values["intercept"])
+    pred = slope * data.x + intercept
+    scorer = losses.get(loss)
+    per_point = scorer.value(data.y, pred)
+    best = best_line(loss, data.X, data.y)
+    best_total = float(np.sum(scorer.value(data.y, best[0] * data.x + best[1])))
+    other = best_line("mae" if loss == "mse" else "mse", data.X, data.y)
+    rows = pd.DataFrame({"x": data.x, "y": data.y, "pred": pred, "residual": data.y - pred, "loss": per_point})
+    window = (*SLOPE_RANGE, *INTERCEPT_RANGE)
+    w, b, cell = paths.grid(window, GRID)
+    z = landscape.loss_surface(data.x, data.y, w, b, loss=loss) * data.x.size  # the total, as on the page
+    ww, bb = np.meshgrid(w, b)
+    bands = pd.DataFrame({"x": ww.ravel(), "y": bb.ravel(), "value": z.ravel(),
+                          "level": paths.quarter_decades(z).ravel()})
+    return Fit(loss=loss, slope=slope, intercept=intercept, x=data.x, y=data.y, pred=pred, residual=data.y - pred,
+               per_point=per_point, total=float(per_point.sum()), mean=float(per_point.mean()), best=best,
+               best_total=best_total, other_best=other, rows=rows, bands=bands, cell=cell, window=window)
+
+
+fit_of = by_values(compute)
+
+
+# ----------------------------------------------------------------------------- the tie
+
+
+@dataclass(frozen=True, eq=False)
+class Tie:
+    """The lesson's models A and B of [2, 4, 6] under each loss: ``table`` rows (loss, A, B),
+    the weights, and the weighted squared errors (A, B)."""
+
+    truth: np.ndarray
+    models: dict[str, np.ndarray]
+    rows: list[tuple[str, float, float]]
+    weights: np.ndarray
+    weighted: tuple[float, float]
+
+
+def tie(values: Mapping[str, Any]) -> Tie:
+    example = datasets.two_four_six()
+    weights = np.array([float(values[k]) for k in ("w1", "w2", "w3")])
+    rows = []
+    for name in TIE_LOSSES:
+        loss = losses.get(name)
+        total = loss.value(example.y_true, example.y_pred).sum(axis=-1)
+        rows.append((name, float(total[0]), float(total[1])))
+    if weights.sum() > 0:
+        weighted = losses.get("mse")(example.y_true, example.y_pred, weights=weights) * weights.sum()
+    else:
+        weighted = np.zeros(2)
+    return Tie(truth=example.y_true, models=dict(zip(example.models, example.y_pred)), rows=rows, weights=weights,
+               weighted=(float(weighted[0]), float(weighted[1])))
+
+
+TIE_NAMES = {"mse": "squared error", "mae": "absolute error", "huber": "Huber (δ = 1)", "log_cosh": "log-cosh"}
+
+
+def tie_markdown(t: Tie) -> str:
+    lines = ["| total loss | model A: [2, 4, 5] | model B: [1, 4, 6] |", "| --- | ---: | ---: |"]
+    for name, a, b in t.rows:
+        lines.append(f"| {TIE_NAMES[name]} | {fmt(a)} | {fmt(b)} |")
+    w = ", ".join(fmt(v) for v in t.weights)
+    lines.append(f"| squared error, weights ({w}) | {fmt(t.weighted[0])} | {fmt(t.weighted[1])} |")
+    return "\n".join(lines)
+
+
+def tie_verdict(t: Tie) -> str:
+    a, b = t.weighted
+    if abs(a - b) <= 1e-12 * max(1.0, a, b):
+        return ("Every loss in the table ties them, and no loss of the error alone can do otherwise: both miss by "
+                "exactly 1, so a loss that punishes large errors more has no larger error to punish here. Weights "
+                "can break the tie: give the first and the third point different weights.")
+    better, worse = ("A", "B") if a < b else ("B", "A")
+    return (f"With these weights the tie breaks: model {better} scores {fmt(min(a, b))} against {worse}'s "
+            f"{fmt(max(a, b))}. A's only miss is on the third point and B's on the first, so whichever point "
+            "weighs more decides.")
+
+
+# ----------------------------------------------------------------------------- texts
+
+
+def headlines(fit: Fit, reveal: bool) -> list[Headline]:
+    what = WHAT[fit.loss]
+    out = [
+        Headline(f"Total {what} error", fmt(fit.total), f"The sum over the 7 points of each one's {what} error.",
+                 value=fit.total, better="lower", key="total"),
+        Headline("MSE" if fit.loss == "mse" else "MAE", fmt(fit.mean), "The total over the number of points.",
+                 value=fit.mean, better="lower", key="mean"),
+    ]
+    if reveal:
+        out += [
+            Headline("The best line's total", fmt(fit.best_total),
+                     "Least squares (the normal equation)" if fit.loss == "mse" else "The exact absolute-error fit.",
+                     value=fit.best_total, key="best"),
+            Headline("Yours over the best", f"{fit.ratio:.3f}×", "1 is as good as any line can be.",
+                     value=fit.ratio, better="lower", key="ratio"),
+        ]
+    return out
+
+
+def table_markdown(fit: Fit) -> str:
+    head = "r²" if fit.loss == "mse" else "|r|"
+    lines = [f"| x | y | your line | residual r | {head} |", "| ---: | ---: | ---: | ---: | ---: |"]
+    for row in fit.rows.itertuples(index=False):
+        lines.append(f"| {fmt(row.x)} | {fmt(row.y)} | {fmt(row.pred)} | {signed(row.residual)} | {fmt(row.loss)} |")
+    lines.append(f"| | | | total | **{fmt(fit.total)}** |")
+    return "\n".join(lines)
+
+
+def notes(fit: Fit, reveal: bool) -> list[str]:
+    what = WHAT[fit.loss]
+    worst = int(np.argmax(fit.per_point))
+    out = [f"Your line y = {fmt(fit.slope)} x {'+' if fit.intercept >= 0 else '−'} {fmt(abs(fit.intercept))} leaves a "
+           f"total {what} error of **{fmt(fit.total)}**. The point at x = {fmt(fit.x[worst])} contributes the most: "
+           f"{fmt(fit.per_point[worst])}, {fit.per_point[worst] / fit.total:.0%} of the total."]
+    if fit.loss == "mse":
+        out.append("Squaring makes a residual twice as long cost four times as much: turn on the squares and watch the "
+                   "biggest one shrink fastest as you move the line towards its point.")
+    else:
+        out.append("Absolute error charges every unit of residual the same, wherever it is: the best line passes "
+                   "through some of the points exactly and ignores how far the others are.")
+    if reveal:
+        (w, b), (ow, ob) = fit.best, fit.other_best
+        other = "absolute" if fit.loss == "mse" else "squared"
+        out.append(f"The best line for {what} error is y = {fmt(w)} x + {fmt(b)}, with a total of "
+                   f"**{fmt(fit.best_total)}**: yours is {fit.ratio:.3f} times that. No line does better: it is the lowest "
+                   f"point of the surface below. For {other} "
+                   f"error the best line is y = {fmt(ow)} x + {fmt(ob)}: the loss decides which line is best.")
+    else:
+        out.append("Turn on \"Show the best line\" to see how far from the best you are.")
+    return out
+
+
+def math_blocks(fit: Fit) -> list[tuple[str, str]]:
+    return [
+        ("The total squared error of the line y = w x + b over the n points, and its mean (MSE):",
+         r"\text{SSE}(w, b) = \sum_{i=1}^{n} \bigl(y_i - (w x_i + b)\bigr)^2,\qquad \text{MSE} = \text{SSE} / n"),
+        ("The best line for squared error solves the normal equation, with X the column of x and a column of ones:",
+         r"\begin{pmatrix} w^* \\ b^* \end{pmatrix} = (X^\top X)^{-1} X^\top y"),
+        ("Absolute error, whose best line is a linear program (solved exactly):",
+         r"\text{SAE}(w, b) = \sum_{i=1}^{n} \bigl|y_i - (w x_i + b)\bigr|"),
+        ("Weights per point, as in the tie below:", r"\sum_i w_i\,(y_i - \hat y_i)^2"),
+    ]

@@ -1,0 +1,62 @@
+"""Can you beat least squares by hand? Two knobs set a line; its residuals, their squares and the best line."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import layout, pinning
+from dashboard.charts import fit_by_hand as charts
+from dashboard.controls import Panel
+from dashboard.scenarios import fit_by_hand as sc
+
+layout.header(
+    "Can you beat least squares by hand?",
+    "Set a line's slope and intercept yourself. Each dashed segment is one point's residual, the gap between the "
+    "point and your line; the loss adds them up, squared or as they are. Lower the total as far as you can, then "
+    "reveal the line that training would find and see how close you came.",
+)
+
+panel = Panel(sc.DEFAULTS, bind="query-params")  # every control is in the link
+panel.slider("Slope", "slope", *sc.SLOPE_RANGE, step=sc.SLOPE_STEP, format="%g")
+panel.slider("Intercept", "intercept", *sc.INTERCEPT_RANGE, step=sc.INTERCEPT_STEP, format="%g")
+panel.select("Loss", "loss", sc.LOSSES, labels=sc.LOSS_LABELS, radio=True, horizontal=False)
+squares = panel.toggle("Draw each squared error as a square", "squares",
+                       help="A square on each residual: its area is that point's squared error.")
+reveal = panel.toggle("Show the best line", "reveal", help="The line with the lowest possible total for this loss.")
+panel.box.markdown("**The lesson's tie: weight per point**")
+for k in (1, 2, 3):
+    panel.slider(f"Weight of point {k} (true value {2 * k})", f"w{k}", *sc.WEIGHT_RANGE, step=0.5)
+panel.preset_button("Close to least squares, squares drawn", sc.NEAR_BEST, key="preset-near",
+                    help="Slope 1.075, intercept 0.95, with the best line shown.")
+panel.preset_button("The same line, scored by absolute error", sc.ABSOLUTE, key="preset-absolute")
+panel.preset_button("The third point counts double", sc.WEIGHTED, key="preset-weighted")
+panel.reset_button()
+pin = pinning.controls(panel)
+
+fit = layout.compute("the fit", sc.fit_of, panel.values)
+was = pin and layout.compute("the pinned fit", sc.fit_of, pin.values)
+layout.metric_row(sc.headlines(fit, reveal), pinned=was and sc.headlines(was, pin.values["reveal"]))
+
+left, right = st.columns([5, 6], gap="medium")
+with left:
+    layout.chart(charts.fit_chart(fit, squares, reveal, pinned=was or None), fit.rows, name="your line",
+                 width="content", caption="The points, your line and each residual dashed; one scale on both axes, "
+                                          "so each square's area is its point's squared error."
+                                          + (pinning.IN_GREY if pin else ""))
+with right:
+    layout.chart(charts.surface_chart(fit, reveal), fit.bands, name="loss surface", width="content",
+                 caption="The total loss of every line, over its slope and intercept, in grey bands a quarter of a "
+                         "decade apart: your line is one point on it" + (", the best line the lowest." if reveal
+                                                                         else "."))
+    st.markdown(sc.table_markdown(fit))
+
+st.subheader("Two models, one score")
+tie = sc.tie(panel.values)
+st.markdown("The lesson scores two models of the true values [2, 4, 6]: A predicts [2, 4, 5] and B predicts "
+            "[1, 4, 6]. Each misses one point by exactly 1.")
+st.markdown(sc.tie_markdown(tie))
+st.markdown(sc.tie_verdict(tie))
+
+layout.notice(sc.notes(fit, reveal))
+layout.downloads()
+layout.math(sc.math_blocks(fit))

@@ -1,0 +1,63 @@
+"""Can you beat least squares by hand? The lesson's 11.9, the best lines against scikit-learn, the tie."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LinearRegression, QuantileRegressor
+
+from dashboard.scenarios import fit_by_hand as sc
+
+from .apptest_tools import errors, metrics, notice, run_page
+
+PAGE = "fit_by_hand.py"
+X = np.arange(1.0, 8.0)
+Y = np.array([2.3, 2.9, 4.3, 4.8, 7.0, 6.4, 9.1])
+
+
+def test_the_lessons_start_scores_11_9_by_hand():
+    fit = sc.compute(sc.DEFAULTS)
+    residuals = [-1.2, -1.1, -0.2, -0.2, 1.5, 0.4, 2.6]  # y − (0.5 x + 3), point by point
+    np.testing.assert_allclose(fit.residual, residuals, atol=1e-12)
+    assert fit.total == pytest.approx(1.44 + 1.21 + 0.04 + 0.04 + 2.25 + 0.16 + 6.76, abs=1e-12)
+    assert fit.total == pytest.approx(11.9, abs=1e-12) and fit.mean == pytest.approx(1.7, abs=1e-12)
+
+
+def test_the_best_lines_against_scikit_learn():
+    fit = sc.compute({**sc.DEFAULTS, "reveal": True})
+    ols = LinearRegression().fit(X[:, None], Y)
+    assert fit.best == pytest.approx((ols.coef_[0], ols.intercept_), abs=1e-12)
+    assert fit.best_total == pytest.approx(np.sum((ols.predict(X[:, None]) - Y) ** 2), rel=1e-12)
+    assert fit.best_total == pytest.approx(2.1796428571, abs=1e-9) and fit.ratio == pytest.approx(11.9 / 2.1796428571)
+    mae = sc.compute({**sc.DEFAULTS, "loss": "mae"})
+    lad = QuantileRegressor(quantile=0.5, alpha=0.0, solver="highs").fit(X[:, None], Y)
+    sk_total = np.sum(np.abs(lad.predict(X[:, None]) - Y))
+    assert mae.best_total == pytest.approx(sk_total, abs=1e-9)  # the same minimum (the line may not be unique)
+    assert mae.total == pytest.approx(1.2 + 1.1 + 0.2 + 0.2 + 1.5 + 0.4 + 2.6, abs=1e-12)
+
+
+def test_the_surface_is_the_total_loss_and_has_its_minimum_at_the_best_line():
+    fit = sc.compute(sc.DEFAULTS)
+    row = fit.bands.iloc[fit.bands["value"].to_numpy().argmin()]
+    w, b = row["x"], row["y"]
+    assert row["value"] == pytest.approx(np.sum((w * X + b - Y) ** 2), rel=1e-12)
+    assert abs(w - fit.best[0]) <= fit.cell[0] and abs(b - fit.best[1]) <= fit.cell[1]
+
+
+def test_the_tie_holds_under_every_loss_and_weights_break_it():
+    t = sc.tie(sc.DEFAULTS)
+    assert all(a == b for _, a, b in t.rows) and t.rows[0][1:] == (1.0, 1.0) and t.weighted == (1.0, 1.0)
+    assert "no loss of the error alone" in sc.tie_verdict(t)
+    heavy = sc.tie(sc.WEIGHTED)  # the third point weighs 2: A's miss costs 2, B's 1
+    assert heavy.weighted == (2.0, 1.0) and "model B scores 1 against A's 2" in sc.tie_verdict(heavy)
+
+
+def test_the_page_states_the_lessons_numbers():
+    at = run_page(PAGE)
+    assert errors(at) == []
+    shown = metrics(at)
+    assert shown["Total squared error"] == "11.9" and shown["MSE"] == "1.7" and "Yours over the best" not in shown
+    revealed = metrics(run_page(PAGE, {"reveal": "true"}))
+    assert revealed["The best line's total"] == "2.18" and revealed["Yours over the best"] == "5.460×"
+    text = notice(run_page(PAGE, {"reveal": "true"}))
+    assert "y = 1.075 x + 0.9571" in text and "y = 1.2 x + 0.7" in text
