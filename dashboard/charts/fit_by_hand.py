@@ -21,7 +21,6 @@ X_DOMAIN, Y_DOMAIN = (0.0, 8.0), (-1.0, 11.0)
 UNIT_PX = 36  # pixels per unit on both axes: 288 x 432, which fits a phone
 YOURS, BEST = "your line", "the best line"
 _NO_EXITS = pd.DataFrame({"series": [], "label": [], "step": [], "x": [], "y": []})
-_NO_PATHS = pd.DataFrame({"series": [], "label": [], "step": [], "x": [], "y": [], "value": []})
 
 
 def _fit_template(squares: bool, reveal: bool, pinned: bool) -> alt.LayerChart:
@@ -85,7 +84,9 @@ def surface_chart(fit, reveal: bool, size: int = run_charts.CONTOUR_SIZE) -> dic
         marks.append(("optimum", fit.best[0], fit.best[1], "the best line"))
     series = {"yours": (YOURS, palette.BLUE)}
     what = "total squared error" if fit.loss == "mse" else "total absolute error"
-    return run_charts.contour_chart(fit.bands, fit.cell, fit.window, _NO_PATHS, _NO_EXITS, series, marks,
+    here = pd.DataFrame({"series": ["yours"], "label": [YOURS], "step": [0], "x": [fit.slope], "y": [fit.intercept],
+                         "value": [fit.total]})  # a one-point path: the legend's dot is on the chart too
+    return run_charts.contour_chart(fit.bands, fit.cell, fit.window, here, _NO_EXITS, series, marks,
                                     titles=("slope", "intercept", what), size=size)
 
 

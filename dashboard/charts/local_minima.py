@@ -21,7 +21,6 @@ from dashboard.charts import paths as run_charts
 from dashboard.charts.common import HEIGHT, built_once, color_scale, haloed_text, layer, render
 
 _NO_EXITS = pd.DataFrame({"series": [], "label": [], "step": [], "x": [], "y": []})
-_NO_PATHS = pd.DataFrame({"series": [], "label": [], "step": [], "x": [], "y": [], "value": []})
 
 
 def _outcome_scale(series) -> alt.Scale:
@@ -120,7 +119,9 @@ def landscape_chart(net, size: int = run_charts.CONTOUR_SIZE) -> dict:
     window = (float(x.min()) - half, float(x.max()) + half, float(y.min()) - half, float(y.max()) + half)
     series = {"best": ("the best run", palette.BLACK)}
     marks = [("minimum", 0.0, 0.0, f"best run, loss {best:.3g}")]
-    return run_charts.contour_chart(net.landscape, net.cell, window, _NO_PATHS, _NO_EXITS, series, marks,
+    here = pd.DataFrame({"series": ["best"], "label": ["the best run"], "step": [0], "x": [0.0], "y": [0.0],
+                         "value": [best]})  # a one-point path: the legend's dot is on the chart too
+    return run_charts.contour_chart(net.landscape, net.cell, window, here, _NO_EXITS, series, marks,
                                     titles=("α along d₁", "β along d₂", "loss"), size=size)
 
 
