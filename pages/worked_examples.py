@@ -1,0 +1,56 @@
+"""Do the lesson's numbers add up? Every worked regression example of the lesson, step by step, editable."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import layout, pinning
+from dashboard.charts import worked_examples as charts
+from dashboard.controls import Panel
+from dashboard.scenarios import worked_examples as sc
+
+layout.header(
+    "Do the lesson's numbers add up?",
+    "Each card below is one of the lesson's worked examples, computed the way the lesson does it: the error of each "
+    "prediction, its square, its absolute value, and the means. Change any prediction in the sidebar and every step "
+    "is worked again.",
+)
+
+panel = Panel(sc.DEFAULTS, bind="query-params")  # every control is in the link
+side = panel.box
+for name, ex in sc.EXAMPLES.items():
+    panel.box = side.expander(f"Predictions: {ex['title']}")
+    for key, m, i in sc.keys_of(name):
+        models = ex["data"]().models
+        who = f"model {models[m]}, " if len(models) > 1 else ""
+        panel.number(f"{who}{ex['items'][i]}", key, 0.0 if isinstance(sc.DEFAULTS[key], float) else 0, ex["high"],
+                     step=ex["step"] if isinstance(sc.DEFAULTS[key], float) else int(ex["step"]))
+panel.box = side
+panel.preset_button("Rainfall: B without its week-4 miss", sc.B_WITHOUT_WEEK_4, key="preset-week-4",
+                    help="Model B's week 4 set to the true 40 mm (step 5 of the exercise).")
+panel.reset_button()
+pin = pinning.controls(panel)
+
+cards = layout.compute("the examples", sc.cards, panel.values)
+was = pin and layout.compute("the pinned examples", sc.cards, pin.values)
+layout.metric_row(sc.headlines(cards), pinned=was and sc.headlines(was))
+
+st.caption("In every table: y is the true value, ŷ the prediction, e = ŷ − y the error, then its square and its "
+           "absolute value; the last row holds the means, the MSE and the MAE.")
+# Small numbers fit two cards to a row; dollars in full and the two-model tables get a row each.
+for row in (("lagos", "arrow"), ("usd",), ("house",), ("miss",), ("rain",), ("tie",)):
+    for column, name in zip(st.columns(2, gap="medium") if len(row) > 1 else [st.container()], row):
+        c = cards[name]
+        box = column.container(border=True)
+        box.markdown(f"**{c.title}**")
+        box.markdown(sc.table(c))
+        box.markdown(sc.verdict(c))
+        if name == "rain":
+            with box:
+                layout.chart(charts.rain_chart(sc.rain_frame(c), pinned=sc.rain_frame(was["rain"]) if was else None),
+                             sc.rain_frame(c), name="rainfall squared errors",
+                             caption="Each week's squared error, A beside B." + (pinning.IN_GREY if pin else ""))
+
+layout.notice(sc.notes(cards))
+layout.downloads()
+layout.math(sc.math_blocks())
