@@ -382,6 +382,19 @@ _DEFAULTS: dict[str, dict[str, float]] = {
 }
 
 
+def softmax(logits: Any) -> np.ndarray:
+    """Probabilities ``e^{z_k} / sum_j e^{z_j}`` along the last axis of ``logits`` (..., k).
+
+    The largest logit is subtracted first, so no exponential overflows (as
+    ``scipy.special.softmax`` and ``torch.softmax``).
+    """
+    z = array("logits", logits, ndim=None)
+    if z.ndim == 0:
+        raise ValueError("logits must have at least one axis (the classes)")
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
 def get(name: str, **params: float) -> Loss:
     """Return the loss called ``name`` (one of :data:`NAMES`) with the given parameters.
 

@@ -454,3 +454,15 @@ def test_weighted_mean_against_sklearn_sample_weight():
     for bad in ([1.0, 1.0], [1.0, -1.0, 1.0], [0.0, 0.0, 0.0]):
         with pytest.raises(ValueError, match="weights"):
             losses.get("mse")(true, preds[0], weights=bad)
+
+
+def test_softmax_against_scipy_and_the_lessons_cat():
+    rng = np.random.default_rng(1)
+    z = rng.normal(scale=5.0, size=(4, 3))
+    np.testing.assert_allclose(losses.softmax(z), scipy.special.softmax(z, axis=-1), rtol=1e-13)
+    np.testing.assert_allclose(losses.softmax([1000.0, 0.0]), [1.0, 0.0])  # no overflow
+    cat = losses.softmax(np.log([0.70, 0.20, 0.10]))
+    np.testing.assert_allclose(cat, [0.70, 0.20, 0.10], rtol=1e-13)
+    assert losses.get("cce")(np.array([0]), cat[None, :]) == pytest.approx(0.357, abs=5e-4)
+    with pytest.raises(ValueError, match="logits"):
+        losses.softmax(1.0)
