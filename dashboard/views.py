@@ -40,6 +40,12 @@ VIEWS: tuple[View, ...] = (
          "errors, squares and means follow.",
          "All of them at the default: Lagos MSE 44.67 and MAE 6.0, rainfall A 4.4 against B 32, an RMSE of $14,142, "
          "2,500,000,000 for a $50,000 miss."),
+    View("cross_entropy.py", "Cross-entropy", ":material/percent:", "Losses",
+         "Why does a confident wrong answer cost so much?",
+         "Score a predicted probability with cross-entropy and with squared error, see which one keeps pushing a "
+         "wrong model, and turn three logits into a softmax.",
+         "The lesson's spam email (the default): p = 0.9 costs 0.105, p = 0.1 costs 2.303 (preset), and the cat "
+         "picture scored 0.70 costs 0.357."),
     View("mse_vs_mae.py", "MSE vs MAE", ":material/scatter_plot:", "Losses",
          "What does one outlier do to MSE and MAE?",
          "Push a few points off a tidy line and see how far squared, absolute and Huber error let them "
@@ -91,5 +97,5 @@ VIEWS: tuple[View, ...] = (
 SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(v.section for v in VIEWS))
 
 # A path through the lesson: score a line by hand, score errors, price them, keep the model simple, then descend.
-SUGGESTED_ORDER: tuple[str, ...] = ("fit_by_hand", "worked_examples", "mse_vs_mae", "business_costs", "regularization", "learning_rate",
+SUGGESTED_ORDER: tuple[str, ...] = ("fit_by_hand", "worked_examples", "mse_vs_mae", "cross_entropy", "business_costs", "regularization", "learning_rate",
                                     "optimizer_race", "lr_schedules", "batch_size", "local_minima")

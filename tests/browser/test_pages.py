@@ -46,6 +46,9 @@ class Case:
 
 
 CASES = (
+    Case("cross_entropy", ("loss against probability", "push on the logit", "softmax", "spam training"),
+         "Predicted probability of spam, p", "p", "0.90", "0.91", unchanged=("softmax", "spam training"),
+         shown="0.105", main=3),
     Case("fit_by_hand", ("your line", "loss surface"), "Slope", "slope", "0.5", "0.525", shown="11.9"),
     Case("mse_vs_mae", ("fitted lines", "slope moves", "loss contributions", "loss shapes", "loss pulls"),
          "How far the outliers sit", "shift", "20", "21", shown="+0.2901"),

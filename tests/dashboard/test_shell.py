@@ -57,9 +57,9 @@ def test_entry_runs_and_start_page_shows_a_card_per_view():
     assert not [c for c in at.caption if "could not be drawn" in c.value], "no figure failed"
     # Each card says which lesson example its view reproduces; the page suggests an order.
     assert [c.value for c in at.caption] == [v.lesson for s in SECTIONS for v in VIEWS if v.section == s]
-    assert ("**A suggested order:** 1. Fit by hand → 2. Worked examples → 3. MSE vs MAE → 4. Business costs → "
-            "5. Regularization → 6. Learning rate → 7. Optimizer race → 8. Schedules → 9. Batch size → "
-            "10. Local minima."
+    assert ("**A suggested order:** 1. Fit by hand → 2. Worked examples → 3. MSE vs MAE → 4. Cross-entropy → "
+            "5. Business costs → 6. Regularization → 7. Learning rate → 8. Optimizer race → 9. Schedules → "
+            "10. Batch size → 11. Local minima."
             in text)
 
 

@@ -1,0 +1,200 @@
+"""Compute for "Why does a confident wrong answer cost so much?": cross-entropy, up close.
+
+- Binary cross-entropy and squared error of one predicted probability p against a label, over
+  every p, with their derivatives with respect to the logit z (p = sigmoid(z)):
+  :mod:`core.logistic`.
+- Categorical cross-entropy of three logits (cat, dog, bird) through the softmax:
+  :func:`core.losses.softmax` and the ``cce`` loss.
+- A one-feature logistic spam model trained by gradient descent from the same start, once with
+  cross-entropy and once with squared error on its probabilities (:func:`core.logistic.train`).
+- The lesson's numbers (:mod:`core.datasets`' worked examples), in one table.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from core import datasets, logistic, losses
+from dashboard import palette
+from dashboard.cache import by_values
+from dashboard.formatting import fmt
+from dashboard.headline import Headline
+
+LABELS = ("1", "0")
+LABEL_NAMES = {"1": "1: spam", "0": "0: not spam"}
+CLASSES = ("cat", "dog", "bird")
+LOSS_NAMES = {"bce": "cross-entropy", "mse": "squared error"}
+LOSS_COLOURS = {"cross-entropy": palette.BLUE, "squared error": palette.VERMILLION}
+RATE_LOW, RATE_HIGH, RATE_PER_DECADE = 0.01, 10.0, 6
+STEPS_RANGE = (10, 1000)
+CURVE_POINTS = 199  # p from 0.005 to 0.995
+DEFAULTS: dict[str, Any] = {
+    "p": 0.9, "label": "1",
+    # ln 0.70, ln 0.20, ln 0.10 to 4 decimals (a link keeps 6 digits): a softmax of 0.700, 0.200, 0.100.
+    "z_cat": round(math.log(0.70), 4), "z_dog": round(math.log(0.20), 4), "z_bird": round(math.log(0.10), 4),
+    "truth": "cat", "lr": 0.1, "steps": 300, "w0": -4.0,
+}
+CONFIDENT_WRONG = {**DEFAULTS, "p": 0.1}  # a spam email scored 0.1: the lesson's 2.303
+MOSTLY_DOG = {**DEFAULTS, "z_cat": round(math.log(0.10), 4), "z_dog": round(math.log(0.60), 4),
+              "z_bird": round(math.log(0.30), 4)}  # the lesson's second output: 2.303
+SPAM = dict(n=60, base_rate=0.5, separation=3.0, n_features=1, seed=0)
+
+
+@dataclass(frozen=True, eq=False)
+class CrossEntropy:
+    """Everything the page shows.
+
+    Attributes:
+        p, y: the probability and the label; ``ce``, ``sq``: the two losses there; ``ce_grad``,
+            ``sq_grad``: their derivatives with respect to the logit.
+        curves: p, loss (name), value, gradient: both losses and their logit derivatives over p.
+        probs: the softmax of the three logits; ``cce``: −log of the true class's probability.
+        runs: step, loss (name), value, relative (value over its start), accuracy: the spam model's
+            training under each loss; ``finals``: loss name -> (first, last value, last accuracy, weight).
+    """
+
+    p: float
+    y: float
+    ce: float
+    sq: float
+    ce_grad: float
+    sq_grad: float
+    curves: pd.DataFrame
+    logits: np.ndarray
+    truth: int
+    probs: np.ndarray
+    cce: float
+    runs: pd.DataFrame
+    finals: dict[str, tuple[float, float, float, float]]
+    bars: pd.DataFrame
+
+
+def loss_text(value: float) -> str:
+    """A loss as the lesson writes it: three decimals (0.105, 2.303), three digits when small (0.0101)."""
+    return f"{value:.3f}" if abs(value) >= 0.05 else fmt(value, 3)
+
+
+def _at(p: float, y: float) -> tuple[float, float, float, float]:
+    z = math.log(p / (1 - p))
+    return (float(logistic.loss_value(y, z, loss="bce")), float(logistic.loss_value(y, z, loss="mse")),
+            float(logistic.logit_gradient(y, z, loss="bce")), float(logistic.logit_gradient(y, z, loss="mse")))
+
+
+def spam() -> datasets.ClassData:
+    return datasets.two_classes(**SPAM)
+
+
+def compute(values: Mapping[str, Any]) -> CrossEntropy:
+    p, y = float(values["p"]), float(values["label"])
+    if not 0.0 < p < 1.0:
+        raise ValueError(f"p must lie strictly between 0 and 1; got {p}")
+    if values["truth"] not in CLASSES:
+        raise ValueError(f"truth must be one of {', '.join(CLASSES)}; got {values['truth']!r}")
+    ce, sq, ce_grad, sq_grad = _at(p, y)
+    grid = np.linspace(0.005, 0.995, CURVE_POINTS)
+    z = np.log(grid / (1 - grid))
+    parts = []
+    for key, name in LOSS_NAMES.items():
+        parts.append(pd.DataFrame({"p": grid, "loss": name, "value": logistic.loss_value(y, z, loss=key),
+                                   "gradient": np.abs(logistic.logit_gradient(y, z, loss=key))}))
+    logits = np.array([float(values[f"z_{c}"]) for c in CLASSES])
+    probs = losses.softmax(logits)
+    truth = CLASSES.index(values["truth"])
+    cce = float(losses.get("cce")(np.array([truth]), probs[None, :]))
+    bars = pd.DataFrame({"class": CLASSES, "logit": logits, "probability": probs,
+                         "true": [c == values["truth"] for c in CLASSES]})
+    data = spam()
+    start = np.array([float(values["w0"]), 0.0])
+    frames, finals = [], {}
+    for key, name in LOSS_NAMES.items():
+        run = logistic.train(data.X, data.y, loss=key, lr=float(values["lr"]), steps=int(values["steps"]), init=start)
+        value = run.loss[:, 0]
+        zs = run.params[:, 0, :] @ np.vstack([data.X[:, 0], np.ones(data.X.shape[0])])
+        accuracy = np.mean((zs > 0) == (data.y > 0.5), axis=1)
+        frames.append(pd.DataFrame({"step": np.arange(value.size), "loss": name, "value": value,
+                                    "relative": value / value[0], "accuracy": accuracy}))
+        finals[name] = (float(value[0]), float(value[-1]), float(accuracy[-1]), float(run.params[-1, 0, 0]))
+    return CrossEntropy(p=p, y=y, ce=ce, sq=sq, ce_grad=ce_grad, sq_grad=sq_grad,
+                        curves=pd.concat(parts, ignore_index=True), logits=logits, truth=truth, probs=probs, cce=cce,
+                        runs=pd.concat(frames, ignore_index=True), finals=finals, bars=bars)
+
+
+result_of = by_values(compute)
+
+
+# ----------------------------------------------------------------------------- texts
+
+
+def headlines(res: CrossEntropy) -> list[Headline]:
+    return [
+        Headline("Cross-entropy", loss_text(res.ce),
+                 "−log of the probability given to the true label.", value=res.ce, better="lower", key="ce"),
+        Headline("Squared error", loss_text(res.sq), "(p − y)², the same prediction scored on probabilities.",
+                 value=res.sq, better="lower", key="sq"),
+        Headline("Push, cross-entropy", loss_text(abs(res.ce_grad)),
+                 "How hard cross-entropy pushes the logit: |p − y|.", value=abs(res.ce_grad),
+                 key="ce-grad"),
+        Headline("Push, squared error", loss_text(abs(res.sq_grad)),
+                 "How hard squared error pushes the logit: |2 (p − y) p (1 − p)|.",
+                 value=abs(res.sq_grad), key="sq-grad"),
+        Headline(f"Categorical CE ({CLASSES[res.truth]})", loss_text(res.cce),
+                 "−log of the softmax probability of the true class.", value=res.cce, better="lower", key="cce"),
+    ]
+
+
+def lesson_table() -> str:
+    """The lesson's cross-entropy numbers, computed."""
+    lines = ["| the lesson's case | probability of the true class | cross-entropy |", "| --- | ---: | ---: |"]
+    spam_cases = datasets.spam_probabilities()
+    for case, p in zip(spam_cases.cases, spam_cases.y_pred):
+        lines.append(f"| spam email, {case} | {p:g} | {loss_text(float(losses.get('bce')(np.ones(1), np.array([p]))))} |")
+    pair = datasets.spam_confidence_pair()
+    for case, p in zip(pair.cases, pair.y_pred):
+        value = float(losses.get("bce")(np.ones(1), np.array([p])))
+        lines.append(f"| a positive, {case} | {p:g} | {loss_text(value)} |")
+    cats = datasets.cat_dog_bird()
+    for case, probs in zip(cats.cases, cats.y_pred):
+        value = float(losses.get("cce")(np.zeros(1, dtype=int), probs[None, :]))
+        shown = ", ".join(f"{v:.2f}" for v in probs)
+        lines.append(f"| a cat picture, {case} ({shown}) | {probs[0]:.2f} | {loss_text(value)} |")
+    return "\n".join(lines)
+
+
+def notes(res: CrossEntropy) -> list[str]:
+    right = res.p if res.y == 1 else 1 - res.p
+    out = [f"The model gives the true label a probability of **{fmt(right)}**: cross-entropy charges "
+           f"−log({fmt(right)}) = **{loss_text(res.ce)}**, squared error ({fmt(res.p)} − {res.y:g})² = "
+           f"**{loss_text(res.sq)}**. As that probability falls to 0, cross-entropy grows without bound, while squared "
+           "error can never exceed 1."]
+    ratio = abs(res.ce_grad) / abs(res.sq_grad) if res.sq_grad else math.inf
+    out.append(f"Through the sigmoid, cross-entropy pushes the logit with p − y = {loss_text(res.ce_grad)}; squared "
+               f"error with 2 (p − y) p (1 − p) = {loss_text(res.sq_grad)}, {fmt(ratio, 3)} times weaker here. The more "
+               "confident a wrong answer, the weaker squared error's push: it vanishes exactly where the model most "
+               "needs correcting.")
+    ce, sq = res.finals["cross-entropy"], res.finals["squared error"]
+    out.append(f"From the same start, after {int(res.runs['step'].max())} steps: trained on cross-entropy, its loss "
+               f"falls from {loss_text(ce[0])} to {loss_text(ce[1])} ({ce[1] / ce[0]:.0%} of the start) with training "
+               f"accuracy {ce[2]:.0%}; trained on squared error, from {loss_text(sq[0])} to {loss_text(sq[1])} "
+               f"({sq[1] / sq[0]:.0%}) with accuracy {sq[2]:.0%}.")
+    out.append(f"With three classes the softmax turns the logits into probabilities "
+               f"({', '.join(f'{c} {v:.3f}' for c, v in zip(CLASSES, res.probs))}); the loss is −log of the true "
+               f"class's, {CLASSES[res.truth]}: **{loss_text(res.cce)}**.")
+    return out
+
+
+def math_blocks() -> list[tuple[str, str]]:
+    return [
+        ("Binary cross-entropy of a probability p against a label y, and squared error on p:",
+         r"\text{CE} = -\bigl[y\log p + (1-y)\log(1-p)\bigr],\qquad \text{SE} = (p - y)^2"),
+        ("Through the sigmoid p = σ(z), their derivatives with respect to the logit:",
+         r"\frac{\partial\,\text{CE}}{\partial z} = p - y,\qquad \frac{\partial\,\text{SE}}{\partial z} = "
+         r"2\,(p - y)\,p\,(1-p)"),
+        ("The softmax of K logits and the categorical cross-entropy of the true class t:",
+         r"p_k = \frac{e^{z_k}}{\sum_j e^{z_j}},\qquad \text{CCE} = -\log p_t"),
+    ]
