@@ -77,13 +77,33 @@ class _Pressing:
         _settle(page)
         if page.evaluate("() => document.visibilityState") != "visible":
             raise RuntimeError("the page is hidden: Chromium would throttle its timers and frames")
+        self.stepper = None
+        if not page.locator('[data-testid="stSlider"]').count():
+            # A page of number inputs only (the worked examples): its first one, in the first
+            # expander, stepped by its + and - buttons, as a learner clicks them.
+            page.locator('[data-testid="stSidebar"] summary').first.click()
+            _settle(page)
+            box = page.locator('[data-testid="stNumberInput"]:visible').first
+            self.stepper = [box.get_by_test_id("stNumberInputStepUp"), box.get_by_test_id("stNumberInputStepDown")]
+            return
         visible = page.locator('[data-testid="stSlider"]:visible')
         visible.first.wait_for(timeout=TIMEOUT_S * 1000)
         sliders = visible.get_by_role("slider").all()
         self.slider = next(s for s in sliders if s.get_attribute("aria-disabled") != "true")
 
+    def _step(self) -> float:
+        """One click on a number input's + (then -, in turn); ms to the last change on screen."""
+        button = self.stepper[0]
+        self.stepper.reverse()
+        start = self.page.evaluate("() => performance.now()")
+        button.click()
+        _settle(self.page)
+        return self.page.evaluate("() => window.__lastChange") - start
+
     def press(self) -> float:
         """One press (the way back at the slider's end); ms to the last change on screen."""
+        if self.stepper is not None:
+            return self._step()
         page, slider = self.page, self.slider
         slider.focus()
         before = slider.input_value()
