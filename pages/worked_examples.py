@@ -20,11 +20,8 @@ panel = Panel(sc.DEFAULTS, bind="query-params")  # every control is in the link
 side = panel.box
 for name, ex in sc.EXAMPLES.items():
     panel.box = side.expander(f"Predictions: {ex['title']}")
-    for key, m, i in sc.keys_of(name):
-        models = ex["data"]().models
-        who = f"model {models[m]}, " if len(models) > 1 else ""
-        panel.number(f"{who}{ex['items'][i]}", key, 0.0 if isinstance(sc.DEFAULTS[key], float) else 0, ex["high"],
-                     step=ex["step"] if isinstance(sc.DEFAULTS[key], float) else int(ex["step"]))
+    for label, key, step, high in sc.inputs(name):
+        panel.number(label, key, 0, high, step=step)
 panel.box = side
 panel.preset_button("Rainfall: B without its week-4 miss", sc.B_WITHOUT_WEEK_4, key="preset-week-4",
                     help="Model B's week 4 set to the true 40 mm (step 5 of the exercise).")

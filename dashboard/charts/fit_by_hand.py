@@ -20,7 +20,6 @@ from dashboard.charts.common import PINNED_DATA, built_once, color_scale, layer,
 X_DOMAIN, Y_DOMAIN = (0.0, 8.0), (-1.0, 11.0)
 UNIT_PX = 36  # pixels per unit on both axes: 288 x 432, which fits a phone
 YOURS, BEST = "your line", "the best line"
-_NO_EXITS = pd.DataFrame({"series": [], "label": [], "step": [], "x": [], "y": []})
 
 
 def _fit_template(squares: bool, reveal: bool, pinned: bool) -> alt.LayerChart:
@@ -86,7 +85,7 @@ def surface_chart(fit, reveal: bool, size: int = run_charts.CONTOUR_SIZE) -> dic
     what = "total squared error" if fit.loss == "mse" else "total absolute error"
     here = pd.DataFrame({"series": ["yours"], "label": [YOURS], "step": [0], "x": [fit.slope], "y": [fit.intercept],
                          "value": [fit.total]})  # a one-point path: the legend's dot is on the chart too
-    return run_charts.contour_chart(fit.bands, fit.cell, fit.window, here, _NO_EXITS, series, marks,
+    return run_charts.contour_chart(fit.bands, fit.cell, fit.window, here, None, series, marks,
                                     titles=("slope", "intercept", what), size=size)
 
 

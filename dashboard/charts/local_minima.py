@@ -20,12 +20,6 @@ from dashboard import palette
 from dashboard.charts import paths as run_charts
 from dashboard.charts.common import HEIGHT, built_once, color_scale, haloed_text, layer, render
 
-_NO_EXITS = pd.DataFrame({"series": [], "label": [], "step": [], "x": [], "y": []})
-
-
-def _outcome_scale(series) -> alt.Scale:
-    return color_scale({label: colour for label, colour in series.values()})
-
 
 def _well_template(height: int, outcomes: tuple[tuple[str, str], ...]) -> alt.LayerChart:
     scale = color_scale(dict(outcomes))
@@ -65,7 +59,7 @@ def restart_chart(res, size: int = run_charts.CONTOUR_SIZE, height: int = HEIGHT
     (gx, gy), (lx, ly) = res.minima
     marks = [("minimum", float(gx), float(gy), f"global: {res.counts['global']}"),
              ("minimum", float(lx), float(ly), f"local: {res.counts['local']}")]
-    return run_charts.contour_chart(res.bands, res.cell, res.window, res.paths, _NO_EXITS, res.series, marks,
+    return run_charts.contour_chart(res.bands, res.cell, res.window, res.paths, None, res.series, marks,
                                     titles=("x", "y", "f − min"), size=size)
 
 
@@ -121,7 +115,7 @@ def landscape_chart(net, size: int = run_charts.CONTOUR_SIZE) -> dict:
     marks = [("minimum", 0.0, 0.0, f"best run, loss {best:.3g}")]
     here = pd.DataFrame({"series": ["best"], "label": ["the best run"], "step": [0], "x": [0.0], "y": [0.0],
                          "value": [best]})  # a one-point path: the legend's dot is on the chart too
-    return run_charts.contour_chart(net.landscape, net.cell, window, here, _NO_EXITS, series, marks,
+    return run_charts.contour_chart(net.landscape, net.cell, window, here, None, series, marks,
                                     titles=("α along d₁", "β along d₂", "loss"), size=size)
 
 

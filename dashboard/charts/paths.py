@@ -160,9 +160,12 @@ def _contour_template(size: int, n_series: int, x_title: str, y_title: str, valu
                  config=alt.Config(axis=alt.AxisConfig(**AXIS)))
 
 
+_NO_EXITS = pd.DataFrame({"series": [], "label": [], "step": [], "x": [], "y": []})
+
+
 @built_once
 def contour_chart(surface: pd.DataFrame, cell: tuple[float, float], window: Sequence[float], paths: pd.DataFrame,
-                  exits: pd.DataFrame, series: Mapping[str, tuple[str, str]],
+                  exits: pd.DataFrame | None, series: Mapping[str, tuple[str, str]],
                   points: Sequence[tuple[str, float, float, str]], *, titles: tuple[str, str, str],
                   size: int = CONTOUR_SIZE, now: pd.DataFrame | None = None) -> dict:
     """A surface as log-spaced grey bands with each series' path on it (a Vega-Lite dict).
@@ -172,7 +175,7 @@ def contour_chart(surface: pd.DataFrame, cell: tuple[float, float], window: Sequ
     with ``layout.chart(..., width="content")``.
 
     Args:
-        surface, paths, exits: the frames of the module docstring.
+        surface, paths, exits: the frames of the module docstring (exits None: no path leaves the window).
         cell: (dx, dy) size of one grid cell.
         window: (x_low, x_high, y_low, y_high), the plotted box; paths are clipped to it.
         series: key -> (legend label, colour), in legend order.
@@ -182,6 +185,7 @@ def contour_chart(surface: pd.DataFrame, cell: tuple[float, float], window: Sequ
             drawn as a dot of its colour, unlabelled.
     """
     x0, x1, y0, y1 = (float(v) for v in window)
+    exits = _NO_EXITS if exits is None else exits
     x = np.concatenate([[p[1] for p in points], exits["x"].to_numpy(dtype=float)])
     y = np.concatenate([[p[2] for p in points], exits["y"].to_numpy(dtype=float)])
     x_text, y_text = _pulled_inside(x, x0, x1, 0.02), _pulled_inside(y, y0, y1, 0.1)

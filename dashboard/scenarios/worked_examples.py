@@ -52,6 +52,19 @@ def keys_of(example: str) -> list[tuple[str, int, int]]:
     return out
 
 
+def inputs(example: str) -> list[tuple[str, str, float | int, float | int]]:
+    """(label, control key, step, upper bound) of each prediction of ``example`` the learner edits:
+    'model B, week 4'; whole steps for whole defaults, so the link keeps whole numbers."""
+    ex = EXAMPLES[example]
+    models = ex["data"]().models
+    out = []
+    for key, m, i in keys_of(example):
+        who = f"model {models[m]}, " if len(models) > 1 else ""
+        whole = isinstance(DEFAULTS[key], int)
+        out.append((f"{who}{ex['items'][i]}", key, int(ex["step"]) if whole else ex["step"], ex["high"]))
+    return out
+
+
 def _default(value: float) -> float | int:
     return int(value) if float(value).is_integer() else float(value)
 
