@@ -235,8 +235,12 @@ def caption(points: Points, *more: str) -> str:
 
 
 def _say(sentence: str) -> None:
+    """One sentence on why the file cannot be used; the address bar loses its upload note at once,
+    since the page now shows the built-in data (not left to whichever later rerun rewrites the link)."""
     import streamlit as st
 
+    if st.query_params.get(PARAM) is not None:
+        del st.query_params[PARAM]
     st.warning(f"{sentence} The built-in data is shown.", icon=":material/upload_file:")
 
 

@@ -260,8 +260,7 @@ def test_an_uploaded_file_is_fitted_and_a_bad_one_leaves_the_built_in_data(case,
     wait_for_charts(page, len(case.charts))
     assert not error_texts(page) and "Traceback" not in main_text(page)
     assert _same(_signatures(page, case), before), "the built-in data stays"
-    # The address bar follows the rerun that dropped the file a moment after its sentence shows
-    # (seen once under CI's load): wait for it, up to the run timeout, rather than read it at once.
+    # The same rerun that says the sentence drops the note; the address bar may follow a moment later.
     try:
         page.wait_for_function("() => !new URLSearchParams(location.search).has('upload')", timeout=30_000)
     except PlaywrightTimeoutError:

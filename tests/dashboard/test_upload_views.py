@@ -64,6 +64,16 @@ def test_a_bad_file_gets_one_sentence_and_the_built_in_data_stays(file, bad):
     assert upload.PARAM not in at.query_params
 
 
+def test_a_bad_file_after_a_good_one_drops_the_address_note_in_the_same_rerun():
+    at = with_file("regularization.py", "shop.csv", shop_csv())
+    assert at.query_params[upload.PARAM] in (upload.PARAM_VALUE, [upload.PARAM_VALUE])
+    data, expected = BAD_FILES["binary"]
+    at.file_uploader(key="upload").set_value(("photo.csv", data, "text/csv"))
+    at.run()
+    assert len(warnings(at)) == 1 and expected in warnings(at)[0]
+    assert upload.PARAM not in at.query_params, "the page shows the built-in data, so the link must not say otherwise"
+
+
 def test_the_mse_view_flags_the_wild_days_and_fits_all_rows():
     at = with_file("mse_vs_mae.py", "shop.csv", shop_csv())
     notes = "\n".join(m.value for m in at.markdown)
