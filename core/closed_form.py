@@ -3,6 +3,10 @@
 - :func:`normal_equation`: least squares with an optional ridge term, solved by an SVD of
   the centered design (never by inverting ``X^T X``).
 - :func:`diagnose`: rank and condition numbers of that problem, so a caller can warn.
+- :func:`normal_matrices` and :func:`solve_normal_matrices`: the textbook route, forming
+  ``X^T X`` and ``X^T y`` and solving that system (to show, and to time against the SVD).
+- :func:`gradient_descent`: plain full-batch descent on the same objective, reading the data
+  every step (the cost that grows as steps x n x d), for timing against the closed form.
 - :func:`quantile_fit`: least absolute deviations / pinball loss as a linear program
   (scipy's HiGHS).
 
@@ -88,6 +92,88 @@ def normal_equation(X: Any, y: Any, *, l2: float = 0.0, fit_intercept: bool = Tr
     if not fit_intercept:
         return w
     return np.append(w, y_mean - x_mean @ w)
+
+
+def _augmented(X: np.ndarray, fit_intercept: bool) -> np.ndarray:
+    return np.hstack([X, np.ones((X.shape[0], 1))]) if fit_intercept else X
+
+
+def normal_matrices(X: Any, y: Any, *, l2: float = 0.0, fit_intercept: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """The normal equations ``A theta = c`` as a textbook writes them.
+
+    ``A = Xa^T Xa + n l2 D`` and ``c = Xa^T y``, with ``Xa = [X, 1]`` (the column of ones last,
+    since the intercept is the last parameter; ``Xa = X`` without an intercept) and ``D`` the
+    identity with a 0 for the intercept, which is never penalized. These are the sums
+    (``A[-1, -1] = n``, ``A[0, -1] = sum x_1``), i.e. n times the mean form of
+    :func:`normal_equation`'s docstring, which has the same solution.
+
+    Args:
+        X: array of shape (n, d), or (n,) for one feature.
+        y: array of shape (n,).
+        l2: ridge strength >= 0 on the weights.
+        fit_intercept: whether the parameters include the intercept.
+
+    Returns:
+        (A, c) of shapes (P, P) and (P,), P = d + 1 (or d).
+    """
+    X, y = _data(X, y)
+    l2 = check.real("l2", l2, low=0.0)
+    fit_intercept = check.flag("fit_intercept", fit_intercept)
+    design = _augmented(X, fit_intercept)
+    A = design.T @ design
+    idx = np.arange(X.shape[1])
+    A[idx, idx] += X.shape[0] * l2
+    return A, design.T @ y
+
+
+def solve_normal_matrices(X: Any, y: Any, *, l2: float = 0.0, fit_intercept: bool = True) -> np.ndarray:
+    """``theta = A^{-1} c`` from :func:`normal_matrices`, by an LU solve (``numpy.linalg.solve``).
+
+    The textbook route. Forming ``A`` squares the condition number, so it loses about
+    ``log10 cond(A)`` digits where :func:`normal_equation` (an SVD of the centered X) loses
+    about half as many; on a singular A it raises ``numpy.linalg.LinAlgError`` rather than
+    returning the minimum-norm solution. Both cost about ``n d^2`` for tall X, the solve a
+    small constant factor less.
+
+    Returns:
+        params of shape (P,), weights first, intercept last.
+    """
+    A, c = normal_matrices(X, y, l2=l2, fit_intercept=fit_intercept)
+    return np.linalg.solve(A, c)
+
+
+def gradient_descent(X: Any, y: Any, *, lr: float, steps: int, fit_intercept: bool = True) -> np.ndarray:
+    """Plain full-batch gradient descent on ``mean_i (x_i . w + b - y_i)^2`` from zero; the last params.
+
+    Each step reads the data: ``r = X w + b - y``, then ``w -= lr (2 / n) X^T r`` and
+    ``b -= lr 2 mean(r)``, about ``4 n d`` floating-point operations, so T steps cost ``O(T n d)``.
+    The same iterates as :func:`core.training.fit_linear` with ``optimizer="sgd"`` (which, for
+    MSE on the full batch, first forms the d x d Gram matrix to step in ``O(d^2)``, and keeps the
+    whole path): this one keeps only the last point, so its time is the descent's alone.
+
+    Args:
+        X: array of shape (n, d), or (n,) for one feature.
+        y: array of shape (n,).
+        lr: learning rate > 0.
+        steps: number of steps >= 0.
+        fit_intercept: whether to fit ``b``.
+
+    Returns:
+        params of shape (P,), weights first, intercept last.
+    """
+    X, y = _data(X, y)
+    lr = check.real("lr", lr, low=0.0, low_open=True)
+    steps = check.integer("steps", steps, low=0)
+    fit_intercept = check.flag("fit_intercept", fit_intercept)
+    n = X.shape[0]
+    w, b = np.zeros(X.shape[1]), 0.0
+    with np.errstate(all="ignore"):  # a rate above the critical one overflows; the caller sees inf/nan
+        for _ in range(steps):
+            r = X @ w + b - y
+            w = w - (lr * 2.0 / n) * (r @ X)
+            if fit_intercept:
+                b = b - lr * 2.0 * r.mean()
+    return np.append(w, b) if fit_intercept else w
 
 
 @dataclass(frozen=True)

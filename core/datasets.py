@@ -8,6 +8,8 @@ Generators (every one takes ``seed``; the same arguments always give the same ar
   standardized polynomial features for under/overfitting views.
 - :func:`two_classes`: two Gaussian classes with an exact base rate.
 - :func:`fraud_like`: a rare, overlapping positive class, like fraud scores.
+- :func:`alike_features`: a linear target of two features, the second as alike the first as
+  asked (independent, nearly a copy, or an exact copy).
 
 :func:`moment_matched` stands four points in for any (x, y) data when only a line's MSE is
 needed: the same loss and gradient everywhere.
@@ -66,6 +68,21 @@ class CurveData:
     def truth(x: Any) -> np.ndarray:
         """The noiseless curve ``sin(pi x)`` (for drawing it on a fine grid)."""
         return np.sin(np.pi * np.asarray(x, dtype=np.float64))
+
+
+@dataclass(frozen=True, eq=False)
+class FeatureData:
+    """Targets of a linear model of several features.
+
+    Attributes:
+        X: array of shape (n, d).
+        y: array of shape (n,): ``X @ w + b`` plus Gaussian noise.
+        true_params: array of shape (d + 1,), ``[w_1, ..., w_d, b]`` (weights first, as core's fits).
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    true_params: np.ndarray
 
 
 @dataclass(frozen=True, eq=False)
@@ -351,6 +368,38 @@ def two_classes(
     direction = np.full(d, 1.0 / np.sqrt(d))
     X = rng.standard_normal((n, d)) + np.where(pos, 0.5, -0.5)[:, None] * separation * direction
     return ClassData(X=X, y=y, feature_names=tuple(f"x{j + 1}" for j in range(d)))
+
+
+ALIKE_PARAMS = (2.0, 1.0, 3.0)  # alike_features' y = 2 x1 + 1 x2 + 3 (+ noise)
+
+
+def alike_features(*, n: int = 50, noise: float = 0.5, gap: float | None = None, seed: int = 0) -> FeatureData:
+    """Two standard-normal features and ``y = 2 x1 + x2 + 3 + noise * e``.
+
+    ``gap`` sets how alike the features are: None draws ``x2`` independently; a number makes it
+    ``x2 = x1 + gap * z`` with ``z`` standard normal, so ``gap = 0`` is an exact copy (the data
+    then fix only ``w1 + w2 = 3``) and a small gap a near copy (the correlation of x1 and x2 is
+    about ``1 / sqrt(1 + gap^2)``). The same seed gives the same x1, z and e whatever the gap,
+    so only the likeness changes between two calls.
+
+    Args:
+        n: number of rows, integer >= 2.
+        noise: standard deviation of the Gaussian noise on y, >= 0.
+        gap: None, or the spread (>= 0) of x2 around x1.
+        seed: seed of ``numpy.random.default_rng``.
+
+    Returns:
+        FeatureData with ``X`` (n, 2), ``y`` (n,) and ``true_params`` = [2, 1, 3].
+    """
+    n = integer("n", n, low=2)
+    noise = real("noise", noise, low=0.0)
+    gap = None if gap is None else real("gap", gap, low=0.0)
+    rng = np.random.default_rng(integer("seed", seed, low=0))
+    x1, z, e = rng.standard_normal((3, n))
+    x2 = z if gap is None else x1 + gap * z
+    X = np.column_stack([x1, x2])
+    w1, w2, b = ALIKE_PARAMS
+    return FeatureData(X=X, y=w1 * x1 + w2 * x2 + b + noise * e, true_params=np.array(ALIKE_PARAMS))
 
 
 def two_moons(*, n: int = 100, noise: float = 0.1, seed: int = 0) -> ClassData:

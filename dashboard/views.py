@@ -57,6 +57,12 @@ VIEWS: tuple[View, ...] = (
          "Turn the L1 or L2 penalty up on a wiggly polynomial and find the λ where validation error is "
          "lowest, and which weights L1 sets to exactly zero.",
          "The lesson's tradeoff: λ too small overfits, too large underfits, and validation data picks it."),
+    View("normal_equation.py", "Normal equation", ":material/function:", "Optimization",
+         "When can you skip the descent?",
+         "Solve a linear fit in one step with the normal equation, watch gradient descent slow down as two features "
+         "grow alike, and time both as the data grow.",
+         "The lesson's point that linear regression with MSE has a closed form (the default: 3 equations, one solve, "
+         "where gradient descent needs 12 steps); an exact copy of a feature leaves XᵀX without an inverse (preset)."),
     View("learning_rate.py", "Learning rate", ":material/speed:", "Optimization",
          "Which learning rates crawl, converge, or blow up?",
          "Three step sizes walk down one loss valley: one crawls, one arrives, one overshoots off the map.",
@@ -96,6 +102,7 @@ VIEWS: tuple[View, ...] = (
 
 SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(v.section for v in VIEWS))
 
-# A path through the lesson: score a line by hand, score errors, price them, keep the model simple, then descend.
-SUGGESTED_ORDER: tuple[str, ...] = ("fit_by_hand", "worked_examples", "mse_vs_mae", "cross_entropy", "business_costs", "regularization", "learning_rate",
-                                    "optimizer_race", "lr_schedules", "batch_size", "local_minima")
+# A path through the lesson: score a line by hand, score errors, price them, keep the model simple, solve in one
+# step where a formula exists, then descend.
+SUGGESTED_ORDER: tuple[str, ...] = ("fit_by_hand", "worked_examples", "mse_vs_mae", "cross_entropy", "business_costs", "regularization",
+                                    "normal_equation", "learning_rate", "optimizer_race", "lr_schedules", "batch_size", "local_minima")

@@ -43,12 +43,17 @@ class Case:
     unchanged: tuple[str, ...] = ()  # charts that do not depend on that slider
     shown: str = ""  # a live number the default scenario states
     main: int = 0  # the chart that draws a pinned scenario in grey
+    formulas: int = 0  # typeset formulas outside "The math" (live numbers; the contract's LIVE_FORMULAS)
 
 
 CASES = (
     Case("cross_entropy", ("loss against probability", "push on the logit", "softmax", "spam training"),
          "Predicted probability of spam, p", "p", "0.90", "0.91", unchanged=("softmax", "spam training"),
          shown="0.105", main=3),
+    Case("normal_equation", ("descent path", "distance per step", "steps against condition", "operation counts",
+                             "measured times"),
+         "Rows n", "n", "50", "51", unchanged=("operation counts", "measured times"), shown="1.467", main=1,
+         formulas=1),
     Case("fit_by_hand", ("your line", "loss surface"), "Slope", "slope", "0.5", "0.525", shown="11.9"),
     Case("mse_vs_mae", ("fitted lines", "slope moves", "loss contributions", "loss shapes", "loss pulls"),
          "How far the outliers sit", "shift", "20", "21", shown="+0.2901"),
@@ -119,9 +124,10 @@ def test_page_draws_reacts_and_shares(case, server_url, page, browser, screensho
     # The bare page is the default scenario again; whole page, for the lesson slides.
     open_page(page, url, charts=len(case.charts))
     assert _same(_signatures(page, case), before)
-    assert page.locator('[data-testid="stMain"] .katex').count() == 0  # drawn only while open
+    formulas = page.locator('[data-testid="stMain"] .katex')
+    assert formulas.count() == case.formulas  # the math's are drawn only while it is open
     page.get_by_text("The math").first.click()
-    page.locator('[data-testid="stMain"] .katex').first.wait_for(state="visible", timeout=30_000)
+    formulas.nth(case.formulas).wait_for(state="visible", timeout=30_000)
     wait_for_run(page)
     full_page_screenshot(page, str(screenshot_dir / f"{case.path}.png"))
     assert not error_texts(page)

@@ -295,3 +295,53 @@ def test_quantile_fit_above_the_interior_point_threshold_reaches_the_simplex_min
     assert mean_abs(fast) == pytest.approx(mean_abs(reference), rel=1e-9)
     np.testing.assert_allclose(fast, reference, rtol=1e-6)
     assert abs(fast[0] - 2.5) < 0.05
+
+
+# ------------------------------------------------------------- the textbook route, the matrix-free descent
+def test_normal_matrices_by_hand():
+    """X = [1, 2, 3], y = [2, 4, 7]: XᵀX = [[14, 6], [6, 3]], Xᵀy = [31, 13]; with l2 = 1 the weight gets n l2 = 3."""
+    A, c = closed_form.normal_matrices([1.0, 2.0, 3.0], [2.0, 4.0, 7.0])
+    np.testing.assert_array_equal(A, [[14.0, 6.0], [6.0, 3.0]])
+    np.testing.assert_array_equal(c, [31.0, 13.0])
+    ridge, _ = closed_form.normal_matrices([1.0, 2.0, 3.0], [2.0, 4.0, 7.0], l2=1.0)
+    np.testing.assert_array_equal(ridge, [[17.0, 6.0], [6.0, 3.0]])
+    # Solved: w = 2.5, b = -2/3 (by hand: 14w + 6b = 31, 6w + 3b = 13).
+    np.testing.assert_allclose(closed_form.solve_normal_matrices([1.0, 2.0, 3.0], [2.0, 4.0, 7.0]), [2.5, -2 / 3],
+                               rtol=1e-12)
+
+
+@pytest.mark.parametrize("l2", [0.0, 0.3])
+def test_the_textbook_solve_agrees_with_the_svd_and_numpy(data, l2):
+    X, y = data
+    A, c = closed_form.normal_matrices(X, y, l2=l2)
+    Xa = _augment(X, True)
+    np.testing.assert_allclose(A, Xa.T @ Xa + len(y) * l2 * np.diag([1.0, 1.0, 1.0, 0.0]), rtol=1e-12)
+    np.testing.assert_allclose(c, Xa.T @ y, rtol=1e-12)
+    np.testing.assert_allclose(closed_form.solve_normal_matrices(X, y, l2=l2), normal_equation(X, y, l2=l2),
+                               rtol=1e-9)
+
+
+def test_the_textbook_solve_raises_on_an_exactly_singular_matrix():
+    X = np.column_stack([np.zeros(5), np.arange(5.0)])
+    with pytest.raises(np.linalg.LinAlgError):
+        closed_form.solve_normal_matrices(X, np.arange(5.0), fit_intercept=False)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_matrix_free_descent_equals_a_loop_and_reaches_the_closed_form(data, fit_intercept):
+    """Written from torch.optim.SGD's rule θ ← θ − η ∇J with ∇J = (2/n) Xaᵀ(Xa θ − y)."""
+    X, y = data
+    Xa = _augment(X, fit_intercept)
+    theta = np.zeros(Xa.shape[1])
+    for _ in range(50):
+        theta = theta - 0.05 * (2 / len(y)) * Xa.T @ (Xa @ theta - y)
+    np.testing.assert_allclose(closed_form.gradient_descent(X, y, lr=0.05, steps=50, fit_intercept=fit_intercept),
+                               theta, rtol=1e-12, atol=1e-12)
+    far = closed_form.gradient_descent(X, y, lr=0.05, steps=5000, fit_intercept=fit_intercept)
+    np.testing.assert_allclose(far, normal_equation(X, y, fit_intercept=fit_intercept), atol=1e-9)
+
+
+@pytest.mark.parametrize(("kwargs", "name"), [({"lr": 0.0, "steps": 3}, "lr"), ({"lr": 0.1, "steps": -1}, "steps")])
+def test_descent_bad_input(data, kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        closed_form.gradient_descent(*data, **kwargs)

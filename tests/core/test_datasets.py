@@ -278,3 +278,25 @@ def test_hand_fit_points_reproduce_the_lessons_start_and_least_squares():
     assert np.sum((d.y - (0.5 * d.x + 3)) ** 2) == pytest.approx(11.9, abs=1e-12)
     ols = LinearRegression().fit(d.X, d.y)
     assert ols.coef_[0] == pytest.approx(1.075, abs=1e-12) and ols.intercept_ == pytest.approx(0.957142857142857)
+
+
+def test_alike_features_copy_nearly_copy_and_own():
+    own = datasets.alike_features(n=2000, noise=0.0, seed=4)
+    np.testing.assert_allclose(own.y, 2 * own.X[:, 0] + own.X[:, 1] + 3, rtol=1e-12)
+    assert abs(np.corrcoef(own.X.T)[0, 1]) < 0.06
+    copy = datasets.alike_features(n=2000, noise=0.5, gap=0.0, seed=4)
+    np.testing.assert_array_equal(copy.X[:, 0], copy.X[:, 1])
+    np.testing.assert_array_equal(copy.X[:, 0], own.X[:, 0])  # one seed, one x1 whatever the gap
+    near = datasets.alike_features(n=2000, noise=0.5, gap=0.5, seed=4)
+    # x2 = x1 + 0.5 z: correlation 1 / sqrt(1 + 0.25) = 0.894, within sampling error.
+    assert np.corrcoef(near.X.T)[0, 1] == pytest.approx(1 / np.sqrt(1.25), abs=0.01)
+    np.testing.assert_array_equal(near.true_params, [2.0, 1.0, 3.0])
+    # The noise: residuals from the true plane have standard deviation 0.5.
+    assert np.std(near.y - near.X @ [2.0, 1.0] - 3) == pytest.approx(0.5, rel=0.05)
+
+
+@pytest.mark.parametrize(("kwargs", "name"), [({"n": 1}, "n"), ({"noise": -1.0}, "noise"), ({"gap": -0.1}, "gap"),
+                                              ({"seed": -1}, "seed")])
+def test_alike_features_bad_input(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        datasets.alike_features(**kwargs)

@@ -6,7 +6,7 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from core import landscape
+from core import closed_form, datasets, landscape
 from core.closed_form import normal_equation
 from core.landscape import critical_learning_rate, hessian_mse, loss_surface
 
@@ -247,3 +247,62 @@ def test_unknown_loss_parameter_raises():
 def test_critical_rate_bad_input(X, kwargs, name):
     with pytest.raises(ValueError, match=f"^{name} "):
         critical_learning_rate(X, **kwargs)
+
+
+# ------------------------------------------------------------------- counting descent steps
+def _loop_count(X, y, lr, tol, l2=0.0, limit=100_000):
+    """Full-batch descent written out (torch.optim.SGD's rule on the mean squared error plus l2 |w|²)."""
+    Xa = np.column_stack([X, np.ones(len(y))])
+    best = closed_form.normal_equation(X, y, l2=l2)
+    theta = np.zeros(Xa.shape[1])
+    mask = np.r_[np.ones(Xa.shape[1] - 1), 0.0]
+    for t in range(limit + 1):
+        if np.linalg.norm(theta - best) <= tol:
+            return t
+        theta = theta - lr * ((2 / len(y)) * Xa.T @ (Xa @ theta - y) + 2 * l2 * mask * theta)
+    return -1
+
+
+@pytest.mark.parametrize(("gap", "l2"), [(None, 0.0), (1.0, 0.0), (0.3, 0.0), (0.1, 0.0), (0.0, 0.0), (0.3, 0.05),
+                                         (0.0, 0.1)])
+def test_descent_count_equals_running_the_descent(gap, l2):
+    data = datasets.alike_features(n=40, noise=0.5, gap=gap, seed=3)
+    count = landscape.descent_count(data.X, data.y, tol=1e-6, l2=l2)
+    assert count.steps == _loop_count(data.X, data.y, count.lr, 1e-6, l2)
+    assert count.singular == (gap == 0.0 and l2 == 0.0)
+    # A given rate too: a tenth of the best one takes about ten times the steps.
+    slow = landscape.descent_count(data.X, data.y, tol=1e-6, l2=l2, lr=count.lr / 10)
+    assert slow.steps == _loop_count(data.X, data.y, count.lr / 10, 1e-6, l2)
+
+
+def test_best_rate_and_condition_by_hand():
+    """X = [-1, 1] with an intercept: H = (2/2) [[2, 0], [0, 2]] = 2I, so κ = 1 and the best rate 1/2 lands in one step."""
+    count = landscape.descent_count([-1.0, 1.0], [0.0, 2.0])
+    assert count.cond == 1.0 and count.lr == 0.5 and landscape.best_rate([-1.0, 1.0]) == 0.5
+    assert count.steps == 1 and count.start_distance == pytest.approx(np.sqrt(2))
+
+
+def test_the_count_grows_with_the_condition_number_as_the_theory_says():
+    """At the best rate the slowest error shrinks by (κ − 1)/(κ + 1): about (κ/2) ln(d0/ε) steps."""
+    for gap in (0.1, 0.03, 0.01):
+        data = datasets.alike_features(n=60, noise=0.5, gap=gap, seed=1)
+        count = landscape.descent_count(data.X, data.y, tol=1e-6)
+        rough = count.cond / 2 * np.log(count.start_distance / 1e-6)
+        assert 0.5 * rough < count.steps < 1.1 * rough, (gap, count.steps, rough)
+
+
+def test_an_exact_copy_from_zero_reaches_the_minimum_norm_answer_but_not_from_elsewhere():
+    data = datasets.alike_features(n=30, gap=0.0, seed=2)
+    count = landscape.descent_count(data.X, data.y)
+    assert count.singular and 0 < count.steps < 100
+    off = landscape.descent_count(data.X, data.y, start=[1.0, -1.0, 0.0])  # along the unseen direction
+    assert off.steps == -1
+    assert landscape.descent_count(data.X, data.y, max_steps=3).steps == -1
+
+
+@pytest.mark.parametrize(("kwargs", "name"), [({"tol": 0.0}, "tol"), ({"lr": -1.0}, "lr"), ({"l2": -1.0}, "l2"),
+                                              ({"start": [0.0, 0.0]}, "start"), ({"max_steps": 0}, "max_steps")])
+def test_descent_count_bad_input(kwargs, name):
+    data = datasets.alike_features(n=10)
+    with pytest.raises(ValueError, match=name):
+        landscape.descent_count(data.X, data.y, **kwargs)

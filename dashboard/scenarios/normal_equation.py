@@ -1,0 +1,327 @@
+"""Compute for "When can you skip the descent?": the normal equation against gradient descent.
+
+- The data: ``y = 2 x1 + x2 + 3 + noise`` with x2 its own feature, nearly a copy of x1 or an
+  exact copy (:func:`core.datasets.alike_features`).
+- The normal equations as a textbook writes them, ``(X^T X + n λ D) θ = X^T y`` with the column of
+  ones last (:func:`core.closed_form.normal_matrices`), their solution by the SVD
+  (:func:`core.closed_form.normal_equation`: the minimum-norm one when X is rank-deficient) and by
+  the textbook LU solve, and the rank (:func:`core.closed_form.diagnose`).
+- Gradient descent from zero at the rate 1 / λ_max (half the critical rate, the textbook 1/L): the exact number of steps to come within
+  1e-6 of the closed form (:func:`core.landscape.descent_count`), a drawn run
+  (:func:`core.training.fit_linear`), and the count over a sweep of how alike the features are.
+- The cost as n and d grow: operation counts and times measured once per server process
+  (:mod:`core.costs`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from core import closed_form, costs, datasets, landscape, penalties, training
+from dashboard import palette, paths
+from dashboard.cache import by_values, scenario_cache
+from dashboard.formatting import fmt
+from dashboard.headline import Headline
+
+LIKENESS = ("own", "near", "copy")
+LIKENESS_NAMES = {"own": "its own feature", "near": "nearly a copy of x₁", "copy": "an exact copy of x₁"}
+GAP_LOW, GAP_HIGH, GAP_PER_DECADE = 0.0001, 1.0, 4
+LAM_LOW, LAM_HIGH, LAM_PER_DECADE = 0.0001, 10.0, 4
+TOL = 1e-6
+MAX_COUNT = 10**12  # descent_count's horizon: beyond it a count is "more than"
+SWEEP = tuple(10.0 ** (-k / 4) for k in range(17))  # gaps 1 down to 1e-4
+GRID = 90  # contour cells per side
+COST_NS = (1_000, 10_000, 50_000)
+COST_DS = (2, 8, 32, 128)
+COST_STEPS = 100
+COUNT_DS = np.unique(np.round(np.logspace(0, 4, 41)).astype(int))  # features, for the operation counts
+METHOD_NAMES = {"svd": "normal equation by SVD (this project)", "solve": "normal equation, solving XᵀX",
+                "descent": f"gradient descent, {COST_STEPS} steps"}
+METHOD_COLOURS = {METHOD_NAMES["svd"]: palette.BLUE, METHOD_NAMES["solve"]: palette.SKY,
+                  METHOD_NAMES["descent"]: palette.VERMILLION}
+DEFAULTS: dict[str, Any] = {"n": 50, "noise": 0.5, "likeness": "own", "gap": 0.1, "ridge": False, "lam": 0.01,
+                            "seed": 0, "steps": 300, "cost_n": "50,000"}
+NEAR_COPY = {**DEFAULTS, "likeness": "near", "gap": 0.01, "steps": 3000}
+EXACT_COPY = {**DEFAULTS, "likeness": "copy"}
+RIDGE_RESCUE = {**DEFAULTS, "likeness": "copy", "ridge": True, "lam": 0.1}
+PARAMS = ("w₁", "w₂", "b")
+
+
+@dataclass(frozen=True, eq=False)
+class NormalEquation:
+    """Everything the page shows.
+
+    Attributes:
+        n, l2: rows and the ridge strength (0 without ridge).
+        A, c: the normal equations' matrix (3, 3) and right side (3,); ``theta``: the SVD solution.
+        textbook: the LU solve's answer, or None when it raised; ``rank``, ``unique``: of [X, 1].
+        count: the descent's step count to 1e-6 from zero at its best rate.
+        run: the drawn descent (columns series, label, step, value, distance); ``surface``, ``cell``,
+            ``window``, ``paths``: its path on the loss over (w1, w2) with b at its best.
+        sweep: gap, cond, steps (-1: more than MAX_COUNT): the count as the features grow alike.
+        timings: the measured grid; ``measured``, ``counted``: its rows for the chosen n, and the
+            operation counts over many d, for the charts.
+    """
+
+    n: int
+    l2: float
+    likeness: str
+    A: np.ndarray
+    c: np.ndarray
+    theta: np.ndarray
+    textbook: np.ndarray | None
+    rank: int
+    unique: bool
+    count: landscape.DescentCount
+    drawn: int
+    run: pd.DataFrame
+    surface: pd.DataFrame
+    cell: tuple[float, float]
+    window: tuple[float, float, float, float]
+    paths: pd.DataFrame
+    sweep: pd.DataFrame
+    cost_n: int
+    timings: costs.Timings
+    measured: pd.DataFrame
+    counted: pd.DataFrame
+
+    @property
+    def cond(self) -> float:
+        """The condition number of A (and of the Hessian, 2 A / n): ∞ when singular."""
+        return math.inf if self.count.singular else self.count.cond
+
+
+def gap_of(values: Mapping[str, Any]) -> float | None:
+    return {"own": None, "near": float(values["gap"]), "copy": 0.0}[values["likeness"]]
+
+
+def data_of(values: Mapping[str, Any], gap: float | None = None) -> datasets.FeatureData:
+    return datasets.alike_features(n=int(values["n"]), noise=float(values["noise"]),
+                                   gap=gap_of(values) if gap is None else gap, seed=int(values["seed"]))
+
+
+@scenario_cache(max_entries=1)
+def timings() -> costs.Timings:
+    """The cost grid, measured once per server process (a class's first visitor waits about 3 s)."""
+    return costs.measure(COST_NS, COST_DS, steps=COST_STEPS)
+
+
+@scenario_cache(max_entries=16)
+def sweep(n: int, noise: float, seed: int, l2: float) -> pd.DataFrame:
+    """The step count and the condition number for every gap of ``SWEEP``."""
+    rows = []
+    for gap in SWEEP:
+        data = datasets.alike_features(n=n, noise=noise, gap=gap, seed=seed)
+        count = _count(data.X, data.y, l2)
+        rows.append((gap, count.cond, count.steps))
+    return pd.DataFrame(rows, columns=["gap", "cond", "steps"])
+
+
+def _count(X: np.ndarray, y: np.ndarray, l2: float) -> landscape.DescentCount:
+    """Steps to within TOL at 1 / λ_max: the fast directions settle in a step or two, without the
+    undamped zigzag across a narrow valley that the best constant rate 2 / (λ_max + λ_min) shows."""
+    return landscape.descent_count(X, y, tol=TOL, l2=l2, lr=landscape.critical_learning_rate(X, l2=l2) / 2,
+                                   max_steps=MAX_COUNT)
+
+
+def _profiled(X: np.ndarray, y: np.ndarray, l2: float):
+    """The objective over (w1, w2) with b at its best for each: mean((Xc w − yc)²) + l2 |w|²."""
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+
+    def f(w: np.ndarray) -> np.ndarray:
+        r = np.einsum("ij,...j->...i", Xc, w) - yc
+        return np.mean(r**2, axis=-1) + l2 * np.sum(w**2, axis=-1)
+    return f
+
+
+def compute(values: Mapping[str, Any]) -> NormalEquation:
+    if values["likeness"] not in LIKENESS:
+        raise ValueError(f"likeness must be one of {', '.join(LIKENESS)}; got {values['likeness']!r}")
+    data = data_of(values)
+    X, y, n = data.X, data.y, data.X.shape[0]
+    l2 = float(values["lam"]) if values["ridge"] else 0.0
+    A, c = closed_form.normal_matrices(X, y, l2=l2)
+    theta = closed_form.normal_equation(X, y, l2=l2)
+    try:
+        textbook = closed_form.solve_normal_matrices(X, y, l2=l2)
+    except np.linalg.LinAlgError:
+        textbook = None
+    diagnosis = closed_form.diagnose(X, l2=l2)
+    count = _count(X, y, l2)
+
+    drawn = int(values["steps"])
+    run = training.fit_linear(X, y, lr=count.lr, steps=drawn, penalty=penalties.get("l2", l2) if l2 else None)
+    params = run.params[:, 0, :]
+    distance = np.linalg.norm(params - theta, axis=1)
+    run_rows = paths.curve_rows(distance[:, None], np.array([-1]))
+    curve = pd.DataFrame({"series": "descent", "label": "gradient descent", "step": run_rows["step"],
+                          "value": run_rows["value"]})
+
+    f = _profiled(X, y, l2)
+    best = float(f(theta[:2]))
+    points = params[:, :2]
+    box = paths.window(points, f(points), start_value=float(f(points[0])), anchors=np.array([[0.0, 0.0], theta[:2]]),
+                       square=True)
+    columns, cell = paths.value_bands(lambda w: f(w) - best, box, GRID, floor=1e-6 * max(float(f(points[0])) - best,
+                                                                                         1e-12))
+    drawn_path, _ = paths.path_rows(points[:, None, :], (f(points) - best)[:, None], np.array([-1]), box)
+    path = pd.DataFrame({"series": "descent", "label": "gradient descent", "step": drawn_path["step"],
+                         "x": drawn_path["x"], "y": drawn_path["y"], "value": drawn_path["value"]})
+
+    grid = timings()
+    cost_n = int(str(values["cost_n"]).replace(",", ""))
+    if cost_n not in COST_NS:
+        raise ValueError(f"cost_n must be one of {COST_NS}; got {values['cost_n']!r}")
+    row = COST_NS.index(cost_n)
+    measured = pd.concat([pd.DataFrame({"d": grid.ds, "method": METHOD_NAMES[m], "seconds": grid.seconds[m][row]})
+                          for m in costs.METHODS], ignore_index=True)
+    closed, descent = costs.operation_counts(cost_n, COUNT_DS, COST_STEPS)
+    counted = pd.concat([pd.DataFrame({"d": COUNT_DS, "method": "normal equation: n d² + d³", "operations": closed}),
+                         pd.DataFrame({"d": COUNT_DS, "method": f"gradient descent: T n d, T = {COST_STEPS}",
+                                       "operations": descent})], ignore_index=True)
+    return NormalEquation(
+        n=n, l2=l2, likeness=str(values["likeness"]), A=A, c=c, theta=theta, textbook=textbook, rank=diagnosis.rank,
+        unique=diagnosis.unique, count=count, drawn=drawn, run=curve, surface=pd.DataFrame(columns), cell=cell,
+        window=box, paths=path, sweep=sweep(n, float(values["noise"]), int(values["seed"]), l2), cost_n=cost_n,
+        timings=grid, measured=measured, counted=counted)
+
+
+result_of = by_values(compute)
+
+
+def crossing(res: NormalEquation) -> float:
+    """The d at which T n d equals n d² + d³ for the chosen n: above it the descent counts fewer."""
+    return float(costs.break_even(res.cost_n, COST_STEPS))
+
+
+# ----------------------------------------------------------------------------- texts
+
+
+def steps_text(steps: int) -> str:
+    return f"more than {MAX_COUNT:.0e}".replace("e+", "×10^") if steps < 0 else f"{steps:,}"
+
+
+def headlines(res: NormalEquation) -> list[Headline]:
+    return [
+        Headline("Rank of [X 1]", f"{res.rank} of 3", "How many independent columns the design has: below 3, "
+                 "the data cannot pin down every weight.", value=res.rank, better="higher", key="rank"),
+        Headline("Condition number of XᵀX", fmt(res.cond), "Largest over smallest eigenvalue of the matrix on the "
+                 "left: how stretched the loss valley is.", value=None if math.isinf(res.cond) else res.cond,
+                 better="lower", key="cond"),
+        Headline("Descent steps to 1e-6", steps_text(res.count.steps),
+                 "Gradient descent from zero at the rate 1/λ_max (half the rate at which it would diverge), until "
+                 "the parameters are within 1e-6 of the closed form. The count is exact, worked out from the "
+                 "eigenvalues rather than by running every step.",
+                 value=None if res.count.steps < 0 else res.count.steps, better="lower", key="steps"),
+        Headline("w₁ + w₂", fmt(res.theta[0] + res.theta[1]), "What the data fix even when the two features are "
+                 "one: their weights' sum (the truth is 3).", value=res.theta[0] + res.theta[1], key="sum"),
+    ]
+
+
+def _matrix(m: np.ndarray) -> str:
+    rows = m if m.ndim == 2 else m[:, None]
+    body = r" \\ ".join(" & ".join(_number(v) for v in row) for row in rows)
+    return r"\begin{bmatrix}" + body + r"\end{bmatrix}"
+
+
+def _number(value: float) -> str:
+    return fmt(float(value)).replace(",", "{,}").replace("≈0", r"\approx 0").replace("∞", r"\infty")
+
+
+def equation_latex(res: NormalEquation) -> str:
+    """The normal equations with the page's numbers, and below them the solution (two lines: a phone's
+    column holds each, not both side by side)."""
+    left = r"X^\top X + n\lambda D" if res.l2 else r"X^\top X"
+    return (rf"\begin{{gathered}}\underbrace{{{_matrix(res.A)}}}_{{{left}}}\,\theta = "
+            rf"\underbrace{{{_matrix(res.c)}}}_{{X^\top y}} \\[4pt] "
+            rf"\Rightarrow\quad \theta = \begin{{bmatrix}} w_1 \\ w_2 \\ b \end{{bmatrix}} = {_matrix(res.theta)}"
+            r"\end{gathered}")
+
+
+def flags(res: NormalEquation) -> list[str]:
+    """The rank-deficiency flag, or the ridge that lifted it."""
+    if not res.unique:
+        return [f"**Rank {res.rank} of 3: XᵀX has no inverse.** The second feature copies the first, so every pair "
+                f"of weights with w₁ + w₂ = {fmt(res.theta[0] + res.theta[1])} fits exactly as well. The answer shown "
+                "is the one with the smallest length, w₁ = w₂: the SVD sets the direction the data cannot see to zero."]
+    if res.rank < 3:
+        return [f"**Rank {res.rank} of 3, but the ridge makes XᵀX + nλD invertible:** with λ = {fmt(res.l2)} the "
+                f"penalty picks one answer, condition number {fmt(res.cond)}."]
+    return []
+
+
+def notes(res: NormalEquation) -> list[str]:
+    w1, w2, b = res.theta
+    out = [f"The normal equation gives w₁ = {fmt(w1)}, w₂ = {fmt(w2)} and b = {fmt(b)} in one solve of a 3 × 3 "
+           "system; the data were made with 2, 1 and 3 plus noise."]
+    if res.likeness == "near":
+        out.append(f"The two weights sum to {fmt(w1 + w2)}, close to the true 3, but the split between them is "
+                   "left to the noise: with two nearly identical features, the data say little about which one "
+                   "deserves the weight.")
+    steps, kappa = res.count.steps, res.count.cond
+    over = " over the two directions the data fix" if res.count.singular else ""
+    out.append(f"Gradient descent from zero, at η = 1/λ_max = {fmt(res.count.lr)}, needs {steps_text(steps)} "
+               f"steps to come within 1e-6 of it. The condition number κ = {fmt(kappa)}{over} sets the pace: along the "
+               f"flattest direction the distance shrinks by a factor 1 − 1/κ = {_factor(1 - 1 / kappa)} per step.")
+    if res.likeness == "copy" and not res.l2:
+        out.append("With an exact copy the descent is quick again: it never moves along the direction the data cannot "
+                   "see, and from zero it lands on the same minimum-norm answer as the SVD. A near copy is the hard case: "
+                   "that direction exists but is almost flat.")
+    out.append(_textbook_note(res))
+    cross = crossing(res)
+    timed = res.measured.pivot(index="d", columns="method", values="seconds")
+    top = timed.loc[COST_DS[-1]]
+    out.append(f"On paper, {COST_STEPS} descent steps cost less than the normal equation from about d = {cross:.1f} "
+               f"features (at n = {res.cost_n:,}). Measured here at d = {COST_DS[-1]}, solving XᵀX takes "
+               f"{time_text(top[METHOD_NAMES['solve']])}, the SVD {time_text(top[METHOD_NAMES['svd']])} and "
+               f"{COST_STEPS} descent steps {time_text(top[METHOD_NAMES['descent']])}: forming XᵀX runs on fast "
+               "matrix-multiply code, while each descent step streams through all of X again. And a badly conditioned "
+               "problem needs far more than 100 steps.")
+    return out
+
+
+def _factor(value: float) -> str:
+    """A factor just under 1 with the digits that show how close: 0.9999710."""
+    return f"{value:.{max(4, 3 - math.floor(math.log10(max(1 - value, 1e-15))))}f}" if value < 1 else fmt(value)
+
+
+def time_text(seconds: float) -> str:
+    return f"{fmt(seconds, 3)} s" if seconds >= 1 else f"{fmt(seconds * 1000, 3)} ms"
+
+
+def _textbook_note(res: NormalEquation) -> str:
+    if res.textbook is None:
+        return "Solving XᵀX θ = Xᵀy directly by elimination fails: the matrix is exactly singular."
+    gap = float(np.max(np.abs(res.textbook - res.theta)))
+    if not res.unique:
+        return (f"Solving XᵀX θ = Xᵀy directly by elimination still returns numbers, {fmt(gap)} away from the SVD's: "
+                "one of the many answers, picked by rounding errors. Only the rank tells you not to trust it.")
+    digits = math.log10(res.cond)
+    said = f"differs from the SVD's answer by only {gap:.0e}" if gap > 0 else "agrees with the SVD's to the last digit"
+    if digits < 3:
+        return f"Solving XᵀX θ = Xᵀy directly by elimination {said}: with a condition number this small, no harm done."
+    return (f"Solving XᵀX θ = Xᵀy directly by elimination {said}. Forming XᵀX squares the condition number of X, "
+            f"so about {digits:.0f} of the 16 digits a number carries can be lost that way; the SVD loses about half "
+            "as many.")
+
+
+def math_blocks() -> list[tuple[str, str]]:
+    return [
+        ("Setting the gradient of the MSE to zero gives the normal equations (D is the identity with 0 for b):",
+         r"\nabla_\theta \tfrac1n\|X\theta - y\|^2 = \tfrac2n X^\top(X\theta - y) = 0 \;\Rightarrow\; "
+         r"(X^\top X + n\lambda D)\,\theta = X^\top y"),
+        ("Gradient descent on the same loss is linear, so its error shrinks along each eigenvector of H = (2/n) XᵀX:",
+         r"\theta_t - \theta^* = (I - \eta H)^t(\theta_0 - \theta^*),\qquad \eta = \frac{1}{\lambda_{\max}} "
+         r"\Rightarrow \text{slowest factor } 1 - \frac{1}{\kappa},\quad \kappa = \frac{\lambda_{\max}}"
+         r"{\lambda_{\min}}"),
+        ("So the steps to reach a distance ε grow in proportion to the condition number κ:",
+         r"t \approx \kappa\,\ln\frac{\|\theta_0 - \theta^*\|}{\varepsilon}"),
+        ("The cost, leading terms: forming XᵀX and solving, against T steps that each read all of X:",
+         r"n d^2 + d^3 \quad\text{against}\quad T\,n\,d"),
+    ]

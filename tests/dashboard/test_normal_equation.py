@@ -1,0 +1,124 @@
+"""When can you skip the descent? The matrices against numpy, the fits against scikit-learn, the step
+counts against a written-out descent, the rank flag and the ridge, the cost grid, and the page."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LinearRegression, Ridge
+
+from dashboard.scenarios import normal_equation as sc
+
+from .apptest_tools import errors, metrics, notice, run_page
+
+PAGE = "normal_equation.py"
+
+
+def _descent_steps(X, y, lr, best, tol=1e-6, l2=0.0, limit=400_000):
+    """Full-batch gradient descent written out from torch.optim.SGD's rule, counted until within tol."""
+    Xa = np.column_stack([X, np.ones(len(y))])
+    theta, mask = np.zeros(3), np.array([1.0, 1.0, 0.0])
+    for t in range(limit):
+        if np.linalg.norm(theta - best) <= tol:
+            return t
+        theta = theta - lr * ((2 / len(y)) * Xa.T @ (Xa @ theta - y) + 2 * l2 * mask * theta)
+    return -1
+
+
+def test_the_default_matrices_and_solution_against_numpy_and_sklearn():
+    res = sc.compute(sc.DEFAULTS)
+    data = sc.data_of(sc.DEFAULTS)
+    Xa = np.column_stack([data.X, np.ones(50)])
+    np.testing.assert_allclose(res.A, Xa.T @ Xa, rtol=1e-12)
+    np.testing.assert_allclose(res.c, Xa.T @ data.y, rtol=1e-12)
+    assert res.A[2, 2] == 50  # n, the ones column's own product
+    fit = LinearRegression().fit(data.X, data.y)
+    np.testing.assert_allclose(res.theta, [*fit.coef_, fit.intercept_], rtol=1e-10)
+    assert res.rank == 3 and res.unique and res.cond == pytest.approx(np.linalg.cond(Xa.T @ Xa), rel=1e-9)
+    # The start page's claim: gradient descent at 1/λ_max needs 12 steps here; a written-out descent agrees.
+    lam_max = np.linalg.eigvalsh((2 / 50) * Xa.T @ Xa)[-1]
+    assert res.count.lr == pytest.approx(1 / lam_max, rel=1e-12)
+    assert res.count.steps == 12 == _descent_steps(data.X, data.y, 1 / lam_max, res.theta)
+    assert "needs 12 steps" in next(v for v in __import__("dashboard.views").views.VIEWS
+                                   if v.name == "normal_equation").lesson
+    # The drawn run is that descent: within 1e-6 at step 12, not at step 11.
+    distance = res.run.set_index("step")["value"]
+    assert distance[12] <= 1e-6 < distance[11]
+    assert distance[0] == pytest.approx(np.linalg.norm(res.theta), rel=1e-12)
+
+
+def test_a_near_copy_keeps_the_sum_but_not_the_split_and_slows_the_descent():
+    res = sc.compute(sc.NEAR_COPY)
+    data = sc.data_of(sc.NEAR_COPY)
+    fit = LinearRegression().fit(data.X, data.y)
+    np.testing.assert_allclose(res.theta, [*fit.coef_, fit.intercept_], rtol=1e-8)
+    assert res.theta[0] + res.theta[1] == pytest.approx(3.0, abs=0.05)  # the sum the data fix
+    assert res.theta[0] < 0 < 5 < res.theta[1]  # the split is noise: -4.131 and 7.143, not 2 and 1
+    assert round(res.cond) == 34_534 and res.count.steps == 548_781
+    # Half a million steps, checked by the matrix power of one step, θ_t − θ* = (I − ηH)^t (θ_0 − θ*):
+    Xa = np.column_stack([data.X, np.ones(50)])
+    step = np.eye(3) - res.count.lr * (2 / 50) * Xa.T @ Xa
+    distance = [np.linalg.norm(np.linalg.matrix_power(step, t) @ -res.theta) for t in (548_780, 548_781)]
+    assert distance[1] <= 1e-6 < distance[0]
+
+
+def test_an_exact_copy_gets_the_minimum_norm_answer_and_the_flag_and_ridge_lifts_it():
+    res = sc.compute(sc.EXACT_COPY)
+    data = sc.data_of(sc.EXACT_COPY)
+    assert res.rank == 2 and not res.unique and res.count.singular and res.cond == float("inf")
+    fit = LinearRegression().fit(data.X, data.y)  # also the minimum-norm solution
+    np.testing.assert_allclose(res.theta, [*fit.coef_, fit.intercept_], rtol=1e-9)
+    assert res.theta[0] == pytest.approx(res.theta[1], rel=1e-12)
+    np.testing.assert_allclose(res.theta, np.linalg.pinv(np.column_stack([data.X, np.ones(50)])) @ data.y, rtol=1e-9)
+    assert "Rank 2 of 3: XᵀX has no inverse" in sc.flags(res)[0]
+    # From zero the descent ends on that same answer, quickly.
+    assert 0 < res.count.steps == _descent_steps(data.X, data.y, res.count.lr, res.theta) < 50
+
+    rescued = sc.compute(sc.RIDGE_RESCUE)
+    ridge = Ridge(alpha=50 * 0.1).fit(data.X, data.y)  # sklearn's alpha is n λ
+    np.testing.assert_allclose(rescued.theta, [*ridge.coef_, ridge.intercept_], rtol=1e-9)
+    np.testing.assert_allclose(rescued.A - res.A, np.diag([5.0, 5.0, 0.0]), atol=1e-12)
+    assert rescued.unique and np.isfinite(rescued.cond) and "invertible" in sc.flags(rescued)[0]
+    assert rescued.count.steps == _descent_steps(data.X, data.y, rescued.count.lr, rescued.theta, l2=0.1)
+
+
+def test_the_sweep_climbs_with_the_condition_number():
+    res = sc.compute(sc.DEFAULTS)
+    sweep = res.sweep
+    assert list(sweep["gap"]) == pytest.approx(list(sc.SWEEP)) and len(sweep) == 17
+    assert np.all(np.diff(sweep["cond"]) > 0)  # alike features, stretched valley
+    finite = sweep[sweep["steps"] > 0]
+    assert np.all(np.diff(finite["steps"]) > 0)
+    first = sc.data_of(sc.DEFAULTS, gap=1.0)
+    best = LinearRegression().fit(first.X, first.y)
+    lr = 1 / np.linalg.eigvalsh((2 / 50) * (lambda a: a.T @ a)(np.column_stack([first.X, np.ones(50)])))[-1]
+    assert sweep["steps"].iloc[0] == _descent_steps(first.X, first.y, lr, [*best.coef_, best.intercept_])
+
+
+def test_the_cost_grid_and_counts():
+    res = sc.compute(sc.DEFAULTS)
+    assert res.cost_n == 50_000
+    assert len(res.measured) == 3 * len(sc.COST_DS) and set(res.measured["d"]) == set(sc.COST_DS)
+    assert (res.measured["seconds"] > 0).all()
+    # n d² + d³ against T n d at n = 50,000 and T = 100: the descent counts fewer from d = 99.8 on.
+    assert "from about d = 99.8 features (at n = 50,000)" in " ".join(sc.notes(res))
+    small = sc.compute({**sc.DEFAULTS, "cost_n": "1,000"})
+    assert small.cost_n == 1000 and "from about d = 91.6 features (at n = 1,000)" in " ".join(sc.notes(small))
+    counts = small.counted.pivot(index="d", columns="method", values="operations")
+    assert counts.loc[10, "normal equation: n d² + d³"] == 1000 * 100 + 1000
+    assert counts.loc[10, "gradient descent: T n d, T = 100"] == 100 * 1000 * 10
+
+
+def test_the_page_states_them():
+    at = run_page(PAGE)
+    assert errors(at) == []
+    shown = metrics(at)
+    assert shown["Rank of [X 1]"] == "3 of 3" and shown["Condition number of XᵀX"] == "1.467"
+    assert shown["Descent steps to 1e-6"] == "12"
+    assert "w₁ = 2.012, w₂ = 1.061 and b = 3.01" in notice(at)
+    assert [w.value for w in at.warning] == []
+    copy = run_page(PAGE, {"likeness": "an exact copy of x₁"})
+    assert errors(copy) == [] and metrics(copy)["Condition number of XᵀX"] == "∞"
+    assert any("Rank 2 of 3" in w.value for w in copy.warning)
+    latex = [e.value for e in copy.get("latex")]
+    assert latex and r"\begin{bmatrix}1.502 \\ 1.502 \\ 3.013\end{bmatrix}" in latex[0]
