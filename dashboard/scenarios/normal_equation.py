@@ -303,7 +303,9 @@ def _textbook_note(res: NormalEquation) -> str:
         return (f"Solving XᵀX θ = Xᵀy directly by elimination still returns numbers, {fmt(gap)} away from the SVD's: "
                 "one of the many answers, picked by rounding errors. Only the rank tells you not to trust it.")
     digits = math.log10(res.cond)
-    said = f"differs from the SVD's answer by only {gap:.0e}" if gap > 0 else "agrees with the SVD's to the last digit"
+    scale = float(np.max(np.abs(res.theta)))
+    agree = 16 if gap == 0 else min(16, math.floor(-math.log10(gap / scale)))
+    said = f"agrees with the SVD's answer to {agree} significant digits"
     if digits < 3:
         return f"Solving XᵀX θ = Xᵀy directly by elimination {said}: with a condition number this small, no harm done."
     return (f"Solving XᵀX θ = Xᵀy directly by elimination {said}. Forming XᵀX squares the condition number of X, "
