@@ -42,4 +42,6 @@ navigation = {"Start": [st.Page(start, title="Start here", icon=":material/home:
 for section in SECTIONS:
     navigation[section] = [page for view, page in view_pages.items() if view.section == section]
 
-st.navigation(navigation, position="hidden" if presenting else "sidebar").run()
+# expanded: every view stays in the list; by default Streamlit folds a list of more than twelve
+# pages into ten and a "View 3 more" button, which hid the last section's views.
+st.navigation(navigation, position="hidden" if presenting else "sidebar", expanded=True).run()
