@@ -92,6 +92,12 @@ VIEWS: tuple[View, ...] = (
          "noise, stall it on a saddle and a plateau, and train a small network from many starts.",
          "The lesson's claims, tested: noise helps escape a shallow minimum (preset), and a network's many minima "
          "have nearly the same loss (the default: 28 of 30 runs within 10% of the best)."),
+    View("loss_curves.py", "Loss curves", ":material/monitor_heart:", "Optimization",
+         "What is your loss curve telling you?",
+         "Train a polynomial by mini-batch gradient descent and read its training and validation curves: converged, "
+         "overfitting, underfitting, unstable or too slow, with early stopping marked and a quiz mode.",
+         "The lesson's list of what a loss curve says, one preset each: validation rising while training falls is "
+         "overfitting (preset: it turns at epoch 36), both levelling off high is underfitting."),
     View("business_costs.py", "Business costs", ":material/payments:", "Decisions",
          "When a miss costs more than a false alarm, where should the line go?",
          "Price the two kinds of mistake differently and watch the best fraud threshold and the best "
@@ -105,4 +111,5 @@ SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(v.section for v in VIEWS))
 # A path through the lesson: score a line by hand, score errors, price them, keep the model simple, solve in one
 # step where a formula exists, then descend.
 SUGGESTED_ORDER: tuple[str, ...] = ("fit_by_hand", "worked_examples", "mse_vs_mae", "cross_entropy", "business_costs", "regularization",
-                                    "normal_equation", "learning_rate", "optimizer_race", "lr_schedules", "batch_size", "local_minima")
+                                    "normal_equation", "learning_rate", "optimizer_race", "lr_schedules", "batch_size", "local_minima",
+                                    "loss_curves")

@@ -54,6 +54,8 @@ CASES = (
                              "measured times"),
          "Rows n", "n", "50", "51", unchanged=("operation counts", "measured times"), shown="1.467", main=1,
          formulas=1),
+    Case("loss_curves", ("loss curves", "fitted curves"), "Polynomial degree (capacity)", "degree", "3", "4",
+         shown="261 of 300"),
     Case("fit_by_hand", ("your line", "loss surface"), "Slope", "slope", "0.5", "0.525", shown="11.9"),
     Case("mse_vs_mae", ("fitted lines", "slope moves", "loss contributions", "loss shapes", "loss pulls"),
          "How far the outliers sit", "shift", "20", "21", shown="+0.2901"),

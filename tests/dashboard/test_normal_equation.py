@@ -122,3 +122,14 @@ def test_the_page_states_them():
     assert any("Rank 2 of 3" in w.value for w in copy.warning)
     latex = [e.value for e in copy.get("latex")]
     assert latex and r"\begin{bmatrix}1.502 \\ 1.502 \\ 3.013\end{bmatrix}" in latex[0]
+
+
+def test_the_preset_buttons_load_their_scenarios():
+    at = run_page(PAGE)
+    at.button(key="preset-near").click().run()
+    assert metrics(at)["Condition number of XᵀX"] == "34,534" and metrics(at)["Descent steps to 1e-6"] == "548,781"
+    at.button(key="preset-copy").click().run()
+    assert metrics(at)["Rank of [X 1]"] == "2 of 3"
+    at.button(key="preset-ridge").click().run()
+    assert metrics(at)["Rank of [X 1]"] == "2 of 3" and metrics(at)["Condition number of XᵀX"] == "18.34"
+    assert any("invertible" in w.value for w in at.warning)

@@ -17,7 +17,8 @@ SCENARIO = {"mse_vs_mae.py": ("outliers", "3"), "learning_rate.py": ("large", "0
             "optimizer_race.py": ("steps", "100"), "lr_schedules.py": ("epochs", "60"),
             "batch_size.py": ("epochs", "5"), "local_minima.py": ("restarts", "50"),
             "fit_by_hand.py": ("slope", "1"), "worked_examples.py": ("rain_b4", "40"),
-            "cross_entropy.py": ("p", "0.5"), "normal_equation.py": ("n", "80")}
+            "cross_entropy.py": ("p", "0.5"), "normal_equation.py": ("n", "80"),
+            "loss_curves.py": ("degree", "5")}
 
 
 def _fonts(spec: dict) -> list[float]:

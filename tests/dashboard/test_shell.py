@@ -59,7 +59,7 @@ def test_entry_runs_and_start_page_shows_a_card_per_view():
     assert [c.value for c in at.caption] == [v.lesson for s in SECTIONS for v in VIEWS if v.section == s]
     assert ("**A suggested order:** 1. Fit by hand → 2. Worked examples → 3. MSE vs MAE → 4. Cross-entropy → "
             "5. Business costs → 6. Regularization → 7. Normal equation → 8. Learning rate → 9. Optimizer race → "
-            "10. Schedules → 11. Batch size → 12. Local minima."
+            "10. Schedules → 11. Batch size → 12. Local minima → 13. Loss curves."
             in text)
 
 

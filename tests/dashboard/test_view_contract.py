@@ -58,6 +58,7 @@ ENABLED_BY: dict[tuple[str, str], dict[str, str]] = {
     # the gap applies to a near copy only, the ridge strength once ridge is on
     ("normal_equation.py", "gap"): {"likeness": "nearly a copy of x₁"},
     ("normal_equation.py", "lam"): {"ridge": "true"},
+    ("loss_curves.py", "lam"): {"l2": "true"},
 }
 
 

@@ -1,0 +1,103 @@
+"""Charts of "What is your loss curve telling you?" (pure Altair, no streamlit).
+
+- :func:`curves_chart`: training and validation loss per epoch on a log axis, early stopping's
+  epoch as a dashed rule, a diverging run ending at the top edge (a pinned scenario's curves in grey);
+- :func:`fit_chart`: the points, the true curve, the fit at the end and the one early stopping keeps.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from dashboard import palette
+from dashboard.charts import paths as run_charts
+from dashboard.charts.common import (
+    HEIGHT,
+    PINNED_DATA,
+    built_once,
+    color_scale,
+    extent_frame,
+    extent_layer,
+    layer,
+    log_axis,
+    pinned_layer,
+    render,
+)
+
+_CONFIG = alt.Config(axis=alt.AxisConfig(**run_charts.AXIS))
+
+
+def _curves_template(height: int, pinned: bool) -> alt.LayerChart:
+    from dashboard.scenarios.loss_curves import SETS
+
+    x = alt.X(field="epoch", type="quantitative", title="epoch", scale=alt.Scale(nice=False))
+    y = alt.Y(field="shown", type="quantitative", title="loss (MSE)", scale=alt.Scale(type="log", nice=False),
+              axis=log_axis())
+    lines = alt.Chart(alt.NamedData("curves")).mark_line(strokeWidth=2.4).encode(
+        x=x, y=y, color=alt.Color(field="set", type="nominal", scale=color_scale(SETS),
+                                  legend=run_charts.legend(None, columns=2)),
+        tooltip=[alt.Tooltip(field="set", type="nominal"), alt.Tooltip(field="epoch", type="quantitative"),
+                 alt.Tooltip(field="loss", type="quantitative", format=".4g")])
+    marks = alt.Chart(alt.NamedData("marks"))
+    rule = marks.mark_rule(strokeDash=[5, 4], color=palette.MARKER).encode(
+        x=x, tooltip=[alt.Tooltip(field="text", type="nominal", title=" ")])
+    # The label reads away from the nearer side edge, so it never widens the chart.
+    texts = [marks.transform_filter(f"datum.side == '{side}'").mark_text(
+        align=side, baseline="top", dx=5 if side == "left" else -5, dy=4, fontSize=12, fontWeight="bold",
+        color=palette.MARKER).encode(x=x, y=alt.Y(field="y", type="quantitative"),
+                                     text=alt.Text(field="text", type="nominal")) for side in ("left", "right")]
+    extent = extent_layer(alt.X(field="epoch", type="quantitative"), alt.Y(field="shown", type="quantitative"))
+    under = [pinned_layer(x, y, detail="set", what="pinned scenario")] if pinned else []
+    return layer(*under, lines, rule, *texts, extent, width="container", height=height, config=_CONFIG)
+
+
+@built_once
+def curves_chart(res, pinned=None, height: int = HEIGHT + 40) -> dict:
+    """Both losses per epoch; ``pinned``: a pinned scenario's curves in grey underneath."""
+    best = res.verdict.best_epoch
+    text = f"early stop: epoch {best}"
+    if res.verdict.turn_epoch is not None:
+        text = f"validation turns up: epoch {best}"
+    marks = pd.DataFrame({"epoch": [best], "y": [res.top], "text": [text],
+                          "side": ["left" if best < res.epochs / 2 else "right"]})
+    low, top, epochs = res.low, res.top, res.epochs
+    frames = {"curves": res.curves, "marks": marks}
+    if pinned is not None:
+        low, top, epochs = min(low, pinned.low), max(top, pinned.top), max(epochs, pinned.epochs)
+        frames[PINNED_DATA] = pinned.curves.assign(label=pinned.curves["set"])
+    frames["extent"] = extent_frame((0, epochs), (low, top), x_field="epoch", y_field="shown")
+    return render(_curves_template, frames, height=int(height), pinned=pinned is not None)
+
+
+def _fit_template(height: int) -> alt.LayerChart:
+    from dashboard.scenarios.loss_curves import FITS, SETS
+
+    x = alt.X(field="x", type="quantitative", title="x", scale=alt.Scale(domain=[-1, 1], nice=False))
+    y = alt.Y(field="y", type="quantitative", title="y", scale=alt.Scale(domain=[-2.5, 2.5]))
+    points = alt.Chart(alt.NamedData("points")).mark_circle(size=45, opacity=0.75, clip=True).encode(
+        x=x, y=y, color=alt.Color(field="set", type="nominal", scale=color_scale(SETS, labels={"training": "Training",
+                                                                                        "validation": "Validation"}),
+                                  legend=run_charts.legend(None, columns=2)),
+        tooltip=[alt.Tooltip(field="set", type="nominal"), alt.Tooltip(field="x", type="quantitative", format=".3f"),
+                 alt.Tooltip(field="y", type="quantitative", format=".3f")])
+    lines = alt.Chart(alt.NamedData("fits")).mark_line(strokeWidth=2.4, clip=True).encode(
+        x=x, y=y, color=alt.Color(field="fit", type="nominal", scale=color_scale(FITS),
+                                  legend=run_charts.legend(None, columns=3)),
+        tooltip=[alt.Tooltip(field="fit", type="nominal"), alt.Tooltip(field="x", type="quantitative", format=".3f"),
+                 alt.Tooltip(field="y", type="quantitative", format=".3f")])
+    return layer(points, lines, width="container", height=height, config=_CONFIG,
+                 resolve=run_charts.INDEPENDENT_COLOURS)
+
+
+@built_once
+def fit_chart(res, height: int = HEIGHT + 40) -> dict:
+    """The data, the true curve, and the fits at the end and at early stopping's epoch."""
+    return render(_fit_template, {"points": res.points, "fits": res.fits}, height=int(height))
+
+
+def preview() -> dict:
+    """The start page's figure: the default run's two loss curves."""
+    from dashboard.scenarios import loss_curves as sc
+
+    return curves_chart(sc.result_of(sc.DEFAULTS))

@@ -1,0 +1,72 @@
+"""What is your loss curve telling you? Training and validation loss per epoch, read by stated rules."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import layout, pinning
+from dashboard.charts import loss_curves as charts
+from dashboard.controls import Panel
+from dashboard.scenarios import loss_curves as sc
+
+layout.header(
+    "What is your loss curve telling you?",
+    "Plotting the loss on the training points and on held-out validation points after every epoch is the first "
+    "thing to look at when training goes wrong. Train a polynomial on noisy points by mini-batch gradient descent, "
+    "change its capacity, its data and its settings, and read what the two curves say.",
+)
+
+panel = Panel(sc.DEFAULTS, bind="query-params")  # every control is in the link
+panel.box.markdown("**The model and its data**")
+panel.slider("Polynomial degree (capacity)", "degree", 1, 15, help="The features are x, x², …, up to this power.")
+panel.slider("Training points", "n", 10, 100, help="60 more points from the same curve validate.")
+panel.slider("Noise σ", "noise", 0.0, 1.0, step=0.05, help="The spread of the points around sin(πx).")
+panel.box.markdown("**Training**")
+panel.log_slider("Learning rate η", "lr", sc.RATE_LOW, sc.RATE_HIGH, per_decade=sc.RATE_PER_DECADE)
+panel.select("Batch size", "batch", sc.BATCHES, labels=sc.BATCH_LABELS, help="Points per update; reshuffled every epoch.")
+panel.slider("Epochs", "epochs", *sc.EPOCHS_RANGE, step=10)
+penalty = panel.toggle("L2 penalty λ‖w‖²", "l2", help="Pulls the weights towards zero.")
+panel.log_slider("Penalty strength λ", "lam", sc.LAM_LOW, sc.LAM_HIGH, per_decade=sc.LAM_PER_DECADE,
+                 disabled=not penalty)
+panel.number("Seed", "seed", 0, 999, step=1, help="The points, their split and the shuffling.")
+panel.toggle("Quiz me: hide the verdict until I pick one", "quiz")
+for kind, values in sc.PRESETS.items():
+    panel.preset_button(sc.NAMES[kind], values, key=f"preset-{kind.replace(' ', '-')}",
+                        help=f"A run whose curves say: {kind}.")
+panel.reset_button()
+pin = pinning.controls(panel)
+
+res = layout.compute("the training run", sc.result_of, panel.values)
+was = pin and layout.compute("the pinned run", sc.result_of, pin.values)
+
+guess = None
+if panel.values["quiz"]:
+    # Not in the link: a quiz link must not carry its answer. A new scenario starts a fresh guess.
+    guess = st.radio("Which is it?", [sc.UNSURE, *sc.NAMES], format_func=lambda k: sc.NAMES.get(k, k),
+                     horizontal=True, key=f"guess-{hash(tuple(sorted(panel.values.items())))}")
+shown = sc.verdict_shown(panel.values, guess)
+layout.metric_row(sc.headlines(res, shown), pinned=was and sc.headlines(was, shown))
+if shown:
+    if guess is not None:
+        st.markdown(sc.quiz_feedback(res, guess))
+    st.info(sc.verdict_text(res), icon=":material/stethoscope:")
+
+left, right = st.columns(2, gap="medium")
+with left:
+    layout.chart(charts.curves_chart(res, pinned=was or None), res.curves, name="loss curves",
+                 caption="Training and validation MSE after each epoch, log scale; the dashed line is the epoch with "
+                         "the lowest validation loss." + (pinning.IN_GREY if pin else ""))
+with right:
+    layout.chart(charts.fit_chart(res), res.fits, name="fitted curves",
+                 caption="The points, the curve they were drawn from, and the model at the end and at the epoch "
+                         "early stopping keeps.")
+
+st.subheader("How the verdict is read")
+st.markdown(sc.rules_markdown())
+box = layout.opened("The weights early stopping keeps", "loss-curves-weights")
+if box is not None:
+    box.markdown(sc.weights_table(res))
+
+layout.notice(sc.notes(res))
+layout.downloads()
+layout.math(sc.math_blocks())
