@@ -81,7 +81,8 @@ class _Pressing:
         if not page.locator('[data-testid="stSlider"]').count():
             # A page of number inputs only (the worked examples): its first one, in the first
             # expander, stepped by its + and - buttons, as a learner clicks them.
-            page.locator('[data-testid="stSidebar"] summary').first.click()
+            opener = page.locator('[data-testid="stSidebar"] summary, [data-testid="stSidebar"] [data-testid="stPopover"] button')
+            opener.first.click()
             _settle(page)
             box = page.locator('[data-testid="stNumberInput"]:visible').first
             self.stepper = [box.get_by_test_id("stNumberInputStepUp"), box.get_by_test_id("stNumberInputStepDown")]

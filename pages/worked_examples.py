@@ -19,7 +19,7 @@ layout.header(
 panel = Panel(sc.DEFAULTS, bind="query-params")  # every control is in the link
 side = panel.box
 for name, ex in sc.EXAMPLES.items():
-    panel.box = side.expander(f"Predictions: {ex['title']}")
+    panel.box = side.popover(f"Predictions: {ex['title']}", width="stretch")
     for label, key, step, high in sc.inputs(name):
         panel.number(label, key, 0, high, step=step)
 panel.box = side

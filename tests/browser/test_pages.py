@@ -279,7 +279,8 @@ def test_an_uploaded_file_is_fitted_and_a_bad_one_leaves_the_built_in_data(case,
 def test_a_prediction_typed_on_the_worked_examples_reworks_its_card_and_the_link(server_url, page):
     open_page(page, f"{server_url}/worked_examples", charts=1)
     assert "44.67" in main_text(page) and "$14,142" in main_text(page)
-    page.locator('[data-testid="stSidebar"] summary').filter(has_text="Rainfall").first.click()
+    # Each example's inputs sit behind a popover button: only the open one's are laid out.
+    page.locator('[data-testid="stSidebar"] [data-testid="stPopover"] button').filter(has_text="Rainfall").first.click()
     box = page.get_by_role("spinbutton", name="model B, week 4")
     box.fill("40")
     box.press("Enter")
