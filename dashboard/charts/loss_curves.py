@@ -24,13 +24,12 @@ from dashboard.charts.common import (
     pinned_layer,
     render,
 )
+from dashboard.scenarios.loss_curves import FITS, SETS  # the frames' keys and their colours
 
 _CONFIG = alt.Config(axis=alt.AxisConfig(**run_charts.AXIS))
 
 
 def _curves_template(height: int, pinned: bool) -> alt.LayerChart:
-    from dashboard.scenarios.loss_curves import SETS
-
     x = alt.X(field="epoch", type="quantitative", title="epoch", scale=alt.Scale(nice=False))
     y = alt.Y(field="shown", type="quantitative", title="loss (MSE)", scale=alt.Scale(type="log", nice=False),
               axis=log_axis())
@@ -71,8 +70,6 @@ def curves_chart(res, pinned=None, height: int = HEIGHT + 40) -> dict:
 
 
 def _fit_template(height: int) -> alt.LayerChart:
-    from dashboard.scenarios.loss_curves import FITS, SETS
-
     x = alt.X(field="x", type="quantitative", title="x", scale=alt.Scale(domain=[-1, 1], nice=False))
     y = alt.Y(field="y", type="quantitative", title="y", scale=alt.Scale(domain=[-2.5, 2.5]))
     points = alt.Chart(alt.NamedData("points")).mark_circle(size=45, opacity=0.75, clip=True).encode(

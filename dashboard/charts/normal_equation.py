@@ -21,6 +21,7 @@ from dashboard import palette
 from dashboard import paths as run_rows
 from dashboard.charts import paths as run_charts
 from dashboard.charts.common import HEIGHT, built_once, color_scale, layer, log_axis, render
+from dashboard.scenarios.normal_equation import METHOD_COLOURS
 
 SERIES = {"descent": ("gradient descent", palette.VERMILLION)}
 _CONFIG = alt.Config(axis=alt.AxisConfig(**run_charts.AXIS))
@@ -101,8 +102,6 @@ def _cost_template(height: int, field: str, title: str, colours: tuple[tuple[str
 @built_once
 def cost_chart(res, height: int = HEIGHT) -> dict:
     """Measured seconds of the three ways against d, at the chosen n."""
-    from dashboard.scenarios.normal_equation import METHOD_COLOURS
-
     return render(_cost_template, {"cost": res.measured}, height=int(height), field="seconds",
                   title=f"seconds at n = {res.cost_n:,}", colours=tuple(METHOD_COLOURS.items()))
 

@@ -134,7 +134,10 @@ def compute(values: Mapping[str, Any]) -> LossCurves:
 
 
 def _mse(params: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """MSE of every row of ``params`` (E, P), weights first and the intercept last, on (X, y)."""
+    """MSE of every row of ``params`` (E, P), weights first and the intercept last, on (X, y).
+
+    Not :func:`core.training.objective`: that refuses non-finite params, and a diverging run's
+    are read here too (their loss is inf, which the verdict reads as divergence)."""
     residual = params[:, :-1] @ X.T + params[:, -1:] - y
     return np.mean(residual**2, axis=1)
 
