@@ -1,13 +1,16 @@
 """Files a teacher can take away: a chart as PNG or SVG (vl-convert), its data as CSV.
 
 Pure functions, no streamlit: the download buttons in :mod:`dashboard.layout` call them
-lazily, only when a user clicks, because rendering a PNG takes about a second.
+lazily, only when a user clicks, because rendering a PNG takes about a second. Every
+conversion goes through :mod:`dashboard.converter`: in a child process, at a bounded size,
+memory and time, so that no chart can take the server down; a chart it refuses raises
+:class:`ExportRefused` with one sentence, which the download buttons deliver as the file
+(:func:`download_png`, :func:`download_svg`).
 """
 
 from __future__ import annotations
 
 import io
-import threading
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -15,10 +18,12 @@ import altair as alt
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import vl_convert as vlc
 from PIL import Image
 
 from dashboard.charts.common import as_frame
+from dashboard.converter import ExportRefused, pool
+
+__all__ = ["ExportRefused", "chart_png", "chart_svg", "compact_png", "download_png", "download_svg", "frame_csv"]
 
 PNG_SCALE = 2  # twice the screen size: sharp on slides and projectors
 EXPORT_WIDTH = 640  # pixels, for a chart drawn with width "container" on the page
@@ -28,17 +33,6 @@ EXPORT_WIDTH = 640  # pixels, for a chart drawn with width "container" on the pa
 # License (fonts/LICENSE.txt).
 FONT = "Source Sans Pro"
 FONT_DIR = Path(__file__).with_name("fonts")
-_fonts_registered = threading.Lock()
-_fonts = []
-
-
-def _register_fonts() -> None:
-    with _fonts_registered:
-        if not _fonts:
-            vlc.register_font_directory(str(FONT_DIR))
-            _fonts.append(FONT)
-
-
 def chart_png(chart: alt.TopLevelMixin | Mapping, *, scale: float = PNG_SCALE,
               size: tuple[int, int] | None = None, title: str | None = None) -> bytes:
     """The chart rendered to PNG bytes on a white background, ``scale`` pixels per screen
@@ -46,10 +40,9 @@ def chart_png(chart: alt.TopLevelMixin | Mapping, *, scale: float = PNG_SCALE,
     small figures); for a concatenated chart it is left alone. ``title`` is written above
     the chart (a slide needs it; on the page the heading says it)."""
     spec = _spec(chart, title)
-    _register_fonts()
     if size is not None and not any(k in spec for k in ("hconcat", "vconcat", "concat", "facet")):
         spec["width"], spec["height"] = size
-    return vlc.vegalite_to_png(spec, scale=scale)
+    return pool().convert(spec, "png", scale)
 
 
 def compact_png(png: bytes, colours: int = 128) -> bytes:
@@ -64,8 +57,59 @@ def compact_png(png: bytes, colours: int = 128) -> bytes:
 
 def chart_svg(chart: alt.TopLevelMixin | Mapping, *, title: str | None = None) -> str:
     """The chart rendered to an SVG document, with ``title`` above it as in :func:`chart_png`."""
-    _register_fonts()
-    return vlc.vegalite_to_svg(_spec(chart, title))
+    return pool().convert(_spec(chart, title), "svg").decode()
+
+
+def download_png(chart: alt.TopLevelMixin | Mapping, *, title: str | None = None) -> bytes:
+    """:func:`chart_png` for a download button: a refused chart gives a picture of the sentence
+    that says why (a deferred download has no other way to speak to the user)."""
+    try:
+        return chart_png(chart, title=title)
+    except ExportRefused as refused:
+        return sentence_png(str(refused))
+
+
+def download_svg(chart: alt.TopLevelMixin | Mapping, *, title: str | None = None) -> str:
+    """:func:`chart_svg` for a download button; a refused chart gives an SVG of the sentence."""
+    try:
+        return chart_svg(chart, title=title)
+    except ExportRefused as refused:
+        return sentence_svg(str(refused))
+
+
+SENTENCE_WIDTH = 640  # px: the refusal's picture, at the size of an exported chart
+
+
+def _lines(text: str, per_line: int = 60) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, per_line) or [""]
+
+
+def sentence_png(text: str) -> bytes:
+    """A small white PNG with ``text`` on it, wrapped, in the page's typeface (no vl-convert)."""
+    from PIL import ImageDraw, ImageFont
+
+    lines = _lines(text)
+    font = ImageFont.truetype(str(FONT_DIR / "SourceSansPro-Regular.otf"), 2 * 16)
+    image = Image.new("RGB", (2 * SENTENCE_WIDTH, 2 * (24 * len(lines) + 32)), "white")
+    draw = ImageDraw.Draw(image)
+    for k, line in enumerate(lines):
+        draw.text((32, 32 + 48 * k), line, fill="black", font=font)
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def sentence_svg(text: str) -> str:
+    """An SVG document with ``text`` on it, wrapped and escaped."""
+    from xml.sax.saxutils import escape
+
+    lines = _lines(text)
+    rows = "".join(f'<text x="16" y="{28 + 24 * k}">{escape(line)}</text>' for k, line in enumerate(lines))
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{SENTENCE_WIDTH}" height="{24 * len(lines) + 24}" '
+            f'font-family="{FONT}, sans-serif" font-size="16"><rect width="100%" height="100%" fill="white"/>'
+            f"{rows}</svg>")
 
 
 def frame_csv(frame: pd.DataFrame) -> str:

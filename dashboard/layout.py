@@ -83,9 +83,9 @@ def downloads() -> None:
                          width=300)
     figure, data, title = drawn[name]
     stem = slug(name)
-    row.download_button("PNG", lambda: export.chart_png(figure, title=title), file_name=f"{stem}.png", mime="image/png",
+    row.download_button("PNG", lambda: export.download_png(figure, title=title), file_name=f"{stem}.png", mime="image/png",
                         on_click="ignore", icon=":material/image:")
-    row.download_button("SVG", lambda: export.chart_svg(figure, title=title), file_name=f"{stem}.svg",
+    row.download_button("SVG", lambda: export.download_svg(figure, title=title), file_name=f"{stem}.svg",
                         mime="image/svg+xml", on_click="ignore")
     row.download_button("CSV", lambda: export.frame_csv(data), file_name=f"{stem}.csv", mime="text/csv",
                         on_click="ignore", icon=":material/table:")

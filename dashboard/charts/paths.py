@@ -43,7 +43,10 @@ BAND_SCHEME = alt.SchemeParams(name="greys", extent=[0.0, 0.5])
 BAND_RATIO = 10 ** 0.25  # a band's top over its bottom (dashboard.paths.quarter_decades)
 SEAM = 1.5  # cells overlap their neighbours, so no anti-aliased hairlines show between them
 INDEPENDENT_COLOURS = alt.Resolve(scale=alt.ScaleResolveMap(color="independent"))
-MARKER_SHAPES = {"start": "cross", "optimum": "cross", "minimum": "cross", "exit": "diamond", "now": "circle"}
+MARKER_SHAPES = {"start": "cross", "optimum": "cross", "minimum": "cross", "exit": "diamond", "now": "circle",
+                 # a run's marker that lies outside the window sits on its edge, pointing the way it went
+                 "now-left": "triangle-left", "now-right": "triangle-right", "now-up": "triangle-up",
+                 "now-down": "triangle-down"}
 AXIS = dict(labelFontSize=12, titleFontSize=13)  # readable on a slide
 CONTOUR_SIZE = 290  # px, the square plot: with its y axis (~55 px) it fits a 390 px phone's 358 px column
 
@@ -75,6 +78,33 @@ def _pulled_inside(values, low: float, high: float, margin: float) -> np.ndarray
     """Values pulled at least ``margin`` (a fraction of the range) inside [low, high], for labels."""
     span = high - low
     return np.clip(np.asarray(values, dtype=np.float64), low + margin * span, high - margin * span)
+
+
+def on_edge(x, y, window: Sequence[float], margin: float = 0.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Points pulled onto the window's edge where they lie outside it (a non-finite one too), and
+    the edge each was pulled to: "" inside, else "left", "right", "up" or "down" (the side it is
+    furthest beyond, in window widths). A pulled point goes ``margin`` (a fraction of the window's
+    width or height) inside the edge, so a marker on it shows whole; one inside is not moved.
+
+    A marker drawn where the data put it can lie millions of widths outside the plot (a diverged
+    run), and a chart sized to hold its marks ("pad") then grows to millions of pixels.
+    """
+    x0, x1, y0, y1 = (float(v) for v in window)
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    # NaN is nowhere: put it far past the right edge, so it lands there pointing out.
+    x = np.where(np.isnan(x), np.inf, x)
+    y = np.where(np.isnan(y), (y0 + y1) / 2, y)
+    cx, cy = np.clip(x, x0, x1), np.clip(y, y0, y1)
+    with np.errstate(invalid="ignore", over="ignore"):
+        over_x = np.abs(x - cx) / (x1 - x0)
+        over_y = np.abs(y - cy) / (y1 - y0)
+    side = np.where(over_x >= over_y, np.where(x > x1, "right", "left"), np.where(y > y1, "up", "down"))
+    out = (over_x > 0) | (over_y > 0)
+    mx, my = margin * (x1 - x0), margin * (y1 - y0)
+    cx = np.where(out, np.clip(cx, x0 + mx, x1 - mx), cx)
+    cy = np.where(out, np.clip(cy, y0 + my, y1 - my), cy)
+    return cx, cy, np.where(out, side, "")
 
 
 def staggered(x, y, *, near_x: float, step_y: float, low: float, high: float) -> np.ndarray:
@@ -138,6 +168,8 @@ def _contour_template(size: int, n_series: int, x_title: str, y_title: str, valu
     marks = alt.Chart(alt.NamedData("marks"))
     colour = alt.Color(field="label", type="nominal", scale=_series_placeholders(n_series, with_marker=True),
                        legend=None)
+    # Not clipped (an exit's diamond on the edge shows whole): every mark's row is inside the
+    # window by construction (`on_edge`), so the chart's size never follows a far-away point.
     symbols = marks.mark_point(filled=True, size=170, opacity=1, stroke=palette.MARKER, strokeWidth=0.8).encode(
         x=x, y=y, color=colour,
         shape=alt.Shape(field="kind", type="nominal", legend=None,
@@ -145,7 +177,7 @@ def _contour_template(size: int, n_series: int, x_title: str, y_title: str, valu
         tooltip=[alt.Tooltip(field="text", type="nominal", title=" "), tip_x, tip_y],
     )
     notes = [  # every mark but the runs' markers at step k (their colour and the tooltip say whose they are)
-        marks.transform_filter(f"datum.side == '{side}' && datum.kind != 'now'").mark_text(
+        marks.transform_filter(f"datum.side == '{side}' && indexof(datum.kind, 'now') != 0").mark_text(
             align=side, dx=-8 if side == "right" else 8, dy=-13, fontSize=12, fontWeight="bold").encode(
             x=alt.X(field="x_text", type="quantitative", scale=x_scale),
             y=alt.Y(field="y_text", type="quantitative", scale=y_scale),
@@ -200,12 +232,15 @@ def contour_chart(surface: pd.DataFrame, cell: tuple[float, float], window: Sequ
         "text": [p[3] for p in points] + ["left at step " + str(int(k)) for k in exits["step"]],
     })
     if now is not None and len(now):
+        now_x, now_y, edge = on_edge(now["x"], now["y"], (x0, x1, y0, y1), margin=0.025)
         marks = pd.concat([marks, pd.DataFrame({
-            "kind": "now", "label": now["label"].astype(str).to_numpy(), "x": now["x"].to_numpy(dtype=float),
-            "y": now["y"].to_numpy(dtype=float), "x_text": now["x"].to_numpy(dtype=float),
-            "y_text": now["y"].to_numpy(dtype=float), "side": "left",
-            "text": [f"{label} at step {int(k)}" for label, k in zip(now["label"], now["step"])]})],
+            "kind": np.where(edge == "", "now", np.char.add("now-", edge.astype(str))),
+            "label": now["label"].astype(str).to_numpy(), "x": now_x, "y": now_y, "x_text": now_x,
+            "y_text": now_y, "side": "left",
+            "text": [f"{label} at step {int(k)}" + (", off the plot" if e else "")
+                     for label, k, e in zip(now["label"], now["step"], edge)]})],
             ignore_index=True)
+    marks["x"], marks["y"], _ = on_edge(marks["x"], marks["y"], (x0, x1, y0, y1))  # the fixed marks too, to be sure
     values = dict(zip(_WINDOW, (x0, x1, y0, y1)))
     values.update(_series_values(series))
     banded = pd.DataFrame(run_rows.bands(surface["x"].to_numpy(), surface["y"].to_numpy(),

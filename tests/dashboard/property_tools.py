@@ -1,0 +1,54 @@
+"""Scenarios for property tests: control values drawn from the ranges a page declares, and the
+link that shows a drawn scenario (printed by Hypothesis when an example fails)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from urllib.parse import urlencode
+
+from hypothesis import strategies as st
+
+from .apptest_tools import run_page
+
+_DECLARED: dict[str, dict] = {}
+
+
+def declared_controls(file: str) -> dict[str, dict]:
+    """Each numeric control and switch of ``pages/<file>`` at its defaults: key -> how it is declared
+    ({"kind": "slider", "min", "max", "step"}, {"kind": "options", "options": [floats]} for a log
+    slider, {"kind": "toggle"}). Read once per file from the page itself, so a test follows the
+    page when a range changes. Choices by name (a select) are left to the caller: their
+    options show as labels."""
+    if file not in _DECLARED:
+        at = run_page(file)
+        found: dict[str, dict] = {}
+        for w in at.slider:
+            found[w.key] = {"kind": "slider", "min": w.min, "max": w.max, "step": w.step,
+                            "whole": isinstance(w.value, int)}
+        for w in at.select_slider:
+            found[w.key] = {"kind": "options", "options": [float(o) for o in w.options]}
+        for w in at.toggle:
+            found[w.key] = {"kind": "toggle"}
+        _DECLARED[file] = found
+    return _DECLARED[file]
+
+
+def strategy(declared: Mapping) -> st.SearchStrategy:
+    """Values a learner can reach on one control: a slider's steps, a log slider's options, a switch."""
+    if declared["kind"] == "toggle":
+        return st.booleans()
+    if declared["kind"] == "options":
+        return st.sampled_from(declared["options"])
+    low, high, step = declared["min"], declared["max"], declared["step"]
+    count = int(round((high - low) / step))
+    ticks = st.integers(0, count)
+    if declared["whole"]:
+        return ticks.map(lambda k: int(round(low + k * step)))
+    return ticks.map(lambda k: round(low + k * step, 10))
+
+
+def link(view: str, values: Mapping[str, object], defaults: Mapping[str, object] | None = None) -> str:
+    """The address that opens ``view`` at ``values`` (only the keys that differ from ``defaults``)."""
+    changed = {k: v for k, v in values.items() if defaults is None or defaults.get(k) != v}
+    shown = {k: (str(v).lower() if isinstance(v, bool) else v) for k, v in changed.items()}
+    return f"/{view}" + (f"?{urlencode(shown)}" if shown else "")
