@@ -15,16 +15,21 @@ def negligible(value, scale: float = 1.0):
     return abs(value) <= ROUND_OFF * max(1.0, abs(scale))
 
 
+NO_NUMBER = "—"  # what a number that is not one (nan, ±inf) shows as: never "nan" or "∞"
+
+
 def fmt(value: float, digits: int = 4) -> str:
-    """4 significant digits; thousands separators from 10,000; infinities as symbols; round-off as ≈0.
+    """4 significant digits; thousands separators from 10,000; round-off as ≈0; not a number as a dash.
+
+    A non-finite value is a sentinel (a diverged run's loss, a threshold that flags nothing), never
+    a quantity a learner should read: it shows as :data:`NO_NUMBER`, and the sentence around it
+    says what happened ("diverged at step k", "flag nothing").
 
     >>> fmt(44.6666), fmt(14142.1356), fmt(0.000123456), fmt(float("inf")), fmt(5.77e-15)
-    ('44.67', '14,142', '0.0001235', '∞', '≈0')
+    ('44.67', '14,142', '0.0001235', '—', '≈0')
     """
-    if math.isnan(value):
-        return "n/a"
-    if math.isinf(value):
-        return "∞" if value > 0 else "-∞"
+    if not math.isfinite(value):
+        return NO_NUMBER
     if 0 < abs(value) < ROUND_OFF:
         return "≈0"
     if 1e4 <= abs(value) < 1e15:
@@ -50,7 +55,7 @@ def signed(value: float, digits: int = 4) -> str:
     if abs(value) < ROUND_OFF:
         return "0"
     text = fmt(value, digits)
-    return text if text.startswith(("-", "n/a")) else f"+{text}"
+    return text if text.startswith(("-", NO_NUMBER)) else f"+{text}"
 
 
 def residual(value: float) -> str:

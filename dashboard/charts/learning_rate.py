@@ -21,6 +21,7 @@ import pandas as pd
 from dashboard import palette, registry
 from dashboard.charts import paths as run_charts
 from dashboard.charts.common import HEIGHT, built_once, extent_frame, extent_layer, layer, render
+from dashboard.formatting import fmt
 from dashboard.scenarios import learning_rate as scenario
 
 ROLE_ORDER = tuple(palette.RATE_ROLES)
@@ -124,8 +125,10 @@ def _sweep_template(height: int) -> alt.LayerChart:
         color=colour, strokeWidth=2, point=alt.OverlayMarkDef(size=30, filled=True, color=colour, opacity=1),
     ).encode(x=x, y=y, tooltip=tips)
     # Diverged runs: a row of triangles above the curve (their loss is off the scale).
+    # Their tooltip has no final MSE: a diverged run's is infinite, and its outcome says so in words.
     blown = sweep.transform_filter("datum.diverged").mark_point(
-        shape="triangle-up", filled=True, color=colour, size=60, opacity=1).encode(x=x, y=y, tooltip=tips)
+        shape="triangle-up", filled=True, color=colour, size=60, opacity=1).encode(
+        x=x, y=y, tooltip=[tips[0], tips[-1]])
     is_bound = "datum.kind == 'critical' || datum.kind == 'momentum'"
     rules = marks.transform_filter(is_bound).mark_rule(color=palette.MARKER, strokeWidth=2).encode(
         x=x, tooltip=[alt.Tooltip(field="text", type="nominal", title=" "),
@@ -145,7 +148,7 @@ def _sweep_template(height: int) -> alt.LayerChart:
         x=x, y=y, color=alt.Color(field="role", type="nominal", scale=_ROLE_COLOURS,
                                   legend=_legend("the three slider rates", orient="right")),
         tooltip=[alt.Tooltip(field="label", type="nominal", title="run"),
-                 alt.Tooltip(field="final_loss", type="quantitative", format=".4g", title="final MSE"),
+                 alt.Tooltip(field="final_text", type="nominal", title="final MSE"),
                  alt.Tooltip(field="outcome", type="nominal", title="outcome")])
     # The final-loss axis: from a little below the lowest loss to well above the row of triangles.
     extent = extent_layer(None, alt.Y(field="shown", type="quantitative"))
@@ -202,6 +205,7 @@ def sweep_chart(table: pd.DataFrame, chosen: pd.DataFrame, labels: Mapping[str, 
         "role": [""] * len(bounds) + [str(v) for v in chosen["role"]],
         "label": [""] * len(bounds) + [str(v) for v in chosen["label"]],
         "final_loss": [np.nan] * len(bounds) + [float(v) for v in chosen["final_loss"]],
+        "final_text": [""] * len(bounds) + [fmt(float(v)) for v in chosen["final_loss"]],
         "outcome": [""] * len(bounds) + [str(v) for v in chosen["outcome"]],
     })
     entry = registry.OPTIMIZERS[optimizer]

@@ -225,8 +225,14 @@ def _usd(value: float) -> str:
     return money(value).replace("$", r"\$")
 
 
+FLAG_NOTHING = "above every score (flag nothing)"  # the threshold past the highest score
+
+
 def threshold_text(t: float) -> str:
-    """A threshold as people read it: 0.0099, 0.000001, 0.381, 0.999999 (never rounded to 0 or 1)."""
+    """A threshold as people read it: 0.0099, 0.000001, 0.381, 0.999999 (never rounded to 0 or 1);
+    one above every score (+inf: flag nothing) in words."""
+    if t > 1.0:
+        return FLAG_NOTHING
     if t in (0.0, 1.0) or not np.isfinite(t):
         return fmt(t)
     if t > 0.99:  # two significant digits of the distance to 1

@@ -211,7 +211,7 @@ def headlines(res: NormalEquation) -> list[Headline]:
     return [
         Headline("Rank of [X 1]", f"{res.rank} of 3", "How many independent columns the design has: below 3, "
                  "the data cannot pin down every weight.", value=res.rank, better="higher", key="rank"),
-        Headline("Condition number of XᵀX", fmt(res.cond), "Largest over smallest eigenvalue of the matrix on the "
+        Headline("Condition number of XᵀX", _cond_text(res.cond), "Largest over smallest eigenvalue of the matrix on the "
                  "left: how stretched the loss valley is.", value=None if math.isinf(res.cond) else res.cond,
                  better="lower", key="cond"),
         Headline("Descent steps to 1e-6", steps_text(res.count.steps),
@@ -252,7 +252,7 @@ def flags(res: NormalEquation) -> list[str]:
                 "is the one with the smallest length, w₁ = w₂: the SVD sets the direction the data cannot see to zero."]
     if res.rank < 3:
         return [f"**Rank {res.rank} of 3, but the ridge makes XᵀX + nλD invertible:** with λ = {fmt(res.l2)} the "
-                f"penalty picks one answer, condition number {fmt(res.cond)}."]
+                f"penalty picks one answer, condition number {_cond_text(res.cond)}."]
     return []
 
 
@@ -289,6 +289,12 @@ def notes(res: NormalEquation) -> list[str]:
 def _factor(value: float) -> str:
     """A factor just under 1 with the digits that show how close: 0.9999710."""
     return f"{value:.{max(4, 3 - math.floor(math.log10(max(1 - value, 1e-15))))}f}" if value < 1 else fmt(value)
+
+
+def _cond_text(kappa: float) -> str:
+    """κ as a number; a singular matrix's is infinite by definition (numpy's cond says inf), and the
+    page says so in those words, not as a dash."""
+    return "∞ (no inverse)" if math.isinf(kappa) else fmt(kappa)
 
 
 def time_text(seconds: float) -> str:

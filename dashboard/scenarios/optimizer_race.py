@@ -204,6 +204,7 @@ def table_markdown(race: Race) -> str:
             "|---|---:|---|---:|---:|---|"]
     for row in race.table.itertuples(index=False):
         steps = "" if pd.isna(row[3]) else f"{int(row[3])}"
+        # A diverged racer has no final gap (its Result says where it went): a dash, not ∞.
         rows.append(f"| {row[0]} | {row[1]} | {row[2]} | {steps} | {fmt(float(row[4]))} | {row[5]} |")
     return "\n".join(rows)
 

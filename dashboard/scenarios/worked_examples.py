@@ -8,7 +8,6 @@ lesson works them: the error (prediction − truth), its square, its absolute va
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -166,6 +165,8 @@ def verdict(c: Card) -> str:
     if c.key == "lagos":
         top = int(np.argmax(c.squared[0]))
         total = c.squared[0].sum()
+        if total == 0:  # no miss to take a share of
+            return "Every prediction is exact: MSE 0 and MAE 0, so no house carries any of the penalty."
         return (f"MSE {mean_text(c.mse[0])} (₦M)², MAE ₦{mean_text(c.mae[0])}M. The biggest miss, {c.items[top]} "
                 f"({signed(c.error[0, top])}), carries {_big(c.squared[0, top])} of the {_big(total)} points of "
                 f"squared penalty ({c.squared[0, top] / total:.0%}), but only {_big(c.absolute[0, top])} of "
@@ -189,9 +190,11 @@ def verdict(c: Card) -> str:
                 "makes big misses enormous.")
     if c.key == "miss":
         small, large = sorted(c.absolute[0])
-        ratio = (large / small) ** 2 if small else math.inf
-        return (f"Misses of {money(small)} and {money(large)}: the larger is {fmt(large / small) if small else '∞'} "
-                f"times the error but {fmt(ratio)} times the squared loss.")
+        if small == 0:  # no ratio to a miss of zero
+            return (f"Misses of {money(small)} and {money(large)}: an exact prediction costs nothing under either "
+                    f"loss, while {money(large)} off costs {_big(large ** 2)} dollars² squared.")
+        return (f"Misses of {money(small)} and {money(large)}: the larger is {fmt(large / small)} "
+                f"times the error but {fmt((large / small) ** 2)} times the squared loss.")
     if c.key == "arrow":
         return ("Squared loss per arrow: " + ", ".join(f"{fmt(d)} cm off scores {_big(s)}" for d, s in
                                                         zip(c.absolute[0], c.squared[0])) + ".")
@@ -221,13 +224,20 @@ def rain_frame(c: Card) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["model", "week", "squared", "absolute", "error"])
 
 
+def _rain_ratio(rain: Card) -> str:
+    """Rainfall B against A, as multiples of A where A missed at all (a multiple of zero is no number)."""
+    if rain.mse[0] == 0:
+        return (f"rainfall A predicts every week exactly, so B's MSE of {fmt(rain.mse[1])} and MAE of "
+                f"{fmt(rain.mae[1])} are all error.")
+    return (f"rainfall B's MSE {fmt(rain.mse[1])} is {fmt(rain.mse[1] / rain.mse[0])} times A's, while its MAE is "
+            f"{fmt(rain.mae[1] / rain.mae[0])} times A's.")
+
+
 def notes(cs: Mapping[str, Card]) -> list[str]:
     lagos, rain = cs["lagos"], cs["rain"]
     return [
         f"Every card recomputes as you edit its predictions (in the sidebar). Lagos MSE "
-        f"{mean_text(lagos.mse[0])} against MAE {mean_text(lagos.mae[0])}; rainfall B's MSE {fmt(rain.mse[1])} is "
-        f"{fmt(rain.mse[1] / rain.mse[0]) if rain.mse[0] else '∞'} times A's, while its MAE is "
-        f"{fmt(rain.mae[1] / rain.mae[0]) if rain.mae[0] else '∞'} times A's.",
+        f"{mean_text(lagos.mse[0])} against MAE {mean_text(lagos.mae[0])}; " + _rain_ratio(rain),
         "Squared error grows with the square of a miss: double the miss and its loss is four times as large. That is "
         "why one large miss can outweigh all the small ones, and why the MSE is in squared units (take its root, the "
         "RMSE, to read it in the data's own unit).",

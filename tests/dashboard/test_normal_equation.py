@@ -118,7 +118,7 @@ def test_the_page_states_them():
     assert "w₁ = 2.012, w₂ = 1.061 and b = 3.01" in notice(at)
     assert [w.value for w in at.warning] == []
     copy = run_page(PAGE, {"likeness": "an exact copy of x₁"})
-    assert errors(copy) == [] and metrics(copy)["Condition number of XᵀX"] == "∞"
+    assert errors(copy) == [] and metrics(copy)["Condition number of XᵀX"] == "∞ (no inverse)"
     assert any("Rank 2 of 3" in w.value for w in copy.warning)
     latex = [e.value for e in copy.get("latex")]
     assert latex and r"\begin{bmatrix}1.502 \\ 1.502 \\ 3.013\end{bmatrix}" in latex[0]

@@ -119,7 +119,7 @@ def test_log_options_are_round_and_span_the_range():
 def test_formatting():
     assert fmt(44.6666) == "44.67"
     assert fmt(14142.1356) == "14,142"
-    assert fmt(float("inf")) == "∞" and fmt(float("nan")) == "n/a"
+    assert fmt(float("inf")) == "—" and fmt(float("nan")) == "—"
     assert pct(100 / 134) == "75%"
     assert money(1234.6) == "$1,235"
     assert money(-10) == "-$10"
