@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import threading
 import weakref
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Iterable, Mapping
 
 import altair as alt
@@ -172,12 +172,16 @@ def render(builder, frames: Mapping[str, pd.DataFrame], *, values: Mapping[str, 
     import json
 
     key = tuple(sorted(params.items()))
-    cache = _TEMPLATES.setdefault(builder, {})
-    if key not in cache:
-        if len(cache) >= 32:
-            cache.pop(next(iter(cache)))
-        cache[key] = _template_json(builder, key)
-    spec = json.loads(cache[key])
+    with _TEMPLATES_LOCK:  # sessions rerun on their own threads
+        text = _TEMPLATES.setdefault(builder, {}).get(key)
+    if text is None:
+        text = _template_json(builder, key)
+        with _TEMPLATES_LOCK:
+            cache = _TEMPLATES.setdefault(builder, {})
+            cache[key] = text
+            while len(cache) > _TEMPLATES_PER_BUILDER:
+                cache.pop(next(iter(cache)))
+    spec = json.loads(text)
     if values:
         _fill(spec, values)
     spec["datasets"] = _arrow(frames)
@@ -200,7 +204,9 @@ def _fill(node, values: Mapping[str, object]) -> None:
             _fill(value, values)
 
 
-_TEMPLATES: dict = {}
+_TEMPLATES: dict = {}  # builder -> {params: spec text}, the oldest dropped past _TEMPLATES_PER_BUILDER
+_TEMPLATES_PER_BUILDER = 32
+_TEMPLATES_LOCK = threading.Lock()
 
 
 HALO = {"stroke": "white", "strokeWidth": 4, "strokeJoin": "round", "strokeOpacity": 0.9}
@@ -259,6 +265,8 @@ def extent_frame(x: tuple[float, float] | None = None, y: tuple[float, float] | 
 
 _ARROW: OrderedDict = OrderedDict()  # hash of a frame's columns and values -> pyarrow.Table
 _ARROW_SIZE = 128
+_ARROW_BUDGET = 48 * 2 ** 20  # bytes of tables kept (a chart's data is 10 KB to 1 MB)
+_ARROW_BYTES = [0]
 _ARROW_LOCK = threading.Lock()
 
 
@@ -268,9 +276,9 @@ def _arrow(frames: Mapping[str, pd.DataFrame]) -> dict:
     Streamlit would convert each DataFrame itself with pyarrow's thread pool, whose hand-offs
     cost more than converting a few thousand rows (several ms per dataset on a busy server).
     A table converted before (same columns and values, by :func:`_digest`) is reused from a
-    small LRU cache: a rerun converts only the data that changed, and an unchanged dataset is
-    the same table (Streamlit then sends the same bytes). The tables are never modified, so
-    sessions may share them.
+    small LRU cache (at most ``_ARROW_SIZE`` tables and ``_ARROW_BUDGET`` bytes): a rerun converts
+    only the data that changed, and an unchanged dataset is the same table (Streamlit then sends
+    the same bytes). The tables are never modified, so sessions may share them.
     """
     import pyarrow as pa
 
@@ -284,9 +292,11 @@ def _arrow(frames: Mapping[str, pd.DataFrame]) -> dict:
         if table is None:
             table = pa.Table.from_pandas(frame, preserve_index=False, nthreads=1)
             with _ARROW_LOCK:
-                _ARROW[digest] = table
-                while len(_ARROW) > _ARROW_SIZE:
-                    _ARROW.popitem(last=False)
+                if digest not in _ARROW:
+                    _ARROW[digest] = table
+                    _ARROW_BYTES[0] += table.nbytes
+                while len(_ARROW) > _ARROW_SIZE or (_ARROW_BYTES[0] > _ARROW_BUDGET and len(_ARROW) > 1):
+                    _ARROW_BYTES[0] -= _ARROW.popitem(last=False)[1].nbytes
         tables[name] = table
     return tables
 
@@ -335,18 +345,37 @@ def built_once(builder):
         except TypeError:
             return builder(*args, **kwargs)
         with _BUILT_LOCK:
+            _drop_gone()
             hit = _BUILT.get(key)
             if hit is not None and all(ref() is frame for ref, frame in zip(hit[0], frames, strict=True)):
                 _BUILT.move_to_end(key)
                 return hit[1]
         chart = builder(*args, **kwargs)
         with _BUILT_LOCK:
-            _BUILT[key] = ([weakref.ref(f) for f in frames], chart)
+            # When any of its frames is collected (its scenario left every cache) the entry can never
+            # match again: it goes at once, with the chart and Arrow tables it holds.
+            _BUILT[key] = ([weakref.ref(f, functools.partial(_forget, key)) for f in frames], chart)
             while len(_BUILT) > _BUILT_SIZE:
                 _BUILT.popitem(last=False)
         return chart
 
     return build
+
+
+_GONE: deque = deque()  # keys of built charts whose frames were collected, dropped at the next build
+
+
+def _forget(key, _ref=None) -> None:
+    """A weak reference's callback: note a built chart whose frame is gone. It may run in any
+    thread at any allocation, even one holding ``_BUILT_LOCK``, so it takes no lock (a deque's
+    append is atomic) and the entry is dropped by the next :func:`built_once` call."""
+    _GONE.append(key)
+
+
+def _drop_gone() -> None:
+    """Drop the noted entries (call holding ``_BUILT_LOCK``)."""
+    while _GONE:
+        _BUILT.pop(_GONE.popleft(), None)
 
 
 def _key(value, frames: list):

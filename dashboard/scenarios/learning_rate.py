@@ -21,6 +21,7 @@ Streamlit; the ``cached_*`` wrappers are what the page calls. What each control 
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -529,10 +530,14 @@ def cached_problem(center: bool = False) -> Problem:
     return problem(center)
 
 
-@scenario_cache(max_entries=1)
+_LONGEST: dict[tuple[str, bool], Training] = {}  # at most 7 optimizers x 2, about 3 MB each
+_LONGEST_LOCK = threading.Lock()  # sessions rerun on their own threads
+
+
 def _longest_constant() -> dict[tuple[str, bool], Training]:
-    """The longest constant-rate training so far of each (optimizer, center), for every session."""
-    return {}
+    """The longest constant-rate training so far of each (optimizer, center), for every session
+    (module state, read and written under ``_LONGEST_LOCK``)."""
+    return _LONGEST
 
 
 @scenario_cache(max_entries=16)  # up to 3 MB each (1000 steps; a prefix shares it)
@@ -543,10 +548,14 @@ def cached_training(optimizer: str, schedule: str, steps: int, center: bool) -> 
     # The first run of an optimizer trains the length asked for; asking for a longer one than
     # that trains the slider's longest run, once, and every length is read from it from then on.
     longest = _longest_constant()
-    have = longest.get((optimizer, bool(center)))
+    with _LONGEST_LOCK:
+        have = longest.get((optimizer, bool(center)))
     if have is None or have.steps < steps:
         have = train(optimizer, schedule, steps if have is None else max(steps, STEPS_RANGE[1]), center)
-        longest[(optimizer, bool(center))] = have
+        with _LONGEST_LOCK:
+            known = longest.get((optimizer, bool(center)))
+            if known is None or known.steps < have.steps:
+                longest[(optimizer, bool(center))] = have
     return have if have.steps == steps else have.prefix(steps)
 
 

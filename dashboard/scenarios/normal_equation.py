@@ -131,13 +131,33 @@ def _count(X: np.ndarray, y: np.ndarray, l2: float) -> landscape.DescentCount:
 
 
 def _profiled(X: np.ndarray, y: np.ndarray, l2: float):
-    """The objective over (w1, w2) with b at its best for each: mean((Xc w − yc)²) + l2 |w|²."""
+    """The objective over (w1, w2) with b at its best for each: mean((Xc w − yc)²) + l2 |w|², as the
+    quadratic form wᵀ(G + l2 I)w − 2 wᵀh + s of the centred moments G = XcᵀXc / n, h = Xcᵀyc / n,
+    s = yc·yc / n (the 3 × 3 normal equations with b eliminated).
+
+    Two numbers per point instead of n residuals: the contour's 8,100 points at n = 1,000 once
+    took 125 MB per rerun.
+    """
+    n = X.shape[0]
     Xc, yc = X - X.mean(axis=0), y - y.mean()
+    G, h, s = Xc.T @ Xc / n + l2 * np.eye(X.shape[1]), Xc.T @ yc / n, float(yc @ yc) / n
 
     def f(w: np.ndarray) -> np.ndarray:
-        r = np.einsum("ij,...j->...i", Xc, w) - yc
-        return np.mean(r**2, axis=-1) + l2 * np.sum(w**2, axis=-1)
+        w = np.asarray(w, dtype=np.float64)
+        return np.einsum("...i,ij,...j->...", w, G, w) - 2.0 * (w @ h) + s
     return f
+
+
+def _gap(X: np.ndarray, l2: float, best_w: np.ndarray):
+    """Height above the minimum over (w1, w2): (w − w*)ᵀ(G + l2 I)(w − w*), exact to the last digit
+    near the minimum where f(w) − f(w*) would cancel."""
+    Xc = X - X.mean(axis=0)
+    H = Xc.T @ Xc / X.shape[0] + l2 * np.eye(X.shape[1])
+
+    def gap(w: np.ndarray) -> np.ndarray:
+        d = np.asarray(w, dtype=np.float64) - best_w
+        return np.maximum(np.einsum("...i,ij,...j->...", d, H, d), 0.0)
+    return gap
 
 
 def compute(values: Mapping[str, Any]) -> NormalEquation:
@@ -164,13 +184,12 @@ def compute(values: Mapping[str, Any]) -> NormalEquation:
                           "value": run_rows["value"]})
 
     f = _profiled(X, y, l2)
-    best = float(f(theta[:2]))
     points = params[:, :2]
     box = paths.window(points, f(points), start_value=float(f(points[0])), anchors=np.array([[0.0, 0.0], theta[:2]]),
                        square=True)
-    columns, cell = paths.value_bands(lambda w: f(w) - best, box, GRID, floor=1e-6 * max(float(f(points[0])) - best,
-                                                                                         1e-12))
-    drawn_path, _ = paths.path_rows(points[:, None, :], (f(points) - best)[:, None], np.array([-1]), box)
+    gap = _gap(X, l2, theta[:2])
+    columns, cell = paths.value_bands(gap, box, GRID, floor=1e-6 * max(float(gap(points[0])), 1e-12))
+    drawn_path, _ = paths.path_rows(points[:, None, :], gap(points)[:, None], np.array([-1]), box)
     path = pd.DataFrame({"series": "descent", "label": "gradient descent", "step": drawn_path["step"],
                          "x": drawn_path["x"], "y": drawn_path["y"], "value": drawn_path["value"]})
 

@@ -133,3 +133,21 @@ def test_the_preset_buttons_load_their_scenarios():
     at.button(key="preset-ridge").click().run()
     assert metrics(at)["Rank of [X 1]"] == "2 of 3" and metrics(at)["Condition number of XᵀX"] == "18.34"
     assert any("invertible" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("likeness, ridge", [("own", False), ("near", False), ("copy", False), ("copy", True)])
+def test_the_contour_from_the_normal_matrices_equals_the_residuals_written_out(likeness, ridge):
+    """The surface over (w1, w2), b at its best, from two centred moments per point (issue 24: it
+    was n residuals per grid point, 125 MB per rerun at n = 1,000), against the mean squared
+    residual of every point computed directly, with the best b solved for each (w1, w2)."""
+    values = {**sc.DEFAULTS, "likeness": likeness, "ridge": ridge, "n": 1000}
+    data = sc.data_of(values)
+    X, y = data.X, data.y
+    l2 = float(values["lam"]) if ridge else 0.0
+    w = np.random.default_rng(0).normal(scale=3.0, size=(25, 2))
+    b = y.mean() - w @ X.mean(axis=0)  # the best intercept for each (w1, w2)
+    direct = np.mean((X @ w.T + b - y[:, None]) ** 2, axis=0) + l2 * np.sum(w**2, axis=1)
+    np.testing.assert_allclose(sc._profiled(X, y, l2)(w), direct, rtol=1e-10)
+    theta = sc.closed_form.normal_equation(X, y, l2=l2)
+    best = np.mean((X @ theta[:2] + theta[2] - y) ** 2) + l2 * np.sum(theta[:2] ** 2)
+    np.testing.assert_allclose(sc._gap(X, l2, theta[:2])(w), direct - best, rtol=1e-8, atol=1e-9 * best)
