@@ -158,6 +158,24 @@ def test_shared_link_opens_its_scenario(name, link, charts, text, server_url, pa
     full_page_screenshot(page, str(screenshot_dir / f"{name}.png"))
 
 
+@pytest.mark.parametrize("link", [
+    # The review's links (issue 24): a diverged racer's step marker, far off the plot, grew the chart
+    # to 37,451,948 x 922,169 px and pushed the rest of the page 925,000 px down.
+    "optimizer_race?tuned=false&lr_momentum=0.1",
+    "optimizer_race?steps=1000&run_nesterov=true&run_adagrad=true&run_rmsprop=true&run_adamw=true&own_start=true"
+    "&x0=-5&y0=5&mu=0.99&beta1=0.99&beta2=0.9999",
+    "optimizer_race?tuned=false&lr_sgd=0.01",
+])
+def test_a_racer_that_flies_off_leaves_every_chart_its_own_size(link, server_url, page):
+    open_page(page, f"{server_url}/{link}", charts=3)
+    assert not error_texts(page)
+    sizes = page.eval_on_selector_all('[data-testid="stVegaLiteChart"] canvas',
+                                      "cs => cs.map(c => [c.clientWidth, c.clientHeight])")
+    assert len(sizes) == 3 and all(0 < w <= 800 and 0 < h <= 1000 for w, h in sizes), sizes
+    width, height = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+    assert width <= page.viewport_size["width"] and height < 8000, (width, height)
+
+
 def test_a_seed_typed_out_of_range_is_clamped_without_an_error_box(server_url, page):
     open_page(page, f"{server_url}/mse_vs_mae", charts=5)
     box = page.locator('[data-testid="stNumberInput"] input').first
