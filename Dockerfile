@@ -1,4 +1,14 @@
-# The dashboard in a container: `docker build -t finding-the-bottom . && docker run -p 8501:8501 finding-the-bottom`.
+# The dashboard in a container:
+#
+#   docker build -t finding-the-bottom .
+#   docker run -d --name finding-the-bottom --restart unless-stopped --memory 1g --memory-swap 1g -p 8501:8501 finding-the-bottom
+#
+# or `docker compose -f deploy/compose.yaml up -d --build`, which sets the same. A Dockerfile cannot
+# set either: the restart policy brings the app back after a crash, an out-of-memory kill or a reboot
+# (not after `docker stop`), and the memory limit keeps one Streamlit process (about 700 MB under a
+# class) from taking the machine's memory: at 1 GB (no swap) the kernel ends it, Docker starts it
+# again, and the learners' pages reconnect and say so. The health check below marks the container
+# unhealthy; plain Docker does not restart it for that.
 # Works as a Hugging Face Docker Space too (its README's front matter: `sdk: docker`, `app_port: 8501`).
 ARG PYTHON_IMAGE=python:3.11-slim
 FROM ${PYTHON_IMAGE}

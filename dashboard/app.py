@@ -18,7 +18,7 @@ _ROOT = str(Path(__file__).resolve().parent.parent)
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
-from dashboard import present  # noqa: E402
+from dashboard import present, reconnect  # noqa: E402
 from dashboard.home import render_home  # noqa: E402
 from dashboard.views import SECTIONS, VIEWS  # noqa: E402
 
@@ -30,6 +30,7 @@ st.set_page_config(
     # open on a wide screen, closed on a phone; never while presenting
     initial_sidebar_state="collapsed" if presenting else "auto",
 )
+reconnect.notice()  # before any widget: it reads what the browser sent
 
 view_pages = {view: st.Page(view.path, title=view.title, icon=view.icon) for view in VIEWS}
 

@@ -523,6 +523,8 @@ def choose(box, *, key: str = "upload", label: str = "Or your own data (CSV)") -
     """
     import streamlit as st
 
+    from dashboard.reconnect import reconnected
+
     file = box.file_uploader(label, type=["csv", "tsv", "txt"], key=key, max_upload_size=MAX_MB,
                              help="A header row, then rows of numbers separated by commas, semicolons or tabs: "
                                   f"up to {MAX_MB} MB and {MAX_COLUMNS} columns, of which {MAX_ROWS:,} rows are "
@@ -531,7 +533,9 @@ def choose(box, *, key: str = "upload", label: str = "Or your own data (CSV)") -
         forget()
         if st.query_params.get(PARAM) is not None:
             del st.query_params[PARAM]
-            if not st.session_state.get(_WROTE):  # a link someone sent, not this session's own address
+            # A link someone sent, not this session's own address (nor its own page rebuilt after its
+            # server went away: reconnect's sentence already says the file must be uploaded again).
+            if not (st.session_state.get(_WROTE) or reconnected()):
                 st.info("This link was made with an uploaded file, which a link cannot carry: the built-in data "
                         "is shown. Upload the file to see it again.", icon=":material/link_off:")
         return None

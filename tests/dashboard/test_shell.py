@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from dashboard import export
+from dashboard import export, upload
 from dashboard.charts.common import MAX_MARKS, color_scale, thin
 from dashboard.controls import format_number, log_options, snap
 from dashboard.formatting import fmt, money, pct, residual, signed
@@ -179,7 +179,7 @@ def test_config_pins_light_theme_and_hides_errors():
     assert config["client"]["showErrorDetails"] == "none"
     assert config["client"]["toolbarMode"] == "minimal"
     # hosted for a class: XSRF protection on, uploads small
-    assert config["server"]["enableXsrfProtection"] is True and config["server"]["maxUploadSize"] <= 20
+    assert config["server"]["enableXsrfProtection"] is True and config["server"]["maxUploadSize"] == upload.MAX_MB == 5
 
 
 @pytest.mark.parametrize(("error", "shown"), [
