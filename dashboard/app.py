@@ -18,7 +18,7 @@ _ROOT = str(Path(__file__).resolve().parent.parent)
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
-from dashboard import present, reconnect  # noqa: E402
+from dashboard import fair, present, reconnect  # noqa: E402
 from dashboard.home import render_home  # noqa: E402
 from dashboard.views import SECTIONS, VIEWS  # noqa: E402
 
@@ -45,4 +45,6 @@ for section in SECTIONS:
 
 # expanded: every view stays in the list; by default Streamlit folds a list of more than twelve
 # pages into ten and a "View 3 more" button, which hid the last section's views.
-st.navigation(navigation, position="hidden" if presenting else "sidebar", expanded=True).run()
+page = st.navigation(navigation, position="hidden" if presenting else "sidebar", expanded=True)
+with fair.visit():  # a browser's tabs run one at a time: one visitor's many heavy tabs queue, not the class
+    page.run()

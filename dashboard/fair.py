@@ -1,13 +1,15 @@
 """Fair turns at the server's cores: one visitor's many tabs queue, everyone else goes on.
 
-A cache miss (``dashboard.cache``) is the only heavy work a rerun does. Eight tabs of
-maximum-cost links from one visitor, computed at once, once stretched every student's rerun to
-p95 18.7 s on a two-core server. So each computation takes a *turn*:
+Eight tabs of maximum-cost links from one visitor, run at once, once stretched every
+student's rerun to p95 18.7 s on a two-core server. So:
 
-- at most :data:`PER_VISITOR` at a time per visitor: their tabs wait for each other, not for
-  the class;
-- at most :data:`AT_ONCE` at a time on the server (a little more than its cores, so memory
-  stays bounded while light work still overlaps heavy work).
+- a whole script run takes its visitor's slot (:func:`visit`, around the page in
+  ``dashboard/app.py``): at most :data:`PER_VISITOR` run at a time per visitor, so their tabs
+  wait for each other, not for the class (a heavy page's charts and tables cost the server's
+  one interpreter lock as much as its computation);
+- a cache miss (``dashboard.cache``) also takes one of :data:`AT_ONCE` computing slots on the
+  server (:func:`turn`; a little more than its cores, so memory stays bounded while light work
+  still overlaps heavy work).
 
 A visitor is a browser: the token inside Streamlit's XSRF cookie, which every tab of a browser
 shares (its text changes from page to page, its token does not). Without one (a test, XSRF
@@ -69,6 +71,39 @@ def visitor() -> str | None:
 
 
 @contextmanager
+def _visitor_slot(who: str | None):
+    """Hold ``who``'s one slot for the block (re-entrant on a thread; nothing without a visitor)."""
+    if who is None or getattr(_HELD, "visitor", False):
+        yield
+        return
+    with _LOCK:
+        slot = _VISITORS.setdefault(who, [threading.BoundedSemaphore(PER_VISITOR), 0])
+        slot[1] += 1
+    try:
+        with slot[0]:
+            _HELD.visitor = True
+            try:
+                yield
+            finally:
+                _HELD.visitor = False
+    finally:
+        with _LOCK:
+            slot[1] -= 1
+            if slot[1] == 0:
+                del _VISITORS[who]
+
+
+@contextmanager
+def visit(who: str | None = None):
+    """A whole script run in its visitor's turn: a browser's tabs run one after another, so many
+    tabs of heavy pages cost the class one run at a time, not eight (their charts, not only
+    their computations, take the server's time). Re-entrant; the server's own limit is left to
+    :func:`turn`."""
+    with _visitor_slot(who if who is not None else visitor()):
+        yield
+
+
+@contextmanager
 def turn(who: str | None = None):
     """Wait for this visitor's turn and the server's, then run the block (re-entrant per thread)."""
     if getattr(_HELD, "depth", 0):
@@ -78,31 +113,13 @@ def turn(who: str | None = None):
         finally:
             _HELD.depth -= 1
         return
-    who = who if who is not None else visitor()
-    slot = None
-    if who is not None:
-        with _LOCK:
-            slot = _VISITORS.setdefault(who, [threading.BoundedSemaphore(PER_VISITOR), 0])
-            slot[1] += 1
-    try:
-        if slot is not None:
-            slot[0].acquire()
-        try:
-            with _SERVER:
-                _HELD.depth = 1
-                try:
-                    yield
-                finally:
-                    _HELD.depth = 0
-        finally:
-            if slot is not None:
-                slot[0].release()
-    finally:
-        if slot is not None:
-            with _LOCK:
-                slot[1] -= 1
-                if slot[1] == 0:
-                    del _VISITORS[who]
+    with _visitor_slot(who if who is not None or getattr(_HELD, "visitor", False) else visitor()):
+        with _SERVER:
+            _HELD.depth = 1
+            try:
+                yield
+            finally:
+                _HELD.depth = 0
 
 
 def waiting() -> int:

@@ -283,7 +283,7 @@ def _picture_template(size: int) -> alt.LayerChart:
         least.mark_rule(color=palette.DATA, strokeWidth=1).encode(x=alt.XDatum(0.0, scale=scale)),
         least.mark_rule(color=palette.DATA, strokeWidth=1).encode(y=alt.YDatum(0.0, scale=scale)),
         curves.transform_filter("datum.layer == 'background'").mark_line(
-            color=palette.DATA, strokeWidth=1, opacity=0.55, clip=True).encode(
+            color=palette.FAINT_DATA, strokeWidth=1, clip=True).encode(
             **curve, tooltip=[alt.Tooltip("mse:Q", title="training MSE on this ellipse", format=".4g")]),
         curves.transform_filter("datum.layer == 'touching'").mark_line(
             strokeWidth=1.5, strokeDash=[5, 4], clip=True).encode(
@@ -304,6 +304,23 @@ def _picture_template(size: int) -> alt.LayerChart:
     return alt.layer(*layers).properties(width=size, height=size, autosize=alt.AutoSizeParams(type="pad"))
 
 
+def _within(curves: pd.DataFrame, half_width: float) -> pd.DataFrame:
+    """Each curve cut to its runs inside the square ±``half_width`` (each run with one point on
+    either side, so it still reaches the edge), every run its own ``curve``. The plot clips the
+    rest anyway, but the PNG export's rasterizer pays for every clipped segment: the background
+    ellipses, mostly outside, took 0.6 s of the picture's 0.7 s."""
+    inside = (curves["w1"].abs() <= half_width) & (curves["w2"].abs() <= half_width)
+    key = curves["curve"].astype(str).to_numpy()
+    same = np.r_[False, key[1:] == key[:-1]]  # the row before is of the same curve
+    near = inside.to_numpy().copy()
+    near[:-1] |= inside.to_numpy()[1:] & same[1:]
+    near[1:] |= inside.to_numpy()[:-1] & same[1:]
+    if near.all():
+        return curves
+    run = np.cumsum(~(same & np.r_[False, near[:-1]]))  # a new run where a curve starts or comes back in
+    return curves.assign(curve=[f"{k}~{r}" for k, r in zip(key, run)]).loc[near]
+
+
 @built_once
 def picture_chart(curves: pd.DataFrame, points: pd.DataFrame, *, half_width: float, selected: str,
                   size: int = PICTURE_SIZE) -> dict:
@@ -320,7 +337,7 @@ def picture_chart(curves: pd.DataFrame, points: pd.DataFrame, *, half_width: flo
         selected: the page's penalty, whose shape is drawn thicker.
         size: width and height of the plot in pixels.
     """
-    return render(_picture_template, {"curves": curves, "points": points}, size=int(size),
+    return render(_picture_template, {"curves": _within(curves, half_width), "points": points}, size=int(size),
                   values={SELECTED: selected, _PICTURE_AXIS[0]: -float(half_width), _PICTURE_AXIS[1]: float(half_width)})
 
 

@@ -178,3 +178,17 @@ def test_the_xsrf_cookie_gives_one_visitor_per_browser_whatever_its_mask():
     one, two = cookie(b"\x01\x02\x03\x04"), cookie(b"\xff\x00\xaa\x55")
     assert one != two and fair.token(one) == fair.token(two) is not None
     assert fair.token("not|a|cookie") is None and fair.token(None) is None and fair.token("2|zz|zz|1") is None
+
+
+def test_a_computation_inside_a_visitors_run_keeps_the_run_slot_and_takes_a_server_slot():
+    done = []
+
+    def run():
+        with fair.visit("browser:c"):  # the page's whole run
+            with fair.turn():  # a cache miss inside it: the visitor's slot is already this thread's
+                done.append(fair.waiting())
+
+    t = threading.Thread(target=run)
+    t.start()
+    t.join(timeout=5)
+    assert done == [1] and fair.waiting() == 0

@@ -323,7 +323,14 @@ def test_charts_are_vega_lite_dicts_with_their_data_under_the_mark_budget():
     assert len(_frame(built["fit"], "points")) == 100 + sc.N_VALIDATION
     curves = _frame(built["picture"], "curves")
     assert sorted(set(curves.layer)) == ["background", "shape", "touching"]
-    assert len(curves) == (sc.BACKGROUND_RINGS + 6) * sc.CONTOUR_POINTS
+    # each curve cut to its runs inside the plot (one point past each edge): at most every point,
+    # every drawn point inside or next to one inside, and the three shapes whole (they are inside)
+    assert len(curves) <= (sc.BACKGROUND_RINGS + 6) * sc.CONTOUR_POINTS
+    assert len(curves[curves.layer == "shape"]) == 3 * sc.CONTOUR_POINTS
+    half = built["picture"]["layer"][2]["encoding"]["x"]["scale"]["domain"][1]
+    inside = (curves.w1.abs() <= half) & (curves.w2.abs() <= half)
+    for _, run in curves.groupby("curve"):
+        assert inside.loc[run.index].any() and inside.loc[run.index[1:-1]].all()
     assert "datum.penalty == 'l1'" in str(built["picture"]["layer"])  # the selected shape is thicker
     points = _frame(built["picture"], "points")
     assert points.loc[points.penalty == "none", "w1"].tolist() == [pytest.approx(2.0)]
