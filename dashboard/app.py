@@ -18,7 +18,8 @@ _ROOT = str(Path(__file__).resolve().parent.parent)
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
-from dashboard import fair, present, reconnect  # noqa: E402
+from dashboard import cache, fair, present, reconnect  # noqa: E402
+from dashboard.charts import common as chart_common  # noqa: E402
 from dashboard.home import render_home  # noqa: E402
 from dashboard.views import SECTIONS, VIEWS  # noqa: E402
 
@@ -31,6 +32,9 @@ st.set_page_config(
     initial_sidebar_state="collapsed" if presenting else "auto",
 )
 reconnect.notice()  # before any widget: it reads what the browser sent
+
+# The scenario cache's sweep also drops the charts' Arrow tables nobody drew for its time limit.
+cache.on_sweep(chart_common.expire_arrow)
 
 view_pages = {view: st.Page(view.path, title=view.title, icon=view.icon) for view in VIEWS}
 

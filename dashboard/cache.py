@@ -14,8 +14,9 @@ maximum-cost links took a server from 295 MB to 1,019 MB, and nothing expired):
   recently used entries go first. A result heavier than :data:`MAX_ENTRY_SHARE` of the budget is
   returned but not kept.
 - **by time:** an entry unused for :data:`TTL_S` goes, checked at each use and by a sweep every
-  :data:`SWEEP_S` on a background thread, which also hands freed memory back to the system
-  (``malloc_trim``), so a quiet server shrinks again.
+  :data:`SWEEP_S` on a background thread, which also sweeps other shared stores (:func:`on_sweep`:
+  the charts' Arrow tables) and hands freed memory back to the system (``malloc_trim``), so a
+  quiet server shrinks again.
 - **by count:** ``max_entries`` per function, as before.
 
 A miss takes its visitor's turn (:mod:`dashboard.fair`), so one visitor's many tabs queue
@@ -46,7 +47,7 @@ T = TypeVar("T")
 DEFAULT_ENTRIES = 32
 BUDGET_MB = 160  # every view's results together; one view's heaviest result is about 12 MB
 MAX_ENTRY_SHARE = 0.25
-TTL_S = 600.0  # ten minutes unused: a class that moved on does not need it
+TTL_S = 240.0  # four minutes unused: a class that moved on does not need it, and a quiet server shrinks
 SWEEP_S = 60.0
 
 
@@ -132,8 +133,11 @@ class _Store:
                 self.total -= self.entries.pop(key).weight
 
     def sweep(self) -> None:
+        now = time.monotonic()
         with self.lock:
-            freed = self._expire(time.monotonic())
+            freed = self._expire(now)
+        for hook in list(_SWEEP_HOOKS):
+            freed += hook(now, TTL_S)
         if freed:
             _trim()
 
@@ -154,6 +158,15 @@ class _Store:
 
 
 STORE = _Store()
+_SWEEP_HOOKS: list[Callable[[float, float], int]] = []
+
+
+def on_sweep(hook: Callable[[float, float], int]) -> None:
+    """Run ``hook(now, ttl)`` at every sweep: another store of shared things (the charts' Arrow
+    tables) drops what went unused for ``ttl`` seconds and returns the bytes it freed. Adding the
+    same hook again changes nothing."""
+    if hook not in _SWEEP_HOOKS:
+        _SWEEP_HOOKS.append(hook)
 
 
 def _trim() -> None:

@@ -22,7 +22,7 @@ layout.header(
 panel = Panel(sc.DEFAULTS, bind="query-params")  # every control is in the link
 source = panel.select("Data", "data", sc.SOURCES, labels=SOURCE_LABELS, radio=True, horizontal=False,
                       disabled=upload.loaded(), help="While a file of your own is loaded, it is the data.")
-mine = upload.choose(panel.box)  # the learner's own points, in this session only
+mine = sc.fitted_points(upload.choose(panel.box))  # the learner's own points, in this session only
 lagos = source == "lagos" or mine is not None
 panel.slider("Number of outliers", "outliers", 0, 10, disabled=lagos,
              help="How many of the 30 points (those with the largest x) are pushed off the line.")

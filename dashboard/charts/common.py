@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import threading
+import time
 import weakref
 from collections import OrderedDict, deque
 from collections.abc import Iterable, Mapping
@@ -263,7 +264,7 @@ def extent_frame(x: tuple[float, float] | None = None, y: tuple[float, float] | 
     return pd.DataFrame(columns)
 
 
-_ARROW: OrderedDict = OrderedDict()  # hash of a frame's columns and values -> pyarrow.Table
+_ARROW: OrderedDict = OrderedDict()  # hash of a frame's columns and values -> [pyarrow.Table, last used]
 _ARROW_SIZE = 128
 _ARROW_BUDGET = 48 * 2 ** 20  # bytes of tables kept (a chart's data is 10 KB to 1 MB)
 _ARROW_BYTES = [0]
@@ -285,20 +286,37 @@ def _arrow(frames: Mapping[str, pd.DataFrame]) -> dict:
     tables = {}
     for name, frame in frames.items():
         digest = _digest(frame)
+        now = time.monotonic()
         with _ARROW_LOCK:  # sessions rerun on their own threads
-            table = _ARROW.get(digest)
-            if table is not None:
+            held = _ARROW.get(digest)
+            if held is not None:
                 _ARROW.move_to_end(digest)
+                held[1] = now
+        table = None if held is None else held[0]
         if table is None:
             table = pa.Table.from_pandas(frame, preserve_index=False, nthreads=1)
             with _ARROW_LOCK:
                 if digest not in _ARROW:
-                    _ARROW[digest] = table
+                    _ARROW[digest] = [table, now]
                     _ARROW_BYTES[0] += table.nbytes
                 while len(_ARROW) > _ARROW_SIZE or (_ARROW_BYTES[0] > _ARROW_BUDGET and len(_ARROW) > 1):
-                    _ARROW_BYTES[0] -= _ARROW.popitem(last=False)[1].nbytes
+                    _ARROW_BYTES[0] -= _ARROW.popitem(last=False)[1][0].nbytes
         tables[name] = table
     return tables
+
+
+def expire_arrow(now: float, ttl: float) -> int:
+    """Drop the Arrow tables unused for ``ttl`` seconds (the scenario cache's sweep calls it); the bytes freed."""
+    freed = 0
+    with _ARROW_LOCK:
+        while _ARROW:
+            digest, (table, used) = next(iter(_ARROW.items()))
+            if now - used < ttl:
+                break
+            del _ARROW[digest]
+            _ARROW_BYTES[0] -= table.nbytes
+            freed += table.nbytes
+    return freed
 
 
 def as_frame(data) -> pd.DataFrame:

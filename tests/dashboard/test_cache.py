@@ -192,3 +192,21 @@ def test_a_computation_inside_a_visitors_run_keeps_the_run_slot_and_takes_a_serv
     t.start()
     t.join(timeout=5)
     assert done == [1] and fair.waiting() == 0
+
+
+def test_the_sweep_drops_arrow_tables_nobody_drew_for_the_time_limit(monkeypatch):
+    from dashboard.charts import common
+
+    monkeypatch.setattr(common, "_ARROW", type(common._ARROW)())
+    monkeypatch.setattr(common, "_ARROW_BYTES", [0])
+    now = [500.0]
+    monkeypatch.setattr(common.time, "monotonic", lambda: now[0])
+    common._arrow({"a": pd.DataFrame({"x": np.arange(1000.0)})})
+    now[0] += 100
+    common._arrow({"b": pd.DataFrame({"y": np.arange(2000.0)})})
+    assert len(common._ARROW) == 2 and common._ARROW_BYTES[0] == 8_000 + 16_000
+    assert common.expire_arrow(now[0] + 50, ttl=120) == 8_000  # a: 150 s unused; b: 50 s
+    assert len(common._ARROW) == 1 and common._ARROW_BYTES[0] == 16_000
+    cache.on_sweep(common.expire_arrow)
+    cache.on_sweep(common.expire_arrow)
+    assert cache._SWEEP_HOOKS.count(common.expire_arrow) == 1

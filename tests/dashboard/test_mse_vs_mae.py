@@ -366,3 +366,21 @@ def test_the_common_confusion_about_squaring_is_set_right_with_the_losss_own_num
     table = sc._loss_table(1.0, np.array([1.0, 2.0, 10.0]))
     squared = table[table["fit"] == "mse"]["loss"].to_numpy()
     assert squared[1] / squared[0] == pytest.approx(4) and squared[2] / squared[0] == pytest.approx(100)
+
+
+def test_a_large_upload_is_fitted_on_a_stated_seeded_sample():
+    """The exact MAE fit is a linear program over every point (100,000 took 1.3 s and 240 MB in
+    one rerun, issue 24): past FIT_ROWS the view fits a seeded sample and its caption says so."""
+    from dashboard import upload
+
+    rng = np.random.default_rng(1)
+    x = rng.uniform(0, 10, 30_000)
+    mine = upload.Points(x, 2 * x + 1 + rng.normal(size=x.size), "x", "y", "big.csv")
+    fitted = sc.fitted_points(mine)
+    assert fitted.n == sc.FIT_ROWS == 20_000 and "random sample of 20,000" in fitted.note
+    again = sc.fitted_points(mine)
+    assert np.array_equal(fitted.x, again.x)  # seeded: the same scenario, the same sample
+    assert set(fitted.x) <= set(mine.x)
+    assert "20,000 rows of big" in upload.caption(fitted) and "random sample of 20,000" in upload.caption(fitted)
+    small = upload.Points(x[:50], x[:50], "x", "y", "small.csv")
+    assert sc.fitted_points(small) is small and sc.fitted_points(None) is None
