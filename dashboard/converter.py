@@ -59,10 +59,15 @@ class ExportRefused(ValueError):
 
 
 def _too_big(width: float, height: float) -> str | None:
-    if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_AREA:
-        return (f"This chart would be {width:,.0f} × {height:,.0f} pixels, more than an export allows "
-                f"({MAX_SIDE:,} on a side): change the scenario and export again.")
-    return None
+    """The refusal's sentence, naming the limit that was passed (None: within both)."""
+    if width > MAX_SIDE or height > MAX_SIDE:
+        limit = f"{MAX_SIDE:,} on a side"
+    elif width * height > MAX_AREA:
+        limit = f"{MAX_AREA:,} in all"
+    else:
+        return None
+    return (f"This chart would be {width:,.0f} × {height:,.0f} pixels, more than an export allows "
+            f"({limit}): change the scenario and export again.")
 
 
 def convert_here(spec: dict, fmt: str, scale: float) -> tuple[bool, bytes]:

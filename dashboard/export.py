@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
-from pathlib import Path
 
 import altair as alt
 import numpy as np
@@ -20,6 +19,7 @@ import pandas as pd
 import pyarrow as pa
 from PIL import Image
 
+from dashboard import converter
 from dashboard.charts.common import as_frame
 from dashboard.converter import ExportRefused, pool
 
@@ -32,7 +32,9 @@ EXPORT_WIDTH = 640  # pixels, for a chart drawn with width "container" on the pa
 # unmodified OpenType files of Source Sans Pro (its earlier name), under the SIL Open Font
 # License (fonts/LICENSE.txt).
 FONT = "Source Sans Pro"
-FONT_DIR = Path(__file__).with_name("fonts")
+FONT_DIR = converter.FONT_DIR  # the converter registers them in its own process
+
+
 def chart_png(chart: alt.TopLevelMixin | Mapping, *, scale: float = PNG_SCALE,
               size: tuple[int, int] | None = None, title: str | None = None) -> bytes:
     """The chart rendered to PNG bytes on a white background, ``scale`` pixels per screen

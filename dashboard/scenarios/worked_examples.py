@@ -192,7 +192,7 @@ def verdict(c: Card) -> str:
         small, large = sorted(c.absolute[0])
         if small == 0:  # no ratio to a miss of zero
             return (f"Misses of {money(small)} and {money(large)}: an exact prediction costs nothing under either "
-                    f"loss, while {money(large)} off costs {_big(large ** 2)} dollars² squared.")
+                    f"loss, while {money(large)} off costs {_big(large ** 2)} dollars² of squared loss.")
         return (f"Misses of {money(small)} and {money(large)}: the larger is {fmt(large / small)} "
                 f"times the error but {fmt((large / small) ** 2)} times the squared loss.")
     if c.key == "arrow":
@@ -227,8 +227,8 @@ def rain_frame(c: Card) -> pd.DataFrame:
 def _rain_ratio(rain: Card) -> str:
     """Rainfall B against A, as multiples of A where A missed at all (a multiple of zero is no number)."""
     if rain.mse[0] == 0:
-        return (f"rainfall A predicts every week exactly, so B's MSE of {fmt(rain.mse[1])} and MAE of "
-                f"{fmt(rain.mae[1])} are all error.")
+        return (f"rainfall A predicts every week exactly (MSE 0), so B's MSE of {fmt(rain.mse[1])} and MAE of "
+                f"{fmt(rain.mae[1])} are no multiple of A's.")
     return (f"rainfall B's MSE {fmt(rain.mse[1])} is {fmt(rain.mse[1] / rain.mse[0])} times A's, while its MAE is "
             f"{fmt(rain.mae[1] / rain.mae[0])} times A's.")
 

@@ -196,3 +196,10 @@ def test_an_export_never_fetches_from_the_network():
             "encoding": {"x": {"field": "x", "type": "quantitative"}}}
     with pytest.raises(converter.ExportRefused, match="could not be converted"):
         converter.pool().convert(spec, "svg")
+
+
+def test_the_refusal_names_the_limit_that_was_passed():
+    assert converter._too_big(converter.MAX_SIDE, 100) is None
+    assert "(4,000 on a side)" in converter._too_big(4_100, 100)
+    square = converter._too_big(3_000, 2_500)  # within a side, over the area
+    assert square.startswith("This chart would be 3,000 × 2,500 pixels") and "(6,000,000 in all)" in square
