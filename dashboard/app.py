@@ -18,7 +18,7 @@ _ROOT = str(Path(__file__).resolve().parent.parent)
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
-from dashboard import cache, fair, present, reconnect  # noqa: E402
+from dashboard import cache, fair, offload, present, reconnect  # noqa: E402
 from dashboard.charts import common as chart_common  # noqa: E402
 from dashboard.home import render_home  # noqa: E402
 from dashboard.views import SECTIONS, VIEWS  # noqa: E402
@@ -35,6 +35,9 @@ reconnect.notice()  # before any widget: it reads what the browser sent
 
 # The scenario cache's sweep also drops the charts' Arrow tables nobody drew for its time limit.
 cache.on_sweep(chart_common.expire_arrow)
+# Heavy computations run in a worker process, so one visitor's heavy pages leave the class the interpreter;
+# the normal equation's timing grid (2.5 s) is measured there at start, not while a visitor waits.
+offload.start_if_served(prepare=("dashboard.scenarios.normal_equation:timings",))
 
 view_pages = {view: st.Page(view.path, title=view.title, icon=view.icon) for view in VIEWS}
 

@@ -40,7 +40,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
-from dashboard import fair
+from dashboard import fair, offload
 
 T = TypeVar("T")
 
@@ -194,11 +194,14 @@ def _hashable(value: Any) -> Any:
     return value
 
 
-def scenario_cache(max_entries: int = DEFAULT_ENTRIES):
+def scenario_cache(max_entries: int = DEFAULT_ENTRIES, heavy: bool = False):
     """Decorator: cache a pure function of a view's control values, shared across sessions.
 
     The arguments must be hashable values (numbers, strings, tuples); lists and dicts are keyed
-    by their contents. ``f.clear()`` forgets the function's entries.
+    by their contents. ``f.clear()`` forgets the function's entries. A ``heavy`` function (one
+    that can hold the interpreter for a tenth of a second or more) computes its misses in a
+    worker process when the server has one (``dashboard.offload``); its arguments and result
+    must pickle, and it must be a module-level name.
     """
     def decorate(fn: Callable[..., T]) -> Callable[..., T]:
         function_key = (fn.__module__, fn.__qualname__)
@@ -211,14 +214,16 @@ def scenario_cache(max_entries: int = DEFAULT_ENTRIES):
                 return value
             # The turn first, then the key's lock: a thread holding a key's lock always has its turn,
             # so a computation that waits for a nested key never waits on a thread that waits for a turn.
-            with fair.turn():
+            offloaded = heavy and offload.active()
+            # An offloaded miss waits for the worker, not for one of the server's computing slots.
+            with fair.turn(server=not offloaded):
                 with STORE.lock:
                     computing = STORE.computing.setdefault(key, threading.Lock())
                 try:
                     with computing:  # the same key in another session: wait for its result, not compute it too
                         hit, value = STORE.get(key, time.monotonic())
                         if not hit:
-                            value = fn(*args, **kwargs)
+                            value = offload.compute(function_key, fn, args, kwargs) if offloaded else fn(*args, **kwargs)
                             STORE.put(key, value, weight_of(value), time.monotonic(), max_entries)
                 finally:
                     with STORE.lock:
@@ -227,19 +232,21 @@ def scenario_cache(max_entries: int = DEFAULT_ENTRIES):
             return value
 
         cached.clear = lambda: STORE.clear(function_key)  # type: ignore[attr-defined]
+        offload.register(function_key, cached)
         return cached
 
     return decorate
 
 
-def by_values(compute: Callable[[dict], T], max_entries: int = DEFAULT_ENTRIES) -> Callable[[Mapping[str, Any]], T]:
+def by_values(compute: Callable[[dict], T], max_entries: int = DEFAULT_ENTRIES,
+              heavy: bool = False) -> Callable[[Mapping[str, Any]], T]:
     """``values -> compute(values)`` through :func:`scenario_cache`, keyed on the controls' values."""
     def cached(items: tuple) -> T:
         return compute(dict(items))
 
     cached.__module__ = compute.__module__
     cached.__qualname__ = cached.__name__ = f"{compute.__qualname__}_cached"
-    store = scenario_cache(max_entries)(cached)
+    store = scenario_cache(max_entries, heavy)(cached)
 
     def of(values: Mapping[str, Any]) -> T:
         return store(tuple(sorted(values.items())))

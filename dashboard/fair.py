@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 PER_VISITOR = 1
 AT_ONCE = (os.cpu_count() or 2) + 2
@@ -104,8 +104,10 @@ def visit(who: str | None = None):
 
 
 @contextmanager
-def turn(who: str | None = None):
-    """Wait for this visitor's turn and the server's, then run the block (re-entrant per thread)."""
+def turn(who: str | None = None, server: bool = True):
+    """Wait for this visitor's turn and the server's, then run the block (re-entrant per thread).
+    With ``server=False`` only the visitor's turn: the block's work is bounded elsewhere (a
+    worker process's pool, ``dashboard.offload``)."""
     if getattr(_HELD, "depth", 0):
         _HELD.depth += 1
         try:
@@ -114,7 +116,7 @@ def turn(who: str | None = None):
             _HELD.depth -= 1
         return
     with _visitor_slot(who if who is not None or getattr(_HELD, "visitor", False) else visitor()):
-        with _SERVER:
+        with _SERVER if server else nullcontext():
             _HELD.depth = 1
             try:
                 yield

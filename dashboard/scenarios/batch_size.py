@@ -191,7 +191,7 @@ def compute(values: Mapping[str, Any]) -> Result:
                   start_gap=start_gap, low=low, top=10.0 * start_gap, x_end=x_end)
 
 
-result_of = by_values(compute)
+result_of = by_values(compute, heavy=True)
 
 
 # ------------------------------------------------------------------------------ texts

@@ -142,7 +142,7 @@ def _mse(params: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.mean(residual**2, axis=1)
 
 
-result_of = by_values(compute)
+result_of = by_values(compute, heavy=True)
 
 
 # ----------------------------------------------------------------------------- texts

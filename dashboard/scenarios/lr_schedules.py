@@ -243,7 +243,7 @@ def compute(values: Mapping[str, Any]) -> Result:
                   low=low, top=top)
 
 
-result_of = by_values(compute)
+result_of = by_values(compute, heavy=True)
 
 
 # ------------------------------------------------------------------------------ texts

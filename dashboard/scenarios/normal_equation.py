@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -106,10 +107,16 @@ def data_of(values: Mapping[str, Any], gap: float | None = None) -> datasets.Fea
                                    gap=gap_of(values) if gap is None else gap, seed=int(values["seed"]))
 
 
-@scenario_cache(max_entries=1)
-def timings() -> costs.Timings:
-    """The cost grid, measured once per server process (a class's first visitor waits about 3 s)."""
+@scenario_cache(max_entries=1, heavy=True)
+def _measured() -> costs.Timings:
     return costs.measure(COST_NS, COST_DS, steps=COST_STEPS)
+
+
+@functools.cache  # kept for the process's life (a few hundred bytes): the cache would let it expire unused
+def timings() -> costs.Timings:
+    """The cost grid, measured once per server process, in the worker (about 2.5 s). A served app
+    measures it at start (``dashboard/app.py``), so no visitor waits for it."""
+    return _measured()
 
 
 @scenario_cache(max_entries=16)

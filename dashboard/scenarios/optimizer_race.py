@@ -114,7 +114,7 @@ def sweep(surface: str, steps: int, mu: float, beta1: float, beta2: float,
     return Sweep(surface, (float(begin[0]), float(begin[1])), int(steps), dict(zip(RACERS, runs)), best, eps)
 
 
-@scenario_cache(max_entries=16)
+@scenario_cache(max_entries=16, heavy=True)
 def cached_sweep(surface: str, steps: int, mu: float, beta1: float, beta2: float,
                  start: tuple[float, float] | None) -> Sweep:
     return sweep(surface, steps, mu, beta1, beta2, start)
@@ -286,7 +286,7 @@ def compute(values: Mapping[str, Any]) -> Race:
     )
 
 
-@scenario_cache()
+@scenario_cache(heavy=True)
 def cached_race(items: tuple) -> Race:
     return compute(dict(items))
 

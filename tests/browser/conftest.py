@@ -34,13 +34,19 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def server_url(chromium_path) -> str:
-    """Start the dashboard once for the whole session; yield its base URL."""
+def served(chromium_path):
+    """Start the dashboard once for the whole session; yield (its base URL, its process)."""
     try:
-        with streamlit_server(ROOT / "dashboard" / "app.py", ROOT / "artifacts" / "streamlit.log") as (url, _):
-            yield url
+        with streamlit_server(ROOT / "dashboard" / "app.py", ROOT / "artifacts" / "streamlit.log") as found:
+            yield found
     except RuntimeError as err:
         pytest.fail(str(err))
+
+
+@pytest.fixture(scope="session")
+def server_url(served) -> str:
+    """The session's dashboard's base URL."""
+    return served[0]
 
 
 @pytest.fixture(scope="session")
