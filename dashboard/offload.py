@@ -50,6 +50,7 @@ _ENABLED = False
 _POOL: child.Pool | None = None
 _LOCK = threading.Lock()
 _CACHED: dict[tuple[str, str], Callable[..., Any]] = {}
+_THREAD = threading.local()  # .pool: another pool for this thread's requests (start's preparations)
 
 
 def register(function_key: tuple[str, str], cached: Callable[..., Any]) -> None:
@@ -64,9 +65,10 @@ def active() -> bool:
 
 def start(warm: bool = True, prepare: tuple[str, ...] = ()) -> bool:
     """Turn offloading on for this process; with ``warm``, start a child now in the background,
-    so the first heavy page does not wait for its imports, then call each ``"module:function"``
-    of ``prepare`` there (results every visitor needs, computed before anyone asks). True when
-    this call turned it on."""
+    so the first heavy page does not wait for its imports, and call each ``"module:function"``
+    of ``prepare`` (results every visitor needs, computed before anyone asks) in a second child
+    that exits when done, so the worker is free for the first visitors. True when this call
+    turned it on."""
     global _ENABLED, _POOL
     with _LOCK:
         if _ENABLED:
@@ -105,22 +107,32 @@ def _warm(prepare: tuple[str, ...] = ()) -> None:
         _POOL.ask(pickle.dumps(None), queue_wait_s=0.0, max_rss_mb=MAX_RSS_MB)
     except (child.Busy, child.ChildFailed, OSError):
         pass  # a busy or failing child is started again by the first real request
-    for target in prepare:
-        module, _, name = target.partition(":")
-        try:
-            getattr(importlib.import_module(module), name)()
-        except Exception:  # noqa: BLE001 - the first visitor computes it instead
-            _LOG.warning("could not prepare %s", target, exc_info=True)
+    if not prepare:
+        return
+    # In a child of its own, closed when done: the worker stays free for the first visitors.
+    side = child.Pool(MODULE, 1, TIMEOUT_S, IDLE_S)
+    _THREAD.pool = side
+    try:
+        for target in prepare:
+            module, _, name = target.partition(":")
+            try:
+                getattr(importlib.import_module(module), name)()
+            except Exception:  # noqa: BLE001 - the first visitor computes it instead
+                _LOG.warning("could not prepare %s", target, exc_info=True)
+    finally:
+        _THREAD.pool = None
+        side.close()
 
 
 def compute(function_key: tuple[str, str], fn: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
     """``fn(*args, **kwargs)``: in a child when offloading is on, here otherwise or when the child
     cannot answer. An exception raised by ``fn`` in the child is raised here."""
-    if not _ENABLED or _POOL is None:
+    pool = getattr(_THREAD, "pool", None) or _POOL
+    if not _ENABLED or pool is None:
         return fn(*args, **kwargs)
     try:
         request = pickle.dumps((function_key, args, kwargs), protocol=pickle.HIGHEST_PROTOCOL)
-        ok, payload = _POOL.ask(request, queue_wait_s=QUEUE_WAIT_S, max_rss_mb=MAX_RSS_MB)
+        ok, payload = pool.ask(request, queue_wait_s=QUEUE_WAIT_S, max_rss_mb=MAX_RSS_MB)
         answer = pickle.loads(payload)
     except (child.Busy, child.ChildFailed, OSError, pickle.PickleError, AttributeError, TypeError, EOFError) as err:
         _LOG.info("computing %s here: the worker could not (%s)", ".".join(function_key), type(err).__name__)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from pathlib import Path
 
 import pytest
 
@@ -93,7 +94,13 @@ def test_what_start_is_asked_to_prepare_is_computed_in_the_worker_before_anyone_
         original = offload._POOL.ask
         offload._POOL.ask = lambda *a, **k: asked.append(1) or original(*a, **k)
         pid = samples.prepared()
-        assert not asked and pid not in (None, os.getpid())  # kept from the start, computed in the worker
+        assert not asked and pid not in (None, os.getpid())  # kept from the start, computed in a child
+        # ... of its own, which is gone: the worker was left free for the first visitors
+        assert samples.where(1)[1] != pid
+        deadline = time.monotonic() + 10
+        while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not Path(f"/proc/{pid}").exists()
     finally:
         offload.stop()
         cache.STORE.clear()
