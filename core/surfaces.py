@@ -88,6 +88,14 @@ class Surface:
     _f: Callable[[np.ndarray], np.ndarray] = field(repr=False)
     _g: Callable[[np.ndarray], np.ndarray] = field(repr=False)
 
+    @property
+    def global_minima(self) -> np.ndarray:
+        """(g, dim): the minima whose value is the global minimum's (within round-off), usually one."""
+        if not len(self.minima):
+            return self.minima
+        values = self.value(self.minima)
+        return self.minima[np.isclose(values, self.global_min_value, rtol=1e-9, atol=1e-12)]
+
     def _check(self, p: Any, name: str = "p") -> np.ndarray:
         out = array(name, p)
         if out.ndim == 0 or out.shape[-1] != self.dim:

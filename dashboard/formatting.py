@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 import math
 
 ROUND_OFF = 1e-9  # below this a number on screen is round-off or as good as 0, never 5.77e-15
@@ -38,8 +39,13 @@ def fmt(value: float, digits: int = 4) -> str:
 
 
 def pct(fraction: float, digits: int = 0) -> str:
-    """A fraction as a percentage: pct(0.746) -> '75%'."""
-    return f"{100 * fraction:.{digits}f}%"
+    """A fraction as a percentage, a half rounded up as by hand: pct(0.746) -> '75%', pct(0.625) -> '63%'
+    (Python's own rounding gives '62%': it rounds a half to even). Not a number: :data:`NO_NUMBER`."""
+    if not math.isfinite(fraction):
+        return NO_NUMBER
+    # The shortest decimal of 100 × fraction (62.5, not 62.4999...), then rounded half away from zero.
+    exact = decimal.Decimal(repr(float(100 * fraction)))
+    return f"{exact.quantize(decimal.Decimal(1).scaleb(-digits), rounding=decimal.ROUND_HALF_UP)}%"
 
 
 def money(value: float) -> str:
@@ -66,3 +72,11 @@ def residual(value: float) -> str:
 def final_or_diverged(value: float, diverged_at: int) -> str:
     """A run's final number, or "diverged at step k" when it diverged (``diverged_at`` >= 0)."""
     return f"diverged at step {diverged_at}" if diverged_at >= 0 else fmt(value)
+
+
+def latex_power(value: float) -> str:
+    """A power of ten in LaTeX: 1e-4 -> '10^{-4}'; other numbers as :func:`fmt`."""
+    exponent = math.log10(value) if value > 0 else float("nan")
+    if math.isfinite(exponent) and exponent == round(exponent):
+        return f"10^{{{int(round(exponent))}}}"
+    return fmt(value)

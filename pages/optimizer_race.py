@@ -24,7 +24,7 @@ running = {key: panel.toggle(entry.label, f"run_{key}", help=entry.description)
 panel.box.markdown("**Learning rates**")
 tuned = panel.toggle("Tuned: each at its best rate", "tuned",
              help=f"Each optimizer runs at every one of {sc.rates().size} rates at once; tuned, it races at the one "
-                  "that got within ε first.")
+                  "that arrived first (near the minimum, and staying there).")
 side, panel.box = panel.box, panel.box.expander("Each optimizer's own rate (when not tuned)")
 for key, entry in registry.OPTIMIZERS.items():
     panel.log_slider(f"η, {entry.label}", f"lr_{key}", sc.RATE_LOW, sc.RATE_HIGH, per_decade=sc.RATE_PER_DECADE,
@@ -52,7 +52,7 @@ race = layout.compute("the race", sc.race_of, panel.values)
 was = pin and layout.compute("the pinned race", sc.race_of, pin.values)
 racing = [r.key for r in race.racers]
 
-st.markdown(f"**Steps to come within ε of the minimum: {race.title}**")
+st.markdown(f"**Steps to arrive at the minimum: {race.title}**")
 layout.metric_row(sc.headlines(race), pinned=was and sc.headlines(was))
 
 # Beside the charts, to scrub while watching. Its range is the longest run's: a range that followed the

@@ -3,7 +3,7 @@
 - :func:`contour_chart`: the racers' paths on the surface, with a dot where each is at the
   scrubber's step (the shared :func:`dashboard.charts.paths.contour_chart`);
 - :func:`loss_chart`: each racer's height above the minimum per step, log scale, with the
-  "within ε" line (the shared loss-curves chart);
+  the height a run must stay under to have arrived (the shared loss-curves chart);
 - :func:`internals_chart`: what one optimizer computes at every step (gradient, velocity or
   Adam's averages, the step itself), per coordinate, one row per quantity, a rule at the
   scrubber's step.
@@ -18,6 +18,7 @@ import pandas as pd
 from dashboard import palette
 from dashboard.charts import paths as run_charts
 from dashboard.charts.common import built_once, render
+from dashboard.formatting import fmt
 
 COORDINATE_COLOURS = {"x": palette.BLUE, "y": palette.VERMILLION}
 ROW_HEIGHT = 78
@@ -34,18 +35,20 @@ def contour_chart(race, k: int | None, size: int = run_charts.CONTOUR_SIZE) -> d
 
 
 def loss_chart(race, pinned=None) -> dict:
-    """Each racer's f − min per step (log), the ε line dashed; a diverged run is marked.
+    """Each racer's f − min per step (log), the arrival height dashed; a diverged run is marked.
 
     ``pinned``: a pinned race, its curves drawn wide and light grey underneath.
     """
     gap0 = float(next(iter(race.gaps.values()))[0])
     shown = race.curves["value"].to_numpy(dtype=float)
     positive = shown[shown > 0]
-    low = max(float(positive.min()) if positive.size else race.eps, 1e-9 * gap0) * 0.5
-    low = min(low, 0.1 * race.eps)
+    line = race.arrive_gap
+    low = max(float(positive.min()) if positive.size else line, 1e-9 * gap0, 1e-300) * 0.5
+    low = min(low, 0.1 * line) if line > 0 else low
     return run_charts.loss_curves_chart(
-        race.curves, race.diverged, race.series(), shown=shown, low=low, top=10.0 * gap0, steps=race.steps,
-        rules=[(race.eps, f"within ε = {race.eps:.3g} of the minimum")],
+        race.curves, race.diverged, race.series(), shown=shown, low=low, top=10.0 * max(gap0, low), steps=race.steps,
+        # The height half of the finish line (a run must also be near the minimizer).
+        rules=[(line, f"arrival height: {fmt(line, 3)}")] if line > 0 else [],
         titles=("step", "f − min (log scale)", "f − min"),
         pinned=None if pinned is None else pinned.curves,
         pinned_shown=None if pinned is None else pinned.curves["value"].to_numpy(dtype=float), legend_columns=2)

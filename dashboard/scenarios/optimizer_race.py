@@ -4,13 +4,13 @@ Every optimizer of :data:`dashboard.registry.OPTIMIZERS` runs from one start poi
 surface of :mod:`core.surfaces`, at each of the :data:`RATES` (the rate sliders' values), in
 one computation (:func:`core.surfaces.race`: one loop over the steps, one gradient per step
 for all 7 x 41 runs). A racer's run is then read from there: at its slider's rate, or, when
-"tuned", at its best rate (:func:`core.trajectory.fastest`: the first to come within ε of
-the minimum, else the lowest final loss). So tuning is the sweep itself, not a search.
+"tuned", at its best rate (:func:`core.outcomes.fastest`: the first to arrive at the minimum,
+else, where no rate arrives, the lowest final loss). So tuning is the sweep itself, not a search.
 
-"Within ε": ``f - f_min <= EPS_SHARE x (f(start) - f_min)``, one thousandth of the way
-from the start's height down to the global minimum, whatever the surface's scale; a run
-arrives at the step from which it stays there to the end (a lucky bounce through the band
-does not count: :func:`core.trajectory.settled_below`).
+What each run did is :func:`core.outcomes.classify`'s verdict: "arrived" means near the
+surface's global minimizer in distance and in height, each relative to the start, from that
+step to the end; "the winner" is the racer that arrived in the fewest steps, and there is none
+when no racer arrived.
 
 :func:`compute` is a plain function of the scenario; :func:`cached_race` is its cached
 wrapper (shared across sessions: it depends on the controls only).
@@ -25,11 +25,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core import surfaces, trajectory
-from dashboard import paths, registry
+from core import outcomes, surfaces, trajectory
+from dashboard import paths, registry, verdicts
 from dashboard.cache import scenario_cache
 from dashboard.controls import log_options
-from dashboard.formatting import fmt
+from dashboard.formatting import fmt, latex_power
 from dashboard.headline import Headline, whole
 
 SURFACES = ("rosenbrock", "bowl", "saddle", "plateau", "two_minima_2d", "line_fit")
@@ -38,7 +38,6 @@ SURFACE_LABELS = {"rosenbrock": "Rosenbrock's valley", "bowl": "Elongated bowl",
 SURFACE_TITLES = {"line_fit": ("slope w", "intercept b")}  # axis titles; others are x and y
 RACERS = tuple(registry.OPTIMIZERS)  # sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw
 RATE_LOW, RATE_HIGH, RATE_PER_DECADE = 1e-4, 10.0, 8
-EPS_SHARE = 1e-3
 BETA2_OPTIONS = ("0.9", "0.99", "0.999", "0.9999")  # a choice (its text is its value): the link says 0.999
 STEPS_RANGE = (10, 1000)
 GRID = 100  # contour cells per side
@@ -52,9 +51,10 @@ DEFAULTS: dict[str, Any] = {
 }
 # The lesson's claim as a scenario: momentum at its best rate on Rosenbrock's valley, Adam at too small a one.
 LESSON = {**DEFAULTS, "tuned": False, "run_sgd": False, "lr_momentum": 0.0018, "lr_adam": 0.0024}
-ADAM_CONFUSION = ("Adam scales each weight's step by the size of that weight's recent gradients, not by how often "
-                  "the weight is updated: here every coordinate gets a gradient at every step, yet their steps "
-                  "come out nearly the same size.")
+ADAM_CONFUSION = ("Adam does not scale a weight's step by how often that weight is updated: here both coordinates "
+                  "get a gradient at every step. It divides each coordinate's average gradient by the size of its "
+                  "gradients over about 1/(1 − β₂) steps, so a coordinate whose gradients were large long ago "
+                  "still takes small steps.")
 
 
 def settings(values: Mapping[str, Any]) -> tuple[float, float, float]:
@@ -96,7 +96,8 @@ class Sweep:
     steps: int
     runs: dict[str, trajectory.Trajectory]
     best: dict[str, int]  # key -> index into rates() of its best run (-1: every rate diverged)
-    eps: float  # the "within ε" gap
+    arrived: dict[str, bool]  # key -> whether its best run arrived (else it is only the lowest)
+    arrive_gap: float  # the height above the minimum a run must stay under to have arrived
 
 
 def sweep(surface: str, steps: int, mu: float, beta1: float, beta2: float,
@@ -108,10 +109,13 @@ def sweep(surface: str, steps: int, mu: float, beta1: float, beta2: float,
     runs = surfaces.race(s, optimizers=[build(k, mu, beta1, beta2) for k in RACERS], lrs=[lrs] * len(RACERS),
                          steps=steps, start=begin)
     gap0 = float(s.value(begin)) - s.global_min_value
-    eps = EPS_SHARE * gap0
-    best = {k: trajectory.fastest(run.loss, run.diverged_at, s.global_min_value + eps)
-            for k, run in zip(RACERS, runs)}
-    return Sweep(surface, (float(begin[0]), float(begin[1])), int(steps), dict(zip(RACERS, runs)), best, eps)
+    best, arrived = {}, {}
+    for k, run in zip(RACERS, runs):
+        steps_to = outcomes.arrival_steps(run.loss, s.global_min_value, diverged_at=run.diverged_at,
+                                          params=run.params, minimizer=s.global_minima)
+        best[k], arrived[k] = outcomes.fastest(steps_to, run.final_loss - s.global_min_value)
+    return Sweep(surface, (float(begin[0]), float(begin[1])), int(steps), dict(zip(RACERS, runs)), best, arrived,
+                 outcomes.ARRIVE_GAP * gap0)
 
 
 @scenario_cache(max_entries=16, heavy=True)
@@ -132,17 +136,13 @@ class Racer:
     rate: float
     tuned: bool
     diverged_at: int  # -1: never
-    steps_to_eps: int  # -1: never within ε
+    outcome: outcomes.Outcome  # what the run did (core.outcomes.classify)
     final_gap: float  # f - f_min at the end (inf when diverged)
 
     @property
-    def outcome(self) -> str:
-        """'within ε at step 182', 'diverged at step 12' or 'not within ε in 300 steps'."""
-        if self.diverged_at >= 0:
-            return f"diverged at step {self.diverged_at}"
-        if self.steps_to_eps >= 0:
-            return f"within ε at step {self.steps_to_eps}"
-        return "not within ε"
+    def arrived_at(self) -> int:
+        """The step it arrived at, -1 when it did not arrive."""
+        return self.outcome.step if self.outcome.arrived else -1
 
 
 @dataclass(frozen=True, eq=False)
@@ -152,7 +152,9 @@ class Race:
     Attributes:
         surface: its name; ``title`` its label; ``axes`` the axis titles.
         start: the start point; ``minima`` (m, 2) the surface's minima, the global one first.
-        eps: the "within ε" gap; ``f_min`` the global minimum's value; ``steps`` the run length.
+        arrive_gap: the height above the minimum a run must stay under to have arrived (it must
+            also be near the minimizer); ``f_min`` the global minimum's value; ``steps`` the run length.
+        places: the names of the surface's other stationary points (a run's ``outcome.near``).
         racers: one per racing optimizer, in menu order.
         points: key -> (steps + 1, 2) points of its run; ``gaps``: key -> (steps + 1,) f - f_min.
         window, cell, bands: the plotted box, a grid cell's size and the grid's cells
@@ -160,7 +162,7 @@ class Race:
         paths, exits: the paths drawn (series, label, step, x, y, value) and where they leave the box.
         curves: series, label, step, value (f - f_min), run (the label with the rate, for tooltips), for
             the loss chart; ``diverged``: series, step.
-        table: one row per racer: optimizer, rate, settings, steps to ε, final f - f_min, outcome.
+        table: one row per racer: optimizer, rate, settings, steps to arrive, final f - f_min, result.
     """
 
     surface: str
@@ -168,7 +170,8 @@ class Race:
     axes: tuple[str, str]
     start: tuple[float, float]
     minima: np.ndarray
-    eps: float
+    arrive_gap: float
+    places: tuple[str, ...]
     f_min: float
     steps: int
     racers: tuple[Racer, ...]
@@ -200,13 +203,22 @@ class Race:
 
 def table_markdown(race: Race) -> str:
     """The race's table as Markdown (cheaper for the browser to redraw than a data grid)."""
-    rows = ["| Optimizer | Learning rate | Settings | Steps to within ε | Final f − min | Result |",
+    rows = ["| Optimizer | Learning rate | Settings | Steps to arrive | Final f − min | Result |",
             "|---|---:|---|---:|---:|---|"]
     for row in race.table.itertuples(index=False):
         steps = "" if pd.isna(row[3]) else f"{int(row[3])}"
         # A diverged racer has no final gap (its Result says where it went): a dash, not ∞.
         rows.append(f"| {row[0]} | {row[1]} | {row[2]} | {steps} | {fmt(float(row[4]))} | {row[5]} |")
     return "\n".join(rows)
+
+
+def stationary_points(s: surfaces.Surface) -> tuple[np.ndarray, tuple[str, ...]]:
+    """The surface's stationary points other than its global minima, and their names: a run that
+    stalls at one is said to have stopped there."""
+    local = s.minima[len(s.global_minima):]
+    names = ["the other, shallower minimum" if len(local) == 1 else f"local minimum {i + 1}" for i in range(len(local))]
+    names += ["the saddle point" if len(s.saddles) == 1 else f"saddle point {i + 1}" for i in range(len(s.saddles))]
+    return np.vstack([local.reshape(-1, 2), s.saddles.reshape(-1, 2)]), tuple(names)
 
 
 def racing(values: Mapping[str, Any]) -> tuple[str, ...]:
@@ -229,6 +241,7 @@ def compute(values: Mapping[str, Any]) -> Race:
     sw = cached_sweep(surface, steps, *settings(values), start_of(values))
     s = surfaces.get(surface)
     grid_rates = rates()
+    others, places = stationary_points(s)
     racers, points, gaps = [], {}, {}
     for key in racing(values):
         run = sw.runs[key]
@@ -236,12 +249,13 @@ def compute(values: Mapping[str, Any]) -> Race:
         index = sw.best[key] if tuned else int(np.argmin(np.abs(np.log(grid_rates / float(values[f"lr_{key}"])))))
         gap = run.loss[:, index] - s.global_min_value
         diverged_at = int(run.diverged_at[index])
-        reached = trajectory.settled_below(gap[:, None], sw.eps)[0] if diverged_at < 0 else -1
+        outcome = outcomes.classify(run.loss[:, index], s.global_min_value, diverged_at=diverged_at,
+                                    params=run.params[:, index], minimizer=s.global_minima, others=others)
         rate = float(grid_rates[index])
         # The legend names the optimizer only: a label that held the rate would change the charts'
         # specs with every rate, and the browser would build them again instead of updating their data.
         label = registry.OPTIMIZERS[key].label
-        racers.append(Racer(key, label, rate, tuned, diverged_at, int(reached),
+        racers.append(Racer(key, label, rate, tuned, diverged_at, outcome,
                             float(gap[-1]) if diverged_at < 0 else float("inf")))
         points[key], gaps[key] = run.params[:, index], gap
     keys = [r.key for r in racers]
@@ -274,13 +288,14 @@ def compute(values: Mapping[str, Any]) -> Race:
         "optimizer": [registry.OPTIMIZERS[r.key].label for r in racers],
         "learning rate": [f"{r.rate:g}" + (" (tuned)" if r.tuned else "") for r in racers],
         "settings": [hyper_text(r.key, *settings(values)) for r in racers],
-        "steps to within ε": [r.steps_to_eps if r.steps_to_eps >= 0 else None for r in racers],
+        "steps to arrive": [r.arrived_at if r.arrived_at >= 0 else None for r in racers],
         "final f − min": [r.final_gap for r in racers],
-        "result": [r.outcome for r in racers],
+        "result": [verdicts.outcome_text(r.outcome, steps, places) for r in racers],
     })
     return Race(
         surface=surface, title=SURFACE_LABELS[surface], axes=SURFACE_TITLES.get(surface, ("x", "y")),
-        start=sw.start, minima=s.minima, eps=sw.eps, f_min=s.global_min_value, steps=steps,
+        start=sw.start, minima=s.minima, arrive_gap=sw.arrive_gap, places=places, f_min=s.global_min_value,
+        steps=steps,
         racers=tuple(racers), points=points, gaps=gaps, window=box, cell=cell, bands=band,
         paths=path_frame, exits=exit_frame, curves=curves, diverged=diverged, table=table,
     )
@@ -301,20 +316,26 @@ def race_of(values: Mapping[str, Any]) -> Race:
     return cached_race(_key(values))
 
 
+def winner(race: Race) -> Racer | None:
+    """The racer that arrived in the fewest steps (ties: the lower final height), None when none arrived."""
+    arrived = [r for r in race.racers if r.outcome.arrived]
+    return min(arrived, key=lambda r: (r.arrived_at, r.final_gap)) if arrived else None
+
+
 def headlines(race: Race) -> list[Headline]:
-    """The winner's steps, then each racer's steps to come within ε (compared with a pinned racer of the
+    """The winner's steps, then each racer's steps to arrive (compared with a pinned racer of the
     same optimizer)."""
-    arrived = [r for r in race.racers if r.steps_to_eps >= 0]
-    first = min(arrived, key=lambda r: r.steps_to_eps) if arrived else None
-    winner = Headline(f"First: {registry.OPTIMIZERS[first.key].label}" if first else "First within ε",
-                      f"{first.steps_to_eps} steps" if first else "nobody", "The fewest steps any racer needed.",
-                      value=first.steps_to_eps if first else None, change=whole, better="lower", key="winner")
-    return [winner] + [Headline(registry.OPTIMIZERS[r.key].label, r.outcome.replace("within ε at step ", "") + (
-        " steps" if r.steps_to_eps >= 0 and r.diverged_at < 0 else ""),
-        f"η = {r.rate:g}{' (its best rate)' if r.tuned else ''}: the first step from which f − min stays "
-        f"≤ ε = {race.eps:.3g}, a thousandth of the start's height above the minimum.",
-        value=r.steps_to_eps if r.steps_to_eps >= 0 else None, change=whole, better="lower", key=r.key)
-        for r in race.racers]
+    first = winner(race)
+    top = Headline(f"First: {registry.OPTIMIZERS[first.key].label}" if first else "First to arrive",
+                   f"{first.arrived_at} steps" if first else "nobody",
+                   "The fewest steps any racer needed to arrive." if first else
+                   f"No racer arrived at the minimum in {race.steps} steps.",
+                   value=first.arrived_at if first else None, change=whole, better="lower", key="winner")
+    return [top] + [Headline(registry.OPTIMIZERS[r.key].label, verdicts.short_text(r.outcome),
+                             f"η = {r.rate:g}{' (its best rate)' if r.tuned else ''}: "
+                             + verdicts.outcome_text(r.outcome, race.steps, race.places) + ".",
+                             value=r.arrived_at if r.outcome.arrived else None, change=whole, better="lower", key=r.key)
+                    for r in race.racers]
 
 
 # --------------------------------------------------------------------------- one optimizer's insides
@@ -325,7 +346,7 @@ QUANTITIES = {  # state name in core.surfaces.internals -> (row title, transform
     "m_hat": ("m̂: average gradient", None),
     "sum": ("√(sum of g²)", np.sqrt),
     "square_avg": ("√(average of g²)", np.sqrt),
-    "v_hat": ("√v̂: recent gradient size", np.sqrt),
+    "v_hat": ("√v̂: gradient size over ~1/(1−β₂) steps", np.sqrt),
     "step": ("step taken", None),
 }
 
@@ -388,7 +409,10 @@ TORCH_CLASSES = {"sgd": "SGD", "momentum": "SGD", "nesterov": "SGD", "adagrad": 
 
 
 def _num(value: float) -> str:
-    return f"{float(value):g}"
+    """A float as Python reads it back as a float: '0.9', '1e-05', '0.0' (never '0', an int, which torch's
+    Adam refuses among its betas)."""
+    text = f"{float(value):g}"
+    return text if any(c in text for c in ".en") else text + ".0"
 
 
 def _less(value: float) -> str:
@@ -456,40 +480,55 @@ SURFACE_NOTES = {
     "rosenbrock": "The valley floor bends along y = x²: a step that follows the gradient across the valley overshoots "
                   "its walls, while the way to the minimum at (1, 1) runs along the nearly flat floor.",
     "bowl": "The bowl is ten times steeper in y than in x (condition number 10): one rate has to suit both "
-            "directions, which is what per-coordinate methods (AdaGrad, RMSprop, Adam) work around.",
+            "directions. Per-coordinate methods (AdaGrad, RMSprop, Adam) rescale each direction instead; whether "
+            "that pays on a bowl this mild is what the race shows.",
     "saddle": "The origin is a saddle: downhill along y, uphill along x. A run that starts almost on the x axis "
               "slides to the saddle first; only the small y component grows it away, slowly for gradient descent.",
     "plateau": "Far from the well the surface is almost flat: the gradient is tiny, so plain steps crawl, while "
                "methods that divide by the gradient's own size keep a steady pace.",
     "two_minima_2d": "Two wells of different depths: which one a run ends in depends on its path, not only on its "
-                     "start. The race counts only the deeper, global minimum.",
-    "line_fit": "The MSE of a line over its slope and intercept, for x between 0 and 10: a long, tilted valley "
-                "(condition number 139), the same as on the learning-rate view.",
+                     "start. Only the deeper, global minimum counts as arriving.",
 }
+
+
+def stationary_start(race: Race) -> str | None:
+    """A sentence when the race starts where the gradient is zero (every racer then stays put), else None."""
+    s = surfaces.get(race.surface)
+    start = np.asarray(race.start)
+    if float(np.linalg.norm(s.grad(start))) > 1e-12 * max(1.0, abs(float(s.value(start)))):
+        return None
+    if any(np.allclose(start, m) for m in s.global_minima):
+        return ("The race starts at the minimum itself: the gradient there is zero, so every racer has arrived "
+                "before its first step. Move the start to see a race.")
+    return ("The race starts where the gradient is zero (a stationary point that is not the minimum), so no racer "
+            "that follows the gradient ever moves. Move the start a little to see which way each one leaves.")
 
 
 def notes(race: Race, ins: Inside | None, k: int, values: Mapping[str, Any]) -> list[str]:
     """The "What to notice" bullets with the race's live numbers."""
-    arrived = sorted((r for r in race.racers if r.steps_to_eps >= 0), key=lambda r: r.steps_to_eps)
     out = []
-    if arrived:
-        first = arrived[0]
-        others = "; ".join(f"{registry.OPTIMIZERS[r.key].label} {r.outcome.replace('within ε at step', 'at step')}"
-                           for r in race.racers if r is not first)
-        out.append(f"**{registry.OPTIMIZERS[first.key].label}** comes within ε first, at step **{first.steps_to_eps}**"
-                   f" (η = {first.rate:g}). " + (f"The others: {others}." if others else ""))
+    still = stationary_start(race)
+    if still:
+        out.append(still)
+    first = winner(race)
+    said = {r.key: verdicts.outcome_text(r.outcome, race.steps, race.places) for r in race.racers}
+    if first is not None:
+        others = "; ".join(f"{r.label} {said[r.key]}" for r in race.racers if r is not first)
+        out.append(f"**{first.label}** arrives first, at step **{first.arrived_at}** (η = {first.rate:g}). "
+                   + (f"The others: {others}." if others else ""))
     else:
-        out.append(f"No racer comes within ε = {race.eps:.3g} of the minimum in {race.steps} steps: "
-                   + "; ".join(f"{registry.OPTIMIZERS[r.key].label} {r.outcome}" for r in race.racers) + ".")
+        out.append(f"No racer arrives at the minimum in {race.steps} steps: "
+                   + "; ".join(f"{r.label} {said[r.key]}" for r in race.racers) + ".")
     if values["tuned"]:
-        out.append(f"Each racer runs at its own best rate: the one of {rates().size} rates from {RATE_LOW:g} to "
-                   f"{RATE_HIGH:g} that got there first, found in the same computation as the race. Switch "
-                   "\"tuned\" off to give each the rate of its slider: a well-tuned gradient descent with momentum "
-                   "can beat a badly tuned Adam.")
+        unarrived = [r.label for r in race.racers if r.tuned and not r.outcome.arrived]
+        out.append(f"Each racer runs at its own best rate: of {rates().size} rates from {RATE_LOW:g} to "
+                   f"{RATE_HIGH:g}, the one that arrived first, found in the same computation as the race"
+                   + (f" ({', '.join(unarrived)}: no rate arrived, so the one that ended lowest)" if unarrived else "")
+                   + ". The preset \"Tuned momentum against an untuned Adam\" shows what a badly chosen rate costs.")
     else:
         out.append("Each racer runs at its slider's rate. Switch \"tuned\" on to give each its best rate: the "
                    "comparison is only fair between tuned optimizers.")
-    out.append(SURFACE_NOTES[race.surface])
+    out.append(surface_note(race.surface))
     if ins is not None and k >= 1:
         now = ins.at(k)
         parts = "; ".join(f"{title} ({fmt(v[0])}, {fmt(v[1])})" for title, v in now.items())
@@ -497,11 +536,22 @@ def notes(race: Race, ins: Inside | None, k: int, values: Mapping[str, Any]) -> 
     return out
 
 
+def surface_note(surface: str) -> str:
+    """What the surface is for, with its numbers."""
+    facts = surfaces.get(surface).facts
+    if surface == "line_fit":
+        return (f"The MSE of a line over its slope and intercept, for x between 0 and 10: a long, tilted valley "
+                f"(condition number {fmt(facts['condition_number'], 3)}), whose floor is the least-squares line "
+                f"(slope 2, intercept 1). Plain gradient descent diverges above η = {fmt(facts['critical_lr'], 3)}.")
+    return SURFACE_NOTES[surface]
+
+
 def math_blocks(race: Race, key: str) -> list[tuple[str, str]]:
     """The racers' update rules (torch.optim's), and the race's finish line."""
     rows = [(f"**{registry.OPTIMIZERS[r.key].label}** (torch.optim's update, $g_t$ the gradient at step $t$):",
              registry.OPTIMIZERS[r.key].latex) for r in race.racers]
-    rows.append(("The finish line: a run has arrived at the step from which its height above the minimum stays at "
-                 "most a thousandth of the start's:", rf"f(\theta_t) - f_{{\min}} \le \varepsilon = 10^{{-3}}\,\bigl(f(\theta_0) - "
-                 rf"f_{{\min}}\bigr) = {race.eps:.3g}"))
+    rows.append((f"The finish line: {verdicts.ARRIVED_RULE} (θ* the minimizer, f* the minimum):",
+                 rf"\lVert \theta_t - \theta^* \rVert \le {outcomes.ARRIVE_DISTANCE:g}\,\lVert \theta_0 - \theta^* \rVert"
+                 rf"\quad\text{{and}}\quad f(\theta_t) - f^* \le {latex_power(outcomes.ARRIVE_GAP)}\,\bigl(f(\theta_0) - f^*\bigr)"
+                 rf" = {fmt(race.arrive_gap, 3)}"))
     return rows

@@ -19,7 +19,6 @@ import pandas as pd
 import pytest
 import vl_convert as vlc
 from hypothesis import HealthCheck, given, note, settings
-from hypothesis import strategies as st
 from PIL import Image
 
 from dashboard import converter, export
@@ -28,7 +27,8 @@ from dashboard.charts.common import dataset
 from dashboard.charts.paths import on_edge
 from dashboard.scenarios import optimizer_race as sc
 
-from .property_tools import declared_controls, link, strategy
+from .property_tools import link
+from .race_oracle import race_links
 
 # The review's links, each of which made an unbounded chart.
 REVIEW_LINKS = {
@@ -96,20 +96,6 @@ def test_on_edge_by_hand():
     assert x.tolist() == [5, 10, 0, 5, 5, 10, 10] and y.tolist() == [0.5, 0.5, 0.9, 1.0, 0.0, 0.5, 0.5]
     # 25 is 1.5 widths out to the right, 4.0 is 3 heights up: the larger wins
     assert on_edge([25], [4.0], window)[2].tolist() == ["up"]
-
-
-RACE_KEYS = ("steps", "mu", "beta1", "x0", "y0", "own_start", "tuned",
-             *(f"run_{k}" for k in sc.RACERS), *(f"lr_{k}" for k in sc.RACERS))
-
-
-@st.composite
-def race_links(draw):
-    declared = declared_controls("optimizer_race.py")
-    values = {key: draw(strategy(declared[key])) for key in RACE_KEYS}
-    values["surface"] = draw(st.sampled_from(sc.SURFACES))
-    values["beta2"] = draw(st.sampled_from(sc.BETA2_OPTIONS))
-    values["k"] = draw(strategy(declared["k"]))
-    return values
 
 
 # The autouse fixture that validates chart templates is function-scoped: every example then
