@@ -12,7 +12,9 @@ ends as exactly one :class:`Outcome` kind:
 - ``"arrived"`` at step k: from step k to the end, the run stays near the true minimizer, both
     in distance   ``|θ_t − θ*| <= ARRIVE_DISTANCE · |θ_0 − θ*|``   (1% of the start's distance)
     and in loss   ``f(θ_t) − f* <= ARRIVE_GAP · (f(θ_0) − f*)``     (10⁻⁴ of the start's gap).
-  Near a quadratic bottom the two agree (the gap falls as the distance squared). Without a known
+  Both allow round-off besides (``EQUAL_RTOL`` of the minimum's size): a start at or below the
+  minimum's height leaves no other room. Near a quadratic bottom the two agree (the gap falls as
+  the distance squared). Without a known
   minimizer (``params`` or ``minimizer`` None) the loss test alone decides, and the caller must
   say so. A run that starts at the minimizer (zero distance and gap) arrived at step 0.
 - ``"falling"``: not arrived, and the upper envelope of its gap (f − f*) over the last
@@ -85,7 +87,8 @@ def _close(points: np.ndarray, target: np.ndarray) -> np.ndarray:
     """Bool (T, R): each point of ``points`` (T, R, P) within ARRIVE_DISTANCE of ``target`` (P,),
     relative to its run's start's distance."""
     distance = np.linalg.norm(points - target, axis=-1)
-    return distance <= ARRIVE_DISTANCE * distance[:1]
+    round_off = EQUAL_RTOL * max(1.0, float(np.abs(target).max()))
+    return distance <= ARRIVE_DISTANCE * distance[:1] + round_off
 
 
 def arrival_steps(loss, f_min: float, *, diverged_at=None, params=None, minimizer=None) -> np.ndarray:
@@ -100,7 +103,9 @@ def arrival_steps(loss, f_min: float, *, diverged_at=None, params=None, minimize
         raise ValueError(f"loss must be (steps + 1, R); got shape {loss.shape}")
     with np.errstate(invalid="ignore"):
         gap = np.maximum(loss - f_min, 0.0)
-        ok = gap <= ARRIVE_GAP * gap[:1]  # NaN (after a divergence) is never within
+        # NaN (after a divergence) is never within; round-off always is (a start at or below the
+        # minimum's height leaves no room for anything else)
+        ok = gap <= ARRIVE_GAP * gap[:1] + EQUAL_RTOL * max(1.0, abs(f_min))
     if params is not None and minimizer is not None:
         points = np.asarray(params, dtype=np.float64)
         targets = np.asarray(minimizer, dtype=np.float64).reshape(-1, points.shape[-1])

@@ -117,6 +117,16 @@ class Surface:
         with np.errstate(over="ignore", invalid="ignore"):
             return self._g(p)
 
+    def hessian(self, p: Any, step: float = 1e-5) -> np.ndarray:
+        """The Hessian at one point p (dim,), shape (dim, dim): central differences of the exact
+        gradient, ``H[:, i] = (∇f(p + h eᵢ) − ∇f(p − h eᵢ)) / 2h`` with h = step · max(1, |p|),
+        symmetrized. Accurate to about 1e-9 relative on these smooth surfaces."""
+        p = np.asarray(self._check(p), dtype=np.float64).reshape(self.dim)
+        h = step * max(1.0, float(np.linalg.norm(p)))
+        cols = [(self._g(p + h * e) - self._g(p - h * e)) / (2 * h) for e in np.eye(self.dim)]
+        hess = np.stack(cols, axis=1)
+        return 0.5 * (hess + hess.T)
+
     def _value(self, p: np.ndarray) -> np.ndarray:
         """``value`` without validation (for loops)."""
         return self._f(p)

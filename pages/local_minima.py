@@ -12,9 +12,9 @@ from dashboard.scenarios import local_minima as sc
 layout.header(
     "Can training get stuck?",
     "Gradient descent only ever feels the slope under its feet. Start it from many random places on a surface "
-    "with a shallow and a deep valley and count where the runs end; add noise and see runs climb out of the "
-    "shallow one; watch plain steps stall on a saddle and a plateau where momentum, noise or Adam keep going; "
-    "then train a small neural network from many starts and compare the minima it finds.",
+    "with a shallow and a deep valley and count where the runs settle; add noise and see whether runs climb out "
+    "of the shallow one; watch plain steps stall on a saddle and a plateau and see which of momentum, noise and "
+    "Adam get away; then train a small neural network from many starts and compare where training stops.",
 )
 
 panel = Panel(sc.DEFAULTS, bind="query-params")  # every control is in the link
@@ -92,6 +92,6 @@ with right:
                  caption="The loss around the best network's weights along two random directions, each scaled to "
                          "the size of every unit's own weights.")
 
-layout.notice(sc.notes(res, tr, net))
+layout.notice(sc.notes(res, tr, net, calm=sc.quiet(panel.values) if res.sigma > 0 else None))
 layout.downloads()
 layout.math(sc.math_blocks(res, tr))

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core import datasets, surfaces, tiny_net
+from core import datasets, outcomes, surfaces, tiny_net
 from dashboard import palette, paths, registry
 from dashboard.cache import by_values
 from dashboard.formatting import fmt, pct
@@ -62,8 +62,10 @@ RESTART_KEYS = ("surface", "restarts", "optimizer", "lr_1d", "lr_2d", "steps", "
 TRAP_KEYS = ("trap", "offset", "trap_lr", "trap_steps", "trap_noise")
 NETWORK_KEYS = ("hidden", "nets", "net_seed")
 
+# Where a run ends, by core.outcomes' arrival rule measured to each minimum: settled in the global
+# one, in the local one, not settled in either after its steps (still moving, bouncing), or diverged.
 OUTCOMES = {"global": ("global minimum", palette.GREEN), "local": ("local minimum", palette.VERMILLION),
-            "diverged": ("diverged", palette.GREY)}
+            "unsettled": ("not settled", palette.SKY), "diverged": ("diverged", palette.GREY)}
 GRID = 100  # contour cells per side
 PATH_ROWS = 40  # rows per restart's path at most
 PATH_BUDGET = 1_600  # rows of all restarts' paths: 200 paths of 40 took 1.2 s to export, this 0.6 s
@@ -89,8 +91,14 @@ class Restarts:
     Attributes:
         surface, title, dim: the surface's name, label and number of weights.
         optimizer, rate, steps, sigma, seed: how the runs were made.
-        starts, finals: (N, dim) first and last points; ``basin`` (N,) 0 global, 1 local, -1 diverged.
-        counts: outcome key -> number of runs; ``share``: the fraction in the global minimum.
+        starts, finals: (N, dim) first and last points; ``basin`` (N,) where each run settled: 0 the
+            global minimum, 1 the local one, 2 neither (not settled), -1 diverged (core.outcomes'
+            arrival rule, measured to each minimum).
+        counts: outcome key -> number of runs; ``share``: the fraction settled in the global minimum.
+        crossed: runs that settled in the other minimum's basin than the one they started in (1-D,
+            where the basins are known exactly: the ridge's top divides them); -1 in 2-D.
+        settle_rates: the largest rate at which plain gradient descent can settle in each minimum,
+            2 / (the Hessian's largest eigenvalue there), global first.
         minima (2, dim), values (2,): the two minima (global first) and their heights; ``barrier``:
             the top of the ridge between them, ``barrier_at`` where it is.
         curve: x, value of the 1-D surface; ``points``: each start (x, value, outcome label).
@@ -122,6 +130,8 @@ class Restarts:
     window: tuple[float, float, float, float]
     paths: pd.DataFrame
     series: dict[str, tuple[str, str]]
+    crossed: int
+    settle_rates: tuple[float, float]
 
     @property
     def runs(self) -> int:
@@ -133,7 +143,15 @@ class Restarts:
 
 
 def _outcome_keys(basin: np.ndarray) -> np.ndarray:
-    return np.array(["global", "local", "diverged"], dtype=object)[np.where(basin < 0, 2, basin)]
+    return np.array(["global", "local", "unsettled", "diverged"], dtype=object)[np.where(basin < 0, 3, basin)]
+
+
+def settled_in(run, minima: np.ndarray, heights: np.ndarray) -> np.ndarray:
+    """Int (R,): 0 or 1 for the minimum each run settled in (core.outcomes' arrival rule, measured
+    to that minimum and its height), 2 for neither, -1 for a diverged run."""
+    at = [outcomes.arrival_steps(run.loss, float(h), diverged_at=run.diverged_at, params=run.params, minimizer=m)
+          for m, h in zip(minima, heights)]
+    return np.where(run.diverged_at >= 0, -1, np.where(at[0] >= 0, 0, np.where(at[1] >= 0, 1, 2)))
 
 
 def compute_restarts(values: Mapping[str, Any]) -> Restarts:
@@ -150,14 +168,20 @@ def compute_restarts(values: Mapping[str, Any]) -> Restarts:
     run = surfaces.optimize(s, optimizer=registry.OPTIMIZERS[values["optimizer"]].build(), lr=rate, steps=steps,
                             start=starts, noise=fading(sigma, steps), seed=seed)
     finals = run.params[-1]
-    basin = np.where(run.diverged_at >= 0, -1, surfaces.basin_of(s, finals))
-    outcome = _outcome_keys(basin)
-    counts = {key: int(np.sum(outcome == key)) for key in OUTCOMES}
-    series = {key: OUTCOMES[key] for key in OUTCOMES if counts[key] or key != "diverged"}
-    labels = np.array([OUTCOMES[k][0] for k in outcome], dtype=object)
     minima = np.array(s.minima)
     heights = s.value(minima)
+    basin = settled_in(run, minima, heights)
+    outcome = _outcome_keys(basin)
+    counts = {key: int(np.sum(outcome == key)) for key in OUTCOMES}
+    series = {key: OUTCOMES[key] for key in OUTCOMES if counts[key] or key in ("global", "local")}
+    labels = np.array([OUTCOMES[k][0] for k in outcome], dtype=object)
     barrier_at = np.array(s.saddles[0])
+    crossed = -1
+    if s.dim == 1:  # the basins of gradient flow: each side of the ridge's top
+        top = float(barrier_at[0])
+        start_basin = np.where((starts[:, 0] < top) == (minima[0, 0] < top), 0, 1)
+        crossed = int(np.sum((basin >= 0) & (basin <= 1) & (basin != start_basin)))
+    settle = tuple(2.0 / float(np.linalg.eigvalsh(s.hessian(m)).max()) for m in minima[:2])
     empty = pd.DataFrame({"x": [], "y": []})
     if s.dim == 1:
         xs = np.linspace(*s.bounds[0], CURVE_POINTS)
@@ -179,7 +203,7 @@ def compute_restarts(values: Mapping[str, Any]) -> Restarts:
                     steps=steps, sigma=sigma, seed=seed, starts=starts, finals=finals, basin=basin, counts=counts,
                     minima=minima, values=heights, barrier=float(s.value(barrier_at)), barrier_at=barrier_at,
                     curve=curve, points=points, bands=bands, cell=cell, window=window, paths=path_frame,
-                    series=series)
+                    series=series, crossed=crossed, settle_rates=settle)
 
 
 _restarts = by_values(compute_restarts, max_entries=16, heavy=True)
@@ -313,6 +337,8 @@ class Network:
         dots: one row per run (run, loss, stack: its height in the dot plot, near: within 10% of the best).
         landscape: alpha, beta, loss, level of the grid around the best run; ``centre`` its loss there.
         accuracy: (R,) training accuracy of each run.
+        falling: how many runs were still falling at the last step (core.outcomes: more than 1% in
+            their last tenth of the steps), so their losses are where training stopped, not minima.
     """
 
     hidden: int
@@ -324,6 +350,7 @@ class Network:
     dots: pd.DataFrame
     landscape: pd.DataFrame
     cell: tuple[float, float]
+    falling: int
 
     @property
     def best(self) -> int:
@@ -358,6 +385,8 @@ def compute_network(values: Mapping[str, Any]) -> Network:
     trained = tiny_net.train(data.X, data.y, hidden=hidden, runs=runs, steps=NET_STEPS, lr=NET_RATE,
                              optimizer="adam", seed=seed)
     final = trained.loss[-1]
+    # A cross-entropy is never below 0: a run is "still falling" against that floor.
+    falling = sum(outcomes.classify(trained.loss[:, r], 0.0).kind == "falling" for r in range(runs))
     accuracy = np.mean((tiny_net.predict(trained.params, data.X) > 0) == (data.y > 0.5), axis=1)
     best = int(np.argmin(final))
     near = final <= (1.0 + NEAR_BEST) * final[best]
@@ -371,7 +400,7 @@ def compute_network(values: Mapping[str, Any]) -> Network:
                               "level": paths.quarter_decades(grid).ravel()})
     step = 2 * SPAN / (LANDSCAPE_POINTS - 1)
     return Network(hidden=hidden, runs=runs, seed=seed, n_params=tiny_net.n_params(hidden), final=final,
-                   accuracy=accuracy, dots=dots, landscape=landscape, cell=(step, step))
+                   accuracy=accuracy, dots=dots, landscape=landscape, cell=(step, step), falling=int(falling))
 
 
 _network = by_values(compute_network, max_entries=12, heavy=True)
@@ -390,7 +419,7 @@ def headlines(res: Restarts, tr: Traps, net: Network) -> list[Headline]:
     plain = registry.OPTIMIZERS["sgd"].label
     return [
         Headline("Global minimum", f"{g} of {n}",
-                 f"Restarts whose last point is nearest the deeper minimum: {pct(res.share)}.", value=100 * res.share,
+                 f"Restarts that settled in the deeper minimum: {pct(res.share)}.", value=res.share,
                  change=percentage_points, better="higher", key="global"),
         Headline(f"{plain} off the {tr.trap}", _escape_text(tr, "sgd"),
                  f"The first step at which the run is less than half the {tr.trap}'s height above the minimum.",
@@ -421,26 +450,65 @@ def restart_table(res: Restarts) -> str:
     return "\n".join(rows)
 
 
-def notes(res: Restarts, tr: Traps, net: Network) -> list[str]:
+def quiet(values: Mapping[str, Any]) -> Restarts:
+    """The same restarts without gradient noise (what the noise is compared with)."""
+    return restarts({**values, "noise": NOISES[0]})
+
+
+def _ends(res: Restarts) -> str:
+    """Where the runs ended: 'settled: 46 in the global minimum and 54 in the local one; 3 not settled'."""
+    c = res.counts
+    out = f"**{c['global']}** settled in the global minimum and **{c['local']}** in the local one"
+    rest = [f"**{c['unsettled']}** had not settled in either" if c["unsettled"] else "",
+            f"**{c['diverged']}** diverged" if c["diverged"] else ""]
+    rest = [r for r in rest if r]
+    return out + ("; " + " and ".join(rest) if rest else "")
+
+
+def notes(res: Restarts, tr: Traps, net: Network, calm: Restarts | None = None) -> list[str]:
+    """The "What to notice" bullets. ``calm``: the same restarts without noise (when there is noise)."""
     opt = registry.OPTIMIZERS[res.optimizer].label.lower()
     local_barrier = res.barrier - float(res.values[1])
-    out = [f"Of {res.runs} random starts, **{res.counts['global']}** end in the global minimum and "
-           f"**{res.counts['local']}** in the local one ({opt}, η = {fmt(res.rate, 2)}, {res.steps} steps). Descent only "
-           f"goes downhill, so without noise a run stays in the basin it starts in: the ridge between the wells is "
-           f"{fmt(local_barrier)} above the shallow minimum."]
-    if res.dim == 1 and res.sigma == 0 and res.optimizer == "sgd":
+    out = [f"Of {res.runs} random starts, {_ends(res)} ({opt}, η = {fmt(res.rate, 2)}, {res.steps} steps). The ridge "
+           f"between the wells is {fmt(local_barrier)} above the shallow minimum."]
+    if res.dim == 1:
         top = float(res.barrier_at[0])
-        left = int(np.sum(res.starts[:, 0] < top))
-        out.append(f"Here the basins are known exactly: every start left of the ridge's top at x = {fmt(top)} is in "
-                   f"the global basin. {left} of the {res.runs} starts are, and {res.counts['global']} runs end there. "
-                   f"Uniform starts over [{fmt(res.window[0])}, {fmt(res.window[1])}] land there with probability "
-                   f"{fmt((top - res.window[0]) / (res.window[1] - res.window[0]), 3)}.")
-    if res.sigma > 0:
-        out.append(f"The gradient noise (σ = {res.sigma:g}, fading to 0 by step {res.steps // 2}) kicks runs over the "
-                   "ridge; the deeper well holds them better, so the share in the global minimum rises, until noise "
-                   "so strong that where a run ends is close to chance. Compare σ = 0 by pinning.")
+        left = int(np.sum((res.starts[:, 0] < top) == (res.minima[0, 0] < top)))
+        low, high = res.window[0], res.window[1]
+        share = (top - low) / (high - low) if res.minima[0, 0] < top else (high - top) / (high - low)
+        said = (f"Here the basins are known exactly: every start on the deeper well's side of the ridge's top at "
+                f"x = {fmt(top)} is in its basin: {left} of the {res.runs} starts (a start drawn uniformly from "
+                f"[{fmt(res.window[0])}, {fmt(res.window[1])}] lands there with probability {fmt(share, 3)}). ")
+        settled = res.counts["global"] + res.counts["local"]
+        if res.crossed == 0 and settled:
+            said += f"None of the {settled} runs that settled crossed the ridge: each settled in the basin it started in."
+        elif res.crossed > 0:
+            said += (f"**{res.crossed}** runs settled in the other well than the one they started in: "
+                     + ("the noise kicked them over the ridge." if res.sigma > 0 and res.optimizer == "sgd" else
+                        "a step can carry a run over the ridge (momentum, or a step as long as the well is wide), so "
+                        "the basin a run starts in does not decide where it ends."))
+        out.append(said)
+    unsettled_rates = [(name, rate) for name, rate in zip(("deep", "shallow"), res.settle_rates) if res.rate > rate]
+    if res.optimizer == "sgd" and unsettled_rates:
+        deep, shallow = res.settle_rates
+        out.append(f"Plain gradient descent can only settle in a minimum where η is below 2 / (its steepest curvature): "
+                   f"{fmt(deep, 3)} in the deep well and {fmt(shallow, 3)} in the shallow one. At η = {fmt(res.rate, 2)} "
+                   + ("neither holds a run." if len(unsettled_rates) == 2 else
+                      f"only the {'shallow' if unsettled_rates[0][0] == 'deep' else 'deep'} one can: a large rate "
+                      "prefers the wider, flatter minimum."))
+    if res.sigma > 0 and calm is not None:
+        g, g0 = res.counts["global"], calm.counts["global"]
+        verdict = ("more of them settle in the deeper well" if g > g0 else
+                   "no more of them settle in the deeper well" if g == g0 else "fewer of them settle in the deeper well")
+        out.append(f"With gradient noise (σ = {res.sigma:g}, fading to 0 by step {res.steps // 2}), **{g}** of "
+                   f"{res.runs} settle in the global minimum, against **{g0}** without it: {verdict}."
+                   + (f" {res.counts['diverged']} runs diverged: noise this strong throws them off the plot."
+                      if res.counts["diverged"] else "")
+                   + (" Adam divides its step by the gradient's own size, so noise barely changes how far it moves."
+                      if res.optimizer == "adam" else ""))
     else:
-        out.append("Add gradient noise, as a mini-batch's gradient has, and runs can hop over the ridge early on.")
+        out.append("Add gradient noise, as a mini-batch's gradient has, and see whether more runs end in the deeper "
+                   "well: pin this scenario first to compare.")
     sgd, mom, noisy, adam = (_escape_text(tr, k) for k in ("sgd", "momentum", "noisy", "adam"))
     if tr.trap == "saddle":
         where = "exactly on the ridge" if tr.offset == 0 else f"{tr.offset:g} off the ridge"
@@ -455,15 +523,20 @@ def notes(res: Restarts, tr: Traps, net: Network) -> list[str]:
                    f"{adam}. Adam divides each step by the gradient's own recent size, so it moves about η per step "
                    "however flat the ground.")
     median = float(np.median(net.final))
-    said = (f"The {net.runs} networks of {net.hidden} hidden units ({net.n_params} weights) end with training losses "
-            f"from {fmt(net.final.min())} to {fmt(net.final.max())} (training accuracy {pct(net.accuracy.min())} to "
-            f"{pct(net.accuracy.max())}); **{net.near}** of them within {NEAR_BEST:.0%} of the best. ")
-    if 2 * net.near >= net.runs:
-        said += ("Most starts end at nearly the same loss with different weights, as the lesson says of many local "
-                 "minima. Too few hidden units can make that one shared loss a poor one: try 2.")
+    said = (f"After {NET_STEPS} steps, the {net.runs} networks of {net.hidden} hidden units ({net.n_params} weights) "
+            f"have training losses from {fmt(net.final.min())} to {fmt(net.final.max())} (training accuracy "
+            f"{pct(net.accuracy.min())} to {pct(net.accuracy.max())}); **{net.near}** of them within {NEAR_BEST:.0%} "
+            "of the best. ")
+    if net.falling:
+        said += (f"**{net.falling}** of them were still falling at the last step, so these are where training "
+                 "stopped, not minima: longer training would spread them out or bring them down.")
+    elif 2 * net.near >= net.runs:
+        said += ("Every run had stopped falling, and most stopped at nearly the same loss with different weights, as "
+                 "the lesson says of many local minima. Too few hidden units can make that shared loss a poor one: "
+                 "try 2.")
     else:
-        said += (f"Most end in poorer minima (the median run's loss is {fmt(median)}): a network this narrow gets "
-                 "stuck often. With more hidden units the final losses bunch up near the best.")
+        said += (f"Every run had stopped falling, most in poorer places (the median run's loss is {fmt(median)}): a "
+                 "network this narrow gets stuck often. With more hidden units the final losses bunch up near the best.")
     out.append(said)
     return out
 

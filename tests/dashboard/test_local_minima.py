@@ -19,7 +19,7 @@ def test_the_default_restart_fraction_is_the_hand_count_of_starts_left_of_the_ri
     starts = np.random.default_rng(0).uniform(-2.2, 2.2, 100)  # the seeded starts, drawn here by hand
     assert np.array_equal(res.starts[:, 0], starts)
     left = int(np.sum(starts < s.saddles[0, 0]))
-    assert res.counts == {"global": left, "local": 100 - left, "diverged": 0} and left == 46
+    assert res.counts == {"global": left, "local": 100 - left, "unsettled": 0, "diverged": 0} and left == 46
     # Every run settled in its minimum: the last points are the minima themselves.
     np.testing.assert_allclose(res.finals[:, 0], s.minima[res.basin, 0], atol=1e-9)
 
@@ -92,7 +92,41 @@ def test_the_page_states_the_counts():
     assert shown["Gradient descent off the saddle"] == "not in 500 steps" and shown["Adam off the saddle"] == "step 166"
     assert shown["Networks near the best"] == "28 of 30"
     text = notice(at)
-    assert "46 of the 100 starts are, and 46 runs end there" in text and "probability 0.539" in text
+    assert "**46** settled in the global minimum and **54** in the local one" in text
+    assert "is in its basin: 46 of the 100 starts (" in text and "with probability 0.539)" in text
+    assert "None of the 100 runs that settled crossed the ridge" in text
     assert "momentum step 188" in text
+    assert "**28** of them were still falling at the last step, so these are where training stopped" in text
     table = [m.value for m in at.markdown if m.value.startswith("| minimum")][0]
     assert "| global minimum | (-1.301) | -3.514 | 46 of 100 |" in table
+
+
+@pytest.mark.parametrize(("query", "said", "not_said"), [
+    # The review's links: momentum and a larger rate carry runs over the ridge ...
+    ({"optimizer": "momentum"}, "**17** runs settled in the other well", "settled in the basin it started in"),
+    ({"lr_1d": "0.1"}, "**15** runs settled in the other well", "only go downhill"),
+    # ... every run diverged ...
+    ({"lr_1d": "1"}, "**100** diverged", "crossed the ridge"),
+    # ... runs nowhere near a minimum are not counted in one ...
+    ({"surface": "two_minima_2d", "lr_2d": "0.001"}, "**100** had not settled in either", "end in the global"),
+    ({"steps": "100", "lr_1d": "0.001"}, "had not settled in either", "runs end there"),
+    # ... a rate too large for the narrow deep well: the flat-minima lesson.
+    ({"lr_1d": "0.2"}, "0.14 in the deep well and 0.214 in the shallow one. At η = 0.2 only the shallow one can",
+     "neither holds"),
+    # Noise is compared with no noise, whatever it does.
+    ({"optimizer": "adam", "noise": "30"}, "**42** of 100 settle in the global minimum, against **46** without it: "
+                                           "fewer of them", "the share in the global minimum rises"),
+    ({"optimizer": "momentum", "noise": "100"}, "82 runs diverged", "close to chance"),
+])
+def test_the_reviews_links_say_what_the_runs_did(query, said, not_said):
+    at = run_page(PAGE, query)
+    assert errors(at) == []
+    text = notice(at)
+    assert said in text and not_said not in text
+
+
+def test_a_pinned_share_changes_by_its_own_points():
+    at = run_page(PAGE, {"noise": "30", "pin": "noise~0"})
+    assert errors(at) == []
+    global_minimum = [m for m in at.metric if m.label == "Global minimum"][0]
+    assert global_minimum.value == "75 of 100" and global_minimum.delta == "+29 pts"  # 46 -> 75, not +2900
