@@ -65,9 +65,9 @@ left, right = st.columns([6, 5], gap="medium")
 with left:
     layout.chart(charts.restart_chart(res), res.points if res.dim == 1 else res.paths, name="restarts",
                  width="stretch" if res.dim == 1 else "content",
-                 caption="Each start, coloured by the minimum its run ends in." if res.dim == 1 else
+                 caption="Each start, coloured by where its run settles." if res.dim == 1 else
                  "Each run's path on the surface's height above its lowest point (grey bands a quarter of a decade "
-                 "apart), coloured by the minimum it ends in.")
+                 "apart), coloured by where it settles.")
 with right:
     st.markdown(sc.restart_table(res))
 
@@ -81,7 +81,7 @@ with right:
                  caption="Height above the minimum per step, log scale; dashed: the height of the trap."
                          + (pinning.IN_GREY if pin else ""))
 
-st.subheader("A small network's many minima")
+st.subheader("A small network from many starts")
 left, right = st.columns([6, 5], gap="medium")
 with left:
     layout.chart(charts.network_chart(net), net.dots, name="network final losses",

@@ -1,7 +1,7 @@
 """Charts of "Can training get stuck?" (pure Altair, no streamlit).
 
 - :func:`restart_chart`: the restarts. On the double well, the curve with every start on it,
-  coloured by the minimum its run ends in; on the two wells, every run's path on the
+  coloured by where its run settles; on the two wells, every run's path on the
   contours (the shared contour chart), coloured the same way.
 - :func:`trap_contour_chart` and :func:`trap_loss_chart`: the four runs on the saddle or the
   plateau, their paths and their height above the minimum per step (the shared pieces).
@@ -29,7 +29,7 @@ def _well_template(height: int, outcomes: tuple[tuple[str, str], ...]) -> alt.La
     curve = alt.Chart(alt.NamedData("curve")).mark_line(color=palette.BLACK, strokeWidth=2).encode(x=x, y=y)
     dots = alt.Chart(alt.NamedData("starts")).mark_point(filled=True, size=55, opacity=0.75).encode(
         x=x, y=y, color=alt.Color(field="label", type="nominal", scale=scale,
-                                  legend=run_charts.legend("where the run ends", columns=3)),
+                                  legend=run_charts.legend("where the run settles", columns=3)),
         tooltip=[alt.Tooltip(field="x", type="quantitative", format=".3f", title="start x"),
                  alt.Tooltip(field="end", type="quantitative", format=".4f", title="end x"),
                  alt.Tooltip(field="label", type="nominal", title="ends in")])

@@ -441,10 +441,12 @@ def _escape_text(tr: Traps, key: str) -> str:
 
 def restart_table(res: Restarts) -> str:
     label = "height" if res.dim == 1 else "height f"
-    rows = [f"| minimum | where | {label} | runs that end there |", "| --- | --- | ---: | ---: |"]
+    rows = [f"| minimum | where | {label} | runs that settle there |", "| --- | --- | ---: | ---: |"]
     for key, where, value in zip(("global", "local"), res.minima, res.values):
         place = ", ".join(fmt(v) for v in where)
         rows.append(f"| {OUTCOMES[key][0]} | ({place}) | {fmt(value)} | {res.counts[key]} of {res.runs} |")
+    if res.counts["unsettled"]:
+        rows.append(f"| not settled in either | | | {res.counts['unsettled']} of {res.runs} |")
     if res.counts["diverged"]:
         rows.append(f"| diverged | | | {res.counts['diverged']} of {res.runs} |")
     return "\n".join(rows)

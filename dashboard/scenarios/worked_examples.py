@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from core import datasets, losses
-from dashboard.formatting import fmt, money, signed
+from dashboard.formatting import fmt, money, pct, signed
 from dashboard.headline import Headline
 
 # Example key -> (title, source of the truth and the lesson's predictions, control key prefix,
@@ -169,7 +169,7 @@ def verdict(c: Card) -> str:
             return "Every prediction is exact: MSE 0 and MAE 0, so no house carries any of the penalty."
         return (f"MSE {mean_text(c.mse[0])} (₦M)², MAE ₦{mean_text(c.mae[0])}M. The biggest miss, {c.items[top]} "
                 f"({signed(c.error[0, top])}), carries {_big(c.squared[0, top])} of the {_big(total)} points of "
-                f"squared penalty ({c.squared[0, top] / total:.0%}), but only {_big(c.absolute[0, top])} of "
+                f"squared penalty ({pct(c.squared[0, top] / total)}), but only {_big(c.absolute[0, top])} of "
                 f"{_big(c.absolute[0].sum())} in absolute error.")
     if c.key == "rain":
         a, b = c.mse
@@ -178,10 +178,13 @@ def verdict(c: Card) -> str:
         without = (c.squared[1].sum() - c.squared[1, week]) / c.truth.size
         return (f"MSE: A {mean_text(a)}, B {mean_text(b)}; MAE: A {mean_text(c.mae[0])}, B {mean_text(c.mae[1])}. "
                 f"**Step 5:** B's week-4 error ({signed(c.error[1, week])} mm) squares to {_big(c.squared[1, week])}, "
-                f"which adds {fmt(c.squared[1, week] / c.truth.size)} to B's MSE on its own ({share:.0%} of it); "
-                f"without it B's MSE would be {fmt(without)}. One large miss can dominate a squared loss. "
-                f"**Bonus:** absolute error charges each mm the same whatever the miss's size: its per-week values "
-                f"({', '.join(_big(v) for v in c.absolute[1])} for B) weigh a 10 mm miss only twice a 5 mm one.")
+                f"which adds {fmt(c.squared[1, week] / c.truth.size)} to B's MSE on its own ({pct(share)} of it); "
+                f"without it B's MSE would be {fmt(without)}. "
+                + ("That one large miss dominates B's squared loss. " if share > 0.5 else
+                   "Here it does not dominate B's squared loss; a single large miss would. ")
+                + f"**Bonus:** absolute error charges each mm the same whatever the miss's size: its per-week values "
+                f"({', '.join(_big(v) for v in c.absolute[1])} for B) grow with the miss, so a miss twice as large "
+                "costs twice as much, where the squared error costs four times as much.")
     if c.key == "usd":
         return (f"MSE {_big(round(c.mse[0], 6))} dollars², a number in squared dollars that no price is; its square "
                 f"root, the RMSE, is {money(c.rmse[0])}, back in dollars.")

@@ -38,7 +38,7 @@ def test_the_cards_state_them():
     assert "(75%)" in sc.verdict(c["lagos"])
     text = sc.verdict(c["rain"])
     assert "MSE: A 4.4, B 32.0; MAE: A 2.0, B 4.8" in text and "adds 20 to B's MSE" in text
-    assert "(62% of it)" in text and "would be 12" in text
+    assert "(63% of it)" in text and "would be 12" in text
     assert "$14,142" in sc.verdict(c["usd"]) and "200,000,000 dollars²" in sc.verdict(c["usd"])
     assert "2,500,000,000 dollars²" in sc.verdict(c["house"])
     assert "2 times the error but 4 times the squared loss" in sc.verdict(c["miss"])
@@ -65,3 +65,12 @@ def test_the_page_shows_every_example_and_an_edit_reworks_it():
 def test_the_week_4_preset_is_step_5():
     c = sc.card("rain", sc.B_WITHOUT_WEEK_4)
     assert c.mse[1] == pytest.approx(12.0) and np.all(c.squared[0] == _cards()["rain"].squared[0])
+
+
+def test_the_rain_card_says_a_miss_dominates_only_when_it_does():
+    at = run_page(PAGE)
+    text = " ".join(m.value for m in at.markdown)
+    assert "(63% of it)" in text and "That one large miss dominates B's squared loss." in text  # 100 / 160 = 62.5%
+    at = run_page(PAGE, {"rain_b4": "40"})  # the review's link: B's week 4 exact
+    text = " ".join(m.value for m in at.markdown)
+    assert "(0% of it)" in text and "Here it does not dominate" in text and "weigh a 10 mm miss" not in text
