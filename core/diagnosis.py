@@ -1,20 +1,33 @@
 """Reading training and validation loss curves: a verdict and its reason, by stated rules.
 
-:func:`read_curves` takes the loss after each epoch (epoch 0: before any training) and applies,
-in this order, the first rule that holds:
+:func:`read_curves` takes the loss after each epoch (epoch 0: before any training) and, where
+they are known, two facts about the model itself: the exact minimum of its training objective
+``best_objective`` (the least-squares or ridge solution: one solve) and that solution's training
+MSE ``best_train`` (what this model can reach on these points). It applies, in this order, the
+first rule that holds:
 
-1. **unstable**: a loss is not finite (the run diverged), or the training loss rises to more
-   than ``JUMP`` times the lowest it had reached so far;
-2. **overfitting**: validation loss ends more than ``RISE`` above its lowest, while the training
-   loss kept falling after that epoch (the turn);
-3. **too slow**: the training loss still falls: its mean over the last ``TAIL`` of the epochs is
-   more than ``STILL_FALLING`` below its mean over the ``TAIL`` before;
-4. **underfitting**: both losses have levelled off high, above ``HIGH`` times the floor (the
-   loss a perfect model gets, e.g. the noise variance) plus ``MARGIN`` of the starting loss;
-5. **converged**: otherwise, both have levelled off near the floor.
+1. **unstable**: a loss is not finite (the run diverged), or the training loss jumped to more
+   than ``JUMP`` times the lowest it had reached so far and did not recover: the objective's
+   median over the last ``TAIL`` is still more than ``SHORT`` above ``best_objective`` (a jump
+   it recovered from is the noise of small batches, and the verdict is read on);
+2. **underfitting**: the model itself is too simple: its best training MSE ``best_train`` is
+   above ``HIGH`` times the floor (the loss a perfect model gets on average, e.g. the noise
+   variance) plus ``MARGIN`` of the starting loss. A rate too small to finish is not this;
+3. **overfitting**: validation loss rose after its lowest by more than ``RISE`` of it and more
+   than ``SPREAD`` times the curve's own epoch-to-epoch wobble over the last ``TAIL`` of the
+   epochs, stays up (its lowest over that tail is still more than ``RISE`` / 2 above), while
+   the training loss kept falling after that epoch (the turn);
+4. **too slow**: the run is short of what the model can reach (the objective's lowest over the
+   last ``TAIL`` is more than ``SHORT`` above ``best_objective``) and still falling (its mean
+   over the last ``TAIL`` is below the ``TAIL`` before by more than ``FALL_SE`` standard errors
+   of the tail and more than ``FALL_MIN`` of it);
+5. **converged**: otherwise: the curves levelled off where this model can go.
 
+Without ``best_objective`` and ``best_train`` the model is judged by where the run ended
+(rule 2 by the final losses, rule 4 by the fall alone): weaker, and said so by the caller.
 The thresholds are module constants, the same for every run; they are rules of thumb, not
-statistics (a noisy mini-batch curve can need a longer run to read well).
+statistics. scikit-learn's ``validation_curve`` and early stopping read curves by a score
+alone; none of its estimators name a verdict.
 """
 
 from __future__ import annotations
@@ -26,12 +39,15 @@ import numpy as np
 
 from core import _validation as check
 
-JUMP = 1.5  # unstable: the training loss rises above 1.5x its lowest so far
-RISE = 0.10  # overfitting: validation ends 10% above its lowest
-TAIL = 0.10  # too slow: the last 10% of epochs against the 10% before them
-STILL_FALLING = 0.05  # ... whose mean is 5% higher
-HIGH = 2.0  # underfitting: both end above 2x the floor ...
+JUMP = 2.0  # unstable: the training loss jumps above twice its lowest so far
+HIGH = 2.0  # underfitting: the model's best training loss is above 2x the floor ...
 MARGIN = 0.02  # ... plus 2% of the starting loss (a floor of 0 is never reached exactly)
+RISE = 0.10  # overfitting: validation rose 10% above its lowest ...
+SPREAD = 3.0  # ... and 3x its own epoch-to-epoch wobble over the tail
+TAIL = 0.10  # the last 10% of the epochs
+SHORT = 0.10  # too slow: the objective's lowest over the tail is 10% above the model's exact minimum ...
+FALL_SE = 2.0  # ... and its tail mean fell by more than 2 standard errors from the tail before ...
+FALL_MIN = 0.01  # ... and by more than 1% of it
 
 VERDICTS = ("converged", "overfitting", "underfitting", "unstable", "too slow")
 
@@ -66,18 +82,23 @@ ADVICE = {
 }
 
 
-def _tail_means(loss: np.ndarray) -> tuple[float, float]:
-    k = max(1, int(round(TAIL * (loss.size - 1))))
-    return float(loss[-k:].mean()), float(loss[-2 * k:-k].mean()) if loss.size > 2 * k else float(loss[0])
+def _tail(loss: np.ndarray) -> int:
+    """The number of final epochs that make up the tail (at least 2)."""
+    return max(2, int(round(TAIL * (loss.size - 1))))
 
 
-def read_curves(train: Any, val: Any, *, floor: float = 0.0) -> Verdict:
+def read_curves(train: Any, val: Any, *, floor: float = 0.0, objective: Any = None,
+                best_objective: float | None = None, best_train: float | None = None) -> Verdict:
     """The verdict on one run's curves (rules in the module docstring).
 
     Args:
-        train, val: arrays of shape (E + 1,), the losses after each epoch, epoch 0 first (E >= 2).
+        train, val: arrays of shape (E + 1,), the MSE after each epoch, epoch 0 first (E >= 2).
             Non-finite values mean the run diverged.
-        floor: the lowest loss a perfect model would reach (>= 0), e.g. the noise variance.
+        floor: the lowest loss a perfect model reaches on average over new points (>= 0), e.g. the
+            noise variance. A finite validation set can score below it by chance.
+        objective: (E + 1,) the training objective (the MSE plus any penalty); default ``train``.
+        best_objective: the objective's exact minimum for this model and data, or None.
+        best_train: the training MSE at that minimum, or None.
 
     Returns:
         a :class:`Verdict`.
@@ -88,37 +109,84 @@ def read_curves(train: Any, val: Any, *, floor: float = 0.0) -> Verdict:
         raise ValueError(f"train must be a 1-D array of at least 3 epochs; got shape {train.shape}")
     if val.shape != train.shape:
         raise ValueError(f"val must have the shape of train {train.shape}; got {val.shape}")
+    obj = train if objective is None else np.asarray(objective, dtype=np.float64)
+    if obj.shape != train.shape:
+        raise ValueError(f"objective must have the shape of train {train.shape}; got {obj.shape}")
     floor = check.real("floor", floor, low=0.0)
+    if best_objective is not None:
+        best_objective = check.real("best_objective", best_objective, low=0.0)
+    if best_train is not None:
+        best_train = check.real("best_train", best_train, low=0.0)
     finite_val = np.where(np.isfinite(val), val, np.inf)
     best = int(np.argmin(finite_val))
 
+    # 1. unstable
     bad = np.flatnonzero(~(np.isfinite(train) & np.isfinite(val)))
     lowest = np.minimum.accumulate(np.where(np.isfinite(train), train, np.inf))
     jumps = np.flatnonzero(train[1:] > JUMP * lowest[:-1]) + 1
-    if bad.size or jumps.size:
+    k = _tail(train)
+    # A jump the run recovered from (its objective's median over the tail back within SHORT of the
+    # model's exact minimum) is the noise of small batches; without that minimum, every jump counts.
+    recovered = (best_objective is not None and bad.size == 0
+                 and float(np.median(obj[-k:])) <= (1 + SHORT) * best_objective + 1e-12)
+    if bad.size or (jumps.size and not recovered):
         if bad.size and (not jumps.size or bad[0] <= jumps[0]):
             at, what = int(bad[0]), f"the loss diverged at epoch {int(bad[0])}"
         else:
             at = int(jumps[0])
             what = (f"at epoch {at} the training loss jumped to {train[at] / lowest[at - 1]:.1f} times the lowest it "
                     "had reached")
+            if best_objective is not None and best_objective > 0:
+                what += (f", and over the last {TAIL:.0%} of the epochs it still sits "
+                         f"{float(np.median(obj[-k:])) / best_objective - 1:.0%} above the lowest this model can reach "
+                         f"({best_objective:.4g})")
         return Verdict("unstable", what[0].upper() + what[1:] + ".", ADVICE["unstable"], best, event_epoch=at)
 
     end_val, end_train = float(val[-1]), float(train[-1])
-    if end_val > (1 + RISE) * val[best] and best < val.size - 1 and end_train < train[best]:
-        return Verdict("overfitting", f"Validation loss was lowest at epoch {best} ({val[best]:.4g}) and has risen "
-                       f"{end_val / val[best] - 1:.0%} since, while the training loss kept falling "
-                       f"({train[best]:.4g} to {end_train:.4g}).", ADVICE["overfitting"], best, turn_epoch=best)
 
-    last, before = _tail_means(train)
-    if last < (1 - STILL_FALLING) * before:
-        return Verdict("too slow", f"The training loss is still falling: {1 - last / before:.0%} lower over the last "
-                       f"{TAIL:.0%} of the epochs than over the {TAIL:.0%} before.", ADVICE["too slow"], best)
+    last, before = obj[-k:], obj[-2 * k:-k] if obj.size > 2 * k else obj[:1]
+    error = float(np.std(last, ddof=1) / np.sqrt(k))
+    # Falling: by more than the tail's own noise, and by more than FALL_MIN (a smooth curve has no noise).
+    falling = float(last.mean()) < float(before.mean()) - max(FALL_SE * error, FALL_MIN * float(before.mean()))
 
+    # 2. underfitting: the model's own best (or, unknown, where a run that stopped falling ended) is high
     high = HIGH * floor + MARGIN * float(train[0])
-    if end_train > high and end_val > high:
-        return Verdict("underfitting", f"Both losses levelled off high: training {end_train:.4g} and validation "
-                       f"{end_val:.4g}, above {high:.4g} ({HIGH:g} times the floor {floor:.4g}, plus a margin).",
-                       ADVICE["underfitting"], best)
-    return Verdict("converged", f"Both losses levelled off low: training {end_train:.4g} and validation {end_val:.4g}, "
-                   f"against a floor of {floor:.4g}.", ADVICE["converged"], best)
+    capacity = best_train if best_train is not None else end_train
+    if capacity > high and (best_train is not None or (end_val > high and not falling)):
+        said = (f"Even this model's best fit reaches only {capacity:.4g} on the training points" if best_train is not None
+                else f"Both losses levelled off high: training {end_train:.4g} and validation {end_val:.4g}")
+        return Verdict("underfitting", f"{said}, above {high:.4g} ({HIGH:g} times the floor {floor:.4g}, plus a "
+                       "margin): the model is too simple for the data.", ADVICE["underfitting"], best)
+
+    # 3. overfitting: a rise beyond the curve's own wobble, that stays
+    wobble = float(np.median(np.abs(np.diff(val[-(k + 1):]))))
+    rise = end_val - float(val[best])
+    if (best < val.size - 1 and rise > RISE * val[best] and rise > SPREAD * wobble
+            and float(val[-k:].min()) > (1 + RISE / 2) * val[best] and end_train < train[best]):
+        return Verdict("overfitting", f"Validation loss was lowest at epoch {best} ({val[best]:.4g}) and has risen "
+                       f"{end_val / val[best] - 1:.0%} since, more than its own epoch-to-epoch wobble, while the "
+                       f"training loss kept falling ({train[best]:.4g} to {end_train:.4g}).", ADVICE["overfitting"],
+                       best, turn_epoch=best)
+
+    # 4. too slow: short of the model's own minimum, and still falling
+    short = best_objective is None or float(last.min()) > (1 + SHORT) * best_objective + 1e-12
+    if falling and short:
+        if best_objective is None:
+            gap = ""
+        elif best_objective > 0:
+            gap = (f" It is still {float(last.min()) / best_objective - 1:.0%} above the lowest this model can reach "
+                   f"({best_objective:.4g}).")
+        else:
+            gap = f" This model can reach {best_objective:.4g}."
+        return Verdict("too slow", f"The training loss is still falling: {1 - last.mean() / before.mean():.0%} lower "
+                       f"over the last {TAIL:.0%} of the epochs than over the {TAIL:.0%} before.{gap}",
+                       ADVICE["too slow"], best)
+    noisy = (f" It jumped at epoch {int(jumps[0])} ({train[jumps[0]] / lowest[jumps[0] - 1]:.1f} times its lowest) "
+             "and settled again: the noise of small batches." if jumps.size else "")
+    above = ""
+    if best_objective is not None and best_objective > 0 and float(np.median(last)) > (1 + SHORT) * best_objective:
+        above = (f" The training objective sits {float(np.median(last)) / best_objective - 1:.0%} above the lowest "
+                 f"this model can reach ({best_objective:.4g}), no longer falling measurably.")
+    return Verdict("converged", f"Both losses levelled off: training {end_train:.4g} and validation {end_val:.4g}, "
+                   f"against a floor of {floor:.4g} on average over new points.{noisy}{above}", ADVICE["converged"],
+                   best)

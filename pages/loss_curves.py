@@ -53,7 +53,7 @@ if shown:
 
 left, right = st.columns(2, gap="medium")
 with left:
-    layout.chart(charts.curves_chart(res, pinned=was or None), res.curves, name="loss curves",
+    layout.chart(charts.curves_chart(res, pinned=was or None, verdict_shown=shown), res.curves, name="loss curves",
                  caption="Training and validation MSE after each epoch, log scale; the dashed line is the epoch with "
                          "the lowest validation loss." + (pinning.IN_GREY if pin else ""))
 with right:
@@ -67,6 +67,6 @@ box = layout.opened("The weights early stopping keeps", "loss-curves-weights")
 if box is not None:
     box.markdown(sc.weights_table(res))
 
-layout.notice(sc.notes(res))
+layout.notice(sc.notes(res, shown))
 layout.downloads()
 layout.math(sc.math_blocks())

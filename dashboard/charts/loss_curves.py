@@ -52,11 +52,12 @@ def _curves_template(height: int, pinned: bool) -> alt.LayerChart:
 
 
 @built_once
-def curves_chart(res, pinned=None, height: int = HEIGHT + 40) -> dict:
-    """Both losses per epoch; ``pinned``: a pinned scenario's curves in grey underneath."""
+def curves_chart(res, pinned=None, height: int = HEIGHT + 40, verdict_shown: bool = True) -> dict:
+    """Both losses per epoch; ``pinned``: a pinned scenario's curves in grey underneath. Until a quiz's
+    verdict is shown, the line says only where validation is lowest (a "turns up" would give it away)."""
     best = res.verdict.best_epoch
-    text = f"early stop: epoch {best}"
-    if res.verdict.turn_epoch is not None:
+    text = f"early stop: epoch {best}" if verdict_shown else f"lowest validation: epoch {best}"
+    if verdict_shown and res.verdict.turn_epoch is not None:
         text = f"validation turns up: epoch {best}"
     marks = pd.DataFrame({"epoch": [best], "y": [res.top], "text": [text],
                           "side": ["left" if best < res.epochs / 2 else "right"]})

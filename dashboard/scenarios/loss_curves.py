@@ -19,10 +19,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core import datasets, diagnosis, penalties, training
+from core import closed_form, datasets, diagnosis, penalties, training
 from dashboard import palette
 from dashboard.cache import by_values
-from dashboard.formatting import fmt
+from dashboard.formatting import fmt, pct
 from dashboard.headline import Headline
 from dashboard.scenarios.regularization import X_RANGE, make_data, power_label
 
@@ -45,7 +45,7 @@ DEFAULTS: dict[str, Any] = {"degree": 3, "n": 30, "noise": 0.2, "lr": 0.1, "batc
 PRESETS = {
     "overfitting": {**DEFAULTS, "degree": 12, "n": 15, "noise": 0.3, "lr": 0.05, "batch": "full", "epochs": 500},
     "underfitting": {**DEFAULTS, "degree": 1},
-    "unstable": {**DEFAULTS, "lr": 1.0},
+    "unstable": {**DEFAULTS, "lr": 0.4},  # it bounces (the lesson's "jumps around") and never settles
     "too slow": {**DEFAULTS, "lr": 0.0032},
 }
 
@@ -58,6 +58,9 @@ class LossCurves:
         curves: epoch, set ("training" / "validation"), loss, shown (clipped to [low, top]): one row per
             epoch and set, up to a divergence.
         verdict: :class:`core.diagnosis.Verdict`; ``floor``: the noise variance it compares with.
+        best_train, best_val: the training and validation MSE of the exact minimizer of the same
+            objective (what this model can reach); ``truth_val``: the true curve's own validation MSE;
+            ``objective``: (epochs + 1,) the training objective (MSE plus penalty) after each epoch.
         fits: x, fit (name), y: the curve at the end, the one early stopping keeps, the true curve.
         points: x, y, set: the data.
         kept, final: the weights (degree + 1,) at the best epoch and at the end, intercept last.
@@ -78,6 +81,10 @@ class LossCurves:
     final: np.ndarray
     low: float
     top: float
+    best_train: float
+    best_val: float
+    truth_val: float
+    objective: np.ndarray
 
 
 def batch_of(values: Mapping[str, Any]) -> int | None:
@@ -97,10 +104,17 @@ def compute(values: Mapping[str, Any]) -> LossCurves:
     run = training.fit_linear(X_train, data.y_train, lr=float(values["lr"]), steps=epochs * per_epoch,
                               batch_size=None if per_epoch == 1 else batch, penalty=penalty, seed=seed)
     params = run.params[::per_epoch, 0, :]  # (epochs + 1, degree + 1): after each epoch
+    lam = float(values["lam"]) if values["l2"] else 0.0
     with np.errstate(all="ignore"):  # a diverging run overflows; its losses become inf and the verdict says so
         train = _mse(params, X_train, data.y_train)
         val = _mse(params, X_val, data.y_val)
-    verdict = diagnosis.read_curves(train, val, floor=noise**2)
+        objective = train + lam * np.sum(params[:, :-1] ** 2, axis=1)
+    # What this model can reach on these points: the exact minimizer of the same objective (one solve).
+    solved = closed_form.normal_equation(X_train, data.y_train, l2=lam)
+    best_train = float(_mse(solved[None, :], X_train, data.y_train)[0])
+    best_objective = best_train + lam * float(solved[:-1] @ solved[:-1])
+    verdict = diagnosis.read_curves(train, val, floor=noise**2, objective=objective, best_objective=best_objective,
+                                    best_train=best_train)
 
     start = float(max(train[0], val[0]))
     finite = np.concatenate([train[np.isfinite(train)], val[np.isfinite(val)]])
@@ -130,7 +144,10 @@ def compute(values: Mapping[str, Any]) -> LossCurves:
     fits = fits[~wild.astype(bool)]
     return LossCurves(degree=degree, epochs=epochs, per_epoch=per_epoch, curves=curves, train=train, val=val,
                       verdict=verdict, floor=noise**2, fits=fits, points=data.points(), kept=kept, final=final,
-                      low=low, top=top)
+                      low=low, top=top, best_train=best_train,
+                      best_val=float(_mse(solved[None, :], X_val, data.y_val)[0]),
+                      truth_val=float(np.mean((datasets.CurveData.truth(data.x_val) - data.y_val) ** 2)),
+                      objective=objective)
 
 
 def _mse(params: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -187,15 +204,18 @@ def rules_markdown() -> str:
     """The rules of :mod:`core.diagnosis`, with its thresholds, in the order they are tried."""
     d = diagnosis
     return "\n".join([
-        f"1. **Unstable** if a loss stops being a finite number, or the training loss rises above {d.JUMP:g} times "
-        "the lowest it had reached.",
-        f"2. **Overfitting** if validation loss ends more than {d.RISE:.0%} above its lowest while the training loss "
-        "kept falling after that epoch (the turn).",
-        f"3. **Too slow** if the training loss is still falling: over the last {d.TAIL:.0%} of the epochs it is more "
-        f"than {d.STILL_FALLING:.0%} below the {d.TAIL:.0%} before.",
-        f"4. **Underfitting** if both losses end above {d.HIGH:g} times the noise variance (the best any model can do "
-        f"on new points) plus {d.MARGIN:.0%} of the starting loss.",
-        "5. **Converged** otherwise: both levelled off near the noise variance.",
+        f"1. **Unstable** if a loss stops being a finite number, or the training loss jumps above {d.JUMP:g} times "
+        f"the lowest it had reached and does not come back: over the last {pct(d.TAIL)} of the epochs it still sits "
+        f"more than {pct(d.SHORT)} above the lowest this model can reach (one least-squares solve gives that).",
+        f"2. **Underfitting** if even the model's best fit (that same solve) stays above {d.HIGH:g} times the noise "
+        f"variance plus {pct(d.MARGIN)} of the starting loss on the training points: the model is too simple.",
+        f"3. **Overfitting** if validation loss rises more than {pct(d.RISE)} above its lowest, by more than "
+        f"{d.SPREAD:g} times its own epoch-to-epoch wobble, and stays up, while the training loss kept falling after "
+        "that epoch (the turn).",
+        f"4. **Too slow** if the training loss is still more than {pct(d.SHORT)} above what the model can reach and "
+        f"still falling: its mean over the last {pct(d.TAIL)} of the epochs is below the {pct(d.TAIL)} before by "
+        f"more than {d.FALL_SE:g} standard errors and more than {pct(d.FALL_MIN)}.",
+        "5. **Converged** otherwise: both levelled off.",
     ])
 
 
@@ -208,10 +228,16 @@ def weights_table(res: LossCurves) -> str:
     return "\n".join(lines)
 
 
-def notes(res: LossCurves) -> list[str]:
+def notes(res: LossCurves, verdict_shown: bool = True) -> list[str]:
+    """The "What to notice" bullets; while a quiz's verdict is hidden, only those that do not give it away."""
     v = res.verdict
     out = [f"{res.per_epoch} update{'s' if res.per_epoch > 1 else ''} per epoch, {res.epochs * res.per_epoch:,} in "
-           f"all. The noise variance, {fmt(res.floor)}, is the lowest validation loss any model can expect."]
+           f"all. The noise variance, {fmt(res.floor)}, is the lowest validation loss any model can expect on average "
+           f"over new points; on these 60 validation points the true curve itself scores {fmt(res.truth_val)}, and "
+           f"this model's best fit (one least-squares solve) {fmt(res.best_val)}, with {fmt(res.best_train)} on the "
+           "training points."]
+    if not verdict_shown:
+        return out
     best_val, end_val = float(res.val[v.best_epoch]), float(res.val[-1])
     if v.best_epoch < res.epochs:
         end = f"against {fmt(end_val)} at the end" if end_val <= res.top else "before the run blew up"

@@ -29,22 +29,31 @@ def test_overfitting_turns_where_validation_is_lowest():
     assert f"lowest at epoch {turn}" in v.reason
 
 
-def test_overfitting_needs_validation_up_more_than_the_rise():
-    """Up 9% from its lowest is not overfitting; up 11% is."""
+def test_overfitting_needs_validation_up_more_than_the_rise_and_staying_up():
+    """Up 9% from its lowest is not overfitting; up 11% over the whole tail is; one high last epoch is not."""
     train = settled(end=0.01)
     for rise, kind in ((0.09, "converged"), (0.11, "overfitting")):
         val = settled(end=0.05).copy()
-        val[-1] = val.min() * (1 + rise)
-        assert read_curves(train, val, floor=0.04).kind == kind, rise
+        val[-10:] = val.min() * (1 + rise)
+        assert read_curves(train, val, floor=0.04, best_objective=0.01, best_train=0.01).kind == kind, rise
+    val = settled(end=0.05).copy()
+    val[-1] = val.min() * 1.3
+    assert read_curves(train, val, floor=0.04, best_objective=0.01, best_train=0.01).kind == "converged"
 
 
-def test_a_jump_above_one_and_a_half_times_the_lowest_is_unstable():
+def test_a_jump_above_twice_the_lowest_is_unstable_unless_the_run_recovered_to_its_best():
     train, val = settled(), settled(end=0.06)
-    train[40] = 1.49 * train[:40].min()
+    train[40] = 1.99 * train[:40].min()
     assert read_curves(train, val, floor=0.04).kind != "unstable"
-    train[40] = 1.51 * train[:40].min()
+    train[40] = 2.01 * train[:40].min()
     v = read_curves(train, val, floor=0.04)
-    assert v.kind == "unstable" and v.event_epoch == 40 and "epoch 40" in v.reason and "1.5 times" in v.reason
+    assert v.kind == "unstable" and v.event_epoch == 40 and "epoch 40" in v.reason and "2.0 times" in v.reason
+    # Back at the model's own minimum (0.05) by the end: the noise of small batches, read on.
+    v = read_curves(train, val, floor=0.04, best_objective=0.05, best_train=0.05)
+    assert v.kind == "converged" and "jumped at epoch 40" in v.reason and "settled again" in v.reason
+    # Still 20% above it over the tail: unstable, and it says how far.
+    v = read_curves(train, val, floor=0.04, best_objective=0.05 / 1.2, best_train=0.05 / 1.2)
+    assert v.kind == "unstable" and "still sits 20% above the lowest this model can reach" in v.reason
 
 
 def test_a_diverged_run_is_unstable_at_its_first_non_finite_loss():
@@ -57,18 +66,41 @@ def test_a_diverged_run_is_unstable_at_its_first_non_finite_loss():
 
 
 def test_still_falling_at_the_end_is_too_slow():
-    slow = 1.0 - 0.009 * EPOCHS  # linear: the last 10 epochs average 10% below the 10 before... roughly
-    last, before = slow[-10:].mean(), slow[-20:-10].mean()
-    assert last < 0.95 * before
+    slow = 1.0 - 0.009 * EPOCHS  # linear: the last 10 epochs average 9% below the 10 before
     v = read_curves(slow, slow + 0.01, floor=0.01)
     assert v.kind == "too slow" and "still falling" in v.reason
+    # Short of the model's minimum, and falling: too slow, with how far it still is.
+    v = read_curves(slow, slow + 0.01, floor=0.01, best_objective=0.02, best_train=0.02)
+    assert v.kind == "too slow" and "above the lowest this model can reach (0.02)" in v.reason
 
 
-def test_both_high_and_flat_is_underfitting_and_the_threshold_is_twice_the_floor_plus_the_margin():
+def test_a_slow_decay_is_too_slow_not_underfitting_when_the_model_can_fit():
+    """The review's case: a small rate, the curves falling 2-4% per tenth of the run, far above what the
+    model reaches in one solve. The old rules called it underfitting."""
+    decay = 0.04 + 0.5 * np.exp(-0.005 * EPOCHS)  # 2.4% lower over the last tenth than the tenth before
+    v = read_curves(decay, decay + 0.03, floor=0.04, best_objective=0.038, best_train=0.038)
+    assert v.kind == "too slow"
+    assert read_curves(decay, decay + 0.03, floor=0.04).kind == "too slow"
+
+
+def test_underfitting_is_a_model_too_simple_for_the_data_whatever_the_run_did():
     floor, start = 0.04, 1.0
     high = diagnosis.HIGH * floor + diagnosis.MARGIN * start  # 0.1
     assert read_curves(settled(end=high * 1.05), settled(end=high * 1.1), floor=floor).kind == "underfitting"
     assert read_curves(settled(end=high * 0.95), settled(end=high * 0.97), floor=floor).kind == "converged"
+    # With the model's best known, that decides: a capable model is not underfitting, a line is.
+    assert read_curves(settled(end=0.3), settled(end=0.35), floor=floor, best_objective=0.05,
+                       best_train=0.05).kind != "underfitting"
+    v = read_curves(settled(end=0.3), settled(end=0.35), floor=floor, best_objective=0.3, best_train=0.3)
+    assert v.kind == "underfitting" and "Even this model's best fit reaches only 0.3" in v.reason
+
+
+def test_a_rise_within_the_curves_own_wobble_is_not_overfitting():
+    rng = np.random.default_rng(0)
+    train = settled(end=0.03)
+    val = settled(end=0.045) + rng.normal(0, 0.004, EPOCHS.size)  # mini-batch wobble of about 10%
+    val[-1] = val.min() * 1.12  # 12% above its lowest, within the wobble's reach
+    assert read_curves(train, val, floor=0.04).kind != "overfitting"
 
 
 def test_the_rules_are_tried_in_order():
