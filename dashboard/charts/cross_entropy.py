@@ -13,11 +13,12 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dashboard import palette
+from dashboard import palette, registry
 from dashboard.charts import paths as run_charts
 from dashboard.charts.common import HEIGHT, PINNED_DATA, built_once, color_scale, layer, pinned_layer, render
 
-_COLOURS = {"cross-entropy": palette.BLUE, "squared error": palette.VERMILLION}
+# The registry's colours of the two losses, as on every other view: squared error is MSE's blue.
+_COLOURS = {"cross-entropy": registry.LOSSES["bce"].colour, "squared error": registry.LOSSES["mse"].colour}
 _CONFIG = alt.Config(axis=alt.AxisConfig(**run_charts.AXIS))
 
 

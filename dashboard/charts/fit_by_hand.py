@@ -39,7 +39,7 @@ def _fit_template(squares: bool, reveal: bool, pinned: bool) -> alt.LayerChart:
     tip = [alt.Tooltip(field="x", type="quantitative", format=".3g"),
            alt.Tooltip(field="y", type="quantitative", format=".3g"),
            alt.Tooltip(field="pred", type="quantitative", format=".4g", title="your line"),
-           alt.Tooltip(field="residual", type="quantitative", format="+.4g", title="residual"),
+           alt.Tooltip(field="error", type="quantitative", format="+.4g", title="error ŷ − y"),
            alt.Tooltip(field="loss", type="quantitative", format=".4g", title="its loss")]
     dots = alt.Chart(alt.NamedData("points")).mark_circle(size=90, opacity=1, color=palette.BLACK).encode(
         x=x, y=y, tooltip=tip)
@@ -50,7 +50,7 @@ def _fit_template(squares: bool, reveal: bool, pinned: bool) -> alt.LayerChart:
         # Each square grows towards the middle of the plot, so none runs off its edge.
         middle = (X_DOMAIN[0] + X_DOMAIN[1]) / 2
         box = alt.Chart(alt.NamedData("points")).transform_calculate(
-            right=f"datum.x <= {middle} ? datum.x + abs(datum.residual) : datum.x - abs(datum.residual)").mark_rect(
+            right=f"datum.x <= {middle} ? datum.x + abs(datum.error) : datum.x - abs(datum.error)").mark_rect(
             color=palette.VERMILLION, opacity=0.18, stroke=palette.VERMILLION, strokeWidth=1, clip=True).encode(
             x=x, x2=alt.X2(field="right"), y=alt.Y(field="pred", type="quantitative", scale=y_scale),
             y2=alt.Y2(field="y"), tooltip=tip)

@@ -21,16 +21,14 @@ import numpy as np
 import pandas as pd
 
 from core import datasets, logistic, losses
-from dashboard import palette
 from dashboard.cache import by_values
-from dashboard.formatting import fmt
+from dashboard.formatting import fmt, pct
 from dashboard.headline import Headline
 
 LABELS = ("1", "0")
 LABEL_NAMES = {"1": "1: spam", "0": "0: not spam"}
 CLASSES = ("cat", "dog", "bird")
 LOSS_NAMES = {"bce": "cross-entropy", "mse": "squared error"}
-LOSS_COLOURS = {"cross-entropy": palette.BLUE, "squared error": palette.VERMILLION}
 RATE_LOW, RATE_HIGH, RATE_PER_DECADE = 0.01, 10.0, 6
 STEPS_RANGE = (10, 1000)
 CURVE_POINTS = 199  # p from 0.005 to 0.995
@@ -174,14 +172,15 @@ def notes(res: CrossEntropy) -> list[str]:
            "error can never exceed 1."]
     ratio = abs(res.ce_grad) / abs(res.sq_grad) if res.sq_grad else math.inf
     out.append(f"Through the sigmoid, cross-entropy pushes the logit with p − y = {loss_text(res.ce_grad)}; squared "
-               f"error with 2 (p − y) p (1 − p) = {loss_text(res.sq_grad)}, {fmt(ratio, 3)} times weaker here. The more "
-               "confident a wrong answer, the weaker squared error's push: it vanishes exactly where the model most "
-               "needs correcting.")
+               f"error with 2 (p − y) p (1 − p) = {loss_text(res.sq_grad)}, {fmt(ratio, 3)} times weaker here. Once the true "
+               "label's probability is below 1/3, the more confident a wrong answer, the weaker squared error's push "
+               "(2 (1 − p) p (1 − p) peaks at 1/3): it vanishes as the model grows sure of the wrong answer, exactly "
+               "where it most needs correcting.")
     ce, sq = res.finals["cross-entropy"], res.finals["squared error"]
     out.append(f"From the same start, after {int(res.runs['step'].max())} steps: trained on cross-entropy, its loss "
-               f"falls from {loss_text(ce[0])} to {loss_text(ce[1])} ({ce[1] / ce[0]:.0%} of the start) with training "
-               f"accuracy {ce[2]:.0%}; trained on squared error, from {loss_text(sq[0])} to {loss_text(sq[1])} "
-               f"({sq[1] / sq[0]:.0%}) with accuracy {sq[2]:.0%}.")
+               f"falls from {loss_text(ce[0])} to {loss_text(ce[1])} ({pct(ce[1] / ce[0])} of the start) with training "
+               f"accuracy {pct(ce[2])}; trained on squared error, from {loss_text(sq[0])} to {loss_text(sq[1])} "
+               f"({pct(sq[1] / sq[0])}) with accuracy {pct(sq[2])}.")
     out.append(f"With three classes the softmax turns the logits into probabilities "
                f"({', '.join(f'{c} {v:.3f}' for c, v in zip(CLASSES, res.probs))}); the loss is −log of the true "
                f"class's, {CLASSES[res.truth]}: **{loss_text(res.cce)}**.")

@@ -22,7 +22,7 @@ import pandas as pd
 from core import closed_form, datasets, landscape, losses
 from dashboard import paths
 from dashboard.cache import by_values
-from dashboard.formatting import fmt, signed
+from dashboard.formatting import fmt, pct, signed
 from dashboard.headline import Headline
 
 LOSSES = ("mse", "mae")
@@ -46,11 +46,12 @@ class Fit:
 
     Attributes:
         loss: "mse" or "mae"; ``slope``, ``intercept``: the learner's line.
-        x, y: the points; ``pred`` the learner's predictions; ``residual`` y − prediction.
+        x, y: the points; ``pred`` the learner's predictions; ``error`` prediction − y (e = ŷ − y, the
+            sign every view uses; a residual's length is its size).
         per_point: each point's loss (r² or |r|); ``total`` their sum, ``mean`` their mean.
         best: (slope, intercept) of the best line for the loss; ``best_total`` its total.
         other_best: the best line of the other loss (to say how they differ).
-        rows: one row per point (x, y, pred, residual, loss) for the chart and the table.
+        rows: one row per point (x, y, pred, error, loss) for the chart and the table.
         bands, cell, window: the loss surface over (slope, intercept).
     """
 
@@ -60,7 +61,7 @@ class Fit:
     x: np.ndarray
     y: np.ndarray
     pred: np.ndarray
-    residual: np.ndarray
+    error: np.ndarray
     per_point: np.ndarray
     total: float
     mean: float
@@ -96,14 +97,14 @@ def compute(values: Mapping[str, Any]) -> Fit:
     best = best_line(loss, data.X, data.y)
     best_total = float(np.sum(scorer.value(data.y, best[0] * data.x + best[1])))
     other = best_line("mae" if loss == "mse" else "mse", data.X, data.y)
-    rows = pd.DataFrame({"x": data.x, "y": data.y, "pred": pred, "residual": data.y - pred, "loss": per_point})
+    rows = pd.DataFrame({"x": data.x, "y": data.y, "pred": pred, "error": pred - data.y, "loss": per_point})
     window = (*SLOPE_RANGE, *INTERCEPT_RANGE)
     w, b, cell = paths.grid(window, GRID)
     z = landscape.loss_surface(data.x, data.y, w, b, loss=loss) * data.x.size  # the total, as on the page
     ww, bb = np.meshgrid(w, b)
     bands = pd.DataFrame({"x": ww.ravel(), "y": bb.ravel(), "value": z.ravel(),
                           "level": paths.quarter_decades(z).ravel()})
-    return Fit(loss=loss, slope=slope, intercept=intercept, x=data.x, y=data.y, pred=pred, residual=data.y - pred,
+    return Fit(loss=loss, slope=slope, intercept=intercept, x=data.x, y=data.y, pred=pred, error=pred - data.y,
                per_point=per_point, total=float(per_point.sum()), mean=float(per_point.mean()), best=best,
                best_total=best_total, other_best=other, rows=rows, bands=bands, cell=cell, window=window)
 
@@ -189,10 +190,10 @@ def headlines(fit: Fit, reveal: bool) -> list[Headline]:
 
 
 def table_markdown(fit: Fit) -> str:
-    head = "r²" if fit.loss == "mse" else "|r|"
-    lines = [f"| x | y | your line | residual r | {head} |", "| ---: | ---: | ---: | ---: | ---: |"]
+    head = "e²" if fit.loss == "mse" else "\\|e\\|"  # escaped: a bare | splits a Markdown table
+    lines = [f"| x | y | your line ŷ | error e = ŷ − y | {head} |", "| ---: | ---: | ---: | ---: | ---: |"]
     for row in fit.rows.itertuples(index=False):
-        lines.append(f"| {fmt(row.x)} | {fmt(row.y)} | {fmt(row.pred)} | {signed(row.residual)} | {fmt(row.loss)} |")
+        lines.append(f"| {fmt(row.x)} | {fmt(row.y)} | {fmt(row.pred)} | {signed(row.error)} | {fmt(row.loss)} |")
     lines.append(f"| | | | total | **{fmt(fit.total)}** |")
     return "\n".join(lines)
 
@@ -202,7 +203,7 @@ def notes(fit: Fit, reveal: bool) -> list[str]:
     worst = int(np.argmax(fit.per_point))
     out = [f"Your line y = {fmt(fit.slope)} x {'+' if fit.intercept >= 0 else '−'} {fmt(abs(fit.intercept))} leaves a "
            f"total {what} error of **{fmt(fit.total)}**. The point at x = {fmt(fit.x[worst])} contributes the most: "
-           f"{fmt(fit.per_point[worst])}, {fit.per_point[worst] / fit.total:.0%} of the total."]
+           f"{fmt(fit.per_point[worst])}, {pct(fit.per_point[worst] / fit.total)} of the total."]
     if fit.loss == "mse":
         out.append("Squaring makes a residual twice as long cost four times as much: turn on the squares and watch the "
                    "biggest one shrink fastest as you move the line towards its point.")
@@ -224,10 +225,10 @@ def notes(fit: Fit, reveal: bool) -> list[str]:
 def math_blocks(fit: Fit) -> list[tuple[str, str]]:
     return [
         ("The total squared error of the line y = w x + b over the n points, and its mean (MSE):",
-         r"\text{SSE}(w, b) = \sum_{i=1}^{n} \bigl(y_i - (w x_i + b)\bigr)^2,\qquad \text{MSE} = \text{SSE} / n"),
+         r"\text{SSE}(w, b) = \sum_{i=1}^{n} \bigl((w x_i + b) - y_i\bigr)^2,\qquad \text{MSE} = \text{SSE} / n"),
         ("The best line for squared error solves the normal equation, with X the column of x and a column of ones:",
          r"\begin{pmatrix} w^* \\ b^* \end{pmatrix} = (X^\top X)^{-1} X^\top y"),
         ("Absolute error, whose best line is a linear program (solved exactly):",
          r"\text{SAE}(w, b) = \sum_{i=1}^{n} \bigl|y_i - (w x_i + b)\bigr|"),
-        ("Weights per point, as in the tie below:", r"\sum_i w_i\,(y_i - \hat y_i)^2"),
+        ("Weights per point, as in the tie below:", r"\sum_i w_i\,(\hat y_i - y_i)^2"),
     ]

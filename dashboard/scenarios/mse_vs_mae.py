@@ -35,7 +35,7 @@ import pandas as pd
 from core import closed_form, datasets, fits
 from dashboard import registry, upload
 from dashboard.cache import scenario_cache
-from dashboard.formatting import fmt, pct, residual, signed
+from dashboard.formatting import fmt, negligible, pct, residual, signed
 from dashboard.headline import Headline, percentage_points
 
 SOURCES = ("synthetic", "lagos")
@@ -57,6 +57,7 @@ SQUARING_CONFUSION = ("Squaring makes a large error grow quadratically, not expo
                       "large costs 4 times as much, ten times as large costs 100 times.")
 OUTLIER_NOISE_WIDTHS = 2  # a point pushed less than this many noise widths off the line is no outlier
 OUTLIER_MADS = 3.0  # in a learner's own data: an outlier lies this many robust widths off the MAE line
+DOMINATES = 0.5  # one point "dominates" a loss when it carries more than half of it
 SHOWN_POINTS = 1_000  # an upload's scatter draws at most this many points (every outlier first, up to half)
 SHOWN_BARS = 50  # and its contribution bars the points with the largest squared errors
 
@@ -247,9 +248,11 @@ def _moved(with_outliers: float, clean: float) -> float:
     return 0.0 if abs(diff) <= 1e-9 * max(1.0, abs(with_outliers), abs(clean)) else diff
 
 
-def _share(values: np.ndarray) -> np.ndarray:
+def _share(values: np.ndarray, scale: float) -> np.ndarray:
+    """Each value's share of their total; all 0 when the total is round-off against the data's
+    ``scale`` (a line through every point leaves errors of 1e-16, not a share of 100%)."""
     total = values.sum()
-    return values / total if total > 0 else np.zeros_like(values)
+    return values / total if not negligible(total, scale) and total > 0 else np.zeros_like(values)
 
 
 def compute(source: str, n_outliers: int, outlier_shift: float, delta: float, seed: int) -> Outcome:
@@ -274,7 +277,7 @@ def _outcome(source: str, x: np.ndarray, y: np.ndarray, is_outlier: np.ndarray, 
     residual = reference - y
     sq, ab = residual**2, np.abs(residual)
     n = len(x)
-    mse_share, mae_share = _share(sq), _share(ab)
+    mse_share, mae_share = _share(sq, float(np.sum(y**2))), _share(ab, float(np.sum(np.abs(y))))
     points = pd.DataFrame({
         "point": np.arange(1, n + 1), "label": labels, "x": x, "y": y, "is_outlier": is_outlier,
         "reference": reference, "residual": residual, "mse": sq, "mae": ab,
@@ -533,8 +536,11 @@ def _synthetic_notes(out: Outcome) -> list[str]:
         return [
             (f"No outliers: the three lines almost agree (slopes MSE {fmt(mse.slope)}, MAE {fmt(mae.slope)}, "
              f"Huber {fmt(huber.slope)}{drawn}"),
-            (f"With only noise, no point dominates: the largest, {out.top_point}, is {pct(out.top_share_mse)} "
-             f"of the MSE and {pct(out.top_share_mae)} of the MAE."),
+            ("The reference line passes through every point: there is no error to share." if out.top_share_mse == 0
+             else f"No point dominates: the largest, {out.top_point}, is {pct(out.top_share_mse)} of the MSE and "
+                  f"{pct(out.top_share_mae)} of the MAE." if out.top_share_mse <= DOMINATES
+             else f"One point dominates: {out.top_point} is {pct(out.top_share_mse)} of the MSE but "
+                  f"{pct(out.top_share_mae)} of the MAE."),
             huber_bit,
         ]
     them = "outlier" if k == 1 else f"{k} outliers"
@@ -556,8 +562,10 @@ def _synthetic_notes(out: Outcome) -> list[str]:
     elif abs(mse.slope_moved) >= abs(mae.slope_moved):
         ratio = f"MSE's slope moved {fmt(abs(mse.slope_moved / mae.slope_moved), 3)}× as far as MAE's"
     else:
-        ratio = (f"this time MAE's slope moved farther ({fmt(abs(mae.slope_moved / mse.slope_moved), 3)}× MSE's): "
-                 f"with {pct(k / n)} of the points shifted together, even the absolute-error line gives way")
+        ratio = (f"this time MAE's slope moved farther ({fmt(abs(mae.slope_moved / mse.slope_moved), 3)}× MSE's), "
+                 f"because adding the {them} on one side of the line moved it, not how far {'it' if k == 1 else 'they'} "
+                 f"{'was' if k == 1 else 'were'} pushed: push further along the same side and MAE's line stays where "
+                 "it is while MSE's keeps moving")
     return [
         (f"The {them} moved the **MSE slope by {signed(mse.slope_moved)}** (from {fmt(mse.slope_clean)} on the "
          f"clean points to {fmt(mse.slope)}), the **MAE slope by {signed(mae.slope_moved)}** and the Huber slope "

@@ -17,8 +17,8 @@ Y = np.array([2.3, 2.9, 4.3, 4.8, 7.0, 6.4, 9.1])
 
 def test_the_lessons_start_scores_11_9_by_hand():
     fit = sc.compute(sc.DEFAULTS)
-    residuals = [-1.2, -1.1, -0.2, -0.2, 1.5, 0.4, 2.6]  # y − (0.5 x + 3), point by point
-    np.testing.assert_allclose(fit.residual, residuals, atol=1e-12)
+    errors_ = [1.2, 1.1, 0.2, 0.2, -1.5, -0.4, -2.6]  # e = ŷ − y = (0.5 x + 3) − y, point by point
+    np.testing.assert_allclose(fit.error, errors_, atol=1e-12)
     assert fit.total == pytest.approx(1.44 + 1.21 + 0.04 + 0.04 + 2.25 + 0.16 + 6.76, abs=1e-12)
     assert fit.total == pytest.approx(11.9, abs=1e-12) and fit.mean == pytest.approx(1.7, abs=1e-12)
 
@@ -61,3 +61,13 @@ def test_the_page_states_the_lessons_numbers():
     assert revealed["The best line's total"] == "2.18" and revealed["Yours over the best"] == "5.460×"
     text = notice(run_page(PAGE, {"reveal": "true"}))
     assert "y = 1.075 x + 0.9571" in text and "y = 1.2 x + 0.7" in text
+
+
+def test_the_absolute_error_table_is_a_table_and_every_error_is_prediction_minus_truth():
+    """The review's link /fit_by_hand?loss=mae: an unescaped |r| head broke the table into one paragraph."""
+    fit = sc.compute({**sc.DEFAULTS, "loss": "mae"})
+    table = sc.table_markdown(fit)
+    head, rule = table.splitlines()[:2]
+    assert head.count(" | ") == rule.count("|") - 2 == 4  # five columns, the head's pipes escaped
+    assert "\\|e\\|" in head and "error e = ŷ − y" in head
+    assert table.splitlines()[2].startswith("| 1 | 2.3 | 3.5 | +1.2 |")  # ŷ = 0.5·1 + 3 = 3.5; e = 3.5 − 2.3

@@ -384,3 +384,31 @@ def test_a_large_upload_is_fitted_on_a_stated_seeded_sample():
     assert "20,000 rows of big" in upload.caption(fitted) and "random sample of 20,000" in upload.caption(fitted)
     small = upload.Points(x[:50], x[:50], "x", "y", "small.csv")
     assert sc.fitted_points(small) is small and sc.fitted_points(None) is None
+
+
+def test_an_exact_line_has_no_error_to_share_not_a_point_at_100_percent():
+    """The review's upload: size,price / 1,2 / 2,4 / 3,6 lies on a line; its errors are round-off."""
+    from dashboard import upload
+
+    exact = upload.Points(np.array([1.0, 2.0, 3.0]), np.array([2.0, 4.0, 6.0]), "size", "price", "exact.csv")
+    out = sc.compute_upload(exact, 1.0)
+    assert out.top_share_mse == 0 and out.top_share_mae == 0
+    text = " ".join(sc.notes(out))
+    assert "no error to share" in text and "100%" not in text
+
+
+def test_mae_moves_with_the_side_a_point_is_on_not_with_how_far_it_is_pushed():
+    """scikit-learn's QuantileRegressor (the median line) as the oracle: the same MAE line at shift 3 and 40."""
+    from sklearn.linear_model import QuantileRegressor
+
+    slopes = {}
+    for shift in (3, 40):
+        out = sc.compute("synthetic", 1, shift, 1.0, 1)
+        pts = out.points
+        oracle = QuantileRegressor(quantile=0.5, alpha=0.0, solver="highs").fit(pts.x.to_numpy()[:, None], pts.y)
+        assert out.fit_rows["mae"].slope == pytest.approx(oracle.coef_[0], abs=1e-6)
+        slopes[shift] = out.fit_rows["mae"].slope
+    assert slopes[3] == pytest.approx(slopes[40], abs=1e-9)
+    text = " ".join(sc.notes(sc.compute("synthetic", 1, 3, 1.0, 1)))
+    assert "gives way" not in text and "shifted together" not in text
+    assert "push further along the same side and MAE's line stays where it is" in text
