@@ -237,9 +237,10 @@ def headlines(res: NormalEquation) -> list[Headline]:
     return [
         Headline("Rank of [X 1]", f"{res.rank} of 3", "How many independent columns the design has: below 3, "
                  "the data cannot pin down every weight.", value=res.rank, better="higher", key="rank"),
-        Headline("Condition number of XᵀX", _cond_text(res.cond), "Largest over smallest eigenvalue of the matrix on the "
-                 "left: how stretched the loss valley is.", value=None if math.isinf(res.cond) else res.cond,
-                 better="lower", key="cond"),
+        # Under the ridge the matrix on the left is XᵀX + nλD, and its number is the one shown: named so.
+        Headline("Condition number of XᵀX + nλD" if res.l2 else "Condition number of XᵀX", _cond_text(res.cond),
+                 "Largest over smallest eigenvalue of the matrix on the left: how stretched the loss valley is.",
+                 value=None if math.isinf(res.cond) else res.cond, better="lower", key="cond"),
         Headline("Descent steps to 1e-6", steps_text(res.count.steps),
                  "Gradient descent from zero at the rate 1/λ_max (half the rate at which it would diverge), until "
                  "the parameters are within 1e-6 of the closed form. The count is exact, worked out from the "
@@ -282,14 +283,38 @@ def flags(res: NormalEquation) -> list[str]:
     return []
 
 
+# The weights the data are made with (core.datasets.alike_features): w₁, w₂ and b.
+TRUE_W = tuple(float(v) for v in datasets.alike_features(n=2, noise=0.0, gap=1.0, seed=0).true_params[:2])
+TRUE_SUM = TRUE_W[0] + TRUE_W[1]
+SUM_CLOSE = 0.05  # the weights' sum is "close to" the true 3 within 5% of it
+SPLIT_FAR = 0.25  # the split is "far from" the true 2 and 1 when off by more than a quarter of the sum
+
+
+def split_note(res: NormalEquation) -> str:
+    """What the data pinned down with a near copy: the sum, the split, each said only as far as it holds."""
+    w1, w2 = float(res.theta[0]), float(res.theta[1])
+    total = w1 + w2
+    sum_close = abs(total - TRUE_SUM) <= SUM_CLOSE * TRUE_SUM
+    split_off = abs(w1 - TRUE_W[0]) + abs(w2 - TRUE_W[1])
+    said = (f"The two weights sum to {fmt(total)}" + (f", close to the true {TRUE_SUM:g}" if sum_close else
+                                                        f", not the true {TRUE_SUM:g}"))
+    if split_off <= SPLIT_FAR * TRUE_SUM:
+        return (said + f", and the split ({fmt(w1)}, {fmt(w2)}) is near the true ({TRUE_W[0]:g}, {TRUE_W[1]:g}): "
+                "these features differ enough, or the noise is small enough, for the data to tell them apart.")
+    if sum_close:
+        return (said + f", but the split ({fmt(w1)}, {fmt(w2)}) is far from the true ({TRUE_W[0]:g}, {TRUE_W[1]:g}): "
+                "with two nearly identical features the data pin down the sum much better than the split, which "
+                "the noise decides.")
+    return (said + f", and the split ({fmt(w1)}, {fmt(w2)}) is far from the true ({TRUE_W[0]:g}, {TRUE_W[1]:g}): "
+            f"with {res.n} points and two nearly identical features, the data pin down neither.")
+
+
 def notes(res: NormalEquation) -> list[str]:
     w1, w2, b = res.theta
     out = [f"The normal equation gives w₁ = {fmt(w1)}, w₂ = {fmt(w2)} and b = {fmt(b)} in one solve of a 3 × 3 "
            "system; the data were made with 2, 1 and 3 plus noise."]
     if res.likeness == "near":
-        out.append(f"The two weights sum to {fmt(w1 + w2)}, close to the true 3, but the split between them is "
-                   "left to the noise: with two nearly identical features, the data say little about which one "
-                   "deserves the weight.")
+        out.append(split_note(res))
     steps, kappa = res.count.steps, res.count.cond
     over = " over the two directions the data fix" if res.count.singular else ""
     out.append(f"Gradient descent from zero, at η = 1/λ_max = {fmt(res.count.lr)}, needs {steps_text(steps)} "
@@ -347,9 +372,10 @@ def _textbook_note(res: NormalEquation) -> str:
 
 def math_blocks() -> list[tuple[str, str]]:
     return [
-        ("Setting the gradient of the MSE to zero gives the normal equations (D is the identity with 0 for b):",
-         r"\nabla_\theta \tfrac1n\|X\theta - y\|^2 = \tfrac2n X^\top(X\theta - y) = 0 \;\Rightarrow\; "
-         r"(X^\top X + n\lambda D)\,\theta = X^\top y"),
+        ("Setting the gradient of the loss to zero gives the normal equations: the MSE plus the ridge's λ‖w‖² "
+         "(λ = 0 without the ridge; D is the identity with 0 for b, which is not penalized):",
+         r"\nabla_\theta\Bigl(\tfrac1n\|X\theta - y\|^2 + \lambda\|D\theta\|^2\Bigr) = \tfrac2n X^\top(X\theta - y)"
+         r" + 2\lambda D\theta = 0 \;\Rightarrow\; (X^\top X + n\lambda D)\,\theta = X^\top y"),
         ("Gradient descent on the same loss is linear, so its error shrinks along each eigenvector of H = (2/n) XᵀX:",
          r"\theta_t - \theta^* = (I - \eta H)^t(\theta_0 - \theta^*),\qquad \eta = \frac{1}{\lambda_{\max}} "
          r"\Rightarrow \text{slowest factor } 1 - \frac{1}{\kappa},\quad \kappa = \frac{\lambda_{\max}}"

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from sklearn.linear_model import LinearRegression, Ridge
 
+from dashboard.formatting import fmt
 from dashboard.scenarios import normal_equation as sc
 
 from .apptest_tools import errors, metrics, notice, run_page
@@ -131,7 +132,7 @@ def test_the_preset_buttons_load_their_scenarios():
     at.button(key="preset-copy").click().run()
     assert metrics(at)["Rank of [X 1]"] == "2 of 3"
     at.button(key="preset-ridge").click().run()
-    assert metrics(at)["Rank of [X 1]"] == "2 of 3" and metrics(at)["Condition number of XᵀX"] == "18.34"
+    assert metrics(at)["Rank of [X 1]"] == "2 of 3" and metrics(at)["Condition number of XᵀX + nλD"] == "18.34"
     assert any("invertible" in w.value for w in at.warning)
 
 
@@ -151,3 +152,27 @@ def test_the_contour_from_the_normal_matrices_equals_the_residuals_written_out(l
     theta = sc.closed_form.normal_equation(X, y, l2=l2)
     best = np.mean((X @ theta[:2] + theta[2] - y) ** 2) + l2 * np.sum(theta[:2] ** 2)
     np.testing.assert_allclose(sc._gap(X, l2, theta[:2])(w), direct - best, rtol=1e-8, atol=1e-9 * best)
+
+
+@pytest.mark.parametrize(("query", "said"), [
+    # The review's links: the near-copy bullet said "close to the true 3" whatever the data said.
+    ({"n": "3", "likeness": "near", "gap": "0.01"}, "sum to 0.3859, not the true 3"),
+    ({"likeness": "near", "gap": "0.0001", "noise": "0"}, "the split (2, 1) is near the true (2, 1)"),
+    ({"likeness": "near", "gap": "1"}, "the split (1.951, 1.061) is near the true (2, 1)"),
+    ({"likeness": "near"}, "pin down the sum much better than the split"),
+])
+def test_the_near_copy_note_says_what_the_numbers_show(query, said):
+    at = run_page(PAGE, query)
+    assert errors(at) == []
+    assert said in notice(at)
+
+
+def test_under_the_ridge_the_condition_number_names_its_matrix():
+    """κ of XᵀX + nλD by numpy, not XᵀX's (singular for an exact copy), and the label says which."""
+    at = run_page(PAGE, {"likeness": "copy", "ridge": "true", "lam": "0.1"})
+    assert errors(at) == []
+    shown = metrics(at)
+    assert "Condition number of XᵀX" not in shown
+    res = sc.result_of({**sc.DEFAULTS, "likeness": "copy", "ridge": True, "lam": 0.1})
+    eig = np.linalg.eigvalsh(res.A)
+    assert shown["Condition number of XᵀX + nλD"] == fmt(eig.max() / eig.min())
