@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from core import _validation as check
+from core import outcomes
 
 JUMP = 2.0  # unstable: the training loss jumps above twice its lowest so far
 HIGH = 2.0  # underfitting: the model's best training loss is above 2x the floor ...
@@ -46,8 +47,7 @@ RISE = 0.10  # overfitting: validation rose 10% above its lowest ...
 SPREAD = 3.0  # ... and 3x its own epoch-to-epoch wobble over the tail
 TAIL = 0.10  # the last 10% of the epochs
 SHORT = 0.10  # too slow: the objective's lowest over the tail is 10% above the model's exact minimum ...
-FALL_SE = 2.0  # ... and its tail mean fell by more than 2 standard errors from the tail before ...
-FALL_MIN = 0.01  # ... and by more than 1% of it
+FALL_SE, FALL_MIN = outcomes.FALL_SE, outcomes.FALL_MIN  # ... and still falling (core.outcomes.fell)
 
 VERDICTS = ("converged", "overfitting", "underfitting", "unstable", "too slow")
 
@@ -145,9 +145,7 @@ def read_curves(train: Any, val: Any, *, floor: float = 0.0, objective: Any = No
     end_val, end_train = float(val[-1]), float(train[-1])
 
     last, before = obj[-k:], obj[-2 * k:-k] if obj.size > 2 * k else obj[:1]
-    error = float(np.std(last, ddof=1) / np.sqrt(k))
-    # Falling: by more than the tail's own noise, and by more than FALL_MIN (a smooth curve has no noise).
-    falling = float(last.mean()) < float(before.mean()) - max(FALL_SE * error, FALL_MIN * float(before.mean()))
+    falling = outcomes.fell(before, last)  # by more than the tail's own noise, and by more than 1%
 
     # 2. underfitting: the model's own best (or, unknown, where a run that stopped falling ended) is high
     high = HIGH * floor + MARGIN * float(train[0])

@@ -17,9 +17,13 @@ ends as exactly one :class:`Outcome` kind:
   the distance squared). Without a known
   minimizer (``params`` or ``minimizer`` None) the loss test alone decides, and the caller must
   say so. A run that starts at the minimizer (zero distance and gap) arrived at step 0.
-- ``"falling"``: not arrived, and the upper envelope of its gap (f − f*) over the last
-  ``WINDOW_SHARE`` of the run fell by more than ``FALLING_SHARE`` of itself; ``rate`` is that
-  fall per step, as a fraction (0.01: one percent a step). An oscillation that decays counts here.
+- ``"falling"``: not arrived, and over the last ``WINDOW_SHARE`` of the run its gap (f − f*)
+  fell: the later half's mean below the earlier half's beyond their noise (:func:`fell`), and
+  the upper envelope lower by more than ``FALLING_SHARE``; ``rate`` is the envelope's fall per
+  step, as a fraction (0.01: one percent a step). An oscillation that decays counts here; the
+  lucky dips of a noise floor do not.
+- ``"rising"``: not arrived, and its gap grew over the window (:func:`fell`, read the other
+  way): a run on its way to diverging that has not passed the divergence rule's bound yet.
 - ``"oscillating"``: not arrived, not falling, and its loss changed direction on at least
   ``SWING_SHARE`` of the steps of the window with a swing above ``SWING_SIZE`` of its level.
 - ``"stalled"``: anything else: not falling and not arrived (a plateau, a saddle, another
@@ -48,7 +52,9 @@ FALLING_SHARE = 1e-2
 SWING_SHARE = 0.5
 SWING_SIZE = 1e-3
 EQUAL_RTOL = 1e-9
-KINDS = ("diverged", "arrived", "falling", "oscillating", "stalled")
+FALL_SE = 2.0  # fell(): the later mean is lower by more than 2 standard errors of the later values ...
+FALL_MIN = 0.01  # ... and by more than 1% of the earlier mean (a smooth curve has no noise to measure)
+KINDS = ("diverged", "arrived", "falling", "rising", "oscillating", "stalled")
 
 
 @dataclass(frozen=True)
@@ -164,10 +170,14 @@ def classify(loss, f_min: float, *, diverged_at: int = -1, params=None, minimize
         i_early = int(np.argmax(tail[:half]))
         i_late = tail.size - half + int(np.argmax(tail[-half:]))
         early, late = float(tail[i_early]), float(tail[i_late])
-        if early > 0 and late < (1.0 - FALLING_SHARE) * early:
+        # Falling: the window's later half lower than its earlier half beyond their noise (fell), with the
+        # envelope lower too (a decaying oscillation counts, a noise floor's lucky dips do not).
+        if early > 0 and late < (1.0 - FALLING_SHARE) * early and fell(tail[:half], tail[-half:]):
             # the envelope's fall per step between its two peaks
             per_step = 1.0 - (late / early) ** (1.0 / (i_late - i_early)) if late > 0 else 1.0
             return Outcome("falling", rate=float(per_step), gap=end, distance=distance)
+        if fell(tail[-half:], tail[:half]):  # the gap grows: a run on its way to diverging
+            return Outcome("rising", gap=end, distance=distance)
         moves = np.diff(loss[-(w + 1):])
         turns = np.count_nonzero(np.sign(moves[1:]) * np.sign(moves[:-1]) < 0)
         level = max(float(np.abs(tail).max()), np.finfo(float).tiny)
@@ -198,6 +208,20 @@ def fastest(arrived_at, final_gap) -> tuple[int, bool]:
     if not finite.any():
         return -1, False
     return int(np.argmin(np.where(finite, gap, np.inf))), False
+
+
+def fell(earlier, later) -> bool:
+    """Whether a noisy quantity is still falling: the mean of ``later`` (k,) is below the mean of
+    ``earlier`` by more than ``FALL_SE`` standard errors of ``later``'s mean and by more than
+    ``FALL_MIN`` of ``earlier``'s mean. Two stretches of a curve that has levelled off (a noise
+    floor, a plateau) differ by less; one still coming down differs by more."""
+    earlier = np.asarray(earlier, dtype=np.float64)
+    later = np.asarray(later, dtype=np.float64)
+    if earlier.size < 1 or later.size < 1:
+        raise ValueError("earlier and later must each hold at least one value")
+    error = float(np.std(later, ddof=1) / np.sqrt(later.size)) if later.size > 1 else 0.0
+    before = float(earlier.mean())
+    return float(later.mean()) < before - max(FALL_SE * error, FALL_MIN * abs(before))
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,8 @@ def outcome_text(outcome: Outcome, steps: int, places: Sequence[str] = ()) -> st
         return "started at the minimum" if outcome.step == 0 else f"arrived at step {outcome.step}"
     if outcome.kind == "falling":
         return f"still falling after {steps} steps ({pct(outcome.rate, 1)} a step), {fmt(outcome.gap)} above the minimum"
+    if outcome.kind == "rising":
+        return f"rising, {fmt(outcome.gap)} above the minimum: on its way to diverging"
     if outcome.kind == "oscillating":
         return f"oscillating, {fmt(outcome.gap)} above the minimum"
     if 0 <= outcome.near < len(places):
@@ -41,5 +43,5 @@ def short_text(outcome: Outcome) -> str:
     """Two or three words for a headline: '67 steps', 'diverged', 'still falling', 'stalled'."""
     if outcome.kind == "arrived":
         return f"{outcome.step} steps"
-    return {"diverged": f"diverged at {outcome.step}", "falling": "still falling", "oscillating": "oscillating",
-            "stalled": "stalled"}[outcome.kind]
+    return {"diverged": f"diverged at {outcome.step}", "falling": "still falling", "rising": "rising",
+            "oscillating": "oscillating", "stalled": "stalled"}[outcome.kind]

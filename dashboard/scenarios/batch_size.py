@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core import minibatch, training
+from core import minibatch, outcomes, training
 from dashboard import palette, paths
 from dashboard.cache import by_values, scenario_cache
 from dashboard.formatting import final_or_diverged, fmt
@@ -95,10 +95,16 @@ class Run:
 
     @property
     def floor(self) -> float:
-        """The mean gap over the second half of the updates (inf if it diverged)."""
+        """The noise floor: the mean gap over the second half of the updates, once that half is flat
+        (its last quarter no lower than its first, by core.outcomes.fell); nan while the run is still
+        falling, inf if it diverged."""
         if self.diverged_at >= 0:
             return float("inf")
-        return float(np.mean(self.gap[self.gap.size // 2:]))
+        half = self.gap[self.gap.size // 2:]
+        quarter = max(1, half.size // 2)
+        if half.size < 4 or outcomes.fell(half[:quarter], half[-quarter:]):
+            return float("nan")
+        return float(np.mean(half))
 
 
 def _train(prob: LineValley, batch: int, rate: float, epochs: int, seed: int, accumulate: int = 1) -> Run:
@@ -217,8 +223,18 @@ def accumulation_text(res: Result) -> str:
     if res.merged is None:
         return (f"{k} accumulated batches of {b} would make a batch of {k * b}, more than the {N} points: "
                 "lower the number of batches to compare.")
+    if k == 1:
+        return f"One batch of {b} per update is plain mini-batch descent: raise the number of batches to accumulate."
     if acc.diverged_at >= 0 or res.merged.diverged_at >= 0:
         return f"Both runs diverged at step {acc.diverged_at} and {res.merged.diverged_at}."
+    if N % (k * b):
+        # The groups of k batches do not tile an epoch: some straddle two epochs' shuffles (and the batch of
+        # k·B has a short last batch), so the two runs average different gradients. Say so, not "rounding".
+        return (f"{k} accumulated batches of {b} per update against one batch of {k * b}: here they are not the same "
+                f"run. {k * b} does not divide the {N} points, so some groups of {k} batches straddle two epochs' "
+                f"shuffles, while each batch of {k * b} is drawn within one epoch (its last one short). Final loss "
+                f"above the best: {fmt(acc.gap[-1])} against {fmt(res.merged.gap[-1])}. Pick a number of batches "
+                f"that divides {N // b} to see the two agree to the last bits.")
     ulps = last_places(acc.params, res.merged.params)
     return (f"{k} accumulated batches of {b} per update against one batch of {k * b}, {acc.updates} updates each: "
             f"final loss above the best {acc.gap[-1]:.16g} against {res.merged.gap[-1]:.16g}. Along the whole run "
@@ -231,6 +247,45 @@ def last_places(a: np.ndarray, b: np.ndarray) -> int:
     """The largest difference of a and b in units in the last place (ULPs) of the larger of each pair."""
     spacing = np.spacing(np.maximum(np.abs(a), np.abs(b)))
     return int(np.max(np.round(np.abs(a - b) / spacing)))
+
+
+def floor_note(res: Result) -> str:
+    """Which noisy runs stopped falling at a noise floor, which are still falling or diverged, and what
+    the full batch did (core.outcomes' verdict: it converges only while it is falling or arrived)."""
+    full, mini, sgd = (res.shown[k] for k in ("full", "mini", "sgd"))
+    runs = ((f"SGD (η = {sgd.rate:.3g})", sgd, False), (f"batches of {mini.batch} (η = {mini.rate:.3g})", mini, True))
+
+    def first_up(text: str) -> str:
+        return text[:1].upper() + text[1:]
+
+    level = [(name, run, many) for name, run, many in runs if np.isfinite(run.floor)]
+    moving = [(name, many) for name, run, many in runs if np.isnan(run.floor)]
+    gone = [name for name, run, _ in runs if run.diverged_at >= 0]
+    said = []
+    if level:
+        said.append("At a constant rate a noisy run stops falling at a noise floor (dashed), where its steps' noise "
+                    "balances its pull: over the second half of the run " + " and ".join(
+                        f"{name} {'sit' if many else 'sits'} {fmt(run.floor)} above the best on average"
+                        for name, run, many in level) + ".")
+        if len(level) == 2 and sgd.rate == mini.rate and sgd.floor > mini.floor:
+            said.append("The larger batch's floor is lower: its gradient is less noisy.")
+    if moving:
+        plural = len(moving) > 1 or moving[0][1]
+        said.append(first_up(" and ".join(name for name, _ in moving)) + (" are" if plural else " is")
+                    + " still falling at the end, so no floor can be read yet: more epochs would show it.")
+    if gone:
+        said.append(first_up(" and ".join(gone)) + " diverged.")
+    verdict = outcomes.classify(np.where(np.isfinite(full.gap), full.gap, np.nan) if full.diverged_at < 0 else
+                                full.gap[: full.diverged_at + 1], 0.0, diverged_at=full.diverged_at)
+    if verdict.kind in ("falling", "arrived"):
+        said.append("Only the full batch, with no noise, keeps converging towards the best.")
+    elif verdict.kind == "diverged":
+        said.append(f"The full batch (η = {full.rate:.3g}) diverged too, at update {full.diverged_at}.")
+    else:
+        said.append(f"The full batch (η = {full.rate:.3g}) does not converge either: it is "
+                    + {"rising": "rising", "oscillating": "oscillating"}.get(verdict.kind, "stalled")
+                    + f", {fmt(verdict.gap)} above the best at the end.")
+    return " ".join(said)
 
 
 def notes(res: Result, values: Mapping[str, Any]) -> list[str]:
@@ -251,11 +306,7 @@ def notes(res: Result, values: Mapping[str, Any]) -> list[str]:
                    f"size is {fmt(one['measured'])} for one point and {fmt(r['measured'])} for {mini.batch} "
                    f"(measured over {DRAWS} batches, ± {fmt(r['error'], 2)}); the 1/B law with the correction "
                    f"for drawing without replacement, (n − B)/(n − 1), says {fmt(r['expected'])}.")
-    if all(np.isfinite([sgd.floor, mini.floor])) and mini.floor > 0:
-        out.append(f"At a constant rate the noisy runs stop falling at a noise floor (dashed): over the second half "
-                   f"of the run SGD sits {fmt(sgd.floor)} above the best on average, and batches of {mini.batch} "
-                   f"(η = {mini.rate:.3g}) sit {fmt(mini.floor)} above it. Only the full batch, with no noise, keeps "
-                   "converging; a smaller rate or a larger batch lowers the floor.")
+    out.append(floor_note(res))
     if values["scale"]:
         out.append(f"Scaled rates: each batch size runs at η × B / {mini.batch}, so the full batch gets "
                    f"{full.rate:.3g}, against the critical rate {res.critical:.3g} of full-batch descent here"

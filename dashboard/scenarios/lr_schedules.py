@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core import rate_finder, schedules, training
+from core import outcomes, rate_finder, schedules, training
 from dashboard import paths, registry
 from dashboard.cache import by_values
 from dashboard.formatting import final_or_diverged, fmt
@@ -277,17 +277,50 @@ def _above(run: Run, critical: float) -> int:
     return int(np.sum(rates > critical))
 
 
+def verdict_of(run: Run) -> outcomes.Outcome:
+    """What the run did (core.outcomes: diverged, still falling, hovering at a floor...)."""
+    gap = run.gap if run.diverged_at < 0 else run.gap[: run.diverged_at + 1]
+    return outcomes.classify(np.maximum(gap, 0.0), 0.0, diverged_at=run.diverged_at)
+
+
+def minibatch_note(res: Result) -> str:
+    """Mini-batch runs: what each did, a comparison only between two that ended, and the noise floor
+    only for a constant rate that stopped falling."""
+    said = [f"With mini-batches of {res.batch} ({res.per_epoch} updates per epoch), each step follows a noisy "
+            "estimate of the gradient."]
+    verdicts_ = {r.side: verdict_of(r) for r in res.runs}
+    for r in res.runs:
+        v = verdicts_[r.side]
+        what = ("diverged at update " + str(v.step) if v.kind == "diverged" else
+                f"ends {fmt(r.final)} above the best possible loss, higher than where it started "
+                f"({fmt(res.start_gap)}): the rate is too large for batches this small" if r.final > res.start_gap else
+                f"is still falling at the end, {fmt(r.final)} above the best possible loss" if v.kind == "falling" else
+                f"is rising at the end, {fmt(r.final)} above the best possible loss" if v.kind == "rising" else
+                f"ends {fmt(r.final)} above the best possible loss, no longer falling")
+        said.append(f"{r.label} {what}.")
+    a, b = res.runs
+    if a.diverged_at < 0 and b.diverged_at < 0:
+        c = outcomes.compare(a.final, b.final)
+        if c.kind == "equal":
+            said.append("They end equal.")
+        else:
+            low, high = (a, b) if c.kind == "smaller" else (b, a)
+            said.append(f"{low.label} ends {fmt(high.final / low.final, 3)} times lower.")
+    hovering = [r for r in res.runs if r.key == "constant" and verdicts_[r.side].kind in ("stalled", "oscillating")
+                and r.final <= res.start_gap]
+    if hovering:
+        said.append("A constant rate that has stopped falling keeps jumping around the bottom by an amount that "
+                    "grows with the rate; only a smaller rate, or a schedule that lowers it, makes the jumps smaller.")
+    if any(verdicts_[r.side].kind == "falling" and r.final <= res.start_gap for r in res.runs):
+        said.append("A run still falling has not reached its floor: more epochs, or a larger rate, would go on.")
+    return " ".join(said)
+
+
 def notes(res: Result, values: Mapping[str, Any]) -> list[str]:
     a, b = res.runs
     out = []
     if not res.full_batch:
-        out.append(
-            f"With mini-batches of {res.batch} ({res.per_epoch} updates per epoch), each step follows a noisy "
-            f"estimate of the gradient. {a.label} ends {outcome(a)} above the best possible loss and "
-            f"{b.label} ends {outcome(b)}"
-            + (f": {fmt(a.final / b.final, 3)} times lower." if b.final < a.final and a.diverged_at < 0 else ".")
-            + " A constant rate keeps jumping around the bottom by an amount that grows with the rate; only a "
-              "smaller rate makes the jumps smaller.")
+        out.append(minibatch_note(res))
     elif res.rate > res.critical:
         out.append(
             f"Full-batch gradient descent on this line is stable only below the critical rate 2/λ_max = "

@@ -126,3 +126,19 @@ def test_near_any_of_several_global_minimizers_is_arrived():
     for path in (to_top, to_bottom):
         got = classify(loss, 0.0, params=np.vstack([[0.0, 0.001], path[1:]]), minimizer=minima)
         assert got.kind == "arrived" and got.distance < 0.02
+
+
+def test_a_gap_that_grows_is_rising_not_stalled():
+    t = np.arange(101)
+    got = classify(1.0 * 1.05 ** t, 0.0)  # 5% more every step: gradient descent just above its critical rate
+    assert got.kind == "rising" and got.gap == pytest.approx(1.05 ** 100)
+
+
+def test_fell_needs_more_than_the_noise_and_more_than_a_percent():
+    rng = np.random.default_rng(0)
+    flat = 1.0 + 0.05 * rng.normal(size=200)
+    assert not outcomes.fell(flat[:100], flat[100:])  # a noise floor
+    assert outcomes.fell(flat[:100], flat[100:] - 0.05)  # 5% lower, beyond the noise
+    assert not outcomes.fell([1.0] * 5, [0.995] * 5)  # smooth, but only half a percent
+    with pytest.raises(ValueError, match="earlier and later"):
+        outcomes.fell([], [1.0])

@@ -194,3 +194,16 @@ def test_the_code_is_drawn_once_its_expander_is_opened():
     assert "scheduler = None" in at.code[0].value
     assert "lr_scheduler.CyclicLR(optimizer, base_lr=0.01, max_lr=0.1, step_size_up=10" in at.code[1].value
     assert [t.label for t in at.tabs] == ["A: Constant", "B: Cyclic (triangular)"]
+
+
+@pytest.mark.parametrize(("query", "said", "not_said"), [
+    # The review's links: the noise-floor sentence was printed whatever the runs did.
+    ({"lr": 10.0}, "A: Constant diverged at update 5. B: Step decay diverged at update 5.", "jumping around"),
+    ({"lr": 0.001, "epochs": 20}, "A: Constant is still falling at the end, 1.097 above", "jumping around"),
+    ({"lr": 0.001, "epochs": 200}, "A: Constant ends 48.3 times lower", "jumping around"),
+    ({"lr": 1.0}, "higher than where it started", "jumping around the bottom"),
+    ({}, "keeps jumping around the bottom", "still falling"),
+])
+def test_the_minibatch_note_says_what_each_run_did(query, said, not_said):
+    text = sc.minibatch_note(sc.result_of({**sc.DEFAULTS, **query}))
+    assert said in text and not_said not in text
