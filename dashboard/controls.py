@@ -225,6 +225,23 @@ class Panel:
         if not valid(value):
             _relink(key, None)
 
+    def _snap_link(self, key: str, options: Sequence[float], per_decade: int) -> None:
+        """A link's number for a log slider, written as the lesson writes it (0.00001 for 1e-05) or off
+        the grid (0.025119), becomes the nearest option the slider shows; one beyond half a notch past
+        either end, or not a number, falls back to the default."""
+        text = self._linked(key)
+        if text is None or text in {format_number(o) for o in options}:
+            return
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        half_notch = 10 ** (0.5 / per_decade)
+        if math.isfinite(value) and options[0] / half_notch <= value <= options[-1] * half_notch:
+            _relink(key, format_number(snap(options, value)))
+        else:
+            _relink(key, None)
+
     def _default(self, key: str) -> Any:
         if key not in self.defaults:
             raise KeyError(f"control {key!r} has no entry in the page's DEFAULTS")
@@ -254,6 +271,7 @@ class Panel:
         default = snap(options, self._default(key))
         self.defaults[key] = default
         self._claim(key, lambda v: _is_number(v) and v in options, format_number)
+        self._snap_link(key, options, per_decade)
         return self._keep(key, self.box.select_slider(
             label, options=options, value=default, format_func=format_number, key=key, help=help, bind=self.bind,
             disabled=disabled,

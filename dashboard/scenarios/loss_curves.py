@@ -124,8 +124,12 @@ def compute(values: Mapping[str, Any]) -> LossCurves:
         top = TOP * start
     rows = []
     for name, loss in (("training", train), ("validation", val)):
-        gone = np.flatnonzero(~np.isfinite(loss) | (loss > top))
-        last = int(gone[0]) if gone.size else loss.size - 1  # the first point off the top ends the line
+        # A run that bounces above the axis and comes back is drawn on along the top edge (the lesson's "jumps
+        # around"); only a divergence ends the line, at the top.
+        gone = np.flatnonzero(~np.isfinite(loss))
+        last = int(gone[0]) if gone.size else loss.size - 1
+        if run.diverged_at[0] >= 0:  # the epoch of the update that blew up (its weights are frozen after it)
+            last = min(last, -(-int(run.diverged_at[0]) // per_epoch))
         epoch = np.arange(last + 1)
         shown = np.clip(np.nan_to_num(loss[: last + 1], nan=top, posinf=top), low, top)
         rows.append(pd.DataFrame({"epoch": epoch, "set": name, "loss": loss[: last + 1], "shown": shown}))

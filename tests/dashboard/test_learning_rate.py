@@ -28,7 +28,7 @@ from dashboard.formatting import fmt, pct
 from dashboard.layout import DOWNLOAD_KEY
 from dashboard.scenarios import learning_rate as sc
 
-from .apptest_tools import errors, open_math, run_page
+from .apptest_tools import errors, metrics, open_math, run_page
 from .chart_tools import assert_valid_vega_lite
 
 PAGE = "learning_rate.py"
@@ -654,3 +654,15 @@ def test_two_runs_diverging_close_together_write_their_notes_a_line_apart():
                                                 runs.labels, prob.optimum), "marks")
     exits = marks[marks["kind"] == "exit"]
     assert len(exits) == 2 and abs(exits["y_text"].diff().iloc[-1]) > 0.05 * (runs.window[3] - runs.window[2])
+
+
+@pytest.mark.parametrize(("query", "shown"), [
+    # The review's links: the lesson writes 0.00001; an off-grid rate snaps to the nearest the slider shows.
+    ({"small": "0.00001", "good": "0.01", "large": "1"}, "Too small (η=0.00001)"),
+    ({"good": "0.025119"}, "Good (η=0.025)"),
+    ({"small": "1e-9"}, "Too small (η=0.0025)"),  # beyond the slider: the default
+])
+def test_a_link_rate_is_snapped_to_the_slider_not_dropped(query, shown):
+    at = run_page(PAGE, query)
+    assert errors(at) == []
+    assert shown in metrics(at)
