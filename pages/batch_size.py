@@ -46,7 +46,8 @@ with left:
 with right:
     layout.chart(charts.loss_chart(res, pinned=was or None), res.curves, name="batch loss curves",
                  caption="Loss above the best possible after each update, log scale; dashed: the average over the "
-                         "second half of each noisy run." + (pinning.IN_GREY if pin else ""))
+                         "second half of each noisy run that stopped falling (a run still falling has no floor yet)."
+                         + (pinning.IN_GREY if pin else ""))
 
 st.subheader("Gradient noise falls as 1/B")
 layout.chart(charts.noise_chart(res), res.noise, name="batch gradient noise",

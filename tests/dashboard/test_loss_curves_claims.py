@@ -96,4 +96,4 @@ def test_the_quiz_does_not_give_its_answer_away():
     drawn = b" ".join(d.data.data for c in at.get("vega_lite_chart") for d in c.proto.datasets)
     assert b"turns up" not in drawn and b"lowest validation: epoch 36" in drawn
     text = " ".join(m.value for m in at.markdown)
-    assert "Early stopping would stop" not in text
+    assert "Early stopping would stop" not in text and "This model's best fit" not in text
