@@ -18,7 +18,8 @@ rest wait up to :data:`QUEUE_WAIT_S`), and an idle child exits after :data:`IDLE
 unused server holds no converter's memory.
 
 A request (``dashboard.child``'s protocol) is the JSON object ``{"spec": ..., "format": "svg" |
-"png", "scale": float}``; the answer is the file, or a refusal's sentence in UTF-8.
+"png" | "both", "scale": float}``; the answer is the file (for "both": the SVG's 8-byte length, the
+SVG, the PNG), or a refusal's sentence in UTF-8.
 """
 
 from __future__ import annotations
@@ -75,7 +76,11 @@ def convert_here(spec: dict, fmt: str, scale: float) -> tuple[bool, bytes]:
         return False, refusal.encode()
     if fmt == "svg":
         return True, svg.encode()
-    return True, vlc.svg_to_png(svg, scale=scale)
+    png = vlc.svg_to_png(svg, scale=scale)
+    if fmt == "both":  # one layout for both files (a deck writes both): the SVG's length, the SVG, the PNG
+        data = svg.encode()
+        return True, child.HEADER.pack(len(data)) + data + png
+    return True, png
 
 
 def _answer(request: bytes) -> tuple[bool, bytes]:
@@ -116,9 +121,10 @@ class Converter(child.Pool):
         super().__init__("dashboard.converter", workers, timeout, IDLE_S)
 
     def convert(self, spec: dict, fmt: str, scale: float = 1.0) -> bytes:
-        """The chart ``spec`` (a JSON-ready Vega-Lite dict) as SVG or PNG bytes; ExportRefused with one sentence."""
-        if fmt not in ("svg", "png"):
-            raise ValueError(f"fmt must be 'svg' or 'png'; got {fmt!r}")
+        """The chart ``spec`` (a JSON-ready Vega-Lite dict) as SVG or PNG bytes, or "both" (see
+        :func:`split_both`) from one layout; ExportRefused with one sentence."""
+        if fmt not in ("svg", "png", "both"):
+            raise ValueError(f"fmt must be 'svg', 'png' or 'both'; got {fmt!r}")
         request = json.dumps({"spec": spec, "format": fmt, "scale": float(scale)}).encode()
         try:
             ok, payload = self.ask(request, queue_wait_s=QUEUE_WAIT_S, max_rss_mb=MAX_RSS_MB)
@@ -129,6 +135,13 @@ class Converter(child.Pool):
         if not ok:
             raise ExportRefused(payload.decode("utf-8", "replace"))
         return payload
+
+
+def split_both(payload: bytes) -> tuple[bytes, bytes]:
+    """(svg, png) of a "both" conversion's payload."""
+    size = child.HEADER.unpack(payload[: child.HEADER.size])[0]
+    start = child.HEADER.size
+    return payload[start:start + size], payload[start + size:]
 
 
 _POOL: Converter | None = None

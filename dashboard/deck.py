@@ -98,8 +98,9 @@ def render_view(view: View, out: Path, *, scale: float) -> list[Scenario]:
         folder.mkdir(parents=True, exist_ok=True)
         for name, figure, _data, title in drawn:
             png, svg = folder / f"{slug(name)}.png", folder / f"{slug(name)}.svg"
-            png.write_bytes(export.chart_png(figure, scale=scale, title=title))
-            svg.write_text(export.chart_svg(figure, title=title), encoding="utf-8")
+            png_bytes, svg_text = export.chart_files(figure, scale=scale, title=title)
+            png.write_bytes(png_bytes)
+            svg.write_text(svg_text, encoding="utf-8")
             scenario.charts.append(Chart(name=name, title=title, png=png, svg=svg))
         scenarios.append(scenario)
     return scenarios

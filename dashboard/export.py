@@ -47,6 +47,14 @@ def chart_png(chart: alt.TopLevelMixin | Mapping, *, scale: float = PNG_SCALE,
     return pool().convert(spec, "png", scale)
 
 
+def chart_files(chart: alt.TopLevelMixin | Mapping, *, scale: float = PNG_SCALE,
+                title: str | None = None) -> tuple[bytes, str]:
+    """(PNG bytes, SVG text) of the chart, as :func:`chart_png` and :func:`chart_svg` give them, from
+    one conversion: the chart is laid out once (a deck writes both files of every chart)."""
+    svg, png = converter.split_both(pool().convert(_spec(chart, title), "both", scale))
+    return png, svg.decode()
+
+
 def compact_png(png: bytes, colours: int = 128) -> bytes:
     """The same picture with at most ``colours`` colours: about a tenth of the bytes for a
     chart (flat fills, thin anti-aliased edges) and no visible change. For figures that

@@ -189,3 +189,14 @@ def test_the_refusal_names_the_limit_that_was_passed():
     assert "(4,000 on a side)" in converter._too_big(4_100, 100)
     square = converter._too_big(3_000, 2_500)  # within a side, over the area
     assert square.startswith("This chart would be 3,000 × 2,500 pixels") and "(6,000,000 in all)" in square
+
+
+def test_both_files_from_one_layout_are_the_two_files_made_one_by_one():
+    chart = _plain_chart()
+    png, svg = export.chart_files(chart, scale=1.0, title="A title")
+    assert svg == export.chart_svg(chart, title="A title")
+    one = Image.open(io.BytesIO(png))
+    two = Image.open(io.BytesIO(export.chart_png(chart, scale=1.0, title="A title")))
+    assert one.size == two.size and one.tobytes() == two.tobytes()
+    with pytest.raises(export.ExportRefused, match="more than an export allows"):
+        export.chart_files(_plain_chart(width=converter.MAX_SIDE + 100))
