@@ -17,7 +17,8 @@ def declared_controls(file: str) -> dict[str, dict]:
     """Each numeric control and switch of ``pages/<file>`` at its defaults: key -> how it is declared
     ({"kind": "slider", "min", "max", "step"}, {"kind": "options", "options": [floats]} for a log
     slider, {"kind": "toggle"}). Read once per file from the page itself, so a test follows the
-    page when a range changes. Choices by name (a select) are left to the caller: their
+    page when a range changes. A typed number ({"kind": "number"}) without bounds is drawn within
+    ten times its default either way. Choices by name (a select) are left to the caller: their
     options show as labels."""
     if file not in _DECLARED:
         at = run_page(file)
@@ -29,6 +30,11 @@ def declared_controls(file: str) -> dict[str, dict]:
             found[w.key] = {"kind": "options", "options": [float(o) for o in w.options]}
         for w in at.toggle:
             found[w.key] = {"kind": "toggle"}
+        for w in at.number_input:  # a typed number: its declared bounds, or ten times its default either way
+            reach = 10 * abs(w.value) + 10
+            found[w.key] = {"kind": "number", "min": -reach if w.min is None else w.min,
+                            "max": reach if w.max is None else w.max, "step": w.step or 1,
+                            "whole": isinstance(w.value, int)}
         _DECLARED[file] = found
     return _DECLARED[file]
 
@@ -40,6 +46,8 @@ def strategy(declared: Mapping) -> st.SearchStrategy:
     if declared["kind"] == "options":
         return st.sampled_from(declared["options"])
     low, high, step = declared["min"], declared["max"], declared["step"]
+    if declared["kind"] == "number" and not declared["whole"]:
+        return st.floats(low, high, allow_nan=False).map(lambda v: round(v / step) * step)
     count = int(round((high - low) / step))
     ticks = st.integers(0, count)
     if declared["whole"]:
