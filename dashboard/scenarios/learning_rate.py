@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from core import closed_form, datasets, landscape, optimizers, schedules, training
+from core import outcomes as run_outcomes
 from core import trajectory as core_trajectory
 from core.trajectory import Trajectory
 from dashboard import paths, registry
@@ -251,16 +252,21 @@ class RunSummary:
         """
         if self.role == "too large" and not self.blowing_up:
             return "now stable, and the fastest" if fastest else "now stable"
+        if self.role == "too small" and self.blowing_up:
+            return "now diverges" if self.diverged else "now blowing up"
         if self.role == "too small" and self.converged:
             return "now the fastest" if fastest else "now converges"
         if self.role == "good" and self.blowing_up:
             return "now diverges" if self.diverged else "now blowing up"
+        if self.role == "good" and not self.converged:
+            return "now too slow"
         return ""
 
     @property
     def blowing_up(self) -> bool:
-        """Diverged, or its loss still growing at the end (a few steps may not reach the cut-off)."""
-        return self.diverged or self.growth > 1.0
+        """Diverged, or its loss still growing at the end (a few steps may not reach the cut-off) by more
+        than round-off: a run sitting at the optimum wobbles by 1e-14 a step, which is not growth."""
+        return self.diverged or self.growth > 1.0 + run_outcomes.EQUAL_RTOL
 
 
 @dataclass(frozen=True, eq=False)
@@ -622,7 +628,7 @@ def _distance(s: RunSummary, prob: Problem, steps: int) -> str:
     ratio = s.final_loss / prob.optimum_loss
     where = (f"{fmt(ratio, 3)}× the optimum {fmt(prob.optimum_loss)}" if ratio >= 2 else
              f"{pct(ratio - 1.0, 1 if ratio < 1.1 else 0)} above the optimum {fmt(prob.optimum_loss)}")
-    if s.growth > 1.0:
+    if s.growth > 1.0 + run_outcomes.EQUAL_RTOL:
         return (f"after {steps} steps its loss is still growing, ×{fmt(s.growth, 3)} per step over the last "
                 f"{min(GROWTH_STEPS, steps)}: it is on its way to diverging, now at {where}.")
     return f"after {steps} steps the MSE is {fmt(s.final_loss)}, {'' if ratio >= 2 else 'still '}{where}."

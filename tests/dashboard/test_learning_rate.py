@@ -666,3 +666,15 @@ def test_a_link_rate_is_snapped_to_the_slider_not_dropped(query, shown):
     at = run_page(PAGE, query)
     assert errors(at) == []
     assert shown in metrics(at)
+
+
+@pytest.mark.parametrize(("query", "label"), [
+    # The review's links: a run sitting at the optimum wobbles by 1e-14, which is not blowing up ...
+    ({"opt": "Adam", "small": "0.00001", "good": "0.01", "large": "1"}, "Too large (η=1), now stable, and the fastest"),
+    # ... a "too small" rate that diverges says so ...
+    ({"small": "10"}, "Too small (η=10), now diverges"),
+])
+def test_a_run_named_against_what_it_did_says_what_it_did(query, label):
+    at = run_page(PAGE, query)
+    assert errors(at) == []
+    assert label in metrics(at)
