@@ -562,10 +562,13 @@ def _synthetic_notes(out: Outcome) -> list[str]:
     elif abs(mse.slope_moved) >= abs(mae.slope_moved):
         ratio = f"MSE's slope moved {fmt(abs(mse.slope_moved / mae.slope_moved), 3)}× as far as MAE's"
     else:
-        ratio = (f"this time MAE's slope moved farther ({fmt(abs(mae.slope_moved / mse.slope_moved), 3)}× MSE's), "
-                 f"because adding the {them} on one side of the line moved it, not how far {'it' if k == 1 else 'they'} "
-                 f"{'was' if k == 1 else 'were'} pushed: push further along the same side and MAE's line stays where "
-                 "it is while MSE's keeps moving")
+        farther = f"this time MAE's slope moved farther ({fmt(abs(mae.slope_moved / mse.slope_moved), 3)}× MSE's)"
+        # One point moves the median line by which side it is on, never by how far: the LAD fit depends
+        # on its residual's sign only. Many points shifted together can carry the median line with them.
+        ratio = (farther + ", because adding the point on one side of the line moved it, not how far it was pushed: "
+                 "push it further along the same side and MAE's line stays where it is while MSE's keeps moving"
+                 if k == 1 else
+                 farther + f": with {pct(k / n)} of the points shifted together, even the absolute-error line gives way")
     return [
         (f"The {them} moved the **MSE slope by {signed(mse.slope_moved)}** (from {fmt(mse.slope_clean)} on the "
          f"clean points to {fmt(mse.slope)}), the **MAE slope by {signed(mae.slope_moved)}** and the Huber slope "

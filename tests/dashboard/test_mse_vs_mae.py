@@ -411,4 +411,4 @@ def test_mae_moves_with_the_side_a_point_is_on_not_with_how_far_it_is_pushed():
     assert slopes[3] == pytest.approx(slopes[40], abs=1e-9)
     text = " ".join(sc.notes(sc.compute("synthetic", 1, 3, 1.0, 1)))
     assert "gives way" not in text and "shifted together" not in text
-    assert "push further along the same side and MAE's line stays where it is" in text
+    assert "push it further along the same side and MAE's line stays where it is" in text
