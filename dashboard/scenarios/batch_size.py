@@ -275,8 +275,7 @@ def floor_note(res: Result) -> str:
                     + " still falling at the end, so no floor can be read yet: more epochs would show it.")
     if gone:
         said.append(first_up(" and ".join(gone)) + " diverged.")
-    verdict = outcomes.classify(np.where(np.isfinite(full.gap), full.gap, np.nan) if full.diverged_at < 0 else
-                                full.gap[: full.diverged_at + 1], 0.0, diverged_at=full.diverged_at)
+    verdict = outcomes.classify(full.gap, 0.0, diverged_at=full.diverged_at)  # a diverged run reads no further
     if verdict.kind in ("falling", "arrived"):
         said.append("Only the full batch, with no noise, keeps converging towards the best.")
     elif verdict.kind == "diverged":

@@ -279,8 +279,7 @@ def _above(run: Run, critical: float) -> int:
 
 def verdict_of(run: Run) -> outcomes.Outcome:
     """What the run did (core.outcomes: diverged, still falling, hovering at a floor...)."""
-    gap = run.gap if run.diverged_at < 0 else run.gap[: run.diverged_at + 1]
-    return outcomes.classify(np.maximum(gap, 0.0), 0.0, diverged_at=run.diverged_at)
+    return outcomes.classify(run.gap, 0.0, diverged_at=run.diverged_at)  # a diverged run reads no further
 
 
 def minibatch_note(res: Result) -> str:

@@ -14,6 +14,9 @@ ROOT = Path(__file__).resolve().parents[2]
 PAGES = ROOT / "pages"
 APP = ROOT / "dashboard" / "app.py"
 TIMEOUT = 60
+# A number that is not one on screen (nan, inf, ∞; a matrix with no inverse says "∞ (no inverse)" on
+# purpose), or the race's old finish line: no page text may hold one.
+NOT_A_NUMBER = re.compile(r"\bnan\b|\binf(?:inity)?\b|∞(?! \(no inverse\))|within ε", re.IGNORECASE)
 
 
 def run_page(file: str, params: Mapping[str, str | list[str]] | None = None) -> AppTest:

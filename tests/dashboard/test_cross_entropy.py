@@ -64,3 +64,18 @@ def test_the_page_states_them():
     assert shown["Push, squared error"] == "0.018"
     assert "−log(0.9) = **0.105**" in notice(at) and "5.56 times weaker" in notice(at)
     assert metrics(run_page(PAGE, {"p": "0.1"}))["Cross-entropy"] == "2.303"
+
+
+def test_squared_errors_push_weakens_with_confidence_only_below_a_third():
+    """The note's claim against a numpy grid of the push 2 (p − y) p (1 − p) with y = 1: it peaks at the true
+    label's probability 1/3, so between 1/3 and 1/2 a more confident wrong answer is pushed harder (the
+    review's links p = 0.35 and 0.45: 0.296 and 0.272), and below 1/3 less hard."""
+    grid = np.linspace(0.01, 0.99, 9_801)
+    push = np.abs(2 * (grid - 1) * grid * (1 - grid))
+    assert grid[np.argmax(push)] == pytest.approx(1 / 3, abs=1e-4)
+    pushes = {p: abs(sc.compute({**sc.DEFAULTS, "p": p}).sq_grad) for p in (0.2, 0.3, 0.35, 0.45)}
+    assert pushes[0.35] == pytest.approx(0.296, abs=5e-4) and pushes[0.45] == pytest.approx(0.272, abs=5e-4)
+    assert pushes[0.2] < pushes[0.3] and pushes[0.35] > pushes[0.45]  # weaker below 1/3, stronger above it
+    for p in (0.35, 0.45, 0.9):
+        text = " ".join(sc.notes(sc.compute({**sc.DEFAULTS, "p": p})))
+        assert "Once the true label's probability is below 1/3" in text

@@ -5,17 +5,14 @@ torch.optim's rules, and "settled" written out step by step. A failing example p
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
 from dashboard.scenarios import local_minima as sc
 
+from .apptest_tools import NOT_A_NUMBER
 from .property_tools import declared_controls, link, strategy
-
-NOT_A_NUMBER = re.compile(r"\bnan\b|\binf\b|∞", re.IGNORECASE)
 
 
 def _minima() -> tuple[np.ndarray, np.ndarray]:

@@ -5,8 +5,6 @@ failing example prints the link that shows it."""
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pytest
 from hypothesis import given, note, settings
@@ -17,10 +15,9 @@ from core import diagnosis
 from dashboard.scenarios import loss_curves as sc
 from dashboard.scenarios.regularization import make_data
 
-from .apptest_tools import errors, metrics, run_page
+from .apptest_tools import NOT_A_NUMBER, errors, metrics, run_page
 from .property_tools import declared_controls, link, strategy
 
-NOT_A_NUMBER = re.compile(r"\bnan\b|\binf\b|∞", re.IGNORECASE)
 PAGE = "loss_curves.py"
 
 

@@ -5,8 +5,6 @@ not a number. A failing example prints the link that shows it."""
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
@@ -14,9 +12,8 @@ from hypothesis import strategies as st
 from dashboard.scenarios import optimizer_race as sc
 
 from . import race_oracle as oracle
+from .apptest_tools import NOT_A_NUMBER
 from .property_tools import link
-
-NOT_A_NUMBER = re.compile(r"\bnan\b|\binf\b|∞|within ε", re.IGNORECASE)
 
 
 def _oracle_arrival(racer, race, values) -> tuple[int, int, int]:
