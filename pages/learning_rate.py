@@ -56,11 +56,8 @@ prob, runs, sweep = layout.compute("the training runs", scenario, panel.values)
 pinned = pin and layout.compute("the pinned scenario", scenario, pin.values)
 was = pinned and pinned[1]
 if mine:
-    st.caption(upload.caption(
-        mine, "Mapped linearly onto x from 0 to 10 and y from 0 to 20, so that the rates mean what they mean for "
-        "the built-in line. Full-batch descent sees the data only through five averages (of x, y, x², xy and y²), "
-        "so the runs train on four points with the same averages: the same losses, step by step, as on every row."))
-st.markdown("**Steps to get within 1% of the best possible loss**")
+    st.caption(upload.caption(mine, sc.upload_note(prob)))
+st.markdown(sc.headline_title(prob))
 layout.metric_row(sc.headlines(runs, prob, steps),
                   pinned=was and sc.headlines(was, pinned[0], pin.values["steps"]))
 left, right = st.columns([6, 5], gap="medium")
@@ -76,11 +73,12 @@ with left:
 with right:
     layout.chart(
         charts.loss_curves_chart(runs.curves, runs.diverged, runs.labels, prob.optimum_loss, prob.start_loss,
-                                 steps, pinned=was and was.curves),
+                                 steps, within=prob.within_gap, pinned=was and was.curves),
         runs.curves, name="loss curves",
         caption="How far each run's loss is above the best possible loss, step by step (log scale): "
-                "a steady straight descent means steady convergence. The axis stops near a millionth of the "
-                "optimum: a run that gets closer runs along its bottom edge." + (pinning.IN_GREY if pin else ""),
+                "a steady straight descent means steady convergence. The dashed line is the 'within' target; "
+                "the axis stops ten thousand times below it, and a run that gets closer runs along its "
+                "bottom edge." + (pinning.IN_GREY if pin else ""),
     )
 if sched != "constant":
     shape = sc.cached_schedule_shape(sched, steps)
@@ -89,7 +87,7 @@ if sched != "constant":
                  caption="The rate each update uses, as a multiple of the slider's η: every run follows it.")
 layout.chart(
     charts.sweep_chart(sweep.table, runs.table, runs.labels, critical=prob.critical, optimizer=opt,
-                       optimum=prob.optimum_loss,
+                       optimum=prob.optimum_loss, within=prob.within_gap,
                        momentum_bound=prob.momentum_critical if opt == "momentum" else None),
     sweep.table, name="learning rate sweep",
     caption=f"How far above the optimum each of {sc.SWEEP_SIZE} learning rates ends after {steps} steps, "

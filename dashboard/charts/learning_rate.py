@@ -63,13 +63,16 @@ def contour_chart(surface: pd.DataFrame, cell: tuple[float, float], window: Sequ
         titles=("slope w", "intercept b", "MSE"), size=size)
 
 
-CURVE_FLOOR = 1e-6  # an excess over the optimum below this share of it is drawn at the axis's bottom
+# An excess over the optimum below this share of the "within" gap is drawn at the axis's bottom
+# (1e-4 of 1% of the optimum: a millionth of the optimum on the built-in line).
+CURVE_FLOOR = 1e-4
 
 
 @built_once
 def loss_curves_chart(curves: pd.DataFrame, diverged: pd.DataFrame, labels: Mapping[str, str],
                       optimum_loss: float, start_loss: float, steps: int,
-                      *, height: int = HEIGHT + 80, pinned: pd.DataFrame | None = None) -> dict:
+                      *, within: float | None = None, height: int = HEIGHT + 80,
+                      pinned: pd.DataFrame | None = None) -> dict:
     """How far each run's loss is above the optimum, per step, on a log axis (a Vega-Lite dict).
 
     On a log axis the plain loss flattens onto the optimum and hides whether a run is 20%
@@ -81,23 +84,26 @@ def loss_curves_chart(curves: pd.DataFrame, diverged: pd.DataFrame, labels: Mapp
         curves: columns role, label, rate, step, loss, excess (finite values only).
         diverged: columns role, label, step: one row per diverged run.
         labels: role -> label with the rate (tooltips).
-        optimum_loss: the least-squares minimum; the dashed line is 1% of it.
+        optimum_loss: the least-squares minimum.
+        within: how far above it a run counts as arrived (the dashed line;
+            :attr:`dashboard.scenarios.learning_rate.Problem.within_gap`); default 1% of it.
         start_loss: loss at the start; the axis stops 10x above its gap.
         steps: number of updates (the x range).
         pinned: a pinned scenario's ``curves``, drawn wide and light grey underneath.
     """
+    within = 0.01 * optimum_loss if within is None else within
     top = (start_loss - optimum_loss) * 10.0
     excess = curves["excess"].to_numpy(dtype=float)
     positive = excess[excess > 0]
-    low = max(float(positive.min()) if positive.size else top, CURVE_FLOOR * optimum_loss) * 0.5
-    low = min(low, 0.002 * optimum_loss)
+    low = max(float(positive.min()) if positive.size else top, CURVE_FLOOR * within) * 0.5
+    low = min(low, 0.2 * within)
     # The legend names the roles; each line's tooltip names its rate.
     lines = curves.rename(columns={"role": "series", "loss": "value", "label": "run"})
     lines = lines.assign(label=lines["series"])
     return run_charts.loss_curves_chart(
         lines, diverged.rename(columns={"role": "series"}), {k: (k, palette.RATE_ROLES[k]) for k in ROLE_ORDER},
         shown=excess, low=low, top=top, steps=steps,
-        rules=[(0.01 * optimum_loss, f"within 1% of the optimum (MSE ≤ {1.01 * optimum_loss:.4g})")],
+        rules=[(within, f"within {within:.3g} of the optimum (MSE ≤ {optimum_loss + within:.4g})")],
         titles=("step (number of updates)", "MSE above the optimum (log)", "MSE"),
         extra=[("excess", "above the optimum", ".3g")], height=height,
         pinned=None if pinned is None else pinned.rename(columns={"role": "series"}),
@@ -159,7 +165,7 @@ def _sweep_template(height: int) -> alt.LayerChart:
 @built_once
 def sweep_chart(table: pd.DataFrame, chosen: pd.DataFrame, labels: Mapping[str, str], *, critical: float,
                 optimizer: str, optimum: float, momentum_bound: float | None = None,
-                height: int = HEIGHT + 20) -> dict:
+                within: float | None = None, height: int = HEIGHT + 20) -> dict:
     """Final loss above the optimum against the learning rate (both log) as a Vega-Lite dict;
     diverged runs as triangles in a row above the curve.
 
@@ -175,10 +181,12 @@ def sweep_chart(table: pd.DataFrame, chosen: pd.DataFrame, labels: Mapping[str, 
         labels: role -> label with the rate (tooltips).
         critical: plain GD's critical rate 2 / lambda_max, drawn as a vertical rule.
         optimum: the lowest possible MSE (the normal equation's).
+        within: the gap above it that counts as arrived (default 1% of it); the axis stops at
+            :data:`CURVE_FLOOR` of that.
         optimizer: the optimizer's id in :data:`dashboard.registry.OPTIMIZERS` (its colour and name).
         momentum_bound: if given, heavy-ball momentum's limit 2 (1 + mu) / lambda_max, a dashed rule.
     """
-    floor = optimum * CURVE_FLOOR
+    floor = (0.01 * optimum if within is None else within) * CURVE_FLOOR
     finals, diverged = table["final_loss"].to_numpy(dtype=float), table["diverged"].to_numpy(dtype=bool)
     with np.errstate(invalid="ignore"):
         excess = np.maximum(finals - optimum, floor)

@@ -59,6 +59,15 @@ DATA = dict(n=40, slope=2.0, intercept=1.0, noise=1.0, n_outliers=0, x_range=(0.
 
 GRID = 100  # contour cells per side: 10,000 cells, drawn as about 400 rectangles (paths.bands)
 WITHIN = 1.01  # "within 1% of the optimum"
+# ... unless 1% of the optimum is below round-off (a line through every point has an optimum of
+# about 1e-28): then "within" means within a millionth of the start's gap, which no run of a
+# float64 descent misses for lack of digits, and which the default data never reaches (there 1%
+# of the optimum is 0.0117, a millionth of the gap 0.00013).
+WITHIN_FLOOR = 1e-6
+# A valley is "long and narrow" from this condition number: a step at the critical rate then
+# removes at most 2/κ = 10% of the error along the floor, a crawl. (The built-in line's is 165;
+# centered, 9.)
+NARROW_CONDITION = 20.0
 ADAM_CONFUSION = ("Adam divides each weight's step by the size of that weight's recent gradients, not by how "
                   "often the weight is updated: here both weights get a gradient on every step.")
 GROWTH_STEPS = 10  # a run's growth per step is measured over its last ten steps
@@ -101,6 +110,27 @@ class Problem:
     def condition(self) -> float:
         """lambda_max / lambda_min: how elongated the valley is."""
         return self.lam_max / self.lam_min
+
+    @property
+    def narrow(self) -> bool:
+        """A long, narrow valley: condition number at least :data:`NARROW_CONDITION`."""
+        return self.condition >= NARROW_CONDITION
+
+    @property
+    def within_gap(self) -> float:
+        """How far above the optimum a loss may be to count as "within 1%":
+        ``max((WITHIN - 1) J*, WITHIN_FLOOR (J(0) - J*))``."""
+        return max((WITHIN - 1.0) * self.optimum_loss, WITHIN_FLOOR * (self.start_loss - self.optimum_loss))
+
+    @property
+    def target_loss(self) -> float:
+        """The loss a run must reach to be "within 1% of the optimum" (see :attr:`within_gap`)."""
+        return self.optimum_loss + self.within_gap
+
+    @property
+    def exact_fit(self) -> bool:
+        """The line passes through the points up to round-off: 1% of the optimum is below the floor."""
+        return (WITHIN - 1.0) * self.optimum_loss < WITHIN_FLOOR * (self.start_loss - self.optimum_loss)
 
     @property
     def momentum_critical(self) -> float:
@@ -302,7 +332,7 @@ class Runs:
     diverged: pd.DataFrame
 
 
-def _runs_table(summaries: tuple[RunSummary, ...], labels: dict[str, str]) -> pd.DataFrame:
+def _runs_table(summaries: tuple[RunSummary, ...], labels: dict[str, str], exact_fit: bool) -> pd.DataFrame:
     diverged_at = [s.diverged_at for s in summaries]
     steps_to_1pct = [s.steps_to_1pct for s in summaries]
     return pd.DataFrame({
@@ -313,15 +343,21 @@ def _runs_table(summaries: tuple[RunSummary, ...], labels: dict[str, str]) -> pd
         "diverged": [s.diverged for s in summaries],
         "diverged_at": diverged_at,
         "steps_to_1pct": steps_to_1pct,
-        "outcome": outcomes(np.array(diverged_at), np.array(steps_to_1pct)),
+        "outcome": outcomes(np.array(diverged_at), np.array(steps_to_1pct), exact_fit),
     })
 
 
-def outcomes(diverged_at: np.ndarray, steps_to_1pct: np.ndarray) -> list[str]:
-    """Each run's result in words, for tooltips."""
-    return [f"diverged at step {d}" if d >= 0 else
-            f"within 1% of the optimum at step {k}" if k >= 0 else "not within 1% of the optimum"
+def outcomes(diverged_at: np.ndarray, steps_to_1pct: np.ndarray, exact_fit: bool = False) -> list[str]:
+    """Each run's result in words, for tooltips (``exact_fit``: :attr:`Problem.exact_fit`)."""
+    near = reached_words(exact_fit)
+    return [f"diverged at step {d}" if d >= 0 else f"{near} at step {k}" if k >= 0 else f"not {near}"
             for d, k in zip(diverged_at, steps_to_1pct)]
+
+
+def reached_words(exact_fit: bool) -> str:
+    """What "arrived" is called: within 1% of the optimum, or, where that is below round-off
+    (:attr:`Problem.exact_fit`), at it to a millionth of the start's gap."""
+    return "at the optimum (to a millionth of the start's gap)" if exact_fit else "within 1% of the optimum"
 
 
 def role_label(role: str, rate: float, contradiction: str = "") -> str:
@@ -354,7 +390,7 @@ def three_runs(rates: tuple[float, float, float], optimizer: str, schedule: str,
     traj = trained.runs(rates) if trained is not None else None
     if traj is None:
         traj = _fit(prob, np.asarray(rates, dtype=np.float64), optimizer, schedule, steps)
-    to_1pct = traj.first_step_below(WITHIN * prob.optimum_loss)
+    to_1pct = traj.first_step_below(prob.target_loss)
     finals = traj.final_loss
     m = min(GROWTH_STEPS, steps)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -389,7 +425,7 @@ def three_runs(rates: tuple[float, float, float], optimizer: str, schedule: str,
     curve_frame = frame(curve_rows, rate=np.asarray(rates, dtype=np.float64)[curve_rows["run"]],
                         excess=curve_rows["value"] - prob.optimum_loss)
     exit_frame = frame(exit_rows)
-    table = _runs_table(summaries, labels)
+    table = _runs_table(summaries, labels, prob.exact_fit)
     gone = [s for s in summaries if s.diverged]
     diverged = pd.DataFrame({"role": [s.role for s in gone], "label": [labels[s.role] for s in gone],
                              "step": np.array([s.diverged_at for s in gone], dtype=int)})
@@ -426,14 +462,14 @@ class Sweep:
 
 
 def _sweep(lrs: np.ndarray, finals: np.ndarray, diverged: np.ndarray, diverged_at: np.ndarray,
-           steps_to_1pct: np.ndarray) -> Sweep:
+           steps_to_1pct: np.ndarray, exact_fit: bool) -> Sweep:
     table = pd.DataFrame({
         "lr": lrs,
         "final_loss": finals,
         "diverged": diverged,
         "diverged_at": diverged_at,
         "steps_to_1pct": steps_to_1pct,
-        "outcome": np.array(outcomes(diverged_at, steps_to_1pct), dtype=object),
+        "outcome": np.array(outcomes(diverged_at, steps_to_1pct, exact_fit), dtype=object),
     })
     ok, bad = lrs[~diverged], lrs[diverged]
     best = int(np.argmin(np.where(np.isfinite(finals), finals, np.inf))) if np.isfinite(finals).any() else -1
@@ -456,7 +492,8 @@ class Training:
 
     Attributes:
         schedule: the schedule's name.
-        optimum_loss: the MSE at the optimum ("within 1%" is measured against it).
+        optimum_loss: the MSE at the optimum.
+        target_loss: the MSE that counts as "within 1%" of it (:attr:`Problem.target_loss`).
         sweep: the sweep (the first SWEEP_SIZE runs).
         sweep_loss: array (steps + 1, SWEEP_SIZE), the sweep's loss at every step.
         sweep_diverged_at: int array (SWEEP_SIZE,), the sweep's divergence steps (-1: none).
@@ -465,6 +502,7 @@ class Training:
 
     schedule: str
     optimum_loss: float
+    target_loss: float
     sweep: Sweep
     sweep_loss: np.ndarray
     sweep_diverged_at: np.ndarray
@@ -494,21 +532,22 @@ class Training:
             raise ValueError(f"only a constant-rate training has its shorter runs in it; this one is {self.schedule!r}")
         # Views of this training's arrays (never modified), so a shorter run costs no memory.
         grid = self.grid.prefix(steps)
-        return _training(self.schedule, self.optimum_loss, self.sweep_loss[: steps + 1],
+        return _training(self.schedule, self.optimum_loss, self.target_loss, self.sweep_loss[: steps + 1],
                          core_trajectory.diverged_by(self.sweep_diverged_at, steps), grid)
 
 
 _GRID_INDEX = {rate: k for k, rate in enumerate(rate_options())}
 
 
-def _training(schedule: str, optimum_loss: float, sweep_loss: np.ndarray, sweep_diverged_at: np.ndarray,
-              grid: Trajectory) -> Training:
+def _training(schedule: str, optimum_loss: float, target_loss: float, sweep_loss: np.ndarray,
+              sweep_diverged_at: np.ndarray, grid: Trajectory) -> Training:
     # The sweep keeps its losses only (not its parameters): the numbers of core.trajectory on them.
     diverged = sweep_diverged_at >= 0
     finals = core_trajectory.final_loss(sweep_loss, sweep_diverged_at)
-    steps_to_1pct = core_trajectory.first_step_below(sweep_loss, WITHIN * optimum_loss)
-    return Training(schedule=schedule, optimum_loss=optimum_loss,
-                    sweep=_sweep(sweep_rates(), finals, diverged, sweep_diverged_at, steps_to_1pct),
+    steps_to_1pct = core_trajectory.first_step_below(sweep_loss, target_loss)
+    return Training(schedule=schedule, optimum_loss=optimum_loss, target_loss=target_loss,
+                    sweep=_sweep(sweep_rates(), finals, diverged, sweep_diverged_at, steps_to_1pct,
+                                 exact_fit=target_loss > WITHIN * optimum_loss),
                     sweep_loss=sweep_loss, sweep_diverged_at=sweep_diverged_at, grid=grid)
 
 
@@ -521,7 +560,7 @@ def train(optimizer: str, schedule: str, steps: int, center: bool = False, prob:
     slider = np.arange(n, traj.n_runs)
     grid = Trajectory(params=traj.params[:, slider], loss=traj.loss[:, slider], lr=traj.lr[:, slider],
                diverged_at=traj.diverged_at[slider])  # copies (fancy indexing): the sweep's params go
-    return _training(schedule, prob.optimum_loss, traj.loss[:, :n].copy(), traj.diverged_at[:n].copy(), grid)
+    return _training(schedule, prob.optimum_loss, prob.target_loss, traj.loss[:, :n].copy(), traj.diverged_at[:n].copy(), grid)
 
 
 def sweep(optimizer: str, schedule: str, steps: int, center: bool = False) -> Sweep:
@@ -604,10 +643,26 @@ def runs_of(values: Mapping[str, Any], prob: Problem | None = None, trained: Tra
 def headlines(runs: Runs, prob: Problem, steps: int) -> list[Headline]:
     """Steps to within 1% of the optimum, one per run (compared with a pinned run of the same role)."""
     return [Headline(runs.labels[s.role].capitalize(), outcome(s, steps),
-                     f"The first step whose MSE is at most 1.01 × the optimum {prob.optimum_loss:.4g} (normal "
-                     "equation), or the step where the run diverged.",
+                     f"The first step whose MSE is at most {target_words(prob)}, or the step where the run "
+                     "diverged.",
                      value=s.steps_to_1pct if s.converged else None, change=whole, better="lower", key=s.role)
             for s in runs.summaries]
+
+
+def headline_title(prob: Problem) -> str:
+    """The headline row's title: what "arrived" means on this valley."""
+    if prob.exact_fit:
+        return "**Steps to get within a millionth of the starting error of the best possible loss (≈ 0)**"
+    return "**Steps to get within 1% of the best possible loss**"
+
+
+def target_words(prob: Problem) -> str:
+    """The target loss in words, with the rule that set it."""
+    if prob.exact_fit:
+        return (f"{fmt(prob.target_loss)}: the best line passes through every point (MSE {fmt(prob.optimum_loss)}, "
+                "round-off), so 1% of it is below what float64 can resolve; the target is the optimum plus a "
+                "millionth of the start's distance above it")
+    return f"1.01 × the optimum {fmt(prob.optimum_loss)} (normal equation)"
 
 
 def outcome(summary: RunSummary, steps: int) -> str:
@@ -625,13 +680,26 @@ def _distance(s: RunSummary, prob: Problem, steps: int) -> str:
     A ratio once the loss is twice the optimum or more ("99× the optimum"), never a
     percentage of seven digits; and a run still blowing up says how fast it grows.
     """
-    ratio = s.final_loss / prob.optimum_loss
-    where = (f"{fmt(ratio, 3)}× the optimum {fmt(prob.optimum_loss)}" if ratio >= 2 else
-             f"{pct(ratio - 1.0, 1 if ratio < 1.1 else 0)} above the optimum {fmt(prob.optimum_loss)}")
+    where = _where(s.final_loss, prob)
     if s.growth > 1.0 + run_outcomes.EQUAL_RTOL:
         return (f"after {steps} steps its loss is still growing, ×{fmt(s.growth, 3)} per step over the last "
                 f"{min(GROWTH_STEPS, steps)}: it is on its way to diverging, now at {where}.")
-    return f"after {steps} steps the MSE is {fmt(s.final_loss)}, {'' if ratio >= 2 else 'still '}{where}."
+    still = "still " if not prob.exact_fit and s.final_loss < 2 * prob.optimum_loss else ""
+    return f"after {steps} steps the MSE is {fmt(s.final_loss)}, {still}{where}."
+
+
+def _where(loss: float, prob: Problem, short: bool = False) -> str:
+    """How far ``loss`` is above the optimum: a ratio from twice it, a percentage below that, and
+    for a line through every point (optimum ≈ 0, where a ratio is meaningless) the share of the
+    start's gap still left. ``short``: without the optimum's value."""
+    if prob.exact_fit:
+        left = (loss - prob.optimum_loss) / (prob.start_loss - prob.optimum_loss)
+        return f"{pct(left, 1) if left >= 0.001 else fmt(left, 2)} of the starting gap above the optimum ≈ 0"
+    ratio = loss / prob.optimum_loss
+    optimum = "the optimum" if short else f"the optimum {fmt(prob.optimum_loss)}"
+    if ratio >= 2:
+        return f"{fmt(ratio, 3)}× {optimum}"
+    return f"{pct(ratio - 1.0, 1 if ratio < 1.1 else 0)} above {optimum}"
 
 
 def _centering(prob: Problem, runs: Runs, other: Runs) -> str:
@@ -642,8 +710,8 @@ def _centering(prob: Problem, runs: Runs, other: Runs) -> str:
             if s.diverged:
                 return f"diverged at step {s.diverged_at}"
             if s.converged:
-                return f"within 1% at step {s.steps_to_1pct}"
-            return f"{fmt(s.final_loss / prob.optimum_loss, 3)}× the optimum at the end"
+                return f"{'at the optimum' if prob.exact_fit else 'within 1%'} at step {s.steps_to_1pct}"
+            return f"{_where(s.final_loss, prob, short=True)} at the end"
         changes.append(f"{now.role}: {said(now)} (uncentered: {said(before)})")
     slower = [n.role for n, b in zip(runs.summaries, other.summaries)
               if not n.diverged and not n.converged and not b.diverged and n.final_loss > b.final_loss]
@@ -692,7 +760,7 @@ def notice_points(prob: Problem, runs: Runs, sw: Sweep, optimizer: str, schedule
         if s.diverged:
             body = f"diverged at step {s.diverged_at}; its loss passed 10¹² times the starting loss."
         elif s.steps_to_1pct >= 0:
-            body = f"within 1% of the optimum at step {s.steps_to_1pct}; after {steps} steps the MSE is {fmt(s.final_loss)}."
+            body = f"{reached_words(prob.exact_fit)} at step {s.steps_to_1pct}; after {steps} steps the MSE is {fmt(s.final_loss)}."
         else:
             body = _distance(s, prob, steps)
         points.append(head + body)
@@ -716,13 +784,7 @@ def notice_points(prob: Problem, runs: Runs, sw: Sweep, optimizer: str, schedule
             + (_centering(prob, runs, uncentered) if uncentered is not None else "")
         )
     else:
-        points.append(
-            f"**A long, narrow valley.** x runs from 0 to 10 (mean {fmt(prob.x_mean)}), so raising w can be undone "
-            f"by lowering b: the valley is {fmt(prob.condition, 3)} times more curved across than along. The "
-            f"steep side caps the rate; along the flat floor one step removes only a small fraction of the "
-            f"remaining error (at most {pct(2 / prob.condition, 1)} even at the critical rate). That is the "
-            f"long straight crawl in the loss curves. Try **Center x**, or momentum."
-        )
+        points.append(_valley_shape(prob, optimizer))
     if not math.isnan(sw.best_lr):
         points.append(
             f"**The sweep.** Of the {SWEEP_SIZE} rates from {rate_text(RATE_LOW)} to {rate_text(RATE_HIGH)}, "
@@ -732,6 +794,33 @@ def notice_points(prob: Problem, runs: Runs, sw: Sweep, optimizer: str, schedule
                "advice for a network, where the usual first try is 0.001." if optimizer == "adam" else "")
         )
     return points
+
+
+def _valley_shape(prob: Problem, optimizer: str) -> str:
+    """The uncentered valley's shape: long and narrow (a crawl along the floor) only from
+    :data:`NARROW_CONDITION`, since a learner's own data can give a round one."""
+    across = f"the valley is {fmt(prob.condition, 3)} times more curved across than along"
+    if not prob.narrow:
+        return (f"**A fairly round valley.** x runs from 0 to 10 (mean {fmt(prob.x_mean)}), and {across}: "
+                f"not the long, narrow valley of the built-in line. Near the critical rate one step removes up "
+                f"to {pct(2 / prob.condition, 0)} of the remaining error even along the flattest direction, "
+                "so there is no long crawl here.")
+    tip = {"sgd": " Try **Center x**, or momentum.", "momentum": " Try **Center x**.",
+           "adam": " Try **Center x**, or momentum."}[optimizer]
+    return (f"**A long, narrow valley.** x runs from 0 to 10 (mean {fmt(prob.x_mean)}), so raising w can be undone "
+            f"by lowering b: {across}. The steep side caps the rate; along the flat floor one step removes only a "
+            f"small fraction of the remaining error (at most {pct(2 / prob.condition, 1)} even at the critical "
+            f"rate). That is the long straight crawl in the loss curves.{tip}")
+
+
+def upload_note(prob: Problem) -> str:
+    """The caption of a learner's own data: how it was mapped, and what that does not change."""
+    built_in = cached_problem(prob.center).critical
+    return ("Mapped linearly onto x from 0 to 10 and y from 0 to 20, so that the sliders' rates are on the "
+            "built-in line's scale. How the x values spread still sets the valley's curvature: plain gradient "
+            f"descent's critical rate is {fmt(prob.critical)} here, against {fmt(built_in)} for the built-in "
+            "line. Full-batch descent sees the data only through five averages (of x, y, x², xy and y²), so the "
+            "runs train on four points with the same averages: the same losses, step by step, as on every row.")
 
 
 def math_blocks(prob: Problem, schedule: str, steps: int) -> list[tuple[str, str]]:
@@ -755,10 +844,10 @@ def math_blocks(prob: Problem, schedule: str, steps: int) -> list[tuple[str, str
          "no better than 1 − 2/κ just below the cliff:",
          rf"\kappa = \frac{{\lambda_{{\max}}}}{{\lambda_{{\min}}}} = {prob.condition:.4g},\qquad "
          rf"1 - \frac{{2}}{{\kappa}} = {1 - 2 / prob.condition:.4g}"),
-        ("'Within 1%' is the first step whose loss is at most 1.01 times the exact optimum of the normal equation; "
-         "a run diverged at step k when its loss there is not finite or above 10¹² times the start:",
-         rf"J(\theta_t) \le 1.01\, J(\theta^*) = {1.01 * prob.optimum_loss:.5g},\qquad "
-         rf"\theta^* = (w^*, b^*) = ({prob.optimum[0]:.4g},\ {prob.optimum[1]:.4g})"),
+        (_within_math_words(prob),
+         (rf"J(\theta_t) \le J(\theta^*) + 10^{{-6}}\,\big(J(\theta_0) - J(\theta^*)\big) = {prob.target_loss:.5g},\qquad "
+          if prob.exact_fit else rf"J(\theta_t) \le 1.01\, J(\theta^*) = {prob.target_loss:.5g},\qquad ")
+         + rf"\theta^* = (w^*, b^*) = ({prob.optimum[0]:.4g},\ {prob.optimum[1]:.4g})"),
         (f"Momentum (torch's SGD, μ = {MOMENTUM}) keeps a running sum of gradients; on a quadratic it stays stable "
          "up to a larger rate:",
          registry.OPTIMIZERS["momentum"].latex
@@ -769,3 +858,12 @@ def math_blocks(prob: Problem, schedule: str, steps: int) -> list[tuple[str, str
         (f"The schedule ({registry.SCHEDULES[schedule].label}) sets the rate of step t from the slider's rate η:",
          registry.SCHEDULES[schedule].latex_at(steps)),
     ]
+
+
+def _within_math_words(prob: Problem) -> str:
+    if prob.exact_fit:
+        return ("Here the best line passes through every point, so 1% of its loss is below round-off: 'within' "
+                "is the first step whose loss is within a millionth of the start's distance above the optimum; "
+                "a run diverged at step k when its loss there is not finite or above 10¹² times the start:")
+    return ("'Within 1%' is the first step whose loss is at most 1.01 times the exact optimum of the normal "
+            "equation; a run diverged at step k when its loss there is not finite or above 10¹² times the start:")
