@@ -366,9 +366,12 @@ def role_label(role: str, rate: float, contradiction: str = "") -> str:
 
 
 def _fastest(summaries) -> str | None:
-    """The role of the run that got within 1% first (None if none did)."""
-    done = [s for s in summaries if s.converged]
-    return min(done, key=lambda s: s.steps_to_1pct).role if done else None
+    """The role of the run that got within 1% first (None if none did, or two tied: a run is not
+    "the fastest" beside one that arrived at the same step)."""
+    done = sorted((s for s in summaries if s.converged), key=lambda s: s.steps_to_1pct)
+    if not done or (len(done) > 1 and done[1].steps_to_1pct == done[0].steps_to_1pct):
+        return None
+    return done[0].role
 
 
 def _surface(prob: Problem, window) -> tuple[pd.DataFrame, tuple[float, float]]:
