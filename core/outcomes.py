@@ -233,12 +233,14 @@ class Comparison:
     ratio: float
 
 
-def compare(a: float, b: float) -> Comparison:
-    """a against b, "equal" when they agree within round-off (``EQUAL_RTOL`` of the larger)."""
+def compare(a: float, b: float, scale: float = 0.0) -> Comparison:
+    """a against b, "equal" when they agree within round-off: ``EQUAL_RTOL`` of the larger, or of
+    ``scale`` where the two are differences of larger numbers (gaps above a minimum of a loss whose
+    size is ``scale``: two gaps of 1e-30 and 0 are the same round-off, not a ratio of infinity)."""
     a, b = float(a), float(b)
-    if not (np.isfinite(a) and np.isfinite(b)):
-        raise ValueError(f"a and b must be finite; got {a} and {b}")
-    if abs(a - b) <= EQUAL_RTOL * max(abs(a), abs(b)):
+    if not (np.isfinite(a) and np.isfinite(b) and np.isfinite(scale)):
+        raise ValueError(f"a, b and scale must be finite; got {a}, {b} and {scale}")
+    if abs(a - b) <= EQUAL_RTOL * max(abs(a), abs(b), abs(scale)):
         return Comparison("equal", 1.0)
     ratio = a / b if b != 0 else float("inf")
     return Comparison("larger" if a > b else "smaller", ratio)

@@ -26,8 +26,8 @@ def fmt(value: float, digits: int = 4) -> str:
     a quantity a learner should read: it shows as :data:`NO_NUMBER`, and the sentence around it
     says what happened ("diverged at step k", "flag nothing").
 
-    >>> fmt(44.6666), fmt(14142.1356), fmt(0.000123456), fmt(float("inf")), fmt(5.77e-15)
-    ('44.67', '14,142', '0.0001235', '—', '≈0')
+    >>> fmt(44.6666), fmt(14142.1356), fmt(0.000123456), fmt(float("inf")), fmt(5.77e-15), fmt(3612.4, 3)
+    ('44.67', '14,142', '0.0001235', '—', '≈0', '3610')
     """
     if not math.isfinite(value):
         return NO_NUMBER
@@ -35,7 +35,21 @@ def fmt(value: float, digits: int = 4) -> str:
         return "≈0"
     if 1e4 <= abs(value) < 1e15:
         return f"{value:,.0f}"
+    if abs(value) >= 10 ** digits:  # 7000 to 3 digits: "7000", never "7e+03"
+        rounded = float(f"{value:.{digits}g}")
+        return f"{rounded:,.0f}" if abs(rounded) >= 1e4 else f"{rounded:.0f}"
     return f"{value:.{digits}g}"
+
+
+def apart(a: float, b: float, digits: int = 3, most: int = 8) -> tuple[str, str]:
+    """``a`` and ``b`` as :func:`fmt`, with as many significant digits (from ``digits``, at most ``most``)
+    as it takes to write two different numbers differently: apart(0.99975, 1.0) -> ('0.9998', '1'),
+    where three digits would say "below the critical rate 1, η = 1"."""
+    for d in range(digits, most + 1):
+        shown = fmt(a, d), fmt(b, d)
+        if shown[0] != shown[1] or a == b:
+            return shown
+    return shown
 
 
 def pct(fraction: float, digits: int = 0) -> str:

@@ -54,6 +54,7 @@ pin = pinning.controls(panel)
 res = layout.compute("the two runs", sc.result_of, panel.values)
 was = pin and layout.compute("the pinned runs", sc.result_of, pin.values)
 
+st.markdown(sc.HEADLINE_TITLE)
 layout.metric_row(sc.headlines(res), pinned=was and sc.headlines(was))
 layout.chart(charts.schedule_chart(res, pinned=was or None), res.hover, name="schedules rate and loss",
              caption="Top: each schedule's rate per epoch (log scale), the critical rate of full-batch descent "
@@ -65,7 +66,7 @@ st.markdown(f"One short run of {sc.RANGE_TEST['steps']} updates whose rate grows
             f"{sc.RANGE_TEST['lr_min']:g} to {sc.RANGE_TEST['lr_max']:g}, on the same problem and batch size. The loss barely moves while the rate is too small, falls fast, then "
             "runs away. A common pick is where it falls fastest.")
 layout.chart(charts.range_test_chart(res), res.test_frame, name="schedules range test",
-             caption="Grey: the loss after each update; blue: its smoothed average. The run stops where the average "
+             caption="Grey: the loss after each update; black: its smoothed average. The run stops where the average "
                      "passes four times its lowest value.")
 
 code = layout.opened("The same runs in PyTorch: the page's data, batches, rate and scheduler", layout.CODE_KEY)

@@ -113,14 +113,15 @@ def _range_template(height: int) -> alt.LayerChart:
     raw = base.mark_line(color=palette.GREY, strokeWidth=1.2, opacity=0.8).encode(
         x=x, y=y, tooltip=[alt.Tooltip(field="rate", type="quantitative", format=".3g"),
                            alt.Tooltip(field="loss", type="quantitative", format=".4g")])
-    smooth = base.mark_line(color=palette.BLUE, strokeWidth=2.4).encode(
+    # Black and grey only: every other colour here is some schedule's, and a learner would read it as A or B.
+    smooth = base.mark_line(color=palette.MARKER, strokeWidth=2.4).encode(
         x=x, y=alt.Y(field="smooth", type="quantitative"),
         tooltip=[alt.Tooltip(field="rate", type="quantitative", format=".3g"),
                  alt.Tooltip(field="smooth", type="quantitative", format=".4g", title="smoothed loss")])
     marks = alt.Chart(alt.NamedData("marks"))
     rules = marks.mark_rule(strokeWidth=1.6).encode(
         x=x, color=alt.Color(field="kind", type="nominal", legend=None,
-                             scale=alt.Scale(domain=["suggested", "critical"], range=[palette.VERMILLION, palette.MARKER])),
+                             scale=alt.Scale(domain=["suggested", "critical"], range=[palette.MARKER, palette.MARKER])),
         strokeDash=alt.StrokeDash(field="kind", type="nominal", legend=None,
                                   scale=alt.Scale(domain=["suggested", "critical"], range=[[1, 0], [5, 4]])),
         tooltip=[alt.Tooltip(field="text", type="nominal", title=" ")])
@@ -133,8 +134,8 @@ def _range_template(height: int) -> alt.LayerChart:
 
 @built_once
 def range_test_chart(res, height: int = HEIGHT) -> dict:
-    """The range test: loss (grey) and smoothed loss (blue) against the rate; the suggested rate and the
-    critical rate as vertical lines."""
+    """The range test: loss (grey) and smoothed loss (black) against the rate; the suggested rate (solid)
+    and the critical rate (dashed) as vertical lines."""
     test = res.test_frame
     top = float(test["loss"].max())
     rows = [("critical", res.critical, f"critical rate {res.critical:.3g}", top)]

@@ -34,7 +34,7 @@ import pandas as pd
 from core import outcomes, rate_finder, schedules, training
 from dashboard import paths, registry
 from dashboard.cache import by_values
-from dashboard.formatting import final_or_diverged, fmt
+from dashboard.formatting import apart, final_or_diverged, fmt, negligible
 from dashboard.headline import Headline
 from dashboard.valley import LineValley, line_valley
 
@@ -217,10 +217,13 @@ def compute(values: Mapping[str, Any]) -> Result:
     run_text = np.array([f"{r.label} (η = {float(values['lr']):g})" for r in runs], dtype=object)
     curves = pd.DataFrame({"series": side_of[rows["run"]], "label": label_of[rows["run"]],
                            "step": rows["step"].astype(float), "value": rows["value"], "run": run_text[rows["run"]]})
+    # A diverged run's marker sits where its line leaves the top of the chart, named by its run: at the
+    # epoch it diverged, the marker could sit on the other run's curve and be read as that run's.
+    gone_runs = [(k, r) for k, r in enumerate(runs) if r.diverged_at >= 0]
     diverged = pd.DataFrame({
-        "series": [r.side for r in runs if r.diverged_at >= 0],
-        "step": [r.diverged_at / per for r in runs if r.diverged_at >= 0],
-        "text": [f"diverged at step {r.diverged_at}" for r in runs if r.diverged_at >= 0],
+        "series": [r.side for _, r in gone_runs],
+        "step": [float(_left_chart(epoch_gaps[:, k], gone_epoch[k], top)) for k, r in gone_runs],
+        "text": [f"{r.side.upper()}: {diverged_words(r, per)}" for _, r in gone_runs],
     })
     # The rate is one value per epoch: drawn as steps, with the last epoch's rate held to the end.
     epoch_rates = np.stack([r.rates[::per] for r in runs], axis=1)  # (epochs, 2)
@@ -249,13 +252,32 @@ result_of = by_values(compute, heavy=True)
 # ------------------------------------------------------------------------------ texts
 
 
-def outcome(run: Run) -> str:
-    return final_or_diverged(run.final, run.diverged_at)
+def _left_chart(epoch_gap: np.ndarray, gone_epoch: int, top: float) -> int:
+    """The first epoch whose gap is above the chart's top (or not finite), at most the epoch it diverged."""
+    with np.errstate(invalid="ignore"):
+        out = np.flatnonzero(~(epoch_gap[: gone_epoch + 1] <= top))
+    return int(out[0]) if out.size else gone_epoch
+
+
+def diverged_words(run: Run, per: int) -> str:
+    """"diverged in epoch e" (the axes count epochs), with the update when an epoch holds several."""
+    epoch = -(-run.diverged_at // per)
+    return f"diverged in epoch {epoch}" + (f" (update {run.diverged_at})" if per > 1 else "")
+
+
+def outcome(run: Run, per: int = 1) -> str:
+    """The headline: "diverged in epoch e", or the final gap (≈0 within round-off of the start's)."""
+    if run.diverged_at >= 0:
+        return diverged_words(run, per)
+    return "≈0" if negligible(run.final, float(run.gap[0])) else final_or_diverged(run.final, -1)
+
+
+HEADLINE_TITLE = "**Mean squared error above the best possible line's, after the last epoch**"
 
 
 def headlines(res: Result) -> list[Headline]:
     """Each schedule's loss above the best possible at the end, then the range test's rate."""
-    out = [Headline(run.label, outcome(run),
+    out = [Headline(run.label, outcome(run, res.per_epoch),
                     "The mean squared error above the least-squares line's after the last update.",
                     value=None if run.diverged_at >= 0 else run.final, better="lower", key=run.side)
            for run in res.runs]
@@ -290,21 +312,21 @@ def minibatch_note(res: Result) -> str:
     verdicts_ = {r.side: verdict_of(r) for r in res.runs}
     for r in res.runs:
         v = verdicts_[r.side]
-        what = ("diverged at update " + str(v.step) if v.kind == "diverged" else
+        what = (diverged_words(r, res.per_epoch) if v.kind == "diverged" else
                 f"ends {fmt(r.final)} above the best possible loss, higher than where it started "
                 f"({fmt(res.start_gap)}): the rate is too large for batches this small" if r.final > res.start_gap else
-                f"is still falling at the end, {fmt(r.final)} above the best possible loss" if v.kind == "falling" else
-                f"is rising at the end, {fmt(r.final)} above the best possible loss" if v.kind == "rising" else
-                f"ends {fmt(r.final)} above the best possible loss, no longer falling")
+                f"is still falling at the end, {outcome(r)} above the best possible loss" if v.kind == "falling" else
+                f"is rising at the end, {outcome(r)} above the best possible loss" if v.kind == "rising" else
+                f"ends {outcome(r)} above the best possible loss, no longer falling")
         said.append(f"{r.label} {what}.")
     a, b = res.runs
     if a.diverged_at < 0 and b.diverged_at < 0:
-        c = outcomes.compare(a.final, b.final)
+        c = outcomes.compare(a.final, b.final, res.start_gap)
         if c.kind == "equal":
             said.append("They end equal.")
         else:
             low, high = (a, b) if c.kind == "smaller" else (b, a)
-            said.append(f"{low.label} ends {fmt(high.final / low.final, 3)} times lower.")
+            said.append(f"{low.label} ends {fmt(high.final / low.final, 3)} times lower than {high.label}.")
     hovering = [r for r in res.runs if r.key == "constant" and verdicts_[r.side].kind in ("stalled", "oscillating")
                 and r.final <= res.start_gap]
     if hovering:
@@ -321,27 +343,22 @@ def notes(res: Result, values: Mapping[str, Any]) -> list[str]:
     if not res.full_batch:
         out.append(minibatch_note(res))
     elif res.rate > res.critical:
+        critical, rate = apart(res.critical, res.rate)
         out.append(
             f"Full-batch gradient descent on this line is stable only below the critical rate 2/λ_max = "
-            f"{res.critical:.3g}; η = {res.rate:g} is {res.rate / res.critical:.2g} times that. "
-            + " ".join(f"{r.label} ran {_above(r, res.critical)} of its steps above it and "
-                       + (f"diverged at step {r.diverged_at}." if r.diverged_at >= 0 else
-                          f"survived, peaking at {fmt(float(np.nanmax(r.gap)))} above the best loss before "
-                          f"ending at {fmt(r.final)}.") for r in res.runs)
+            f"{critical}; η = {rate} is {apart(res.rate / res.critical, 1.0, 2)[0]} times that. "
+            + " ".join(_above_critical(r, res) for r in res.runs)
             + " On this bowl the curvature never changes, so what saves a run is how few steps it spends above "
               "the critical rate.")
     else:
-        out.append(
-            f"With the full batch there is no gradient noise, and η = {res.rate:g} is below the critical rate "
-            f"{res.critical:.3g}: every schedule converges, the constant one fastest. {a.label} ends {outcome(a)} "
-            f"above the best possible loss, {b.label} {outcome(b)}. Set η above {res.critical:.3g} to see a "
-            "schedule rescue a run, or a smaller batch to see one lower a noise floor.")
+        out.append(_below_critical(res))
+    out.extend(_unchanged(r, res) for r in res.runs if r.key != "constant" and _unchanged(r, res))
     for r in res.runs:
         cuts = _cuts(r, res.per_epoch)
         rates = r.rates[:: res.per_epoch]
         if r.key == "step" and cuts:
             out.append(f"{r.label}: η = {rates[0]:g}, then " + ", ".join(
-                f"{rates[e]:.3g} after {e} epochs" for e in cuts[:3]) + ".")
+                f"{rates[e]:.3g} after {epochs_words(e)}" for e in cuts[:3]) + ".")
         elif r.key == "exponential":
             k = float(values["k"])
             out.append(f"{r.label}: η_t = η₀·e^(−kt) with k = {k:g} per epoch, so the rate after 10 epochs is "
@@ -355,11 +372,63 @@ def notes(res: Result, values: Mapping[str, Any]) -> list[str]:
         out.append(f"The range test raised the rate from {RANGE_TEST['lr_min']:g} to {RANGE_TEST['lr_max']:g} over "
                    f"{RANGE_TEST['steps']} updates; its loss fell fastest at η = {test.suggested:.3g}"
                    + (f" and ran away from η = {test.rates[test.stop]:.3g}" if test.stop < test.rates.size else "")
-                   + f". The critical rate of full-batch descent here is {res.critical:.3g}.")
+                   + f". The critical rate of full-batch descent here is {res.critical:.3g}."
+                   + (f" That pick is {fmt(res.critical / test.suggested, 2)} times below it: a safe first guess "
+                      "for a problem whose curvature nobody has computed, not the fastest rate that works."
+                      if test.suggested < 0.5 * res.critical else ""))
     if a.key == b.key:
         out.append("A and B are the same schedule with the same settings, so their curves coincide; pin one and "
                    "change a setting to compare two versions of it.")
     return out
+
+
+def epochs_words(n: int) -> str:
+    return f"{n} epoch" + ("" if n == 1 else "s")
+
+
+def _above_critical(r: Run, res: Result) -> str:
+    """A full-batch run above the critical rate: how long it spent there and how it ended."""
+    said = f"{r.label} ran {_above(r, res.critical)} of its steps above it and "
+    if r.diverged_at >= 0:
+        return said + f"{diverged_words(r, res.per_epoch)}."
+    peak = fmt(float(np.nanmax(r.gap)))
+    if r.final > res.start_gap:
+        return (said + f"escaped the divergence cut-off, but climbed to {peak} above the best loss and ended at "
+                f"{fmt(r.final)}, {fmt(r.final / res.start_gap, 3)} times further off than where it started "
+                f"({fmt(res.start_gap)}).")
+    if np.nanmax(r.gap) <= r.gap[0]:
+        return said + f"survived: it never rose above its start, and ended at {fmt(r.final)}."
+    return said + f"survived, peaking at {peak} above the best loss before ending at {fmt(r.final)}."
+
+
+def _below_critical(res: Result) -> str:
+    """Full batch below the critical rate: no noise, no divergence; what each run did (core.outcomes)
+    and which ended lower, only where they differ."""
+    said = [f"With the full batch there is no gradient noise, and η = {res.rate:g} is below the critical rate "
+            f"{fmt(res.critical, 3)}, so no run can blow up."]
+    for r in res.runs:
+        v = verdict_of(r)
+        state = ("has reached the bottom" if v.kind == "arrived" else
+                 "is still falling" if v.kind == "falling" else "has stopped falling")
+        said.append(f"{r.label} ends {outcome(r)} above the best possible loss and {state}.")
+    a, b = res.runs
+    c = outcomes.compare(a.final, b.final, res.start_gap)
+    if a.key != b.key and c.kind != "equal":
+        low, high = (a, b) if c.kind == "smaller" else (b, a)
+        said.append(f"{low.label} ends lower: a schedule that lowers the rate here only slows the descent."
+                    if low.key == "constant" else f"{low.label} ends lower.")
+    said.append(f"Set η above {fmt(res.critical, 3)} to see a schedule rescue a run, or a smaller batch to see one "
+                "lower a noise floor.")
+    return " ".join(said)
+
+
+def _unchanged(r: Run, res: Result) -> str:
+    """A schedule that never moved the rate in this run (step decay's first cut after the last epoch):
+    its run is the constant rate's, which explains a tie."""
+    if r.diverged_at < 0 and np.all(r.rates == r.rates[0]):  # a diverged run may have ended before a cut
+        return (f"{r.label} never changed the rate in these {epochs_words(res.epochs)}: its run is the constant "
+                "rate's.")
+    return ""
 
 
 def math_blocks(res: Result, values: Mapping[str, Any]) -> list[tuple[str, str]]:

@@ -86,7 +86,7 @@ def test_bad_input_names_the_argument():
         classify([[1.0, 2.0]], 0.0)
     with pytest.raises(ValueError, match="f_min"):
         classify([1.0, 0.5], float("nan"))
-    with pytest.raises(ValueError, match="a and b"):
+    with pytest.raises(ValueError, match="a, b and scale"):
         compare(1.0, float("inf"))
 
 
@@ -97,6 +97,15 @@ def test_bad_input_names_the_argument():
 def test_compare_says_equal_only_within_round_off(a, b, kind, ratio):
     got = compare(a, b)
     assert got.kind == kind and got.ratio == pytest.approx(ratio)
+
+
+@pytest.mark.parametrize(("a", "b", "scale", "kind"), [
+    (1e-30, 0.0, 2.27, "equal"),  # two gaps above a minimum, both round-off of a loss of size 2.27
+    (3e-9, 0.0, 2.27, "larger"),  # above 1e-9 of the loss: a real gap
+    (1e-30, 0.0, 0.0, "larger"),  # no scale: a ratio of infinity is what the numbers say
+])
+def test_compare_measures_round_off_against_the_scale_of_what_was_subtracted(a, b, scale, kind):
+    assert compare(a, b, scale).kind == kind
 
 
 def test_the_window_is_a_tenth_of_the_run_and_at_least_ten_steps():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dashboard.formatting import NO_NUMBER, latex_power, pct
+from dashboard.formatting import NO_NUMBER, apart, fmt, latex_power, pct
 
 
 @pytest.mark.parametrize(("fraction", "digits", "shown"), [
@@ -20,3 +20,20 @@ def test_a_percentage_rounds_its_half_up(fraction, digits, shown):
 
 def test_a_power_of_ten_is_written_as_one():
     assert (latex_power(1e-4), latex_power(100.0), latex_power(0.3)) == ("10^{-4}", "10^{2}", "0.3")
+
+
+@pytest.mark.parametrize("value, digits, shown", [
+    (7000.0, 3, "7000"), (3612.4, 3, "3610"), (12.5, 1, "10"), (9999.7, 3, "10,000"), (-1234.5, 2, "-1200"),
+    (999.96, 4, "1000"), (0.5, 3, "0.5"), (123.456, 3, "123"),
+])
+def test_a_number_of_fewer_digits_than_its_size_is_never_written_in_e_notation(value, digits, shown):
+    # By hand: round to the significant digits, then write the integer part out.
+    assert fmt(value, digits) == shown
+
+
+@pytest.mark.parametrize("a, b, shown", [
+    (0.9997525, 1.0, ("0.9998", "1")),  # the schedules view's critical rate against η = 1
+    (0.1105, 0.032, ("0.111", "0.032")), (2.0, 2.0, ("2", "2")), (1.0002475, 1.0, ("1.0002", "1")),
+])
+def test_two_different_numbers_are_written_differently(a, b, shown):
+    assert apart(a, b) == shown

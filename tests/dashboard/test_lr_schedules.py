@@ -94,7 +94,8 @@ def test_above_the_critical_rate_constant_diverges_and_warmup_survives():
     steps_to_1e12 = math.log(1e12) / (2 * math.log(growth))
     assert abs(a.diverged_at - steps_to_1e12) < 6
     text = " ".join(sc.notes(res, sc.ABOVE_CRITICAL))
-    assert f"diverged at step {a.diverged_at}" in text and "survived" in text
+    # full batch: one update per epoch, so the epoch is the update
+    assert f"diverged in epoch {a.diverged_at}." in text and "survived" in text
 
 
 def test_reduce_on_plateau_cuts_where_a_torch_style_scheduler_does():
@@ -198,12 +199,47 @@ def test_the_code_is_drawn_once_its_expander_is_opened():
 
 @pytest.mark.parametrize(("query", "said", "not_said"), [
     # The review's links: the noise-floor sentence was printed whatever the runs did.
-    ({"lr": 10.0}, "A: Constant diverged at update 5. B: Step decay diverged at update 5.", "jumping around"),
+    ({"lr": 10.0}, "A: Constant diverged in epoch 1 (update 5). B: Step decay diverged in epoch 1 (update 5).",
+     "jumping around"),
     ({"lr": 0.001, "epochs": 20}, "A: Constant is still falling at the end, 1.097 above", "jumping around"),
     ({"lr": 0.001, "epochs": 200}, "A: Constant ends 48.3 times lower", "jumping around"),
     ({"lr": 1.0}, "higher than where it started", "jumping around the bottom"),
     ({}, "keeps jumping around the bottom", "still falling"),
 ])
 def test_the_minibatch_note_says_what_each_run_did(query, said, not_said):
+    # (the review's links, as they read after the fix)
     text = sc.minibatch_note(sc.result_of({**sc.DEFAULTS, **query}))
     assert said in text and not_said not in text
+
+
+@pytest.mark.parametrize(("query", "said", "not_said"), [
+    # The review's links. A run that ends 2,285 times further off than it started did not "survive".
+    ({"a": "step", "b": "exponential", "batch": "64", "lr": 1.3}, "times further off than where it started",
+     "Step decay ran 30 of its steps above it and survived"),
+    # Still crawling after 20 epochs: not "converges"; step decay's first cut (epoch 30) never came: the tie.
+    ({"batch": "64", "lr": 0.001, "epochs": 20}, "is still falling", "converges"),
+    ({"epochs": 20}, "B: Step decay never changed the rate in these 20 epochs", "times lower"),
+    # Two gaps of round-off are equal, not one "lower" than the other.
+    ({"batch": "64", "lr": 0.5, "b": "one_cycle"}, "has reached the bottom", "ends lower"),
+])
+def test_full_batch_and_tie_notes_say_what_the_runs_did(query, said, not_said):
+    values = {**sc.DEFAULTS, **query}
+    text = " ".join(sc.notes(sc.result_of(values), values))
+    assert said in text and not_said not in text
+
+
+def test_a_divergence_is_counted_in_epochs_and_marked_where_its_line_leaves_the_chart():
+    # /lr_schedules?lr=1.3&b=warmup: batches of 4, 16 updates an epoch. Update 107 is in epoch ceil(107/16) = 7.
+    values = {**sc.DEFAULTS, "lr": 1.3, "b": "warmup"}
+    res = sc.result_of(values)
+    assert [h.text for h in sc.headlines(res)][:2] == ["diverged in epoch 3 (update 35)",
+                                                       "diverged in epoch 7 (update 107)"]
+    marks = res.diverged.set_index("series")
+    for run in res.runs:
+        by_epoch = run.gap[:: res.per_epoch][: -(-run.diverged_at // res.per_epoch) + 1]
+        with np.errstate(invalid="ignore"):
+            first_out = int(np.flatnonzero(~(by_epoch <= res.top))[0])
+        assert marks.loc[run.side, "step"] == first_out
+        assert marks.loc[run.side, "text"].startswith(f"{run.side.upper()}: diverged in epoch")
+    # the headline row says what its numbers are
+    assert "above the best possible" in sc.HEADLINE_TITLE
