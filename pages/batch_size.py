@@ -37,6 +37,7 @@ pin = pinning.controls(panel)
 res = layout.compute("the three runs", sc.result_of, panel.values)
 was = pin and layout.compute("the pinned runs", sc.result_of, pin.values)
 
+st.markdown(sc.HEADLINE_TITLE)
 layout.metric_row(sc.headlines(res), pinned=was and sc.headlines(was))
 left, right = st.columns([5, 6], gap="medium")
 with left:

@@ -32,8 +32,10 @@ def loss_chart(res, pinned=None) -> dict:
              if key != "full" and np.isfinite(run.floor) and run.floor > res.low]
     return run_charts.loss_curves_chart(
         res.curves, res.diverged, res.series, shown=shown, low=res.low, top=res.top, steps=res.x_end, rules=rules,
-        titles=("epoch" if res.axis == "epochs" else "update", "loss above the best possible (log)",
+        titles=("epoch" if res.axis == "epochs" else "update (log scale)", "loss above the best possible (log)",
                 "loss above the best"),
+        # per update, the full batch's 10 steps and SGD's 2,560 share one axis: a log axis shows both
+        x_log=res.axis != "epochs",
         pinned=None if pinned is None else pinned.curves,
         pinned_shown=None if pinned is None else pinned.curves["value"].to_numpy(dtype=float))
 

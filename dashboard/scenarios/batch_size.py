@@ -93,6 +93,14 @@ class Run:
     def final(self) -> float:
         return float("inf") if self.diverged_at >= 0 else float(self.gap[-1])
 
+    def last_epoch(self, epochs: int) -> float:
+        """The gap averaged over the last epoch's updates (inf if diverged): one update of a noisy run
+        is one draw (SGD's last value ranges over three decades from seed to seed), an epoch's mean
+        much less. For the full batch, one update an epoch, it is the final gap."""
+        if self.diverged_at >= 0:
+            return float("inf")
+        return float(np.mean(self.gap[-max(1, self.updates // epochs):]))
+
     @property
     def floor(self) -> float:
         """The noise floor: the mean gap over the second half of the updates, once that half is flat
@@ -180,7 +188,9 @@ def compute(values: Mapping[str, Any]) -> Result:
     diverged = pd.DataFrame({
         "series": [k for k, _ in gone],
         "step": [r.diverged_at / (per_epoch(r.batch) if values["axis"] == "epochs" else 1) for _, r in gone],
-        "text": [f"diverged at step {r.diverged_at}" for _, r in gone]})
+        # said in the axis's unit: "in epoch e" on the epochs axis, where "step 56" read as epoch 56
+        "text": [f"diverged in epoch {-(-r.diverged_at // per_epoch(r.batch))}" if values["axis"] == "epochs"
+                 else f"diverged at update {r.diverged_at}" for _, r in gone]})
     start_gap = float(shown["full"].gap[0])
     low = paths.log_floor(np.concatenate([r.gap for r in shown.values()]), start_gap)
     x_end = float(epochs if values["axis"] == "epochs" else max(r.updates for r in shown.values()))
@@ -203,16 +213,23 @@ result_of = by_values(compute, heavy=True)
 # ------------------------------------------------------------------------------ texts
 
 
-def outcome(run: Run) -> str:
-    return final_or_diverged(run.final, run.diverged_at)
+def outcome(run: Run, epochs: int) -> str:
+    """"diverged at update k", or the gap averaged over the last epoch (:meth:`Run.last_epoch`)."""
+    return final_or_diverged(run.last_epoch(epochs), run.diverged_at).replace("at step", "at update")
+
+
+HEADLINE_TITLE = "**Loss above the best possible, averaged over the last epoch**"
 
 
 def headlines(res: Result) -> list[Headline]:
-    """Each drawn run's loss above the best possible at the end (after the same number of epochs)."""
-    return [Headline(res.series[key][0], outcome(run),
-                     f"The MSE above the least-squares line's after {res.epochs} epochs: {run.updates} updates of "
-                     f"{run.batch} points at η = {run.rate:.3g}.",
-                     value=None if run.diverged_at >= 0 else run.final, better="lower", key=key)
+    """Each drawn run's loss above the best possible, averaged over its last epoch (the same epochs for all)."""
+    return [Headline(res.series[key][0], outcome(run, res.epochs),
+                     (f"The MSE above the least-squares line's after the last of {run.updates} updates"
+                      if run.updates == res.epochs else
+                      f"The MSE above the least-squares line's, averaged over the {run.updates // res.epochs} "
+                      f"updates of epoch {res.epochs}: the value after one update is one noisy draw")
+                     + f" ({run.updates} updates of {run.batch} points at η = {run.rate:.3g}).",
+                     value=None if run.diverged_at >= 0 else run.last_epoch(res.epochs), better="lower", key=key)
             for key, run in res.shown.items()]
 
 
@@ -266,7 +283,8 @@ def floor_note(res: Result) -> str:
         said.append("At a constant rate a noisy run stops falling at a noise floor (dashed), where its steps' noise "
                     "balances its pull: over the second half of the run " + " and ".join(
                         f"{name} {'sit' if many else 'sits'} {fmt(run.floor)} above the best on average"
-                        for name, run, many in level) + ".")
+                        for name, run, many in level) + ". A smaller rate lowers a floor; the Schedules view lowers "
+                    "the rate as training goes.")
         if len(level) == 2 and sgd.rate == mini.rate and sgd.floor > mini.floor:
             said.append("The larger batch's floor is lower: its gradient is less noisy.")
     if moving:
@@ -275,6 +293,10 @@ def floor_note(res: Result) -> str:
                     + " still falling at the end, so no floor can be read yet: more epochs would show it.")
     if gone:
         said.append(first_up(" and ".join(gone)) + " diverged.")
+    if sgd.diverged_at >= 0 and mini.diverged_at < 0 and sgd.rate == mini.rate:
+        said.append(f"At the same rate, batches of {mini.batch} did not: averaging {mini.batch} points calms the "
+                    "steps that threw SGD out. Hence the usual advice for a run that jumps around: lower the rate, "
+                    "or raise the batch size.")
     verdict = outcomes.classify(full.gap, 0.0, diverged_at=full.diverged_at)  # a diverged run reads no further
     if verdict.kind in ("falling", "arrived"):
         said.append("Only the full batch, with no noise, keeps converging towards the best.")
@@ -292,8 +314,9 @@ def notes(res: Result, values: Mapping[str, Any]) -> list[str]:
     out = [
         f"Every epoch reads all {N} points once, whatever the batch: {N} gradient evaluations. The full batch turns "
         f"them into 1 update, batches of {mini.batch} into {per_epoch(mini.batch)}, SGD into {N}. After "
-        f"{res.epochs} epochs the loss above the best possible is {outcome(full)} (full batch), {outcome(mini)} "
-        f"(batches of {mini.batch}) and {outcome(sgd)} (SGD)."
+        f"{res.epochs} epochs the loss above the best possible, averaged over the last epoch, is "
+        f"{outcome(full, res.epochs)} (full batch), {outcome(mini, res.epochs)} (batches of {mini.batch}) and "
+        f"{outcome(sgd, res.epochs)} (SGD)."
         + (" Counted per update instead, the full batch takes the fewest steps: switch the axis to updates."
            if res.axis == "epochs" else ""),
     ]
