@@ -294,9 +294,10 @@ def _penalty(id: str, label: str, colour: str, description: str, latex: str) -> 
 
 PENALTIES: dict[str, Entry] = {e.id: e for e in (
     _penalty("none", "No penalty", palette.GREY, "The data loss alone.", r"R(w)=0"),
-    _penalty("l1", "L1 (lasso)", palette.VERMILLION, "Charges the size of each weight; sets weights exactly to 0.",
+    # Not blue or vermillion: those are training and validation error wherever a penalty is drawn.
+    _penalty("l1", "L1 (lasso)", palette.PURPLE, "Charges the size of each weight; sets weights exactly to 0.",
              r"R_{L1}(w)=\sum_j |w_j|"),
-    _penalty("l2", "L2 (ridge)", palette.BLUE, "Charges the square of each weight; shrinks all, zeroes none.",
+    _penalty("l2", "L2 (ridge)", palette.ORANGE, "Charges the square of each weight; shrinks all, zeroes none.",
              r"R_{L2}(w)=\sum_j w_j^2"),
     _penalty("elastic_net", "Elastic net", palette.GREEN, "Splits the penalty between L1 and L2 with the ratio α.",
              r"R_{EN}(w)=\alpha\sum_j|w_j|+(1-\alpha)\sum_j w_j^2"),

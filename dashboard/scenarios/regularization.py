@@ -548,7 +548,9 @@ def notes(sw: Sweep, ft: Fit, pic: Picture) -> list[str]:
                 "changes nothing you can see.")
     elif k < best:
         side = (f"Your λ is left of the best one: the model is freer than it should be, and the gap between "
-                f"validation and training error ({fmt(ft.val_mse - ft.train_mse)}) is the price of fitting noise.")
+                f"validation and training error ({fmt(ft.val_mse - ft.train_mse)}) is the price of "
+                + ("bending freely between the points (there is no noise here: the curve itself is matched at "
+                   "the training points and missed between them)." if sw.noise == 0 else "fitting noise."))
     elif fmt(ft.train_mse) != fmt(best_train):
         side = (f"Your λ is right of the best one: the penalty has raised the training error from "
                 f"{fmt(best_train)} to {fmt(ft.train_mse)}, and the model starts to miss the curve itself "
@@ -567,9 +569,12 @@ def notes(sw: Sweep, ft: Fit, pic: Picture) -> list[str]:
                  "predicts best.")
     elif len(dips) > 1:
         where = ", ".join(fmt(float(sw.lambdas[i])) for i in dips)
-        shape = (f"Here the validation curve has {len(dips)} dips (at λ = {where}), not one U: {N_VALIDATION} "
-                 f"validation points measure it roughly, and the lowest dip, at λ = {best_lam}, wins. Another "
-                 "seed usually draws a single U.")
+        shape = (f"Here the validation curve has {len(dips)} dips (at λ = {where}), not one U: "
+                 + (f"with no noise the {N_VALIDATION} validation points are exact, so the dips are the fit's own: "
+                    "as λ grows the penalty reshapes the polynomial unevenly, better between the points at some λ "
+                    f"than at the next. The lowest dip, at λ = {best_lam}, wins." if sw.noise == 0 else
+                    f"{N_VALIDATION} validation points measure it roughly, and the lowest dip, at λ = {best_lam}, "
+                    "wins. Another seed usually draws a single U."))
     else:
         shape = f"Validation error falls until λ = {best_lam}, then rises again: the U."
     zero_text = f"**{ft.zeros} of {d}** coefficients are exactly zero"
@@ -595,8 +600,11 @@ def notes(sw: Sweep, ft: Fit, pic: Picture) -> list[str]:
         wild = (f"At the smallest λ the largest has size {fmt(wildest)}: huge coefficients that nearly cancel each "
                 f"other are how a degree-{d} polynomial bends through the noise.")
     else:
-        wild = (f"Even at the smallest λ no coefficient is larger than {fmt(wildest)} in size: a degree-{d} "
-                "polynomial has little freedom to chase the noise.")
+        wild = (f"Even at the smallest λ no coefficient is larger than {fmt(wildest)} in size: "
+                + ("with no noise there is nothing to chase, and the polynomial follows the curve itself."
+                   if sw.noise == 0 else
+                   f"here a degree-{d} polynomial gets close to the points without the huge, cancelling "
+                   "coefficients that chasing noise takes."))
     l1, l2, en = (pic.optima[p] for p in PENALTIES)
     picture = (f"In the two-weight picture (λ = {fmt(pic.lam)}), L1 lands at (w₁, w₂) = ({fmt(l1[0])}, {fmt(l1[1])})"
                f", L2 at ({fmt(l2[0])}, {fmt(l2[1])}) and elastic net at ({fmt(en[0])}, {fmt(en[1])}). ")

@@ -118,3 +118,9 @@ def test_loss_and_penalty_entries_build_core_objects():
 def test_labels_and_colours_follow_the_ids_asked_for():
     assert registry.labels(registry.LOSSES, ["mae", "mse"]) == {"mae": "MAE", "mse": "MSE"}
     assert list(registry.colours(registry.PENALTIES)) == list(penalties.NAMES)
+
+
+def test_no_penalty_wears_the_colour_of_training_or_validation_error():
+    # The regularization view draws both on one page: orange "Validation" beside orange "L1" read as one thing.
+    worn = {registry.PENALTIES[k].colour for k in ("l1", "l2", "elastic_net")}
+    assert not worn & {palette.TRAIN, palette.VALIDATION} and len(worn) == 3

@@ -30,7 +30,7 @@ from dashboard.formatting import fmt
 from dashboard.layout import DOWNLOAD_KEY
 from dashboard.scenarios import regularization as sc
 
-from .apptest_tools import errors, open_math, run_page, signature
+from .apptest_tools import errors, notice, open_math, run_page, signature
 from .chart_tools import assert_valid_vega_lite
 
 PAGE = "regularization.py"
@@ -512,3 +512,11 @@ def test_alpha_is_greyed_out_unless_the_penalty_is_elastic_net():
         at = run_page(PAGE, {"penalty": label})
         assert at.slider(key="ratio").proto.disabled is disabled, label
     assert "moves only that picture" in run_page(PAGE).select_slider(key="lam2").label
+
+
+def test_without_noise_the_page_blames_neither_noise_nor_measurement():
+    # /regularization?noise=0 (the review): exact validation points, nothing to chase
+    text = notice(run_page(PAGE, {"noise": "0"}))
+    assert "measure it roughly" not in text and "chase the noise" not in text and "fitting noise" not in text
+    assert "with no noise the 60 validation points are exact" in text
+    assert "with no noise there is nothing to chase" in text
