@@ -19,11 +19,12 @@ import streamlit as st
 
 from dashboard import export
 from dashboard.cache import scenario_cache
-from dashboard.views import SECTIONS, SUGGESTED_ORDER, VIEWS, View
+from dashboard.charts.common import PREVIEW_SIZE
+from dashboard.views import LESSON_TEXTS, SECTIONS, SUGGESTED_ORDER, VIEWS, View
 
 _LOG = logging.getLogger(__name__)
 COLUMNS = 3  # cards per row on a wide screen; Streamlit stacks them on a phone
-FIGURE_SIZE = (300, 150)  # CSS pixels of the plotting area (drawn at export.PNG_SCALE)
+FIGURE_SIZE = PREVIEW_SIZE  # CSS pixels of the plotting area (drawn at export.PNG_SCALE)
 
 
 @scenario_cache(max_entries=len(VIEWS))
@@ -31,6 +32,12 @@ def preview_png(name: str) -> bytes:
     """The view's main chart at its default scenario, as a compact PNG (cached per process)."""
     figure = importlib.import_module(f"dashboard.charts.{name}").preview()
     return export.compact_png(export.chart_png(figure, size=FIGURE_SIZE))
+
+
+def card_caption(view: View) -> str:
+    """The lesson example a view reproduces, and the lesson texts it comes from (by their number)."""
+    texts = "; ".join(f"{key} {LESSON_TEXTS[key]}" for key in view.texts)
+    return view.lesson + (f"  \nLesson text{'s' if len(view.texts) > 1 else ''}: {texts}." if texts else "")
 
 
 def render_home(pages: Mapping[View, Any]) -> None:
@@ -42,9 +49,9 @@ def render_home(pages: Mapping[View, Any]) -> None:
         "mistake) and shows what the model does about it; every setting lives in the address bar, "
         "so a scenario is a link you can share."
     )
-    by_name = {v.name: v for v in VIEWS}
-    st.markdown("**A suggested order:** " + " → ".join(
-        f"{k}. {by_name[name].title}" for k, name in enumerate(SUGGESTED_ORDER, start=1)) + ".")
+    st.markdown("The views are numbered in a suggested order, the same as the sidebar's: from scoring a line by "
+                "hand, through the descent, to pricing a model's mistakes.")
+    number = {name: k for k, name in enumerate(SUGGESTED_ORDER, start=1)}
     figures: list[tuple[View, Any]] = []
     for section in SECTIONS:
         st.subheader(section)
@@ -54,10 +61,10 @@ def render_home(pages: Mapping[View, Any]) -> None:
             for column, view in zip(row, views[start:start + COLUMNS], strict=False):
                 card = column.container(border=True)
                 figures.append((view, card.empty()))  # the figure on top, drawn last
-                card.page_link(pages[view], label=f"**{view.title}**", icon=view.icon)
+                card.page_link(pages[view], label=f"**{number[view.name]}. {view.title}**", icon=view.icon)
                 card.markdown(f"*{view.question}*  \n{view.sentence}")
                 if view.lesson:
-                    card.caption(view.lesson)
+                    card.caption(card_caption(view))
     for view, slot in figures:  # after every card's text is on its way to the browser
         try:
             slot.image(preview_png(view.name), width="stretch",

@@ -18,6 +18,7 @@ import pandas as pd
 from dashboard.palette import PINNED
 
 MAX_MARKS = 5_000  # a chart above this slows the browser without showing more
+PREVIEW_SIZE = (300, 150)  # CSS pixels of the plotting area of a start-page figure (every view's)
 HEIGHT = 320
 
 

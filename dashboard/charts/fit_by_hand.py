@@ -15,14 +15,17 @@ import pandas as pd
 
 from dashboard import palette
 from dashboard.charts import paths as run_charts
-from dashboard.charts.common import PINNED_DATA, built_once, color_scale, layer, pinned_layer, render
+from dashboard.charts.common import PINNED_DATA, PREVIEW_SIZE, built_once, color_scale, layer, pinned_layer, render
 
 X_DOMAIN, Y_DOMAIN = (0.0, 8.0), (-1.0, 11.0)
 UNIT_PX = 36  # pixels per unit on both axes: 288 x 432, which fits a phone
 YOURS, BEST = "your line", "the best line"
 
 
-def _fit_template(squares: bool, reveal: bool, pinned: bool) -> alt.LayerChart:
+def _fit_template(squares: bool, reveal: bool, pinned: bool, stretch: float = 1.0) -> alt.LayerChart:
+    """``stretch``: x units per y unit of one screen length, when the plot is drawn at another size
+    than its own (the start page's figure): a square's width is then its side times this, so it
+    still looks square."""
     x_scale = alt.Scale(domain=list(X_DOMAIN), nice=False)
     y_scale = alt.Scale(domain=list(Y_DOMAIN), nice=False)
     x = alt.X(field="x", type="quantitative", scale=x_scale, title="x")
@@ -50,7 +53,8 @@ def _fit_template(squares: bool, reveal: bool, pinned: bool) -> alt.LayerChart:
         # Each square grows towards the middle of the plot, so none runs off its edge.
         middle = (X_DOMAIN[0] + X_DOMAIN[1]) / 2
         box = alt.Chart(alt.NamedData("points")).transform_calculate(
-            right=f"datum.x <= {middle} ? datum.x + abs(datum.error) : datum.x - abs(datum.error)").mark_rect(
+            right=f"datum.x <= {middle} ? datum.x + {stretch!r} * abs(datum.error) "
+                  f": datum.x - {stretch!r} * abs(datum.error)").mark_rect(
             color=palette.VERMILLION, opacity=0.18, stroke=palette.VERMILLION, strokeWidth=1, clip=True).encode(
             x=x, x2=alt.X2(field="right"), y=alt.Y(field="pred", type="quantitative", scale=y_scale),
             y2=alt.Y2(field="y"), tooltip=tip)
@@ -62,9 +66,10 @@ def _fit_template(squares: bool, reveal: bool, pinned: bool) -> alt.LayerChart:
 
 
 @built_once
-def fit_chart(fit, squares: bool, reveal: bool, pinned=None) -> dict:
+def fit_chart(fit, squares: bool, reveal: bool, pinned=None, size: tuple[int, int] | None = None) -> dict:
     """The points, the learner's line and its residuals; the squares and the best line when asked;
-    ``pinned``: a pinned fit, its line wide and light grey underneath."""
+    ``pinned``: a pinned fit, its line wide and light grey underneath; ``size``: the (width, height)
+    the plot will be drawn at instead of its own one scale on both axes (the squares stay square)."""
     xs = np.array(X_DOMAIN)
     lines = [pd.DataFrame({"line": YOURS, "x": xs, "y": fit.slope * xs + fit.intercept})]
     if reveal:
@@ -73,7 +78,9 @@ def fit_chart(fit, squares: bool, reveal: bool, pinned=None) -> dict:
     if pinned is not None:
         frames[PINNED_DATA] = pd.DataFrame({"series": "pinned", "label": "your pinned line", "x": xs,
                                             "y": pinned.slope * xs + pinned.intercept})
-    return render(_fit_template, frames, squares=bool(squares), reveal=bool(reveal), pinned=pinned is not None)
+    stretch = 1.0 if size is None else ((X_DOMAIN[1] - X_DOMAIN[0]) / size[0]) / ((Y_DOMAIN[1] - Y_DOMAIN[0]) / size[1])
+    return render(_fit_template, frames, squares=bool(squares), reveal=bool(reveal), pinned=pinned is not None,
+                  stretch=float(stretch))
 
 
 def surface_chart(fit, reveal: bool, size: int = run_charts.CONTOUR_SIZE) -> dict:
@@ -93,4 +100,4 @@ def preview() -> dict:
     """The start page's figure: the lesson's start with its squares drawn."""
     from dashboard.scenarios import fit_by_hand as sc
 
-    return fit_chart(sc.fit_of(sc.DEFAULTS), True, False)
+    return fit_chart(sc.fit_of(sc.DEFAULTS), True, False, size=PREVIEW_SIZE)

@@ -71,3 +71,32 @@ def test_the_absolute_error_table_is_a_table_and_every_error_is_prediction_minus
     assert head.count(" | ") == rule.count("|") - 2 == 4  # five columns, the head's pipes escaped
     assert "\\|e\\|" in head and "error e = ŷ − y" in head
     assert table.splitlines()[2].startswith("| 1 | 2.3 | 3.5 | +1.2 |")  # ŷ = 0.5·1 + 3 = 3.5; e = 3.5 − 2.3
+
+
+def _square_widths(node) -> list[str]:
+    found = []
+    if isinstance(node, dict):
+        if node.get("as") == "right" and "calculate" in node:
+            found.append(node["calculate"])
+        for v in node.values():
+            found += _square_widths(v)
+    elif isinstance(node, list):
+        for v in node:
+            found += _square_widths(v)
+    return found
+
+
+def test_the_start_page_figure_draws_its_squares_square():
+    # The review: drawn at 300 x 150 px over x 0-8 and y -1-11, a square one unit high was 37.5 px wide
+    # and 12.5 px tall. Its width in x units must be (8 / 300) / (12 / 150) = 1/3 of its side.
+    from dashboard.charts import fit_by_hand as charts
+    from dashboard.charts.common import PREVIEW_SIZE
+
+    (formula,) = _square_widths(charts.preview())
+    width, height = PREVIEW_SIZE
+    stretch = float(formula.split("datum.x + ")[1].split(" *")[0])
+    px_wide = stretch * width / 8.0  # pixels across per unit of error
+    px_tall = height / 12.0  # pixels up per unit of error
+    assert px_wide == pytest.approx(px_tall, rel=1e-12)
+    (own,) = _square_widths(charts.fit_chart(sc.fit_of(sc.DEFAULTS), True, False))
+    assert "datum.x + 1.0 * abs(datum.error)" in own  # the page's own chart has one scale on both axes

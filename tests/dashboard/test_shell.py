@@ -6,6 +6,7 @@ import io
 import re
 import tomllib
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import altair as alt
 import numpy as np
@@ -19,7 +20,7 @@ from dashboard.charts.common import MAX_MARKS, color_scale, thin
 from dashboard.controls import format_number, log_options, snap
 from dashboard.formatting import fmt, money, pct, residual, signed
 from dashboard.home import preview_png
-from dashboard.views import PAGES_DIR, SECTIONS, VIEWS
+from dashboard.views import PAGES_DIR, SECTIONS, SUGGESTED_ORDER, VIEWS
 
 from .apptest_tools import APP, ROOT, TIMEOUT
 
@@ -45,8 +46,10 @@ def test_entry_runs_and_start_page_shows_a_card_per_view():
     assert not at.exception
     assert at.title[0].value == "Finding the bottom"
     links = at.get("page_link")
-    assert [link.proto.label for link in links] == [f"**{v.title}**" for s in SECTIONS for v in VIEWS
-                                                     if v.section == s]
+    # numbered in the suggested order, which is the order of the cards and of the sidebar
+    shown = [v for s in SECTIONS for v in VIEWS if v.section == s]
+    assert [v.name for v in shown] == list(SUGGESTED_ORDER)
+    assert [link.proto.label for link in links] == [f"**{k}. {v.title}**" for k, v in enumerate(shown, start=1)]
     assert [link.proto.page for link in links] == [f"{v.name}" for s in SECTIONS for v in VIEWS
                                                     if v.section == s]
     text = " ".join(m.value for m in at.markdown)
@@ -56,11 +59,13 @@ def test_entry_runs_and_start_page_shows_a_card_per_view():
     assert len(images) == len(VIEWS)
     assert not [c for c in at.caption if "could not be drawn" in c.value], "no figure failed"
     # Each card says which lesson example its view reproduces; the page suggests an order.
-    assert [c.value for c in at.caption] == [v.lesson for s in SECTIONS for v in VIEWS if v.section == s]
-    assert ("**A suggested order:** 1. Fit by hand → 2. Worked examples → 3. MSE vs MAE → 4. Cross-entropy → "
-            "5. Business costs → 6. Regularization → 7. Normal equation → 8. Learning rate → 9. Optimizer race → "
-            "10. Schedules → 11. Batch size → 12. Local minima → 13. Loss curves."
-            in text)
+    captions = [c.value for c in at.caption]
+    assert [c.split("  \n")[0] for c in captions] == [v.lesson for v in shown]
+    # ... and names the lesson texts it comes from (the review: a teacher planning from one text)
+    assert "Lesson text: 004 Loss functions & objectives (LearnMathora)." in captions[0]
+    lagos = captions[[v.name for v in shown].index("mse_vs_mae")]
+    assert lagos.endswith("Lesson text: 000 Finding the Bottom.")
+    assert "numbered in a suggested order, the same as the sidebar's" in text
 
 
 def test_the_start_pages_lesson_claims_hold_in_their_views():
@@ -211,3 +216,19 @@ st.markdown(str(layout.compute("the sum", lambda a, b=0: a + b, 2, b=3)))
 """
     at = AppTest.from_string(script, default_timeout=TIMEOUT).run()
     assert [m.value for m in at.markdown] == ["5"] and not at.error
+
+
+def test_the_readmes_view_table_follows_views_py():
+    # one order everywhere: the README's table, the start page's numbered cards and the sidebar
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| \*\*([^*]+)\*\* \(([A-Za-z]+)\)", readme, flags=re.M)
+    assert rows == [(v.title, v.section) for v in VIEWS]
+
+
+def test_the_batch_size_cards_numbers_hold_in_its_view():
+    from dashboard.scenarios import batch_size as bs
+
+    res = bs.result_of(bs.DEFAULTS)
+    full, mini, sgd = (res.shown[k].last_epoch(res.epochs) for k in ("full", "mini", "sgd"))
+    lesson = next(v for v in VIEWS if v.name == "batch_size").lesson
+    assert f"end {full / mini:.1f} times closer" in lesson and f"keeps it {sgd / full:.1f} times further" in lesson
