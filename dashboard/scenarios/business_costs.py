@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from core import closed_form, datasets, decisions, fits, losses
+from core.outcomes import compare
 from dashboard import registry
 from dashboard.cache import scenario_cache
 from dashboard.formatting import fmt, money, negligible, pct, residual
@@ -225,6 +226,24 @@ def _usd(value: float) -> str:
     return money(value).replace("$", r"\$")
 
 
+def saving_text(before: float, after: float, against: str, bold: bool = True) -> str:
+    """The saving of ``after`` over ``before`` (dollars) as it is: "**$X saved (p%)**" when ``after`` is
+    cheaper, "**$X more** than {against} (p%)" when it costs more, "$0 saved (0%)" when the two agree
+    within round-off (:func:`core.outcomes.compare`). No percentage of a zero ``before``."""
+    kind = compare(before, after).kind
+    share = " (0%)" if kind == "equal" else f" ({pct(abs(before - after) / before)})" if before else ""
+    if kind == "equal":
+        text = f"{_usd(0.0)} saved{share}"
+    elif kind == "larger":
+        text = f"{_usd(before - after)} saved{share}"
+    else:
+        text = f"{_usd(after - before)} more than {against}{share}"
+    return f"**{text}**" if bold else text
+
+
+FAR_FACTOR = 10.0  # "far below" 0.5: an order of magnitude below it
+
+
 FLAG_NOTHING = "above every score (flag nothing)"  # the threshold past the highest score
 
 
@@ -315,7 +334,6 @@ def fraud_notes(out: FraudOutcome) -> list[str]:
     """"What to notice" for the fraud part, with this scenario's numbers."""
     model, opt, half, best = out.model, out.optimal, out.default, out.best
     frauds = f"{model.frauds_test:,}"
-    share = out.saving / half.cost if half.cost else 0.0
     gap = opt.cost - best.cost
     hindsight = ("matches it" if gap == 0 else f"comes within {_usd(gap)} of it")
     baseline = (f"At 0.5 the {'plain ' if out.weighted else ''}model flags {half.flagged:,} of the "
@@ -324,26 +342,32 @@ def fraud_notes(out: FraudOutcome) -> list[str]:
     converged = (f"its largest gradient component at the end is {residual(model.grad_max)}, "
                  + ("so it has converged." if model.converged else "so it has **not** fully converged."))
     if out.weighted:
-        return _weighted_notes(out, baseline, converged, hindsight, share)
+        return _weighted_notes(out, baseline, converged, hindsight)
     t = threshold_text(opt.threshold)
+    paid_off = compare(half.cost, opt.cost).kind == "larger"  # the moved threshold is cheaper on this test half
     if opt.threshold < DEFAULT_THRESHOLD:
+        far = "far below" if opt.threshold * FAR_FACTOR <= DEFAULT_THRESHOLD else "below"
         why = (f"a transaction is worth flagging once P(fraud) ≥ {fmt(out.c_fp)} / ({fmt(out.c_fp)} + "
-               f"{fmt(out.c_fn)}) = **{t}**, far below the usual 0.5.")
-        trade = "Many cheap false alarms buy back expensive misses"
+               f"{fmt(out.c_fn)}) = **{t}**, {far} the usual 0.5.")
+        trade = ("Many cheap false alarms buy back expensive misses" if paid_off else
+                 "On this test half the extra alarms do not pay for themselves")
     elif opt.threshold > DEFAULT_THRESHOLD:
         why = (f"flag only once P(fraud) ≥ {fmt(out.c_fp)} / ({fmt(out.c_fp)} + {fmt(out.c_fn)}) = **{t}**, "
                f"above the usual 0.5: here a false alarm is the expensive mistake.")
-        trade = "Fewer, surer alarms avoid expensive false alarms at the price of cheap misses"
+        trade = ("Fewer, surer alarms avoid expensive false alarms at the price of cheap misses" if paid_off else
+                 "On this test half the alarms held back do not pay for the misses they let through")
     else:
         why = (f"the break-even point {fmt(out.c_fp)} / ({fmt(out.c_fp)} + {fmt(out.c_fn)}) is exactly **0.5**: "
                f"with equal prices the usual threshold is already the right one.")
         trade = "Both thresholds are the same"
+    if opt.threshold != DEFAULT_THRESHOLD and opt.flagged == half.flagged:  # no test score lies between them
+        trade = "No test score lies between the two thresholds, so both make the same decisions"
     return [
         f"A missed fraud costs {_usd(out.c_fn)} and a false alarm {_usd(out.c_fp)}, so {why}",
         baseline,
         f"At {t} it flags {opt.flagged:,}: {opt.caught:,} frauds caught, {opt.missed:,} missed and "
         f"{opt.false_alarm:,} false alarms, **{_usd(opt.cost)}**. {trade}: "
-        f"**{_usd(out.saving)} saved ({pct(share)})**.",
+        f"{saving_text(half.cost, opt.cost, 'at 0.5')}.",
         f"With hindsight, the cheapest threshold on this test half is {threshold_text(best.threshold)} at "
         f"{_usd(best.cost)}; the formula, which never looked at the test labels, {hindsight}.",
         f"The model is logistic regression trained with plain binary cross-entropy on the other "
@@ -353,7 +377,7 @@ def fraud_notes(out: FraudOutcome) -> list[str]:
     ]
 
 
-def _weighted_notes(out: FraudOutcome, baseline: str, converged: str, hindsight: str, share: float) -> list[str]:
+def _weighted_notes(out: FraudOutcome, baseline: str, converged: str, hindsight: str) -> list[str]:
     model, opt, moved = out.model, out.optimal, out.threshold_moved
     t_moved = threshold_text(moved.threshold)
     difference = moved.cost - opt.cost
@@ -372,7 +396,7 @@ def _weighted_notes(out: FraudOutcome, baseline: str, converged: str, hindsight:
         baseline,
         f"The class-weighted model at 0.5 flags {opt.flagged:,}: {opt.caught:,} frauds caught, {opt.missed:,} "
         f"missed and {opt.false_alarm:,} false alarms, **{_usd(opt.cost)}**: "
-        f"**{_usd(out.saving)} saved ({pct(share)})**.",
+        f"{saving_text(out.default.cost, opt.cost, 'the plain model at 0.5')}.",
         f"The decision-side alternative, the plain model with its threshold moved to {t_moved}, costs "
         f"{_usd(moved.cost)}: {versus}. Both put the same prices to work, one while training, one when "
         "deciding; moving the threshold of the weighted model as well would count the costs twice.",
@@ -528,7 +552,6 @@ def demand_notes(out: DemandOutcome) -> list[str]:
     if negligible(above, float(out.points["demand"].abs().max())):
         above = 0.0  # the two fits agree to round-off
     where = "above" if above > 0 else "below" if above < 0 else "on"
-    saved = out.saving / out.mse.cost if round(out.mse.cost, 2) else 0.0  # nothing to save: 0%, not 100%
     return [
         f"Running short costs {_usd(out.c_under)} per ice cream and a leftover {_usd(out.c_over)}, so the "
         f"best stock level is the q = {fmt(out.c_under)} / ({fmt(out.c_under)} + {fmt(out.c_over)}) = **{q}** "
@@ -540,9 +563,9 @@ def demand_notes(out: DemandOutcome) -> list[str]:
            f"The two lines are one and the same (slope {fmt(out.mse.slope, 3)} units per °C): with every day "
            "on the line there is nothing for the costs to shift."),
         f"Over the fitted days the MSE forecasts cost **{_usd(out.mse.cost)}** and the quantile forecasts "
-        f"**{_usd(out.quantile.cost)}**: **{_usd(out.saving)} saved ({pct(saved)})**. On {out.n_days} new "
-        f"days drawn the same way: {_usd(out.mse.cost_new)} against {_usd(out.quantile.cost_new)}, "
-        f"{_usd(out.saving_new)} saved.",
+        f"**{_usd(out.quantile.cost)}**: {saving_text(out.mse.cost, out.quantile.cost, 'the MSE forecasts')}. "
+        f"On {out.n_days} new days drawn the same way: {_usd(out.mse.cost_new)} against "
+        f"{_usd(out.quantile.cost_new)}, {saving_text(out.mse.cost_new, out.quantile.cost_new, 'the MSE forecasts', bold=False)}.",
     ]
 
 

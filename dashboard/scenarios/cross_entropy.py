@@ -174,7 +174,7 @@ def notes(res: CrossEntropy) -> list[str]:
     out.append(f"Through the sigmoid, cross-entropy pushes the logit with p − y = {loss_text(res.ce_grad)}; squared "
                f"error with 2 (p − y) p (1 − p) = {loss_text(res.sq_grad)}, {fmt(ratio, 3)} times weaker here. Once the true "
                "label's probability is below 1/3, the more confident a wrong answer, the weaker squared error's push "
-               "(2 (1 − p) p (1 − p) peaks at 1/3): it vanishes as the model grows sure of the wrong answer, exactly "
+               "(in the true label's probability r the push is 2 r (1 − r)², which peaks at r = 1/3): it vanishes as the model grows sure of the wrong answer, exactly "
                "where it most needs correcting.")
     ce, sq = res.finals["cross-entropy"], res.finals["squared error"]
     out.append(f"From the same start, after {int(res.runs['step'].max())} steps: trained on cross-entropy, its loss "

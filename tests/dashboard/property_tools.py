@@ -3,6 +3,8 @@ link that shows a drawn scenario (printed by Hypothesis when an example fails)."
 
 from __future__ import annotations
 
+import decimal
+import re
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
@@ -60,3 +62,20 @@ def link(view: str, values: Mapping[str, object], defaults: Mapping[str, object]
     changed = {k: v for k, v in values.items() if defaults is None or defaults.get(k) != v}
     shown = {k: (str(v).lower() if isinstance(v, bool) else v) for k, v in changed.items()}
     return f"/{view}" + (f"?{urlencode(shown)}" if shown else "")
+
+
+NUMBER = r"(-?[\d,]*\.?\d+(?:e[+-]?\d+)?)"
+
+
+def says(text: str, value: float, tol: float, template: str = "{}") -> None:
+    """``text`` shows ``value`` where ``template`` puts it: the number printed there is within ``tol``
+    of it, plus half a unit of its last printed digit (its rounding)."""
+    before, after = template.split("{}")
+    found = re.findall(re.escape(before) + NUMBER + re.escape(after), text)
+    assert found, (template, text)
+    for s in found:
+        printed = decimal.Decimal(s.replace(",", ""))
+        half = 0.5 * 10.0 ** printed.as_tuple().exponent
+        if abs(float(printed) - value) <= tol + half * (1 + 1e-9):
+            return
+    raise AssertionError((template, value, tol, found))

@@ -1,0 +1,141 @@
+"""The MSE-vs-MAE view's claims, in scenarios drawn from its declared controls, against an oracle that
+shares nothing with the scenario's compute: numpy.polyfit for the MSE lines and the clean-points
+reference, scikit-learn's QuantileRegressor(quantile=0.5, alpha=0, solver="highs") for the MAE (median)
+lines, scipy.optimize.minimize on the mean Huber loss written out here, and the loss shares by hand.
+The data come from ``core.datasets`` (the input, not a claim). A failing example prints its link."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import assume, given, note, settings
+from hypothesis import strategies as st
+from scipy.optimize import minimize
+from sklearn.linear_model import QuantileRegressor
+
+from core import datasets
+from dashboard.formatting import fmt, pct, signed
+from dashboard.scenarios import mse_vs_mae as sc
+
+from .property_tools import declared_controls, link, strategy
+
+FILE = "mse_vs_mae.py"
+# Lines from HiGHS (a vertex of the LP, exact to ~1e-10) and from polyfit (a QR solve) agree with the
+# view's to ~1e-10 on 30 points of size ~20; 1e-7 is the tolerance for slopes, moves and shares.
+TOL = 1e-7
+
+
+def shown(value: float, tol: float, form) -> set[str]:
+    return {form(value - tol), form(value), form(value + tol)}
+
+
+def says(text: str, value: float, tol: float, form, template: str = "{}") -> None:
+    options = [template.format(s) for s in shown(value, tol, form)]
+    assert any(o in text for o in options), (options, text)
+
+
+def mse_line(x, y) -> np.ndarray:
+    return np.polyfit(x, y, 1)
+
+
+def mae_line(x, y) -> np.ndarray:
+    ref = QuantileRegressor(quantile=0.5, alpha=0.0, solver="highs").fit(x[:, None], y)
+    return np.array([ref.coef_[0], ref.intercept_])
+
+
+def huber_line(x, y, delta) -> np.ndarray:
+    """The mean Huber loss (½r² inside δ, δ(|r| − ½δ) outside) minimized by BFGS from the MSE line."""
+    def loss(p):
+        r = p[0] * x + p[1] - y
+        a = np.abs(r)
+        inside = a <= delta
+        g_r = np.where(inside, r, delta * np.sign(r))
+        value = np.where(inside, 0.5 * r * r, delta * (a - 0.5 * delta)).mean()
+        return value, np.array([np.mean(g_r * x), np.mean(g_r)])
+    return minimize(loss, mse_line(x, y), jac=True, method="BFGS", options={"gtol": 1e-12}).x
+
+
+@st.composite
+def outlier_links(draw):
+    declared = declared_controls(FILE)
+    values = dict(sc.DEFAULTS)
+    for key in ("outliers", "shift", "delta"):
+        values[key] = draw(strategy(declared[key]))
+    values["seed"] = draw(st.integers(0, 9999))  # the seed box: "From 0 to 9,999"
+    return values
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(outlier_links())
+def test_the_outlier_claims_hold_against_the_oracle(values):
+    note(f"link: {link('mse_vs_mae', values, sc.DEFAULTS)}")
+    k, shift, delta = int(values["outliers"]), float(values["shift"]), float(values["delta"])
+    d = datasets.line_with_outliers(n=30, slope=2.0, intercept=1.0, noise=1.0, n_outliers=k, outlier_shift=shift,
+                                    seed=int(values["seed"]))
+    x, y, out_mask = d.x, d.y, d.is_outlier
+    clean = ~out_mask
+    out = sc.outcome(values)
+    lines = {"mse": (mse_line(x, y), mse_line(x[clean], y[clean])),
+             "mae": (mae_line(x, y), mae_line(x[clean], y[clean]))}
+    for key, (full, cl) in lines.items():
+        row = out.fit(key)
+        assert abs(row.slope - full[0]) <= TOL and abs(row.intercept - full[1]) <= TOL * 10, key
+        assert abs(row.slope_clean - cl[0]) <= TOL and abs(row.intercept_clean - cl[1]) <= TOL * 10, key
+    hub = huber_line(x, y, delta)
+    # BFGS stops at a gradient of ~1e-12 on a function whose curvature is the share of points inside δ
+    # (at least 1/30 where any are): the line is good to ~1e-6.
+    assert abs(out.fit("huber").slope - hub[0]) <= 1e-5 and abs(out.fit("huber").intercept - hub[1]) <= 1e-4
+
+    # The shares, against the least-squares line through the clean points.
+    ref = lines["mse"][1]
+    r = ref[0] * x + ref[1] - y
+    sq, ab = r * r, np.abs(r)
+    share_sq, share_ab = sq / sq.sum(), ab / ab.sum()
+    top = int(np.argmax(sq))
+    text = "\n".join(sc.notes(out))
+
+    if k == 0:
+        for key in ("mse", "mae"):
+            says(text, lines[key][0][0], TOL, fmt, f"{key.upper()} {{}}")
+        dominates = share_sq[top] > 0.5
+        assert ("One point dominates" in text) == dominates and ("No point dominates" in text) == (not dominates)
+        says(text, share_sq[top], TOL, pct, "is {} of the MSE")
+        return
+    moved = {key: full[0] - cl[0] for key, (full, cl) in lines.items()}
+    says(text, share_sq[out_mask].sum(), TOL, pct)
+    says(text, share_ab[out_mask].sum(), TOL, pct)
+    if abs(shift) < 2:  # within two noise widths: the view calls it noise, and says how far each slope moved
+        says(text, moved["mse"], TOL, signed, "moved by {} (MSE)")
+        says(text, moved["mae"], TOL, signed, ", {} (MAE)")
+        return
+    says(text, moved["mse"], TOL, signed, "**MSE slope by {}**")
+    says(text, moved["mae"], TOL, signed, "**MAE slope by {}**")
+    says(text, lines["mse"][1][0], TOL, fmt, "from {} on the clean points")
+    says(text, share_sq[top], TOL, pct, "{} of the MSE against")
+    says(text, share_ab[top], TOL, pct, "against {} of the MAE")
+    # The comparison: which slope moved farther, and by how many times (compare()'s "equal": round-off).
+    assume(not 1e-9 < abs(moved["mae"]) < 1e-6)  # a move neither zero nor clearly not: a knife edge
+    if abs(moved["mae"]) <= 1e-9:
+        assert "MAE's slope did not move at all" in text
+        return
+    ratio = abs(moved["mse"] / moved["mae"])
+    if ratio >= 1:
+        says(text, ratio, ratio * 1e-6, lambda v: fmt(v, 3), "MSE's slope moved {}× as far as MAE's")
+        return
+    says(text, 1 / ratio, 1e-6 / ratio, lambda v: fmt(v, 3), "MAE's slope moved farther ({}× MSE's)")
+    if k == 1:
+        # "push it further along the same side and MAE's line stays where it is": the median line again,
+        # with the outlier pushed 40 further the same way.
+        y2 = y + np.where(out_mask, 40.0 * np.sign(shift), 0.0)
+        stays = abs(mae_line(x, y2)[0] - lines["mae"][0][0]) <= TOL
+        assert ("MAE's line stays where it is" in text) == stays
+
+
+def test_the_lagos_claims_hold_against_hand_arithmetic():
+    """The lesson's three houses: misses +3, −5, +10 (prediction − price) by hand."""
+    values = {**sc.DEFAULTS, "data": "lagos"}  # link: /mse_vs_mae?data=lagos
+    e = np.array([45.0, 30.0, 60.0]) - np.array([42.0, 35.0, 50.0])
+    mse, mae = float(np.mean(e ** 2)), float(np.mean(np.abs(e)))
+    text = "\n".join(sc.notes(sc.outcome(values)))
+    assert f"**MSE = 134 / 3 = {fmt(mse)}**" in text and f"**MAE = 18 / 3 = {mae:.1f}**" in text
+    assert f"**{pct(100 / 134)} of the MSE**" in text and f"**{pct(10 / 18)} of the MAE**" in text
+    assert f"{fmt(np.sqrt(mse), 3)}** million naira" in text and np.sqrt(mse) > mae

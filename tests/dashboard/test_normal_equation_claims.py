@@ -1,0 +1,155 @@
+"""The normal-equation view's claims, in scenarios drawn from its declared controls, against an oracle
+that shares nothing with the scenario's compute: numpy.linalg.lstsq on [X 1] (the minimum-norm answer
+when a feature is an exact copy) and scikit-learn's Ridge with alpha = n·λ (the view's objective is
+mean((Xw + b − y)²) + λ‖w‖², scikit-learn's is ‖y − Xw − b‖² + alpha‖w‖²: the same minimizer at
+alpha = nλ), the matrix [X 1]ᵀ[X 1] + nλD written out with its eigenvalues from numpy.linalg.eigvalsh,
+gradient descent from zero run step by step (or, past 20,000 steps, its error's closed form in the
+eigenvectors), and the break-even d of T n d = n d² + d³ by the quadratic formula. The data come from
+``core.datasets`` (the input, not a claim). A failing example prints its link."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+from hypothesis import assume, given, note, settings
+from hypothesis import strategies as st
+from sklearn.linear_model import Ridge
+
+from core import datasets
+from dashboard.scenarios import normal_equation as sc
+
+from .property_tools import declared_controls, link, says, strategy
+
+FILE = "normal_equation.py"
+SIMULATED = 20_000  # counts up to this are checked by running the descent step by step
+
+
+def oracle_fit(X, y, l2) -> np.ndarray:
+    n = X.shape[0]
+    if l2:
+        ref = Ridge(alpha=n * l2, fit_intercept=True, solver="svd").fit(X, y)
+        return np.append(ref.coef_, ref.intercept_)
+    return np.linalg.lstsq(np.column_stack([X, np.ones(n)]), y, rcond=None)[0]
+
+
+def steps_to(theta_star, H, lr, tol, singular: bool) -> int:
+    """The first t with ‖θ_t − θ*‖ <= tol from θ_0 = 0: by running the descent while it is short, else
+    from e_t = Σ c_i (1 − lr λ_i)^t v_i, whose norm falls monotonically at lr = 1/λ_max (bisection on t)."""
+    theta, t = np.zeros(3), 0
+    while np.linalg.norm(theta - theta_star) > tol:
+        if t == SIMULATED:
+            break
+        theta = theta - lr * (H @ (theta - theta_star))
+        t += 1
+    else:
+        return t
+    lam, vec = np.linalg.eigh(H)
+    c2 = (vec.T @ theta_star) ** 2
+    keep = np.arange(lam.size) >= int(singular)  # along a zero eigenvalue zero never moves, nor has θ* a part
+    f = np.abs(1 - lr * lam[keep])
+    dist = lambda s: float(np.sum(c2[keep] * f ** (2.0 * s)))  # noqa: E731
+    low, high = SIMULATED, SIMULATED
+    while dist(high) > tol * tol:
+        low, high = high, 2 * high
+    while high - low > 1:
+        mid = (low + high) // 2
+        low, high = (mid, high) if dist(mid) > tol * tol else (low, mid)
+    return high
+
+
+@st.composite
+def fit_links(draw):
+    declared = declared_controls(FILE)
+    values = dict(sc.DEFAULTS)
+    for key in ("n", "noise", "gap", "ridge", "lam"):
+        values[key] = draw(strategy(declared[key]))
+    values["likeness"] = draw(st.sampled_from(sc.LIKENESS))
+    values["seed"] = draw(st.integers(0, 999))  # the seed box: "From 0 to 999"
+    values["cost_n"] = draw(st.sampled_from([f"{n:,}" for n in sc.COST_NS]))
+    return values
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(fit_links())
+def test_the_normal_equation_claims_hold_against_the_oracle(values):
+    note(f"link: {link('normal_equation', values, sc.DEFAULTS)}")
+    gap = {"own": None, "near": float(values["gap"]), "copy": 0.0}[values["likeness"]]
+    d = datasets.alike_features(n=int(values["n"]), noise=float(values["noise"]), gap=gap, seed=int(values["seed"]))
+    X, y = d.X, d.y
+    n = X.shape[0]
+    l2 = float(values["lam"]) if values["ridge"] else 0.0
+    res = sc.result_of(values)
+
+    # The weights: the SVD and lstsq / Ridge agree to about κ(X)·1e-16 of the weights' size; κ(X) is at
+    # most ~1e5 here (a gap of 1e-4 on 3 rows), so 1e-8 of the size is the tolerance.
+    theta = oracle_fit(X, y, l2)
+    size = max(1.0, float(np.abs(theta).max()))
+    np.testing.assert_allclose(res.theta, theta, rtol=0, atol=1e-8 * size)
+    notes = sc.notes(res)
+    text = "\n".join(notes)
+    for name, value in zip(("w₁", "w₂", "b"), theta):
+        says(notes[0], value, 1e-8 * size, f"{name} = {{}}")
+
+    # The matrix the headline names, its rank and its condition number (over the directions it has).
+    Z = np.column_stack([X, np.ones(n)])
+    A = Z.T @ Z + n * l2 * np.diag([1.0, 1.0, 0.0])
+    lam = np.linalg.eigvalsh(A)
+    rank_z = int(np.linalg.matrix_rank(Z))
+    singular = rank_z < 3 and not l2  # the rank of [X 1] by its SVD; a ridge lifts every weight's direction
+    heads = {h.key: h for h in sc.headlines(res)}
+    assert heads["rank"].text == f"{rank_z} of 3"
+    assert heads["cond"].label == ("Condition number of XᵀX + nλD" if l2 else "Condition number of XᵀX")
+    kappa = lam[-1] / lam[int(singular)]  # over the directions the data fix, where A is singular
+    # eigvalsh's smallest eigenvalue carries round-off of ~1e-16 λ_max: κ is good to ~κ·1e-15 relative.
+    rel = max(1e-9, kappa * 1e-14)
+    if singular:
+        assert heads["cond"].text == "∞ (no inverse)" and "over the two directions the data fix" in text
+        assert rank_z == 2 and not l2
+    else:
+        says(heads["cond"].text, kappa, kappa * rel)
+    says(text, kappa, kappa * rel, "κ = {}")
+
+    # The descent count: from zero at η = 1/λ_max of H = (2/n) A, to within 1e-6 of θ*.
+    H = 2.0 * A / n
+    lr = 1.0 / np.linalg.eigvalsh(H)[-1]
+    says(text, lr, lr * 1e-12, "η = 1/λ_max = {}")
+    count = res.count.steps
+    assume(count >= 0)  # "more than 10¹²": beyond any oracle's patience
+    # A distance within round-off of 1e-6 at the last step may go either way: bracket the tolerance.
+    low, high = steps_to(theta, H, lr, 1e-6 * (1 + 1e-6), singular), steps_to(theta, H, lr, 1e-6 * (1 - 1e-6), singular)
+    # At κ ~ 1e10 the smallest eigenvalue, and with it a count ∝ κ, is good only to ~κ·1e-16 relative.
+    slack = math.ceil(high * kappa * 1e-14)
+    assert low - slack <= count <= high + slack, (low, count, high, slack)
+    assert f"needs {count:,} steps" in text and heads["steps"].text == f"{count:,}"
+
+    # The split note of a near copy: the sum and the split, each said only where it holds.
+    w1, w2 = theta[0], theta[1]
+    says(heads["sum"].text, w1 + w2, 1e-8 * size)
+    if values["likeness"] == "near":
+        says(text, w1 + w2, 1e-8 * size, "The two weights sum to {}")
+        off_sum, off_split = abs(w1 + w2 - 3), abs(w1 - 2) + abs(w2 - 1)
+        assume(abs(off_sum - 0.15) > 1e-6 and abs(off_split - 0.75) > 1e-6)  # knife edges of the wording
+        assert (", close to the true 3" in text) == (off_sum <= 0.15)
+        assert ("is near the true (2, 1)" in text) == (off_split <= 0.75)
+        if "pin down the sum much better than the split" in text and not l2 and values["noise"] > 0:
+            # the sum's standard error against the difference's: σ² (ZᵀZ)⁻¹ of the OLS fit
+            cov = np.linalg.inv(A)
+            assert cov[0, 0] + cov[1, 1] + 2 * cov[0, 1] < cov[0, 0] + cov[1, 1] - 2 * cov[0, 1]
+    if values["likeness"] == "copy" and not l2:  # the minimum-norm answer splits the sum evenly
+        assert abs(w1 - w2) <= 1e-8 * size and "w₁ = w₂" in "\n".join(sc.flags(res))
+    if values["likeness"] == "copy" and l2:
+        flag = "\n".join(sc.flags(res))
+        assert "the ridge makes XᵀX + nλD invertible" in flag and not singular
+        says(flag, kappa, kappa * rel, "condition number {}")
+
+    # The cost on paper: T n d = n d² + d³ at d = (−n + √(n² + 4Tn)) / 2 for T = 100.
+    cost_n = int(values["cost_n"].replace(",", ""))
+    cross = (-cost_n + math.sqrt(cost_n ** 2 + 400 * cost_n)) / 2
+    assert f"from about d = {cross:.1f} features (at n = {cost_n:,})" in text
+    # "about k of the 16 digits can be lost": log10 κ, where the view says so.
+    lost = re.search(r"about (\d+) of the 16 digits", text)
+    if lost:
+        assert abs(int(lost.group(1)) - math.log10(kappa)) <= 0.5 + 1e-6
+    assert ("no harm done" in text) == (not singular and res.textbook is not None and math.log10(kappa) < 3)
