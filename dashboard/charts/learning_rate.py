@@ -218,8 +218,10 @@ def sweep_chart(table: pd.DataFrame, chosen: pd.DataFrame, labels: Mapping[str, 
     })
     entry = registry.OPTIMIZERS[optimizer]
     extent = extent_frame(y=(low * 0.8, high * 6.0), y_field="shown")
+    # Black, not the optimizer's colour: momentum's green and Adam's vermillion are also the colours of the
+    # "good" and "too large" runs on this page, and the sweep is neither.
     return render(_sweep_template, {"sweep": table, "marks": marks, "extent": extent}, height=height,
-                  values={_OPTIMIZER_COLOUR: entry.colour, _OPTIMIZER_LABEL: entry.label})
+                  values={_OPTIMIZER_COLOUR: palette.MARKER, _OPTIMIZER_LABEL: entry.label})
 
 
 # Placeholders of the schedule's template: one template serves every schedule.
@@ -246,8 +248,9 @@ def _schedule_template(height: int) -> alt.Chart:
 def schedule_chart(shape: pd.DataFrame, schedule: str, *, height: int = 170) -> dict:
     """The schedule's rate at each step as a multiple of the slider's rate (columns step, factor), a Vega-Lite dict."""
     entry = registry.SCHEDULES[schedule]
+    # Black for the same reason as the sweep: a schedule's colour here would read as one of the three runs.
     return render(_schedule_template, {"shape": shape.assign(schedule=entry.label)}, height=height,
-                  values={_SCHEDULE_COLOUR: entry.colour, _SCHEDULE_LABEL: entry.label})
+                  values={_SCHEDULE_COLOUR: palette.MARKER, _SCHEDULE_LABEL: entry.label})
 
 
 def preview() -> dict:

@@ -306,3 +306,27 @@ def test_descent_count_bad_input(kwargs, name):
     data = datasets.alike_features(n=10)
     with pytest.raises(ValueError, match=name):
         landscape.descent_count(data.X, data.y, **kwargs)
+
+
+def test_steps_to_loss_gives_the_reviews_counts_and_a_loop_agrees():
+    # The learning-rate view's 40 points: within 1% of the least-squares loss from (0, 0). The review counted
+    # 364,681 at the lesson's 0.00001, 364 at 0.01 and 182 at 0.02 from the eigenvalues (numpy, by hand).
+    from core.datasets import line_with_outliers
+
+    d = line_with_outliers(n=40, slope=2.0, intercept=1.0, noise=1.0, n_outliers=0, x_range=(0.0, 10.0), seed=0)
+    w, b = np.polyfit(d.x, d.y, 1)
+    best = float(np.mean((w * d.x + b - d.y) ** 2))
+    got = [landscape.steps_to_loss(d.x, d.y, lr, 0.01 * best) for lr in (1e-5, 0.01, 0.02)]
+    assert got == [364_681, 364, 182]
+    # a plain loop of 400 updates at 0.01, written out
+    theta, k = np.zeros(2), 0
+    while np.mean((theta[0] * d.x + theta[1] - d.y) ** 2) > 1.01 * best:
+        r = theta[0] * d.x + theta[1] - d.y
+        theta = theta - 0.01 * np.array([2 * np.mean(r * d.x), 2 * np.mean(r)])
+        k += 1
+    assert k == 364
+    assert landscape.steps_to_loss(d.x, d.y, 1e-5, 0.01 * best, max_steps=1000) == -1
+    with pytest.raises(ValueError, match="critical rate"):
+        landscape.steps_to_loss(d.x, d.y, 0.03, 0.01 * best)
+    with pytest.raises(ValueError, match="gap"):
+        landscape.steps_to_loss(d.x, d.y, 0.01, 0.0)

@@ -448,9 +448,11 @@ def test_charts_are_valid_small_and_use_the_palette(rates, optimizer, schedule, 
         if name != "schedule":
             for role, colour in palette.RATE_ROLES.items():
                 assert colour in specs[name], (name, role)
-    assert registry.OPTIMIZERS[optimizer].colour in specs["sweep"]
+    # the sweep and the schedule are black: an optimizer's or a schedule's own colour here is also one of the
+    # three runs' (momentum's green is "good", Adam's vermillion "too large"; the review's finding 5)
+    assert f'"{palette.MARKER}"' in specs["sweep"] and f'"{palette.MARKER}"' in specs["schedule"]
+    assert registry.SCHEDULES[schedule].colour not in specs["schedule"] or schedule == "constant"
     assert f"final MSE ({registry.OPTIMIZERS[optimizer].label})" in specs["sweep"]
-    assert registry.SCHEDULES[schedule].colour in specs["schedule"]
     assert f"{registry.SCHEDULES[schedule].label}: × slider rate" in specs["schedule"]
     assert [runs.window[0], runs.window[1]] in _scale_domains(built["contour"])
     for role in sc.ROLES:
@@ -741,3 +743,23 @@ def test_the_narrow_valley_suggests_only_what_is_not_already_on(opt, tip):
     runs = sc.runs_of({**DEFAULTS, "opt": opt})
     text = " ".join(sc.notice_points(prob, runs, sc.cached_sweep(opt, "constant", 300, False), opt, "constant", 300))
     assert "A long, narrow valley" in text and text.count("Try **Center x**") == 1 and tip in text
+
+
+def test_the_lesson_preset_says_how_long_the_small_rate_would_take():
+    # /learning_rate?small=0.00001&good=0.01&large=1: the lesson's "10 minutes instead of 6 hours", in steps.
+    text = _notice(run_page(PAGE, {"small": "0.00001", "good": "0.01", "large": "1"}))
+    x, y = _data()
+    optimum = _optimum(x, y)[2]
+    assert _within(_run(x, y, 0.01, 400), optimum) == 364  # by the plain loop; 364,681 by the same rule below
+    assert "would get within 1% of the optimum at step 364,681" in text
+    assert "would get within 1% of the optimum at step 364 " in text
+
+
+def test_a_short_run_does_not_call_an_exploding_rate_survivable():
+    # /learning_rate?steps=10 (the review): rates above the critical 0.02589 had not passed 10¹² in 10 steps
+    text = _notice(run_page(PAGE, {"steps": "10"}))
+    x, y = _data()
+    start = float(np.mean(y * y))
+    assert _run(x, y, 0.05722, 10)[-1] > start  # exploding, though below the cut-off
+    assert "largest rate that survived" not in text
+    assert "did not pass the divergence cut-off in 10 steps but ended above the start" in text
