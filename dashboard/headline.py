@@ -29,6 +29,9 @@ class Headline:
         better: "lower" (a cost: a rise is drawn red), "higher" (a rise is green) or None (grey).
         key: what a pinned headline is matched by (default: the label; give one when the label
             carries a value, "too small (η=0.001)").
+        state: where ``value`` is None, what a pinned comparison weighs instead of ``text`` when the
+            text leaves out what changed ("not in 300" both times, with an MSE of 1.332 and 114.2:
+            "not in 300, MSE 114.2").
     """
 
     label: str
@@ -38,6 +41,7 @@ class Headline:
     change: Callable[[float], str] | None = None
     better: str | None = None
     key: str | None = None
+    state: str | None = None
 
     @property
     def match(self) -> str:
@@ -66,9 +70,10 @@ def change(now: Headline, pinned: Headline | None) -> Change | None:
     if pinned is None:
         return None
     if now.value is None or pinned.value is None:
-        if now.text == pinned.text:
+        was, is_ = pinned.state or pinned.text, now.state or now.text
+        if is_ == was:
             return Change("no change", "off", "off")
-        return Change(f"was {pinned.text}", "off", "off")
+        return Change(f"was {was}", "off", "off")
     diff = float(now.value) - float(pinned.value)
     text = (now.change or signed)(diff)
     if text.lstrip("+-") in ("0", "$0", "0 pts"):

@@ -648,7 +648,8 @@ def headlines(runs: Runs, prob: Problem, steps: int) -> list[Headline]:
     return [Headline(runs.labels[s.role].capitalize(), outcome(s, steps),
                      f"The first step whose MSE is at most {target_words(prob)}, or the step where the run "
                      "diverged.",
-                     value=s.steps_to_1pct if s.converged else None, change=whole, better="lower", key=s.role)
+                     value=s.steps_to_1pct if s.converged else None, change=whole, better="lower", key=s.role,
+                     state=None if s.converged or s.diverged else f"{outcome(s, steps)}, MSE {fmt(s.final_loss)}")
             for s in runs.summaries]
 
 

@@ -39,6 +39,24 @@ def test_no_change_and_text_only_headlines():
         Headline("x", "1", better="smaller")
 
 
+def test_a_pin_weighs_what_the_text_leaves_out():
+    # The review: "Too small (η=0.00001) not in 300 · no change", though its MSE went from 1.332 to 114.2.
+    now = Headline("Too small", "not in 300", key="small", state="not in 300, MSE 114.2")
+    was = Headline("Too small", "not in 300", key="small", state="not in 300, MSE 1.332")
+    assert change(now, was).text == "was not in 300, MSE 1.332"
+    assert change(now, now).text == "no change"
+
+
+def test_the_learning_rate_pin_says_the_small_runs_loss_moved():
+    from dashboard.scenarios import learning_rate as lr
+
+    lesson = {**lr.DEFAULTS, "small": 1e-5, "good": 0.01, "large": 1.0}
+    was = lr.headlines(lr.runs_of(lr.DEFAULTS), lr.cached_problem(False), 300)
+    now = lr.headlines(lr.runs_of(lesson), lr.cached_problem(False), 300)
+    said = changes(now, was)[0].text
+    assert said.startswith("was not in 300, MSE ") and said != "no change"
+
+
 def test_the_pin_is_written_as_keys_and_values_a_link_need_not_escape():
     text = pinning.encode({"data": "synthetic", "outliers": 3, "delta": 1e-05, "center": True, "lam": 0.5})
     assert text == "data~synthetic~outliers~3~delta~1e-05~center~true~lam~0.5"
