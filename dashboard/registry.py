@@ -66,6 +66,15 @@ class OptimizerEntry(Entry):
     core_name: str = ""
     defaults: Mapping[str, Any] = field(default_factory=dict)
 
+    @property
+    def torch_class(self) -> str:
+        """The torch.optim class that makes the same run (its ``defaults`` are that class's arguments)."""
+        return TORCH_CLASSES[self.core_name]
+
+
+# core.optimizers' names -> torch.optim's classes
+TORCH_CLASSES = {"sgd": "SGD", "adagrad": "Adagrad", "rmsprop": "RMSprop", "adam": "Adam", "adamw": "AdamW"}
+
 
 def _optimizer(id: str, label: str, colour: str, description: str, latex: str, core_name: str,
                **defaults: Any) -> OptimizerEntry:
@@ -302,3 +311,27 @@ PENALTIES: dict[str, Entry] = {e.id: e for e in (
     _penalty("elastic_net", "Elastic net", palette.GREEN, "Splits the penalty between L1 and L2 with the ratio α.",
              r"R_{EN}(w)=\alpha\sum_j|w_j|+(1-\alpha)\sum_j w_j^2"),
 )}
+
+
+# The torch.optim.lr_scheduler line of each schedule, from its settings p (ScheduleEntry.with_settings) and
+# the base rate lr; torch's t is whatever scheduler.step() counts (epochs on one view, updates on another).
+TORCH_SCHEDULERS: dict[str, Any] = {
+    "constant": lambda p, lr: "None  # a constant rate needs no scheduler",
+    "step": lambda p, lr: f"lr_scheduler.StepLR(optimizer, step_size={p['step_size']}, gamma={p['gamma']:g})",
+    "exponential": lambda p, lr: f"lr_scheduler.ExponentialLR(optimizer, gamma={p['gamma']!r})",
+    "cosine": lambda p, lr: f"lr_scheduler.CosineAnnealingLR(optimizer, T_max={p['t_max']})",
+    "warm_restarts": lambda p, lr: (f"lr_scheduler.CosineAnnealingWarmRestarts(optimizer, T_0={p['t_0']}, "
+                                    f"T_mult={p['t_mult']})"),
+    "warmup": lambda p, lr: (
+        "lr_scheduler.SequentialLR(optimizer, [\n"
+        f"    lr_scheduler.LinearLR(optimizer, start_factor={p['start_factor']:g}, total_iters={p['steps']}),\n"
+        f"    lr_scheduler.CosineAnnealingLR(optimizer, T_max={p['t_max']}),\n"
+        f"], milestones=[{p['steps']}])"),
+    # Both cycle an optimizer's momentum by default, which the page's plain SGD has none of.
+    "one_cycle": lambda p, lr: (f"lr_scheduler.OneCycleLR(optimizer, max_lr={lr:g}, total_steps={p['total_steps']}, "
+                                f"pct_start={p['pct_start']:g}, cycle_momentum=False)"),
+    "cyclic": lambda p, lr: (f"lr_scheduler.CyclicLR(optimizer, base_lr={lr / p['div']!r}, max_lr={lr:g}, "
+                             f"step_size_up={p['step_size_up']}, cycle_momentum=False)"),
+    "reduce_on_plateau": lambda p, lr: (f"lr_scheduler.ReduceLROnPlateau(optimizer, factor={p['factor']:g}, "
+                                        f"patience={p['patience']})"),
+}

@@ -98,5 +98,10 @@ if opt == "adam":
     layout.confusion(sc.ADAM_CONFUSION)
 uncentered = scenario({**panel.values, "center": False})[1] if center else None
 layout.notice(sc.notice_points(prob, runs, sweep, opt, sched, steps, uncentered))
+if mine is None:  # the code rebuilds the built-in points; a learner's file is not in it
+    code = layout.opened("The same runs in PyTorch: the page's data, optimizer, rate and schedule", layout.CODE_KEY)
+    if code is not None:
+        for tab, role in zip(code.tabs([runs.labels[r].capitalize() for r in sc.ROLES]), sc.ROLES, strict=True):
+            tab.code(sc.torch_code(panel.values, role), language="python")
 layout.downloads()
 layout.math(sc.math_blocks(prob, sched, steps))

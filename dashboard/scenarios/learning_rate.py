@@ -902,3 +902,39 @@ def _within_math_words(prob: Problem) -> str:
                 "a run diverged at step k when its loss there is not finite or above 10¹² times the start:")
     return ("'Within 1%' is the first step whose loss is at most 1.01 times the exact optimum of the normal "
             "equation; a run diverged at step k when its loss there is not finite or above 10¹² times the start:")
+
+
+def torch_code(values: Mapping[str, Any], role: str) -> str:
+    """PyTorch code that makes run ``role``'s numbers ("too small", "good", "too large"): the built-in
+    40 points, the same start (0, 0), optimizer, rate, schedule (stepped once per update) and steps."""
+    rate = float(values[{"too small": "small", "good": "good", "too large": "large"}[role]])
+    steps = int(values["steps"])
+    entry = registry.OPTIMIZERS[values["opt"]]
+    args = [f"lr={rate!r}", *(f"{k}={v!r}" for k, v in entry.defaults.items())]
+    settings = registry.SCHEDULES[values["sched"]].settings(steps)
+    scheduler = registry.TORCH_SCHEDULERS[values["sched"]](settings, rate)
+    d = DATA
+    return "\n".join([
+        "import numpy as np",
+        "import torch",
+        "from torch.optim import lr_scheduler",
+        "",
+        f"# The page's {d['n']} points: y = {d['slope']:g} x + {d['intercept']:g} + noise, x in "
+        f"[{d['x_range'][0]:g}, {d['x_range'][1]:g}].",
+        f"rng = np.random.default_rng({d['seed']})",
+        f"x_np = np.sort(rng.uniform({d['x_range'][0]:g}, {d['x_range'][1]:g}, size={d['n']}))",
+        f"y_np = {d['slope']:g} * x_np + {d['intercept']:g} + {d['noise']:g} * rng.standard_normal({d['n']})",
+        ("x, y = torch.tensor(x_np - x_np.mean()), torch.tensor(y_np)  # centered x" if values["center"] else
+         "x, y = torch.tensor(x_np), torch.tensor(y_np)"),
+        "w = torch.zeros(2, dtype=torch.float64, requires_grad=True)  # slope, intercept",
+        f"optimizer = torch.optim.{entry.torch_class}([w], {', '.join(args)})",
+        f"scheduler = {scheduler}",
+        f"for step in range({steps}):",
+        "    optimizer.zero_grad()",
+        "    loss = ((w[0] * x + w[1] - y) ** 2).mean()",
+        "    loss.backward()",
+        "    optimizer.step()",
+        *([] if values["sched"] == "constant" else ["    scheduler.step()  # once per update"]),
+        "with torch.no_grad():",
+        "    print(w.tolist(), ((w[0] * x + w[1] - y) ** 2).mean().item())",
+    ])

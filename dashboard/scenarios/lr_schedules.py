@@ -450,31 +450,9 @@ def math_blocks(res: Result, values: Mapping[str, Any]) -> list[tuple[str, str]]
 
 
 # Schedule id -> the torch scheduler made with its settings ``p`` (registry keys) and the peak rate ``lr``.
-TORCH_SCHEDULERS: dict[str, Any] = {
-    "constant": lambda p, lr: "None  # a constant rate needs no scheduler",
-    "step": lambda p, lr: f"lr_scheduler.StepLR(optimizer, step_size={p['step_size']}, gamma={p['gamma']:g})",
-    "exponential": lambda p, lr: f"lr_scheduler.ExponentialLR(optimizer, gamma={p['gamma']!r})",
-    "cosine": lambda p, lr: f"lr_scheduler.CosineAnnealingLR(optimizer, T_max={p['t_max']})",
-    "warm_restarts": lambda p, lr: (f"lr_scheduler.CosineAnnealingWarmRestarts(optimizer, T_0={p['t_0']}, "
-                                    f"T_mult={p['t_mult']})"),
-    "warmup": lambda p, lr: (
-        "lr_scheduler.SequentialLR(optimizer, [\n"
-        f"    lr_scheduler.LinearLR(optimizer, start_factor={p['start_factor']:g}, total_iters={p['steps']}),\n"
-        f"    lr_scheduler.CosineAnnealingLR(optimizer, T_max={p['t_max']}),\n"
-        f"], milestones=[{p['steps']}])"),
-    # Both cycle an optimizer's momentum by default, which the page's plain SGD has none of.
-    "one_cycle": lambda p, lr: (f"lr_scheduler.OneCycleLR(optimizer, max_lr={lr:g}, total_steps={p['total_steps']}, "
-                                f"pct_start={p['pct_start']:g}, cycle_momentum=False)"),
-    "cyclic": lambda p, lr: (f"lr_scheduler.CyclicLR(optimizer, base_lr={lr / p['div']!r}, max_lr={lr:g}, "
-                             f"step_size_up={p['step_size_up']}, cycle_momentum=False)"),
-    "reduce_on_plateau": lambda p, lr: (f"lr_scheduler.ReduceLROnPlateau(optimizer, factor={p['factor']:g}, "
-                                        f"patience={p['patience']})"),
-}
-
-
 def _scheduler_line(key: str, values: Mapping[str, Any]) -> str:
     p = registry.SCHEDULES[key].with_settings(int(values["epochs"]), overrides(key, values))
-    return "scheduler = " + TORCH_SCHEDULERS[key](p, float(values["lr"]))
+    return "scheduler = " + registry.TORCH_SCHEDULERS[key](p, float(values["lr"]))
 
 
 def torch_code(values: Mapping[str, Any], side: str) -> str:

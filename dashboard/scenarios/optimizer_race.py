@@ -404,10 +404,6 @@ def inside(values: Mapping[str, Any], key: str) -> Inside:
 
 
 # --------------------------------------------------------------------------- the same run in PyTorch
-TORCH_CLASSES = {"sgd": "SGD", "momentum": "SGD", "nesterov": "SGD", "adagrad": "Adagrad", "rmsprop": "RMSprop",
-                 "adam": "Adam", "adamw": "AdamW"}
-
-
 def _num(value: float) -> str:
     """A float as Python reads it back as a float: '0.9', '1e-05', '0.0' (never '0', an int, which torch's
     Adam refuses among its betas)."""
@@ -466,7 +462,7 @@ def torch_code(race: Race, values: Mapping[str, Any], key: str) -> str:
         "",
         "",
         f"p = torch.tensor([{start}], dtype=torch.float64, requires_grad=True)",
-        f"optimizer = torch.optim.{TORCH_CLASSES[key]}([p], {', '.join(args)})",
+        f"optimizer = torch.optim.{entry.torch_class}([p], {', '.join(args)})",
         f"for step in range({race.steps}):",
         "    optimizer.zero_grad()",
         "    f(p).backward()",

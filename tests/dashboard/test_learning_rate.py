@@ -25,7 +25,7 @@ from dashboard.charts import learning_rate as charts
 from dashboard.charts.common import MAX_MARKS
 from dashboard.charts.paths import CONTOUR_SIZE
 from dashboard.formatting import fmt, pct
-from dashboard.layout import DOWNLOAD_KEY
+from dashboard.layout import CODE_KEY, DOWNLOAD_KEY
 from dashboard.scenarios import learning_rate as sc
 
 from .apptest_tools import errors, metrics, open_math, run_page
@@ -763,3 +763,48 @@ def test_a_short_run_does_not_call_an_exploding_rate_survivable():
     assert _run(x, y, 0.05722, 10)[-1] > start  # exploding, though below the cut-off
     assert "largest rate that survived" not in text
     assert "did not pass the divergence cut-off in 10 steps but ended above the start" in text
+
+
+@pytest.mark.parametrize("opt, sched", [("sgd", "constant"), ("momentum", "step"), ("adam", "warmup"),
+                                        ("sgd", "exponential"), ("momentum", "cosine")])
+def test_the_pytorch_code_names_the_optimizer_the_rate_and_the_scheduler(opt, sched):
+    values = {**DEFAULTS, "opt": opt, "sched": sched, "steps": 200, "good": 0.01, "center": True}
+    code = sc.torch_code(values, "good")
+    compile(code, "learning_rate", "exec")
+    optimizer = {"sgd": "torch.optim.SGD([w], lr=0.01)", "momentum": "torch.optim.SGD([w], lr=0.01, momentum=0.9)",
+                 "adam": "torch.optim.Adam([w], lr=0.01)"}[opt]
+    # the schedule's settings for a run of 200 updates (the registry's: a third, 100 times smaller, a tenth)
+    scheduler = {"constant": "scheduler = None", "step": "StepLR(optimizer, step_size=66, gamma=0.1)",
+                 "exponential": "ExponentialLR(optimizer, gamma=", "cosine": "CosineAnnealingLR(optimizer, T_max=200)",
+                 "warmup": "LinearLR(optimizer, start_factor=0.1, total_iters=20)"}[sched]
+    assert optimizer in code and scheduler in code and "range(200)" in code and "x_np - x_np.mean()" in code
+    assert ("scheduler.step()" in code) == (sched != "constant")
+    if sched == "exponential":
+        gamma = float(re.search(r"gamma=([0-9.e-]+)", code).group(1))
+        assert gamma ** 200 == pytest.approx(0.01, rel=1e-9)  # ends 100 times smaller
+    # the data lines rebuild the page's points exactly
+    scope: dict = {"np": np}
+    exec("\n".join(line for line in code.splitlines() if line.startswith(("rng =", "x_np =", "y_np ="))), scope)
+    x, y = _data()
+    assert np.array_equal(scope["x_np"], x) and np.array_equal(scope["y_np"], y)
+
+
+@pytest.mark.parametrize("opt, sched", [("sgd", "constant"), ("momentum", "step"), ("adam", "warmup")])
+def test_the_pytorch_code_lands_where_the_page_does_where_torch_is_installed(opt, sched):
+    pytest.importorskip("torch")
+    values = {**DEFAULTS, "opt": opt, "sched": sched}
+    scope: dict = {}
+    exec(compile(sc.torch_code(values, "good").replace("print(", "_ = ("), "learning_rate", "exec"), scope)
+    final = float(((scope["w"][0] * scope["x"] + scope["w"][1] - scope["y"]) ** 2).mean().item())
+    good = sc.runs_of(values).summaries[1]
+    assert final == pytest.approx(good.final_loss, rel=1e-9)
+
+
+def test_the_code_is_drawn_once_its_expander_is_opened():
+    at = run_page(PAGE)
+    assert not at.code, "closed, the code costs the browser nothing"
+    at.session_state[CODE_KEY] = True
+    at.run()
+    assert errors(at) == [] and len(at.code) == 3
+    assert [t.label for t in at.tabs] == ["Too small (η=0.0025)", "Good (η=0.02)", "Too large (η=0.032)"]
+    assert "lr=0.032" in at.code[2].value
