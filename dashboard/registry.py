@@ -335,3 +335,25 @@ TORCH_SCHEDULERS: dict[str, Any] = {
     "reduce_on_plateau": lambda p, lr: (f"lr_scheduler.ReduceLROnPlateau(optimizer, factor={p['factor']:g}, "
                                         f"patience={p['patience']})"),
 }
+
+
+def torch_line_header(data: Mapping[str, Any], center: bool = False) -> list[str]:
+    """The opening lines of a view's PyTorch code that fits a line: the imports, and the view's points
+    rebuilt exactly as :func:`core.datasets.line_with_outliers` draws them from ``data`` (its arguments,
+    with no outliers), as float64 tensors x and y (x centered when ``center``), and w = (slope, intercept)
+    at zero."""
+    d = data
+    return [
+        "import numpy as np",
+        "import torch",
+        "from torch.optim import lr_scheduler",
+        "",
+        f"# The page's {d['n']} points: y = {d['slope']:g} x + {d['intercept']:g} + noise, x in "
+        f"[{d['x_range'][0]:g}, {d['x_range'][1]:g}].",
+        f"rng = np.random.default_rng({d['seed']})",
+        f"x_np = np.sort(rng.uniform({d['x_range'][0]:g}, {d['x_range'][1]:g}, size={d['n']}))",
+        f"y_np = {d['slope']:g} * x_np + {d['intercept']:g} + {d['noise']:g} * rng.standard_normal({d['n']})",
+        ("x, y = torch.tensor(x_np - x_np.mean()), torch.tensor(y_np)  # centered x" if center else
+         "x, y = torch.tensor(x_np), torch.tensor(y_np)"),
+        "w = torch.zeros(2, dtype=torch.float64, requires_grad=True)  # slope, intercept",
+    ]

@@ -913,20 +913,8 @@ def torch_code(values: Mapping[str, Any], role: str) -> str:
     args = [f"lr={rate!r}", *(f"{k}={v!r}" for k, v in entry.defaults.items())]
     settings = registry.SCHEDULES[values["sched"]].settings(steps)
     scheduler = registry.TORCH_SCHEDULERS[values["sched"]](settings, rate)
-    d = DATA
     return "\n".join([
-        "import numpy as np",
-        "import torch",
-        "from torch.optim import lr_scheduler",
-        "",
-        f"# The page's {d['n']} points: y = {d['slope']:g} x + {d['intercept']:g} + noise, x in "
-        f"[{d['x_range'][0]:g}, {d['x_range'][1]:g}].",
-        f"rng = np.random.default_rng({d['seed']})",
-        f"x_np = np.sort(rng.uniform({d['x_range'][0]:g}, {d['x_range'][1]:g}, size={d['n']}))",
-        f"y_np = {d['slope']:g} * x_np + {d['intercept']:g} + {d['noise']:g} * rng.standard_normal({d['n']})",
-        ("x, y = torch.tensor(x_np - x_np.mean()), torch.tensor(y_np)  # centered x" if values["center"] else
-         "x, y = torch.tensor(x_np), torch.tensor(y_np)"),
-        "w = torch.zeros(2, dtype=torch.float64, requires_grad=True)  # slope, intercept",
+        *registry.torch_line_header(DATA, center=bool(values["center"])),
         f"optimizer = torch.optim.{entry.torch_class}([w], {', '.join(args)})",
         f"scheduler = {scheduler}",
         f"for step in range({steps}):",

@@ -463,17 +463,7 @@ def torch_code(values: Mapping[str, Any], side: str) -> str:
     step_line = {"constant": [], "reduce_on_plateau": ["    scheduler.step(full_loss().item())  # once per epoch"]}.get(
         key, ["    scheduler.step()  # once per epoch"])
     return "\n".join([
-        "import numpy as np",
-        "import torch",
-        "from torch.optim import lr_scheduler",
-        "",
-        f"# The page's {d['n']} points: y = {d['slope']:g} x + {d['intercept']:g} + noise, x in "
-        f"[{d['x_range'][0]:g}, {d['x_range'][1]:g}].",
-        f"rng = np.random.default_rng({d['seed']})",
-        f"x_np = np.sort(rng.uniform({d['x_range'][0]:g}, {d['x_range'][1]:g}, size={d['n']}))",
-        f"y_np = {d['slope']:g} * x_np + {d['intercept']:g} + {d['noise']:g} * rng.standard_normal({d['n']})",
-        "x, y = torch.tensor(x_np), torch.tensor(y_np)",
-        "w = torch.zeros(2, dtype=torch.float64, requires_grad=True)  # slope, intercept",
+        *registry.torch_line_header(DATA),
         "",
         "",
         "def loss_on(rows):",
