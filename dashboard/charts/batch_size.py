@@ -35,7 +35,8 @@ def loss_chart(res, pinned=None) -> dict:
         titles=("epoch" if res.axis == "epochs" else "update (log scale)", "loss above the best possible (log)",
                 "loss above the best"),
         # per update, the full batch's 10 steps and SGD's 2,560 share one axis: a log axis shows both
-        x_log=res.axis != "epochs",
+        x_log=() if res.axis == "epochs" else [t for t in (0, 1, 3, 10, 30, 100, 300, 1000, 3000, 10_000, 30_000)
+                                               if t <= res.x_end],
         pinned=None if pinned is None else pinned.curves,
         pinned_shown=None if pinned is None else pinned.curves["value"].to_numpy(dtype=float))
 

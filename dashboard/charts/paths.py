@@ -255,15 +255,18 @@ def contour_chart(surface: pd.DataFrame, cell: tuple[float, float], window: Sequ
 def curve_layers(n_series: int, x_title: str, y_title: str, value_title: str, legend_title: str,
                  extra: tuple[tuple[str, str, str], ...], pinned: bool = False,
                  legend_columns: int = 3, y_range: tuple[float, float] | None = None,
-                 x_log: bool = False) -> list[alt.Chart]:
+                 x_log: tuple[float, ...] = ()) -> list[alt.Chart]:
     """The layers of :func:`loss_curves_chart` (datasets of :func:`curve_frames`), to stack in a bigger chart.
 
     ``y_range``: the pixels (bottom, top) the loss axis spans, for a panel in part of a taller plot.
-    ``x_log``: a symmetric-log step axis (linear near 0, so step 0 has a place), for runs of 10 and
-    of 2,560 steps on one axis.
+    ``x_log``: the ticks of a symmetric-log step axis (linear near 0, so step 0 has a place), for runs of
+    10 and of 2,560 steps on one axis; empty for a linear axis.
     """
-    x_scale = alt.Scale(type="symlog", nice=False, zero=False) if x_log else alt.Scale(nice=False, zero=False)
-    x = alt.X(field="step", type="quantitative", scale=x_scale, title=x_title)
+    if x_log:
+        x = alt.X(field="step", type="quantitative", scale=alt.Scale(type="symlog", nice=False, zero=False),
+                  title=x_title, axis=alt.Axis(values=list(x_log), format=",d"))
+    else:
+        x = alt.X(field="step", type="quantitative", scale=alt.Scale(nice=False, zero=False), title=x_title)
     y_scale = alt.Scale(type="log", nice=False) if y_range is None else alt.Scale(type="log", nice=False,
                                                                                   range=list(y_range))
     y = alt.Y(field="shown", type="quantitative", scale=y_scale, title=y_title,
@@ -295,7 +298,7 @@ def curve_layers(n_series: int, x_title: str, y_title: str, value_title: str, le
 
 def _curves_template(height: int, n_series: int, x_title: str, y_title: str, value_title: str,
                      legend_title: str, extra: tuple[tuple[str, str, str], ...], pinned: bool = False,
-                     legend_columns: int = 3, x_log: bool = False) -> alt.LayerChart:
+                     legend_columns: int = 3, x_log: tuple[float, ...] = ()) -> alt.LayerChart:
     return layer(*curve_layers(n_series, x_title, y_title, value_title, legend_title, extra, pinned, legend_columns,
                                x_log=x_log),
                  width="container", height=height, resolve=INDEPENDENT_COLOURS,
@@ -357,7 +360,8 @@ def loss_curves_chart(curves: pd.DataFrame, diverged: pd.DataFrame, series: Mapp
                       rules: Sequence[tuple[float, str]] = (), titles: tuple[str, str, str],
                       extra: Sequence[tuple[str, str, str]] = (), legend_title: str = "",
                       height: int = HEIGHT + 80, pinned: pd.DataFrame | None = None,
-                      pinned_shown: np.ndarray | None = None, legend_columns: int = 3, x_log: bool = False) -> dict:
+                      pinned_shown: np.ndarray | None = None, legend_columns: int = 3,
+                      x_log: Sequence[float] = ()) -> dict:
     """Each series' loss per step on a log axis from ``low`` to ``top`` (a Vega-Lite dict).
 
     A run leaving the top ends on it (its first point above) and is marked "diverged at step k"
@@ -374,7 +378,7 @@ def loss_curves_chart(curves: pd.DataFrame, diverged: pd.DataFrame, series: Mapp
         titles: the x axis, the y axis, and the tooltip's name for ``value``.
         extra: (column, title, d3 format) of further numbers in the tooltip.
         legend_columns: entries per legend row (fewer for long labels, so the legend fits the chart).
-        x_log: a symmetric-log step axis (:func:`curve_layers`).
+        x_log: the ticks of a symmetric-log step axis (:func:`curve_layers`); empty: linear.
         pinned, pinned_shown: a pinned scenario's curves (columns series, label, step) and the
             values drawn, as ``curves`` and ``shown``: wide and light grey, underneath.
     """
@@ -383,4 +387,4 @@ def loss_curves_chart(curves: pd.DataFrame, diverged: pd.DataFrame, series: Mapp
     return render(_curves_template, frames, values=values, height=height,
                   n_series=len(series), x_title=titles[0], y_title=titles[1], value_title=titles[2],
                   legend_title=legend_title, extra=tuple(tuple(e) for e in extra), pinned=pinned is not None,
-                  legend_columns=int(legend_columns), x_log=bool(x_log))
+                  legend_columns=int(legend_columns), x_log=tuple(float(t) for t in x_log))

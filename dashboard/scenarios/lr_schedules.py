@@ -277,7 +277,8 @@ HEADLINE_TITLE = "**Mean squared error above the best possible line's, after the
 
 def headlines(res: Result) -> list[Headline]:
     """Each schedule's loss above the best possible at the end, then the range test's rate."""
-    out = [Headline(run.label, outcome(run, res.per_epoch),
+    # the headline is short ("diverged in epoch 7": a metric shows about 20 characters); the update is in the notes
+    out = [Headline(run.label, outcome(run, res.per_epoch).split(" (update")[0],
                     "The mean squared error above the least-squares line's after the last update.",
                     value=None if run.diverged_at >= 0 else run.final, better="lower", key=run.side)
            for run in res.runs]
