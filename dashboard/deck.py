@@ -76,8 +76,14 @@ def _scenario(at, label: str, folder: str) -> tuple[Scenario, list]:
     return Scenario(label=label, folder=folder, query=query, notices=list(at.session_state[NOTICES_KEY])), drawn
 
 
-def render_view(view: View, out: Path, *, scale: float) -> list[Scenario]:
-    """Every scenario of ``view`` (default, then each preset that changes it), files written."""
+def scenario_url(base_url: str, view: View, query: dict[str, str]) -> str:
+    """The link that opens a scenario: ``base_url`` (may be empty), the view's path and its query."""
+    return f"{base_url.rstrip('/')}/{view.name}" + (f"?{urlencode(query)}" if query else "")
+
+
+def render_view(view: View, out: Path, *, scale: float, base_url: str = "") -> list[Scenario]:
+    """Every scenario of ``view`` (default, then each preset that changes it), files written; each
+    picture carries its scenario's link under its title."""
     from dashboard.controls import PRESETS_KEY
 
     first = _run(view)
@@ -98,7 +104,8 @@ def render_view(view: View, out: Path, *, scale: float) -> list[Scenario]:
         folder.mkdir(parents=True, exist_ok=True)
         for name, figure, _data, title in drawn:
             png, svg = folder / f"{slug(name)}.png", folder / f"{slug(name)}.svg"
-            png_bytes, svg_text = export.chart_files(figure, scale=scale, title=title)
+            png_bytes, svg_text = export.chart_files(figure, scale=scale, title=title,
+                                                     subtitle=scenario_url(base_url, view, scenario.query))
             png.write_bytes(png_bytes)
             svg.write_text(svg_text, encoding="utf-8")
             scenario.charts.append(Chart(name=name, title=title, png=png, svg=svg))
@@ -113,7 +120,7 @@ def index_markdown(sections: Sequence[tuple[View, list[Scenario]]], out: Path, b
     for view, scenarios in sections:
         lines += [f"## {view.question}", ""]
         for scenario in scenarios:
-            link = f"{base_url.rstrip('/')}/{view.name}" + (f"?{urlencode(scenario.query)}" if scenario.query else "")
+            link = scenario_url(base_url, view, scenario.query)
             lines += [f"### {scenario.label}", "", f"Open it: [{link}]({link})", ""]
             for block in scenario.notices:
                 lines += ["What to notice:", ""] + [f"- {point}" for point in block] + [""]
@@ -130,7 +137,7 @@ def build(out: Path, views: Sequence[View] = VIEWS, *, scale: float = export.PNG
     sections = []
     for view in views:
         started = time.perf_counter()
-        scenarios = render_view(view, out, scale=scale)
+        scenarios = render_view(view, out, scale=scale, base_url=base_url)
         files = 2 * sum(len(s.charts) for s in scenarios)
         progress(f"{view.name}: {len(scenarios)} scenarios, {files} files, {time.perf_counter() - started:.1f} s")
         sections.append((view, scenarios))

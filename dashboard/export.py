@@ -11,6 +11,7 @@ memory and time, so that no chart can take the server down; a chart it refuses r
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping
 
 import altair as alt
@@ -36,22 +37,23 @@ FONT_DIR = converter.FONT_DIR  # the converter registers them in its own process
 
 
 def chart_png(chart: alt.TopLevelMixin | Mapping, *, scale: float = PNG_SCALE,
-              size: tuple[int, int] | None = None, title: str | None = None) -> bytes:
+              size: tuple[int, int] | None = None, title: str | None = None, subtitle: str | None = None) -> bytes:
     """The chart rendered to PNG bytes on a white background, ``scale`` pixels per screen
     pixel. ``size`` = (width, height) overrides a single view's own size (the start page's
     small figures); for a concatenated chart it is left alone. ``title`` is written above
-    the chart (a slide needs it; on the page the heading says it)."""
-    spec = _spec(chart, title)
+    the chart (a slide needs it; on the page the heading says it), ``subtitle`` under it (the
+    scenario's link, so a picture on a slide says which scenario it shows)."""
+    spec = _spec(chart, title, subtitle)
     if size is not None and not any(k in spec for k in ("hconcat", "vconcat", "concat", "facet")):
         spec["width"], spec["height"] = size
     return pool().convert(spec, "png", scale)
 
 
 def chart_files(chart: alt.TopLevelMixin | Mapping, *, scale: float = PNG_SCALE,
-                title: str | None = None) -> tuple[bytes, str]:
+                title: str | None = None, subtitle: str | None = None) -> tuple[bytes, str]:
     """(PNG bytes, SVG text) of the chart, as :func:`chart_png` and :func:`chart_svg` give them, from
     one conversion: the chart is laid out once (a deck writes both files of every chart)."""
-    svg, png = converter.split_both(pool().convert(_spec(chart, title), "both", scale))
+    svg, png = converter.split_both(pool().convert(_spec(chart, title, subtitle), "both", scale))
     return png, svg.decode()
 
 
@@ -65,24 +67,26 @@ def compact_png(png: bytes, colours: int = 128) -> bytes:
     return out.getvalue()
 
 
-def chart_svg(chart: alt.TopLevelMixin | Mapping, *, title: str | None = None) -> str:
+def chart_svg(chart: alt.TopLevelMixin | Mapping, *, title: str | None = None, subtitle: str | None = None) -> str:
     """The chart rendered to an SVG document, with ``title`` above it as in :func:`chart_png`."""
-    return pool().convert(_spec(chart, title), "svg").decode()
+    return pool().convert(_spec(chart, title, subtitle), "svg").decode()
 
 
-def download_png(chart: alt.TopLevelMixin | Mapping, *, title: str | None = None) -> bytes:
+def download_png(chart: alt.TopLevelMixin | Mapping, *, title: str | None = None,
+                 subtitle: str | None = None) -> bytes:
     """:func:`chart_png` for a download button: a refused chart gives a picture of the sentence
     that says why (a deferred download has no other way to speak to the user)."""
     try:
-        return chart_png(chart, title=title)
+        return chart_png(chart, title=title, subtitle=subtitle)
     except ExportRefused as refused:
         return sentence_png(str(refused))
 
 
-def download_svg(chart: alt.TopLevelMixin | Mapping, *, title: str | None = None) -> str:
+def download_svg(chart: alt.TopLevelMixin | Mapping, *, title: str | None = None,
+                 subtitle: str | None = None) -> str:
     """:func:`chart_svg` for a download button; a refused chart gives an SVG of the sentence."""
     try:
-        return chart_svg(chart, title=title)
+        return chart_svg(chart, title=title, subtitle=subtitle)
     except ExportRefused as refused:
         return sentence_svg(str(refused))
 
@@ -122,9 +126,13 @@ def sentence_svg(text: str) -> str:
             f"{rows}</svg>")
 
 
+CSV_DIGITS = 12  # significant digits of a number in a CSV: -1.2, not float64's -1.2000000000000002
+
+
 def frame_csv(frame: pd.DataFrame) -> str:
-    """The chart's data as CSV text, without the pandas index."""
-    return frame.to_csv(index=False)
+    """The chart's data as CSV text, without the pandas index; numbers to :data:`CSV_DIGITS`
+    significant digits, so a worksheet shows 0.04 where float64 holds 0.04000000000000007."""
+    return frame.to_csv(index=False, float_format=f"%.{CSV_DIGITS}g")
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
@@ -141,7 +149,22 @@ def _finite_or_text(value) -> bool:
     return value is not None and value is not pd.NA and value is not pd.NaT
 
 
-def _spec(chart: alt.TopLevelMixin | Mapping, title: str | None = None) -> dict:
+SUBTITLE_LINE = 90  # characters per line of a subtitle (a link breaks after an "&")
+
+
+def subtitle_lines(text: str, per_line: int = SUBTITLE_LINE) -> list[str]:
+    """A subtitle (a scenario's link) in lines of at most about ``per_line`` characters, broken after
+    an "&" where it can be, so that a long link fits the width of a slide."""
+    lines, line = [], ""
+    for part in re.split(r"(?<=&)", text):
+        if line and len(line) + len(part) > per_line:
+            lines.append(line)
+            line = ""
+        line += part
+    return [*lines, line] if line else lines
+
+
+def _spec(chart: alt.TopLevelMixin | Mapping, title: str | None = None, subtitle: str | None = None) -> dict:
     """The chart's Vega-Lite dict. A dict (see ``charts.common.render``) may hold data
     frames (or Arrow tables) in its ``datasets``; they become JSON records here."""
     if isinstance(chart, Mapping):
@@ -155,6 +178,8 @@ def _spec(chart: alt.TopLevelMixin | Mapping, title: str | None = None) -> dict:
     spec.setdefault("background", "white")
     if title:
         spec["title"] = {"text": title, "anchor": "start", "fontSize": 16, "fontWeight": "bold", "offset": 12}
+        if subtitle:
+            spec["title"].update(subtitle=subtitle_lines(subtitle), subtitleFontSize=11, subtitleColor="#444444")
     # The browser's copy goes without ARIA descriptions (see charts.common); a file keeps them,
     # so a screen reader can still describe an exported SVG.
     config = {key: value for key, value in spec.get("config", {}).items() if key != "aria"}

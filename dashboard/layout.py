@@ -11,6 +11,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
+from urllib.parse import urlencode
 
 import altair as alt
 import pandas as pd
@@ -83,12 +84,20 @@ def downloads() -> None:
                          width=300)
     figure, data, title = drawn[name]
     stem = slug(name)
-    row.download_button("PNG", lambda: export.download_png(figure, title=title), file_name=f"{stem}.png", mime="image/png",
-                        on_click="ignore", icon=":material/image:")
-    row.download_button("SVG", lambda: export.download_svg(figure, title=title), file_name=f"{stem}.svg",
+    link = scenario_link()
+    row.download_button("PNG", lambda: export.download_png(figure, title=title, subtitle=link), file_name=f"{stem}.png",
+                        mime="image/png", on_click="ignore", icon=":material/image:")
+    row.download_button("SVG", lambda: export.download_svg(figure, title=title, subtitle=link), file_name=f"{stem}.svg",
                         mime="image/svg+xml", on_click="ignore")
     row.download_button("CSV", lambda: export.frame_csv(data), file_name=f"{stem}.csv", mime="text/csv",
                         on_click="ignore", icon=":material/table:")
+
+def scenario_link() -> str:
+    """The address of the scenario on screen: the page's URL (where the browser told it) and its
+    query, so an exported picture says which scenario it shows and a class can open it."""
+    query = urlencode(st.query_params.to_dict())
+    return (st.context.url or "") + (f"?{query}" if query else "")
+
 
 def notice(points: Iterable[str]) -> None:
     """The "What to notice" block: one bullet per observation, with live numbers."""

@@ -53,6 +53,9 @@ def test_one_view_twice_gives_the_same_files_with_a_line_per_view_and_no_warning
         assert 290 < png.width < 420
     svg = ET.fromstring(files["learning_rate/default/loss-valley-paths.svg"])
     assert svg.tag.endswith("svg") and "Loss valley paths" in files["learning_rate/default/loss-valley-paths.svg"].decode()
+    # each picture says which scenario it shows: its link under the title (a slide has no address bar)
+    preset = files["learning_rate/preset-lesson/loss-curves.svg"].decode()
+    assert ">/learning_rate?small=1e-05&amp;good=0.01&amp;large=1</text>" in preset
 
 
 def test_every_view_renders_with_its_presets_in_one_index(tmp_path):

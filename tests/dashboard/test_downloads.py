@@ -58,3 +58,28 @@ def test_a_picked_chart_the_new_scenario_does_not_draw_falls_back_to_the_first()
     assert errors(at) == []
     picker = at.selectbox(key=DOWNLOAD_KEY)
     assert "Learning rate schedule" not in picker.options and picker.value == "loss valley paths"
+
+
+def test_a_picture_says_which_scenario_it_shows(deferred):
+    # The review (cross-view 5): an exported chart said only "Loss curves"; a slide needs its scenario.
+    at = run_page("learning_rate.py", {"small": "1e-05", "opt": "momentum"})
+    svg = deferred["loss-valley-paths.svg"]()
+    assert "small=1e-05" in svg and "opt=Momentum" in svg  # the link as the address bar has it
+
+
+def test_a_long_link_breaks_after_an_ampersand_to_fit_a_slide():
+    from dashboard.export import SUBTITLE_LINE, subtitle_lines
+
+    link = "http://class.example/optimizer_race?" + "&".join(f"lr_{k}=0.00{k}1" for k in range(12))
+    lines = subtitle_lines(link)
+    assert "".join(lines) == link and len(lines) > 1
+    assert all(len(line) <= SUBTITLE_LINE or "&" not in line[:-1] for line in lines)
+    assert all(line.endswith("&") for line in lines[:-1])
+
+
+def test_a_csv_writes_numbers_as_a_worksheet_would():
+    # The review (cross-view 7): your-line.csv held -1.2000000000000002 and 0.04000000000000007.
+    from dashboard.export import frame_csv
+
+    text = frame_csv(pd.DataFrame({"error": [2.3 - 3.5, 0.2 ** 2], "loss": [1e-12, 123456.789]}))
+    assert text.splitlines() == ["error,loss", "-1.2,1e-12", "0.04,123456.789"]
