@@ -62,7 +62,7 @@ def test_a_picked_chart_the_new_scenario_does_not_draw_falls_back_to_the_first()
 
 def test_a_picture_says_which_scenario_it_shows(deferred):
     # The review (cross-view 5): an exported chart said only "Loss curves"; a slide needs its scenario.
-    at = run_page("learning_rate.py", {"small": "1e-05", "opt": "momentum"})
+    assert not errors(run_page("learning_rate.py", {"small": "1e-05", "opt": "momentum"}))
     svg = deferred["loss-valley-paths.svg"]()
     assert "small=1e-05" in svg and "opt=Momentum" in svg  # the link as the address bar has it
 
