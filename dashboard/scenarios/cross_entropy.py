@@ -129,7 +129,16 @@ result_of = by_values(compute)
 # ----------------------------------------------------------------------------- texts
 
 
+# The lessons give the softmax's probabilities, never its inputs: say what a logit is where it is typed.
+LOGIT_NOTE = ("A logit is the score a model gives a class before the softmax; the softmax turns the three "
+              "scores into probabilities, e^z divided by the sum of all three. Equal logits give a third each.")
+LOGIT_HELP = ("To make the softmax give probabilities q that sum to 1, type each ln q: the lesson's cat 0.70, dog 0.20, bird 0.10 are "
+              "−0.3567, −1.6094 and −2.3026.")
+
+
 def headlines(res: CrossEntropy) -> list[Headline]:
+    ce, sq = res.finals["cross-entropy"], res.finals["squared error"]
+    steps = int(res.runs["step"].max())
     return [
         Headline("Cross-entropy", loss_text(res.ce),
                  "−log of the probability given to the true label.", value=res.ce, better="lower", key="ce"),
@@ -143,6 +152,10 @@ def headlines(res: CrossEntropy) -> list[Headline]:
                  value=abs(res.sq_grad), key="sq-grad"),
         Headline(f"Categorical CE ({CLASSES[res.truth]})", loss_text(res.cce),
                  "−log of the softmax probability of the true class.", value=res.cce, better="lower", key="cce"),
+        # Training has a headline of its own, so a pin shows when it changed (3% against 97% at another start)
+        Headline("Trained: accuracy, CE · SE", f"{pct(ce[2])} · {pct(sq[2])}",
+                 f"The spam model's training accuracy after {steps} steps trained on cross-entropy, then on squared "
+                 "error, from the same start.", key="accuracy"),
     ]
 
 

@@ -79,3 +79,15 @@ def test_squared_errors_push_weakens_with_confidence_only_below_a_third():
     for p in (0.35, 0.45, 0.9):
         text = " ".join(sc.notes(sc.compute({**sc.DEFAULTS, "p": p})))
         assert "Once the true label's probability is below 1/3" in text
+
+
+def test_a_pin_shows_when_training_changed():
+    # The review: pin the default, set the starting weight to -2: every headline said "no change", though
+    # squared error's training accuracy went from 3% to 97%.
+    from dashboard.headline import changes
+
+    was = sc.headlines(sc.compute(sc.DEFAULTS))
+    now = sc.headlines(sc.compute({**sc.DEFAULTS, "w0": -2.0}))
+    said = {h.key: c.text for h, c in zip(now, changes(now, was))}
+    acc_was = next(h.text for h in was if h.key == "accuracy")
+    assert said["accuracy"] == f"was {acc_was}" != "no change"
