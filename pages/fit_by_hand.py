@@ -39,10 +39,8 @@ layout.metric_row(sc.headlines(fit, reveal), pinned=was and sc.headlines(was, pi
 
 left, right = st.columns([5, 6], gap="medium")
 with left:
-    layout.chart(charts.fit_chart(fit, squares, reveal, pinned=was or None), fit.rows, name="your line",
-                 width="content", caption="The points, your line and each residual dashed; one scale on both axes, "
-                                          "so each square's area is its point's squared error."
-                                          + (pinning.IN_GREY if pin else ""))
+    layout.chart(charts.fit_chart(fit, squares and sc.squares_apply(fit), reveal, pinned=was or None), fit.rows,
+                 name="your line", width="content", caption=sc.fit_caption(fit, squares) + (pinning.IN_GREY if pin else ""))
 with right:
     layout.chart(charts.surface_chart(fit, reveal), fit.bands, name="loss surface", width="content",
                  caption="The total loss of every line, over its slope and intercept, in grey bands a quarter of a "

@@ -85,15 +85,16 @@ def fit_chart(fit, squares: bool, reveal: bool, pinned=None, size: tuple[int, in
 
 def surface_chart(fit, reveal: bool, size: int = run_charts.CONTOUR_SIZE) -> dict:
     """The total loss over (slope, intercept): the learner's point, and the best one when revealed."""
-    marks = [("start", fit.slope, fit.intercept, "your line")]
-    if reveal:
-        marks.append(("optimum", fit.best[0], fit.best[1], "the best line"))
+    # Your line is a blue dot (its legend entry, drawn on top), the best line a black cross with its label:
+    # two crosses, one unlabelled in the legend, could not be told apart where they meet.
+    marks = [("optimum", fit.best[0], fit.best[1], "the best line")] if reveal else []
     series = {"yours": (YOURS, palette.BLUE)}
     what = "total squared error" if fit.loss == "mse" else "total absolute error"
     here = pd.DataFrame({"series": ["yours"], "label": [YOURS], "step": [0], "x": [fit.slope], "y": [fit.intercept],
                          "value": [fit.total]})  # a one-point path: the legend's dot is on the chart too
+    dot = pd.DataFrame({"label": [YOURS], "x": [fit.slope], "y": [fit.intercept], "step": [0]})
     return run_charts.contour_chart(fit.bands, fit.cell, fit.window, here, None, series, marks,
-                                    titles=("slope", "intercept", what), size=size)
+                                    titles=("slope", "intercept", what), size=size, now=dot)
 
 
 def preview() -> dict:

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core import closed_form, datasets, landscape, losses
+from core import closed_form, datasets, landscape, losses, outcomes
 from dashboard import paths
 from dashboard.cache import by_values
 from dashboard.formatting import fmt, pct, signed
@@ -201,9 +201,17 @@ def table_markdown(fit: Fit) -> str:
 def notes(fit: Fit, reveal: bool) -> list[str]:
     what = WHAT[fit.loss]
     worst = int(np.argmax(fit.per_point))
+    top = float(fit.per_point[worst])
+    # every point whose loss equals the largest within round-off: two of them share the top
+    tied = [x for x, v in zip(fit.x, fit.per_point) if outcomes.compare(v, top).kind == "equal"]
+    share = pct(top / fit.total)
+    if len(tied) > 1:
+        where = ", ".join(f"x = {fmt(x)}" for x in tied[:-1]) + f" and x = {fmt(tied[-1])}"
+        most = f"The points at {where} contribute the most, equally: {fmt(top)} each, {share} of the total each."
+    else:
+        most = f"The point at x = {fmt(fit.x[worst])} contributes the most: {fmt(top)}, {share} of the total."
     out = [f"Your line y = {fmt(fit.slope)} x {'+' if fit.intercept >= 0 else '−'} {fmt(abs(fit.intercept))} leaves a "
-           f"total {what} error of **{fmt(fit.total)}**. The point at x = {fmt(fit.x[worst])} contributes the most: "
-           f"{fmt(fit.per_point[worst])}, {pct(fit.per_point[worst] / fit.total)} of the total."]
+           f"total {what} error of **{fmt(fit.total)}**. " + most]
     if fit.loss == "mse":
         out.append("Squaring makes a residual twice as long cost four times as much: turn on the squares and watch the "
                    "biggest one shrink fastest as you move the line towards its point.")
@@ -232,3 +240,18 @@ def math_blocks(fit: Fit) -> list[tuple[str, str]]:
          r"\text{SAE}(w, b) = \sum_{i=1}^{n} \bigl|y_i - (w x_i + b)\bigr|"),
         ("Weights per point, as in the tie below:", r"\sum_i w_i\,(\hat y_i - y_i)^2"),
     ]
+
+
+def squares_apply(fit) -> bool:
+    """Squares are drawn only under squared error: under absolute error a point's loss is its residual's
+    length, and a square's area would not be the loss on screen."""
+    return fit.loss == "mse"
+
+
+def fit_caption(fit, squares: bool) -> str:
+    """The fit chart's caption: what the squares are, or why they are not drawn."""
+    text = "The points, your line and each residual dashed; one scale on both axes"
+    if squares and not squares_apply(fit):
+        return text + (". Under absolute error each point's loss is its residual's length, not a square's area, "
+                       "so the squares are not drawn.")
+    return text + ", so each square's area is its point's squared error."

@@ -100,3 +100,27 @@ def test_the_start_page_figure_draws_its_squares_square():
     assert px_wide == pytest.approx(px_tall, rel=1e-12)
     (own,) = _square_widths(charts.fit_chart(sc.fit_of(sc.DEFAULTS), True, False))
     assert "datum.x + 1.0 * abs(datum.error)" in own  # the page's own chart has one scale on both axes
+
+
+def test_squares_are_drawn_only_where_they_are_the_loss():
+    # The review: /fit_by_hand?loss=mae&squares=true drew squared errors while the page scored |r|.
+    at = run_page(PAGE, {"loss": "mae", "squares": "true"})
+    assert not errors(at)
+    assert any("the squares are not drawn" in c.value for c in at.caption)
+    mae = sc.fit_of({**sc.DEFAULTS, "loss": "mae"})
+    assert not sc.squares_apply(mae) and sc.squares_apply(sc.fit_of(sc.DEFAULTS))
+
+
+def test_on_the_surface_your_line_and_the_best_line_are_different_marks():
+    # The review: both were black crosses, and at the first preset the two stacked over one mark.
+    import json
+
+    from dashboard.charts import fit_by_hand as charts
+
+    fit = sc.fit_of({**sc.DEFAULTS, "slope": 1.075, "intercept": 0.95})
+    spec = charts.surface_chart(fit, True)
+    marks = spec["datasets"]["marks"]
+    frame = marks.to_pandas() if hasattr(marks, "to_pandas") else marks
+    kinds = dict(zip(frame["kind"], frame["label"].astype(str) + "|" + frame["text"].astype(str)))
+    assert set(kinds) == {"optimum", "now"} and "the best line" in kinds["optimum"] and "your line" in kinds["now"]
+    assert "start" not in json.dumps(list(frame["kind"]))
