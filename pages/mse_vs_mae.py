@@ -86,7 +86,7 @@ layout.chart(charts.contribution_bars(drawn.contributions, point_title="House" i
              caption=(f"Each house's share of the model's total squared and absolute error (MSE {fmt(out.mse)}, "
                       f"MAE {out.mae:.1f}). ▼ marks the largest miss." if is_lagos else
                       f"Each point's share of the total squared and absolute error of the dashed line "
-                      f"(MSE {fmt(out.mse)}, MAE {fmt(out.mae)}). ▼ marks the outliers."))
+                      f"(MSE {fmt(out.mse)}, MAE {fmt(out.mae)}). ▼ marks the {out.marked.lower()}."))
 
 st.subheader("Loss against error: squared, absolute and Huber")
 penalty, pull = st.columns(2, gap="large")
@@ -95,7 +95,7 @@ with penalty:
                  name="loss shapes", title="Penalty for one point: squared, absolute and Huber")
 with pull:
     layout.chart(charts.loss_shape(out.shapes, drawn.marks, delta=out.delta, part="pull"), out.shapes,
-                 name="loss pulls", title="Pull on the line (derivative): squared, absolute and Huber")
+                 name="loss pulls", title="Pull on the prediction (derivative): squared, absolute and Huber")
 st.caption(f"Dotted green: ±δ = ±{fmt(out.delta)}, where Huber bends. "
            f"Dashed black: the outliers' errors. {sc.farthest_values(out)}".rstrip())
 

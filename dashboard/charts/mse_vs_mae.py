@@ -190,7 +190,7 @@ def contribution_bars(contributions: pd.DataFrame, *, point_title: str) -> dict:
 
 SHAPE_PANELS = {  # part -> (panel title, y axis title)
     "loss": ("Penalty for one point", "Loss of one point"),
-    "pull": ("Pull on the line (derivative)", "d loss / d prediction"),
+    "pull": ("Pull on the prediction (derivative)", "d loss / d prediction"),
 }
 
 
@@ -208,8 +208,11 @@ def _shape_template(*, part: str) -> alt.LayerChart:
     # are written under the chart, not in it: a line of text beside the plot made the browser
     # lay out and redraw it, curves and all, whenever it changed (157 ms a key press against 52).
     curves, bends, marks = (alt.Chart(alt.NamedData(k)) for k in ("curves", "bends", "marks"))
+    # A symmetric-log axis: MSE's penalty reaches 1,600 and its pull ±80 where MAE's is 40 and ±1, so on a
+    # linear axis MAE and Huber lay flat along 0, and with them the bounded pull the panel is about.
+    y = alt.Y(f"{part}:Q", title=f"{y_title} (symlog)", scale=alt.Scale(type="symlog", constant=1))
     curve = curves.mark_line(strokeWidth=3).encode(
-        x=x, y=alt.Y(f"{part}:Q", title=y_title), color=color, strokeDash=dash,
+        x=x, y=y, color=color, strokeDash=dash,
         tooltip=[alt.Tooltip("label:N", title="loss"), alt.Tooltip("residual:Q", title="error", format=".4g"),
                  alt.Tooltip(f"{part}:Q", title=y_title, format=".4g")],
     )
@@ -219,12 +222,12 @@ def _shape_template(*, part: str) -> alt.LayerChart:
                                              alt.Tooltip("residual:Q", format=".4g")])
     rule = marks.mark_rule(color=OUTLIER, strokeDash=[6, 4]).encode(x=alt.X("residual:Q"))
     dots = marks.mark_point(filled=True, size=80, stroke=OUTLIER, strokeWidth=1.5).encode(
-        x=alt.X("residual:Q"), y=alt.Y(f"{part}:Q"), color=color,
+        x=alt.X("residual:Q"), y=y, color=color,
         tooltip=[alt.Tooltip("label:N", title="loss"),
                  alt.Tooltip("residual:Q", title="outlier's error", format=".4g"),
                  alt.Tooltip(f"{part}:Q", title=y_title, format=".4g")])
     return alt.layer(curve, bend, rule, dots).properties(
-        title=alt.Title(title, anchor="start"), width="container", height=HEIGHT - 40)
+        title=alt.Title(title, anchor="start"), width="container", height=HEIGHT + 20)
 
 
 @built_once

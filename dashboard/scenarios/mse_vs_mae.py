@@ -157,6 +157,12 @@ class Outcome:
         return float(np.sqrt(self.mse))
 
     @property
+    def marked(self) -> str:
+        """What the marked points are called: "Outliers", or "Moved points" while they sit within the
+        noise (:attr:`outliers_are_noise`: the page says they are not outliers, so nothing calls them so)."""
+        return "Moved points" if self.outliers_are_noise else "Outliers"
+
+    @property
     def outliers_are_noise(self) -> bool:
         """Shifted by less than :data:`OUTLIER_NOISE_WIDTHS` noise widths: no outlier at all."""
         return self.source == "synthetic" and self.n_outliers > 0 and abs(self.shift) < OUTLIER_NOISE_WIDTHS * NOISE
@@ -453,10 +459,12 @@ def headlines(out: Outcome) -> list[Headline]:
         ]
     moved = {k: out.fit(k).slope_moved for k in FITS}
     return [
-        Headline("Outliers' share of MSE", pct(out.outlier_share_mse),
-                 "Of the total squared error of the dashed line.", out.outlier_share_mse, percentage_points),
-        Headline("Outliers' share of MAE", pct(out.outlier_share_mae),
-                 "Of the total absolute error of the dashed line.", out.outlier_share_mae, percentage_points),
+        Headline(f"{out.marked}' share of MSE", pct(out.outlier_share_mse),
+                 "Of the total squared error of the dashed line.", out.outlier_share_mse, percentage_points,
+                 key="share-mse"),
+        Headline(f"{out.marked}' share of MAE", pct(out.outlier_share_mae),
+                 "Of the total absolute error of the dashed line.", out.outlier_share_mae, percentage_points,
+                 key="share-mae"),
         *(Headline(f"{FIT_LABELS[k]} slope moved", signed(moved[k]),
                    "Fit on all points minus fit on clean points.", moved[k]) for k in FITS),
     ]
@@ -554,7 +562,7 @@ def _synthetic_notes(out: Outcome) -> list[str]:
              f"(Huber): noise, not a pull. Push {'it' if k == 1 else 'them'} further to see the losses part ways."),
             (f"Measured against the clean-points line, the {few} carr{'ies' if k == 1 else 'y'} "
              f"{pct(out.outlier_share_mse)} of the squared error and {pct(out.outlier_share_mae)} of the absolute "
-             f"error; an average point carries {pct(1 / n)} of each."),
+             f"error; {'an average point carries' if k == 1 else f'{k} average points carry'} {pct(k / n)} of each."),
             huber_bit,
         ]
     if mae.slope_moved == 0:
@@ -622,7 +630,7 @@ def math_blocks(out: Outcome) -> list[tuple[str, str]]:
     def with_pull(k: str) -> str:
         return registry.LOSSES[k].latex + r",\qquad " + registry.LOSSES[k].derivative
 
-    return [
+    losses_and_shares = [
         ("**MSE** squares each error; its derivative grows with the error, so a far point pulls hardest.",
          with_pull("mse")),
         ("**MAE** counts each error once; its derivative is ±1 whatever the size of the miss.",
@@ -630,6 +638,11 @@ def math_blocks(out: Outcome) -> list[tuple[str, str]]:
         ("**Huber** is half the square inside ±δ and a straight line outside, so its pull is capped at δ.",
          with_pull("huber")),
         ("A point's share of a total loss, as in the bars:", r"\text{share}_i=\frac{\ell(r_i)}{\sum_j \ell(r_j)}"),
+    ]
+    if out.source == "lagos":  # the lesson scores a given model on three houses: no line is fitted
+        return losses_and_shares
+    return [
+        *losses_and_shares,
         (mse_sentence, r"w=\frac{\sum_i (x_i-\bar x)(y_i-\bar y)}{\sum_i (x_i-\bar x)^2},\qquad b=\bar y-w\,\bar x"),
         (mae_sentence, r"\min_{w,b}\ \sum_i |w x_i+b-y_i|"),
         (huber_note(out), ""),

@@ -412,3 +412,24 @@ def test_mae_moves_with_the_side_a_point_is_on_not_with_how_far_it_is_pushed():
     text = " ".join(sc.notes(sc.compute("synthetic", 1, 3, 1.0, 1)))
     assert "gives way" not in text and "shifted together" not in text
     assert "push it further along the same side and MAE's line stays where it is" in text
+
+
+def test_points_that_are_not_outliers_are_not_called_outliers():
+    # /mse_vs_mae?outliers=3&shift=0 (the review): "those are not outliers", yet the headlines and the bar
+    # chart said outliers, and three points were weighed against one average point.
+    at = run_page(PAGE, {"outliers": "3", "shift": "0"})
+    assert not errors(at)
+    shown = metrics(at)
+    assert "Moved points' share of MSE" in shown and not any(k.startswith("Outliers'") for k in shown)
+    text = notice(at)
+    assert "3 average points carry 10% of each" in text  # 3 of 30 points, by hand
+    assert any("▼ marks the moved points" in c.value for c in at.caption)
+    assert "Outliers' share of MSE" in metrics(run_page(PAGE))  # pushed 20 off the line: outliers
+
+
+def test_the_lagos_math_explains_no_fitted_line():
+    # /mse_vs_mae?data=lagos (the review): "The math" explained the MSE, MAE and Huber lines of a page that
+    # fits none.
+    lagos = sc.math_blocks(sc.outcome({**sc.DEFAULTS, "data": "lagos"}))
+    assert not any(w in s for s, _ in lagos for w in ("MSE line", "MAE line", "Huber lines")) and len(lagos) == 4
+    assert any("**MSE line**" in sentence for sentence, _ in sc.math_blocks(sc.outcome(sc.DEFAULTS)))
