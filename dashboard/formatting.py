@@ -41,6 +41,15 @@ def fmt(value: float, digits: int = 4) -> str:
     return f"{value:.{digits}g}"
 
 
+def rounded(value: float, digits: int = 4) -> str:
+    """A large count or ratio to ``digits`` significant digits, written out: rounded(346054971) ->
+    '346,100,000'. For a number whose last digits are round-off (a condition number of 3.5e8, a step count
+    worked out from it), where :func:`fmt` would print every digit as if it were exact."""
+    if not math.isfinite(value):
+        return NO_NUMBER
+    return f"{float(f'{value:.{digits}g}'):,.0f}" if abs(value) >= 10 ** digits else fmt(value, digits)
+
+
 def apart(a: float, b: float, digits: int = 3, most: int = 8) -> tuple[str, str]:
     """``a`` and ``b`` as :func:`fmt`, with as many significant digits (from ``digits``, at most ``most``)
     as it takes to write two different numbers differently: apart(0.99975, 1.0) -> ('0.9998', '1'),

@@ -27,7 +27,7 @@ import pandas as pd
 from core import closed_form, costs, datasets, landscape, penalties, training
 from dashboard import palette, paths
 from dashboard.cache import by_values, scenario_cache
-from dashboard.formatting import fmt
+from dashboard.formatting import fmt, rounded
 from dashboard.headline import Headline
 
 LIKENESS = ("own", "near", "copy")
@@ -229,8 +229,13 @@ def crossing(res: NormalEquation) -> float:
 # ----------------------------------------------------------------------------- texts
 
 
+EXACT_DIGITS = 6  # counts up to a million are exact; beyond, κ's round-off reaches the last digits
+
+
 def steps_text(steps: int) -> str:
-    return f"more than {MAX_COUNT:.0e}".replace("e+", "×10^") if steps < 0 else f"{steps:,}"
+    if steps < 0:
+        return f"more than {MAX_COUNT:.0e}".replace("e+", "×10^")
+    return f"{steps:,}" if steps < 10 ** EXACT_DIGITS else f"about {rounded(steps)}"
 
 
 def headlines(res: NormalEquation) -> list[Headline]:
@@ -239,7 +244,10 @@ def headlines(res: NormalEquation) -> list[Headline]:
                  "the data cannot pin down every weight.", value=res.rank, better="higher", key="rank"),
         # Under the ridge the matrix on the left is XᵀX + nλD, and its number is the one shown: named so.
         Headline("Condition number of XᵀX + nλD" if res.l2 else "Condition number of XᵀX", _cond_text(res.cond),
-                 "Largest over smallest eigenvalue of the matrix on the left: how stretched the loss valley is.",
+                 "Largest over smallest eigenvalue of the matrix on the left: how stretched the loss valley is."
+                 + (f" With no inverse it is infinite; descent only moves along the directions the data fix, whose "
+                    f"κ is {fmt(res.count.cond)}: that is where the chart puts your data." if math.isinf(res.cond)
+                    else ""),
                  value=None if math.isinf(res.cond) else res.cond, better="lower", key="cond"),
         Headline("Descent steps to 1e-6", steps_text(res.count.steps),
                  "Gradient descent from zero at the rate 1/λ_max (half the rate at which it would diverge), until "
@@ -315,10 +323,19 @@ def notes(res: NormalEquation) -> list[str]:
            "system; the data were made with 2, 1 and 3 plus noise."]
     if res.likeness == "near":
         out.append(split_note(res))
+        if _printed_rows_equal(res):
+            out.append("Printed to four digits, these equations look like those of an exact copy, yet they have one "
+                       "answer: the two columns differ in a later digit, and that is enough for XᵀX to have an "
+                       "inverse, and for the noise to set the split.")
+    if res.n == 3 and res.rank == 3 and not res.l2:
+        far = abs(w1 - TRUE_W[0]) + abs(w2 - TRUE_W[1]) > SPLIT_FAR * TRUE_SUM
+        out.append("With 3 rows and 3 unknowns the plane passes through every point exactly: the noise is fitted "
+                   "too" + (f", which is why the weights are far from {TRUE_W[0]:g} and {TRUE_W[1]:g}" if far else "")
+                   + ". More rows let the errors average out.")
     steps, kappa = res.count.steps, res.count.cond
     over = " over the two directions the data fix" if res.count.singular else ""
     out.append(f"Gradient descent from zero, at η = 1/λ_max = {fmt(res.count.lr)}, needs {steps_text(steps)} "
-               f"steps to come within 1e-6 of it. The condition number κ = {fmt(kappa)}{over} sets the pace: along the "
+               f"steps to come within 1e-6 of it. The condition number κ = {_cond_text(kappa)}{over} sets the pace: along the "
                f"flattest direction the distance shrinks by a factor 1 − 1/κ = {_factor(1 - 1 / kappa)} per step.")
     if res.likeness == "copy" and not res.l2:
         out.append("With an exact copy the descent is quick again: it never moves along the direction the data cannot "
@@ -333,8 +350,15 @@ def notes(res: NormalEquation) -> list[str]:
                f"{time_text(top[METHOD_NAMES['solve']])}, the SVD {time_text(top[METHOD_NAMES['svd']])} and "
                f"{COST_STEPS} descent steps {time_text(top[METHOD_NAMES['descent']])}: forming XᵀX runs on fast "
                "matrix-multiply code, while each descent step streams through all of X again. And a badly conditioned "
-               "problem needs far more than 100 steps.")
+               "problem needs far more than 100 steps. (Timed once when this server started: the numbers vary with the "
+               "machine and its load; their order is what holds.)")
     return out
+
+
+def _printed_rows_equal(res: NormalEquation) -> bool:
+    """The first two rows of XᵀX look the same as the page prints them (a near copy whose columns differ
+    beyond the fourth digit)."""
+    return [_number(v) for v in res.A[0]] == [_number(v) for v in res.A[1]]
 
 
 def _factor(value: float) -> str:
@@ -345,7 +369,9 @@ def _factor(value: float) -> str:
 def _cond_text(kappa: float) -> str:
     """κ as a number; a singular matrix's is infinite by definition (numpy's cond says inf), and the
     page says so in those words, not as a dash."""
-    return "∞ (no inverse)" if math.isinf(kappa) else fmt(kappa)
+    if math.isinf(kappa):
+        return "∞ (no inverse)"
+    return fmt(kappa) if kappa < 10 ** EXACT_DIGITS else f"about {rounded(kappa)}"
 
 
 def time_text(seconds: float) -> str:

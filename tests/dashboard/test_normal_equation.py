@@ -176,3 +176,27 @@ def test_under_the_ridge_the_condition_number_names_its_matrix():
     res = sc.result_of({**sc.DEFAULTS, "likeness": "copy", "ridge": True, "lam": 0.1})
     eig = np.linalg.eigvalsh(res.A)
     assert shown["Condition number of XᵀX + nλD"] == fmt(eig.max() / eig.min())
+
+
+def test_a_near_copy_that_prints_like_an_exact_copy_says_why_it_has_an_answer():
+    # /normal_equation?likeness=near&gap=0.0001 (the review): the same matrix to 4 digits as the exact copy,
+    # yet rank 3 and weights in the hundreds; and κ's last digits are round-off.
+    res = sc.compute({**sc.DEFAULTS, "likeness": "near", "gap": 0.0001})
+    text = " ".join(sc.notes(res))
+    assert "look like those of an exact copy, yet they have one answer" in text
+    kappa = np.linalg.cond(res.A)
+    said = {h.key: h.text for h in sc.headlines(res)}
+    assert said["cond"] == f"about {float(f'{kappa:.4g}'):,.0f}"  # 4 significant digits, said as such
+    assert said["steps"].startswith("about ") and said["steps"].endswith(",000")
+
+
+def test_three_rows_are_fitted_exactly_and_the_page_says_so():
+    res = sc.compute({**sc.DEFAULTS, "n": 3})
+    assert "passes through every point exactly" in " ".join(sc.notes(res))
+    assert "passes through every point" not in " ".join(sc.notes(sc.compute(sc.DEFAULTS)))
+
+
+def test_an_exact_copys_infinite_condition_number_explains_the_charts_finite_one():
+    res = sc.compute({**sc.DEFAULTS, "likeness": "copy"})
+    cond = next(h for h in sc.headlines(res) if h.key == "cond")
+    assert cond.text == "∞ (no inverse)" and f"κ is {fmt(res.count.cond)}" in cond.help
