@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import streamlit as st
 
 from dashboard import layout, pinning
@@ -29,10 +31,14 @@ penalty = panel.toggle("L2 penalty λ‖w‖²", "l2", help="Pulls the weights t
 panel.log_slider("Penalty strength λ", "lam", sc.LAM_LOW, sc.LAM_HIGH, per_decade=sc.LAM_PER_DECADE,
                  disabled=not penalty)
 panel.number("Seed", "seed", 0, 999, step=1, help="The points, their split and the shuffling.")
-panel.toggle("Quiz me: hide the verdict until I pick one", "quiz")
-for kind, values in sc.PRESETS.items():
-    panel.preset_button(sc.NAMES[kind], values, key=f"preset-{kind.replace(' ', '-')}",
-                        help=f"A run whose curves say: {kind}.")
+quiz = panel.toggle("Quiz me: hide the verdict until I pick one", "quiz")
+if quiz:  # buttons named by their answers would give the question away: deal one instead
+    panel.preset_button("Deal a mystery run", sc.mystery_run(random.Random()), key="preset-mystery",
+                        help="Another run, from one of the presets with another seed; the verdict stays hidden.")
+else:
+    for kind, values in sc.PRESETS.items():
+        panel.preset_button(sc.NAMES[kind], values, key=f"preset-{kind.replace(' ', '-')}",
+                            help=f"A run whose curves say: {kind}.")
 panel.reset_button()
 pin = pinning.controls(panel)
 

@@ -24,6 +24,7 @@ from dashboard.charts.common import (
     pinned_layer,
     render,
 )
+from dashboard.formatting import fmt
 from dashboard.scenarios.loss_curves import FITS, SETS  # the frames' keys and their colours
 
 _CONFIG = alt.Config(axis=alt.AxisConfig(**run_charts.AXIS))
@@ -46,9 +47,19 @@ def _curves_template(height: int, pinned: bool) -> alt.LayerChart:
         align=side, baseline="top", dx=5 if side == "left" else -5, dy=4, fontSize=12, fontWeight="bold",
         color=palette.MARKER).encode(x=x, y=alt.Y(field="y", type="quantitative"),
                                      text=alt.Text(field="text", type="nominal")) for side in ("left", "right")]
+    # Levels the verdicts quote: the noise variance (no model's validation loss can expect less) and the
+    # lowest training loss this model can reach (the exact minimizer), dotted, labelled at the right end.
+    levels = alt.Chart(alt.NamedData("levels"))
+    level_rules = levels.mark_rule(strokeDash=[2, 3], strokeWidth=1.6, color=palette.GREY).encode(
+        y=alt.Y(field="y", type="quantitative"), tooltip=[alt.Tooltip(field="text", type="nominal", title=" ")])
+    level_texts = levels.mark_text(align="right", baseline="bottom", dy=-2, fontSize=11,
+                                   color=palette.MARKER).encode(
+        x=alt.X(field="x", type="quantitative"),
+        y=alt.Y(field="y", type="quantitative"), text=alt.Text(field="text", type="nominal"))
     extent = extent_layer(alt.X(field="epoch", type="quantitative"), alt.Y(field="shown", type="quantitative"))
     under = [pinned_layer(x, y, detail="set", what="pinned scenario")] if pinned else []
-    return layer(*under, lines, rule, *texts, extent, width="container", height=height, config=_CONFIG)
+    return layer(*under, level_rules, lines, rule, *texts, level_texts, extent, width="container", height=height,
+                 config=_CONFIG)
 
 
 @built_once
@@ -62,12 +73,22 @@ def curves_chart(res, pinned=None, height: int = HEIGHT + 40, verdict_shown: boo
     marks = pd.DataFrame({"epoch": [best], "y": [res.top], "text": [text],
                           "side": ["left" if best < res.epochs / 2 else "right"]})
     low, top, epochs = res.low, res.top, res.epochs
-    frames = {"curves": res.curves, "marks": marks}
+    frames = {"curves": res.curves, "marks": marks, "levels": levels_frame(res, verdict_shown)}
     if pinned is not None:
         low, top, epochs = min(low, pinned.low), max(top, pinned.top), max(epochs, pinned.epochs)
         frames[PINNED_DATA] = pinned.curves.assign(label=pinned.curves["set"])
     frames["extent"] = extent_frame((0, epochs), (low, top), x_field="epoch", y_field="shown")
     return render(_curves_template, frames, height=int(height), pinned=pinned is not None)
+
+
+def levels_frame(res, verdict_shown: bool = True) -> pd.DataFrame:
+    """The dotted levels (columns x, y, text): the noise variance, and once the verdict is shown the lowest
+    training loss this model can reach (in a quiz it would hint at the answer); only those on the axis."""
+    rows = [(res.floor, f"noise σ² = {fmt(res.floor, 3)}")]
+    if verdict_shown:
+        rows.append((res.best_train, f"best training loss of this model = {fmt(res.best_train, 3)}"))
+    rows = [(y, text) for y, text in rows if res.low < y < res.top]
+    return pd.DataFrame({"x": [res.epochs] * len(rows), "y": [y for y, _ in rows], "text": [t for _, t in rows]})
 
 
 def _fit_template(height: int) -> alt.LayerChart:

@@ -12,6 +12,7 @@ the floor. Early stopping keeps the weights of the epoch with the lowest validat
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -48,6 +49,13 @@ PRESETS = {
     "unstable": {**DEFAULTS, "lr": 0.4},  # it bounces (the lesson's "jumps around") and never settles
     "too slow": {**DEFAULTS, "lr": 0.0032},
 }
+
+
+def mystery_run(rng: random.Random) -> dict[str, Any]:
+    """A quiz question: the default or one of the presets (one per verdict) with another seed, the quiz on.
+    Its verdict is whatever the curves then say; the presets make each kind likely, not certain."""
+    base = rng.choice([DEFAULTS, *PRESETS.values()])
+    return {**base, "seed": rng.randrange(1000), "quiz": True}
 
 
 @dataclass(frozen=True, eq=False)
@@ -195,7 +203,11 @@ def headlines(res: LossCurves, shown: bool = True) -> list[Headline]:
 
 def verdict_text(res: LossCurves) -> str:
     v = res.verdict
-    return f"**{NAMES[v.kind]}.** {v.reason} {v.advice}"
+    advice = v.advice
+    if v.kind == "too slow" and res.epochs >= EPOCHS_RANGE[1]:
+        # the slider is at its end: only half of "train longer or raise the rate" can be followed here
+        advice = f"{EPOCHS_RANGE[1]} epochs is this page's most: raise the learning rate."
+    return f"**{NAMES[v.kind]}.** {v.reason} {advice}"
 
 
 def quiz_feedback(res: LossCurves, guess: str) -> str:

@@ -88,3 +88,35 @@ def test_the_page_states_the_verdict_and_the_quiz_hides_it():
                            "batch": "all (full batch)", "epochs": "500"})
     over.radio[0].set_value("overfitting").run()
     assert any(m.value.startswith("**Right:**") for m in over.markdown)
+
+
+def test_the_chart_draws_the_levels_the_verdict_quotes():
+    # The review: "near the noise variance" could not be seen (no line at 0.04), nor "the best this model can do".
+    from dashboard.charts import loss_curves as charts
+
+    res = sc.result_of(sc.DEFAULTS)
+    levels = charts.levels_frame(res)
+    assert levels["y"].tolist() == [pytest.approx(0.2 ** 2), pytest.approx(res.best_train)]
+    assert levels["text"].tolist()[0] == "noise σ² = 0.04"
+    # in a quiz, the model's best training loss would hint at the answer: only the noise level is drawn
+    assert charts.levels_frame(res, verdict_shown=False)["text"].tolist() == ["noise σ² = 0.04"]
+
+
+def test_too_slow_at_the_last_epoch_only_advises_what_the_page_can_do():
+    text = sc.verdict_text(sc.result_of({**sc.DEFAULTS, "lr": 0.0032, "epochs": 500}))
+    assert text.startswith("**Too slow.**") and "more epochs" not in text and "raise the learning rate" in text
+
+
+def test_a_quiz_deals_mystery_runs_and_keeps_its_answer_hidden():
+    # The review: in quiz mode the presets were named by their answers and switched the quiz off.
+    at = run_page(PAGE, {"quiz": "true"})
+    assert not errors(at)
+    labels = [b.label for b in at.button]
+    assert "Deal a mystery run" in labels and not any(label in labels for label in sc.NAMES.values())
+    at.button(key="preset-mystery").click().run()
+    assert not errors(at) and at.toggle(key="quiz").value is True
+    assert not at.info, "the verdict stays hidden until a guess"
+    import random
+
+    dealt = [sc.mystery_run(random.Random(k)) for k in range(20)]
+    assert all(d["quiz"] for d in dealt) and len({d["seed"] for d in dealt}) > 10
