@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core import datasets, losses
+from core import datasets, losses, outcomes
 from dashboard.formatting import fmt, money, pct, signed
 from dashboard.headline import Headline
 
@@ -163,25 +163,44 @@ def table(c: Card) -> str:
 def verdict(c: Card) -> str:
     """The lesson's point of the example, with the live numbers."""
     if c.key == "lagos":
-        top = int(np.argmax(c.squared[0]))
-        total = c.squared[0].sum()
+        sq, ab = c.squared[0], c.absolute[0]
+        total = sq.sum()
         if total == 0:  # no miss to take a share of
             return "Every prediction is exact: MSE 0 and MAE 0, so no house carries any of the penalty."
-        return (f"MSE {mean_text(c.mse[0])} (₦M)², MAE ₦{mean_text(c.mae[0])}M. The biggest miss, {c.items[top]} "
-                f"({signed(c.error[0, top])}), carries {_big(c.squared[0, top])} of the {_big(total)} points of "
-                f"squared penalty ({pct(c.squared[0, top] / total)}), but only {_big(c.absolute[0, top])} of "
-                f"{_big(c.absolute[0].sum())} in absolute error.")
+        top = float(sq.max())
+        tops = [i for i in range(sq.size) if outcomes.compare(sq[i], top).kind == "equal"]  # a tie shares the top
+        k = tops[0]
+        # Its share of the absolute error is smaller, unless every house missed at all is missed by as much.
+        smaller = outcomes.compare(ab[k] / ab.sum(), top / total).kind == "smaller"
+        rest = (f"{'but only' if smaller else 'and'} {_big(ab[k])}{' each' if len(tops) > 1 else ''} of "
+                f"{_big(ab.sum())} in absolute error"
+                + ("." if smaller else ": the same share, since it is the only miss." if np.count_nonzero(ab) == 1
+                   else ": the same share, since every house missed is missed by as much."))
+        if len(tops) > 1:
+            who = (", ".join(f"{c.items[i]} ({signed(c.error[0, i])})" for i in tops[:-1])
+                   + f" and {c.items[tops[-1]]} ({signed(c.error[0, tops[-1]])})")
+            miss = (f"The biggest misses, {who}, carry {_big(top)} each of the {_big(total)} points of squared "
+                    f"penalty ({pct(top / total)} each), ")
+        else:
+            miss = (f"The biggest miss, {c.items[k]} ({signed(c.error[0, k])}), carries {_big(top)} of the "
+                    f"{_big(total)} points of squared penalty ({pct(top / total)}), ")
+        return f"MSE {mean_text(c.mse[0])} (₦M)², MAE ₦{mean_text(c.mae[0])}M. " + miss + rest
     if c.key == "rain":
         a, b = c.mse
         week = 3
-        share = c.squared[1, week] / c.squared[1].sum() if c.squared[1].sum() else 0.0
-        without = (c.squared[1].sum() - c.squared[1, week]) / c.truth.size
+        total = c.squared[1].sum()
+        if total == 0:  # no share of a zero total
+            step5 = ("**Step 5:** model B predicts every week exactly: its MSE is 0, and no week carries any of it. ")
+        else:
+            share = c.squared[1, week] / total
+            without = (total - c.squared[1, week]) / c.truth.size
+            step5 = (f"**Step 5:** B's week-4 error ({signed(c.error[1, week])} mm) squares to "
+                     f"{_big(c.squared[1, week])}, which adds {fmt(c.squared[1, week] / c.truth.size)} to B's MSE on "
+                     f"its own ({pct(share)} of it); without it B's MSE would be {fmt(without)}. "
+                     + ("That one large miss dominates B's squared loss. " if share > 0.5 else
+                        "Here it does not dominate B's squared loss; a single large miss would. "))
         return (f"MSE: A {mean_text(a)}, B {mean_text(b)}; MAE: A {mean_text(c.mae[0])}, B {mean_text(c.mae[1])}. "
-                f"**Step 5:** B's week-4 error ({signed(c.error[1, week])} mm) squares to {_big(c.squared[1, week])}, "
-                f"which adds {fmt(c.squared[1, week] / c.truth.size)} to B's MSE on its own ({pct(share)} of it); "
-                f"without it B's MSE would be {fmt(without)}. "
-                + ("That one large miss dominates B's squared loss. " if share > 0.5 else
-                   "Here it does not dominate B's squared loss; a single large miss would. ")
+                + step5
                 + f"**Bonus:** absolute error charges each mm the same whatever the miss's size: its per-week values "
                 f"({', '.join(_big(v) for v in c.absolute[1])} for B) grow with the miss, so a miss twice as large "
                 "costs twice as much, where the squared error costs four times as much.")
@@ -193,6 +212,11 @@ def verdict(c: Card) -> str:
                 "makes big misses enormous.")
     if c.key == "miss":
         small, large = sorted(c.absolute[0])
+        if large == 0:
+            return "Both predictions are exact: no miss, and no loss under either error."
+        if small == large:  # no "larger" of two equal misses
+            return (f"Misses of {money(small)} and {money(large)}: the same size, so the same squared loss, "
+                    f"{_big(large ** 2)} dollars² each.")
         if small == 0:  # no ratio to a miss of zero
             return (f"Misses of {money(small)} and {money(large)}: an exact prediction costs nothing under either "
                     f"loss, while {money(large)} off costs {_big(large ** 2)} dollars² of squared loss.")
