@@ -48,18 +48,17 @@ def _curves_template(height: int, pinned: bool) -> alt.LayerChart:
         color=palette.MARKER).encode(x=x, y=alt.Y(field="y", type="quantitative"),
                                      text=alt.Text(field="text", type="nominal")) for side in ("left", "right")]
     # Levels the verdicts quote: the noise variance (no model's validation loss can expect less) and the
-    # lowest training loss this model can reach (the exact minimizer), dotted, labelled at the right end.
+    # lowest training loss this model can reach (the exact minimizer), dotted and named in the caption and
+    # tooltip: the two often lie close together, on the curves, where labels would cover both.
     levels = alt.Chart(alt.NamedData("levels"))
-    level_rules = levels.mark_rule(strokeDash=[2, 3], strokeWidth=1.6, color=palette.GREY).encode(
-        y=alt.Y(field="y", type="quantitative"), tooltip=[alt.Tooltip(field="text", type="nominal", title=" ")])
-    level_texts = levels.mark_text(align="right", baseline="bottom", dy=-2, fontSize=11,
-                                   color=palette.MARKER).encode(
-        x=alt.X(field="x", type="quantitative"),
-        y=alt.Y(field="y", type="quantitative"), text=alt.Text(field="text", type="nominal"))
+    level_rules = levels.mark_rule(strokeDash=[2, 3], strokeWidth=1.6, color=palette.MARKER).encode(
+        y=alt.Y(field="y", type="quantitative"),
+        strokeDash=alt.StrokeDash(field="kind", type="nominal", legend=None,
+                                  scale=alt.Scale(domain=list(LEVEL_DASHES), range=list(LEVEL_DASHES.values()))),
+        tooltip=[alt.Tooltip(field="text", type="nominal", title=" ")])
     extent = extent_layer(alt.X(field="epoch", type="quantitative"), alt.Y(field="shown", type="quantitative"))
     under = [pinned_layer(x, y, detail="set", what="pinned scenario")] if pinned else []
-    return layer(*under, level_rules, lines, rule, *texts, level_texts, extent, width="container", height=height,
-                 config=_CONFIG)
+    return layer(*under, level_rules, lines, rule, *texts, extent, width="container", height=height, config=_CONFIG)
 
 
 @built_once
@@ -84,11 +83,22 @@ def curves_chart(res, pinned=None, height: int = HEIGHT + 40, verdict_shown: boo
 def levels_frame(res, verdict_shown: bool = True) -> pd.DataFrame:
     """The dotted levels (columns x, y, text): the noise variance, and once the verdict is shown the lowest
     training loss this model can reach (in a quiz it would hint at the answer); only those on the axis."""
-    rows = [(res.floor, f"noise σ² = {fmt(res.floor, 3)}")]
+    rows = [("noise", res.floor, f"noise σ² = {fmt(res.floor, 3)}")]
     if verdict_shown:
-        rows.append((res.best_train, f"best training loss of this model = {fmt(res.best_train, 3)}"))
-    rows = [(y, text) for y, text in rows if res.low < y < res.top]
-    return pd.DataFrame({"x": [res.epochs] * len(rows), "y": [y for y, _ in rows], "text": [t for _, t in rows]})
+        rows.append(("best", res.best_train, f"best training loss of this model = {fmt(res.best_train, 3)}"))
+    rows = [row for row in rows if res.low < row[1] < res.top]
+    return pd.DataFrame(rows, columns=["kind", "y", "text"])
+
+
+def levels_caption(res, verdict_shown: bool = True) -> str:
+    """The sentence that names the dotted levels of :func:`levels_frame`."""
+    frame = levels_frame(res, verdict_shown)
+    names = [f"{LEVEL_WORDS[kind]}: {text}" for kind, text in zip(frame["kind"], frame["text"])]
+    return (" Level lines (" + "; ".join(names) + ").") if names else ""
+
+
+LEVEL_DASHES = {"noise": [2, 3], "best": [8, 3]}
+LEVEL_WORDS = {"noise": "dotted", "best": "dashed"}
 
 
 def _fit_template(height: int) -> alt.LayerChart:

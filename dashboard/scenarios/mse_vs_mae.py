@@ -163,6 +163,11 @@ class Outcome:
         return "Moved points" if self.outliers_are_noise else "Outliers"
 
     @property
+    def share_label(self) -> str:
+        """A headline's start, short enough for a metric: "Outliers' share of" or "Moved: share of"."""
+        return "Moved: share of" if self.outliers_are_noise else "Outliers' share of"
+
+    @property
     def outliers_are_noise(self) -> bool:
         """Shifted by less than :data:`OUTLIER_NOISE_WIDTHS` noise widths: no outlier at all."""
         return self.source == "synthetic" and self.n_outliers > 0 and abs(self.shift) < OUTLIER_NOISE_WIDTHS * NOISE
@@ -459,10 +464,10 @@ def headlines(out: Outcome) -> list[Headline]:
         ]
     moved = {k: out.fit(k).slope_moved for k in FITS}
     return [
-        Headline(f"{out.marked}' share of MSE", pct(out.outlier_share_mse),
+        Headline(f"{out.share_label} MSE", pct(out.outlier_share_mse),
                  "Of the total squared error of the dashed line.", out.outlier_share_mse, percentage_points,
                  key="share-mse"),
-        Headline(f"{out.marked}' share of MAE", pct(out.outlier_share_mae),
+        Headline(f"{out.share_label} MAE", pct(out.outlier_share_mae),
                  "Of the total absolute error of the dashed line.", out.outlier_share_mae, percentage_points,
                  key="share-mae"),
         *(Headline(f"{FIT_LABELS[k]} slope moved", signed(moved[k]),

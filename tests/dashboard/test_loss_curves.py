@@ -97,6 +97,7 @@ def test_the_chart_draws_the_levels_the_verdict_quotes():
     res = sc.result_of(sc.DEFAULTS)
     levels = charts.levels_frame(res)
     assert levels["y"].tolist() == [pytest.approx(0.2 ** 2), pytest.approx(res.best_train)]
+    assert charts.levels_caption(res).startswith(" Level lines (dotted: noise σ² = 0.04; dashed: best training loss")
     assert levels["text"].tolist()[0] == "noise σ² = 0.04"
     # in a quiz, the model's best training loss would hint at the answer: only the noise level is drawn
     assert charts.levels_frame(res, verdict_shown=False)["text"].tolist() == ["noise σ² = 0.04"]

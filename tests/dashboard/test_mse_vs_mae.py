@@ -420,7 +420,7 @@ def test_points_that_are_not_outliers_are_not_called_outliers():
     at = run_page(PAGE, {"outliers": "3", "shift": "0"})
     assert not errors(at)
     shown = metrics(at)
-    assert "Moved points' share of MSE" in shown and not any(k.startswith("Outliers'") for k in shown)
+    assert "Moved: share of MSE" in shown and not any(k.startswith("Outliers'") for k in shown)
     text = notice(at)
     assert "3 average points carry 10% of each" in text  # 3 of 30 points, by hand
     assert any("▼ marks the moved points" in c.value for c in at.caption)
