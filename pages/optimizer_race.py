@@ -21,6 +21,8 @@ panel.select("Surface", "surface", sc.SURFACES, labels=sc.SURFACE_LABELS)
 panel.box.markdown("**Who races**")
 running = {key: panel.toggle(entry.label, f"run_{key}", help=entry.description)
            for key, entry in registry.OPTIMIZERS.items()}
+if not any(running.values()):  # a race needs a racer: say which one runs, since its toggle shows off
+    panel.box.caption(sc.NO_RACER_NOTE)
 panel.box.markdown("**Learning rates**")
 tuned = panel.toggle("Tuned: each at its best rate", "tuned",
              help=f"Each optimizer runs at every one of {sc.rates().size} rates at once; tuned, it races at the one "

@@ -221,6 +221,9 @@ def stationary_points(s: surfaces.Surface) -> tuple[np.ndarray, tuple[str, ...]]
     return np.vstack([local.reshape(-1, 2), s.saddles.reshape(-1, 2)]), tuple(names)
 
 
+NO_RACER_NOTE = "With no optimizer switched on, gradient descent races alone."
+
+
 def racing(values: Mapping[str, Any]) -> tuple[str, ...]:
     """The keys of the optimizers switched on, in menu order (at least one: gradient descent)."""
     keys = tuple(k for k in RACERS if values.get(f"run_{k}"))

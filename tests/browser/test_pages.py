@@ -70,7 +70,7 @@ CASES = (
     Case("lr_schedules", ("schedules rate and loss", "schedules range test"),
          "Epochs", "epochs", "90", "95", unchanged=("schedules range test",), shown="0.002784"),
     Case("batch_size", ("batch paths", "batch loss curves", "batch gradient noise"),
-         "Learning rate η", "lr", "0.1", "0.13", unchanged=("batch gradient noise",), shown="0.007176", main=1),
+         "Learning rate η", "lr", "0.1", "0.13", unchanged=("batch gradient noise",), shown="0.005033", main=1),
     Case("local_minima", ("restarts", "trap paths", "trap loss curves", "network final losses", "network loss landscape"),
          "Restarts", "restarts", "100", "110",
          unchanged=("trap paths", "trap loss curves", "network final losses", "network loss landscape"),

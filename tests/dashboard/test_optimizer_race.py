@@ -138,3 +138,13 @@ def test_every_surface_races_without_error_and_the_start_can_be_chosen():
         assert errors(at) == [], surface
     at = run_page(PAGE, {"own_start": "true", "x0": "2", "y0": "-1"})
     assert errors(at) == [] and "torch.tensor([2.0, -1.0]" in at.code[0].value
+
+
+def test_with_every_toggle_off_the_page_says_who_races():
+    # The review: with every toggle off, gradient descent raced although its toggle showed off.
+    off = {f"run_{k}": "false" for k in sc.RACERS}
+    at = run_page(PAGE, off)
+    assert not errors(at)
+    assert any(sc.NO_RACER_NOTE in c.value for c in at.sidebar.caption)
+    assert [r.key for r in sc.compute({**sc.DEFAULTS, **{f"run_{k}": False for k in sc.RACERS}}).racers] == ["sgd"]
+    assert not any(sc.NO_RACER_NOTE in c.value for c in run_page(PAGE).sidebar.caption)

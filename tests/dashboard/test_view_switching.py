@@ -7,6 +7,7 @@ a class takes through the entry point (``dashboard/app.py``), as the sidebar doe
 
 from __future__ import annotations
 
+import importlib
 import itertools
 
 import pytest
@@ -16,7 +17,22 @@ from dashboard.views import VIEWS
 
 from .apptest_tools import APP, CONTROL_KINDS, TIMEOUT, bounds, errors, signature
 
-PAIRS = list(itertools.permutations(VIEWS, 2))
+
+def _link_keys(view) -> set[str]:
+    return set(importlib.import_module(f"dashboard.scenarios.{view.name}").DEFAULTS)
+
+
+def _pairs() -> list:
+    """The switches that can carry a value: from a view to another that shares a link key with it (70 of
+    the 156 ordered pairs). A value cannot cross between keys that differ, so the other pairs test nothing
+    more; a view no other shares a key with is still reached once, from the view before it."""
+    keyed = [(a, b) for a, b in itertools.permutations(VIEWS, 2) if _link_keys(a) & _link_keys(b)]
+    reached = {b for _, b in keyed}
+    alone = [(VIEWS[k - 1], b) for k, b in enumerate(VIEWS) if b not in reached]
+    return keyed + alone
+
+
+PAIRS = _pairs()
 
 
 def open_app() -> AppTest:
@@ -143,3 +159,9 @@ def test_a_pin_stays_with_its_view():
     assert signature(at) == signature(go(open_app(), mse))
     go(at, reg)
     assert signature(at) == pinned
+
+
+def test_the_pairs_cover_every_shared_key_and_every_view():
+    shared = {(a.name, b.name) for a, b in itertools.permutations(VIEWS, 2) if _link_keys(a) & _link_keys(b)}
+    assert shared <= {(a.name, b.name) for a, b in PAIRS} and len(shared) == 70
+    assert {b.name for _, b in PAIRS} == {v.name for v in VIEWS}
