@@ -32,8 +32,10 @@ _CONFIG = alt.Config(axis=alt.AxisConfig(**run_charts.AXIS))
 
 def _curves_template(height: int, pinned: bool) -> alt.LayerChart:
     x = alt.X(field="epoch", type="quantitative", title="epoch", scale=alt.Scale(nice=False))
+    # 1, 2 and 5 of each decade: the curves' story lies between 0.03 and 0.5, where powers of ten alone
+    # label only 0.1
     y = alt.Y(field="shown", type="quantitative", title="loss (MSE)", scale=alt.Scale(type="log", nice=False),
-              axis=log_axis())
+              axis=log_axis((1, 2, 5)))
     lines = alt.Chart(alt.NamedData("curves")).mark_line(strokeWidth=2.4).encode(
         x=x, y=y, color=alt.Color(field="set", type="nominal", scale=color_scale(SETS),
                                   legend=run_charts.legend(None, columns=2)),

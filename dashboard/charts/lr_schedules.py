@@ -107,8 +107,9 @@ def schedule_chart(res, pinned=None, rate_height: int = RATE_HEIGHT, loss_height
 def _range_template(height: int) -> alt.LayerChart:
     x = alt.X(field="rate", type="quantitative", scale=alt.Scale(type="log", nice=False), title="learning rate (log)",
               axis=log_axis())
+    # the test's loss spans about a decade: 1, 2 and 5 of it are labelled, not "1" alone
     y = alt.Y(field="loss", type="quantitative", scale=alt.Scale(type="log", nice=False), title="loss (log)",
-              axis=log_axis())
+              axis=log_axis((1, 2, 5)))
     base = alt.Chart(alt.NamedData("test"))
     raw = base.mark_line(color=palette.GREY, strokeWidth=1.2, opacity=0.8).encode(
         x=x, y=y, tooltip=[alt.Tooltip(field="rate", type="quantitative", format=".3g"),

@@ -33,3 +33,17 @@ def _labels(low: float, high: float, **kwargs) -> list[str]:
 ])
 def test_each_decade_is_labelled(low, high, mantissas, expected):
     assert sorted(_labels(low, high, mantissas=mantissas), key=lambda t: float(t.replace("−", "-"))) == expected
+
+
+def test_the_loss_curves_and_the_range_test_label_within_their_decade():
+    # The review: the loss curves' default labelled only "1" and "0.1" while the story lies between 0.03 and
+    # 0.5; the schedules' range test labelled a single "1".
+    from dashboard.charts import loss_curves, lr_schedules
+    from dashboard.scenarios import loss_curves as lc
+    from dashboard.scenarios import lr_schedules as ls
+
+    for spec in (loss_curves.curves_chart(lc.result_of(lc.DEFAULTS)),
+                 lr_schedules.range_test_chart(ls.result_of(ls.DEFAULTS))):
+        svg = export.chart_svg(spec)
+        labels = set(re.findall(r"<text[^>]*>([^<]*)</text>", svg))
+        assert {"0.2", "0.5"} <= labels or {"2", "5"} <= labels, sorted(labels)
