@@ -15,7 +15,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-from hypothesis import given, note, settings
+from hypothesis import example, given, note, settings
 from hypothesis import strategies as st
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import ElasticNet, Lasso
@@ -104,6 +104,8 @@ def penalty_links(draw):
 
 @settings(max_examples=20, deadline=None, derandomize=True)
 @given(penalty_links())
+# a rare case the drawn links miss: validation is lowest at the largest λ (found by a scan of seeds)
+@example({**sc.DEFAULTS, "noise": 1.0, "seed": 17, "degree": 3, "n": 10, "penalty": "l2"})
 def test_the_regularization_claims_hold_against_the_oracle(values):
     note(f"link: {link('regularization', values, sc.DEFAULTS)}")
     degree, n, noise, seed = int(values["degree"]), int(values["n"]), float(values["noise"]), int(values["seed"])
