@@ -74,8 +74,19 @@ class CrossEntropy:
 
 
 def loss_text(value: float) -> str:
-    """A loss as the lesson writes it: three decimals (0.105, 2.303), three digits when small (0.0101)."""
-    return f"{value:.3f}" if abs(value) >= 0.05 else fmt(value, 3)
+    """A loss as the lesson writes it: three decimals (0.105, 2.303), three significant digits when small,
+    zeros kept so a row of them reads alike (0.0101, 0.0100, 0.000198, never "0.01" beside "0.018")."""
+    if not math.isfinite(value) or 0 < abs(value) < 1e-9 or value == 0:
+        return fmt(value)
+    return f"{value:.3f}" if abs(value) >= 0.05 else f"{value:#.3g}"
+
+
+def _change(first: float, last: float) -> str:
+    """A training loss from its start to its end, or "stays at" where the two print alike."""
+    if loss_text(first) == loss_text(last):
+        return f"stays at {loss_text(last)} (it moved by {fmt(abs(last - first), 2)})"
+    return f"falls from {loss_text(first)} to {loss_text(last)} ({pct(last / first)} of the start)" if last < first \
+        else f"rises from {loss_text(first)} to {loss_text(last)}"
 
 
 def _at(p: float, y: float) -> tuple[float, float, float, float]:
@@ -191,9 +202,8 @@ def notes(res: CrossEntropy) -> list[str]:
                "where it most needs correcting.")
     ce, sq = res.finals["cross-entropy"], res.finals["squared error"]
     out.append(f"From the same start, after {int(res.runs['step'].max())} steps: trained on cross-entropy, its loss "
-               f"falls from {loss_text(ce[0])} to {loss_text(ce[1])} ({pct(ce[1] / ce[0])} of the start) with training "
-               f"accuracy {pct(ce[2])}; trained on squared error, from {loss_text(sq[0])} to {loss_text(sq[1])} "
-               f"({pct(sq[1] / sq[0])}) with accuracy {pct(sq[2])}.")
+               f"{_change(ce[0], ce[1])} with training accuracy {pct(ce[2])}; trained on squared error, it "
+               f"{_change(sq[0], sq[1])} with accuracy {pct(sq[2])}.")
     out.append(f"With three classes the softmax turns the logits into probabilities "
                f"({', '.join(f'{c} {v:.3f}' for c, v in zip(CLASSES, res.probs))}); the loss is −log of the true "
                f"class's, {CLASSES[res.truth]}: **{loss_text(res.cce)}**.")

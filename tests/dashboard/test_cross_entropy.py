@@ -61,7 +61,7 @@ def test_the_page_states_them():
     assert errors(at) == []
     shown = metrics(at)
     assert shown["Cross-entropy"] == "0.105" and shown["Categorical CE (cat)"] == "0.357"
-    assert shown["Push, squared error"] == "0.018"
+    assert shown["Push, squared error"] == "0.0180"  # 3 significant digits, as "0.0100" beside it
     assert "−log(0.9) = **0.105**" in notice(at) and "5.56 times weaker" in notice(at)
     assert metrics(run_page(PAGE, {"p": "0.1"}))["Cross-entropy"] == "2.303"
 
