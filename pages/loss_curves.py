@@ -62,7 +62,7 @@ with left:
     layout.chart(charts.curves_chart(res, pinned=was or None, verdict_shown=shown), res.curves, name="loss curves",
                  caption="Training and validation MSE after each epoch, log scale; the dashed line is the epoch with "
                          "the lowest validation loss." + charts.levels_caption(res, shown)
-                         + (pinning.IN_GREY if pin else ""))
+                         + (charts.PINNED_WORDS if pin else ""))
 with right:
     layout.chart(charts.fit_chart(res), res.fits, name="fitted curves",
                  caption="The points, the curve they were drawn from, and the model at the end and at the epoch "

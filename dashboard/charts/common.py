@@ -45,16 +45,22 @@ def log_axis(mantissas: tuple[int, ...] = (1,), **kwargs) -> alt.Axis:
 PINNED_DATA = "pinned"  # the dataset of a pinned scenario's layer (dashboard.pinning)
 
 
-def pinned_layer(x: alt.X, y: alt.Y, *, detail: str = "series", what: str = "pinned", **mark) -> alt.Chart:
+def pinned_layer(x: alt.X, y: alt.Y, *, detail: str = "series", what: str = "pinned",
+                 dashes: Mapping[str, list[int]] | None = None, **mark) -> alt.Chart:
     """A pinned scenario's lines, wide and light grey, to go under a chart's live layers.
 
     Reads the dataset :data:`PINNED_DATA` in the same fields as the chart's own ``x`` and ``y``
     (so the axes and their titles are shared), one line per value of ``detail``; its
-    ``label`` column names each line in the tooltip, after ``what``.
+    ``label`` column names each line in the tooltip, after ``what``. ``dashes``: a dash pattern per
+    value of ``detail``, so that two grey lines can be told apart (say which is which in the caption).
     """
+    encoding = dict(x=x, y=y, detail=alt.Detail(field=detail, type="nominal"),
+                    tooltip=[alt.Tooltip(field="label", type="nominal", title=what)])
+    if dashes:
+        encoding["strokeDash"] = alt.StrokeDash(field=detail, type="nominal", legend=None,
+                                                scale=alt.Scale(domain=list(dashes), range=list(dashes.values())))
     return alt.Chart(alt.NamedData(PINNED_DATA)).mark_line(color=PINNED, strokeWidth=4, opacity=0.8, **mark).encode(
-        x=x, y=y, detail=alt.Detail(field=detail, type="nominal"),
-        tooltip=[alt.Tooltip(field="label", type="nominal", title=what)])
+        **encoding)
 
 
 def color_scale(colors: Mapping[str, str], labels: Mapping[str, str] | None = None,

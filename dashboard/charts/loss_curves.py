@@ -59,7 +59,7 @@ def _curves_template(height: int, pinned: bool) -> alt.LayerChart:
                                   scale=alt.Scale(domain=list(LEVEL_DASHES), range=list(LEVEL_DASHES.values()))),
         tooltip=[alt.Tooltip(field="text", type="nominal", title=" ")])
     extent = extent_layer(alt.X(field="epoch", type="quantitative"), alt.Y(field="shown", type="quantitative"))
-    under = [pinned_layer(x, y, detail="set", what="pinned scenario")] if pinned else []
+    under = [pinned_layer(x, y, detail="set", what="pinned scenario", dashes=PINNED_DASHES)] if pinned else []
     return layer(*under, level_rules, lines, rule, *texts, extent, width="container", height=height, config=_CONFIG)
 
 
@@ -100,6 +100,9 @@ def levels_caption(res, verdict_shown: bool = True) -> str:
 
 
 LEVEL_DASHES = {"noise": [2, 3], "best": [8, 3]}
+# The pinned run's two grey curves: training solid, validation dashed (the page's caption says so).
+PINNED_DASHES = {"training": [1, 0], "validation": [10, 5]}
+PINNED_WORDS = " Wide light grey: the pinned run's curves, training solid and validation dashed."
 LEVEL_WORDS = {"noise": "dotted", "best": "dashed"}
 
 

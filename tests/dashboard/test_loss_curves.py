@@ -121,3 +121,17 @@ def test_a_quiz_deals_mystery_runs_and_keeps_its_answer_hidden():
 
     dealt = [sc.mystery_run(random.Random(k)) for k in range(20)]
     assert all(d["quiz"] for d in dealt) and len({d["seed"] for d in dealt}) > 10
+
+
+def test_the_pinned_runs_two_grey_curves_can_be_told_apart():
+    # The review: both pinned curves (training and validation) were the same wide grey.
+    import json
+
+    from dashboard.charts import loss_curves as charts
+
+    res = sc.result_of(sc.DEFAULTS)
+    spec = json.dumps(charts.curves_chart(res, pinned=sc.result_of(sc.PRESETS["overfitting"])), default=str)
+    assert '"strokeDash"' in spec and "[10, 5]" in spec
+    at = run_page(PAGE, {"pin": "lr~0.05"})
+    assert not errors(at)
+    assert any("training solid and validation dashed" in c.value for c in at.caption)
