@@ -20,7 +20,8 @@ from dashboard.charts import paths as run_charts
 from dashboard.charts.common import built_once, render
 from dashboard.formatting import fmt
 
-COORDINATE_COLOURS = {"x": palette.BLUE, "y": palette.VERMILLION}
+# Black and grey: blue and vermillion are gradient descent's and Adam's colours in the race just above.
+COORDINATE_COLOURS = {"x": palette.MARKER, "y": palette.GREY}
 ROW_HEIGHT = 78
 INTERNALS_WIDTH = 290  # px: with the row titles and the axis it fits a 390 px phone
 

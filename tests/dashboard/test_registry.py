@@ -124,3 +124,10 @@ def test_no_penalty_wears_the_colour_of_training_or_validation_error():
     # The regularization view draws both on one page: orange "Validation" beside orange "L1" read as one thing.
     worn = {registry.PENALTIES[k].colour for k in ("l1", "l2", "elastic_net")}
     assert not worn & {palette.TRAIN, palette.VALIDATION} and len(worn) == 3
+
+
+def test_the_race_internals_coordinates_wear_no_optimizers_colour():
+    # The review: x and y were blue and vermillion, gradient descent's and Adam's colours just above.
+    from dashboard.charts.optimizer_race import COORDINATE_COLOURS
+
+    assert not set(COORDINATE_COLOURS.values()) & {e.colour for e in registry.OPTIMIZERS.values()}
