@@ -164,7 +164,7 @@ def headlines(res: CrossEntropy) -> list[Headline]:
         Headline(f"Categorical CE ({CLASSES[res.truth]})", loss_text(res.cce),
                  "−log of the softmax probability of the true class.", value=res.cce, better="lower", key="cce"),
         # Training has a headline of its own, so a pin shows when it changed (3% against 97% at another start)
-        Headline("Trained: accuracy, CE · SE", f"{pct(ce[2])} · {pct(sq[2])}",
+        Headline("Accuracy: CE · SE", f"{pct(ce[2])} · {pct(sq[2])}",
                  f"The spam model's training accuracy after {steps} steps trained on cross-entropy, then on squared "
                  "error, from the same start.", key="accuracy"),
     ]
