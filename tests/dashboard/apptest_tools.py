@@ -16,7 +16,10 @@ APP = ROOT / "dashboard" / "app.py"
 TIMEOUT = 60
 # A number that is not one on screen (nan, inf, ∞; a matrix with no inverse says "∞ (no inverse)" on
 # purpose), or the race's old finish line: no page text may hold one.
-NOT_A_NUMBER = re.compile(r"\bnan\b|\binf(?:inity)?\b|∞(?! \(no inverse\))|within ε", re.IGNORECASE)
+# Not numbers a learner should read: nan, inf, a bare ∞, the race's old "within ε", and a thousand or more in
+# e-notation ("7e+03": formatting.fmt writes 7000, 14,142).
+NOT_A_NUMBER = re.compile(r"\bnan\b|\binf(?:inity)?\b|∞(?! \(no inverse\))|within ε|\b\d(?:\.\d+)?e\+0?[3-9]\b|\b\d(?:\.\d+)?e\+[1-9]\d\b",
+                          re.IGNORECASE)
 
 
 def run_page(file: str, params: Mapping[str, str | list[str]] | None = None) -> AppTest:
