@@ -421,10 +421,10 @@ def headlines(res: Restarts, tr: Traps, net: Network) -> list[Headline]:
         Headline("Global minimum", f"{g} of {n}",
                  f"Restarts that settled in the deeper minimum: {pct(res.share)}.", value=res.share,
                  change=percentage_points, better="higher", key="global"),
-        Headline(f"{plain} off the {tr.trap}", _escape_text(tr, "sgd"),
+        Headline(f"{plain} off the {tr.trap}", _escape_text(tr, "sgd", short=True),
                  f"The first step at which the run is less than half the {tr.trap}'s height above the minimum.",
                  value=tr.escaped["sgd"] if tr.escaped["sgd"] >= 0 else None, better="lower", key="trap-sgd"),
-        Headline(f"Adam off the {tr.trap}", _escape_text(tr, "adam"),
+        Headline(f"Adam off the {tr.trap}", _escape_text(tr, "adam", short=True),
                  f"The first step at which the run is less than half the {tr.trap}'s height above the minimum.",
                  value=tr.escaped["adam"] if tr.escaped["adam"] >= 0 else None, better="lower", key="trap-adam"),
         Headline("Networks near the best", f"{net.near} of {net.runs}",
@@ -433,10 +433,14 @@ def headlines(res: Restarts, tr: Traps, net: Network) -> list[Headline]:
     ]
 
 
-def _escape_text(tr: Traps, key: str) -> str:
+def _escape_text(tr: Traps, key: str, short: bool = False) -> str:
+    """When the run left the trap; ``short`` for a headline ("not in 500": a metric shows about 14
+    characters at 1400 px, and "not in 500 steps" was cut off)."""
     if tr.diverged[key] >= 0:
         return f"diverged at step {tr.diverged[key]}"
-    return f"step {tr.escaped[key]}" if tr.escaped[key] >= 0 else f"not in {tr.steps} steps"
+    if tr.escaped[key] >= 0:
+        return f"step {tr.escaped[key]}"
+    return f"not in {tr.steps}" if short else f"not in {tr.steps} steps"
 
 
 def restart_table(res: Restarts) -> str:

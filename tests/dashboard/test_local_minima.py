@@ -89,7 +89,7 @@ def test_the_page_states_the_counts():
     assert errors(at) == []
     shown = metrics(at)
     assert shown["Global minimum"] == "46 of 100"
-    assert shown["Gradient descent off the saddle"] == "not in 500 steps" and shown["Adam off the saddle"] == "step 166"
+    assert shown["Gradient descent off the saddle"] == "not in 500" and shown["Adam off the saddle"] == "step 166"
     assert shown["Networks near the best"] == "28 of 30"
     text = notice(at)
     assert "**46** settled in the global minimum and **54** in the local one" in text
