@@ -6,7 +6,9 @@ functions turn them into the text the page shows, so a test can check the data a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from core import outcomes
 from core.outcomes import Outcome
@@ -45,3 +47,39 @@ def short_text(outcome: Outcome) -> str:
         return f"{outcome.step} steps"
     return {"diverged": f"diverged at {outcome.step}", "falling": "still falling", "rising": "rising",
             "oscillating": "oscillating", "stalled": "stalled"}[outcome.kind]
+
+
+# --------------------------------------------------------------------------- claims as data
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One thing a page says, as data: what kind of statement (``kind``, a key of :data:`TEMPLATES`) and
+    the numbers and names behind it (``values``). A scenario module returns claims; :func:`say` turns
+    them into words, so a test can check the claim itself (its kind is present exactly when an oracle
+    says it holds, its numbers are the oracle's) and trust the sentence."""
+
+    kind: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.kind not in TEMPLATES:
+            raise ValueError(f"kind must be one of the registered claims; got {self.kind!r}")
+
+
+TEMPLATES: dict[str, Callable[[Mapping[str, Any]], str]] = {}
+
+
+def template(kind: str):
+    """Register the words of a claim ``kind`` (a function of its values), once, beside the view that makes it."""
+    def register(words: Callable[[Mapping[str, Any]], str]):
+        if kind in TEMPLATES:
+            raise ValueError(f"claim {kind!r} has words already")
+        TEMPLATES[kind] = words
+        return words
+    return register
+
+
+def say(claims: Sequence[Claim]) -> str:
+    """The claims in words, one sentence each, in order."""
+    return " ".join(TEMPLATES[c.kind](c.values) for c in claims)

@@ -37,6 +37,7 @@ from dashboard.cache import by_values
 from dashboard.formatting import apart, final_or_diverged, fmt, negligible
 from dashboard.headline import Headline
 from dashboard.valley import LineValley, line_valley
+from dashboard.verdicts import Claim, say, template
 
 SCHEDULES = tuple(registry.SCHEDULES)
 SIDES = ("a", "b")
@@ -305,37 +306,93 @@ def verdict_of(run: Run) -> outcomes.Outcome:
     return outcomes.classify(run.gap, 0.0, diverged_at=run.diverged_at)  # a diverged run reads no further
 
 
-def minibatch_note(res: Result) -> str:
-    """Mini-batch runs: what each did, a comparison only between two that ended, and the noise floor
-    only for a constant rate that stopped falling."""
-    said = [f"With mini-batches of {res.batch} ({res.per_epoch} updates per epoch), each step follows a noisy "
-            "estimate of the gradient."]
+def minibatch_claims(res: Result) -> list[Claim]:
+    """Mini-batch runs, as claims (:class:`dashboard.verdicts.Claim`): what each did, a comparison only
+    between two that ended, and the noise floor only for a constant rate that stopped falling."""
+    claims = [Claim("schedules.noisy", {"batch": res.batch, "per_epoch": res.per_epoch})]
     verdicts_ = {r.side: verdict_of(r) for r in res.runs}
     for r in res.runs:
         v = verdicts_[r.side]
-        what = (diverged_words(r, res.per_epoch) if v.kind == "diverged" else
-                f"ends {fmt(r.final)} above the best possible loss, higher than where it started "
-                f"({fmt(res.start_gap)}): the rate is too large for batches this small" if r.final > res.start_gap else
-                f"is still falling at the end, {outcome(r)} above the best possible loss" if v.kind == "falling" else
-                f"is rising at the end, {outcome(r)} above the best possible loss" if v.kind == "rising" else
-                f"ends {outcome(r)} above the best possible loss, no longer falling")
-        said.append(f"{r.label} {what}.")
+        run = {"label": r.label, "gap": outcome(r), "final": r.final}
+        if v.kind == "diverged":
+            claims.append(Claim("schedules.diverged", {**run, "words": diverged_words(r, res.per_epoch)}))
+        elif r.final > res.start_gap:
+            claims.append(Claim("schedules.above_start", {**run, "start": res.start_gap}))
+        else:
+            claims.append(Claim(f"schedules.{v.kind if v.kind in ('falling', 'rising') else 'levelled'}", run))
     a, b = res.runs
     if a.diverged_at < 0 and b.diverged_at < 0:
         c = outcomes.compare(a.final, b.final, res.start_gap)
         if c.kind == "equal":
-            said.append("They end equal.")
+            claims.append(Claim("schedules.equal"))
         else:
             low, high = (a, b) if c.kind == "smaller" else (b, a)
-            said.append(f"{low.label} ends {fmt(high.final / low.final, 3)} times lower than {high.label}.")
-    hovering = [r for r in res.runs if r.key == "constant" and verdicts_[r.side].kind in ("stalled", "oscillating")
-                and r.final <= res.start_gap]
-    if hovering:
-        said.append("A constant rate that has stopped falling keeps jumping around the bottom by an amount that "
-                    "grows with the rate; only a smaller rate, or a schedule that lowers it, makes the jumps smaller.")
+            claims.append(Claim("schedules.lower", {"low": low.label, "high": high.label,
+                                                    "ratio": high.final / low.final}))
+    if any(r.key == "constant" and verdicts_[r.side].kind in ("stalled", "oscillating") and r.final <= res.start_gap
+           for r in res.runs):
+        claims.append(Claim("schedules.jumps"))
     if any(verdicts_[r.side].kind == "falling" and r.final <= res.start_gap for r in res.runs):
-        said.append("A run still falling has not reached its floor: more epochs, or a larger rate, would go on.")
-    return " ".join(said)
+        claims.append(Claim("schedules.no_floor_yet"))
+    return claims
+
+
+def minibatch_note(res: Result) -> str:
+    """The mini-batch claims in words (:func:`dashboard.verdicts.say`)."""
+    return say(minibatch_claims(res))
+
+
+@template("schedules.noisy")
+def _(v):
+    return (f"With mini-batches of {v['batch']} ({v['per_epoch']} updates per epoch), each step follows a noisy "
+            "estimate of the gradient.")
+
+
+@template("schedules.diverged")
+def _(v):
+    return f"{v['label']} {v['words']}."
+
+
+@template("schedules.above_start")
+def _(v):
+    return (f"{v['label']} ends {fmt(v['final'])} above the best possible loss, higher than where it started "
+            f"({fmt(v['start'])}): the rate is too large for batches this small.")
+
+
+@template("schedules.falling")
+def _(v):
+    return f"{v['label']} is still falling at the end, {v['gap']} above the best possible loss."
+
+
+@template("schedules.rising")
+def _(v):
+    return f"{v['label']} is rising at the end, {v['gap']} above the best possible loss."
+
+
+@template("schedules.levelled")
+def _(v):
+    return f"{v['label']} ends {v['gap']} above the best possible loss, no longer falling."
+
+
+@template("schedules.equal")
+def _(v):
+    return "They end equal."
+
+
+@template("schedules.lower")
+def _(v):
+    return f"{v['low']} ends {fmt(v['ratio'], 3)} times lower than {v['high']}."
+
+
+@template("schedules.jumps")
+def _(v):
+    return ("A constant rate that has stopped falling keeps jumping around the bottom by an amount that grows with "
+            "the rate; only a smaller rate, or a schedule that lowers it, makes the jumps smaller.")
+
+
+@template("schedules.no_floor_yet")
+def _(v):
+    return "A run still falling has not reached its floor: more epochs, or a larger rate, would go on."
 
 
 def notes(res: Result, values: Mapping[str, Any]) -> list[str]:

@@ -151,3 +151,4 @@ def test_fell_needs_more_than_the_noise_and_more_than_a_percent():
     assert not outcomes.fell([1.0] * 5, [0.995] * 5)  # smooth, but only half a percent
     with pytest.raises(ValueError, match="earlier and later"):
         outcomes.fell([], [1.0])
+

@@ -82,6 +82,32 @@ def schedule_links(draw, batches=sc.BATCHES):
 @given(schedule_links(batches=sc.BATCHES[:-1]))
 def test_mini_batch_outcomes_and_notes_hold_against_the_oracle(values):
     check(values)
+    check_claims(values)
+
+
+def check_claims(values):
+    """The mini-batch note as data (dashboard.verdicts.Claim): which run ended above its start, which ended
+    lower and by how much, each against the loop."""
+    epochs, batch = int(values["epochs"]), int(values["batch"])
+    res = sc.result_of(values)
+    truth = {side: descend(rate_of(values[side], values), epochs, batch) for side in sc.SIDES}
+    start_gap = float(truth["a"]["gaps"][0])
+    claims = sc.minibatch_claims(res)
+    label = {r.side: r.label for r in res.runs}
+    ended = {s: float(t["gaps"][-1]) for s, t in truth.items() if t["diverged_at"] < 0}
+    assume(all(abs(g - start_gap) > 1e-9 * start_gap for g in ended.values()))  # not on the start's edge
+    above = {c.values["label"] for c in claims if c.kind == "schedules.above_start"}
+    assert above == {label[s] for s, g in ended.items() if g > start_gap}
+    gone = {c.values["label"] for c in claims if c.kind == "schedules.diverged"}
+    assert gone == {label[s] for s, t in truth.items() if t["diverged_at"] >= 0}
+    lower = [c for c in claims if c.kind == "schedules.lower"]
+    if len(ended) == 2 and abs(ended["a"] - ended["b"]) > 1e-6 * max(*ended.values(), start_gap):
+        (claim,) = lower
+        low, high = sorted(ended, key=ended.get)
+        assert claim.values["low"] == label[low] and claim.values["high"] == label[high]
+        assert abs(claim.values["ratio"] / (ended[high] / ended[low]) - 1) < 1e-5
+    elif len(ended) < 2:
+        assert not lower and not any(c.kind == "schedules.equal" for c in claims)
 
 
 # The full batch has its own notes (the critical rate, "survived", which ended lower): drawn on their own,
