@@ -32,6 +32,7 @@ from dashboard.cache import by_values, scenario_cache
 from dashboard.formatting import final_or_diverged, fmt
 from dashboard.headline import Headline
 from dashboard.valley import LineValley, line_valley
+from dashboard.verdicts import Claim, say, template
 
 DATA = dict(n=256, slope=2.0, intercept=1.0, noise=0.5, n_outliers=0, x_range=(0.0, 2.0), seed=0)
 N = DATA["n"]
@@ -266,47 +267,93 @@ def last_places(a: np.ndarray, b: np.ndarray) -> int:
     return int(np.max(np.round(np.abs(a - b) / spacing)))
 
 
-def floor_note(res: Result) -> str:
-    """Which noisy runs stopped falling at a noise floor, which are still falling or diverged, and what
-    the full batch did (core.outcomes' verdict: it converges only while it is falling or arrived)."""
+def floor_claims(res: Result) -> list[Claim]:
+    """As claims (:class:`dashboard.verdicts.Claim`): which noisy runs stopped falling at a noise floor, which
+    are still falling or diverged, and what the full batch did (core.outcomes' verdict: it converges only while
+    it is falling or arrived)."""
     full, mini, sgd = (res.shown[k] for k in ("full", "mini", "sgd"))
     runs = ((f"SGD (η = {sgd.rate:.3g})", sgd, False), (f"batches of {mini.batch} (η = {mini.rate:.3g})", mini, True))
-
-    def first_up(text: str) -> str:
-        return text[:1].upper() + text[1:]
-
     level = [(name, run, many) for name, run, many in runs if np.isfinite(run.floor)]
     moving = [(name, many) for name, run, many in runs if np.isnan(run.floor)]
     gone = [name for name, run, _ in runs if run.diverged_at >= 0]
-    said = []
+    claims = []
     if level:
-        said.append("At a constant rate a noisy run stops falling at a noise floor (dashed), where its steps' noise "
-                    "balances its pull: over the second half of the run " + " and ".join(
-                        f"{name} {'sit' if many else 'sits'} {fmt(run.floor)} above the best on average"
-                        for name, run, many in level) + ". A smaller rate lowers a floor; the Schedules view lowers "
-                    "the rate as training goes.")
+        claims.append(Claim("batch.floors", {"runs": [(name, run.floor, many) for name, run, many in level]}))
         if len(level) == 2 and sgd.rate == mini.rate and sgd.floor > mini.floor:
-            said.append("The larger batch's floor is lower: its gradient is less noisy.")
+            claims.append(Claim("batch.larger_lower"))
     if moving:
-        plural = len(moving) > 1 or moving[0][1]
-        said.append(first_up(" and ".join(name for name, _ in moving)) + (" are" if plural else " is")
-                    + " still falling at the end, so no floor can be read yet: more epochs would show it.")
+        claims.append(Claim("batch.still_falling", {"names": [name for name, _ in moving],
+                                                    "plural": len(moving) > 1 or moving[0][1]}))
     if gone:
-        said.append(first_up(" and ".join(gone)) + " diverged.")
+        claims.append(Claim("batch.diverged", {"names": gone}))
     if sgd.diverged_at >= 0 and mini.diverged_at < 0 and sgd.rate == mini.rate:
-        said.append(f"At the same rate, batches of {mini.batch} did not: averaging {mini.batch} points calms the "
-                    "steps that threw SGD out. Hence the usual advice for a run that jumps around: lower the rate, "
-                    "or raise the batch size.")
+        claims.append(Claim("batch.advice", {"batch": mini.batch}))
     verdict = outcomes.classify(full.gap, 0.0, diverged_at=full.diverged_at)  # a diverged run reads no further
     if verdict.kind in ("falling", "arrived"):
-        said.append("Only the full batch, with no noise, keeps converging towards the best.")
+        claims.append(Claim("batch.full_converges"))
     elif verdict.kind == "diverged":
-        said.append(f"The full batch (η = {full.rate:.3g}) diverged too, at update {full.diverged_at}.")
+        claims.append(Claim("batch.full_diverged", {"rate": full.rate, "at": full.diverged_at}))
     else:
-        said.append(f"The full batch (η = {full.rate:.3g}) does not converge either: it is "
-                    + {"rising": "rising", "oscillating": "oscillating"}.get(verdict.kind, "stalled")
-                    + f", {fmt(verdict.gap)} above the best at the end.")
-    return " ".join(said)
+        claims.append(Claim("batch.full_stuck", {"rate": full.rate, "kind": verdict.kind, "gap": verdict.gap}))
+    return claims
+
+
+def floor_note(res: Result) -> str:
+    """The floor claims in words (:func:`dashboard.verdicts.say`)."""
+    return say(floor_claims(res))
+
+
+def _first_up(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+@template("batch.floors")
+def _(v):
+    return ("At a constant rate a noisy run stops falling at a noise floor (dashed), where its steps' noise "
+            "balances its pull: over the second half of the run " + " and ".join(
+                f"{name} {'sit' if many else 'sits'} {fmt(floor)} above the best on average"
+                for name, floor, many in v["runs"]) + ". A smaller rate lowers a floor; the Schedules view lowers "
+            "the rate as training goes.")
+
+
+@template("batch.larger_lower")
+def _(v):
+    return "The larger batch's floor is lower: its gradient is less noisy."
+
+
+@template("batch.still_falling")
+def _(v):
+    return (_first_up(" and ".join(v["names"])) + (" are" if v["plural"] else " is")
+            + " still falling at the end, so no floor can be read yet: more epochs would show it.")
+
+
+@template("batch.diverged")
+def _(v):
+    return _first_up(" and ".join(v["names"])) + " diverged."
+
+
+@template("batch.advice")
+def _(v):
+    return (f"At the same rate, batches of {v['batch']} did not: averaging {v['batch']} points calms the steps that "
+            "threw SGD out. Hence the usual advice for a run that jumps around: lower the rate, or raise the batch "
+            "size.")
+
+
+@template("batch.full_converges")
+def _(v):
+    return "Only the full batch, with no noise, keeps converging towards the best."
+
+
+@template("batch.full_diverged")
+def _(v):
+    return f"The full batch (η = {v['rate']:.3g}) diverged too, at update {v['at']}."
+
+
+@template("batch.full_stuck")
+def _(v):
+    return (f"The full batch (η = {v['rate']:.3g}) does not converge either: it is "
+            + {"rising": "rising", "oscillating": "oscillating"}.get(v["kind"], "stalled")
+            + f", {fmt(v['gap'])} above the best at the end.")
 
 
 def notes(res: Result, values: Mapping[str, Any]) -> list[str]:

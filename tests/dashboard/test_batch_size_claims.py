@@ -78,6 +78,13 @@ def test_headlines_and_floor_notes_hold_against_the_oracle(values):
     sgd_gone, mini_gone = truth["sgd"][1] >= 0, truth["mini"][1] >= 0
     same_rate = truth["sgd"][2] == truth["mini"][2]
     assert ("raise the batch size" in text) == (sgd_gone and not mini_gone and same_rate)
+    # the same, on the claims the note is made of (dashboard.verdicts.Claim)
+    kinds = [c.kind for c in sc.floor_claims(res)]
+    assert ("batch.advice" in kinds) == (sgd_gone and not mini_gone and same_rate)
+    gone = next((c.values["names"] for c in sc.floor_claims(res) if c.kind == "batch.diverged"), [])
+    assert [name.split(" (")[0] for name in gone] == [
+        name for name, went in (("SGD", sgd_gone), (f"batches of {chosen}", mini_gone)) if went]
+    assert ("batch.full_diverged" in kinds) == (truth["full"][1] >= 0)
     if "The larger batch's floor is lower" in text:
         assert res.shown["mini"].floor < res.shown["sgd"].floor
     if "Only the full batch, with no noise, keeps converging" in text:
