@@ -39,6 +39,7 @@ from dashboard.controls import log_options, snap
 from dashboard.formatting import fmt, pct
 from dashboard.headline import Headline, whole
 from dashboard.palette import RATE_ROLES
+from dashboard.verdicts import Claim, say, template
 
 ROLES: tuple[str, ...] = tuple(RATE_ROLES)  # "too small", "good", "too large"
 _ROLE_DTYPE = pd.CategoricalDtype(list(ROLES))
@@ -692,20 +693,57 @@ def _distance(s: RunSummary, prob: Problem, steps: int) -> str:
     return f"after {steps} steps the MSE is {fmt(s.final_loss)}, {still}{where}."
 
 
-def _would_take(s: RunSummary, prob: Problem, runs: Runs) -> str:
-    """How many steps a plain, constant-rate run that has not arrived would need, exactly, from the
-    valley's eigenvalues (:func:`core.landscape.steps_to_loss`), against the fastest run that arrived:
-    the lesson's "10 minutes instead of 6 hours" in steps."""
-    need = landscape.steps_to_loss(prob.X, prob.y, s.rate, prob.within_gap)
-    if need < 0:
-        return ""
-    said = f" Kept going, it would get {reached_words(prob.exact_fit)} at step {need:,} (exact, from the valley's curvature)"
+def run_claims(prob: Problem, runs: Runs, optimizer: str, schedule: str, steps: int) -> list[Claim]:
+    """What each of the three runs did, as claims (:class:`dashboard.verdicts.Claim`), one bullet each:
+    diverged at step k, reached the target at step k, or where it ended; a plain constant-rate run that
+    has not arrived also says when it would, exactly, from the valley's eigenvalues
+    (:func:`core.landscape.steps_to_loss`), against the fastest run that arrived (the lesson's "10 minutes
+    instead of 6 hours", in steps)."""
+    plain = optimizer == "sgd" and schedule == "constant"
     done = [r for r in runs.summaries if r.converged and r.steps_to_1pct > 0]
-    if done:
-        best = min(done, key=lambda r: r.steps_to_1pct)
-        said += (f": {fmt(need / best.steps_to_1pct, 3)} times the {best.steps_to_1pct} steps of "
-                 f"{role_label(best.role, best.rate)}")
-    return said + "."
+    best = min(done, key=lambda r: r.steps_to_1pct) if done else None
+    claims = []
+    for s in runs.summaries:
+        run = {"label": runs.labels[s.role].capitalize(),
+               "share": s.rate / prob.critical if optimizer == "sgd" else None, "words": reached_words(prob.exact_fit)}
+        if s.diverged:
+            claims.append(Claim("lr.diverged", {**run, "step": s.diverged_at}))
+        elif s.converged:
+            claims.append(Claim("lr.reached", {**run, "step": s.steps_to_1pct, "steps": steps, "final": s.final_loss}))
+        else:
+            need = (landscape.steps_to_loss(prob.X, prob.y, s.rate, prob.within_gap)
+                    if plain and s.rate < prob.critical else -1)
+            claims.append(Claim("lr.short", {
+                **run, "where": _distance(s, prob, steps), "need": need,
+                "best": None if best is None else (best.steps_to_1pct, role_label(best.role, best.rate))}))
+    return claims
+
+
+def _run_head(v) -> str:
+    share = f" ({fmt(v['share'], 3)} × the critical rate)" if v["share"] is not None else ""
+    return f"**{v['label']}**{share}: "
+
+
+@template("lr.diverged")
+def _(v):
+    return _run_head(v) + f"diverged at step {v['step']}; its loss passed 10¹² times the starting loss."
+
+
+@template("lr.reached")
+def _(v):
+    return _run_head(v) + f"{v['words']} at step {v['step']}; after {v['steps']} steps the MSE is {fmt(v['final'])}."
+
+
+@template("lr.short")
+def _(v):
+    said = _run_head(v) + v["where"]
+    if v["need"] >= 0:
+        said += f" Kept going, it would get {v['words']} at step {v['need']:,} (exact, from the valley's curvature)"
+        if v["best"] is not None:
+            steps, label = v["best"]
+            said += f": {fmt(v['need'] / steps, 3)} times the {steps} steps of {label}"
+        said += "."
+    return said
 
 
 def _where(loss: float, prob: Problem, short: bool = False) -> str:
@@ -787,18 +825,7 @@ def notice_points(prob: Problem, runs: Runs, sw: Sweep, optimizer: str, schedule
                       + (", and the rate schedule shifts it again." if schedule != "constant" else "."))
     points.append(cliff)
 
-    for s in runs.summaries:
-        head = f"**{runs.labels[s.role].capitalize()}**"
-        head += f" ({fmt(s.rate / prob.critical, 3)} × the critical rate): " if optimizer == "sgd" else ": "
-        if s.diverged:
-            body = f"diverged at step {s.diverged_at}; its loss passed 10¹² times the starting loss."
-        elif s.steps_to_1pct >= 0:
-            body = f"{reached_words(prob.exact_fit)} at step {s.steps_to_1pct}; after {steps} steps the MSE is {fmt(s.final_loss)}."
-        else:
-            body = _distance(s, prob, steps)
-            if plain and s.rate < prob.critical:
-                body += _would_take(s, prob, runs)
-        points.append(head + body)
+    points.extend(say([claim]) for claim in run_claims(prob, runs, optimizer, schedule, steps))
 
     if plain:
         zig = [role_label(s.role, s.rate) for s in runs.summaries if prob.critical / 2 < s.rate < prob.critical]

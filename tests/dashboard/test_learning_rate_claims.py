@@ -77,6 +77,39 @@ def name(role: str, run: dict, fastest: bool) -> str:
     return ""
 
 
+def _eigenvalues(x) -> tuple[float, float]:
+    """The MSE Hessian (2/n) [[Σx², Σx], [Σx, n]]'s eigenvalues by the 2x2 closed form."""
+    a, b, c = 2 * np.mean(x * x), 2 * np.mean(x), 2.0
+    mid, rad = (a + c) / 2, math.hypot((a - c) / 2, b)
+    return mid - rad, mid + rad
+
+
+def steps_to_within(x, y, lr: float, gap: float) -> int:
+    """The first t with J(θ_t) − J* <= gap for plain descent from (0, 0), from the closed form
+    θ_t − θ* = (I − lr H)^t (θ_0 − θ*): in H's eigenvectors (2x2, by hand) the gap is
+    Σ ½ λ_i c_i² (1 − lr λ_i)^(2t), found by doubling and then halving t."""
+    w, b = np.polyfit(x, y, 1)
+    lo_l, hi_l = _eigenvalues(x)
+    a, off = 2 * np.mean(x * x), 2 * np.mean(x)
+    vectors = [np.array([off, lam - a]) for lam in (lo_l, hi_l)]  # (H − λ I) v = 0, first row
+    vectors = [v / np.linalg.norm(v) for v in vectors]
+    c = [float(v @ (np.zeros(2) - np.array([w, b]))) for v in vectors]
+
+    def excess(t: int) -> float:
+        return sum(0.5 * lam * ci * ci * (1 - lr * lam) ** (2 * t) for lam, ci in zip((lo_l, hi_l), c))
+
+    if excess(0) <= gap:
+        return 0
+    hi = 1
+    while excess(hi) > gap:
+        hi *= 2
+    lo = hi // 2
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if excess(mid) > gap else (lo, mid)
+    return hi
+
+
 @st.composite
 def rate_links(draw):
     declared = declared_controls("learning_rate.py")
@@ -106,6 +139,16 @@ def test_each_runs_outcome_and_name_hold_against_the_oracle(values):
     lows = [descend(x, y, values["opt"], float(values[k]), steps) for k in ("small", "good", "large")]
     assume(not any(np.any(np.abs(ls / (1.01 * optimum) - 1) < 1e-9) for ls in lows))
 
+    claims = sc.run_claims(prob, runs, values["opt"], "constant", steps)
+    for t, claim, rate in zip(truth, claims, (values["small"], values["good"], values["large"])):
+        kind = "lr.diverged" if t["diverged_at"] >= 0 else "lr.reached" if t["within"] >= 0 else "lr.short"
+        assert claim.kind == kind, (claim.kind, kind)
+        if kind != "lr.short":
+            assert claim.values["step"] == (t["diverged_at"] if kind == "lr.diverged" else t["within"])
+        elif values["opt"] == "sgd" and float(rate) < 2 / _eigenvalues(x)[1]:
+            assert claim.values["need"] == steps_to_within(x, y, float(rate), 0.01 * optimum)
+        else:
+            assert claim.values["need"] == -1  # no closed form for momentum or Adam: nothing is said
     headlines = sc.headlines(runs, prob, steps)
     arrived = [t["within"] if t["within"] >= 0 else math.inf for t in truth]
     first = min(arrived)
