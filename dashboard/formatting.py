@@ -92,9 +92,10 @@ def residual(value: float) -> str:
     return "below 10⁻⁹" if abs(value) < ROUND_OFF else f"{value:.1e}"
 
 
-def final_or_diverged(value: float, diverged_at: int) -> str:
-    """A run's final number, or "diverged at step k" when it diverged (``diverged_at`` >= 0)."""
-    return f"diverged at step {diverged_at}" if diverged_at >= 0 else fmt(value)
+def final_or_diverged(value: float, diverged_at: int, unit: str = "step") -> str:
+    """A run's final number, or "diverged at step k" when it diverged (``diverged_at`` >= 0); ``unit``
+    names what k counts where a page counts updates, not steps ("diverged at update 2408")."""
+    return f"diverged at {unit} {diverged_at}" if diverged_at >= 0 else fmt(value)
 
 
 def latex_power(value: float) -> str:

@@ -216,7 +216,7 @@ result_of = by_values(compute, heavy=True)
 
 def outcome(run: Run, epochs: int) -> str:
     """"diverged at update k", or the gap averaged over the last epoch (:meth:`Run.last_epoch`)."""
-    return final_or_diverged(run.last_epoch(epochs), run.diverged_at).replace("at step", "at update")
+    return final_or_diverged(run.last_epoch(epochs), run.diverged_at, unit="update")
 
 
 HEADLINE_TITLE = "**Loss above the best possible, averaged over the last epoch**"

@@ -34,7 +34,7 @@ import pandas as pd
 from core import outcomes, rate_finder, schedules, training
 from dashboard import paths, registry
 from dashboard.cache import by_values
-from dashboard.formatting import apart, final_or_diverged, fmt, negligible
+from dashboard.formatting import apart, fmt, negligible
 from dashboard.headline import Headline
 from dashboard.valley import LineValley, line_valley
 from dashboard.verdicts import Claim, say, template
@@ -260,17 +260,18 @@ def _left_chart(epoch_gap: np.ndarray, gone_epoch: int, top: float) -> int:
     return int(out[0]) if out.size else gone_epoch
 
 
-def diverged_words(run: Run, per: int) -> str:
-    """"diverged in epoch e" (the axes count epochs), with the update when an epoch holds several."""
+def diverged_words(run: Run, per: int, with_update: bool = True) -> str:
+    """"diverged in epoch e" (the axes count epochs), with the update when an epoch holds several
+    (``with_update``: a headline, which shows about 20 characters, leaves it to the notes)."""
     epoch = -(-run.diverged_at // per)
-    return f"diverged in epoch {epoch}" + (f" (update {run.diverged_at})" if per > 1 else "")
+    return f"diverged in epoch {epoch}" + (f" (update {run.diverged_at})" if per > 1 and with_update else "")
 
 
-def outcome(run: Run, per: int = 1) -> str:
-    """The headline: "diverged in epoch e", or the final gap (≈0 within round-off of the start's)."""
+def outcome(run: Run, per: int = 1, with_update: bool = True) -> str:
+    """"diverged in epoch e", or the final gap (≈0 within round-off of the start's)."""
     if run.diverged_at >= 0:
-        return diverged_words(run, per)
-    return "≈0" if negligible(run.final, float(run.gap[0])) else final_or_diverged(run.final, -1)
+        return diverged_words(run, per, with_update)
+    return "≈0" if negligible(run.final, float(run.gap[0])) else fmt(run.final)
 
 
 HEADLINE_TITLE = "**Mean squared error above the best possible line's, after the last epoch**"
@@ -278,8 +279,7 @@ HEADLINE_TITLE = "**Mean squared error above the best possible line's, after the
 
 def headlines(res: Result) -> list[Headline]:
     """Each schedule's loss above the best possible at the end, then the range test's rate."""
-    # the headline is short ("diverged in epoch 7": a metric shows about 20 characters); the update is in the notes
-    out = [Headline(run.label, outcome(run, res.per_epoch).split(" (update")[0],
+    out = [Headline(run.label, outcome(run, res.per_epoch, with_update=False),
                     "The mean squared error above the least-squares line's after the last update.",
                     value=None if run.diverged_at >= 0 else run.final, better="lower", key=run.side)
            for run in res.runs]
@@ -410,7 +410,7 @@ def notes(res: Result, values: Mapping[str, Any]) -> list[str]:
               "the critical rate.")
     else:
         out.append(_below_critical(res))
-    out.extend(_unchanged(r, res) for r in res.runs if r.key != "constant" and _unchanged(r, res))
+    out.extend(said for said in (_unchanged(r, res) for r in res.runs if r.key != "constant") if said)
     for r in res.runs:
         cuts = _cuts(r, res.per_epoch)
         rates = r.rates[:: res.per_epoch]

@@ -57,6 +57,20 @@ def strategy(declared: Mapping) -> st.SearchStrategy:
     return ticks.map(lambda k: round(low + k * step, 10))
 
 
+@st.composite
+def links(draw, file: str, defaults: Mapping[str, object], keys, **others: st.SearchStrategy) -> dict:
+    """A scenario of ``pages/<file>``: ``defaults``, with each control of ``keys`` drawn from its declared
+    range (:func:`declared_controls`, read when the first example is drawn, never at collection) and
+    each of ``others`` (a choice by name, a typed box) from its own strategy, in that order."""
+    declared = declared_controls(file)
+    values = dict(defaults)
+    for key in keys:
+        values[key] = draw(strategy(declared[key]))
+    for key, chosen in others.items():
+        values[key] = draw(chosen)
+    return values
+
+
 def link(view: str, values: Mapping[str, object], defaults: Mapping[str, object] | None = None) -> str:
     """The address that opens ``view`` at ``values`` (only the keys that differ from ``defaults``)."""
     changed = {k: v for k, v in values.items() if defaults is None or defaults.get(k) != v}

@@ -11,44 +11,22 @@ from hypothesis import strategies as st
 
 from dashboard.scenarios import batch_size as sc
 
-from .property_tools import declared_controls, link, strategy
+from .property_tools import link, links
+from .sgd_oracle import minibatch_sgd
 
 
 def descend(batch: int, rate: float, epochs: int, seed: int) -> tuple[np.ndarray, int]:
-    """The gap above the least-squares loss after each update, and the update (from 1) whose loss first
-    passes 10¹² times the start's (-1 for none; the gaps stop there)."""
+    """The gap above the least-squares loss after each update, and the update that diverged (-1: none)."""
     prob = sc.problem()
-    n = prob.x.size
-    Xa = np.column_stack([prob.x, np.ones(n)])
-    floor = float(np.mean((Xa @ np.linalg.lstsq(Xa, prob.y, rcond=None)[0] - prob.y) ** 2))
-    rng, theta = np.random.default_rng(seed), np.zeros(2)
-    start = float(np.mean(prob.y ** 2))
-    gaps = [start - floor]
-    with np.errstate(all="ignore"):
-        for _ in range(epochs):
-            order = rng.permutation(n) if batch < n else np.arange(n)
-            for first in range(0, n, batch):
-                rows = order[first:first + batch]
-                theta = theta - rate * 2 * (Xa[rows] @ theta - prob.y[rows]) @ Xa[rows] / rows.size
-                loss = float(np.mean((Xa @ theta - prob.y) ** 2))
-                if not loss <= 1e12 * start:
-                    return np.array(gaps), len(gaps)
-                gaps.append(loss - floor)
-    return np.array(gaps), -1
+    return minibatch_sgd(prob.x, prob.y, batch, lambda _: rate, epochs, seed)
 
 
-@st.composite
-def batch_links(draw):
-    declared = declared_controls("batch_size.py")
-    values = dict(sc.DEFAULTS)
-    for key in ("lr", "epochs", "seed", "scale"):
-        values[key] = draw(strategy(declared[key]))
-    values["batch"] = draw(st.sampled_from(sc.BATCHES))
-    return values
+batch_links = links("batch_size.py", sc.DEFAULTS, ("lr", "epochs", "seed", "scale"),
+                    batch=st.sampled_from(sc.BATCHES))
 
 
 @settings(max_examples=30, deadline=None, derandomize=True)
-@given(batch_links())
+@given(batch_links)
 @example({**sc.DEFAULTS, "lr": 1.0})  # SGD and batches of 16 both diverge: no advice to raise the batch
 @example({**sc.DEFAULTS, "lr": 0.4})  # the review's link: SGD diverges, batches of 16 do not
 def test_headlines_and_floor_notes_hold_against_the_oracle(values):

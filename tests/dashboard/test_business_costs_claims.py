@@ -19,7 +19,7 @@ from dashboard.formatting import fmt, money, pct
 from dashboard.scenarios import business_costs as sc
 
 from .apptest_tools import bounds, run_page, widget
-from .property_tools import declared_controls, link, strategy
+from .property_tools import declared_controls, link, links, strategy
 
 FILE = "business_costs.py"
 _TYPED: dict[str, tuple[int, int]] = {}
@@ -203,17 +203,11 @@ def _price(y, forecast, c_under, c_over):
     return c_under * np.maximum(-e, 0) + c_over * np.maximum(e, 0), e < 0
 
 
-@st.composite
-def demand_links(draw):
-    declared = declared_controls(FILE)
-    values = dict(sc.DEFAULTS)
-    for key in ("under", "over", "noise", "rush", "seed"):
-        values[key] = draw(strategy(declared[key]))
-    return values
+demand_links = links(FILE, sc.DEFAULTS, ("under", "over", "noise", "rush", "seed"))
 
 
 @settings(max_examples=30, deadline=None, derandomize=True)
-@given(demand_links())
+@given(demand_links)
 def test_the_demand_claims_hold_against_the_oracle(values):
     note(f"link: {link('business_costs', values, sc.DEFAULTS)}")
     cu, co = float(values["under"]), float(values["over"])

@@ -17,7 +17,7 @@ from core import datasets
 from dashboard.formatting import pct
 from dashboard.scenarios import cross_entropy as sc
 
-from .property_tools import declared_controls, link, says, strategy
+from .property_tools import link, links, says
 
 FILE = "cross_entropy.py"
 def sigmoid(z):
@@ -56,21 +56,15 @@ def descend(x, y, loss, lr, steps, w0):
     return values, float(np.mean(((w * x + b) > 0) == (y > 0.5)))
 
 
-@st.composite
-def ce_links(draw):
-    declared = declared_controls(FILE)
-    values = dict(sc.DEFAULTS)
-    for key in ("p", "lr", "steps", "w0"):
-        values[key] = draw(strategy(declared[key]))
-    values["label"] = draw(st.sampled_from(sc.LABELS))
-    values["truth"] = draw(st.sampled_from(sc.CLASSES))
-    for c in sc.CLASSES:  # the logit boxes: "From -10 to 10", typed to 4 decimals
-        values[f"z_{c}"] = draw(st.floats(-10.0, 10.0).map(lambda v: round(v, 4)))
-    return values
+# z_…: the logit boxes: "From -10 to 10", typed to 4 decimals
+ce_links = links(FILE, sc.DEFAULTS, ("p", "lr", "steps", "w0"),
+                 label=st.sampled_from(sc.LABELS),
+                 truth=st.sampled_from(sc.CLASSES),
+                 **{f"z_{c}": st.floats(-10.0, 10.0).map(lambda v: round(v, 4)) for c in sc.CLASSES})
 
 
 @settings(max_examples=30, deadline=None, derandomize=True)
-@given(ce_links())
+@given(ce_links)
 def test_the_cross_entropy_claims_hold_against_the_oracle(values):
     note(f"link: {link('cross_entropy', values, sc.DEFAULTS)}")
     p, y = float(values["p"]), float(values["label"])
@@ -125,6 +119,7 @@ def test_the_cross_entropy_claims_hold_against_the_oracle(values):
         runs[name] = (losses[0], losses[-1], accuracy)
         # ≤ 1,000 steps of the same descent in another order: the two loops differ by round-off (~1e-12)
         assert abs(res.finals[name][1] - losses[-1]) <= 1e-9 * max(1.0, losses[0]), name
+    assert heads["accuracy"].text == f"{pct(runs['cross-entropy'][2])} · {pct(runs['squared error'][2])}"
     text = notes[2]
     assert f"after {steps} steps" in text
     for name, (first, last, acc) in runs.items():

@@ -19,7 +19,7 @@ from scipy.optimize import linprog
 from dashboard.scenarios import fit_by_hand as sc
 
 from .apptest_tools import NOT_A_NUMBER
-from .property_tools import declared_controls, link, says, strategy
+from .property_tools import link, links, says
 
 FILE = "fit_by_hand.py"
 X = [1, 2, 3, 4, 5, 6, 7]
@@ -52,14 +52,8 @@ def lad_line() -> tuple[float, float, float]:
     return float(res.x[0]), float(res.x[1]), float(res.fun)
 
 
-@st.composite
-def hand_links(draw):
-    declared = declared_controls(FILE)
-    values = dict(sc.DEFAULTS)
-    for key in ("slope", "intercept", "w1", "w2", "w3", "squares", "reveal"):
-        values[key] = draw(strategy(declared[key]))
-    values["loss"] = draw(st.sampled_from(sc.LOSSES))
-    return values
+hand_links = links(FILE, sc.DEFAULTS, ("slope", "intercept", "w1", "w2", "w3", "squares", "reveal"),
+                   loss=st.sampled_from(sc.LOSSES))
 
 
 # Slope 0.5, intercept 3.7 (one of 641 such lines on the sliders' grid): x = 1 misses by +1.9 and x = 7 by
@@ -67,7 +61,7 @@ def hand_links(draw):
 @example({**sc.DEFAULTS, "slope": 0.5, "intercept": 3.7, "reveal": True})
 @example({**sc.DEFAULTS, "slope": 1.2, "intercept": 0.7, "loss": "mae", "reveal": True, "w1": 2.0, "w3": 2.0})
 @settings(max_examples=30, deadline=None, derandomize=True)
-@given(hand_links())
+@given(hand_links)
 def test_the_fit_by_hand_claims_hold_against_the_oracle(values):
     note(f"link: {link('fit_by_hand', values, sc.DEFAULTS)}")
     loss, reveal = values["loss"], values["reveal"]

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from core.datasets import line_with_outliers
 from dashboard.scenarios import learning_rate as sc
 
-from .property_tools import declared_controls, link, strategy
+from .property_tools import link, links
+from .test_learning_rate import _hessian_eigenvalues
 
 ROLES = ("too small", "good", "too large")
 
@@ -77,19 +78,12 @@ def name(role: str, run: dict, fastest: bool) -> str:
     return ""
 
 
-def _eigenvalues(x) -> tuple[float, float]:
-    """The MSE Hessian (2/n) [[Σx², Σx], [Σx, n]]'s eigenvalues by the 2x2 closed form."""
-    a, b, c = 2 * np.mean(x * x), 2 * np.mean(x), 2.0
-    mid, rad = (a + c) / 2, math.hypot((a - c) / 2, b)
-    return mid - rad, mid + rad
-
-
 def steps_to_within(x, y, lr: float, gap: float) -> int:
     """The first t with J(θ_t) − J* <= gap for plain descent from (0, 0), from the closed form
     θ_t − θ* = (I − lr H)^t (θ_0 − θ*): in H's eigenvectors (2x2, by hand) the gap is
     Σ ½ λ_i c_i² (1 − lr λ_i)^(2t), found by doubling and then halving t."""
     w, b = np.polyfit(x, y, 1)
-    lo_l, hi_l = _eigenvalues(x)
+    lo_l, hi_l = _hessian_eigenvalues(x)
     a, off = 2 * np.mean(x * x), 2 * np.mean(x)
     vectors = [np.array([off, lam - a]) for lam in (lo_l, hi_l)]  # (H − λ I) v = 0, first row
     vectors = [v / np.linalg.norm(v) for v in vectors]
@@ -110,18 +104,12 @@ def steps_to_within(x, y, lr: float, gap: float) -> int:
     return hi
 
 
-@st.composite
-def rate_links(draw):
-    declared = declared_controls("learning_rate.py")
-    values = dict(sc.DEFAULTS)
-    for key in ("small", "good", "large", "steps", "center"):
-        values[key] = draw(strategy(declared[key]))
-    values["opt"] = draw(st.sampled_from(("sgd", "momentum", "adam")))
-    return values
+rate_links = links("learning_rate.py", sc.DEFAULTS, ("small", "good", "large", "steps", "center"),
+                   opt=st.sampled_from(("sgd", "momentum", "adam")))
 
 
 @settings(max_examples=30, deadline=None, derandomize=True)
-@given(rate_links())
+@given(rate_links)
 def test_each_runs_outcome_and_name_hold_against_the_oracle(values):
     note(f"link: {link('learning_rate', values, sc.DEFAULTS)}")
     x, y = _data(values["center"])
@@ -145,7 +133,7 @@ def test_each_runs_outcome_and_name_hold_against_the_oracle(values):
         assert claim.kind == kind, (claim.kind, kind)
         if kind != "lr.short":
             assert claim.values["step"] == (t["diverged_at"] if kind == "lr.diverged" else t["within"])
-        elif values["opt"] == "sgd" and float(rate) < 2 / _eigenvalues(x)[1]:
+        elif values["opt"] == "sgd" and float(rate) < 2 / _hessian_eigenvalues(x)[1]:
             assert claim.values["need"] == steps_to_within(x, y, float(rate), 0.01 * optimum)
         else:
             assert claim.values["need"] == -1  # no closed form for momentum or Adam: nothing is said

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from dashboard.scenarios import local_minima as sc
 
 from .apptest_tools import NOT_A_NUMBER
-from .property_tools import declared_controls, link, strategy
+from .property_tools import link, links
 
 
 def _minima() -> tuple[np.ndarray, np.ndarray]:
@@ -60,18 +60,12 @@ def _settle_backwards(starts, key, lr, steps, minima, heights, d0, g0) -> dict[s
     return counts
 
 
-@st.composite
-def restart_links(draw):
-    declared = declared_controls("local_minima.py")
-    values = dict(sc.DEFAULTS)
-    for key in ("restarts", "lr_1d", "steps", "seed"):
-        values[key] = draw(strategy(declared[key]))
-    values["optimizer"] = draw(st.sampled_from(("sgd", "momentum")))
-    return values
+restart_links = links("local_minima.py", sc.DEFAULTS, ("restarts", "lr_1d", "steps", "seed"),
+                      optimizer=st.sampled_from(("sgd", "momentum")))
 
 
 @settings(max_examples=25, deadline=None, derandomize=True)
-@given(restart_links())
+@given(restart_links)
 def test_the_restart_counts_hold_against_the_oracle(values):
     note(f"link: {link('local_minima', values, sc.DEFAULTS)}")
     res = sc.compute_restarts(values)

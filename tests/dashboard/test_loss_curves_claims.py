@@ -16,7 +16,7 @@ from dashboard.scenarios import loss_curves as sc
 from dashboard.scenarios.regularization import make_data
 
 from .apptest_tools import NOT_A_NUMBER, errors, metrics, run_page
-from .property_tools import declared_controls, link, strategy
+from .property_tools import link, links
 
 PAGE = "loss_curves.py"
 
@@ -31,19 +31,13 @@ def _best_by_sklearn(values) -> tuple[float, float]:
     return mse, mse + lam * float(model.coef_ @ model.coef_)
 
 
-@st.composite
-def loss_links(draw):
-    declared = declared_controls(PAGE)
-    values = dict(sc.DEFAULTS)
-    for key in ("degree", "n", "noise", "lr", "epochs", "l2", "lam"):
-        values[key] = draw(strategy(declared[key]))
-    values["seed"] = draw(st.integers(0, 40))
-    values["batch"] = draw(st.sampled_from(sc.BATCHES))
-    return values
+loss_links = links(PAGE, sc.DEFAULTS, ("degree", "n", "noise", "lr", "epochs", "l2", "lam"),
+                   seed=st.integers(0, 40),
+                   batch=st.sampled_from(sc.BATCHES))
 
 
 @settings(max_examples=25, deadline=None, derandomize=True)
-@given(loss_links())
+@given(loss_links)
 def test_every_verdict_holds_against_the_oracle(values):
     note(f"link: {link('loss_curves', values, sc.DEFAULTS)}")
     res = sc.compute(values)

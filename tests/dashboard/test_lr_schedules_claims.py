@@ -14,9 +14,11 @@ import numpy as np
 from hypothesis import assume, example, given, note, settings
 from hypothesis import strategies as st
 
+from dashboard.formatting import fmt
 from dashboard.scenarios import lr_schedules as sc
 
-from .property_tools import declared_controls, link, strategy
+from .property_tools import link, links
+from .sgd_oracle import minibatch_sgd
 
 ORACLE_SCHEDULES = ("constant", "step", "exponential", "cosine", "warmup")
 
@@ -38,27 +40,14 @@ def rate_of(key: str, values) -> callable:
 
 
 def descend(rate, epochs: int, batch: int) -> dict:
-    """SGD from (0, 0): the gap above the least-squares loss after each epoch, each epoch's rate, and the
-    update (counted from 1) whose loss first passes 10¹² times the start's (-1 for none)."""
+    """SGD from (0, 0) on the page's batches: the gap above the least-squares loss after each epoch, each
+    epoch's rate, and the update (counted from 1) whose loss first passes 10¹² times the start's (-1)."""
     prob = sc.problem()
-    n = prob.x.size
-    Xa = np.column_stack([prob.x, np.ones(n)])
-    floor = float(np.mean((Xa @ np.linalg.lstsq(Xa, prob.y, rcond=None)[0] - prob.y) ** 2))
-    theta, rng = np.zeros(2), np.random.default_rng(sc.SEED)
-    start = float(np.mean(prob.y ** 2))
-    gaps, rates, update = [start - floor], [], 0
-    with np.errstate(all="ignore"):
-        for epoch in range(epochs):
-            rates.append(rate(epoch))
-            order = rng.permutation(n) if batch < n else np.arange(n)
-            for first in range(0, n, batch):
-                rows = order[first:first + batch]
-                theta = theta - rates[-1] * 2 * (Xa[rows] @ theta - prob.y[rows]) @ Xa[rows] / rows.size
-                update += 1
-                if not float(np.mean((Xa @ theta - prob.y) ** 2)) <= 1e12 * start:
-                    return {"gaps": np.array(gaps), "rates": np.array(rates), "diverged_at": update}
-            gaps.append(float(np.mean((Xa @ theta - prob.y) ** 2)) - floor)
-    return {"gaps": np.array(gaps), "rates": np.array(rates), "diverged_at": -1}
+    gaps, diverged_at = minibatch_sgd(prob.x, prob.y, batch, rate, epochs, sc.SEED)
+    per = -(-prob.x.size // batch)
+    rates = [rate(e) for e in range(epochs if diverged_at < 0 else -(-diverged_at // per))]
+    return {"gaps": gaps[:: per] if diverged_at < 0 else gaps[:1], "rates": np.array(rates),
+            "diverged_at": diverged_at}
 
 
 def critical_rate() -> float:
@@ -67,15 +56,10 @@ def critical_rate() -> float:
     return 2 / float(np.linalg.eigvalsh(hessian)[-1])
 
 
-@st.composite
-def schedule_links(draw, batches=sc.BATCHES):
-    declared = declared_controls("lr_schedules.py")
-    values = dict(sc.DEFAULTS)
-    for key in ("lr", "epochs", "step_size", "gamma", "k", "warm"):
-        values[key] = draw(strategy(declared[key]))
-    values["a"], values["b"] = draw(st.sampled_from(ORACLE_SCHEDULES)), draw(st.sampled_from(ORACLE_SCHEDULES))
-    values["batch"] = draw(st.sampled_from(batches))
-    return values
+def schedule_links(batches=sc.BATCHES):
+    return links("lr_schedules.py", sc.DEFAULTS, ("lr", "epochs", "step_size", "gamma", "k", "warm"),
+                 a=st.sampled_from(ORACLE_SCHEDULES), b=st.sampled_from(ORACLE_SCHEDULES),
+                 batch=st.sampled_from(batches))
 
 
 @settings(max_examples=25, deadline=None, derandomize=True)
@@ -147,6 +131,14 @@ def check(values):
         if f"{run.label} ran" in text:  # full batch above the critical rate: survived only if not worse
             survived = "survived" in text.split(f"{run.label} ran")[1].split(".")[0]
             assert survived == (final <= start_gap), run.label
+    # The range test's pick is weighed against the critical rate (2/λ_max, by hand) where it lies below half.
+    suggested = res.test.suggested
+    if suggested:
+        far = suggested < 0.5 * critical_rate()
+        assert ("That pick is" in text) == far
+        if far:
+            says_ratio = f"That pick is {fmt(critical_rate() / suggested, 2)} times below it"
+            assert says_ratio in text, text
     if batch == 64 and float(values["lr"]) <= critical_rate():
         assert "so no run can blow up" in text and all(t["diverged_at"] < 0 for t in truth.values())
     finals = [float(t["gaps"][-1]) for t in truth.values() if t["diverged_at"] < 0]

@@ -7,7 +7,7 @@ The data come from ``core.datasets`` (the input, not a claim). A failing example
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import assume, given, note, settings
+from hypothesis import assume, example, given, note, settings
 from hypothesis import strategies as st
 from scipy.optimize import minimize
 from sklearn.linear_model import QuantileRegressor
@@ -16,7 +16,7 @@ from core import datasets
 from dashboard.formatting import fmt, pct, signed
 from dashboard.scenarios import mse_vs_mae as sc
 
-from .property_tools import declared_controls, link, strategy
+from .property_tools import link, links
 
 FILE = "mse_vs_mae.py"
 # Lines from HiGHS (a vertex of the LP, exact to ~1e-10) and from polyfit (a QR solve) agree with the
@@ -54,18 +54,14 @@ def huber_line(x, y, delta) -> np.ndarray:
     return minimize(loss, mse_line(x, y), jac=True, method="BFGS", options={"gtol": 1e-12}).x
 
 
-@st.composite
-def outlier_links(draw):
-    declared = declared_controls(FILE)
-    values = dict(sc.DEFAULTS)
-    for key in ("outliers", "shift", "delta"):
-        values[key] = draw(strategy(declared[key]))
-    values["seed"] = draw(st.integers(0, 9999))  # the seed box: "From 0 to 9,999"
-    return values
+# seed: the seed box: "From 0 to 9,999"
+outlier_links = links(FILE, sc.DEFAULTS, ("outliers", "shift", "delta"),
+                      seed=st.integers(0, 9999))
 
 
 @settings(max_examples=30, deadline=None, derandomize=True)
-@given(outlier_links())
+@given(outlier_links)
+@example({**sc.DEFAULTS, "outliers": 3, "shift": 0})  # the review's link: three points that are not outliers
 def test_the_outlier_claims_hold_against_the_oracle(values):
     note(f"link: {link('mse_vs_mae', values, sc.DEFAULTS)}")
     k, shift, delta = int(values["outliers"]), float(values["shift"]), float(values["delta"])
@@ -106,7 +102,11 @@ def test_the_outlier_claims_hold_against_the_oracle(values):
     if abs(shift) < 2:  # within two noise widths: the view calls it noise, and says how far each slope moved
         says(text, moved["mse"], TOL, signed, "moved by {} (MSE)")
         says(text, moved["mae"], TOL, signed, ", {} (MAE)")
+        average = "an average point carries" if k == 1 else f"{k} average points carry"
+        says(text, k / x.size, TOL, pct, f"{average} {{}} of each")  # like against like: k points, k averages
+        assert all(h.label.startswith("Moved: share of") for h in sc.headlines(out)[:2])
         return
+    assert all(h.label.startswith("Outliers' share of") for h in sc.headlines(out)[:2])
     says(text, moved["mse"], TOL, signed, "**MSE slope by {}**")
     says(text, moved["mae"], TOL, signed, "**MAE slope by {}**")
     says(text, lines["mse"][1][0], TOL, fmt, "from {} on the clean points")

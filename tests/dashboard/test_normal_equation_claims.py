@@ -13,14 +13,15 @@ import math
 import re
 
 import numpy as np
-from hypothesis import assume, given, note, settings
+from hypothesis import assume, example, given, note, settings
 from hypothesis import strategies as st
 from sklearn.linear_model import Ridge
 
 from core import datasets
+from dashboard.formatting import fmt
 from dashboard.scenarios import normal_equation as sc
 
-from .property_tools import declared_controls, link, says, strategy
+from .property_tools import link, links, says
 
 FILE = "normal_equation.py"
 SIMULATED = 20_000  # counts up to this are checked by running the descent step by step
@@ -59,20 +60,17 @@ def steps_to(theta_star, H, lr, tol, singular: bool) -> int:
     return high
 
 
-@st.composite
-def fit_links(draw):
-    declared = declared_controls(FILE)
-    values = dict(sc.DEFAULTS)
-    for key in ("n", "noise", "gap", "ridge", "lam"):
-        values[key] = draw(strategy(declared[key]))
-    values["likeness"] = draw(st.sampled_from(sc.LIKENESS))
-    values["seed"] = draw(st.integers(0, 999))  # the seed box: "From 0 to 999"
-    values["cost_n"] = draw(st.sampled_from([f"{n:,}" for n in sc.COST_NS]))
-    return values
+# seed: the seed box: "From 0 to 999"
+fit_links = links(FILE, sc.DEFAULTS, ("n", "noise", "gap", "ridge", "lam"),
+                  likeness=st.sampled_from(sc.LIKENESS),
+                  seed=st.integers(0, 999),
+                  cost_n=st.sampled_from([f"{n:,}" for n in sc.COST_NS]))
 
 
 @settings(max_examples=30, deadline=None, derandomize=True)
-@given(fit_links())
+@given(fit_links)
+@example({**sc.DEFAULTS, "n": 3})  # the review's links: three rows fitted exactly ...
+@example({**sc.DEFAULTS, "likeness": "near", "gap": 0.0001})  # ... and a near copy printed like a copy
 def test_the_normal_equation_claims_hold_against_the_oracle(values):
     note(f"link: {link('normal_equation', values, sc.DEFAULTS)}")
     gap = {"own": None, "near": float(values["gap"]), "copy": 0.0}[values["likeness"]]
@@ -150,6 +148,19 @@ def test_the_normal_equation_claims_hold_against_the_oracle(values):
             # the sum's standard error against the difference's: σ² (ZᵀZ)⁻¹ of the OLS fit
             cov = np.linalg.inv(A)
             assert cov[0, 0] + cov[1, 1] + 2 * cov[0, 1] < cov[0, 0] + cov[1, 1] - 2 * cov[0, 1]
+    # Three rows, three unknowns, full rank and no ridge: the plane passes through every point (residual 0),
+    # and the page says so; "far from 2 and 1" only where the split is off by more than a quarter of 3.
+    exact = n == 3 and rank_z == 3 and not l2
+    assert ("passes through every point exactly" in text) == exact
+    if exact:
+        assert np.allclose(Z @ theta, y, atol=1e-6 * max(1.0, float(np.abs(y).max())))
+        far = abs(w1 - 2) + abs(w2 - 1)
+        assume(abs(far - 0.75) > 1e-6)
+        assert ("which is why the weights are far from 2 and 1" in text) == (far > 0.75)
+    # A near copy whose XᵀX prints (to four digits) with two equal rows says why it still has one answer.
+    printed = [[fmt(float(v)) for v in row] for row in A[:2]]
+    look_alike = values["likeness"] == "near" and printed[0] == printed[1]
+    assert ("look like those of an exact copy, yet they have one answer" in text) == look_alike
     if values["likeness"] == "copy" and not l2:  # the minimum-norm answer splits the sum evenly
         assert abs(w1 - w2) <= 1e-8 * size and "w₁ = w₂" in "\n".join(sc.flags(res))
     if values["likeness"] == "copy" and l2:
