@@ -28,6 +28,7 @@ TRAIN = BLUE
 VALIDATION = VERMILLION
 MARKER = BLACK
 PINNED = "#BDBDBD"  # a pinned scenario's result: lighter than the data's grey, drawn under everything
+PINNED_TEXT = "#707070"  # the name of a pinned line: the grey darkened to 4.9:1 on white, so it can be read
 # The data's grey at 55% on white, solid: a background line that looks see-through without
 # opacity, which the PNG export's rasterizer pays for per line (the two-weight picture's
 # ellipses took 1.1 s to draw translucent, 0.1 s solid).

@@ -18,7 +18,7 @@ import altair as alt
 import pandas as pd
 
 from dashboard import registry
-from dashboard.charts.common import HEIGHT, PINNED_DATA, built_once, color_scale, haloed_text, pinned_layer, render
+from dashboard.charts.common import HEIGHT, PINNED_DATA, built_once, color_scale, haloed_text, pinned_layers, render
 from dashboard.palette import DATA, MARKER, MISTAKES, OUTLIER
 from dashboard.scenarios import business_costs as scenario
 from dashboard.scenarios.business_costs import ERROR_PARTS, FIT_LABELS
@@ -72,7 +72,7 @@ def _curve_template(pinned: bool = False) -> alt.LayerChart:
     right = haloed_text(marks.transform_filter("datum.label_left"), label_at, align="right", dx=-5, **text)
     left = haloed_text(marks.transform_filter("!datum.label_left"), label_at, align="left", dx=5, **text)
     dots = marks.mark_point(color=MARKER, size=80, filled=True).encode(y="cost:Q")
-    under = [pinned_layer(x, y, what="pinned scenario")] if pinned else []
+    under = pinned_layers(x, y, what="pinned scenario") if pinned else []
     return alt.layer(*under, parts, total, rules, *right, *left, dots).properties(width="container", height=HEIGHT)
 
 

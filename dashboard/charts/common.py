@@ -15,7 +15,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from dashboard.palette import PINNED
+from dashboard.palette import PINNED, PINNED_TEXT
 
 MAX_MARKS = 5_000  # a chart above this slows the browser without showing more
 PREVIEW_SIZE = (300, 150)  # CSS pixels of the plotting area of a start-page figure (every view's)
@@ -45,22 +45,43 @@ def log_axis(mantissas: tuple[int, ...] = (1,), **kwargs) -> alt.Axis:
 PINNED_DATA = "pinned"  # the dataset of a pinned scenario's layer (dashboard.pinning)
 
 
-def pinned_layer(x: alt.X, y: alt.Y, *, detail: str = "series", what: str = "pinned",
-                 dashes: Mapping[str, list[int]] | None = None, **mark) -> alt.Chart:
-    """A pinned scenario's lines, wide and light grey, to go under a chart's live layers.
+def pinned_layers(x: alt.X, y: alt.Y, *, detail: str = "series", what: str = "pinned",
+                  dashes: Mapping[str, list[int]] | None = None, named: bool = True,
+                  **mark) -> list[alt.Chart]:
+    """A pinned scenario's lines, wide and light grey, to go under a chart's live layers, each named
+    at its right end ("pinned: too small (η=0.00125)") so a projected chart says which grey is which
+    without a hover.
 
     Reads the dataset :data:`PINNED_DATA` in the same fields as the chart's own ``x`` and ``y``
     (so the axes and their titles are shared), one line per value of ``detail``; its
-    ``label`` column names each line in the tooltip, after ``what``. ``dashes``: a dash pattern per
-    value of ``detail``, so that two grey lines can be told apart (say which is which in the caption).
+    ``label`` column names each line, on the chart and in the tooltip after ``what``. ``dashes``: a
+    dash pattern per value of ``detail``, so that two grey lines can be told apart. ``named=False``
+    leaves the names to the tooltip, for one grey line the caption names or lines that end together.
     """
     encoding = dict(x=x, y=y, detail=alt.Detail(field=detail, type="nominal"),
                     tooltip=[alt.Tooltip(field="label", type="nominal", title=what)])
     if dashes:
         encoding["strokeDash"] = alt.StrokeDash(field=detail, type="nominal", legend=None,
                                                 scale=alt.Scale(domain=list(dashes), range=list(dashes.values())))
-    return alt.Chart(alt.NamedData(PINNED_DATA)).mark_line(color=PINNED, strokeWidth=4, opacity=0.8, **mark).encode(
-        **encoding)
+    data = alt.Chart(alt.NamedData(PINNED_DATA))
+    lines = data.mark_line(color=PINNED, strokeWidth=4, opacity=0.8, **mark).encode(**encoding)
+    if not named:
+        return [lines]
+    x_field, y_field = _field(x), _field(y)
+    # The last drawn point of each line: its largest x among the rows with a y on the axis.
+    ends = data.transform_filter(f"isValid(datum['{y_field}']) && isFinite(datum['{y_field}'])").transform_window(
+        last="row_number()", sort=[alt.SortField(x_field, order="descending")], groupby=[detail]).transform_filter(
+        "datum.last == 1").transform_calculate(named="'pinned: ' + datum.label")
+    names = haloed_text(ends, dict(x=x, y=y, text=alt.Text(field="named", type="nominal")), align="right",
+                        baseline="bottom", dx=-2, dy=-5, fontSize=11, color=PINNED_TEXT,
+                        clip=bool(mark.get("clip", False)))
+    return [lines, *names]
+
+
+def _field(channel) -> str:
+    """The data field an encoding channel reads (given as ``field=`` or as a shorthand ``"step:Q"``)."""
+    field = channel.to_dict().get("field")
+    return field if isinstance(field, str) else str(channel.shorthand).split(":")[0]
 
 
 def color_scale(colors: Mapping[str, str], labels: Mapping[str, str] | None = None,

@@ -15,7 +15,7 @@ import pandas as pd
 
 from dashboard import palette, registry
 from dashboard.charts import paths as run_charts
-from dashboard.charts.common import HEIGHT, PINNED_DATA, built_once, color_scale, layer, pinned_layer, render
+from dashboard.charts.common import HEIGHT, PINNED_DATA, built_once, color_scale, layer, pinned_layers, render
 
 # The registry's colours of the two losses, as on every other view: squared error is MSE's blue.
 _COLOURS = {"cross-entropy": registry.LOSSES["bce"].colour, "squared error": registry.LOSSES["mse"].colour}
@@ -92,7 +92,7 @@ def _training_template(height: int, pinned: bool) -> alt.LayerChart:
                  alt.Tooltip(field="step", type="quantitative"),
                  alt.Tooltip(field="value", type="quantitative", format=".4g", title="its loss"),
                  alt.Tooltip(field="accuracy", type="quantitative", format=".0%", title="training accuracy")])
-    under = [pinned_layer(x, y, detail="series", what="pinned run")] if pinned else []
+    under = pinned_layers(x, y, detail="series", what="pinned run") if pinned else []
     return layer(*under, lines, width="container", height=height, config=_CONFIG)
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from dashboard import palette
 from dashboard.charts import paths as run_charts
-from dashboard.charts.common import PINNED_DATA, PREVIEW_SIZE, built_once, color_scale, layer, pinned_layer, render
+from dashboard.charts.common import PINNED_DATA, PREVIEW_SIZE, built_once, color_scale, layer, pinned_layers, render
 
 X_DOMAIN, Y_DOMAIN = (0.0, 8.0), (-1.0, 11.0)
 UNIT_PX = 36  # pixels per unit on both axes: 288 x 432, which fits a phone
@@ -48,7 +48,7 @@ def _fit_template(squares: bool, reveal: bool, pinned: bool, stretch: float = 1.
         x=x, y=y, tooltip=tip)
     layers = [lines, residuals, dots]
     if pinned:
-        layers.insert(0, pinned_layer(x, y, what="pinned line", clip=True))
+        layers[:0] = pinned_layers(x, y, what="pinned line", clip=True, named=False)
     if squares:
         # Each square grows towards the middle of the plot, so none runs off its edge.
         middle = (X_DOMAIN[0] + X_DOMAIN[1]) / 2

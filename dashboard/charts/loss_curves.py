@@ -21,7 +21,7 @@ from dashboard.charts.common import (
     extent_layer,
     layer,
     log_axis,
-    pinned_layer,
+    pinned_layers,
     render,
 )
 from dashboard.formatting import fmt
@@ -59,7 +59,7 @@ def _curves_template(height: int, pinned: bool) -> alt.LayerChart:
                                   scale=alt.Scale(domain=list(LEVEL_DASHES), range=list(LEVEL_DASHES.values()))),
         tooltip=[alt.Tooltip(field="text", type="nominal", title=" ")])
     extent = extent_layer(alt.X(field="epoch", type="quantitative"), alt.Y(field="shown", type="quantitative"))
-    under = [pinned_layer(x, y, detail="set", what="pinned scenario", dashes=PINNED_DASHES)] if pinned else []
+    under = pinned_layers(x, y, detail="set", what="pinned scenario", dashes=PINNED_DASHES) if pinned else []
     return layer(*under, level_rules, lines, rule, *texts, extent, width="container", height=height, config=_CONFIG)
 
 

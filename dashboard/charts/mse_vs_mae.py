@@ -28,7 +28,7 @@ from dashboard.charts.common import (
     PINNED_DATA,
     built_once,
     color_scale,
-    pinned_layer,
+    pinned_layers,
     render,
     thin,
 )
@@ -92,7 +92,7 @@ def _scatter_template(*, x_title: str, y_title: str, reference_label: str, pinne
             alt.Tooltip("kind:N", title="kind"),
         ],
     )
-    under = [pinned_layer(x, y, detail="fit", what="pinned scenario")] if pinned else []
+    under = pinned_layers(x, y, detail="fit", what="pinned scenario", named=False) if pinned else []
     return alt.layer(*under, errors, fit_layer, reference_layer, dots).properties(width="container",
                                                                                   height=HEIGHT + 60)
 

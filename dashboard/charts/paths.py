@@ -35,7 +35,7 @@ from dashboard.charts.common import (
     extent_layer,
     layer,
     log_axis,
-    pinned_layer,
+    pinned_layers,
     render,
 )
 
@@ -292,7 +292,7 @@ def curve_layers(n_series: int, x_title: str, y_title: str, value_title: str, le
         x=x, y=alt.Y(field="text_shown", type="quantitative"), color=colour, text=alt.Text(field="text", type="nominal"))
     # The axes run from step 0 to the last, and from `low` to `top`: the extent layer's corners.
     extent = extent_layer(alt.X(field="step", type="quantitative"), alt.Y(field="shown", type="quantitative"))
-    under = [pinned_layer(x, y, what="pinned scenario")] if pinned else []
+    under = pinned_layers(x, y, what="pinned scenario") if pinned else []
     return [*under, lines, rule, triangles, texts, extent]
 
 

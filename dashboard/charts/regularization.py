@@ -35,7 +35,7 @@ from dashboard.charts.common import (
     color_scale,
     haloed_text,
     log_axis,
-    pinned_layer,
+    pinned_layers,
     render,
     thin,
 )
@@ -146,7 +146,7 @@ def _fit_template(pinned: bool = False, truth: bool = True) -> alt.LayerChart:
         filled=True, size=60, opacity=0.85, clip=True).encode(
         x=x, y=y, color=series, shape=shape, tooltip=[alt.Tooltip("set:N", title="point"), *tip],
     )
-    under = [pinned_layer(x, y, what="pinned scenario", clip=True)] if pinned else []
+    under = pinned_layers(x, y, what="pinned scenario", clip=True, named=False) if pinned else []
     return alt.layer(*under, lines, points).properties(width="container", height=HEIGHT)
 
 

@@ -57,6 +57,37 @@ def test_the_learning_rate_pin_says_the_small_runs_loss_moved():
     assert said.startswith("was not in 300, MSE ") and said != "no change"
 
 
+def test_each_pinned_line_is_named_at_its_right_end_in_the_drawn_picture():
+    """The review: grey pinned lines said nothing about which run they were. The drawn SVG names each
+    pinned run once (plus its white halo), right-aligned at the last step, where a projector shows it."""
+    import re
+
+    from dashboard.charts import learning_rate as charts
+    from dashboard.export import chart_svg
+    from dashboard.scenarios import learning_rate as lr
+
+    prob = lr.cached_problem(False)
+    runs = lr.runs_of(lr.DEFAULTS)
+    was = lr.runs_of({**lr.DEFAULTS, "small": 0.00125, "good": 0.01, "large": 0.016})
+    svg = chart_svg(charts.loss_curves_chart(runs.curves, runs.diverged, runs.labels, prob.optimum_loss,
+                                             prob.start_loss, 300, within=prob.within_gap, pinned=was.curves))
+    drawn = re.findall(r'text-anchor="end" transform="translate\(([\d.]+),[\d.]+\)"[^>]*>(pinned: [^<]*)<', svg)
+    names = sorted({name for _, name in drawn})
+    assert names == sorted(f"pinned: {label}" for label in was.curves["label"].unique())
+    assert len(drawn) == 2 * len(names)  # the text and its halo
+    assert len({x for x, _ in drawn}) == 1  # all three runs end at step 300: one right edge
+
+
+def test_lines_that_end_together_are_named_in_the_tooltip_only():
+    from dashboard.charts import mse_vs_mae as charts
+    from dashboard.export import chart_svg
+
+    out = mse_vs_mae.outcome(mse_vs_mae.DEFAULTS)
+    svg = chart_svg(charts.fits_scatter(mse_vs_mae.shown(out).points, out.lines, x_title="x", y_title="y",
+                                        reference_label=out.reference_label, pinned=out.lines))
+    assert "pinned scenario" in svg and "pinned: " not in svg  # the tooltip's title is there, no name
+
+
 def test_the_pin_is_written_as_keys_and_values_a_link_need_not_escape():
     text = pinning.encode({"data": "synthetic", "outliers": 3, "delta": 1e-05, "center": True, "lam": 0.5})
     assert text == "data~synthetic~outliers~3~delta~1e-05~center~true~lam~0.5"
