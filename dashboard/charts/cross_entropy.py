@@ -83,17 +83,26 @@ def softmax_chart(res, height: int = HEIGHT - 80) -> dict:
 
 
 def _training_template(height: int, pinned: bool) -> alt.LayerChart:
-    x = alt.X(field="step", type="quantitative", title="step", scale=alt.Scale(nice=False))
-    y = alt.Y(field="relative", type="quantitative", title="loss / its value at the start",
+    # About six step ticks: at 1,000 steps ten of them put "900" against the flush "1,000".
+    x = alt.X(field="step", type="quantitative", title="step", scale=alt.Scale(nice=False),
+              axis=alt.Axis(tickCount=6))
+    y = alt.Y(field="relative", type="quantitative", title="loss / its value at the start (solid)",
               scale=alt.Scale(domainMin=0))
-    lines = alt.Chart(alt.NamedData("runs")).mark_line(strokeWidth=2.5).encode(
-        x=x, y=y, color=_colour(),
-        tooltip=[alt.Tooltip(field="loss", type="nominal", title="trained on"),
-                 alt.Tooltip(field="step", type="quantitative"),
-                 alt.Tooltip(field="value", type="quantitative", format=".4g", title="its loss"),
-                 alt.Tooltip(field="accuracy", type="quantitative", format=".0%", title="training accuracy")])
+    tooltip = [alt.Tooltip(field="loss", type="nominal", title="trained on"),
+               alt.Tooltip(field="step", type="quantitative"),
+               alt.Tooltip(field="value", type="quantitative", format=".4g", title="its loss"),
+               alt.Tooltip(field="accuracy", type="quantitative", format=".0%", title="training accuracy")]
+    runs = alt.Chart(alt.NamedData("runs"))
+    lines = runs.mark_line(strokeWidth=2.5).encode(x=x, y=y, color=_colour(), tooltip=tooltip)
     under = pinned_layers(x, y, detail="series", what="pinned run") if pinned else []
-    return layer(*under, lines, width="container", height=height, config=_CONFIG)
+    # Accuracy on its own right-hand axis, dashed in the same colours: the lesson's 97% against 3% is
+    # a result a slide should carry, not only a tooltip.
+    accuracy = runs.mark_line(strokeWidth=2, strokeDash=[6, 4]).encode(
+        x=x, y=alt.Y(field="accuracy", type="quantitative", scale=alt.Scale(domain=[0, 1]),
+                     axis=alt.Axis(format="%", orient="right", title="training accuracy (dashed)")),
+        color=_colour(legend=False), tooltip=tooltip)
+    return alt.layer(layer(*under, lines), accuracy).resolve_scale(y="independent").properties(
+        width="container", height=height).configure(**_CONFIG.to_dict())
 
 
 @built_once
