@@ -21,7 +21,7 @@ from dashboard import palette
 from dashboard import paths as run_rows
 from dashboard.charts import paths as run_charts
 from dashboard.charts.common import HEIGHT, built_once, color_scale, layer, log_axis, render
-from dashboard.scenarios.normal_equation import METHOD_COLOURS
+from dashboard.scenarios.normal_equation import METHOD_COLOURS, METHOD_NAMES
 
 SERIES = {"descent": ("gradient descent", palette.VERMILLION)}
 _CONFIG = alt.Config(axis=alt.AxisConfig(**run_charts.AXIS))
@@ -62,15 +62,19 @@ def _sweep_template(height: int) -> alt.LayerChart:
               scale=alt.Scale(type="log", nice=True), axis=log_axis())
     y = alt.Y(field="steps", type="quantitative", title="descent steps to within 1e-6",
               scale=alt.Scale(type="log", nice=True), axis=log_axis())
+    series = {"as the features grow alike": (palette.BLUE, "circle"), "your data": (palette.MARKER, "diamond")}
     colour = alt.Color(field="series", type="nominal", legend=run_charts.legend(None, columns=2),
-                       scale=color_scale({"as the features grow alike": palette.BLUE, "your data": palette.MARKER}))
+                       scale=color_scale({k: c for k, (c, _) in series.items()}))
+    # The legend's swatch takes each series' own mark: the page's data is a diamond, not a dot.
+    shape = alt.Shape(field="series", type="nominal", legend=run_charts.legend(None, columns=2),
+                      scale=alt.Scale(domain=list(series), range=[m for _, m in series.values()]))
     tips = [alt.Tooltip(field="what", type="nominal", title=" "),
             alt.Tooltip(field="cond", type="quantitative", format=",.4g", title="condition number"),
             alt.Tooltip(field="steps", type="quantitative", format=",d", title="steps")]
     line = alt.Chart(alt.NamedData("sweep")).mark_line(point=True, strokeWidth=2.2).encode(
-        x=x, y=y, color=colour, tooltip=tips)
-    mine = alt.Chart(alt.NamedData("mine")).mark_point(filled=True, size=160, opacity=1, shape="diamond").encode(
-        x=x, y=y, color=colour, tooltip=tips)
+        x=x, y=y, color=colour, shape=shape, tooltip=tips)
+    mine = alt.Chart(alt.NamedData("mine")).mark_point(filled=True, size=160, opacity=1).encode(
+        x=x, y=y, color=colour, shape=shape, tooltip=tips)
     return layer(line, mine, width="container", height=height, config=_CONFIG)
 
 
@@ -110,9 +114,12 @@ def cost_chart(res, height: int = HEIGHT) -> dict:
 def count_chart(res, height: int = HEIGHT) -> dict:
     """The operation counts against d, at the chosen n."""
     names = tuple(dict.fromkeys(res.counted["method"]))
+    # n d² + d³ counts forming XᵀX and solving it: the route the timing chart beside it draws in sky
+    # blue; the descent keeps its vermillion. One colour, one meaning across the pair.
     return render(_cost_template, {"cost": res.counted}, height=int(height), field="operations",
                   title=f"operations at n = {res.cost_n:,}",
-                  colours=((names[0], palette.BLUE), (names[1], palette.VERMILLION)))
+                  colours=((names[0], METHOD_COLOURS[METHOD_NAMES["solve"]]),
+                           (names[1], METHOD_COLOURS[METHOD_NAMES["descent"]])))
 
 
 def preview() -> dict:

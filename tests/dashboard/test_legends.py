@@ -77,3 +77,32 @@ def test_the_check_finds_a_split_legend():
     assert split_legends({"layer": [dots, hidden]}) == []  # labelled rules: no legend at all
     solid = {"mark": "line", "encoding": {"color": {"field": "label"}, "strokeDash": {"field": "label", "legend": None}}}
     assert split_legends({"layer": [solid]}) == ["strokeDash by 'label' left out of its colour legend"]
+
+
+def test_a_series_drawn_only_as_diamonds_has_a_diamond_in_its_legend():
+    # The review (normal equation 8): the sweep's "your data" is a diamond, its legend swatch was a dot.
+    from dashboard.charts import normal_equation as charts
+    from dashboard.scenarios import normal_equation as sc
+
+    spec = charts.sweep_chart(sc.result_of(sc.DEFAULTS))
+    for unit in _layers(spec):
+        shape = unit["encoding"]["shape"]
+        assert shape.get("legend") is not None and dict(zip(shape["scale"]["domain"], shape["scale"]["range"])) == {
+            "as the features grow alike": "circle", "your data": "diamond"}
+
+
+def test_one_colour_means_one_route_in_the_normal_equation_s_cost_pair():
+    # The review: dark blue was "n d² + d³" (the XᵀX route) in one chart and "by SVD" in the next.
+    from dashboard.charts import normal_equation as charts
+    from dashboard.scenarios import normal_equation as sc
+
+    res = sc.result_of(sc.DEFAULTS)
+
+    def colours(spec):
+        scale = next(u["encoding"]["color"]["scale"] for u in _layers(spec))
+        return dict(zip(scale["domain"], scale["range"]))
+
+    counted, measured = colours(charts.count_chart(res)), colours(charts.cost_chart(res))
+    assert counted["normal equation: n d² + d³"] == measured[sc.METHOD_NAMES["solve"]]
+    assert counted["gradient descent: T n d, T = 100"] == measured[sc.METHOD_NAMES["descent"]]
+    assert measured[sc.METHOD_NAMES["svd"]] not in counted.values()
