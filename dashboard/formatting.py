@@ -61,6 +61,15 @@ def apart(a: float, b: float, digits: int = 3, most: int = 8) -> tuple[str, str]
     return shown
 
 
+def equal_digits(a: float, b: float, most: int = 17) -> int:
+    """How many significant digits ``a`` and ``b`` share when each is rounded to that many: ``most``
+    (17, all a double has) for two equal numbers; equal_digits(0.0040695158815927, 0.0040695158815931) -> 13."""
+    for d in range(1, most + 1):
+        if f"{a:.{d - 1}e}" != f"{b:.{d - 1}e}":
+            return d - 1
+    return most
+
+
 def pct(fraction: float, digits: int = 0) -> str:
     """A fraction as a percentage, a half rounded up as by hand: pct(0.746) -> '75%', pct(0.625) -> '63%'
     (Python's own rounding gives '62%': it rounds a half to even). Not a number: :data:`NO_NUMBER`."""

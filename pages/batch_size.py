@@ -56,6 +56,8 @@ layout.chart(charts.noise_chart(res), res.noise, name="batch gradient noise",
                      "(dots, with two standard errors), the 1/B law with its correction for drawing without "
                      "replacement (dashed); the ring is the mini-batch size chosen.")
 st.markdown(sc.table_markdown(res))
+st.caption(f"Whatever the batch, one epoch evaluates all {sc.N} examples' gradients once: a smaller batch only "
+           "cuts them into more updates.")
 
 st.subheader("Gradient accumulation")
 st.markdown(sc.accumulation_text(res))

@@ -29,7 +29,7 @@ import pandas as pd
 from core import minibatch, outcomes, training
 from dashboard import palette, paths
 from dashboard.cache import by_values, scenario_cache
-from dashboard.formatting import final_or_diverged, fmt
+from dashboard.formatting import equal_digits, final_or_diverged, fmt
 from dashboard.headline import Headline
 from dashboard.valley import LineValley, line_valley
 from dashboard.verdicts import Claim, say, template
@@ -254,8 +254,14 @@ def accumulation_text(res: Result) -> str:
                 f"above the best: {fmt(acc.gap[-1])} against {fmt(res.merged.gap[-1])}. Pick a number of batches "
                 f"that divides {N // b} to see the two agree to the last bits.")
     ulps = last_places(acc.params, res.merged.params)
+    a, m = float(acc.gap[-1]), float(res.merged.gap[-1])
+    shared = equal_digits(a, m)
+    # Sixteen digits on screen would only say "equal"; say it, and how far.
+    final = (f"{fmt(a)} for both, the same to the last bit" if a == m else
+             f"{fmt(a)} for both, the same to {shared} significant digits" if shared >= 4 else
+             f"{fmt(a)} against {fmt(m)}")
     return (f"{k} accumulated batches of {b} per update against one batch of {k * b}, {acc.updates} updates each: "
-            f"final loss above the best {acc.gap[-1]:.16g} against {res.merged.gap[-1]:.16g}. Along the whole run "
+            f"final loss above the best {final}. Along the whole run "
             + ("the weights are the same to the last bit." if ulps == 0 else
                f"no weight differs by more than {ulps} unit{'s' if ulps != 1 else ''} in the last place of a double: "
                "the rounding of adding the same gradients in another order."))
@@ -385,14 +391,15 @@ def notes(res: Result, values: Mapping[str, Any]) -> list[str]:
 
 
 def table_markdown(res: Result) -> str:
-    """Per batch size: updates and gradient evaluations per epoch, and the gradient noise at the optimum."""
-    lines = ["| batch size | updates per epoch | gradient evaluations per epoch | gradient noise at the optimum, "
-             f"measured over {DRAWS} batches | the 1/B law |", "| ---: | ---: | ---: | ---: | ---: |"]
+    """Per batch size: updates per epoch and the gradient noise at the optimum, measured and by the 1/B law.
+    (Every batch size evaluates all N gradients per epoch, so that column would be N throughout and push the
+    last column off a phone's screen: the caption says it once.)"""
+    lines = [f"| batch size | updates per epoch | gradient noise at the optimum, over {DRAWS} batches | the 1/B law |",
+             "| ---: | ---: | ---: | ---: |"]
     for _, r in res.noise.iterrows():
         b = int(r["batch"])
-        lines.append(f"| {b} | {per_epoch(b)} | {N} | {fmt(r['measured'])} ± {fmt(r['error'], 2)} | "
-                     f"{fmt(r['expected'])} |")
-    lines.append(f"| {N} | 1 | {N} | 0 | 0 |")
+        lines.append(f"| {b} | {per_epoch(b)} | {fmt(r['measured'])} ± {fmt(r['error'], 2)} | {fmt(r['expected'])} |")
+    lines.append(f"| {N} | 1 | 0 | 0 |")
     return "\n".join(lines)
 
 

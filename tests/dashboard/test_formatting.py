@@ -37,3 +37,12 @@ def test_a_number_of_fewer_digits_than_its_size_is_never_written_in_e_notation(v
 ])
 def test_two_different_numbers_are_written_differently(a, b, shown):
     assert apart(a, b) == shown
+
+
+@pytest.mark.parametrize(("a", "b", "digits"), [
+    (0.0040695158815927, 0.0040695158815931, 13), (0.12345, 0.12349, 4), (0.99975, 1.0, 3), (1.0, 2.0, 0),
+    (1.0, 1.0, 17)])
+def test_the_digits_two_numbers_share_when_rounded(a, b, digits):
+    from dashboard.formatting import equal_digits
+
+    assert equal_digits(a, b) == digits
