@@ -27,8 +27,13 @@ T = TypeVar("T")
 CHARTS_KEY = "layout-charts-this-run"  # (name, figure, data, title) of each chart drawn in this run
 NOTICES_KEY = "layout-notices-this-run"  # the "What to notice" bullets of this run, block by block
 DOWNLOAD_KEY = "download-chart"
-# A table wider than a phone scrolls in its own box instead of pushing the page sideways.
-PAGE_STYLE = '<style>[data-testid="stMarkdownContainer"] table { display: block; overflow-x: auto; }</style>'
+# A table wider than a phone scrolls in its own box instead of pushing the page sideways. A headline
+# too long for its column wraps, smaller, instead of Streamlit's ellipsis: "diverged at updat…" hid
+# the one number that mattered.
+PAGE_STYLE = ('<style>[data-testid="stMarkdownContainer"] table { display: block; overflow-x: auto; }'
+              '[data-testid="stMetricValue"] * { white-space: normal !important; overflow: visible !important;'
+              ' text-overflow: clip !important; overflow-wrap: break-word; }'
+              '[data-testid="stMetricValue"] { line-height: 1.15; }</style>')
 
 
 def header(title: str, intro: str) -> None:

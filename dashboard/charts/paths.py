@@ -33,6 +33,7 @@ from dashboard.charts.common import (
     color_scale,
     extent_frame,
     extent_layer,
+    haloed_text,
     layer,
     log_axis,
     pinned_layers,
@@ -41,6 +42,7 @@ from dashboard.charts.common import (
 
 BAND_SCHEME = alt.SchemeParams(name="greys", extent=[0.0, 0.5])
 BAND_RATIO = 10 ** 0.25  # a band's top over its bottom (dashboard.paths.quarter_decades)
+LABEL_CHAR_PX = 7.0  # the width of one character of a bold 12 px label, roughly (Source Sans)
 SEAM = 1.5  # cells overlap their neighbours, so no anti-aliased hairlines show between them
 INDEPENDENT_COLOURS = alt.Resolve(scale=alt.ScaleResolveMap(color="independent"))
 MARKER_SHAPES = {"start": "cross", "optimum": "cross", "minimum": "cross", "exit": "diamond", "now": "circle",
@@ -107,17 +109,22 @@ def on_edge(x, y, window: Sequence[float], margin: float = 0.0) -> tuple[np.ndar
     return cx, cy, np.where(out, side, "")
 
 
-def staggered(x, y, *, near_x: float, step_y: float, low: float, high: float) -> np.ndarray:
+def staggered(x, y, *, near_x: float, step_y: float, low: float, high: float,
+              spans: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Label heights ``y`` moved so that no two labels overlap: a label within ``near_x`` across
     and ``step_y`` up or down of one placed before it (in the order given) moves one
     ``step_y`` further (up while there is room below ``high``, else down) until it is clear.
-    Data units; for a log axis pass log values."""
+    ``spans``: each label's (left, right) extent across, where known; then two labels are near
+    across when their extents overlap (a right-aligned label reaches left of its anchor), and
+    ``near_x`` is ignored. Data units; for a log axis pass log values."""
     x = np.asarray(x, dtype=np.float64)
     out = np.array(y, dtype=np.float64)
+    left, right = (None, None) if spans is None else (np.asarray(spans[0], float), np.asarray(spans[1], float))
     for i in range(out.size):
         away = step_y if out[i] + 2 * step_y <= high else -step_y
+        across = (np.abs(x[:i] - x[i]) < near_x) if spans is None else (left[:i] < right[i]) & (left[i] < right[:i])
         for _ in range(out.size):
-            close = (np.abs(x[:i] - x[i]) < near_x) & (np.abs(out[:i] - out[i]) < 0.999 * step_y)
+            close = across & (np.abs(out[:i] - out[i]) < 0.999 * step_y)
             if not close.any():
                 break
             out[i] += away
@@ -176,13 +183,15 @@ def _contour_template(size: int, n_series: int, x_title: str, y_title: str, valu
                         scale=alt.Scale(domain=list(MARKER_SHAPES), range=list(MARKER_SHAPES.values()))),
         tooltip=[alt.Tooltip(field="text", type="nominal", title=" "), tip_x, tip_y],
     )
-    notes = [  # every mark but the runs' markers at step k (their colour and the tooltip say whose they are)
-        marks.transform_filter(f"datum.side == '{side}' && indexof(datum.kind, 'now') != 0").mark_text(
-            align=side, dx=-8 if side == "right" else 8, dy=-13, fontSize=12, fontWeight="bold").encode(
-            x=alt.X(field="x_text", type="quantitative", scale=x_scale),
-            y=alt.Y(field="y_text", type="quantitative", scale=y_scale),
-            color=colour, text=alt.Text(field="text", type="nominal"))
-        for side in ("left", "right")
+    # Every mark's name but the runs' markers at step k (their colour and the tooltip say whose they are),
+    # on a white halo: a noisy run's scatter otherwise swallows "optimum" (the batch-size review).
+    notes = [
+        layer_ for side in ("left", "right") for layer_ in haloed_text(
+            marks.transform_filter(f"datum.side == '{side}' && indexof(datum.kind, 'now') != 0"),
+            dict(x=alt.X(field="x_text", type="quantitative", scale=x_scale),
+                 y=alt.Y(field="y_text", type="quantitative", scale=y_scale),
+                 color=colour, text=alt.Text(field="text", type="nominal")),
+            align=side, dx=-8 if side == "right" else 8, dy=-13, fontSize=12, fontWeight="bold")
     ]
     # A square plot of a square window: one scale on both axes. "pad": width and height are the
     # plot's own, axes and legends come around it. Legends go below, so the chart is the plot's
@@ -221,15 +230,18 @@ def contour_chart(surface: pd.DataFrame, cell: tuple[float, float], window: Sequ
     x = np.concatenate([[p[1] for p in points], exits["x"].to_numpy(dtype=float)])
     y = np.concatenate([[p[2] for p in points], exits["y"].to_numpy(dtype=float)])
     x_text, y_text = _pulled_inside(x, x0, x1, 0.02), _pulled_inside(y, y0, y1, 0.1)
-    # About one line of text apart, and a label's width (~120 px of the plot's 290) across.
-    y_text = staggered(x_text, y_text, near_x=0.4 * (x1 - x0), step_y=0.065 * (y1 - y0), low=y0, high=y1)
+    texts = [p[3] for p in points] + ["left at step " + str(int(k)) for k in exits["step"]]
+    # a label reads away from the nearer side edge, so it never runs off the plot
+    side = np.where(x > (x0 + x1) / 2, "right", "left")
+    # Each label's extent across: ~7 px a bold 12 px character, plus its 8 px offset, in data units.
+    width = (np.array([len(t) for t in texts]) * LABEL_CHAR_PX + 8) * (x1 - x0) / size
+    spans = (np.where(side == "right", x_text - width, x_text), np.where(side == "right", x_text, x_text + width))
+    # About one line of text apart, wherever two labels' extents meet across.
+    y_text = staggered(x_text, y_text, near_x=0.0, step_y=0.065 * (y1 - y0), low=y0, high=y1, spans=spans)
     marks = pd.DataFrame({
         "kind": [p[0] for p in points] + ["exit"] * len(exits),
         "label": [""] * len(points) + [str(v) for v in exits["label"]],
-        "x": x, "y": y, "x_text": x_text, "y_text": y_text,
-        # a label reads away from the nearer side edge, so it never runs off the plot
-        "side": np.where(x > (x0 + x1) / 2, "right", "left"),
-        "text": [p[3] for p in points] + ["left at step " + str(int(k)) for k in exits["step"]],
+        "x": x, "y": y, "x_text": x_text, "y_text": y_text, "side": side, "text": texts,
     })
     if now is not None and len(now):
         now_x, now_y, edge = on_edge(now["x"], now["y"], (x0, x1, y0, y1), margin=0.025)

@@ -171,3 +171,30 @@ def test_staggered_labels_move_a_line_apart_only_when_they_would_overlap():
     # at the top there is no room above: down instead, past every label in the way
     np.testing.assert_allclose(staggered([1.0, 1.0, 1.0], [10.0, 10.0, 10.0], near_x=1.0, step_y=0.5, low=0.0,
                                          high=10.0), [10.0, 9.5, 9.0])
+    # with extents: anchors 8 apart still overlap when one label reads right from 0 and the other left
+    # from 8 (the batch-size review's "start (0, 0)" under "left at step 7"); touching extents do not
+    spans = (np.array([0.0, 3.0, 9.0]), np.array([5.0, 8.0, 12.0]))
+    np.testing.assert_allclose(staggered([0.0, 8.0, 9.0], [1.0, 1.0, 1.0], near_x=0.0, step_y=0.5, low=0.0,
+                                         high=10.0, spans=spans), [1.0, 1.5, 1.0])
+
+
+def test_contour_labels_that_would_cross_are_a_line_apart():
+    """The batch-size review at lr = 0.5: five names piled up by the start. In the drawn SVG, every two
+    bold 12 px labels whose extents meet across (at ~6 px a character) are at least 12 px apart in height."""
+    import re
+
+    from dashboard.charts import batch_size as charts
+    from dashboard.export import chart_svg
+    from dashboard.scenarios import batch_size as sc
+
+    svg = chart_svg(charts.contour_chart(sc.compute({**sc.DEFAULTS, "lr": 0.5})))
+    drawn = {(anchor, float(x), float(y), text) for anchor, x, y, text in re.findall(
+        r'text-anchor="(start|end)" transform="translate\(([-\d.]+),([-\d.]+)\)"[^>]*font-size="12px"'
+        r'[^>]*font-weight="bold"[^>]*>([^<]+)<', svg)}
+    assert {t for *_, t in drawn} >= {"start (0, 0)", "optimum", "left at step 7", "left at step 3"}
+    boxes = [(x - 6 * len(t), x) if a == "end" else (x, x + 6 * len(t)) for a, x, _, t in drawn]
+    heights = [y for _, _, y, _ in drawn]
+    for i in range(len(boxes)):
+        for j in range(i):
+            if boxes[i][0] < boxes[j][1] and boxes[j][0] < boxes[i][1]:
+                assert abs(heights[i] - heights[j]) >= 12, sorted(drawn)
