@@ -176,6 +176,17 @@ def test_a_racer_that_flies_off_leaves_every_chart_its_own_size(link, server_url
     assert width <= page.viewport_size["width"] and height < 8000, (width, height)
 
 
+def test_a_long_headline_wraps_whole_instead_of_ending_in_an_ellipsis(server_url, page):
+    """The review's "diverged at updat…": at lr = 0.5 two of batch size's three headlines are too long for a
+    column. Every headline value shows all of its text: nothing inside it is clipped."""
+    open_page(page, f"{server_url}/batch_size?lr=0.5", charts=3)
+    values = page.locator('[data-testid="stMetricValue"]')
+    assert values.count() == 3 and "diverged at update" in values.nth(1).inner_text()
+    clipped = page.eval_on_selector_all('[data-testid="stMetricValue"], [data-testid="stMetricValue"] *',
+                                        "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).length")
+    assert clipped == 0
+
+
 def test_a_seed_typed_out_of_range_is_clamped_without_an_error_box(server_url, page):
     open_page(page, f"{server_url}/mse_vs_mae", charts=5)
     box = page.locator('[data-testid="stNumberInput"] input').first
