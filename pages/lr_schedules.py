@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import layout, pinning, registry
 from dashboard.charts import lr_schedules as charts
-from dashboard.controls import Panel
+from dashboard.controls import Panel, format_number, log_options, snap
 from dashboard.scenarios import lr_schedules as sc
 
 layout.header(
@@ -68,6 +68,12 @@ st.markdown(f"One short run of {sc.RANGE_TEST['steps']} updates whose rate grows
 layout.chart(charts.range_test_chart(res), res.test_frame, name="schedules range test",
              caption="Grey: the loss after each update; black: its smoothed average. The run stops where the average "
                      "passes four times its lowest value.")
+if res.test.suggested:
+    # The slider holds log-spaced rates: the button sets the one nearest the pick, and says which.
+    nearest = snap(log_options(sc.RATE_LOW, sc.RATE_HIGH, sc.RATE_PER_DECADE), res.test.suggested)
+    st.button(f"Use η = {format_number(nearest)} for both schedules", key="use-range-rate", on_click=Panel.apply,
+              args=({"lr": nearest},), disabled=nearest == panel.values["lr"],
+              help=f"The slider's rate nearest to the range test's pick, {res.test.suggested:.3g}.")
 
 code = layout.opened("The same runs in PyTorch: the page's data, batches, rate and scheduler", layout.CODE_KEY)
 if code is not None:

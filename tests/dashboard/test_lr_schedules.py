@@ -243,3 +243,14 @@ def test_a_divergence_is_counted_in_epochs_and_marked_where_its_line_leaves_the_
         assert marks.loc[run.side, "text"].startswith(f"{run.side.upper()}: diverged in epoch")
     # the headline row says what its numbers are
     assert "above the best possible" in sc.HEADLINE_TITLE
+
+
+def test_the_range_test_s_rate_is_one_click_away_and_lands_in_the_link():
+    """Review finding 7: a 'use this rate' button. It sets the slider's rate nearest the pick (0.0345 at the
+    default: 0.032 on a ten-per-decade grid, |log 0.032 − log 0.0345| < |log 0.04 − log 0.0345|)."""
+    at = run_page(PAGE)
+    button = at.button(key="use-range-rate")
+    assert button.label == "Use η = 0.032 for both schedules" and not button.disabled
+    button.click().run()
+    assert not errors(at) and at.query_params["lr"] == "0.032"
+    assert at.button(key="use-range-rate").disabled  # nothing left to use
