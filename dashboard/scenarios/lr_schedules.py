@@ -320,6 +320,13 @@ def minibatch_claims(res: Result) -> list[Claim]:
             claims.append(Claim("schedules.above_start", {**run, "start": res.start_gap}))
         else:
             claims.append(Claim(f"schedules.{v.kind if v.kind in ('falling', 'rising') else 'levelled'}", run))
+    # The chart's only rate line is the full batch's critical rate; a run that went wrong without ever
+    # crossing it shows that mini-batch noise lowers the safe rate (schedules review 7).
+    under = [r for r in res.runs if (verdicts_[r.side].kind == "diverged" or r.final > res.start_gap)
+             and _peak(r) < res.critical]
+    if under:
+        claims.append(Claim("schedules.noise_lowers_the_limit", {
+            "runs": [(r.label, _peak(r)) for r in under], "critical": res.critical}))
     a, b = res.runs
     if a.diverged_at < 0 and b.diverged_at < 0:
         c = outcomes.compare(a.final, b.final, res.start_gap)
@@ -335,6 +342,12 @@ def minibatch_claims(res: Result) -> list[Claim]:
     if any(verdicts_[r.side].kind == "falling" and r.final <= res.start_gap for r in res.runs):
         claims.append(Claim("schedules.no_floor_yet"))
     return claims
+
+
+def _peak(run: Run) -> float:
+    """The largest rate the run used, up to the update where it diverged."""
+    used = run.rates if run.diverged_at < 0 else run.rates[:max(run.diverged_at, 1)]
+    return float(np.max(used))
 
 
 def minibatch_note(res: Result) -> str:
@@ -357,6 +370,14 @@ def _(v):
 def _(v):
     return (f"{v['label']} ends {fmt(v['final'])} above the best possible loss, higher than where it started "
             f"({fmt(v['start'])}): the rate is too large for batches this small.")
+
+
+@template("schedules.noise_lowers_the_limit")
+def _(v):
+    runs = " and ".join(f"{label} (at most η = {apart(peak, v['critical'])[0]})" for label, peak in v["runs"])
+    return (f"{runs} never went above the full batch's critical rate, {apart(v['runs'][0][1], v['critical'])[1]}, "
+            "the dashed line, and still went wrong: a mini-batch's noisy gradient makes the largest safe rate "
+            "smaller than that line.")
 
 
 @template("schedules.falling")

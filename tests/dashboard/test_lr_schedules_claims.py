@@ -64,6 +64,7 @@ def schedule_links(batches=sc.BATCHES):
 
 @settings(max_examples=25, deadline=None, derandomize=True)
 @given(schedule_links(batches=sc.BATCHES[:-1]))
+@example({**sc.DEFAULTS, "batch": "1", "lr": 0.8})  # both diverge below the full batch's critical rate
 def test_mini_batch_outcomes_and_notes_hold_against_the_oracle(values):
     check(values)
     check_claims(values)
@@ -84,6 +85,15 @@ def check_claims(values):
     assert above == {label[s] for s, g in ended.items() if g > start_gap}
     gone = {c.values["label"] for c in claims if c.kind == "schedules.diverged"}
     assert gone == {label[s] for s, t in truth.items() if t["diverged_at"] >= 0}
+    # A run that went wrong below the full batch's critical rate (2/λ_max, by hand) is named as such.
+    wrong = {s for s, t in truth.items() if t["diverged_at"] >= 0 or s in ended and ended[s] > start_gap}
+    noise = next((c for c in claims if c.kind == "schedules.noise_lowers_the_limit"), None)
+    assert ({name for name, _ in noise.values["runs"]} if noise else set()) == {
+        label[s] for s in wrong if truth[s]["rates"].max() < critical_rate()}
+    if noise:
+        assert all(abs(peak / truth[s]["rates"].max() - 1) < 1e-9
+                   for (name, peak), s in zip(noise.values["runs"], [s for s in sc.SIDES if label[s] in
+                                                                     {n for n, _ in noise.values["runs"]}]))
     lower = [c for c in claims if c.kind == "schedules.lower"]
     if len(ended) == 2 and abs(ended["a"] - ended["b"]) > 1e-6 * max(*ended.values(), start_gap):
         (claim,) = lower
