@@ -32,6 +32,7 @@ from dashboard import palette, paths, registry
 from dashboard.cache import by_values
 from dashboard.formatting import fmt, pct
 from dashboard.headline import Headline, percentage_points
+from dashboard.verdicts import Claim, say, template
 
 # ----------------------------------------------------------------------------- controls
 SURFACES = ("two_minima_1d", "two_minima_2d")
@@ -414,33 +415,73 @@ def network(values: Mapping[str, Any]) -> Network:
 # ----------------------------------------------------------------------------- texts
 
 
-def headlines(res: Restarts, tr: Traps, net: Network) -> list[Headline]:
-    g, n = res.counts["global"], res.runs
-    plain = registry.OPTIMIZERS["sgd"].label
-    return [
-        Headline("Global minimum", f"{g} of {n}",
-                 f"Restarts that settled in the deeper minimum: {pct(res.share)}.", value=res.share,
-                 change=percentage_points, better="higher", key="global"),
-        Headline(f"{plain} off the {tr.trap}", _escape_text(tr, "sgd", short=True),
-                 f"The first step at which the run is less than half the {tr.trap}'s height above the minimum.",
-                 value=tr.escaped["sgd"] if tr.escaped["sgd"] >= 0 else None, better="lower", key="trap-sgd"),
-        Headline(f"Adam off the {tr.trap}", _escape_text(tr, "adam", short=True),
-                 f"The first step at which the run is less than half the {tr.trap}'s height above the minimum.",
-                 value=tr.escaped["adam"] if tr.escaped["adam"] >= 0 else None, better="lower", key="trap-adam"),
-        Headline("Networks near the best", f"{net.near} of {net.runs}",
-                 f"Final training losses at most {NEAR_BEST:.0%} above the lowest of the runs.",
-                 value=net.near, better="higher", key="network"),
-    ]
+def escape_claim(tr: Traps, key: str, short: bool = False) -> Claim:
+    """When run ``key`` left the trap, as a claim: "minima.trap_diverged" (the step it diverged at),
+    "minima.escaped" (the first step below ``ESCAPE_SHARE`` of the trap's height above the minimum) or
+    "minima.stuck" (never, in its steps); ``short`` for a headline ("not in 500": a metric shows about 14
+    characters at 1400 px, and "not in 500 steps" was cut off)."""
+    if tr.diverged[key] >= 0:
+        return Claim("minima.trap_diverged", {"run": key, "step": tr.diverged[key]})
+    if tr.escaped[key] >= 0:
+        return Claim("minima.escaped", {"run": key, "step": tr.escaped[key]})
+    return Claim("minima.stuck", {"run": key, "steps": tr.steps, "short": short})
 
 
 def _escape_text(tr: Traps, key: str, short: bool = False) -> str:
-    """When the run left the trap; ``short`` for a headline ("not in 500": a metric shows about 14
-    characters at 1400 px, and "not in 500 steps" was cut off)."""
-    if tr.diverged[key] >= 0:
-        return f"diverged at step {tr.diverged[key]}"
-    if tr.escaped[key] >= 0:
-        return f"step {tr.escaped[key]}"
-    return f"not in {tr.steps}" if short else f"not in {tr.steps} steps"
+    """When the run left the trap, in words (:func:`escape_claim`)."""
+    return say([escape_claim(tr, key, short)])
+
+
+def headline_claims(res: Restarts, tr: Traps, net: Network) -> list[Claim]:
+    """The headlines' verdicts as claims, in their order: the restarts that settled in the global minimum
+    ("minima.head_global"), gradient descent's and Adam's escape from the trap (:func:`escape_claim`), and
+    the networks near the best ("minima.head_near")."""
+    return [Claim("minima.head_global", {"global": res.counts["global"], "runs": res.runs, "share": res.share}),
+            escape_claim(tr, "sgd", short=True), escape_claim(tr, "adam", short=True),
+            Claim("minima.head_near", {"near": net.near, "runs": net.runs, "within": NEAR_BEST})]
+
+
+def headlines(res: Restarts, tr: Traps, net: Network) -> list[Headline]:
+    """The four headlines of :func:`headline_claims`: each escape's verdict is its claim in words, and the
+    counts' tooltips are theirs."""
+    settled, sgd, adam, near = headline_claims(res, tr, net)
+    plain = registry.OPTIMIZERS["sgd"].label
+    escape_help = f"The first step at which the run is less than half the {tr.trap}'s height above the minimum."
+    return [
+        Headline("Global minimum", f"{settled.values['global']} of {settled.values['runs']}", say([settled]),
+                 value=settled.values["share"], change=percentage_points, better="higher", key="global"),
+        Headline(f"{plain} off the {tr.trap}", say([sgd]), escape_help,
+                 value=sgd.values["step"] if sgd.kind == "minima.escaped" else None, better="lower", key="trap-sgd"),
+        Headline(f"Adam off the {tr.trap}", say([adam]), escape_help,
+                 value=adam.values["step"] if adam.kind == "minima.escaped" else None, better="lower", key="trap-adam"),
+        Headline("Networks near the best", f"{near.values['near']} of {near.values['runs']}", say([near]),
+                 value=near.values["near"], better="higher", key="network"),
+    ]
+
+
+@template("minima.head_global")
+def _(v):
+    return f"Restarts that settled in the deeper minimum: {pct(v['share'])}."
+
+
+@template("minima.head_near")
+def _(v):
+    return f"Final training losses at most {pct(v['within'])} above the lowest of the runs."
+
+
+@template("minima.trap_diverged")
+def _(v):
+    return f"diverged at step {v['step']}"
+
+
+@template("minima.escaped")
+def _(v):
+    return f"step {v['step']}"
+
+
+@template("minima.stuck")
+def _(v):
+    return f"not in {v['steps']}" if v["short"] else f"not in {v['steps']} steps"
 
 
 def restart_table(res: Restarts) -> str:
@@ -461,90 +502,255 @@ def quiet(values: Mapping[str, Any]) -> Restarts:
     return restarts({**values, "noise": NOISES[0]})
 
 
-def _ends(res: Restarts) -> str:
-    """Where the runs ended: 'settled: 46 in the global minimum and 54 in the local one; 3 not settled'."""
-    c = res.counts
-    out = f"**{c['global']}** settled in the global minimum and **{c['local']}** in the local one"
-    rest = [f"**{c['unsettled']}** had not settled in either" if c["unsettled"] else "",
-            f"**{c['diverged']}** diverged" if c["diverged"] else ""]
-    rest = [r for r in rest if r]
-    return out + ("; " + " and ".join(rest) if rest else "")
+def restart_claims(res: Restarts) -> list[Claim]:
+    """Where the restarts ended ("minima.ends": the counts of :data:`OUTCOMES`, with the optimizer, rate and
+    steps) and how high the ridge is above the shallow minimum ("minima.ridge")."""
+    return [Claim("minima.ends", {**res.counts, "runs": res.runs, "optimizer": res.optimizer, "rate": res.rate,
+                                  "steps": res.steps}),
+            Claim("minima.ridge", {"height": res.barrier - float(res.values[1])})]
+
+
+def basin_claims(res: Restarts) -> list[Claim]:
+    """In 1-D, where the basins of gradient flow are known exactly (each side of the ridge's top):
+    "minima.basins" (the starts on the deeper well's side, and the chance a uniform start lands there),
+    then whether settled runs crossed the ridge: "minima.none_crossed", "minima.kicked" (noisy gradient
+    descent) or "minima.crossed" (a step carried them). Nothing in 2-D."""
+    if res.dim != 1:
+        return []
+    top = float(res.barrier_at[0])
+    low, high = res.window[0], res.window[1]
+    deep_left = res.minima[0, 0] < top
+    claims = [Claim("minima.basins", {
+        "top": top, "deep_side": int(np.sum((res.starts[:, 0] < top) == deep_left)), "runs": res.runs,
+        "low": low, "high": high, "share": (top - low) / (high - low) if deep_left else (high - top) / (high - low)})]
+    settled = res.counts["global"] + res.counts["local"]
+    if res.crossed == 0 and settled:
+        claims.append(Claim("minima.none_crossed", {"settled": settled}))
+    elif res.crossed > 0:
+        noisy = res.sigma > 0 and res.optimizer == "sgd"
+        claims.append(Claim("minima.kicked" if noisy else "minima.crossed", {"crossed": res.crossed}))
+    return claims
+
+
+def settle_claims(res: Restarts) -> list[Claim]:
+    """For plain gradient descent at a rate above 2 / (a minimum's steepest curvature): "minima.too_fast"
+    when neither minimum can hold a run, "minima.one_holds" (which one can) when only one can."""
+    deep, shallow = res.settle_rates
+    above = [name for name, rate in (("deep", deep), ("shallow", shallow)) if res.rate > rate]
+    if res.optimizer != "sgd" or not above:
+        return []
+    values = {"deep": deep, "shallow": shallow, "rate": res.rate}
+    if len(above) == 2:
+        return [Claim("minima.too_fast", values)]
+    return [Claim("minima.one_holds", {**values, "holds": "shallow" if above[0] == "deep" else "deep"})]
+
+
+def noise_claims(res: Restarts, calm: Restarts | None) -> list[Claim]:
+    """What the gradient noise did, against the same restarts without it (``calm``): "minima.noise_more",
+    "minima.noise_same" or "minima.noise_fewer" (runs in the global minimum), "minima.noise_diverged" (with the
+    runs that diverge without noise too), "minima.adam_noise" for Adam; "minima.try_noise" without noise."""
+    if not (res.sigma > 0 and calm is not None):
+        return [Claim("minima.try_noise")]
+    g, g0 = res.counts["global"], calm.counts["global"]
+    kind = "minima.noise_more" if g > g0 else "minima.noise_same" if g == g0 else "minima.noise_fewer"
+    claims = [Claim(kind, {"sigma": res.sigma, "until": res.steps // 2, "global": g, "calm": g0, "runs": res.runs})]
+    if res.counts["diverged"]:
+        claims.append(Claim("minima.noise_diverged", {"diverged": res.counts["diverged"],
+                                                      "calm": calm.counts["diverged"]}))
+    if res.optimizer == "adam":
+        claims.append(Claim("minima.adam_noise"))
+    return claims
+
+
+def trap_claims(tr: Traps) -> list[Claim]:
+    """When each of the four runs left the trap (:func:`escape_claim`, in :data:`TRAP_RUNS`' order):
+    "minima.saddle" (with the start's offset) or "minima.plateau" (with the gradient at the start)."""
+    escapes = {key: escape_claim(tr, key) for key in TRAP_RUNS}
+    if tr.trap == "saddle":
+        return [Claim("minima.saddle", {"offset": tr.offset, "escapes": escapes})]
+    gradient = float(np.linalg.norm(surfaces.get("plateau").grad(np.array(tr.start))))
+    return [Claim("minima.plateau", {"gradient": gradient, "escapes": escapes})]
+
+
+def network_claims(net: Network) -> list[Claim]:
+    """The networks' final losses and accuracies ("minima.networks"), then why they differ: some were
+    still falling ("minima.nets_falling"), or every run had stopped and most near the best
+    ("minima.nets_shared"), or most in poorer places ("minima.nets_poor", with the median loss)."""
+    claims = [Claim("minima.networks", {
+        "steps": NET_STEPS, "runs": net.runs, "hidden": net.hidden, "weights": net.n_params,
+        "low": float(net.final.min()), "high": float(net.final.max()), "accuracy_low": float(net.accuracy.min()),
+        "accuracy_high": float(net.accuracy.max()), "near": net.near, "within": NEAR_BEST})]
+    if net.falling:
+        claims.append(Claim("minima.nets_falling", {"falling": net.falling}))
+    elif 2 * net.near >= net.runs:
+        claims.append(Claim("minima.nets_shared", {"near": net.near, "runs": net.runs}))
+    else:
+        claims.append(Claim("minima.nets_poor", {"median": float(np.median(net.final))}))
+    return claims
+
+
+def note_claims(res: Restarts, tr: Traps, net: Network, calm: Restarts | None = None) -> list[list[Claim]]:
+    """The "What to notice" bullets as claims, one list per bullet."""
+    bullets = [restart_claims(res), basin_claims(res), settle_claims(res), noise_claims(res, calm), trap_claims(tr),
+               network_claims(net)]
+    return [b for b in bullets if b]
 
 
 def notes(res: Restarts, tr: Traps, net: Network, calm: Restarts | None = None) -> list[str]:
-    """The "What to notice" bullets. ``calm``: the same restarts without noise (when there is noise)."""
-    opt = registry.OPTIMIZERS[res.optimizer].label.lower()
-    local_barrier = res.barrier - float(res.values[1])
-    out = [f"Of {res.runs} random starts, {_ends(res)} ({opt}, η = {fmt(res.rate, 2)}, {res.steps} steps). The ridge "
-           f"between the wells is {fmt(local_barrier)} above the shallow minimum."]
-    if res.dim == 1:
-        top = float(res.barrier_at[0])
-        left = int(np.sum((res.starts[:, 0] < top) == (res.minima[0, 0] < top)))
-        low, high = res.window[0], res.window[1]
-        share = (top - low) / (high - low) if res.minima[0, 0] < top else (high - top) / (high - low)
-        said = (f"Here the basins are known exactly: every start on the deeper well's side of the ridge's top at "
-                f"x = {fmt(top)} is in its basin: {left} of the {res.runs} starts (a start drawn uniformly from "
-                f"[{fmt(res.window[0])}, {fmt(res.window[1])}] lands there with probability {fmt(share, 3)}). ")
-        settled = res.counts["global"] + res.counts["local"]
-        if res.crossed == 0 and settled:
-            said += f"None of the {settled} runs that settled crossed the ridge: each settled in the basin it started in."
-        elif res.crossed > 0:
-            said += (f"**{res.crossed}** runs settled in the other well than the one they started in: "
-                     + ("the noise kicked them over the ridge." if res.sigma > 0 and res.optimizer == "sgd" else
-                        "a step can carry a run over the ridge (momentum, or a step as long as the well is wide), so "
-                        "the basin a run starts in does not decide where it ends."))
-        out.append(said)
-    unsettled_rates = [(name, rate) for name, rate in zip(("deep", "shallow"), res.settle_rates) if res.rate > rate]
-    if res.optimizer == "sgd" and unsettled_rates:
-        deep, shallow = res.settle_rates
-        out.append(f"Plain gradient descent can only settle in a minimum where η is below 2 / (its steepest curvature): "
-                   f"{fmt(deep, 3)} in the deep well and {fmt(shallow, 3)} in the shallow one. At η = {fmt(res.rate, 2)} "
-                   + ("neither holds a run." if len(unsettled_rates) == 2 else
-                      f"only the {'shallow' if unsettled_rates[0][0] == 'deep' else 'deep'} one can: a large rate "
-                      "prefers the wider, flatter minimum."))
-    if res.sigma > 0 and calm is not None:
-        g, g0 = res.counts["global"], calm.counts["global"]
-        verdict = ("more of them settle in the deeper well" if g > g0 else
-                   "no more of them settle in the deeper well" if g == g0 else "fewer of them settle in the deeper well")
-        out.append(f"With gradient noise (σ = {res.sigma:g}, fading to 0 by step {res.steps // 2}), **{g}** of "
-                   f"{res.runs} settle in the global minimum, against **{g0}** without it: {verdict}."
-                   + (f" {res.counts['diverged']} runs diverged: noise this strong throws them off the plot."
-                      if res.counts["diverged"] else "")
-                   + (" Adam divides its step by the gradient's own size, so noise barely changes how far it moves."
-                      if res.optimizer == "adam" else ""))
-    else:
-        out.append("Add gradient noise, as a mini-batch's gradient has, and see whether more runs end in the deeper "
-                   "well: pin this scenario first to compare.")
-    sgd, mom, noisy, adam = (_escape_text(tr, k) for k in ("sgd", "momentum", "noisy", "adam"))
-    if tr.trap == "saddle":
-        where = "exactly on the ridge" if tr.offset == 0 else f"{tr.offset:g} off the ridge"
-        out.append(f"On the saddle, started {where}, the step at which each run drops below half the saddle's height "
-                   f"above the minimum: gradient descent {sgd}; momentum {mom}; the noisy run {noisy}; Adam {adam}. "
-                   "Along the ridge the gradient points at the saddle point, where it vanishes; only the tiny sideways "
-                   "part grows the run away, and on the ridge itself there is none, so only noise gets off.")
-    else:
-        out.append(f"On the plateau the gradient is about {fmt(float(np.linalg.norm(surfaces.get('plateau').grad(np.array(tr.start)))), 2)} "
-                   f"at the start, so a step of η × gradient barely moves. The step at which each run drops below "
-                   f"half the plain's height: gradient descent {sgd}; momentum {mom}; the noisy run {noisy}; Adam "
-                   f"{adam}. Adam divides each step by the gradient's own recent size, so it moves about η per step "
-                   "however flat the ground.")
-    median = float(np.median(net.final))
-    said = (f"After {NET_STEPS} steps, the {net.runs} networks of {net.hidden} hidden units ({net.n_params} weights) "
-            f"have training losses from {fmt(net.final.min())} to {fmt(net.final.max())} (training accuracy "
-            f"{pct(net.accuracy.min())} to {pct(net.accuracy.max())}); **{net.near}** of them within {NEAR_BEST:.0%} "
-            "of the best. ")
-    if net.falling:
-        said += (f"**{net.falling}** of them were still falling at the last step, so these are where training "
-                 "stopped, not minima: longer training would spread them out or bring them down.")
-    elif 2 * net.near >= net.runs:
-        said += ("Every run had stopped falling, and most stopped at nearly the same loss with different weights, as "
-                 "the lesson says of many local minima. Too few hidden units can make that shared loss a poor one: "
-                 "try 2.")
-    else:
-        said += (f"Every run had stopped falling, most in poorer places (the median run's loss is {fmt(median)}): a "
-                 "network this narrow gets stuck often. With more hidden units the final losses bunch up near the best.")
-    out.append(said)
-    return out
+    """The "What to notice" bullets (:func:`note_claims` in words). ``calm``: the same restarts without noise
+    (when there is noise)."""
+    return [say(b) for b in note_claims(res, tr, net, calm)]
+
+
+def _runs(n: int) -> str:
+    return f"{n} run" if n == 1 else f"{n} runs"
+
+
+@template("minima.ends")
+def _(v):
+    rest = [f"**{v['unsettled']}** had not settled in either" if v["unsettled"] else "",
+            f"**{v['diverged']}** diverged" if v["diverged"] else ""]
+    rest = [r for r in rest if r]
+    return (f"Of {v['runs']} random starts, **{v['global']}** settled in the global minimum and **{v['local']}** in "
+            "the local one" + ("; " + " and ".join(rest) if rest else "")
+            + f" ({registry.OPTIMIZERS[v['optimizer']].label.lower()}, η = {fmt(v['rate'], 2)}, {v['steps']} steps).")
+
+
+@template("minima.ridge")
+def _(v):
+    return f"The ridge between the wells is {fmt(v['height'])} above the shallow minimum."
+
+
+@template("minima.basins")
+def _(v):
+    return (f"Here the basins are known exactly: every start on the deeper well's side of the ridge's top at "
+            f"x = {fmt(v['top'])} is in its basin: {v['deep_side']} of the {v['runs']} starts (a start drawn "
+            f"uniformly from [{fmt(v['low'])}, {fmt(v['high'])}] lands there with probability {fmt(v['share'], 3)}).")
+
+
+@template("minima.none_crossed")
+def _(v):
+    return f"None of the {v['settled']} runs that settled crossed the ridge: each settled in the basin it started in."
+
+
+@template("minima.kicked")
+def _(v):
+    return (f"**{v['crossed']}** runs settled in the other well than the one they started in: the noise kicked "
+            "them over the ridge.")
+
+
+@template("minima.crossed")
+def _(v):
+    return (f"**{v['crossed']}** runs settled in the other well than the one they started in: a step can carry a run "
+            "over the ridge (momentum, or a step as long as the well is wide), so the basin a run starts in does not "
+            "decide where it ends.")
+
+
+def _settle_rates(v) -> str:
+    return (f"Plain gradient descent can only settle in a minimum where η is below 2 / (its steepest curvature): "
+            f"{fmt(v['deep'], 3)} in the deep well and {fmt(v['shallow'], 3)} in the shallow one. "
+            f"At η = {fmt(v['rate'], 2)} ")
+
+
+@template("minima.too_fast")
+def _(v):
+    return _settle_rates(v) + "neither holds a run."
+
+
+@template("minima.one_holds")
+def _(v):
+    return _settle_rates(v) + f"only the {v['holds']} one can: a large rate prefers the wider, flatter minimum."
+
+
+def _noise(v, verdict: str) -> str:
+    return (f"With gradient noise (σ = {v['sigma']:g}, fading to 0 by step {v['until']}), **{v['global']}** of "
+            f"{v['runs']} settle in the global minimum, against **{v['calm']}** without it: {verdict}.")
+
+
+@template("minima.noise_more")
+def _(v):
+    return _noise(v, "more of them settle in the deeper well")
+
+
+@template("minima.noise_same")
+def _(v):
+    return _noise(v, "no more of them settle in the deeper well")
+
+
+@template("minima.noise_fewer")
+def _(v):
+    return _noise(v, "fewer of them settle in the deeper well")
+
+
+@template("minima.noise_diverged")
+def _(v):
+    if v["calm"] == 0:
+        return f"{_runs(v['diverged'])} diverged: noise this strong throws them off the plot."
+    if v["calm"] < v["diverged"]:
+        return (f"{_runs(v['diverged'])} diverged, against {v['calm']} without the noise: noise this strong throws "
+                "more of them off the plot.")
+    return (f"{_runs(v['diverged'])} diverged, against {v['calm']} without the noise: the rate throws them off the "
+            "plot, not the noise.")
+
+
+@template("minima.adam_noise")
+def _(v):
+    return "Adam divides its step by the gradient's own size, so noise barely changes how far it moves."
+
+
+@template("minima.try_noise")
+def _(v):
+    return ("Add gradient noise, as a mini-batch's gradient has, and see whether more runs end in the deeper "
+            "well: pin this scenario first to compare.")
+
+
+def _escapes(v) -> dict[str, str]:
+    return {key: say([claim]) for key, claim in v["escapes"].items()}
+
+
+@template("minima.saddle")
+def _(v):
+    e = _escapes(v)
+    where = "exactly on the ridge" if v["offset"] == 0 else f"{v['offset']:g} off the ridge"
+    return (f"On the saddle, started {where}, the step at which each run drops below half the saddle's height "
+            f"above the minimum: gradient descent {e['sgd']}; momentum {e['momentum']}; the noisy run {e['noisy']}; "
+            f"Adam {e['adam']}. Along the ridge the gradient points at the saddle point, where it vanishes; only the "
+            "tiny sideways part grows the run away, and on the ridge itself there is none, so only noise gets off.")
+
+
+@template("minima.plateau")
+def _(v):
+    e = _escapes(v)
+    return (f"On the plateau the gradient is about {fmt(v['gradient'], 2)} at the start, so a step of η × gradient "
+            f"barely moves. The step at which each run drops below half the plain's height: gradient descent "
+            f"{e['sgd']}; momentum {e['momentum']}; the noisy run {e['noisy']}; Adam {e['adam']}. Adam divides each "
+            "step by the gradient's own recent size, so it moves about η per step however flat the ground.")
+
+
+@template("minima.networks")
+def _(v):
+    return (f"After {v['steps']} steps, the {v['runs']} networks of {v['hidden']} hidden units ({v['weights']} "
+            f"weights) have training losses from {fmt(v['low'])} to {fmt(v['high'])} (training accuracy "
+            f"{pct(v['accuracy_low'])} to {pct(v['accuracy_high'])}); **{v['near']}** of them within "
+            f"{pct(v['within'])} of the best.")
+
+
+@template("minima.nets_falling")
+def _(v):
+    return (f"**{v['falling']}** of them were still falling at the last step, so these are where training stopped, "
+            "not minima: longer training would spread them out or bring them down.")
+
+
+@template("minima.nets_shared")
+def _(v):
+    return ("Every run had stopped falling, and most stopped at nearly the same loss with different weights, as the "
+            "lesson says of many local minima. Too few hidden units can make that shared loss a poor one: try 2.")
+
+
+@template("minima.nets_poor")
+def _(v):
+    return (f"Every run had stopped falling, most in poorer places (the median run's loss is {fmt(v['median'])}): a "
+            "network this narrow gets stuck often. With more hidden units the final losses bunch up near the best.")
 
 
 def math_blocks(res: Restarts, tr: Traps) -> list[tuple[str, str]]:

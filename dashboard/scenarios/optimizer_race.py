@@ -31,6 +31,7 @@ from dashboard.cache import scenario_cache
 from dashboard.controls import log_options
 from dashboard.formatting import fmt, latex_power
 from dashboard.headline import Headline, whole
+from dashboard.verdicts import Claim, say, template
 
 SURFACES = ("rosenbrock", "bowl", "saddle", "plateau", "two_minima_2d", "line_fit")
 SURFACE_LABELS = {"rosenbrock": "Rosenbrock's valley", "bowl": "Elongated bowl", "saddle": "Saddle",
@@ -325,22 +326,6 @@ def winner(race: Race) -> Racer | None:
     return min(arrived, key=lambda r: (r.arrived_at, r.final_gap)) if arrived else None
 
 
-def headlines(race: Race) -> list[Headline]:
-    """The winner's steps, then each racer's steps to arrive (compared with a pinned racer of the
-    same optimizer)."""
-    first = winner(race)
-    top = Headline(f"First: {registry.OPTIMIZERS[first.key].label}" if first else "First to arrive",
-                   f"{first.arrived_at} steps" if first else "nobody",
-                   "The fewest steps any racer needed to arrive." if first else
-                   f"No racer arrived at the minimum in {race.steps} steps.",
-                   value=first.arrived_at if first else None, change=whole, better="lower", key="winner")
-    return [top] + [Headline(registry.OPTIMIZERS[r.key].label, verdicts.short_text(r.outcome),
-                             f"η = {r.rate:g}{' (its best rate)' if r.tuned else ''}: "
-                             + verdicts.outcome_text(r.outcome, race.steps, race.places) + ".",
-                             value=r.arrived_at if r.outcome.arrived else None, change=whole, better="lower", key=r.key)
-                    for r in race.racers]
-
-
 # --------------------------------------------------------------------------- one optimizer's insides
 INSIDE_ROWS = 300  # steps drawn of the internals (evenly spaced; every one below this)
 QUANTITIES = {  # state name in core.surfaces.internals -> (row title, transform)
@@ -488,61 +473,204 @@ SURFACE_NOTES = {
     "two_minima_2d": "Two wells of different depths: which one a run ends in depends on its path, not only on its "
                      "start. Only the deeper, global minimum counts as arriving.",
 }
+STILL = 1e-12  # a start whose gradient is below this times its height (at least 1) is a stationary point
+
+
+def start_claims(race: Race) -> list[Claim]:
+    """As claims (:class:`dashboard.verdicts.Claim`): "race.at_minimum" when the race starts on a global
+    minimizer (with the racers that did not stay there: AdamW, whose weight decay needs no gradient),
+    "race.stationary" when it starts on another point where the gradient is zero (below :data:`STILL`
+    times the start's height, at least 1), nothing otherwise."""
+    s = surfaces.get(race.surface)
+    start = np.asarray(race.start)
+    gradient = float(np.linalg.norm(s.grad(start)))
+    if gradient > STILL * max(1.0, abs(float(s.value(start)))):
+        return []
+    if any(np.allclose(start, m) for m in s.global_minima):
+        # AdamW's decoupled weight decay moves the weights with no gradient at all: off a minimum away from 0
+        left = [r.label for r in race.racers if not (r.outcome.arrived and r.outcome.step == 0)]
+        return [Claim("race.at_minimum", {"start": race.start, "gradient": gradient, "left": left})]
+    return [Claim("race.stationary", {"start": race.start, "gradient": gradient})]
 
 
 def stationary_start(race: Race) -> str | None:
     """A sentence when the race starts where the gradient is zero (every racer then stays put), else None."""
-    s = surfaces.get(race.surface)
-    start = np.asarray(race.start)
-    if float(np.linalg.norm(s.grad(start))) > 1e-12 * max(1.0, abs(float(s.value(start)))):
-        return None
-    if any(np.allclose(start, m) for m in s.global_minima):
-        return ("The race starts at the minimum itself: the gradient there is zero, so every racer has arrived "
-                "before its first step. Move the start to see a race.")
-    return ("The race starts where the gradient is zero (a stationary point that is not the minimum), so no racer "
-            "that follows the gradient ever moves. Move the start a little to see which way each one leaves.")
+    return say(start_claims(race)) or None
+
+
+def _run(r: Racer, race: Race) -> dict[str, Any]:
+    """A racer's values in a claim: its name, rate, and what its run did (core.outcomes' verdict, with the
+    run's length and the names of the surface's other stationary points, to say it in words)."""
+    return {"key": r.key, "label": r.label, "rate": r.rate, "tuned": r.tuned, "outcome": r.outcome,
+            "steps": race.steps, "places": race.places}
+
+
+def _did(v: Mapping[str, Any]) -> str:
+    return verdicts.outcome_text(v["outcome"], v["steps"], v["places"])
+
+
+def race_claims(race: Race) -> list[Claim]:
+    """Who won, as claims: "race.first" (the racer that arrived in the fewest steps, :func:`winner`) then
+    "race.others" (what each other racer did) when there are others; or "race.nobody" with every
+    racer's verdict when none arrived."""
+    first = winner(race)
+    if first is None:
+        return [Claim("race.nobody", {"steps": race.steps, "runs": [_run(r, race) for r in race.racers]})]
+    claims = [Claim("race.first", _run(first, race))]
+    others = [_run(r, race) for r in race.racers if r is not first]
+    if others:
+        claims.append(Claim("race.others", {"runs": others}))
+    return claims
+
+
+def rate_claims(race: Race, values: Mapping[str, Any]) -> list[Claim]:
+    """How the rates were chosen: "race.tuned" (each at its best rate of the grid; the racers none of whose
+    rates arrived are named) or "race.slider_rates"."""
+    if not values["tuned"]:
+        return [Claim("race.slider_rates")]
+    return [Claim("race.tuned", {"rates": int(rates().size), "low": RATE_LOW, "high": RATE_HIGH,
+                                 "unarrived": [r.label for r in race.racers if r.tuned and not r.outcome.arrived]})]
+
+
+def surface_claims(surface: str) -> list[Claim]:
+    """What the surface is for: "race.valley" for a line fit's MSE (its condition number, the least-squares
+    line and gradient descent's critical rate), "race.surface" for the others."""
+    s = surfaces.get(surface)
+    if surface == "line_fit":
+        return [Claim("race.valley", {"condition": s.facts["condition_number"], "critical": s.facts["critical_lr"],
+                                      "slope": s.params["slope"], "intercept": s.params["intercept"]})]
+    return [Claim("race.surface", {"surface": surface})]
+
+
+def inside_claims(race: Race, ins: Inside | None, k: int) -> list[Claim]:
+    """What the inspected optimizer holds at the scrubber's step (none at step 0 or without one)."""
+    if ins is None or k < 1:
+        return []
+    return [Claim("race.inside", {"label": ins.label, "step": min(k, race.steps),
+                                  "quantities": [(title, x, y) for title, (x, y) in ins.at(k).items()]})]
+
+
+def note_claims(race: Race, ins: Inside | None, k: int, values: Mapping[str, Any]) -> list[list[Claim]]:
+    """The "What to notice" bullets as claims, one list per bullet."""
+    bullets = [start_claims(race), race_claims(race), rate_claims(race, values), surface_claims(race.surface),
+               inside_claims(race, ins, k)]
+    return [b for b in bullets if b]
 
 
 def notes(race: Race, ins: Inside | None, k: int, values: Mapping[str, Any]) -> list[str]:
-    """The "What to notice" bullets with the race's live numbers."""
-    out = []
-    still = stationary_start(race)
-    if still:
-        out.append(still)
-    first = winner(race)
-    said = {r.key: verdicts.outcome_text(r.outcome, race.steps, race.places) for r in race.racers}
-    if first is not None:
-        others = "; ".join(f"{r.label} {said[r.key]}" for r in race.racers if r is not first)
-        out.append(f"**{first.label}** arrives first, at step **{first.arrived_at}** (η = {first.rate:g}). "
-                   + (f"The others: {others}." if others else ""))
-    else:
-        out.append(f"No racer arrives at the minimum in {race.steps} steps: "
-                   + "; ".join(f"{r.label} {said[r.key]}" for r in race.racers) + ".")
-    if values["tuned"]:
-        unarrived = [r.label for r in race.racers if r.tuned and not r.outcome.arrived]
-        out.append(f"Each racer runs at its own best rate: of {rates().size} rates from {RATE_LOW:g} to "
-                   f"{RATE_HIGH:g}, the one that arrived first, found in the same computation as the race"
-                   + (f" ({', '.join(unarrived)}: no rate arrived, so the one that ended lowest)" if unarrived else "")
-                   + ". The preset \"Tuned momentum against an untuned Adam\" shows what a badly chosen rate costs.")
-    else:
-        out.append("Each racer runs at its slider's rate. Switch \"tuned\" on to give each its best rate: the "
-                   "comparison is only fair between tuned optimizers.")
-    out.append(surface_note(race.surface))
-    if ins is not None and k >= 1:
-        now = ins.at(k)
-        parts = "; ".join(f"{title} ({fmt(v[0])}, {fmt(v[1])})" for title, v in now.items())
-        out.append(f"Inside **{ins.label}** at step {min(k, race.steps)}: {parts}.")
-    return out
+    """The "What to notice" bullets with the race's live numbers (:func:`note_claims` in words)."""
+    return [say(b) for b in note_claims(race, ins, k, values)]
 
 
 def surface_note(surface: str) -> str:
     """What the surface is for, with its numbers."""
-    facts = surfaces.get(surface).facts
-    if surface == "line_fit":
-        return (f"The MSE of a line over its slope and intercept, for x between 0 and 10: a long, tilted valley "
-                f"(condition number {fmt(facts['condition_number'], 3)}), whose floor is the least-squares line "
-                f"(slope 2, intercept 1). Plain gradient descent diverges above η = {fmt(facts['critical_lr'], 3)}.")
-    return SURFACE_NOTES[surface]
+    return say(surface_claims(surface))
+
+
+@template("race.at_minimum")
+def _(v):
+    if not v["left"]:
+        return ("The race starts at the minimum itself: the gradient there is zero, so every racer has arrived "
+                "before its first step. Move the start to see a race.")
+    return ("The race starts at the minimum itself: the gradient there is zero, so every racer that only follows "
+            f"the gradient has arrived before its first step. {', '.join(v['left'])} "
+            f"{'leaves' if len(v['left']) == 1 else 'leave'} it all the same: decoupled weight decay shrinks the "
+            "weights towards 0 at every step, gradient or not. Move the start to see a race.")
+
+
+@template("race.stationary")
+def _(v):
+    return ("The race starts where the gradient is zero (a stationary point that is not the minimum), so no racer "
+            "that follows the gradient ever moves. Move the start a little to see which way each one leaves.")
+
+
+@template("race.first")
+def _(v):
+    return f"**{v['label']}** arrives first, at step **{v['outcome'].step}** (η = {v['rate']:g})."
+
+
+@template("race.others")
+def _(v):
+    return "The others: " + "; ".join(f"{r['label']} {_did(r)}" for r in v["runs"]) + "."
+
+
+@template("race.nobody")
+def _(v):
+    return (f"No racer arrives at the minimum in {v['steps']} steps: "
+            + "; ".join(f"{r['label']} {_did(r)}" for r in v["runs"]) + ".")
+
+
+@template("race.tuned")
+def _(v):
+    return (f"Each racer runs at its own best rate: of {v['rates']} rates from {v['low']:g} to {v['high']:g}, the "
+            "one that arrived first, found in the same computation as the race"
+            + (f" ({', '.join(v['unarrived'])}: no rate arrived, so the one that ended lowest)" if v["unarrived"] else "")
+            + ". The preset \"Tuned momentum against an untuned Adam\" shows what a badly chosen rate costs.")
+
+
+@template("race.slider_rates")
+def _(v):
+    return ("Each racer runs at its slider's rate. Switch \"tuned\" on to give each its best rate: the "
+            "comparison is only fair between tuned optimizers.")
+
+
+@template("race.valley")
+def _(v):
+    return (f"The MSE of a line over its slope and intercept, for x between 0 and 10: a long, tilted valley "
+            f"(condition number {fmt(v['condition'], 3)}), whose floor is the least-squares line "
+            f"(slope {fmt(v['slope'])}, intercept {fmt(v['intercept'])}). Plain gradient descent diverges above "
+            f"η = {fmt(v['critical'], 3)}.")
+
+
+@template("race.surface")
+def _(v):
+    return SURFACE_NOTES[v["surface"]]
+
+
+@template("race.inside")
+def _(v):
+    return (f"Inside **{v['label']}** at step {v['step']}: "
+            + "; ".join(f"{title} ({fmt(x)}, {fmt(y)})" for title, x, y in v["quantities"]) + ".")
+
+
+def headline_claims(race: Race) -> list[Claim]:
+    """The headlines' verdicts as claims: "race.head_first" (the winner, :func:`winner`) or
+    "race.head_nobody", then one "race.head_run" per racer (its rate and what its run did)."""
+    first = winner(race)
+    top = (Claim("race.head_first", _run(first, race)) if first else
+           Claim("race.head_nobody", {"steps": race.steps}))
+    return [top] + [Claim("race.head_run", _run(r, race)) for r in race.racers]
+
+
+def headlines(race: Race) -> list[Headline]:
+    """The winner's steps, then each racer's steps to arrive (compared with a pinned racer of the
+    same optimizer): each headline's tooltip is its claim in words (:func:`headline_claims`)."""
+    top, *runs = headline_claims(race)
+    first = top.values if top.kind == "race.head_first" else None
+    heads = [Headline(f"First: {first['label']}" if first else "First to arrive",
+                      verdicts.short_text(first["outcome"]) if first else "nobody", say([top]),
+                      value=first["outcome"].step if first else None, change=whole, better="lower", key="winner")]
+    for claim in runs:
+        outcome = claim.values["outcome"]
+        heads.append(Headline(claim.values["label"], verdicts.short_text(outcome), say([claim]),
+                              value=outcome.step if outcome.arrived else None, change=whole, better="lower",
+                              key=claim.values["key"]))
+    return heads
+
+
+@template("race.head_first")
+def _(v):
+    return "The fewest steps any racer needed to arrive."
+
+
+@template("race.head_nobody")
+def _(v):
+    return f"No racer arrived at the minimum in {v['steps']} steps."
+
+
+@template("race.head_run")
+def _(v):
+    return f"η = {v['rate']:g}{' (its best rate)' if v['tuned'] else ''}: {_did(v)}."
 
 
 def math_blocks(race: Race, key: str) -> list[tuple[str, str]]:

@@ -6,11 +6,12 @@ torch.optim's rules, and "settled" written out step by step. A failing example p
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, note, settings
+from hypothesis import example, given, note, settings
 from hypothesis import strategies as st
 
 from dashboard.scenarios import local_minima as sc
 
+from . import race_oracle
 from .apptest_tools import NOT_A_NUMBER
 from .property_tools import link, links
 
@@ -24,8 +25,9 @@ def _minima() -> tuple[np.ndarray, np.ndarray]:
     return minima[order], heights[order]
 
 
-def _settle_backwards(starts, key, lr, steps, minima, heights, d0, g0) -> dict[str, int]:
-    """The counts: each run by a plain loop, then where its last step is. A run "settles" when it is within
+def _settle_backwards(starts, key, lr, steps, minima, heights, d0, g0) -> tuple[dict[str, int], np.ndarray]:
+    """The counts, and where each run ended (an array of "global", "local", "unsettled", "diverged"): each
+    run by a plain loop, then where its last step is. A run "settles" when it is within
     from some step to the end, and that holds exactly when its last step is within (the rule's trailing
     stretch is then not empty), so the last step decides."""
     f = lambda x: x ** 4 - 3 * x ** 2 + x  # noqa: E731
@@ -48,6 +50,7 @@ def _settle_backwards(starts, key, lr, steps, minima, heights, d0, g0) -> dict[s
             fs.append(fx)
     xs, fs = np.array(xs), np.array(fs)
     counts = {"global": 0, "local": 0, "unsettled": 0, "diverged": int(np.sum(diverged >= 0))}
+    ended = np.full(x.size, "diverged", dtype=object)
     for r in np.flatnonzero(diverged < 0):
         where = "unsettled"
         for m, (target, height) in enumerate(zip(minima, heights)):
@@ -57,26 +60,115 @@ def _settle_backwards(starts, key, lr, steps, minima, heights, d0, g0) -> dict[s
                 where = ("global", "local")[m]
                 break
         counts[where] += 1
-    return counts
+        ended[r] = where
+    return counts, ended
 
 
 restart_links = links("local_minima.py", sc.DEFAULTS, ("restarts", "lr_1d", "steps", "seed"),
                       optimizer=st.sampled_from(("sgd", "momentum")))
+LOW, HIGH = -2.2, 2.2  # the double well's plotting window, where the starts are drawn uniformly
+
+
+def _f(x):
+    return x ** 4 - 3 * x ** 2 + x
+
+
+def _ridge() -> float:
+    """The top of the ridge between the wells: the root of f' where f'' < 0."""
+    return float(next(r for r in np.roots([4.0, 0.0, -6.0, 1.0]).real if 12 * r * r - 6 < 0))
 
 
 @settings(max_examples=25, deadline=None, derandomize=True)
-@given(restart_links)
-def test_the_restart_counts_hold_against_the_oracle(values):
+@given(restart_links, st.sampled_from(sc.NOISES[1:]))
+def test_the_restart_counts_hold_against_the_oracle(values, noise):
     note(f"link: {link('local_minima', values, sc.DEFAULTS)}")
     res = sc.compute_restarts(values)
-    expected = _settle_backwards(res.starts[:, 0], values["optimizer"], float(values["lr_1d"]), int(values["steps"]),
-                                 *_minima_and_gaps(res.starts[:, 0]))
+    lr, starts = float(values["lr_1d"]), res.starts[:, 0]
+    expected, ended = _settle_backwards(starts, values["optimizer"], lr, int(values["steps"]), *_minima_and_gaps(starts))
     assert res.counts == expected
     texts = sc.notes(res, sc.traps(sc.DEFAULTS), sc.network(sc.DEFAULTS))
     for text in texts:
         assert not NOT_A_NUMBER.search(text), text
     if res.counts["global"] + res.counts["local"] == 0:
         assert "crossed the ridge" not in texts[1]
+    # The same, on the claims the notes are made of (dashboard.verdicts.Claim).
+    minima, heights = _minima()
+    ends, ridge = sc.restart_claims(res)
+    assert ends.kind == "minima.ends" and {k: ends.values[k] for k in expected} == expected
+    assert ridge.kind == "minima.ridge" and abs(ridge.values["height"] - (_f(_ridge()) - heights[1])) < 1e-9
+    top = _ridge()
+    deep_side = (starts < top) == (minima[0] < top)
+    basins, *crossing = sc.basin_claims(res)
+    assert basins.values["deep_side"] == int(np.sum(deep_side))
+    assert abs(basins.values["share"] - (top - LOW) / (HIGH - LOW)) < 1e-9 and abs(basins.values["top"] - top) < 1e-9
+    settled = np.isin(ended, ("global", "local"))
+    crossed = int(np.sum(settled & ((ended == "global") != deep_side)))
+    assert [c.kind for c in crossing] == (["minima.crossed"] if crossed else ["minima.none_crossed"] if settled.any()
+                                          else [])
+    assert not crossed or crossing[0].values["crossed"] == crossed
+    # Plain gradient descent settles only where η < 2 / f'' (f'' = 12x² − 6 at each minimum).
+    limits = 2 / (12 * minima ** 2 - 6)
+    kinds = [c.kind for c in sc.settle_claims(res)]
+    above = int(np.sum(lr > limits)) if values["optimizer"] == "sgd" else 0
+    assert kinds == [[], ["minima.one_holds"], ["minima.too_fast"]][above]
+    if kinds:
+        claim = sc.settle_claims(res)[0]
+        assert abs(claim.values["deep"] / limits[0] - 1) < 1e-9 and abs(claim.values["shallow"] / limits[1] - 1) < 1e-9
+        assert kinds == ["minima.too_fast"] or claim.values["holds"] == ("shallow" if lr > limits[0] else "deep")
+    # Noise is compared with the same starts without it: the oracle's counts.
+    assert [c.kind for c in sc.noise_claims(res, None)] == ["minima.try_noise"]
+    noisy = sc.compute_restarts({**values, "noise": noise})
+    said = sc.noise_claims(noisy, res)
+    g, g0 = noisy.counts["global"], expected["global"]
+    assert said[0].kind == ("minima.noise_more" if g > g0 else "minima.noise_same" if g == g0 else "minima.noise_fewer")
+    assert (said[0].values["global"], said[0].values["calm"]) == (g, g0)
+    gone = [c.values for c in said if c.kind == "minima.noise_diverged"]
+    assert bool(gone) == (noisy.counts["diverged"] > 0)
+    assert not gone or (gone[0]["diverged"], gone[0]["calm"]) == (noisy.counts["diverged"], expected["diverged"])
+    assert ("minima.adam_noise" in [c.kind for c in said]) == (values["optimizer"] == "adam")
+
+
+TRAP_STARTS = {"saddle": lambda offset: (-2.5, offset), "plateau": lambda offset: (3.5, 2.5)}
+TRAP_FLOORS = {"saddle": (-2.5, 2.5), "plateau": (0.0, 1.0)}  # f's minimum, and the trap's height above it:
+# f = x² − y² + y⁴/10 has its minima at y² = 5 (f = −2.5) and its saddle at 0; the plateau 1 − e^(−r²/2) is 1 far out
+
+
+trap_links = links("local_minima.py", sc.DEFAULTS, ("trap_lr", "trap_steps"), trap=st.sampled_from(sc.TRAPS),
+                   offset=st.sampled_from(sc.OFFSETS))
+
+
+@settings(max_examples=20, deadline=None, derandomize=True)
+@given(trap_links)
+@example({**sc.DEFAULTS, "trap_lr": 1.0, "offset": "0.0001"})  # momentum and the noisy run diverge, Adam escapes
+def test_when_each_run_leaves_the_trap_holds_against_the_oracle(values):
+    """The escape claims of the saddle and plateau runs against plain loops from torch.optim's rules
+    (race_oracle.run: gradient descent, momentum 0.9, Adam (0.9, 0.999)): diverged at the oracle's step, or
+    escaped at the first step below half the trap's height above the minimum, or neither."""
+    note(f"link: {link('local_minima', values, sc.DEFAULTS)}")
+    tr = sc.compute_traps(values)
+    trap, lr, steps = values["trap"], float(values["trap_lr"]), int(values["trap_steps"])
+    start = np.array(TRAP_STARTS[trap](float(values["offset"])))
+    f_min, height = TRAP_FLOORS[trap]
+    (claim,) = sc.trap_claims(tr)
+    assert claim.kind == f"minima.{trap}"
+    if trap == "plateau":
+        r = np.hypot(*start)
+        assert abs(claim.values["gradient"] / (r * np.exp(-r * r / 2)) - 1) < 1e-9
+    heads = {c.values["run"]: c for c in sc.headline_claims(*_defaults_but(tr))[1:3]}
+    for key in ("sgd", "momentum", "adam"):
+        _, f, gone = race_oracle.run(key, trap, lr, steps, start, 0.9, 0.9, 0.999)
+        below = np.flatnonzero(f - f_min < 0.5 * height)
+        kind, step = (("minima.trap_diverged", gone) if gone >= 0 else ("minima.escaped", int(below[0])) if below.size
+                      else ("minima.stuck", None))
+        for said in (claim.values["escapes"][key], heads.get(key)):
+            if said is not None:
+                assert said.kind == kind, (key, said, kind, step)
+                assert said.values.get("step") == step, (key, said, kind, step)
+
+
+def _defaults_but(tr):
+    """The headline claims' inputs with this trap's runs and the default restarts and networks."""
+    return sc.restarts(sc.DEFAULTS), tr, sc.network(sc.DEFAULTS)
 
 
 def _minima_and_gaps(starts):

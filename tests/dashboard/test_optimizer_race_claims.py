@@ -6,9 +6,11 @@ not a number. A failing example prints the link that shows it."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
+from core import surfaces
 from dashboard.scenarios import optimizer_race as sc
 
 from . import race_oracle as oracle
@@ -38,12 +40,72 @@ def _check_racer(racer, race, values) -> int:
     return -1
 
 
+def _oracle_bounds(racer, race, values) -> tuple[int, int, int, int]:
+    """(diverged_at, arrived_at, with tolerances 0.1% looser, 0.1% tighter) by the oracle: a step on the
+    finish line by round-off may fall on either side of it, so an arrival is checked between the two."""
+    points, f, diverged_at = oracle.run(racer.key, race.surface, racer.rate, race.steps, race.start,
+                                        *sc.settings(values))
+    if diverged_at >= 0:
+        return diverged_at, -1, -1, -1
+    return (diverged_at, *(oracle.arrived_at(points, f, race.surface, slack=slack) for slack in (1, 1.001, 1 / 1.001)))
+
+
+def _check_run(run: dict, truth: tuple[int, int, int, int]) -> None:
+    """A racer as a claim carries it (its values), against the oracle's :func:`_oracle_bounds`: diverged at
+    the oracle's step exactly; arrived between the loose and the tight oracle's steps; anything else only
+    where the strict oracle has it not arrive."""
+    diverged_at, strict, loose, tight = truth
+    outcome = run["outcome"]
+    assert (outcome.kind == "diverged") == (diverged_at >= 0), (run["label"], outcome, truth)
+    if diverged_at >= 0:
+        assert outcome.step == diverged_at, (run["label"], outcome, truth)
+    elif outcome.arrived:
+        assert 0 <= loose <= outcome.step and (tight < 0 or outcome.step <= tight), (run["label"], outcome, truth)
+    else:
+        assert strict < 0, (run["label"], outcome, truth)
+
+
+def _check_claims(race, values, truth: dict[str, tuple[int, int, int, int]]) -> None:
+    """The race's claims (dashboard.verdicts.Claim) against the oracle: a winner exactly when a racer
+    arrives (strictly: there must be one; with slack: there may be one), at the fewest steps, "nobody"
+    otherwise; every racer's verdict in the notes and in the headlines; the racers a tuned race names as
+    never arriving."""
+    claims = sc.race_claims(race)
+    kinds = [c.kind for c in claims]
+    strict = [a for _, a, _, _ in truth.values() if a >= 0]
+    loose = [a for _, _, a, _ in truth.values() if a >= 0]
+    tight = [a if a >= 0 else race.steps + 1 for _, s, _, a in truth.values() if s >= 0]
+    assert bool(strict) <= ("race.first" in kinds) <= bool(loose), (kinds, truth)
+    assert ("race.nobody" in kinds) == ("race.first" not in kinds)
+    runs = []
+    for claim in claims + sc.headline_claims(race):
+        if claim.kind in ("race.first", "race.head_first", "race.head_run"):
+            runs.append(claim.values)
+        runs += claim.values.get("runs", [])
+        if claim.kind in ("race.first", "race.head_first"):  # the fewest steps: no racer arrives sooner
+            step = claim.values["outcome"].step
+            assert claim.values["outcome"].arrived and min(loose) <= step and (not tight or step <= min(tight))
+    assert len(runs) == 2 * len(race.racers) + ("race.first" in kinds)
+    for run in runs:
+        _check_run(run, truth[run["key"]])
+    tuned = sc.rate_claims(race, values)
+    assert [c.kind for c in tuned] == (["race.tuned"] if values["tuned"] else ["race.slider_rates"])
+    if values["tuned"]:
+        named = set(tuned[0].values["unarrived"])
+        for r in race.racers:
+            if r.tuned:
+                _, arrived, slack, _ = truth[r.key]
+                assert (arrived < 0) <= (r.label in named) <= (slack < 0), (r.label, named, truth[r.key])
+
+
 @settings(max_examples=30, deadline=None, derandomize=True)
 @given(oracle.race_links(with_step=False), st.data())
 def test_every_verdict_of_a_race_holds_against_the_oracle(values, data):
     note(f"link: {link('optimizer_race', values, sc.DEFAULTS)}")
     race = sc.compute(values)
     steps = {r.key: _check_racer(r, race, values) for r in race.racers}
+    _check_claims(race, values, {r.key: _oracle_bounds(r, race, values) for r in race.racers})
+    assert sc.start_claims(race) == [] or values["own_start"]  # the surfaces' own starts are not stationary
     # The winner arrived, and nobody arrived in fewer steps.
     first = sc.winner(race)
     arrived = {k: v for k, v in steps.items() if v >= 0}
@@ -85,3 +147,27 @@ def test_the_oracle_is_the_race_at_the_lesson_preset():
                                      *sc.settings(sc.LESSON))
         assert gone == -1
         np.testing.assert_allclose(points, race.points[racer.key], rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize(("surface", "x0", "y0"), [
+    ("bowl", 0.0, 0.0), ("rosenbrock", 1.0, 1.0), ("line_fit", 2.0, 1.0), ("plateau", 0.0, 0.0),
+    ("saddle", 0.0, 0.0), ("saddle", 0.0, 0.1), ("rosenbrock", 1.0, 1.1)])
+def test_a_start_where_the_gradient_vanishes_is_said_and_who_leaves_it_is_named(surface, x0, y0):
+    """Oracle: a start on one of the surface's listed minima or saddle points is stationary; on the global
+    minimum, every racer's plain loop stays there but AdamW's (its weight decay needs no gradient) unless
+    the minimum is the origin."""
+    values = {**sc.DEFAULTS, **{f"run_{k}": True for k in sc.RACERS}, "surface": surface, "own_start": True,
+              "x0": x0, "y0": y0, "steps": 50}
+    race = sc.compute(values)
+    s = surfaces.get(surface)
+    start = np.array([x0, y0])
+    kinds = [c.kind for c in sc.start_claims(race)]
+    at_minimum = any(np.allclose(start, m) for m in s.minima)  # these surfaces' minima are all global
+    stationary = at_minimum or any(np.allclose(start, p) for p in s.saddles)
+    assert kinds == (["race.at_minimum"] if at_minimum else ["race.stationary"] if stationary else [])
+    if at_minimum:
+        left = [r.label for r in race.racers
+                if oracle.arrived_at(*oracle.run(r.key, surface, r.rate, 50, start, *sc.settings(values))[:2],
+                                     surface) != 0]
+        assert sc.start_claims(race)[0].values["left"] == left
+        assert left == ([] if np.allclose(start, 0.0) else ["AdamW"])
