@@ -57,11 +57,11 @@ racing = [r.key for r in race.racers]
 st.markdown(f"**Steps to arrive at the minimum: {race.title}**")
 layout.metric_row(sc.headlines(race), pinned=was and sc.headlines(was))
 
-# Beside the charts, to scrub while watching. Its range is the longest run's: a range that followed the
-# steps slider would leave a widget value above it when the run is shortened.
-scrub = Panel({"k": sc.STEPS_RANGE[1], "inside": racing[-1]}, container=st)
-k = min(steps, scrub.slider(f"Step (the run has {steps})", "k", 0, sc.STEPS_RANGE[1], step=1,
-                            help="Moves every racer's dot to where it was after this step; past the end, the end."))
+# Beside the charts, to scrub while watching. It spans this run and opens at its end; a step left above a
+# shortened run is one the slider cannot hold, so the panel's vetting puts it back at the end.
+scrub = Panel({"k": steps, "inside": racing[-1]}, container=st)
+k = scrub.slider(f"Step (the run has {steps})", "k", 0, steps, step=1,
+                 help="Moves every racer's dot to where it was after this step.")
 left, right = st.columns([6, 5], gap="medium")
 with left:
     layout.chart(charts.contour_chart(race, k), race.paths, name="race paths", width="content",

@@ -148,3 +148,15 @@ def test_with_every_toggle_off_the_page_says_who_races():
     assert any(sc.NO_RACER_NOTE in c.value for c in at.sidebar.caption)
     assert [r.key for r in sc.compute({**sc.DEFAULTS, **{f"run_{k}": False for k in sc.RACERS}}).racers] == ["sgd"]
     assert not any(sc.NO_RACER_NOTE in c.value for c in run_page(PAGE).sidebar.caption)
+
+
+def test_the_step_scrubber_spans_the_run_and_opens_at_its_end():
+    """Review 8: "Step (the run has 300)" opened at 1000, 70% of its travel doing nothing. A step left above a
+    shortened run goes back to the run's end."""
+    from .apptest_tools import errors, run_page
+
+    at = run_page("optimizer_race.py")
+    assert (at.slider(key="k").value, at.slider(key="k").max) == (300, 300)
+    at.slider(key="k").set_value(250).run()
+    at.slider(key="steps").set_value(100).run()
+    assert not errors(at) and (at.slider(key="k").value, at.slider(key="k").max) == (100, 100)
