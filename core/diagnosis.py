@@ -1,4 +1,4 @@
-"""Reading training and validation loss curves: a verdict and its reason, by stated rules.
+"""Reading training and validation loss curves: a verdict and the numbers behind it, by stated rules.
 
 :func:`read_curves` takes the loss after each epoch (epoch 0: before any training) and, where
 they are known, two facts about the model itself: the exact minimum of its training objective
@@ -28,11 +28,15 @@ Without ``best_objective`` and ``best_train`` the model is judged by where the r
 The thresholds are module constants, the same for every run; they are rules of thumb, not
 statistics. scikit-learn's ``validation_curve`` and early stopping read curves by a score
 alone; none of its estimators name a verdict.
+
+A verdict carries its reasons as data, never as sentences: :data:`FINDINGS` names each kind of
+finding and the numbers it holds; the dashboard owns the words.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -52,34 +56,60 @@ FALL_SE, FALL_MIN = outcomes.FALL_SE, outcomes.FALL_MIN  # ... and still falling
 VERDICTS = ("converged", "overfitting", "underfitting", "unstable", "too slow")
 
 
+# What a verdict can rest on: each finding's kind and the numbers it holds (all floats unless said).
+FINDINGS = {
+    "diverged": ("epoch",),  # unstable: the first epoch (int) with a non-finite loss
+    "jumped": ("epoch", "ratio"),  # unstable: the training loss at ``epoch`` is ``ratio`` x the lowest before it
+    "jumped_stuck": ("epoch", "ratio", "above", "best_objective"),  # ... and the tail's median objective sits
+    # ``above`` (a fraction) over ``best_objective``, the model's exact minimum
+    "model_high": ("best_train", "high", "times", "floor"),  # underfitting: the model's best training MSE is
+    # above ``high`` = ``times`` x ``floor`` plus the margin
+    "levelled_high": ("train", "val", "high", "times", "floor"),  # underfitting, the model's best unknown: both
+    # final losses above ``high``
+    "rose": ("best_epoch", "best_val", "rise", "train_best", "train_end"),  # overfitting: validation rose by
+    # ``rise`` (a fraction) since its lowest ``best_val`` at ``best_epoch`` (int), while training fell from
+    # ``train_best`` to ``train_end``
+    "falling": ("fall", "tail"),  # too slow: the objective's tail mean is ``fall`` (a fraction) below the tail
+    # before it; ``tail``: the tail's share of the epochs
+    "short_of_best": ("above", "best_objective"),  # too slow: the tail's lowest objective is ``above`` over it
+    "best_is_zero": ("best_objective",),  # too slow: the model can reach 0 (no ratio to it)
+    "levelled": ("train", "val", "floor"),  # converged: the final losses and the floor
+    "settled_jump": ("epoch", "ratio"),  # converged: a jump (as in "jumped") the run recovered from
+    "above_best": ("above", "best_objective"),  # converged: no longer falling, yet ``above`` over the minimum
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One fact a verdict rests on: ``kind`` (a key of :data:`FINDINGS`) and its numbers ``values``."""
+
+    kind: str
+    values: Mapping[str, float] = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.kind not in FINDINGS:
+            raise ValueError(f"kind must be one of {', '.join(FINDINGS)}; got {self.kind!r}")
+        if set(self.values) != set(FINDINGS[self.kind]):
+            raise ValueError(f"values of a {self.kind!r} finding must be {FINDINGS[self.kind]}; got {tuple(self.values)}")
+
+
 @dataclass(frozen=True)
 class Verdict:
     """What the curves say.
 
     Attributes:
         kind: one of :data:`VERDICTS`.
-        reason: one sentence with the numbers that decided it.
-        advice: what to try, from the lesson's list.
+        findings: the facts, with their numbers, that decided it (:class:`Finding`), in reading order.
         best_epoch: the epoch of the lowest validation loss (early stopping keeps its weights).
         turn_epoch: for overfitting, the epoch where validation turned up (the best epoch); else None.
         event_epoch: for unstable, the epoch of the first jump or non-finite loss; else None.
     """
 
     kind: str
-    reason: str
-    advice: str
+    findings: tuple[Finding, ...]
     best_epoch: int
     turn_epoch: int | None = None
     event_epoch: int | None = None
-
-
-ADVICE = {
-    "converged": "Nothing to fix: more epochs would not help, and early stopping changes little.",
-    "overfitting": "Stop at the turn (early stopping), add data or a penalty, or lower the capacity.",
-    "underfitting": "Raise the capacity (a higher degree), or weaken the penalty.",
-    "unstable": "Lower the learning rate or raise the batch size.",
-    "too slow": "Train for more epochs or raise the learning rate.",
-}
 
 
 def _tail(loss: np.ndarray) -> int:
@@ -131,16 +161,15 @@ def read_curves(train: Any, val: Any, *, floor: float = 0.0, objective: Any = No
                  and float(np.median(obj[-k:])) <= (1 + SHORT) * best_objective + 1e-12)
     if bad.size or (jumps.size and not recovered):
         if bad.size and (not jumps.size or bad[0] <= jumps[0]):
-            at, what = int(bad[0]), f"the loss diverged at epoch {int(bad[0])}"
+            at = int(bad[0])
+            found = Finding("diverged", {"epoch": at})
         else:
             at = int(jumps[0])
-            what = (f"at epoch {at} the training loss jumped to {train[at] / lowest[at - 1]:.1f} times the lowest it "
-                    "had reached")
-            if best_objective is not None and best_objective > 0:
-                what += (f", and over the last {TAIL:.0%} of the epochs it still sits "
-                         f"{float(np.median(obj[-k:])) / best_objective - 1:.0%} above the lowest this model can reach "
-                         f"({best_objective:.4g})")
-        return Verdict("unstable", what[0].upper() + what[1:] + ".", ADVICE["unstable"], best, event_epoch=at)
+            jump = {"epoch": at, "ratio": float(train[at] / lowest[at - 1])}
+            found = (Finding("jumped_stuck", {**jump, "above": float(np.median(obj[-k:])) / best_objective - 1,
+                                              "best_objective": best_objective})
+                     if best_objective is not None and best_objective > 0 else Finding("jumped", jump))
+        return Verdict("unstable", (found,), best, event_epoch=at)
 
     end_val, end_train = float(val[-1]), float(train[-1])
 
@@ -151,40 +180,35 @@ def read_curves(train: Any, val: Any, *, floor: float = 0.0, objective: Any = No
     high = HIGH * floor + MARGIN * float(train[0])
     capacity = best_train if best_train is not None else end_train
     if capacity > high and (best_train is not None or (end_val > high and not falling)):
-        said = (f"Even this model's best fit reaches only {capacity:.4g} on the training points" if best_train is not None
-                else f"Both losses levelled off high: training {end_train:.4g} and validation {end_val:.4g}")
-        return Verdict("underfitting", f"{said}, above {high:.4g} ({HIGH:g} times the floor {floor:.4g}, plus a "
-                       "margin): the model is too simple for the data.", ADVICE["underfitting"], best)
+        bar = {"high": high, "times": HIGH, "floor": floor}
+        found = (Finding("model_high", {"best_train": capacity, **bar}) if best_train is not None
+                 else Finding("levelled_high", {"train": end_train, "val": end_val, **bar}))
+        return Verdict("underfitting", (found,), best)
 
     # 3. overfitting: a rise beyond the curve's own wobble, that stays
     wobble = float(np.median(np.abs(np.diff(val[-(k + 1):]))))
     rise = end_val - float(val[best])
     if (best < val.size - 1 and rise > RISE * val[best] and rise > SPREAD * wobble
             and float(val[-k:].min()) > (1 + RISE / 2) * val[best] and end_train < train[best]):
-        return Verdict("overfitting", f"Validation loss was lowest at epoch {best} ({val[best]:.4g}) and has risen "
-                       f"{end_val / val[best] - 1:.0%} since, more than its own epoch-to-epoch wobble, while the "
-                       f"training loss kept falling ({train[best]:.4g} to {end_train:.4g}).", ADVICE["overfitting"],
-                       best, turn_epoch=best)
+        return Verdict("overfitting", (Finding("rose", {
+            "best_epoch": best, "best_val": float(val[best]), "rise": end_val / float(val[best]) - 1,
+            "train_best": float(train[best]), "train_end": end_train}),), best, turn_epoch=best)
 
     # 4. too slow: short of the model's own minimum, and still falling
     short = best_objective is None or float(last.min()) > (1 + SHORT) * best_objective + 1e-12
     if falling and short:
-        if best_objective is None:
-            gap = ""
-        elif best_objective > 0:
-            gap = (f" It is still {float(last.min()) / best_objective - 1:.0%} above the lowest this model can reach "
-                   f"({best_objective:.4g}).")
-        else:
-            gap = f" This model can reach {best_objective:.4g}."
-        return Verdict("too slow", f"The training loss is still falling: {1 - last.mean() / before.mean():.0%} lower "
-                       f"over the last {TAIL:.0%} of the epochs than over the {TAIL:.0%} before.{gap}",
-                       ADVICE["too slow"], best)
-    noisy = (f" It jumped at epoch {int(jumps[0])} ({train[jumps[0]] / lowest[jumps[0] - 1]:.1f} times its lowest) "
-             "and settled again: the noise of small batches." if jumps.size else "")
-    above = ""
+        found = [Finding("falling", {"fall": 1 - float(last.mean() / before.mean()), "tail": TAIL})]
+        if best_objective is not None and best_objective > 0:
+            found.append(Finding("short_of_best", {"above": float(last.min()) / best_objective - 1,
+                                                   "best_objective": best_objective}))
+        elif best_objective is not None:
+            found.append(Finding("best_is_zero", {"best_objective": best_objective}))
+        return Verdict("too slow", tuple(found), best)
+    found = [Finding("levelled", {"train": end_train, "val": end_val, "floor": floor})]
+    if jumps.size:
+        found.append(Finding("settled_jump", {"epoch": int(jumps[0]),
+                                              "ratio": float(train[jumps[0]] / lowest[jumps[0] - 1])}))
     if best_objective is not None and best_objective > 0 and float(np.median(last)) > (1 + SHORT) * best_objective:
-        above = (f" The training objective sits {float(np.median(last)) / best_objective - 1:.0%} above the lowest "
-                 f"this model can reach ({best_objective:.4g}), no longer falling measurably.")
-    return Verdict("converged", f"Both losses levelled off: training {end_train:.4g} and validation {end_val:.4g}, "
-                   f"against a floor of {floor:.4g} on average over new points.{noisy}{above}", ADVICE["converged"],
-                   best)
+        found.append(Finding("above_best", {"above": float(np.median(last)) / best_objective - 1,
+                                            "best_objective": best_objective}))
+    return Verdict("converged", tuple(found), best)

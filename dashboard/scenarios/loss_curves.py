@@ -25,7 +25,8 @@ from dashboard import palette
 from dashboard.cache import by_values
 from dashboard.formatting import fmt, pct
 from dashboard.headline import Headline
-from dashboard.scenarios.regularization import X_RANGE, make_data, power_label
+from dashboard.scenarios.regularization import N_VALIDATION, X_RANGE, make_data, power_label
+from dashboard.verdicts import Claim, say, template
 
 BATCHES = ("1", "2", "4", "8", "16", "32", "full")
 BATCH_LABELS = {"1": "1 (SGD)", "full": "all (full batch)"}
@@ -201,19 +202,140 @@ def headlines(res: LossCurves, shown: bool = True) -> list[Headline]:
     ]
 
 
-def verdict_text(res: LossCurves) -> str:
+def verdict_claims(res: LossCurves) -> list[Claim]:
+    """The verdict as claims (:class:`dashboard.verdicts.Claim`): its name, the findings of
+    :func:`core.diagnosis.read_curves` that decided it (one claim each, ``curves.<finding>``, with the
+    finding's numbers), and what to try. Too slow with the epochs slider at its end advises only the rate,
+    the half of "train longer or raise the rate" this page can follow."""
     v = res.verdict
-    advice = v.advice
+    claims = [Claim("curves.verdict", {"kind": v.kind})]
+    claims += [Claim(f"curves.{f.kind}", dict(f.values)) for f in v.findings]
     if v.kind == "too slow" and res.epochs >= EPOCHS_RANGE[1]:
-        # the slider is at its end: only half of "train longer or raise the rate" can be followed here
-        advice = f"{EPOCHS_RANGE[1]} epochs is this page's most: raise the learning rate."
-    return f"**{NAMES[v.kind]}.** {v.reason} {advice}"
+        claims.append(Claim("curves.advice_rate", {"most": EPOCHS_RANGE[1]}))
+    else:
+        claims.append(Claim("curves.advice", {"kind": v.kind}))
+    return claims
+
+
+def verdict_text(res: LossCurves) -> str:
+    """The verdict claims in words (:func:`dashboard.verdicts.say`)."""
+    return say(verdict_claims(res))
+
+
+def quiz_claims(res: LossCurves, guess: str) -> list[Claim]:
+    """The learner's pick against the rules' verdict: right exactly when they are the same kind."""
+    said = {"guess": guess, "verdict": res.verdict.kind}
+    return [Claim("curves.guess_right" if guess == res.verdict.kind else "curves.guess_wrong", said)]
 
 
 def quiz_feedback(res: LossCurves, guess: str) -> str:
-    right = guess == res.verdict.kind
-    return (f"**{'Right' if right else 'Not quite'}:** you said {NAMES[guess].lower()}; the rules say "
-            f"{NAMES[res.verdict.kind].lower()}.")
+    return say(quiz_claims(res, guess))
+
+
+ADVICE = {  # what to try, from the lesson's list
+    "converged": "Nothing to fix: more epochs would not help, and early stopping changes little.",
+    "overfitting": "Stop at the turn (early stopping), add data or a penalty, or lower the capacity.",
+    "underfitting": "Raise the capacity (a higher degree), or weaken the penalty.",
+    "unstable": "Lower the learning rate or raise the batch size.",
+    "too slow": "Train for more epochs or raise the learning rate.",
+}
+
+
+@template("curves.verdict")
+def _(v):
+    return f"**{NAMES[v['kind']]}.**"
+
+
+@template("curves.diverged")
+def _(v):
+    return f"The loss diverged at epoch {v['epoch']}."
+
+
+@template("curves.jumped")
+def _(v):
+    return f"At epoch {v['epoch']} the training loss jumped to {v['ratio']:.1f} times the lowest it had reached."
+
+
+@template("curves.jumped_stuck")
+def _(v):
+    return (f"At epoch {v['epoch']} the training loss jumped to {v['ratio']:.1f} times the lowest it had reached, "
+            f"and over the last {pct(diagnosis.TAIL)} of the epochs it still sits {pct(v['above'])} above the lowest "
+            f"this model can reach ({fmt(v['best_objective'])}).")
+
+
+@template("curves.model_high")
+def _(v):
+    return (f"Even this model's best fit reaches only {fmt(v['best_train'])} on the training points, above "
+            f"{fmt(v['high'])} ({v['times']:g} times the floor {fmt(v['floor'])}, plus a margin): the model is too "
+            "simple for the data.")
+
+
+@template("curves.levelled_high")
+def _(v):
+    return (f"Both losses levelled off high: training {fmt(v['train'])} and validation {fmt(v['val'])}, above "
+            f"{fmt(v['high'])} ({v['times']:g} times the floor {fmt(v['floor'])}, plus a margin): the model is too "
+            "simple for the data.")
+
+
+@template("curves.rose")
+def _(v):
+    return (f"Validation loss was lowest at epoch {v['best_epoch']} ({fmt(v['best_val'])}) and has risen "
+            f"{pct(v['rise'])} since, more than its own epoch-to-epoch wobble, while the training loss kept falling "
+            f"({fmt(v['train_best'])} to {fmt(v['train_end'])}).")
+
+
+@template("curves.falling")
+def _(v):
+    return (f"The training loss is still falling: {pct(v['fall'])} lower over the last {pct(v['tail'])} of the "
+            f"epochs than over the {pct(v['tail'])} before.")
+
+
+@template("curves.short_of_best")
+def _(v):
+    return f"It is still {pct(v['above'])} above the lowest this model can reach ({fmt(v['best_objective'])})."
+
+
+@template("curves.best_is_zero")
+def _(v):
+    return f"This model can reach {fmt(v['best_objective'])}."
+
+
+@template("curves.levelled")
+def _(v):
+    return (f"Both losses levelled off: training {fmt(v['train'])} and validation {fmt(v['val'])}, against a floor "
+            f"of {fmt(v['floor'])} on average over new points.")
+
+
+@template("curves.settled_jump")
+def _(v):
+    return (f"It jumped at epoch {v['epoch']} ({v['ratio']:.1f} times its lowest) and settled again: the noise of "
+            "small batches.")
+
+
+@template("curves.above_best")
+def _(v):
+    return (f"The training objective sits {pct(v['above'])} above the lowest this model can reach "
+            f"({fmt(v['best_objective'])}), no longer falling measurably.")
+
+
+@template("curves.advice")
+def _(v):
+    return ADVICE[v["kind"]]
+
+
+@template("curves.advice_rate")
+def _(v):
+    return f"{v['most']} epochs is this page's most: raise the learning rate."
+
+
+@template("curves.guess_right")
+def _(v):
+    return f"**Right:** you said {NAMES[v['guess']].lower()}; the rules say {NAMES[v['verdict']].lower()}."
+
+
+@template("curves.guess_wrong")
+def _(v):
+    return f"**Not quite:** you said {NAMES[v['guess']].lower()}; the rules say {NAMES[v['verdict']].lower()}."
 
 
 def rules_markdown() -> str:
@@ -244,26 +366,72 @@ def weights_table(res: LossCurves) -> str:
     return "\n".join(lines)
 
 
-def notes(res: LossCurves, verdict_shown: bool = True) -> list[str]:
-    """The "What to notice" bullets; while a quiz's verdict is hidden, only those that do not give it away."""
+def note_claims(res: LossCurves, verdict_shown: bool = True) -> list[list[Claim]]:
+    """The "What to notice" bullets as claims, one list per bullet; while a quiz's verdict is hidden, only
+    the first, without what the model can reach (that would give the answer away). Early stopping's epoch
+    is said against the end only where the run did not blow up (its end loss is on the axis)."""
     v = res.verdict
-    out = [f"{res.per_epoch} update{'s' if res.per_epoch > 1 else ''} per epoch, {res.epochs * res.per_epoch:,} in "
-           f"all. The noise variance, {fmt(res.floor)}, is the lowest validation loss any model can expect on average "
-           f"over new points; on these 60 validation points the true curve itself scores {fmt(res.truth_val)}."]
-    if not verdict_shown:  # what the model can reach would give the quiz's answer away
-        return out
-    out[0] += (f" This model's best fit (one least-squares solve) scores {fmt(res.best_val)} there, with "
-               f"{fmt(res.best_train)} on the training points.")
+    first = [Claim("curves.updates", {"per_epoch": res.per_epoch, "updates": res.epochs * res.per_epoch}),
+             Claim("curves.floor", {"floor": res.floor, "truth_val": res.truth_val, "points": N_VALIDATION})]
+    if not verdict_shown:
+        return [first]
+    first.append(Claim("curves.best_fit", {"best_val": res.best_val, "best_train": res.best_train}))
     best_val, end_val = float(res.val[v.best_epoch]), float(res.val[-1])
-    if v.best_epoch < res.epochs:
-        end = f"against {fmt(end_val)} at the end" if end_val <= res.top else "before the run blew up"
-        out.append(f"Early stopping would stop at epoch {v.best_epoch} and keep its weights: a validation loss of "
-                   f"{fmt(best_val)}, {end}.")
+    if v.best_epoch == res.epochs:
+        stop = Claim("curves.stop_at_end")
+    elif end_val <= res.top:
+        stop = Claim("curves.stop_early", {"epoch": v.best_epoch, "best_val": best_val, "end_val": end_val})
     else:
-        out.append("The validation loss is lowest at the last epoch: early stopping would keep the final weights.")
+        stop = Claim("curves.stop_before_blowup", {"epoch": v.best_epoch, "best_val": best_val})
+    bullets = [first, [stop]]
     if not any(res.fits["fit"] == "at the end"):
-        out.append("The final weights are so large that their curve is not drawn.")
-    return out
+        bullets.append([Claim("curves.not_drawn")])
+    return bullets
+
+
+def notes(res: LossCurves, verdict_shown: bool = True) -> list[str]:
+    """The "What to notice" bullets: :func:`note_claims` in words."""
+    return [say(bullet) for bullet in note_claims(res, verdict_shown)]
+
+
+@template("curves.updates")
+def _(v):
+    return f"{v['per_epoch']} update{'s' if v['per_epoch'] > 1 else ''} per epoch, {v['updates']:,} in all."
+
+
+@template("curves.floor")
+def _(v):
+    return (f"The noise variance, {fmt(v['floor'])}, is the lowest validation loss any model can expect on average "
+            f"over new points; on these {v['points']} validation points the true curve itself scores "
+            f"{fmt(v['truth_val'])}.")
+
+
+@template("curves.best_fit")
+def _(v):
+    return (f"This model's best fit (one least-squares solve) scores {fmt(v['best_val'])} there, with "
+            f"{fmt(v['best_train'])} on the training points.")
+
+
+@template("curves.stop_early")
+def _(v):
+    return (f"Early stopping would stop at epoch {v['epoch']} and keep its weights: a validation loss of "
+            f"{fmt(v['best_val'])}, against {fmt(v['end_val'])} at the end.")
+
+
+@template("curves.stop_before_blowup")
+def _(v):
+    return (f"Early stopping would stop at epoch {v['epoch']} and keep its weights: a validation loss of "
+            f"{fmt(v['best_val'])}, before the run blew up.")
+
+
+@template("curves.stop_at_end")
+def _(v):
+    return "The validation loss is lowest at the last epoch: early stopping would keep the final weights."
+
+
+@template("curves.not_drawn")
+def _(v):
+    return "The final weights are so large that their curve is not drawn."
 
 
 def math_blocks() -> list[tuple[str, str]]:

@@ -29,6 +29,7 @@ from dashboard import palette, paths
 from dashboard.cache import by_values, scenario_cache
 from dashboard.formatting import fmt, rounded
 from dashboard.headline import Headline
+from dashboard.verdicts import Claim, say, template
 
 LIKENESS = ("own", "near", "copy")
 LIKENESS_NAMES = {"own": "its own feature", "near": "nearly a copy of x₁", "copy": "an exact copy of x₁"}
@@ -279,16 +280,31 @@ def equation_latex(res: NormalEquation) -> str:
             r"\end{gathered}")
 
 
-def flags(res: NormalEquation) -> list[str]:
-    """The rank-deficiency flag, or the ridge that lifted it."""
+def flag_claims(res: NormalEquation) -> list[Claim]:
+    """The rank-deficiency flag, or the ridge that lifted it, as claims (one warning each)."""
     if not res.unique:
-        return [f"**Rank {res.rank} of 3: XᵀX has no inverse.** The second feature copies the first, so every pair "
-                f"of weights with w₁ + w₂ = {fmt(res.theta[0] + res.theta[1])} fits exactly as well. The answer shown "
-                "is the one with the smallest length, w₁ = w₂: the SVD sets the direction the data cannot see to zero."]
+        return [Claim("normal.no_inverse", {"rank": res.rank, "sum": float(res.theta[0] + res.theta[1])})]
     if res.rank < 3:
-        return [f"**Rank {res.rank} of 3, but the ridge makes XᵀX + nλD invertible:** with λ = {fmt(res.l2)} the "
-                f"penalty picks one answer, condition number {_cond_text(res.cond)}."]
+        return [Claim("normal.ridge_lifts", {"rank": res.rank, "lam": res.l2, "cond": res.cond})]
     return []
+
+
+def flags(res: NormalEquation) -> list[str]:
+    """The flag claims in words, one warning each."""
+    return [say([c]) for c in flag_claims(res)]
+
+
+@template("normal.no_inverse")
+def _(v):
+    return (f"**Rank {v['rank']} of 3: XᵀX has no inverse.** The second feature copies the first, so every pair of "
+            f"weights with w₁ + w₂ = {fmt(v['sum'])} fits exactly as well. The answer shown is the one with the "
+            "smallest length, w₁ = w₂: the SVD sets the direction the data cannot see to zero.")
+
+
+@template("normal.ridge_lifts")
+def _(v):
+    return (f"**Rank {v['rank']} of 3, but the ridge makes XᵀX + nλD invertible:** with λ = {fmt(v['lam'])} the "
+            f"penalty picks one answer, condition number {_cond_text(v['cond'])}.")
 
 
 # The weights the data are made with (core.datasets.alike_features): w₁, w₂ and b.
@@ -298,61 +314,134 @@ SUM_CLOSE = 0.05  # the weights' sum is "close to" the true 3 within 5% of it
 SPLIT_FAR = 0.25  # the split is "far from" the true 2 and 1 when off by more than a quarter of the sum
 
 
-def split_note(res: NormalEquation) -> str:
-    """What the data pinned down with a near copy: the sum, the split, each said only as far as it holds."""
+def split_claim(res: NormalEquation) -> Claim:
+    """What the data pinned down with a near copy: the sum, within :data:`SUM_CLOSE` of the true one or not,
+    and the split, within :data:`SPLIT_FAR` of the sum from the true weights or not; a far split with a close
+    sum is the noise's pick (the data fix the sum), with a far sum too the data fix neither."""
     w1, w2 = float(res.theta[0]), float(res.theta[1])
     total = w1 + w2
     sum_close = abs(total - TRUE_SUM) <= SUM_CLOSE * TRUE_SUM
-    split_off = abs(w1 - TRUE_W[0]) + abs(w2 - TRUE_W[1])
-    said = (f"The two weights sum to {fmt(total)}" + (f", close to the true {TRUE_SUM:g}" if sum_close else
-                                                        f", not the true {TRUE_SUM:g}"))
-    if split_off <= SPLIT_FAR * TRUE_SUM:
-        return (said + f", and the split ({fmt(w1)}, {fmt(w2)}) is near the true ({TRUE_W[0]:g}, {TRUE_W[1]:g}): "
-                "these features differ enough, or the noise is small enough, for the data to tell them apart.")
-    if sum_close:
-        return (said + f", but the split ({fmt(w1)}, {fmt(w2)}) is far from the true ({TRUE_W[0]:g}, {TRUE_W[1]:g}): "
-                "with two nearly identical features the data pin down the sum much better than the split, which "
-                "the noise decides.")
-    return (said + f", and the split ({fmt(w1)}, {fmt(w2)}) is far from the true ({TRUE_W[0]:g}, {TRUE_W[1]:g}): "
-            f"with {res.n} points and two nearly identical features, the data pin down neither.")
+    split = {"sum": total, "w1": w1, "w2": w2}
+    if abs(w1 - TRUE_W[0]) + abs(w2 - TRUE_W[1]) <= SPLIT_FAR * TRUE_SUM:
+        return Claim("normal.split_near", {**split, "sum_close": sum_close})
+    return Claim("normal.split_sum_only", split) if sum_close else Claim("normal.split_neither", {**split, "n": res.n})
+
+
+def note_claims(res: NormalEquation) -> list[list[Claim]]:
+    """The "What to notice" bullets as claims, one list per bullet: the solution; for a near copy what the data
+    pin down (and why equations that print like a copy's still have one answer); an exact fit of three rows;
+    the descent's count and its pace; the exact copy's quick descent; the textbook solve; the cost."""
+    w1, w2, b = (float(t) for t in res.theta)
+    bullets = [[Claim("normal.solution", {"w1": w1, "w2": w2, "b": b})]]
+    if res.likeness == "near":
+        bullets.append([split_claim(res)])
+        if _printed_rows_equal(res):
+            bullets.append([Claim("normal.look_alike")])
+    if res.n == 3 and res.rank == 3 and not res.l2:
+        far = abs(w1 - TRUE_W[0]) + abs(w2 - TRUE_W[1]) > SPLIT_FAR * TRUE_SUM
+        bullets.append([Claim("normal.exact_fit_far" if far else "normal.exact_fit")])
+    count = res.count
+    bullets.append([Claim("normal.descent_singular" if count.singular else "normal.descent",
+                          {"lr": count.lr, "steps": count.steps, "cond": count.cond})])
+    if res.likeness == "copy" and not res.l2:
+        bullets.append([Claim("normal.copy_quick")])
+    bullets.append([textbook_claim(res)])
+    top = res.measured.pivot(index="d", columns="method", values="seconds").loc[COST_DS[-1]]
+    bullets.append([Claim("normal.cost", {
+        "steps": COST_STEPS, "cross": crossing(res), "n": res.cost_n, "d": COST_DS[-1],
+        **{m: float(top[METHOD_NAMES[m]]) for m in ("solve", "svd", "descent")}})])
+    return bullets
 
 
 def notes(res: NormalEquation) -> list[str]:
-    w1, w2, b = res.theta
-    out = [f"The normal equation gives w₁ = {fmt(w1)}, w₂ = {fmt(w2)} and b = {fmt(b)} in one solve of a 3 × 3 "
-           "system; the data were made with 2, 1 and 3 plus noise."]
-    if res.likeness == "near":
-        out.append(split_note(res))
-        if _printed_rows_equal(res):
-            out.append("Printed to four digits, these equations look like those of an exact copy, yet they have one "
-                       "answer: the two columns differ in a later digit, and that is enough for XᵀX to have an "
-                       "inverse, and for the noise to set the split.")
-    if res.n == 3 and res.rank == 3 and not res.l2:
-        far = abs(w1 - TRUE_W[0]) + abs(w2 - TRUE_W[1]) > SPLIT_FAR * TRUE_SUM
-        out.append("With 3 rows and 3 unknowns the plane passes through every point exactly: the noise is fitted "
-                   "too" + (f", which is why the weights are far from {TRUE_W[0]:g} and {TRUE_W[1]:g}" if far else "")
-                   + ". More rows let the errors average out.")
-    steps, kappa = res.count.steps, res.count.cond
-    over = " over the two directions the data fix" if res.count.singular else ""
-    out.append(f"Gradient descent from zero, at η = 1/λ_max = {fmt(res.count.lr)}, needs {steps_text(steps)} "
-               f"steps to come within 1e-6 of it. The condition number κ = {_cond_text(kappa)}{over} sets the pace: along the "
-               f"flattest direction the distance shrinks by a factor 1 − 1/κ = {_factor(1 - 1 / kappa)} per step.")
-    if res.likeness == "copy" and not res.l2:
-        out.append("With an exact copy the descent is quick again: it never moves along the direction the data cannot "
-                   "see, and from zero it lands on the same minimum-norm answer as the SVD. A near copy is the hard case: "
-                   "that direction exists but is almost flat.")
-    out.append(_textbook_note(res))
-    cross = crossing(res)
-    timed = res.measured.pivot(index="d", columns="method", values="seconds")
-    top = timed.loc[COST_DS[-1]]
-    out.append(f"On paper, {COST_STEPS} descent steps cost less than the normal equation from about d = {cross:.1f} "
-               f"features (at n = {res.cost_n:,}). Measured here at d = {COST_DS[-1]}, solving XᵀX takes "
-               f"{time_text(top[METHOD_NAMES['solve']])}, the SVD {time_text(top[METHOD_NAMES['svd']])} and "
-               f"{COST_STEPS} descent steps {time_text(top[METHOD_NAMES['descent']])}: forming XᵀX runs on fast "
-               "matrix-multiply code, while each descent step streams through all of X again. And a badly conditioned "
-               "problem needs far more than 100 steps. (Timed once when this server started: the numbers vary with the "
-               "machine and its load; their order is what holds.)")
-    return out
+    """The "What to notice" bullets: :func:`note_claims` in words."""
+    return [say(bullet) for bullet in note_claims(res)]
+
+
+def _split(v) -> str:
+    return f"the split ({fmt(v['w1'])}, {fmt(v['w2'])})"
+
+
+TRUE_SPLIT = f"the true ({TRUE_W[0]:g}, {TRUE_W[1]:g})"
+
+
+@template("normal.solution")
+def _(v):
+    return (f"The normal equation gives w₁ = {fmt(v['w1'])}, w₂ = {fmt(v['w2'])} and b = {fmt(v['b'])} in one solve of a "
+            "3 × 3 system; the data were made with 2, 1 and 3 plus noise.")
+
+
+@template("normal.split_near")
+def _(v):
+    return (f"The two weights sum to {fmt(v['sum'])}, {'close to' if v['sum_close'] else 'not'} the true "
+            f"{TRUE_SUM:g}, and {_split(v)} is near {TRUE_SPLIT}: these features differ enough, or the noise is small "
+            "enough, for the data to tell them apart.")
+
+
+@template("normal.split_sum_only")
+def _(v):
+    return (f"The two weights sum to {fmt(v['sum'])}, close to the true {TRUE_SUM:g}, but {_split(v)} is far from "
+            f"{TRUE_SPLIT}: with two nearly identical features the data pin down the sum much better than the split, "
+            "which the noise decides.")
+
+
+@template("normal.split_neither")
+def _(v):
+    return (f"The two weights sum to {fmt(v['sum'])}, not the true {TRUE_SUM:g}, and {_split(v)} is far from "
+            f"{TRUE_SPLIT}: with {v['n']} points and two nearly identical features, the data pin down neither.")
+
+
+@template("normal.look_alike")
+def _(v):
+    return ("Printed to four digits, these equations look like those of an exact copy, yet they have one answer: the "
+            "two columns differ in a later digit, and that is enough for XᵀX to have an inverse, and for the noise "
+            "to set the split.")
+
+
+@template("normal.exact_fit")
+def _(v):
+    return ("With 3 rows and 3 unknowns the plane passes through every point exactly: the noise is fitted too. More "
+            "rows let the errors average out.")
+
+
+@template("normal.exact_fit_far")
+def _(v):
+    return ("With 3 rows and 3 unknowns the plane passes through every point exactly: the noise is fitted too, which "
+            f"is why the weights are far from {TRUE_W[0]:g} and {TRUE_W[1]:g}. More rows let the errors average out.")
+
+
+def _descent(v, over: str) -> str:
+    kappa = v["cond"]
+    return (f"Gradient descent from zero, at η = 1/λ_max = {fmt(v['lr'])}, needs {steps_text(v['steps'])} steps to come "
+            f"within 1e-6 of it. The condition number κ = {_cond_text(kappa)}{over} sets the pace: along the flattest "
+            f"direction the distance shrinks by a factor 1 − 1/κ = {_factor(1 - 1 / kappa)} per step.")
+
+
+@template("normal.descent")
+def _(v):
+    return _descent(v, "")
+
+
+@template("normal.descent_singular")
+def _(v):
+    return _descent(v, " over the two directions the data fix")
+
+
+@template("normal.copy_quick")
+def _(v):
+    return ("With an exact copy the descent is quick again: it never moves along the direction the data cannot see, "
+            "and from zero it lands on the same minimum-norm answer as the SVD. A near copy is the hard case: that "
+            "direction exists but is almost flat.")
+
+
+@template("normal.cost")
+def _(v):
+    return (f"On paper, {v['steps']} descent steps cost less than the normal equation from about d = {v['cross']:.1f} "
+            f"features (at n = {v['n']:,}). Measured here at d = {v['d']}, solving XᵀX takes {time_text(v['solve'])}, "
+            f"the SVD {time_text(v['svd'])} and {v['steps']} descent steps {time_text(v['descent'])}: forming XᵀX runs "
+            "on fast matrix-multiply code, while each descent step streams through all of X again. And a badly "
+            f"conditioned problem needs far more than {v['steps']} steps. (Timed once when this server started: the "
+            "numbers vary with the machine and its load; their order is what holds.)")
 
 
 def _printed_rows_equal(res: NormalEquation) -> bool:
@@ -378,22 +467,45 @@ def time_text(seconds: float) -> str:
     return f"{fmt(seconds, 3)} s" if seconds >= 1 else f"{fmt(seconds * 1000, 3)} ms"
 
 
-def _textbook_note(res: NormalEquation) -> str:
+def textbook_claim(res: NormalEquation) -> Claim:
+    """The textbook LU solve of XᵀX θ = Xᵀy against the SVD: it fails on an exactly singular matrix, returns one
+    of many answers on a rank-deficient one, else agrees to some significant digits; from a condition number of
+    1000 on, forming XᵀX costs about log₁₀ κ of the 16 digits a double carries."""
     if res.textbook is None:
-        return "Solving XᵀX θ = Xᵀy directly by elimination fails: the matrix is exactly singular."
+        return Claim("normal.textbook_fails")
     gap = float(np.max(np.abs(res.textbook - res.theta)))
     if not res.unique:
-        return (f"Solving XᵀX θ = Xᵀy directly by elimination still returns numbers, {fmt(gap)} away from the SVD's: "
-                "one of the many answers, picked by rounding errors. Only the rank tells you not to trust it.")
+        return Claim("normal.textbook_guess", {"gap": gap})
     digits = math.log10(res.cond)
     scale = float(np.max(np.abs(res.theta)))
     agree = 16 if gap == 0 else min(16, math.floor(-math.log10(gap / scale)))
-    said = f"agrees with the SVD's answer to {agree} significant digits"
     if digits < 3:
-        return f"Solving XᵀX θ = Xᵀy directly by elimination {said}: with a condition number this small, no harm done."
-    return (f"Solving XᵀX θ = Xᵀy directly by elimination {said}. Forming XᵀX squares the condition number of X, "
-            f"so about {digits:.0f} of the 16 digits a number carries can be lost that way; the SVD loses about half "
-            "as many.")
+        return Claim("normal.textbook_fine", {"agree": agree})
+    return Claim("normal.textbook_loses", {"agree": agree, "digits": digits})
+
+
+@template("normal.textbook_fails")
+def _(v):
+    return "Solving XᵀX θ = Xᵀy directly by elimination fails: the matrix is exactly singular."
+
+
+@template("normal.textbook_guess")
+def _(v):
+    return (f"Solving XᵀX θ = Xᵀy directly by elimination still returns numbers, {fmt(v['gap'])} away from the SVD's: "
+            "one of the many answers, picked by rounding errors. Only the rank tells you not to trust it.")
+
+
+@template("normal.textbook_fine")
+def _(v):
+    return (f"Solving XᵀX θ = Xᵀy directly by elimination agrees with the SVD's answer to {v['agree']} significant "
+            "digits: with a condition number this small, no harm done.")
+
+
+@template("normal.textbook_loses")
+def _(v):
+    return (f"Solving XᵀX θ = Xᵀy directly by elimination agrees with the SVD's answer to {v['agree']} significant "
+            f"digits. Forming XᵀX squares the condition number of X, so about {v['digits']:.0f} of the 16 digits a "
+            "number carries can be lost that way; the SVD loses about half as many.")
 
 
 def math_blocks() -> list[tuple[str, str]]:

@@ -32,6 +32,7 @@ from dashboard.cache import scenario_cache
 from dashboard.controls import log_options
 from dashboard.formatting import fmt
 from dashboard.headline import Headline, whole
+from dashboard.verdicts import Claim, say, template
 
 PENALTIES = ("l1", "l2", "elastic_net")
 DEFAULTS = {  # the link's keys
@@ -522,110 +523,321 @@ def headlines(sw: Sweep, ft: Fit) -> list[Headline]:
 
 
 # --------------------------------------------------------------------------- text
+PATHS_WORDS = "One line per coefficient (hover over one to name it); the thick dark one is the largest at your λ."
+
+
+def _ridge_like(penalty: str, ratio: float) -> bool:
+    """L2, or elastic net with all of λ on w² (α = 0): a penalty that never makes a weight exactly 0."""
+    return penalty == "l2" or (penalty == "elastic_net" and ratio == 0)
+
+
+def paths_claims(sw: Sweep) -> list[Claim]:
+    """What the coefficient paths show, as claims: L2 never reaches 0; L1 does, and how often a line that
+    reached 0 leaves it again as λ grows (:attr:`Sweep.departures_from_zero`)."""
+    if _ridge_like(sw.penalty, sw.ratio):
+        return [Claim("reg.paths_l2")]
+    leaves = sw.departures_from_zero
+    return [Claim("reg.paths_leave", {"times": leaves}) if leaves else Claim("reg.paths_stay")]
+
+
 def paths_caption(sw: Sweep) -> str:
     """The coefficient-path chart's caption: what L1 and L2 do to a line, true for this sweep."""
-    text = "One line per coefficient (hover over one to name it); the thick dark one is the largest at your λ. "
-    if sw.penalty == "l2" or (sw.penalty == "elastic_net" and sw.ratio == 0):
-        return text + "L2 brings lines close to 0 but never onto it."
-    text += "L1 sets a weight exactly to 0 once λ outweighs that feature's pull on the fit"
-    leaves = sw.departures_from_zero
-    if leaves:
-        return text + (f"; a line can also leave 0 again as λ grows, when other weights shrink and the feature is "
-                       f"worth using after all: here that happens {leaves} time{'s' if leaves > 1 else ''}.")
-    return text + ": here no line leaves 0 once it reaches it."
+    return f"{PATHS_WORDS} {say(paths_claims(sw))}"
+
+
+def _side_claim(sw: Sweep, ft: Fit) -> Claim:
+    """Where the chosen λ lies against the best one: the best itself; the same errors as printed (a difference
+    below the digits shown is no difference to the reader); left (freer: the validation-training gap is the
+    price); right with a raised training error (underfitting); or right with only the validation error to say."""
+    k, best = sw.index(ft.lam), sw.best_index
+    best_val, best_train = float(sw.val_mse[best]), float(sw.train_mse[best])
+    if k == best:
+        return Claim("reg.at_best")
+    if fmt(ft.val_mse) == fmt(best_val) and fmt(ft.train_mse) == fmt(best_train):
+        return Claim("reg.same_shown")
+    if k < best:
+        return Claim("reg.left_exact" if sw.noise == 0 else "reg.left", {"gap": ft.val_mse - ft.train_mse})
+    if fmt(ft.train_mse) != fmt(best_train):
+        return Claim("reg.right_underfit", {"best_train": best_train, "train": ft.train_mse})
+    return Claim("reg.right", {"val": ft.val_mse, "best_val": best_val})
+
+
+def _shape_claim(sw: Sweep, degree: int) -> Claim:
+    """The validation curve's shape over λ: lowest at an end of the grid, several dips (:attr:`Sweep.dips`),
+    or one U."""
+    best, dips = sw.best_index, sw.dips
+    if best == 0:
+        return Claim("reg.best_smallest", {"degree": degree})
+    if best == sw.lambdas.size - 1:
+        return Claim("reg.best_largest")
+    if len(dips) > 1:
+        return Claim("reg.dips_exact" if sw.noise == 0 else "reg.dips", {
+            "count": len(dips), "at": [float(sw.lambdas[i]) for i in dips], "best_lam": sw.best_lam,
+            "points": N_VALIDATION})
+    return Claim("reg.u", {"best_lam": sw.best_lam})
+
+
+def _zero_claims(sw: Sweep, ft: Fit) -> list[Claim]:
+    """How many weights are exactly 0 at λ, and what that says about the penalty: L2 only shrinks; L1 switched
+    all, none (and whether a larger λ would) or some of them off."""
+    d, zeros = ft.degree, ft.zeros
+    if _ridge_like(ft.penalty, ft.ratio):
+        claims = [Claim("reg.l2_shrinks", {"degree": d, "smallest": ft.smallest_nonzero}) if zeros == 0
+                  else Claim("reg.zeros", {"zeros": zeros, "degree": d})]
+        return claims + ([Claim("reg.en_is_l2")] if ft.penalty == "elastic_net" else [])
+    if zeros == d:
+        return [Claim("reg.all_zero", {"degree": d})]
+    if zeros == 0:
+        later = int(sw.zeros[-1])
+        return [Claim("reg.none_zero", {"degree": d}),
+                Claim("reg.zeros_later", {"penalty": ft.penalty, "later": later, "degree": d}) if later
+                else Claim("reg.never_zero")]
+    return [Claim("reg.some_zero", {"zeros": zeros, "degree": d, "first": int(sw.zeros[0]), "last": int(sw.zeros[-1])})]
+
+
+def _size_claims(sw: Sweep, ft: Fit) -> list[Claim]:
+    """The largest coefficient at λ, and the largest at the smallest λ: above :data:`WILD` it is chasing noise."""
+    name, value = ft.largest
+    wildest = float(np.abs(sw.weights[0]).max())
+    if wildest > WILD:
+        size = Claim("reg.wild", {"size": wildest, "degree": ft.degree})
+    else:
+        size = Claim("reg.tame_exact" if sw.noise == 0 else "reg.tame", {"size": wildest, "degree": ft.degree})
+    return [Claim("reg.largest", {"name": name, "value": value}), size]
+
+
+def _picture_claims(pic: Picture) -> list[Claim]:
+    """Where each penalty lands in the two-weight picture, and how many of L1's two weights are exactly 0."""
+    at = {p: (float(pic.optima[p][0]), float(pic.optima[p][1])) for p in PENALTIES}
+    zeros = pic.zeros("l1")
+    return [Claim("reg.picture", {"lam": pic.lam, **at}),
+            Claim({1: "reg.corner", 2: "reg.origin"}.get(zeros, "reg.no_zero_yet"))]
+
+
+def note_claims(sw: Sweep, ft: Fit, pic: Picture) -> list[list[Claim]]:
+    """The "What to notice" bullets as claims, one list per bullet: the errors at λ and the best λ with where
+    yours lies; the training error over the sweep and the validation curve's shape; the exact zeros; the
+    coefficients' size; the two-weight picture."""
+    best = sw.best_index
+    errors = [Claim("reg.errors", {"lam": ft.lam, "train": ft.train_mse, "val": ft.val_mse})]
+    said = {"lam": sw.best_lam, "val": float(sw.val_mse[best])}
+    errors.append(Claim("reg.best_noise", {**said, "noise": sw.noise}) if np.isfinite(sw.noise)
+                  else Claim("reg.best", said))
+    first, last = float(sw.train_mse[0]), float(sw.train_mse[-1])
+    train = (Claim("reg.train_grows", {"first": first, "last": last}) if fmt(first) != fmt(last)
+             else Claim("reg.train_flat", {"value": first}))
+    return [errors + [_side_claim(sw, ft)], [train, _shape_claim(sw, ft.degree)], _zero_claims(sw, ft),
+            _size_claims(sw, ft), _picture_claims(pic)]
 
 
 def notes(sw: Sweep, ft: Fit, pic: Picture) -> list[str]:
-    """The "What to notice" bullets with the live numbers of the scenario."""
-    k, best = sw.index(ft.lam), sw.best_index
-    lam, best_lam = fmt(ft.lam), fmt(sw.best_lam)
-    best_val, best_train = float(sw.val_mse[best]), float(sw.train_mse[best])
-    if k == best:
-        side = "Your λ is the best one on the grid for this validation set."
-    elif fmt(ft.val_mse) == fmt(best_val) and fmt(ft.train_mse) == fmt(best_train):
-        # a difference below the digits shown is no difference to the reader
-        side = ("Your λ and the best one give the same errors to the digits shown: between them the penalty "
-                "changes nothing you can see.")
-    elif k < best:
-        side = (f"Your λ is left of the best one: the model is freer than it should be, and the gap between "
-                f"validation and training error ({fmt(ft.val_mse - ft.train_mse)}) is the price of "
-                + ("bending freely between the points (there is no noise here: the curve itself is matched at "
-                   "the training points and missed between them)." if sw.noise == 0 else "fitting noise."))
-    elif fmt(ft.train_mse) != fmt(best_train):
-        side = (f"Your λ is right of the best one: the penalty has raised the training error from "
-                f"{fmt(best_train)} to {fmt(ft.train_mse)}, and the model starts to miss the curve itself "
-                "(underfitting).")
-    else:
-        side = (f"Your λ is right of the best one: validation error is {fmt(ft.val_mse)} against "
-                f"{fmt(best_val)} there.")
-    name, value = ft.largest
-    d = ft.degree
-    dips = sw.dips
-    if best == 0:
-        shape = (f"Here validation error is lowest at the smallest λ: a degree-{d} polynomial on these points "
-                 "has too little freedom to overfit, so any penalty only hurts.")
-    elif best == sw.lambdas.size - 1:
-        shape = ("Here validation error is lowest at the largest λ: with this much noise, the flattest model "
-                 "predicts best.")
-    elif len(dips) > 1:
-        where = ", ".join(fmt(float(sw.lambdas[i])) for i in dips)
-        shape = (f"Here the validation curve has {len(dips)} dips (at λ = {where}), not one U: "
-                 + (f"with no noise the {N_VALIDATION} validation points are exact, so the dips are the fit's own: "
-                    "as λ grows the penalty reshapes the polynomial unevenly, better between the points at some λ "
-                    f"than at the next. The lowest dip, at λ = {best_lam}, wins." if sw.noise == 0 else
-                    f"{N_VALIDATION} validation points measure it roughly, and the lowest dip, at λ = {best_lam}, "
-                    "wins. Another seed usually draws a single U."))
-    else:
-        shape = f"Validation error falls until λ = {best_lam}, then rises again: the U."
-    zero_text = f"**{ft.zeros} of {d}** coefficients are exactly zero"
-    ridge_like = ft.penalty == "l2" or (ft.penalty == "elastic_net" and ft.ratio == 0)
-    if ridge_like:
-        zero_text += (f". L2 only shrinks: its smallest coefficient here is {fmt(ft.smallest_nonzero)}, small but "
-                      "not 0, and no λ makes it exactly 0." if ft.zeros == 0 else ".")
-        if ft.penalty == "elastic_net":
-            zero_text += " With α = 0, elastic net puts all of λ on w²: it is L2 (ridge)."
-    elif ft.zeros == d:
-        zero_text += ": the penalty has switched every feature off, and the fit is the flat line y = mean(y)."
-    elif ft.zeros == 0:
-        later = int(sw.zeros[-1])
-        zero_text = f"**0 of {d}** coefficients are exactly zero: at this λ the penalty only shrinks."
-        zero_text += (f" Raise λ and {'L1' if ft.penalty == 'l1' else 'elastic net'} starts switching features "
-                      f"off (at the largest λ, {later} of {d} are zero)." if later else
-                      " Even at the largest λ none is exactly 0.")
-    else:
-        zero_text += (f": the penalty switched those features off entirely (at the smallest λ, "
-                      f"{int(sw.zeros[0])} are zero; at the largest, {int(sw.zeros[-1])}).")
-    wildest = float(np.abs(sw.weights[0]).max())
-    if wildest > WILD:
-        wild = (f"At the smallest λ the largest has size {fmt(wildest)}: huge coefficients that nearly cancel each "
-                f"other are how a degree-{d} polynomial bends through the noise.")
-    else:
-        wild = (f"Even at the smallest λ no coefficient is larger than {fmt(wildest)} in size: "
-                + ("with no noise there is nothing to chase, and the polynomial follows the curve itself."
-                   if sw.noise == 0 else
-                   f"here a degree-{d} polynomial gets close to the points without the huge, cancelling "
-                   "coefficients that chasing noise takes."))
-    l1, l2, en = (pic.optima[p] for p in PENALTIES)
-    picture = (f"In the two-weight picture (λ = {fmt(pic.lam)}), L1 lands at (w₁, w₂) = ({fmt(l1[0])}, {fmt(l1[1])})"
-               f", L2 at ({fmt(l2[0])}, {fmt(l2[1])}) and elastic net at ({fmt(en[0])}, {fmt(en[1])}). ")
-    if pic.zeros("l1") == 1:
-        picture += ("The diamond touches its ellipse at a corner, on an axis, so one weight is exactly 0; "
-                    "the circle has no corners, so L2 keeps both weights.")
-    elif pic.zeros("l1") == 2:
-        picture += ("λ is so strong that L1 has shrunk its diamond to the origin: both weights are 0, "
-                    "while L2 still keeps two small ones.")
-    else:
-        picture += "No weight is zero yet: raise this λ until the shrinking diamond meets its ellipse at a corner."
-    return [
-        (f"At λ = {lam}, the training MSE is **{fmt(ft.train_mse)}** and the validation MSE **{fmt(ft.val_mse)}**. "
-        f"The lowest validation MSE, **{fmt(float(sw.val_mse[best]))}**, is at **λ = {best_lam}**"
-        + (f" (noise alone costs σ² = {fmt(sw.noise ** 2)}). " if np.isfinite(sw.noise) else ". ") + side),
-        ((f"Training error only grows with λ (from {fmt(float(sw.train_mse[0]))} to "
-          f"{fmt(float(sw.train_mse[-1]))}): a penalty never helps on the data it was fitted to. "
-          if fmt(float(sw.train_mse[0])) != fmt(float(sw.train_mse[-1])) else
-          f"Training error stays at {fmt(float(sw.train_mse[0]))} over the whole sweep: this model is too simple "
-          "for the penalty to matter. ") + shape),
-        zero_text,
-        f"The largest coefficient is {name} = **{fmt(value)}** (on standardized features). {wild}",
-        picture,
-    ]
+    """The "What to notice" bullets with the live numbers of the scenario: :func:`note_claims` in words."""
+    return [say(bullet) for bullet in note_claims(sw, ft, pic)]
+
+
+@template("reg.paths_l2")
+def _(v):
+    return "L2 brings lines close to 0 but never onto it."
+
+
+@template("reg.paths_leave")
+def _(v):
+    return ("L1 sets a weight exactly to 0 once λ outweighs that feature's pull on the fit; a line can also leave 0 "
+            "again as λ grows, when other weights shrink and the feature is worth using after all: here that happens "
+            f"{v['times']} time{'s' if v['times'] > 1 else ''}.")
+
+
+@template("reg.paths_stay")
+def _(v):
+    return ("L1 sets a weight exactly to 0 once λ outweighs that feature's pull on the fit: here no line leaves 0 "
+            "once it reaches it.")
+
+
+@template("reg.errors")
+def _(v):
+    return f"At λ = {fmt(v['lam'])}, the training MSE is **{fmt(v['train'])}** and the validation MSE **{fmt(v['val'])}**."
+
+
+@template("reg.best")
+def _(v):
+    return f"The lowest validation MSE, **{fmt(v['val'])}**, is at **λ = {fmt(v['lam'])}**."
+
+
+@template("reg.best_noise")
+def _(v):
+    return (f"The lowest validation MSE, **{fmt(v['val'])}**, is at **λ = {fmt(v['lam'])}** (noise alone costs "
+            f"σ² = {fmt(v['noise'] ** 2)}).")
+
+
+@template("reg.at_best")
+def _(v):
+    return "Your λ is the best one on the grid for this validation set."
+
+
+@template("reg.same_shown")
+def _(v):
+    return ("Your λ and the best one give the same errors to the digits shown: between them the penalty changes "
+            "nothing you can see.")
+
+
+@template("reg.left")
+def _(v):
+    return (f"Your λ is left of the best one: the model is freer than it should be, and the gap between validation "
+            f"and training error ({fmt(v['gap'])}) is the price of fitting noise.")
+
+
+@template("reg.left_exact")
+def _(v):
+    return (f"Your λ is left of the best one: the model is freer than it should be, and the gap between validation "
+            f"and training error ({fmt(v['gap'])}) is the price of bending freely between the points (there is no "
+            "noise here: the curve itself is matched at the training points and missed between them).")
+
+
+@template("reg.right_underfit")
+def _(v):
+    return (f"Your λ is right of the best one: the penalty has raised the training error from {fmt(v['best_train'])} "
+            f"to {fmt(v['train'])}, and the model starts to miss the curve itself (underfitting).")
+
+
+@template("reg.right")
+def _(v):
+    return (f"Your λ is right of the best one: validation error is {fmt(v['val'])} against {fmt(v['best_val'])} "
+            "there.")
+
+
+@template("reg.train_grows")
+def _(v):
+    return (f"Training error only grows with λ (from {fmt(v['first'])} to {fmt(v['last'])}): a penalty never helps "
+            "on the data it was fitted to.")
+
+
+@template("reg.train_flat")
+def _(v):
+    return (f"Training error stays at {fmt(v['value'])} over the whole sweep: this model is too simple for the "
+            "penalty to matter.")
+
+
+@template("reg.best_smallest")
+def _(v):
+    return (f"Here validation error is lowest at the smallest λ: a degree-{v['degree']} polynomial on these points "
+            "has too little freedom to overfit, so any penalty only hurts.")
+
+
+@template("reg.best_largest")
+def _(v):
+    return "Here validation error is lowest at the largest λ: with this much noise, the flattest model predicts best."
+
+
+def _dips_head(v) -> str:
+    return f"Here the validation curve has {v['count']} dips (at λ = {', '.join(fmt(lam) for lam in v['at'])}), not one U:"
+
+
+@template("reg.dips")
+def _(v):
+    return (f"{_dips_head(v)} {v['points']} validation points measure it roughly, and the lowest dip, at "
+            f"λ = {fmt(v['best_lam'])}, wins. Another seed usually draws a single U.")
+
+
+@template("reg.dips_exact")
+def _(v):
+    return (f"{_dips_head(v)} with no noise the {v['points']} validation points are exact, so the dips are the fit's "
+            "own: as λ grows the penalty reshapes the polynomial unevenly, better between the points at some λ than "
+            f"at the next. The lowest dip, at λ = {fmt(v['best_lam'])}, wins.")
+
+
+@template("reg.u")
+def _(v):
+    return f"Validation error falls until λ = {fmt(v['best_lam'])}, then rises again: the U."
+
+
+@template("reg.l2_shrinks")
+def _(v):
+    return (f"**0 of {v['degree']}** coefficients are exactly zero. L2 only shrinks: its smallest coefficient here "
+            f"is {fmt(v['smallest'])}, small but not 0, and no λ makes it exactly 0.")
+
+
+@template("reg.zeros")
+def _(v):
+    return f"**{v['zeros']} of {v['degree']}** coefficients are exactly zero."
+
+
+@template("reg.en_is_l2")
+def _(v):
+    return "With α = 0, elastic net puts all of λ on w²: it is L2 (ridge)."
+
+
+@template("reg.all_zero")
+def _(v):
+    return (f"**{v['degree']} of {v['degree']}** coefficients are exactly zero: the penalty has switched every "
+            "feature off, and the fit is the flat line y = mean(y).")
+
+
+@template("reg.none_zero")
+def _(v):
+    return f"**0 of {v['degree']}** coefficients are exactly zero: at this λ the penalty only shrinks."
+
+
+@template("reg.zeros_later")
+def _(v):
+    return (f"Raise λ and {'L1' if v['penalty'] == 'l1' else 'elastic net'} starts switching features off (at the "
+            f"largest λ, {v['later']} of {v['degree']} are zero).")
+
+
+@template("reg.never_zero")
+def _(v):
+    return "Even at the largest λ none is exactly 0."
+
+
+@template("reg.some_zero")
+def _(v):
+    return (f"**{v['zeros']} of {v['degree']}** coefficients are exactly zero: the penalty switched those features "
+            f"off entirely (at the smallest λ, {v['first']} are zero; at the largest, {v['last']}).")
+
+
+@template("reg.largest")
+def _(v):
+    return f"The largest coefficient is {v['name']} = **{fmt(v['value'])}** (on standardized features)."
+
+
+@template("reg.wild")
+def _(v):
+    return (f"At the smallest λ the largest has size {fmt(v['size'])}: huge coefficients that nearly cancel each "
+            f"other are how a degree-{v['degree']} polynomial bends through the noise.")
+
+
+@template("reg.tame")
+def _(v):
+    return (f"Even at the smallest λ no coefficient is larger than {fmt(v['size'])} in size: here a "
+            f"degree-{v['degree']} polynomial gets close to the points without the huge, cancelling coefficients "
+            "that chasing noise takes.")
+
+
+@template("reg.tame_exact")
+def _(v):
+    return (f"Even at the smallest λ no coefficient is larger than {fmt(v['size'])} in size: with no noise there is "
+            "nothing to chase, and the polynomial follows the curve itself.")
+
+
+@template("reg.picture")
+def _(v):
+    def at(p):
+        return f"({fmt(v[p][0])}, {fmt(v[p][1])})"
+    return (f"In the two-weight picture (λ = {fmt(v['lam'])}), L1 lands at (w₁, w₂) = {at('l1')}, L2 at {at('l2')} "
+            f"and elastic net at {at('elastic_net')}.")
+
+
+@template("reg.corner")
+def _(v):
+    return ("The diamond touches its ellipse at a corner, on an axis, so one weight is exactly 0; the circle has no "
+            "corners, so L2 keeps both weights.")
+
+
+@template("reg.origin")
+def _(v):
+    return ("λ is so strong that L1 has shrunk its diamond to the origin: both weights are 0, while L2 still keeps "
+            "two small ones.")
+
+
+@template("reg.no_zero_yet")
+def _(v):
+    return "No weight is zero yet: raise this λ until the shrinking diamond meets its ellipse at a corner."

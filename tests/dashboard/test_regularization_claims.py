@@ -24,6 +24,7 @@ from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 from core.datasets import polynomial_curve
 from dashboard.formatting import fmt
 from dashboard.scenarios import regularization as sc
+from dashboard.verdicts import say
 
 from .apptest_tools import NOT_A_NUMBER
 from .property_tools import link, links, says
@@ -84,6 +85,17 @@ def dips(v) -> list[int]:
     return kept
 
 
+def claims_of(claims) -> dict:
+    """kind -> values of each claim (dashboard.verdicts.Claim); a kind said twice would be a bug: asserted."""
+    kinds = [c.kind for c in claims]
+    assert len(kinds) == len(set(kinds)), kinds
+    return {c.kind: dict(c.values) for c in claims}
+
+
+def close(value, expected, rel, floor=1e-9) -> bool:
+    return abs(value - expected) <= rel * abs(expected) + floor
+
+
 def shows(text, value, tol, template="{}"):
     """``says``, where a value below round-off may also be printed as "≈0" (``fmt``'s way)."""
     if abs(value) < 1e-9 + tol and template.replace("{}", "≈0") in text:
@@ -138,11 +150,20 @@ def test_the_regularization_claims_hold_against_the_oracle(values):
         np.testing.assert_allclose(sw.val_mse, val, rtol=1e-5, atol=1e-9)
     k = int(np.argmin(np.abs(np.log(lams) - np.log(lam))))
     notes = sc.notes(sw, ft, pic)
+    bullets = sc.note_claims(sw, ft, pic)
+    said = claims_of([c for bullet in bullets for c in bullet] + sc.paths_claims(sw))
+    assert [say(b) for b in bullets] == notes  # the page's bullets are these claims, in words
     text = "\n".join(notes + [sc.paths_caption(sw)])
     assert not NOT_A_NUMBER.search(text), text
     heads = {h.label: h.text for h in sc.headlines(sw, ft)}
     shows(notes[0], train[k], 1e-6 * train[k], "the training MSE is **{}**")
     shows(heads["Training MSE"], train[k], 1e-6 * train[k])
+    assert said["reg.errors"]["lam"] == lams[k] and close(said["reg.errors"]["train"], train[k], 1e-6)
+    assert said["reg.best_noise"]["noise"] == noise  # the built-in curve: its noise is known
+    assert ("reg.train_grows" in said) == (fmt(train[0]) != fmt(train[-1])) != ("reg.train_flat" in said)
+    if "reg.train_grows" in said:
+        grows = said["reg.train_grows"]
+        assert close(grows["first"], train[0], 1e-6) and close(grows["last"], train[-1], 1e-6)
     if fmt(train[0]) != fmt(train[-1]):  # "Training error only grows with λ (from a to b)"
         assert np.all(np.diff(train) >= -1e-9 * train.max()) and "only grows with λ" in notes[1]
         shows(notes[1], train[0], 1e-6 * train[0], "(from {} to")
@@ -157,6 +178,18 @@ def test_the_regularization_claims_hold_against_the_oracle(values):
     for name, label in (("l1", "L1 lands at (w₁, w₂) = ("), ("l2", "L2 at ("), ("elastic_net", "elastic net at (")):
         shows(notes[4], optima[name][0], 1e-8, label + "{},")
         assert pic.zeros(name) == int(np.count_nonzero(np.abs(optima[name][:2]) < 1e-12)), name
+        assert np.allclose(said["reg.picture"][name], optima[name][:2], rtol=0, atol=1e-8), name
+    l1_zeros = int(np.count_nonzero(np.abs(optima["l1"][:2]) < 1e-12))
+    assert {1: "reg.corner", 2: "reg.origin"}.get(l1_zeros, "reg.no_zero_yet") in said
+    assert said["reg.picture"]["lam"] == lam2
+    # The coefficients' size at the smallest λ: chasing noise above sc.WILD (a knife edge within 1e-5: skipped).
+    wildest = float(np.abs(params[0, :-1]).max())
+    if abs(wildest - sc.WILD) > 1e-5 * sc.WILD and (unique or alpha > 0):
+        size = "reg.wild" if wildest > sc.WILD else "reg.tame_exact" if noise == 0 else "reg.tame"
+        assert size in said and close(said[size]["size"], wildest, 1e-5), (size, said)
+    # The path caption: L2 never reaches 0; otherwise it counts the departures from 0 (checked below).
+    ridge_like = alpha == 0.0
+    assert ("reg.paths_l2" in said) == ridge_like
     if not unique:  # fewer points than weights: many minimizers, each with its own validation error and zeros
         return
     shows(notes[0], val[k], 1e-5 * val[k], "the validation MSE **{}**")
@@ -169,6 +202,21 @@ def test_the_regularization_claims_hold_against_the_oracle(values):
         assert heads["Best λ on validation"] == f"{lams[best]:g}"
         shows(notes[0], lams[best], 0, "is at **λ = {}**")
         shows(notes[0], val[best], 1e-5 * val[best], "The lowest validation MSE, **{}**")
+        assert said["reg.best_noise"]["lam"] == lams[best] and close(said["reg.best_noise"]["val"], val[best], 1e-5)
+        if k == best:
+            side = "reg.at_best"
+        elif fmt(val[k]) == fmt(val[best]) and fmt(train[k]) == fmt(train[best]):
+            side = "reg.same_shown"
+        elif k < best:
+            side = "reg.left_exact" if noise == 0 else "reg.left"
+            assert close(said[side]["gap"], val[k] - train[k], 1e-5, 1e-5 * val[k]), said[side]
+        elif fmt(train[k]) != fmt(train[best]):
+            side = "reg.right_underfit"
+            assert close(said[side]["best_train"], train[best], 1e-6) and close(said[side]["train"], train[k], 1e-6)
+        else:
+            side = "reg.right"
+            assert close(said[side]["val"], val[k], 1e-5) and close(said[side]["best_val"], val[best], 1e-5)
+        assert side in said, (side, said)
         if k == best:
             assert "Your λ is the best one on the grid" in notes[0]
         elif fmt(val[k]) == fmt(val[best]) and fmt(train[k]) == fmt(train[best]):
@@ -176,6 +224,13 @@ def test_the_regularization_claims_hold_against_the_oracle(values):
         else:
             assert (f"Your λ is {'left' if k < best else 'right'} of the best one" in notes[0]), notes[0]
         found = dips(val)
+        shape = ("reg.best_smallest" if best == 0 else "reg.best_largest" if best == lams.size - 1 else
+                 ("reg.dips_exact" if noise == 0 else "reg.dips") if len(found) > 1 else "reg.u")
+        assert shape in said, (shape, found, said)
+        if shape.startswith("reg.dips"):
+            assert said[shape]["count"] == len(found) and said[shape]["at"] == [lams[i] for i in found]
+        if shape in ("reg.u", "reg.dips", "reg.dips_exact"):
+            assert said[shape]["best_lam"] == lams[best]
         if best == 0:
             assert "lowest at the smallest λ" in notes[1]
         elif best == lams.size - 1:
@@ -194,15 +249,34 @@ def test_the_regularization_claims_hold_against_the_oracle(values):
         assert ft.zeros == int(zero[k].sum())
         assert heads["Coefficients exactly 0"] == f"{int(zero[k].sum())} of {degree}"
         shows(notes[2], zero[k].sum(), 0, "**{} of")
+        count = int(zero[k].sum())
+        if count == degree:
+            assert said["reg.all_zero"] == {"degree": degree}
+        elif count == 0:
+            assert said["reg.none_zero"] == {"degree": degree}
+            if clear[-1]:
+                later = int(zero[-1].sum())
+                assert said.get("reg.zeros_later", {}).get("later", 0) == later and ("reg.never_zero" in said) == (
+                    later == 0)
+        else:
+            some = said["reg.some_zero"]
+            assert (some["zeros"], some["degree"]) == (count, degree)
+            assert some["first"] == (int(zero[0].sum()) if clear[0] else some["first"])
+            assert some["last"] == (int(zero[-1].sum()) if clear[-1] else some["last"])
     if alpha > 0 and all(clear):
         leaves = int(np.count_nonzero(zero[:-1] & ~zero[1:]))
         caption = sc.paths_caption(sw)
         if leaves:
             assert f"happens {leaves} time{'s' if leaves > 1 else ''}" in caption, (leaves, caption)
+            assert said["reg.paths_leave"] == {"times": leaves}
         else:
-            assert "no line leaves 0" in caption, caption
+            assert "no line leaves 0" in caption and "reg.paths_stay" in said, caption
     if alpha == 0.0:
         assert ft.zeros == 0 and f"**0 of {degree}**" in notes[2]
+        # L2 only shrinks: its smallest weight, said, is the oracle's (1e-5 of the largest: the near-collinear powers)
+        w = params[k, :-1]
+        assert close(said["reg.l2_shrinks"]["smallest"], np.abs(w).min(), 0, 1e-5 * np.abs(w).max())
+        assert ("reg.en_is_l2" in said) == (penalty == "elastic_net")
 
     # The largest coefficient at λ, and at the smallest λ (the weights the oracle's own or certified; at
     # λ = 1e-8 the near-collinear powers leave the weights ~1e-6 relative between two exact solvers).
@@ -214,4 +288,6 @@ def test_the_regularization_claims_hold_against_the_oracle(values):
     big = np.sort(np.abs(w))
     if big.size == 1 or big[-1] - big[-2] > 1e-6 * big[-1]:
         assert heads["Largest coefficient"].startswith(f"{sc.power_label(j + 1)} = "), heads["Largest coefficient"]
+        assert said["reg.largest"]["name"] == sc.power_label(j + 1)
+        assert close(said["reg.largest"]["value"], w[j], 1e-6, 1e-6)
         shows(notes[3], w[j], 1e-6 * max(1.0, abs(w[j])), f"{sc.power_label(j + 1)} = **{{}}**")
