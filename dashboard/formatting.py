@@ -70,6 +70,15 @@ def equal_digits(a: float, b: float, most: int = 17) -> int:
     return most
 
 
+def how_far_above(fraction: float) -> str:
+    """How far a value sits above a reference, given as ``value / reference − 1``: a percentage up to
+    ten times the reference, then a multiple, as a learner would say it. how_far_above(0.63) -> '63% above',
+    how_far_above(1.99e15) -> '1,990,000,000,000,000 times' ("199239161634185696% above" reads as noise)."""
+    if not math.isfinite(fraction):
+        return NO_NUMBER
+    return f"{pct(fraction)} above" if fraction < 9 else f"{rounded(1 + fraction, 3)} times"
+
+
 def pct(fraction: float, digits: int = 0) -> str:
     """A fraction as a percentage, a half rounded up as by hand: pct(0.746) -> '75%', pct(0.625) -> '63%'
     (Python's own rounding gives '62%': it rounds a half to even). Not a number: :data:`NO_NUMBER`."""

@@ -20,8 +20,8 @@ layout.header(
 
 panel = Panel(sc.DEFAULTS, bind="query-params")  # every control is in the link
 panel.box.markdown("**The model and its data**")
-panel.slider("Polynomial degree (capacity)", "degree", 1, 15, help="The features are x, x², …, up to this power.")
-panel.slider("Training points", "n", 10, 100, help="60 more points from the same curve validate.")
+panel.slider("Polynomial degree (capacity)", "degree", *sc.DEGREE_RANGE, help="The features are x, x², …, up to this power.")
+panel.slider("Training points", "n", *sc.N_RANGE, help="60 more points from the same curve validate.")
 panel.slider("Noise σ", "noise", 0.0, 1.0, step=0.05, help="The spread of the points around sin(πx).")
 panel.box.markdown("**Training**")
 panel.log_slider("Learning rate η", "lr", sc.RATE_LOW, sc.RATE_HIGH, per_decade=sc.RATE_PER_DECADE)

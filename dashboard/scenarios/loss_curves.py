@@ -23,7 +23,7 @@ import pandas as pd
 from core import closed_form, datasets, diagnosis, penalties, training
 from dashboard import palette
 from dashboard.cache import by_values
-from dashboard.formatting import fmt, pct
+from dashboard.formatting import fmt, how_far_above, pct, rounded
 from dashboard.headline import Headline
 from dashboard.scenarios.regularization import N_VALIDATION, X_RANGE, make_data, power_label
 from dashboard.verdicts import Claim, say, template
@@ -33,6 +33,7 @@ BATCH_LABELS = {"1": "1 (SGD)", "full": "all (full batch)"}
 RATE_LOW, RATE_HIGH, RATE_PER_DECADE = 0.001, 1.0, 10  # 0.05 and 0.0032 are on this grid (presets)
 LAM_LOW, LAM_HIGH, LAM_PER_DECADE = 1e-5, 1.0, 4
 EPOCHS_RANGE = (10, 500)
+DEGREE_RANGE, N_RANGE = (1, 15), (10, 100)  # the degree and training-points sliders' ends
 GRID_POINTS = 161
 WILD = 1e3  # a fitted curve reaching this far (the data lie within ±3) is not drawn
 TOP = 100.0  # the loss axis ends at this multiple of the starting loss: a diverging run leaves it there
@@ -74,6 +75,7 @@ class LossCurves:
         points: x, y, set: the data.
         kept, final: the weights (degree + 1,) at the best epoch and at the end, intercept last.
         per_epoch: updates per epoch; ``low``, ``top``: the loss axis.
+        n, penalised: the training points and whether the L2 penalty is on (what the advice can ask for).
     """
 
     degree: int
@@ -94,6 +96,8 @@ class LossCurves:
     best_val: float
     truth_val: float
     objective: np.ndarray
+    n: int = DEFAULTS["n"]  # training points
+    penalised: bool = False  # the L2 penalty is on
 
 
 def batch_of(values: Mapping[str, Any]) -> int | None:
@@ -160,7 +164,7 @@ def compute(values: Mapping[str, Any]) -> LossCurves:
                       low=low, top=top, best_train=best_train,
                       best_val=float(_mse(solved[None, :], X_val, data.y_val)[0]),
                       truth_val=float(np.mean((datasets.CurveData.truth(data.x_val) - data.y_val) ** 2)),
-                      objective=objective)
+                      objective=objective, n=n, penalised=bool(values["l2"]))
 
 
 def _mse(params: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -213,8 +217,26 @@ def verdict_claims(res: LossCurves) -> list[Claim]:
     if v.kind == "too slow" and res.epochs >= EPOCHS_RANGE[1]:
         claims.append(Claim("curves.advice_rate", {"most": EPOCHS_RANGE[1]}))
     else:
-        claims.append(Claim("curves.advice", {"kind": v.kind}))
+        claims.append(Claim("curves.advice", {"kind": v.kind, "tries": advice_for(res)}))
     return claims
+
+
+def advice_for(res: LossCurves) -> tuple[str, ...]:
+    """The lesson's remedies for the verdict that this page's controls can still apply: no "raise the batch
+    size" on the full batch, no "higher degree" at the slider's top, no "weaken the penalty" with none on."""
+    kind = res.verdict.kind
+    if kind == "unstable":
+        return ("lower the learning rate",) + (("raise the batch size",) if res.per_epoch > 1 else ())
+    if kind == "underfitting":
+        return ((("raise the capacity (a higher degree)",) if res.degree < DEGREE_RANGE[1] else ())
+                + (("weaken the penalty",) if res.penalised else ()))
+    if kind == "overfitting":
+        return (("stop at the turn (early stopping)",) + (("add data",) if res.n < N_RANGE[1] else ())
+                + (("strengthen the penalty",) if res.penalised else ("add a penalty",))
+                + (("lower the capacity",) if res.degree > DEGREE_RANGE[0] else ()))
+    if kind == "too slow":
+        return ("train for more epochs", "raise the learning rate")
+    return ()
 
 
 def verdict_text(res: LossCurves) -> str:
@@ -232,13 +254,7 @@ def quiz_feedback(res: LossCurves, guess: str) -> str:
     return say(quiz_claims(res, guess))
 
 
-ADVICE = {  # what to try, from the lesson's list
-    "converged": "Nothing to fix: more epochs would not help, and early stopping changes little.",
-    "overfitting": "Stop at the turn (early stopping), add data or a penalty, or lower the capacity.",
-    "underfitting": "Raise the capacity (a higher degree), or weaken the penalty.",
-    "unstable": "Lower the learning rate or raise the batch size.",
-    "too slow": "Train for more epochs or raise the learning rate.",
-}
+CONVERGED_ADVICE = "Nothing to fix: more epochs would not help, and early stopping changes little."
 
 
 @template("curves.verdict")
@@ -253,14 +269,14 @@ def _(v):
 
 @template("curves.jumped")
 def _(v):
-    return f"At epoch {v['epoch']} the training loss jumped to {v['ratio']:.1f} times the lowest it had reached."
+    return f"At epoch {v['epoch']} the training loss jumped to {rounded(v['ratio'], 3)} times the lowest it had reached."
 
 
 @template("curves.jumped_stuck")
 def _(v):
-    return (f"At epoch {v['epoch']} the training loss jumped to {v['ratio']:.1f} times the lowest it had reached, "
-            f"and over the last {pct(diagnosis.TAIL)} of the epochs it still sits {pct(v['above'])} above the lowest "
-            f"this model can reach ({fmt(v['best_objective'])}).")
+    return (f"At epoch {v['epoch']} the training loss jumped to {rounded(v['ratio'], 3)} times the lowest it had "
+            f"reached, and over the last {pct(diagnosis.TAIL)} of the epochs it still sits "
+            f"{how_far_above(v['above'])} the lowest this model can reach ({fmt(v['best_objective'])}).")
 
 
 @template("curves.model_high")
@@ -292,7 +308,7 @@ def _(v):
 
 @template("curves.short_of_best")
 def _(v):
-    return f"It is still {pct(v['above'])} above the lowest this model can reach ({fmt(v['best_objective'])})."
+    return f"It is still {how_far_above(v['above'])} the lowest this model can reach ({fmt(v['best_objective'])})."
 
 
 @template("curves.best_is_zero")
@@ -308,19 +324,25 @@ def _(v):
 
 @template("curves.settled_jump")
 def _(v):
-    return (f"It jumped at epoch {v['epoch']} ({v['ratio']:.1f} times its lowest) and settled again: the noise of "
+    return (f"It jumped at epoch {v['epoch']} ({rounded(v['ratio'], 3)} times its lowest) and settled again: the noise of "
             "small batches.")
 
 
 @template("curves.above_best")
 def _(v):
-    return (f"The training objective sits {pct(v['above'])} above the lowest this model can reach "
+    return (f"The training objective sits {how_far_above(v['above'])} the lowest this model can reach "
             f"({fmt(v['best_objective'])}), no longer falling measurably.")
 
 
 @template("curves.advice")
 def _(v):
-    return ADVICE[v["kind"]]
+    if v["kind"] == "converged":
+        return CONVERGED_ADVICE
+    tries = list(v["tries"])
+    if not tries:
+        return "Nothing this page's controls can still change would help: they are at their ends."
+    said = tries[0] if len(tries) == 1 else ", ".join(tries[:-1]) + " or " + tries[-1]
+    return "Try: " + said + "."
 
 
 @template("curves.advice_rate")

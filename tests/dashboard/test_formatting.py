@@ -46,3 +46,11 @@ def test_the_digits_two_numbers_share_when_rounded(a, b, digits):
     from dashboard.formatting import equal_digits
 
     assert equal_digits(a, b) == digits
+
+
+@pytest.mark.parametrize(("fraction", "said"), [(0.63, "63% above"), (8.994, "899% above"), (9.0, "10 times"),
+                                                (1.99e15, "1,990,000,000,000,000 times"), (float("nan"), "—")])
+def test_far_above_is_a_multiple_not_a_percentage_of_trillions(fraction, said):
+    from dashboard.formatting import how_far_above
+
+    assert how_far_above(fraction) == said

@@ -17,7 +17,7 @@ from dashboard.scenarios import loss_curves as sc
 from dashboard.scenarios.regularization import make_data
 
 from .apptest_tools import NOT_A_NUMBER, errors, metrics, run_page
-from .property_tools import link, links
+from .property_tools import declared_controls, link, links
 
 PAGE = "loss_curves.py"
 
@@ -60,6 +60,8 @@ loss_links = links(PAGE, sc.DEFAULTS, ("degree", "n", "noise", "lr", "epochs", "
 @example({**sc.PRESETS["too slow"], "epochs": 500})  # too slow with the epochs slider at its end
 @example({**sc.DEFAULTS, "lr": 0.2})  # a jump the run recovered from: converged, and it says so
 @example({**sc.DEFAULTS, "lr": 1.0, "degree": 12})  # blown up: unstable, the final curve not drawn
+@example({**sc.DEFAULTS, "lr": 1.0, "batch": "full"})  # unstable on the full batch: no "raise the batch size"
+@example({**sc.PRESETS["overfitting"], "l2": True, "n": 100})  # overfitting with a penalty on and the most data
 def test_every_verdict_holds_against_the_oracle(values):
     note(f"link: {link('loss_curves', values, sc.DEFAULTS)}")
     res = sc.compute(values)
@@ -94,6 +96,20 @@ def _first_jump(train: np.ndarray) -> int:
     return 0
 
 
+def _advice_can_be_followed(values, tries):
+    """Every remedy the advice names moves a control of the page (read from the page itself) that is not
+    already at its end: the review's "raise the batch size" on the full batch could not be followed."""
+    declared = declared_controls("loss_curves.py")
+    movable = {"raise the batch size": values["batch"] != "full",
+               "raise the capacity (a higher degree)": values["degree"] < declared["degree"]["max"],
+               "lower the capacity": values["degree"] > declared["degree"]["min"],
+               "add data": values["n"] < declared["n"]["max"],
+               "weaken the penalty": values["l2"], "strengthen the penalty": values["l2"],
+               "add a penalty": not values["l2"]}
+    for remedy in tries:
+        assert movable.get(remedy, True), (remedy, values)
+
+
 def _verdict_claims_hold(values, res, best_train, best_objective):
     """The verdict's claims (dashboard.verdicts.Claim): its kind first, each finding with the numbers the curves
     and scikit-learn give, and the advice last (only the rate where the epochs slider is at its end)."""
@@ -103,6 +119,7 @@ def _verdict_claims_hold(values, res, best_train, best_objective):
     assert claims[0].kind == "curves.verdict" and said["curves.verdict"] == {"kind": kind}
     at_end = kind == "too slow" and int(values["epochs"]) >= 500
     assert claims[-1].kind == ("curves.advice_rate" if at_end else "curves.advice")
+    _advice_can_be_followed(values, claims[-1].values.get("tries", ()))
     k = max(2, round(diagnosis.TAIL * (train.size - 1)))
     gone = np.flatnonzero(~(np.isfinite(train) & np.isfinite(val)))
     jump = _first_jump(train)
