@@ -7,7 +7,6 @@ import streamlit as st
 from dashboard import layout, pinning, upload
 from dashboard.charts import mse_vs_mae as charts
 from dashboard.controls import Panel
-from dashboard.formatting import fmt
 from dashboard.scenarios import mse_vs_mae as sc
 
 SOURCE_LABELS = {"synthetic": "Noisy line", "lagos": "Lagos houses"}  # the link shows these
@@ -83,10 +82,7 @@ if not is_lagos:
 st.subheader("Who carries the loss?")
 layout.chart(charts.contribution_bars(drawn.contributions, point_title="House" if is_lagos else "Point (in x order)"),
              out.contributions, name="per-point contributions", title="Who carries the loss?",
-             caption=(f"Each house's share of the model's total squared and absolute error (MSE {fmt(out.mse)}, "
-                      f"MAE {out.mae:.1f}). ▼ marks the largest miss." if is_lagos else
-                      f"Each point's share of the total squared and absolute error of the dashed line "
-                      f"(MSE {fmt(out.mse)}, MAE {fmt(out.mae)}). ▼ marks the {out.marked.lower()}."))
+             caption=sc.bars_caption(out))
 
 st.subheader("Loss against error: squared, absolute and Huber")
 penalty, pull = st.columns(2, gap="large")
@@ -96,8 +92,7 @@ with penalty:
 with pull:
     layout.chart(charts.loss_shape(out.shapes, drawn.marks, delta=out.delta, part="pull"), out.shapes,
                  name="loss pulls", title="Pull on the prediction (derivative): squared, absolute and Huber")
-st.caption(f"Dotted green: ±δ = ±{fmt(out.delta)}, where Huber bends. "
-           f"Dashed black: the outliers' errors. {sc.farthest_values(out)}".rstrip())
+st.caption(sc.shapes_caption(out))
 
 layout.confusion(sc.SQUARING_CONFUSION)
 layout.notice(sc.notes(out))

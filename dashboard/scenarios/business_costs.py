@@ -35,6 +35,7 @@ from dashboard import registry
 from dashboard.cache import scenario_cache
 from dashboard.formatting import fmt, money, negligible, pct, residual
 from dashboard.headline import Headline, dollars
+from dashboard.verdicts import Claim, say, template
 
 FIT_LABELS = {"mse": f"{registry.LOSSES['mse'].label} fit (mean)",
               "asymmetric": f"{registry.LOSSES['asymmetric'].label} fit"}
@@ -226,19 +227,32 @@ def _usd(value: float) -> str:
     return money(value).replace("$", r"\$")
 
 
-def saving_text(before: float, after: float, against: str, bold: bool = True) -> str:
-    """The saving of ``after`` over ``before`` (dollars) as it is: "**$X saved (p%)**" when ``after`` is
-    cheaper, "**$X more** than {against} (p%)" when it costs more, "$0 saved (0%)" when the two agree
-    within round-off (:func:`core.outcomes.compare`). No percentage of a zero ``before``."""
+def saving(before: float, after: float) -> dict[str, Any]:
+    """The saving of ``after`` over ``before`` (dollars) as data: both costs and the ``change``, "saved" when
+    ``after`` is cheaper, "more" when it costs more, "none" when the two agree within round-off
+    (:func:`core.outcomes.compare`)."""
     kind = compare(before, after).kind
-    share = " (0%)" if kind == "equal" else f" ({pct(abs(before - after) / before)})" if before else ""
-    if kind == "equal":
+    return {"before": float(before), "after": float(after),
+            "change": "none" if kind == "equal" else "saved" if kind == "larger" else "more"}
+
+
+def saving_words(s: Mapping[str, Any], against: str, bold: bool = True) -> str:
+    """A :func:`saving` in words: "**$X saved (p%)**", "**$X more** than {against} (p%)", or "$0 saved (0%)".
+    No percentage of a zero ``before``."""
+    before, after = s["before"], s["after"]
+    share = " (0%)" if s["change"] == "none" else f" ({pct(abs(before - after) / before)})" if before else ""
+    if s["change"] == "none":
         text = f"{_usd(0.0)} saved{share}"
-    elif kind == "larger":
+    elif s["change"] == "saved":
         text = f"{_usd(before - after)} saved{share}"
     else:
         text = f"{_usd(after - before)} more than {against}{share}"
     return f"**{text}**" if bold else text
+
+
+def saving_text(before: float, after: float, against: str, bold: bool = True) -> str:
+    """The saving of ``after`` over ``before`` in words (:func:`saving`, :func:`saving_words`)."""
+    return saving_words(saving(before, after), against, bold)
 
 
 FAR_FACTOR = 10.0  # "far below" 0.5: an order of magnitude below it
@@ -330,81 +344,219 @@ def fraud_costs(model: FraudModel, c_fn: float, c_fp: float, plain: FraudModel |
                         best=best, curve=curve, confusion=confusion, markers=markers, threshold_moved=moved)
 
 
-def fraud_notes(out: FraudOutcome) -> list[str]:
-    """"What to notice" for the fraud part, with this scenario's numbers."""
+def _decided(dec: Decision) -> dict[str, Any]:
+    """A decision's counts and cost, for a claim."""
+    return {"threshold": dec.threshold, "flagged": dec.flagged, "caught": dec.caught, "missed": dec.missed,
+            "false_alarm": dec.false_alarm, "cost": dec.cost}
+
+
+def fraud_claims(out: FraudOutcome) -> list[list[Claim]]:
+    """"What to notice" for the fraud part as claims, one list per bullet: where the costs put the threshold
+    (or, class-weighted, the loss), what 0.5 and the cost-aware decision cost and whether the move paid off on
+    this test half, the cheapest threshold in hindsight, and how the model was trained."""
     model, opt, half, best = out.model, out.optimal, out.default, out.best
-    frauds = f"{model.frauds_test:,}"
+    baseline = Claim("costs.baseline", {"plain": out.weighted, "flagged": half.flagged, "n_test": model.n_test,
+                                        "missed": half.missed, "frauds": model.frauds_test, "cost": half.cost})
     gap = opt.cost - best.cost
-    hindsight = ("matches it" if gap == 0 else f"comes within {_usd(gap)} of it")
-    baseline = (f"At 0.5 the {'plain ' if out.weighted else ''}model flags {half.flagged:,} of the "
-                f"{model.n_test:,} test transactions and lets **{half.missed:,} of {frauds}** frauds through: "
-                f"**{_usd(half.cost)}**.")
-    converged = (f"its largest gradient component at the end is {residual(model.grad_max)}, "
-                 + ("so it has converged." if model.converged else "so it has **not** fully converged."))
+    hindsight = Claim("costs.hindsight_matches" if gap == 0 else "costs.hindsight_within",
+                      {"weighted": out.weighted, "threshold": best.threshold, "cost": best.cost, "gap": gap})
+    trained = {"n_train": model.n_train, "frauds_train": model.frauds_train, "grad": model.grad_max,
+               "converged": model.converged}
     if out.weighted:
-        return _weighted_notes(out, baseline, converged, hindsight)
-    t = threshold_text(opt.threshold)
+        return _weighted_claims(out, baseline, hindsight, trained)
+    prices = {"c_fn": out.c_fn, "c_fp": out.c_fp, "threshold": opt.threshold}
     paid_off = compare(half.cost, opt.cost).kind == "larger"  # the moved threshold is cheaper on this test half
     if opt.threshold < DEFAULT_THRESHOLD:
-        far = "far below" if opt.threshold * FAR_FACTOR <= DEFAULT_THRESHOLD else "below"
-        why = (f"a transaction is worth flagging once P(fraud) ≥ {fmt(out.c_fp)} / ({fmt(out.c_fp)} + "
-               f"{fmt(out.c_fn)}) = **{t}**, {far} the usual 0.5.")
-        trade = ("Many cheap false alarms buy back expensive misses" if paid_off else
-                 "On this test half the extra alarms do not pay for themselves")
+        far = opt.threshold * FAR_FACTOR <= DEFAULT_THRESHOLD
+        where = "costs.threshold_far_below" if far else "costs.threshold_below"
+        trade = "costs.trade_buys_back" if paid_off else "costs.trade_alarms_wasted"
     elif opt.threshold > DEFAULT_THRESHOLD:
-        why = (f"flag only once P(fraud) ≥ {fmt(out.c_fp)} / ({fmt(out.c_fp)} + {fmt(out.c_fn)}) = **{t}**, "
-               f"above the usual 0.5: here a false alarm is the expensive mistake.")
-        trade = ("Fewer, surer alarms avoid expensive false alarms at the price of cheap misses" if paid_off else
-                 "On this test half the alarms held back do not pay for the misses they let through")
+        where = "costs.threshold_above"
+        trade = "costs.trade_surer" if paid_off else "costs.trade_held_back_wasted"
     else:
-        why = (f"the break-even point {fmt(out.c_fp)} / ({fmt(out.c_fp)} + {fmt(out.c_fn)}) is exactly **0.5**: "
-               f"with equal prices the usual threshold is already the right one.")
-        trade = "Both thresholds are the same"
+        where, trade = "costs.threshold_half", "costs.trade_same_threshold"
     if opt.threshold != DEFAULT_THRESHOLD and opt.flagged == half.flagged:  # no test score lies between them
-        trade = "No test score lies between the two thresholds, so both make the same decisions"
+        trade = "costs.trade_same_decisions"
     return [
-        f"A missed fraud costs {_usd(out.c_fn)} and a false alarm {_usd(out.c_fp)}, so {why}",
-        baseline,
-        f"At {t} it flags {opt.flagged:,}: {opt.caught:,} frauds caught, {opt.missed:,} missed and "
-        f"{opt.false_alarm:,} false alarms, **{_usd(opt.cost)}**. {trade}: "
-        f"{saving_text(half.cost, opt.cost, 'at 0.5')}.",
-        f"With hindsight, the cheapest threshold on this test half is {threshold_text(best.threshold)} at "
-        f"{_usd(best.cost)}; the formula, which never looked at the test labels, {hindsight}.",
-        f"The model is logistic regression trained with plain binary cross-entropy on the other "
-        f"{model.n_train:,} transactions ({model.frauds_train:,} frauds); {converged} The costs enter only "
-        "at the decision: moving the threshold is the decision-side alternative to a loss that carries "
-        "the costs itself. Switch on **Train with the costs as class weights** to compare the two.",
+        [Claim(where, prices)],
+        [baseline],
+        [Claim("costs.decided", _decided(opt)), Claim(trade, {"saving": saving(half.cost, opt.cost)})],
+        [hindsight],
+        [Claim("costs.model_plain", trained)],
     ]
 
 
-def _weighted_notes(out: FraudOutcome, baseline: str, converged: str, hindsight: str) -> list[str]:
-    model, opt, moved = out.model, out.optimal, out.threshold_moved
-    t_moved = threshold_text(moved.threshold)
+def fraud_notes(out: FraudOutcome) -> list[str]:
+    """"What to notice" for the fraud part, with this scenario's numbers (:func:`fraud_claims` in words)."""
+    return [say(bullet) for bullet in fraud_claims(out)]
+
+
+def _weighted_claims(out: FraudOutcome, baseline: Claim, hindsight: Claim, trained: dict) -> list[list[Claim]]:
+    """The class-weighted bullets: which way the weights lean the scores, the weighted model at 0.5 against the
+    plain one, and against the plain model with its threshold moved (the same cost within round-off, more or less)."""
+    opt, moved = out.optimal, out.threshold_moved
     difference = moved.cost - opt.cost
     if negligible(difference, max(moved.cost, opt.cost, 1.0)):
-        versus = "exactly as much as the class-weighted model"
+        versus = "costs.moved_as_much"
     else:
-        versus = f"{_usd(abs(difference))} {'more' if difference > 0 else 'less'} than the class-weighted model"
-    if out.c_fn == out.c_fp:
-        lean = "With equal weights that is plain cross-entropy, the plain model, and 0.5 is its break-even."
-    else:
-        lean = (f"Its scores already lean {'towards' if out.c_fn > out.c_fp else 'away from'} flagging, so the "
-                "usual 0.5 is their break-even and the threshold stays there.")
+        versus = "costs.moved_dearer" if difference > 0 else "costs.moved_cheaper"
+    lean = ("costs.weights_equal" if out.c_fn == out.c_fp else
+            "costs.weights_towards" if out.c_fn > out.c_fp else "costs.weights_away")
     return [
-        f"The costs are in the loss: in the cross-entropy the model is trained on, each fraud weighs "
-        f"{_usd(out.c_fn)} and each legitimate transaction {_usd(out.c_fp)}. {lean}",
-        baseline,
-        f"The class-weighted model at 0.5 flags {opt.flagged:,}: {opt.caught:,} frauds caught, {opt.missed:,} "
-        f"missed and {opt.false_alarm:,} false alarms, **{_usd(opt.cost)}**: "
-        f"{saving_text(out.default.cost, opt.cost, 'the plain model at 0.5')}.",
-        f"The decision-side alternative, the plain model with its threshold moved to {t_moved}, costs "
-        f"{_usd(moved.cost)}: {versus}. Both put the same prices to work, one while training, one when "
-        "deciding; moving the threshold of the weighted model as well would count the costs twice.",
-        f"With hindsight, the cheapest threshold for the class-weighted scores on this test half is "
-        f"{threshold_text(out.best.threshold)} at {_usd(out.best.cost)}; 0.5 {hindsight}.",
-        f"The model is logistic regression trained with class-weighted cross-entropy on the other "
-        f"{model.n_train:,} transactions ({model.frauds_train:,} frauds); {converged}",
+        [Claim(lean, {"c_fn": out.c_fn, "c_fp": out.c_fp})],
+        [baseline],
+        [Claim("costs.weighted_decided", {**_decided(opt), "saving": saving(out.default.cost, opt.cost)})],
+        [Claim(versus, {"threshold": moved.threshold, "cost": moved.cost, "difference": difference})],
+        [hindsight],
+        [Claim("costs.model_weighted", trained)],
     ]
+
+
+def _break_even(v) -> str:
+    return f"{fmt(v['c_fp'])} / ({fmt(v['c_fp'])} + {fmt(v['c_fn'])})"
+
+
+def _prices(v) -> str:
+    return f"A missed fraud costs {_usd(v['c_fn'])} and a false alarm {_usd(v['c_fp'])}, so "
+
+
+@template("costs.threshold_far_below")
+def _(v):
+    return (_prices(v) + f"a transaction is worth flagging once P(fraud) ≥ {_break_even(v)} = "
+            f"**{threshold_text(v['threshold'])}**, far below the usual 0.5.")
+
+
+@template("costs.threshold_below")
+def _(v):
+    return (_prices(v) + f"a transaction is worth flagging once P(fraud) ≥ {_break_even(v)} = "
+            f"**{threshold_text(v['threshold'])}**, below the usual 0.5.")
+
+
+@template("costs.threshold_above")
+def _(v):
+    return (_prices(v) + f"flag only once P(fraud) ≥ {_break_even(v)} = **{threshold_text(v['threshold'])}**, "
+            "above the usual 0.5: here a false alarm is the expensive mistake.")
+
+
+@template("costs.threshold_half")
+def _(v):
+    return (_prices(v) + f"the break-even point {_break_even(v)} is exactly **0.5**: with equal prices the usual "
+            "threshold is already the right one.")
+
+
+@template("costs.baseline")
+def _(v):
+    return (f"At 0.5 the {'plain ' if v['plain'] else ''}model flags {v['flagged']:,} of the {v['n_test']:,} test "
+            f"transactions and lets **{v['missed']:,} of {v['frauds']:,}** frauds through: **{_usd(v['cost'])}**.")
+
+
+@template("costs.decided")
+def _(v):
+    return (f"At {threshold_text(v['threshold'])} it flags {v['flagged']:,}: {v['caught']:,} frauds caught, "
+            f"{v['missed']:,} missed and {v['false_alarm']:,} false alarms, **{_usd(v['cost'])}**.")
+
+
+def _trade(words: str):
+    """The words of a trade-off claim: ``words``, then the saving against the usual 0.5."""
+    return lambda v: f"{words}: {saving_words(v['saving'], 'at 0.5')}."
+
+
+template("costs.trade_buys_back")(_trade("Many cheap false alarms buy back expensive misses"))
+template("costs.trade_alarms_wasted")(_trade("On this test half the extra alarms do not pay for themselves"))
+template("costs.trade_surer")(_trade("Fewer, surer alarms avoid expensive false alarms at the price of cheap misses"))
+template("costs.trade_held_back_wasted")(_trade("On this test half the alarms held back do not pay for the misses "
+                                                "they let through"))
+template("costs.trade_same_threshold")(_trade("Both thresholds are the same"))
+template("costs.trade_same_decisions")(_trade("No test score lies between the two thresholds, so both make the same "
+                                              "decisions"))
+
+
+def _hindsight(v, verdict: str) -> str:
+    if v["weighted"]:
+        return (f"With hindsight, the cheapest threshold for the class-weighted scores on this test half is "
+                f"{threshold_text(v['threshold'])} at {_usd(v['cost'])}; 0.5 {verdict}.")
+    return (f"With hindsight, the cheapest threshold on this test half is {threshold_text(v['threshold'])} at "
+            f"{_usd(v['cost'])}; the formula, which never looked at the test labels, {verdict}.")
+
+
+@template("costs.hindsight_matches")
+def _(v):
+    return _hindsight(v, "matches it")
+
+
+@template("costs.hindsight_within")
+def _(v):
+    return _hindsight(v, f"comes within {_usd(v['gap'])} of it")
+
+
+def _converged(v) -> str:
+    return (f"its largest gradient component at the end is {residual(v['grad'])}, "
+            + ("so it has converged." if v["converged"] else "so it has **not** fully converged."))
+
+
+@template("costs.model_plain")
+def _(v):
+    return (f"The model is logistic regression trained with plain binary cross-entropy on the other "
+            f"{v['n_train']:,} transactions ({v['frauds_train']:,} frauds); {_converged(v)} The costs enter only "
+            "at the decision: moving the threshold is the decision-side alternative to a loss that carries "
+            "the costs itself. Switch on **Train with the costs as class weights** to compare the two.")
+
+
+@template("costs.model_weighted")
+def _(v):
+    return (f"The model is logistic regression trained with class-weighted cross-entropy on the other "
+            f"{v['n_train']:,} transactions ({v['frauds_train']:,} frauds); {_converged(v)}")
+
+
+def _in_the_loss(v) -> str:
+    return (f"The costs are in the loss: in the cross-entropy the model is trained on, each fraud weighs "
+            f"{_usd(v['c_fn'])} and each legitimate transaction {_usd(v['c_fp'])}.")
+
+
+@template("costs.weights_equal")
+def _(v):
+    return _in_the_loss(v) + " With equal weights that is plain cross-entropy, the plain model, and 0.5 is its break-even."
+
+
+@template("costs.weights_towards")
+def _(v):
+    return (_in_the_loss(v) + " Its scores already lean towards flagging, so the usual 0.5 is their break-even and "
+            "the threshold stays there.")
+
+
+@template("costs.weights_away")
+def _(v):
+    return (_in_the_loss(v) + " Its scores already lean away from flagging, so the usual 0.5 is their break-even "
+            "and the threshold stays there.")
+
+
+@template("costs.weighted_decided")
+def _(v):
+    return (f"The class-weighted model at 0.5 flags {v['flagged']:,}: {v['caught']:,} frauds caught, {v['missed']:,} "
+            f"missed and {v['false_alarm']:,} false alarms, **{_usd(v['cost'])}**: "
+            f"{saving_words(v['saving'], 'the plain model at 0.5')}.")
+
+
+def _versus(v, verdict: str) -> str:
+    return (f"The decision-side alternative, the plain model with its threshold moved to "
+            f"{threshold_text(v['threshold'])}, costs {_usd(v['cost'])}: {verdict}. Both put the same prices to "
+            "work, one while training, one when deciding; moving the threshold of the weighted model as well would "
+            "count the costs twice.")
+
+
+@template("costs.moved_as_much")
+def _(v):
+    return _versus(v, "exactly as much as the class-weighted model")
+
+
+@template("costs.moved_dearer")
+def _(v):
+    return _versus(v, f"{_usd(abs(v['difference']))} more than the class-weighted model")
+
+
+@template("costs.moved_cheaper")
+def _(v):
+    return _versus(v, f"{_usd(abs(v['difference']))} less than the class-weighted model")
 
 
 @scenario_cache()
@@ -544,29 +696,72 @@ def demand_costs(c_under: float, c_over: float, noise: float, rush_days: int, se
     )
 
 
-def demand_notes(out: DemandOutcome) -> list[str]:
-    """"What to notice" for the demand part, with this scenario's numbers."""
-    q = fmt(out.q, 3)
+def demand_claims(out: DemandOutcome) -> list[list[Claim]]:
+    """"What to notice" for the demand part as claims, one list per bullet: the cost-optimal quantile, the days
+    each line runs short and where the quantile line sits against the MSE line at the middle temperature (on
+    it when the two agree to round-off of the data), and what each line's forecasts cost, fitted and new days."""
     mid = float(np.mean(TEMPERATURE_RANGE))
     above = (out.quantile.slope - out.mse.slope) * mid + out.quantile.intercept - out.mse.intercept
     if negligible(above, float(out.points["demand"].abs().max())):
         above = 0.0  # the two fits agree to round-off
-    where = "above" if above > 0 else "below" if above < 0 else "on"
+    where = "costs.quantile_above" if above > 0 else "costs.quantile_below" if above < 0 else "costs.lines_same"
     return [
-        f"Running short costs {_usd(out.c_under)} per ice cream and a leftover {_usd(out.c_over)}, so the "
-        f"best stock level is the q = {fmt(out.c_under)} / ({fmt(out.c_under)} + {fmt(out.c_over)}) = **{q}** "
-        f"quantile of demand: stock so that you run short on about {pct(1 - out.q)} of days.",
-        f"The MSE line aims at the average and runs short on {out.mse.short_days} of {out.n_days} days; the "
-        f"quantile line runs short on {out.quantile.short_days}. "
-        + (f"At {fmt(mid, 3)} °C it sits {fmt(abs(above), 3)} units {where} the MSE line (slope "
-           f"{fmt(out.quantile.slope, 3)} vs {fmt(out.mse.slope, 3)} units per °C)." if above else
-           f"The two lines are one and the same (slope {fmt(out.mse.slope, 3)} units per °C): with every day "
-           "on the line there is nothing for the costs to shift."),
-        f"Over the fitted days the MSE forecasts cost **{_usd(out.mse.cost)}** and the quantile forecasts "
-        f"**{_usd(out.quantile.cost)}**: {saving_text(out.mse.cost, out.quantile.cost, 'the MSE forecasts')}. "
-        f"On {out.n_days} new days drawn the same way: {_usd(out.mse.cost_new)} against "
-        f"{_usd(out.quantile.cost_new)}, {saving_text(out.mse.cost_new, out.quantile.cost_new, 'the MSE forecasts', bold=False)}.",
+        [Claim("costs.quantile", {"c_under": out.c_under, "c_over": out.c_over, "q": out.q})],
+        [Claim("costs.short_days", {"mse": out.mse.short_days, "quantile": out.quantile.short_days,
+                                    "days": out.n_days}),
+         Claim(where, {"at": mid, "gap": abs(above), "slope": out.quantile.slope, "mse_slope": out.mse.slope})],
+        [Claim("costs.forecasts", {"mse": out.mse.cost, "quantile": out.quantile.cost, "days": out.n_days,
+                                   "mse_new": out.mse.cost_new, "quantile_new": out.quantile.cost_new,
+                                   "saving": saving(out.mse.cost, out.quantile.cost),
+                                   "saving_new": saving(out.mse.cost_new, out.quantile.cost_new)})],
     ]
+
+
+def demand_notes(out: DemandOutcome) -> list[str]:
+    """"What to notice" for the demand part, with this scenario's numbers (:func:`demand_claims` in words)."""
+    return [say(bullet) for bullet in demand_claims(out)]
+
+
+@template("costs.quantile")
+def _(v):
+    return (f"Running short costs {_usd(v['c_under'])} per ice cream and a leftover {_usd(v['c_over'])}, so the "
+            f"best stock level is the q = {fmt(v['c_under'])} / ({fmt(v['c_under'])} + {fmt(v['c_over'])}) = "
+            f"**{fmt(v['q'], 3)}** quantile of demand: stock so that you run short on about {pct(1 - v['q'])} of days.")
+
+
+@template("costs.short_days")
+def _(v):
+    return (f"The MSE line aims at the average and runs short on {v['mse']} of {v['days']} days; the quantile line "
+            f"runs short on {v['quantile']}.")
+
+
+def _sits(v, where: str) -> str:
+    return (f"At {fmt(v['at'], 3)} °C it sits {fmt(v['gap'], 3)} units {where} the MSE line (slope "
+            f"{fmt(v['slope'], 3)} vs {fmt(v['mse_slope'], 3)} units per °C).")
+
+
+@template("costs.quantile_above")
+def _(v):
+    return _sits(v, "above")
+
+
+@template("costs.quantile_below")
+def _(v):
+    return _sits(v, "below")
+
+
+@template("costs.lines_same")
+def _(v):
+    return (f"The two lines are one and the same (slope {fmt(v['mse_slope'], 3)} units per °C): with every day "
+            "on the line there is nothing for the costs to shift.")
+
+
+@template("costs.forecasts")
+def _(v):
+    return (f"Over the fitted days the MSE forecasts cost **{_usd(v['mse'])}** and the quantile forecasts "
+            f"**{_usd(v['quantile'])}**: {saving_words(v['saving'], 'the MSE forecasts')}. On {v['days']} new days "
+            f"drawn the same way: {_usd(v['mse_new'])} against {_usd(v['quantile_new'])}, "
+            f"{saving_words(v['saving_new'], 'the MSE forecasts', bold=False)}.")
 
 
 @scenario_cache()

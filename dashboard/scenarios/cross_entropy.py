@@ -24,6 +24,7 @@ from core import datasets, logistic, losses
 from dashboard.cache import by_values
 from dashboard.formatting import fmt, pct
 from dashboard.headline import Headline
+from dashboard.verdicts import Claim, say, template
 
 LABELS = ("1", "0")
 LABEL_NAMES = {"1": "1: spam", "0": "0: not spam"}
@@ -81,12 +82,22 @@ def loss_text(value: float) -> str:
     return f"{value:.3f}" if abs(value) >= 0.05 else f"{value:#.3g}"
 
 
-def _change(first: float, last: float) -> str:
-    """A training loss from its start to its end, or "stays at" where the two print alike."""
+def change_of(first: float, last: float) -> str:
+    """What a training loss did from its start to its end: "stays" where the two print alike
+    (:func:`loss_text`: no change a reader could see), else "falls" or "rises"."""
     if loss_text(first) == loss_text(last):
+        return "stays"
+    return "falls" if last < first else "rises"
+
+
+def _change(first: float, last: float) -> str:
+    """A training loss from its start to its end, in the words of its :func:`change_of`."""
+    change = change_of(first, last)
+    if change == "stays":
         return f"stays at {loss_text(last)} (it moved by {fmt(abs(last - first), 2)})"
-    return f"falls from {loss_text(first)} to {loss_text(last)} ({pct(last / first)} of the start)" if last < first \
-        else f"rises from {loss_text(first)} to {loss_text(last)}"
+    if change == "falls":
+        return f"falls from {loss_text(first)} to {loss_text(last)} ({pct(last / first)} of the start)"
+    return f"rises from {loss_text(first)} to {loss_text(last)}"
 
 
 def _at(p: float, y: float) -> tuple[float, float, float, float]:
@@ -188,26 +199,56 @@ def lesson_table() -> str:
     return "\n".join(lines)
 
 
+def note_claims(res: CrossEntropy) -> list[Claim]:
+    """"What to notice" as claims, one bullet each: what the two losses charge, how hard each pushes the
+    logit, what training on each did (:func:`change_of`), and the softmax's categorical cross-entropy."""
+    runs = [{"first": first, "last": last, "change": change_of(first, last), "accuracy": accuracy}
+            for first, last, accuracy, _ in (res.finals["cross-entropy"], res.finals["squared error"])]
+    return [
+        Claim("xent.charges", {"p": res.p, "y": res.y, "right": res.p if res.y == 1 else 1 - res.p, "ce": res.ce,
+                               "sq": res.sq}),
+        Claim("xent.push", {"ce_grad": res.ce_grad, "sq_grad": res.sq_grad}),
+        Claim("xent.training", {"steps": int(res.runs["step"].max()), "ce": runs[0], "sq": runs[1]}),
+        Claim("xent.softmax", {"probs": list(zip(CLASSES, (float(q) for q in res.probs))),
+                               "truth": CLASSES[res.truth], "cce": res.cce}),
+    ]
+
+
 def notes(res: CrossEntropy) -> list[str]:
-    right = res.p if res.y == 1 else 1 - res.p
-    out = [f"The model gives the true label a probability of **{fmt(right)}**: cross-entropy charges "
-           f"−log({fmt(right)}) = **{loss_text(res.ce)}**, squared error ({fmt(res.p)} − {res.y:g})² = "
-           f"**{loss_text(res.sq)}**. As that probability falls to 0, cross-entropy grows without bound, while squared "
-           "error can never exceed 1."]
-    ratio = abs(res.ce_grad) / abs(res.sq_grad) if res.sq_grad else math.inf
-    out.append(f"Through the sigmoid, cross-entropy pushes the logit with p − y = {loss_text(res.ce_grad)}; squared "
-               f"error with 2 (p − y) p (1 − p) = {loss_text(res.sq_grad)}, {fmt(ratio, 3)} times weaker here. Once the true "
-               "label's probability is below 1/3, the more confident a wrong answer, the weaker squared error's push "
-               "(in the true label's probability r the push is 2 r (1 − r)², which peaks at r = 1/3): it vanishes as the model grows sure of the wrong answer, exactly "
-               "where it most needs correcting.")
-    ce, sq = res.finals["cross-entropy"], res.finals["squared error"]
-    out.append(f"From the same start, after {int(res.runs['step'].max())} steps: trained on cross-entropy, its loss "
-               f"{_change(ce[0], ce[1])} with training accuracy {pct(ce[2])}; trained on squared error, it "
-               f"{_change(sq[0], sq[1])} with accuracy {pct(sq[2])}.")
-    out.append(f"With three classes the softmax turns the logits into probabilities "
-               f"({', '.join(f'{c} {v:.3f}' for c, v in zip(CLASSES, res.probs))}); the loss is −log of the true "
-               f"class's, {CLASSES[res.truth]}: **{loss_text(res.cce)}**.")
-    return out
+    return [say([claim]) for claim in note_claims(res)]
+
+
+@template("xent.charges")
+def _(v):
+    return (f"The model gives the true label a probability of **{fmt(v['right'])}**: cross-entropy charges "
+            f"−log({fmt(v['right'])}) = **{loss_text(v['ce'])}**, squared error ({fmt(v['p'])} − {v['y']:g})² = "
+            f"**{loss_text(v['sq'])}**. As that probability falls to 0, cross-entropy grows without bound, while "
+            "squared error can never exceed 1.")
+
+
+@template("xent.push")
+def _(v):
+    ratio = abs(v["ce_grad"]) / abs(v["sq_grad"]) if v["sq_grad"] else math.inf
+    return (f"Through the sigmoid, cross-entropy pushes the logit with p − y = {loss_text(v['ce_grad'])}; squared "
+            f"error with 2 (p − y) p (1 − p) = {loss_text(v['sq_grad'])}, {fmt(ratio, 3)} times weaker here. Once the "
+            "true label's probability is below 1/3, the more confident a wrong answer, the weaker squared error's push "
+            "(in the true label's probability r the push is 2 r (1 − r)², which peaks at r = 1/3): it vanishes as the "
+            "model grows sure of the wrong answer, exactly where it most needs correcting.")
+
+
+@template("xent.training")
+def _(v):
+    ce, sq = v["ce"], v["sq"]
+    return (f"From the same start, after {v['steps']} steps: trained on cross-entropy, its loss "
+            f"{_change(ce['first'], ce['last'])} with training accuracy {pct(ce['accuracy'])}; trained on squared "
+            f"error, it {_change(sq['first'], sq['last'])} with accuracy {pct(sq['accuracy'])}.")
+
+
+@template("xent.softmax")
+def _(v):
+    return (f"With three classes the softmax turns the logits into probabilities "
+            f"({', '.join(f'{c} {q:.3f}' for c, q in v['probs'])}); the loss is −log of the true "
+            f"class's, {v['truth']}: **{loss_text(v['cce'])}**.")
 
 
 def math_blocks() -> list[tuple[str, str]]:

@@ -24,6 +24,7 @@ from dashboard import paths
 from dashboard.cache import by_values
 from dashboard.formatting import fmt, pct, signed
 from dashboard.headline import Headline
+from dashboard.verdicts import Claim, say, template
 
 LOSSES = ("mse", "mae")
 LOSS_LABELS = {"mse": "Squared error (MSE)", "mae": "Absolute error (MAE)"}
@@ -155,15 +156,35 @@ def tie_markdown(t: Tie) -> str:
     return "\n".join(lines)
 
 
-def tie_verdict(t: Tie) -> str:
+TIE_TOL = 1e-12  # relative: two weighted totals this close are one number (the tie holds)
+
+
+def tie_claims(t: Tie) -> list[Claim]:
+    """Whether the weighted squared error breaks the lesson's tie of A and B, and which model wins: a tie
+    while the two totals agree within :data:`TIE_TOL` of the larger (at least 1)."""
     a, b = t.weighted
-    if abs(a - b) <= 1e-12 * max(1.0, a, b):
-        return ("Every loss in the table ties them, and no loss of the error alone can do otherwise: both miss by "
-                "exactly 1, so a loss that punishes large errors more has no larger error to punish here. Weights "
-                "can break the tie: give the first and the third point different weights.")
-    better, worse = ("A", "B") if a < b else ("B", "A")
-    return (f"With these weights the tie breaks: model {better} scores {fmt(min(a, b))} against {worse}'s "
-            f"{fmt(max(a, b))}. A's only miss is on the third point and B's on the first, so whichever point "
+    if abs(a - b) <= TIE_TOL * max(1.0, a, b):
+        return [Claim("fit.tie_holds")]
+    (better, low), (worse, high) = sorted((("A", a), ("B", b)), key=lambda pair: pair[1])
+    return [Claim("fit.tie_broken", {"better": better, "worse": worse, "low": low, "high": high})]
+
+
+def tie_verdict(t: Tie) -> str:
+    """The tie claims in words (:func:`dashboard.verdicts.say`)."""
+    return say(tie_claims(t))
+
+
+@template("fit.tie_holds")
+def _(v):
+    return ("Every loss in the table ties them, and no loss of the error alone can do otherwise: both miss by "
+            "exactly 1, so a loss that punishes large errors more has no larger error to punish here. Weights "
+            "can break the tie: give the first and the third point different weights.")
+
+
+@template("fit.tie_broken")
+def _(v):
+    return (f"With these weights the tie breaks: model {v['better']} scores {fmt(v['low'])} against {v['worse']}'s "
+            f"{fmt(v['high'])}. A's only miss is on the third point and B's on the first, so whichever point "
             "weighs more decides.")
 
 
@@ -198,36 +219,67 @@ def table_markdown(fit: Fit) -> str:
     return "\n".join(lines)
 
 
+def line_claims(fit: Fit) -> list[Claim]:
+    """The learner's line and its total, then the point that contributes the most (every point whose loss
+    equals the largest within round-off, :func:`core.outcomes.compare`: two of them share the top)."""
+    top = float(fit.per_point.max())
+    tied = [float(x) for x, v in zip(fit.x, fit.per_point) if outcomes.compare(v, top).kind == "equal"]
+    line = Claim("fit.line", {"loss": fit.loss, "slope": fit.slope, "intercept": fit.intercept, "total": fit.total})
+    return [line, Claim("fit.top_shared" if len(tied) > 1 else "fit.top", {"x": tied, "value": top, "total": fit.total})]
+
+
+def best_claims(fit: Fit) -> list[Claim]:
+    """The best line for the chosen loss, how many times its total the learner's is, and the other loss's best line."""
+    return [Claim("fit.best", {"loss": fit.loss, "best": fit.best, "best_total": fit.best_total, "ratio": fit.ratio,
+                               "other_best": fit.other_best})]
+
+
+def note_claims(fit: Fit, reveal: bool) -> list[Claim]:
+    """Every claim of "What to notice": :func:`line_claims`, and :func:`best_claims` once the best line is shown."""
+    return line_claims(fit) + (best_claims(fit) if reveal else [])
+
+
 def notes(fit: Fit, reveal: bool) -> list[str]:
-    what = WHAT[fit.loss]
-    worst = int(np.argmax(fit.per_point))
-    top = float(fit.per_point[worst])
-    # every point whose loss equals the largest within round-off: two of them share the top
-    tied = [x for x, v in zip(fit.x, fit.per_point) if outcomes.compare(v, top).kind == "equal"]
-    share = pct(top / fit.total)
-    if len(tied) > 1:
-        where = ", ".join(f"x = {fmt(x)}" for x in tied[:-1]) + f" and x = {fmt(tied[-1])}"
-        most = f"The points at {where} contribute the most, equally: {fmt(top)} each, {share} of the total each."
-    else:
-        most = f"The point at x = {fmt(fit.x[worst])} contributes the most: {fmt(top)}, {share} of the total."
-    out = [f"Your line y = {fmt(fit.slope)} x {'+' if fit.intercept >= 0 else '−'} {fmt(abs(fit.intercept))} leaves a "
-           f"total {what} error of **{fmt(fit.total)}**. " + most]
+    out = [say(line_claims(fit))]
     if fit.loss == "mse":
         out.append("Squaring makes a residual twice as long cost four times as much: turn on the squares and watch the "
                    "biggest one shrink fastest as you move the line towards its point.")
     else:
         out.append("Absolute error charges every unit of residual the same, wherever it is: the best line passes "
                    "through some of the points exactly and ignores how far the others are.")
-    if reveal:
-        (w, b), (ow, ob) = fit.best, fit.other_best
-        other = "absolute" if fit.loss == "mse" else "squared"
-        out.append(f"The best line for {what} error is y = {fmt(w)} x + {fmt(b)}, with a total of "
-                   f"**{fmt(fit.best_total)}**: yours is {fit.ratio:.3f} times that. No line does better: it is the lowest "
-                   f"point of the surface below. For {other} "
-                   f"error the best line is y = {fmt(ow)} x + {fmt(ob)}: the loss decides which line is best.")
-    else:
-        out.append("Turn on \"Show the best line\" to see how far from the best you are.")
+    out.append(say(best_claims(fit)) if reveal else "Turn on \"Show the best line\" to see how far from the best you are.")
     return out
+
+
+@template("fit.line")
+def _(v):
+    sign = "+" if v["intercept"] >= 0 else "−"
+    return (f"Your line y = {fmt(v['slope'])} x {sign} {fmt(abs(v['intercept']))} leaves a total {WHAT[v['loss']]} "
+            f"error of **{fmt(v['total'])}**.")
+
+
+@template("fit.top")
+def _(v):
+    return (f"The point at x = {fmt(v['x'][0])} contributes the most: {fmt(v['value'])}, {pct(v['value'] / v['total'])} "
+            "of the total.")
+
+
+@template("fit.top_shared")
+def _(v):
+    *first, last = v["x"]
+    where = ", ".join(f"x = {fmt(x)}" for x in first) + f" and x = {fmt(last)}"
+    return (f"The points at {where} contribute the most, equally: {fmt(v['value'])} each, "
+            f"{pct(v['value'] / v['total'])} of the total each.")
+
+
+@template("fit.best")
+def _(v):
+    (w, b), (ow, ob) = v["best"], v["other_best"]
+    other = "absolute" if v["loss"] == "mse" else "squared"
+    return (f"The best line for {WHAT[v['loss']]} error is y = {fmt(w)} x + {fmt(b)}, with a total of "
+            f"**{fmt(v['best_total'])}**: yours is {v['ratio']:.3f} times that. No line does better: it is the lowest "
+            f"point of the surface below. For {other} error the best line is y = {fmt(ow)} x + {fmt(ob)}: the loss "
+            "decides which line is best.")
 
 
 def math_blocks(fit: Fit) -> list[tuple[str, str]]:

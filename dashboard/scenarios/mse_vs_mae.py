@@ -37,6 +37,7 @@ from dashboard import registry, upload
 from dashboard.cache import scenario_cache
 from dashboard.formatting import fmt, negligible, pct, residual, signed
 from dashboard.headline import Headline, percentage_points
+from dashboard.verdicts import Claim, say, template
 
 SOURCES = ("synthetic", "lagos")
 DEFAULTS = {"data": "synthetic", "outliers": 1, "shift": 20, "delta": 1.0, "seed": 0}  # the link's keys
@@ -480,120 +481,331 @@ def _whole(value: float) -> str:
     return f"{value:.0f}" if float(value).is_integer() else fmt(value)
 
 
-def farthest_values(out: Outcome) -> str:
-    """Each loss's penalty and pull at the farthest outlier, for the caption of the loss shapes
-    ("" without outliers): 'At the farthest outlier (error +10): penalty MSE 100 · MAE 10 ·
-    Huber 9.5; pull MSE 20 · MAE 1 · Huber 1.'"""
+def farthest_claims(out: Outcome) -> list[Claim]:
+    """Each loss's penalty and pull at the farthest outlier (the first of those as far), as a claim; none
+    without outliers."""
     marks = out.marks
     if not len(marks):
-        return ""
+        return []
     r = marks.residual.to_numpy()
     far = np.flatnonzero(np.abs(r) == np.abs(r).max())
     labels = marks.label.to_numpy()[far]
 
-    def values(field: str) -> str:
+    def values(field: str) -> list[tuple[str, float]]:
         first = dict(zip(labels[::-1], marks[field].to_numpy()[far][::-1]))  # one value per loss
-        return " · ".join(f"{label} {first[label]:.4g}" for label in dict.fromkeys(labels))
+        return [(label, float(first[label])) for label in dict.fromkeys(labels)]
 
-    return f"At the farthest outlier (error {r[far[0]]:+.3g}): penalty {values('loss')}; pull {values('pull')}."
+    return [Claim("mae.farthest", {"marked": _marked_one(out), "error": float(r[far[0]]), "penalty": values("loss"),
+                                   "pull": values("pull")})]
+
+
+def _marked_one(out: Outcome) -> str:
+    """One marked point, by what it is: an outlier, or a moved point while it sits within the noise."""
+    return "moved point" if out.outliers_are_noise else "outlier"
+
+
+def farthest_values(out: Outcome) -> str:
+    """The caption of the loss shapes ("" without outliers): 'At the farthest outlier (error +10): penalty
+    MSE 100 · MAE 10 · Huber 9.5; pull MSE 20 · MAE 1 · Huber 1.' (:func:`farthest_claims` in words)."""
+    return say(farthest_claims(out))
+
+
+@template("mae.farthest")
+def _(v):
+    def listed(pairs) -> str:
+        return " · ".join(f"{label} {value:.4g}" for label, value in pairs)
+
+    return (f"At the farthest {v['marked']} (error {v['error']:+.3g}): penalty {listed(v['penalty'])}; "
+            f"pull {listed(v['pull'])}.")
+
+
+def shapes_claims(out: Outcome) -> list[Claim]:
+    """The loss shapes' caption as claims: where Huber bends, and, only where points are marked, that the
+    dashed rules are their errors (outliers or moved points, as :attr:`Outcome.marked` names them) and each
+    loss's penalty and pull at the farthest (:func:`farthest_claims`)."""
+    marked = [Claim("mae.marked_errors", {"marked": out.marked.lower()})] if len(out.marks) else []
+    return [Claim("mae.bend", {"delta": out.delta}), *marked, *farthest_claims(out)]
+
+
+def shapes_caption(out: Outcome) -> str:
+    """The caption under the loss shapes (:func:`shapes_claims` in words)."""
+    return say(shapes_claims(out))
+
+
+@template("mae.bend")
+def _(v):
+    return f"Dotted green: ±δ = ±{fmt(v['delta'])}, where Huber bends."
+
+
+@template("mae.marked_errors")
+def _(v):
+    return f"Dashed black: the {v['marked']}' errors."
+
+
+def bars_claims(out: Outcome) -> list[Claim]:
+    """The contribution bars' caption as a claim: the two totals the shares are of, and what ▼ marks (the
+    largest Lagos miss, or the marked points where there are any)."""
+    totals = {"mse": out.mse, "mae": out.mae, "marked": out.marked.lower()}
+    if out.source == "lagos":
+        return [Claim("mae.bars_lagos", totals)]
+    return [Claim("mae.bars_marked" if out.n_outliers else "mae.bars", totals)]
+
+
+def bars_caption(out: Outcome) -> str:
+    """The caption under the contribution bars (:func:`bars_claims` in words)."""
+    return say(bars_claims(out))
+
+
+@template("mae.bars_lagos")
+def _(v):
+    return (f"Each house's share of the model's total squared and absolute error (MSE {fmt(v['mse'])}, "
+            f"MAE {v['mae']:.1f}). ▼ marks the largest miss.")
+
+
+@template("mae.bars")
+def _(v):
+    return (f"Each point's share of the total squared and absolute error of the dashed line "
+            f"(MSE {fmt(v['mse'])}, MAE {fmt(v['mae'])}).")
+
+
+@template("mae.bars_marked")
+def _(v):
+    return (f"Each point's share of the total squared and absolute error of the dashed line "
+            f"(MSE {fmt(v['mse'])}, MAE {fmt(v['mae'])}). ▼ marks the {v['marked']}.")
+
+
+def note_claims(out: Outcome) -> list[Claim]:
+    """The "What to notice" bullets as claims, one bullet each: the Lagos houses' scores, or (for an upload,
+    after how many outliers the robust rule found) what the marked points did to the three fits."""
+    if out.source == "lagos":
+        return lagos_claims(out)
+    if out.source == "upload":
+        found = {"k": out.n_outliers, "n": len(out.points), "mads": OUTLIER_MADS}
+        return [Claim("mae.upload_outliers" if out.n_outliers else "mae.upload_clean", found), *synthetic_claims(out)]
+    return synthetic_claims(out)
 
 
 def notes(out: Outcome) -> list[str]:
-    """The "What to notice" bullets with the scenario's live numbers."""
-    if out.source == "lagos":
-        return _lagos_notes(out)
-    if out.source == "upload":
-        k, n = out.n_outliers, len(out.points)
-        found = (f"{k} of the {n:,} points lie{'s' if k == 1 else ''} more than {fmt(OUTLIER_MADS)} robust widths "
-                 "(1.4826 × the median absolute deviation) from the MAE line, and count as outliers here; the "
-                 "clean-points line is least squares on the rest." if k else
-                 f"None of the {n:,} points lies more than {fmt(OUTLIER_MADS)} robust widths (1.4826 × the median "
-                 "absolute deviation) from the MAE line: by that rule your data have no outliers.")
-        return [found, *_synthetic_notes(out)]
-    return _synthetic_notes(out)
+    """The "What to notice" bullets with the scenario's live numbers (:func:`note_claims` in words)."""
+    return [say([claim]) for claim in note_claims(out)]
 
 
-def _lagos_notes(out: Outcome) -> list[str]:
+@template("mae.upload_outliers")
+def _(v):
+    return (f"{v['k']} of the {v['n']:,} points lie{'s' if v['k'] == 1 else ''} more than {fmt(v['mads'])} robust "
+            "widths (1.4826 × the median absolute deviation) from the MAE line, and count as outliers here; the "
+            "clean-points line is least squares on the rest.")
+
+
+@template("mae.upload_clean")
+def _(v):
+    return (f"None of the {v['n']:,} points lies more than {fmt(v['mads'])} robust widths (1.4826 × the median "
+            "absolute deviation) from the MAE line: by that rule your data have no outliers.")
+
+
+def lagos_claims(out: Outcome) -> list[Claim]:
+    """The lesson's three houses: the misses and the two means, the largest miss's shares of each, the RMSE."""
     pts = out.points
     worst = pts.loc[pts.mse.idxmax()]
-    misses = ", ".join(signed(r) for r in pts.residual[:-1]) + f" and {signed(pts.residual.iloc[-1])}"
-    sq = ", ".join(_whole(v) for v in pts.mse[:-1]) + f" and {_whole(pts.mse.iloc[-1])}"
-    ab = ", ".join(_whole(v) for v in pts.mae[:-1]) + f" and {_whole(pts.mae.iloc[-1])}"
     return [
-        (f"The model's misses (prediction − price) are {misses} million naira. Squared they cost {sq}, "
-         f"so **MSE = {_whole(pts.mse.sum())} / {len(pts)} = {fmt(out.mse)}** (million naira)²; taken as absolute "
-         f"values they cost {ab}, so **MAE = {_whole(pts.mae.sum())} / {len(pts)} = {out.mae:.1f}** million naira."),
-        (f"{worst.label}'s ₦{_whole(abs(worst.residual))}M miss is {_whole(worst.mse)}/{_whole(pts.mse.sum())} = "
-         f"**{pct(worst.mse_share)} of the MSE** but only {_whole(worst.mae)}/{_whole(pts.mae.sum())} = "
-         f"**{pct(worst.mae_share)} of the MAE**: squaring hands the largest miss most of the blame."),
-        (f"MSE is in squared naira, which nobody prices a house in; its square root, **RMSE = √{fmt(out.mse)} = "
-         f"{fmt(out.rmse, 3)}** million naira, is back in naira. It is above the MAE ({out.mae:.1f}) because "
-         "squaring weighs the largest miss most; the two are equal only when every miss is the same size."),
+        Claim("mae.lagos_means", {"misses": [float(r) for r in pts.residual], "squared": [float(v) for v in pts.mse],
+                                  "absolute": [float(v) for v in pts.mae], "mse": out.mse, "mae": out.mae}),
+        Claim("mae.lagos_largest", {"label": str(worst.label), "miss": float(worst.residual),
+                                    "squared": float(worst.mse), "squared_total": float(pts.mse.sum()),
+                                    "absolute": float(worst.mae), "absolute_total": float(pts.mae.sum()),
+                                    "mse_share": float(worst.mse_share), "mae_share": float(worst.mae_share)}),
+        Claim("mae.lagos_rmse", {"mse": out.mse, "rmse": out.rmse, "mae": out.mae}),
     ]
 
 
-def _synthetic_notes(out: Outcome) -> list[str]:
+def _listed(values, each) -> str:
+    """'a, b and c' of ``values``, each written by ``each``."""
+    return ", ".join(each(v) for v in values[:-1]) + f" and {each(values[-1])}"
+
+
+@template("mae.lagos_means")
+def _(v):
+    n = len(v["misses"])
+    return (f"The model's misses (prediction − price) are {_listed(v['misses'], signed)} million naira. Squared they "
+            f"cost {_listed(v['squared'], _whole)}, so **MSE = {_whole(sum(v['squared']))} / {n} = {fmt(v['mse'])}** "
+            f"(million naira)²; taken as absolute values they cost {_listed(v['absolute'], _whole)}, so **MAE = "
+            f"{_whole(sum(v['absolute']))} / {n} = {v['mae']:.1f}** million naira.")
+
+
+@template("mae.lagos_largest")
+def _(v):
+    return (f"{v['label']}'s ₦{_whole(abs(v['miss']))}M miss is {_whole(v['squared'])}/{_whole(v['squared_total'])} = "
+            f"**{pct(v['mse_share'])} of the MSE** but only {_whole(v['absolute'])}/{_whole(v['absolute_total'])} = "
+            f"**{pct(v['mae_share'])} of the MAE**: squaring hands the largest miss most of the blame.")
+
+
+@template("mae.lagos_rmse")
+def _(v):
+    return (f"MSE is in squared naira, which nobody prices a house in; its square root, **RMSE = √{fmt(v['mse'])} = "
+            f"{fmt(v['rmse'], 3)}** million naira, is back in naira. It is above the MAE ({v['mae']:.1f}) because "
+            "squaring weighs the largest miss most; the two are equal only when every miss is the same size.")
+
+
+def huber_claim(out: Outcome) -> Claim:
+    """How many points lie within δ of the Huber line: all of them (Huber is then half the squared error)
+    or some."""
+    n = len(out.points)
+    return Claim("mae.huber_all_inside" if out.inside_delta == n else "mae.huber_some_inside",
+                 {"inside": out.inside_delta, "n": n, "delta": out.delta})
+
+
+def _moves(out: Outcome) -> dict[str, Any]:
+    """Each fit's slope and intercept with and without the marked points, and how far they moved."""
+    return {k: {"slope": out.fit(k).slope, "slope_clean": out.fit(k).slope_clean, "slope_moved": out.fit(k).slope_moved,
+                "intercept_moved": out.fit(k).intercept_moved} for k in FITS}
+
+
+def synthetic_claims(out: Outcome) -> list[Claim]:
+    """What the marked points did: no outliers (then how evenly the error is shared), points within the
+    noise (:attr:`Outcome.outliers_are_noise`), or outliers, whose pull on each slope is compared; then
+    how many points Huber scores like squared error."""
     pts = out.points
     n, k = len(pts), out.n_outliers
-    mse, mae, huber = out.fit("mse"), out.fit("mae"), out.fit("huber")
-    if out.inside_delta == n:
-        huber_bit = (f"All {n} points lie within δ = {fmt(out.delta)} of the Huber line, so Huber is just half the "
-                     "squared error here and its line is the MSE line. Lower δ to cap the outliers' pull.")
-    else:
-        huber_bit = (f"{out.inside_delta} of the {n} points lie within δ = {fmt(out.delta)} of the Huber line and "
-                     "are scored like squared error (½r²); every point farther out pulls with the same capped "
-                     "force δ, like MAE.")
     if k == 0:
-        drawn = (f"; the data were drawn around slope {fmt(TRUE_SLOPE)}). Add an outlier with the slider."
-                 if out.source == "synthetic" else ").")
-        return [
-            (f"No outliers: the three lines almost agree (slopes MSE {fmt(mse.slope)}, MAE {fmt(mae.slope)}, "
-             f"Huber {fmt(huber.slope)}{drawn}"),
-            ("The reference line passes through every point: there is no error to share." if out.top_share_mse == 0
-             else f"No point dominates: the largest, {out.top_point}, is {pct(out.top_share_mse)} of the MSE and "
-                  f"{pct(out.top_share_mae)} of the MAE." if out.top_share_mse <= DOMINATES
-             else f"One point dominates: {out.top_point} is {pct(out.top_share_mse)} of the MSE but "
-                  f"{pct(out.top_share_mae)} of the MAE."),
-            huber_bit,
-        ]
-    them = "outlier" if k == 1 else f"{k} outliers"
+        slopes = {key: out.fit(key).slope for key in FITS}
+        if out.top_share_mse == 0:
+            spread = Claim("mae.no_error")
+        else:
+            spread = Claim("mae.no_dominant" if out.top_share_mse <= DOMINATES else "mae.dominant",
+                           {"point": out.top_point, "mse_share": out.top_share_mse, "mae_share": out.top_share_mae})
+        return [Claim("mae.no_outliers", {"slopes": slopes, "drawn": out.source == "synthetic",
+                                          "true_slope": TRUE_SLOPE}), spread, huber_claim(out)]
+    shares = {"k": k, "n": n, "mse_share": out.outlier_share_mse, "mae_share": out.outlier_share_mae}
     if out.outliers_are_noise:
-        few = "point" if k == 1 else f"{k} points"
-        return [
-            (f"The {few} pushed by {signed(out.shift)} sit{'s' if k == 1 else ''} within "
-             f"{OUTLIER_NOISE_WIDTHS} noise widths of the line (the noise has standard deviation {fmt(NOISE)}): "
-             f"{'that is not an outlier' if k == 1 else 'those are not outliers'}. The slopes moved by "
-             f"{signed(mse.slope_moved)} (MSE), {signed(mae.slope_moved)} (MAE) and {signed(huber.slope_moved)} "
-             f"(Huber): noise, not a pull. Push {'it' if k == 1 else 'them'} further to see the losses part ways."),
-            (f"Measured against the clean-points line, the {few} carr{'ies' if k == 1 else 'y'} "
-             f"{pct(out.outlier_share_mse)} of the squared error and {pct(out.outlier_share_mae)} of the absolute "
-             f"error; {'an average point carries' if k == 1 else f'{k} average points carry'} {pct(k / n)} of each."),
-            huber_bit,
-        ]
+        return [Claim("mae.noise", {"k": k, "shift": out.shift, "widths": OUTLIER_NOISE_WIDTHS, "noise": NOISE,
+                                    "moved": _moves(out)}),
+                Claim("mae.noise_shares", shares), huber_claim(out)]
+    mse, mae = out.fit("mse"), out.fit("mae")
     if mae.slope_moved == 0:
-        ratio = "MAE's slope did not move at all"
+        kind = "mae.pull_mae_still"
     elif abs(mse.slope_moved) >= abs(mae.slope_moved):
-        ratio = f"MSE's slope moved {fmt(abs(mse.slope_moved / mae.slope_moved), 3)}× as far as MAE's"
+        kind = "mae.pull_mse_farther"
     else:
-        farther = f"this time MAE's slope moved farther ({fmt(abs(mae.slope_moved / mse.slope_moved), 3)}× MSE's)"
         # One point moves the median line by which side it is on, never by how far: the LAD fit depends
         # on its residual's sign only. Many points shifted together can carry the median line with them.
-        ratio = (farther + ", because adding the point on one side of the line moved it, not how far it was pushed: "
-                 "push it further along the same side and MAE's line stays where it is while MSE's keeps moving"
-                 if k == 1 else
-                 farther + f": with {pct(k / n)} of the points shifted together, even the absolute-error line gives way")
-    return [
-        (f"The {them} moved the **MSE slope by {signed(mse.slope_moved)}** (from {fmt(mse.slope_clean)} on the "
-         f"clean points to {fmt(mse.slope)}), the **MAE slope by {signed(mae.slope_moved)}** and the Huber slope "
-         f"(δ = {fmt(out.delta)}) by {signed(huber.slope_moved)}: {ratio}. Intercepts moved by "
-         f"{signed(mse.intercept_moved)} (MSE), {signed(mae.intercept_moved)} (MAE) and "
-         f"{signed(huber.intercept_moved)} (Huber)."),
-        (f"Measured against the clean-points line, the {them} {'is' if k == 1 else 'are'} {k} of {n} points "
-         f"({pct(k / n)}) but carr{'ies' if k == 1 else 'y'} **{pct(out.outlier_share_mse)} of the squared error** "
-         f"and {pct(out.outlier_share_mae)} of the absolute error. The biggest single share is {out.top_point}'s: "
-         f"{pct(out.top_share_mse)} of the MSE against {pct(out.top_share_mae)} of the MAE."),
-        huber_bit,
-    ]
+        kind = "mae.pull_mae_farther_one" if k == 1 else "mae.pull_mae_farther_many"
+    return [Claim(kind, {"k": k, "n": n, "delta": out.delta, "moved": _moves(out)}),
+            Claim("mae.outlier_shares", {**shares, "top": out.top_point, "top_mse": out.top_share_mse,
+                                         "top_mae": out.top_share_mae}),
+            huber_claim(out)]
+
+
+@template("mae.huber_all_inside")
+def _(v):
+    return (f"All {v['n']} points lie within δ = {fmt(v['delta'])} of the Huber line, so Huber is just half the "
+            "squared error here and its line is the MSE line. Lower δ to cap the outliers' pull.")
+
+
+@template("mae.huber_some_inside")
+def _(v):
+    return (f"{v['inside']} of the {v['n']} points lie within δ = {fmt(v['delta'])} of the Huber line and "
+            "are scored like squared error (½r²); every point farther out pulls with the same capped "
+            "force δ, like MAE.")
+
+
+@template("mae.no_outliers")
+def _(v):
+    s = v["slopes"]
+    drawn = (f"; the data were drawn around slope {fmt(v['true_slope'])}). Add an outlier with the slider."
+             if v["drawn"] else ").")
+    return (f"No outliers: the three lines almost agree (slopes MSE {fmt(s['mse'])}, MAE {fmt(s['mae'])}, "
+            f"Huber {fmt(s['huber'])}{drawn}")
+
+
+@template("mae.no_error")
+def _(v):
+    return "The reference line passes through every point: there is no error to share."
+
+
+@template("mae.no_dominant")
+def _(v):
+    return (f"No point dominates: the largest, {v['point']}, is {pct(v['mse_share'])} of the MSE and "
+            f"{pct(v['mae_share'])} of the MAE.")
+
+
+@template("mae.dominant")
+def _(v):
+    return (f"One point dominates: {v['point']} is {pct(v['mse_share'])} of the MSE but "
+            f"{pct(v['mae_share'])} of the MAE.")
+
+
+@template("mae.noise")
+def _(v):
+    k, m = v["k"], v["moved"]
+    few = "point" if k == 1 else f"{k} points"
+    return (f"The {few} pushed by {signed(v['shift'])} sit{'s' if k == 1 else ''} within "
+            f"{v['widths']} noise widths of the line (the noise has standard deviation {fmt(v['noise'])}): "
+            f"{'that is not an outlier' if k == 1 else 'those are not outliers'}. The slopes moved by "
+            f"{signed(m['mse']['slope_moved'])} (MSE), {signed(m['mae']['slope_moved'])} (MAE) and "
+            f"{signed(m['huber']['slope_moved'])} (Huber): noise, not a pull. Push {'it' if k == 1 else 'them'} "
+            "further to see the losses part ways.")
+
+
+@template("mae.noise_shares")
+def _(v):
+    k = v["k"]
+    few = "point" if k == 1 else f"{k} points"
+    return (f"Measured against the clean-points line, the {few} carr{'ies' if k == 1 else 'y'} "
+            f"{pct(v['mse_share'])} of the squared error and {pct(v['mae_share'])} of the absolute "
+            f"error; {'an average point carries' if k == 1 else f'{k} average points carry'} {pct(k / v['n'])} of each.")
+
+
+def _them(k: int) -> str:
+    return "outlier" if k == 1 else f"{k} outliers"
+
+
+def _pull(v, comparison: str) -> str:
+    """The slopes' and intercepts' moves around the ``comparison`` of the two slopes' moves (a whole bullet)."""
+    m = v["moved"]
+    mse, mae, huber = m["mse"], m["mae"], m["huber"]
+    return (f"The {_them(v['k'])} moved the **MSE slope by {signed(mse['slope_moved'])}** (from "
+            f"{fmt(mse['slope_clean'])} on the clean points to {fmt(mse['slope'])}), the **MAE slope by "
+            f"{signed(mae['slope_moved'])}** and the Huber slope (δ = {fmt(v['delta'])}) by "
+            f"{signed(huber['slope_moved'])}: {comparison}. Intercepts moved by {signed(mse['intercept_moved'])} "
+            f"(MSE), {signed(mae['intercept_moved'])} (MAE) and {signed(huber['intercept_moved'])} (Huber).")
+
+
+def _farther(v) -> str:
+    m = v["moved"]
+    return f"this time MAE's slope moved farther ({fmt(abs(m['mae']['slope_moved'] / m['mse']['slope_moved']), 3)}× MSE's)"
+
+
+@template("mae.pull_mae_still")
+def _(v):
+    return _pull(v, "MAE's slope did not move at all")
+
+
+@template("mae.pull_mse_farther")
+def _(v):
+    m = v["moved"]
+    return _pull(v, f"MSE's slope moved {fmt(abs(m['mse']['slope_moved'] / m['mae']['slope_moved']), 3)}× as far "
+                    "as MAE's")
+
+
+@template("mae.pull_mae_farther_one")
+def _(v):
+    return _pull(v, _farther(v) + ", because adding the point on one side of the line moved it, not how far it was "
+                 "pushed: push it further along the same side and MAE's line stays where it is while MSE's keeps moving")
+
+
+@template("mae.pull_mae_farther_many")
+def _(v):
+    return _pull(v, _farther(v) + f": with {pct(v['k'] / v['n'])} of the points shifted together, even the "
+                 "absolute-error line gives way")
+
+
+@template("mae.outlier_shares")
+def _(v):
+    k = v["k"]
+    return (f"Measured against the clean-points line, the {_them(k)} {'is' if k == 1 else 'are'} {k} of {v['n']} "
+            f"points ({pct(k / v['n'])}) but carr{'ies' if k == 1 else 'y'} **{pct(v['mse_share'])} of the squared "
+            f"error** and {pct(v['mae_share'])} of the absolute error. The biggest single share is {v['top']}'s: "
+            f"{pct(v['top_mse'])} of the MSE against {pct(v['top_mae'])} of the MAE.")
 
 
 def fits_table(out: Outcome) -> str:
@@ -607,17 +819,36 @@ def fits_table(out: Outcome) -> str:
     return "\n".join(rows)
 
 
+def huber_claims(out: Outcome) -> list[Claim]:
+    """How the Huber fits were found: steps on all points and on the clean ones, whether both converged,
+    and the final gradient norms."""
+    runs = {"lr": out.huber.lr, "steps": (out.huber.steps, out.huber_clean.steps),
+            "grads": (out.huber.grad_norm, out.huber_clean.grad_norm)}
+    converged = out.huber.converged and out.huber_clean.converged
+    return [Claim("mae.huber_converged" if converged else "mae.huber_stopped", runs)]
+
+
 def huber_note(out: Outcome) -> str:
-    """How the Huber fits were found, in one sentence (for "The math")."""
-    runs = [out.huber, out.huber_clean]
-    ok = all(r.converged for r in runs)
-    status = "converged" if ok else "stopped before converging"
-    return (
-        f"The Huber lines come from full-batch gradient descent (`core.fits.huber_fit`, lr = {fmt(out.huber.lr)} "
-        f"on standardized x, started from the better of the two exact fits): {out.huber.steps:,} steps on all "
-        f"points and {out.huber_clean.steps:,} on the clean ones, {status} with gradient norms "
-        f"{residual(out.huber.grad_norm)} and {residual(out.huber_clean.grad_norm)}."
-    )
+    """How the Huber fits were found, in one sentence (for "The math"; :func:`huber_claims` in words)."""
+    return say(huber_claims(out))
+
+
+def _huber_runs(v, status: str) -> str:
+    (steps, steps_clean), (grad, grad_clean) = v["steps"], v["grads"]
+    return (f"The Huber lines come from full-batch gradient descent (`core.fits.huber_fit`, lr = {fmt(v['lr'])} "
+            f"on standardized x, started from the better of the two exact fits): {steps:,} steps on all "
+            f"points and {steps_clean:,} on the clean ones, {status} with gradient norms "
+            f"{residual(grad)} and {residual(grad_clean)}.")
+
+
+@template("mae.huber_converged")
+def _(v):
+    return _huber_runs(v, "converged")
+
+
+@template("mae.huber_stopped")
+def _(v):
+    return _huber_runs(v, "stopped before converging")
 
 
 def math_blocks(out: Outcome) -> list[tuple[str, str]]:

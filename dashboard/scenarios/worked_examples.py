@@ -18,6 +18,7 @@ import pandas as pd
 from core import datasets, losses, outcomes
 from dashboard.formatting import fmt, money, pct, signed
 from dashboard.headline import Headline
+from dashboard.verdicts import Claim, say, template
 
 # Example key -> (title, source of the truth and the lesson's predictions, control key prefix,
 # labels of the items, unit written before / after a number, the step of the inputs, the input range).
@@ -160,75 +161,227 @@ def table(c: Card) -> str:
     return "\n".join(lines)
 
 
+def verdict_claims(c: Card) -> list[Claim]:
+    """The lesson's point of the example, as claims with the live numbers (:class:`dashboard.verdicts.Claim`)."""
+    return _VERDICTS[c.key](c)
+
+
 def verdict(c: Card) -> str:
-    """The lesson's point of the example, with the live numbers."""
-    if c.key == "lagos":
-        sq, ab = c.squared[0], c.absolute[0]
-        total = sq.sum()
-        if total == 0:  # no miss to take a share of
-            return "Every prediction is exact: MSE 0 and MAE 0, so no house carries any of the penalty."
-        top = float(sq.max())
-        tops = [i for i in range(sq.size) if outcomes.compare(sq[i], top).kind == "equal"]  # a tie shares the top
-        k = tops[0]
-        # Its share of the absolute error is smaller, unless every house missed at all is missed by as much.
-        smaller = outcomes.compare(ab[k] / ab.sum(), top / total).kind == "smaller"
-        rest = (f"{'but only' if smaller else 'and'} {_big(ab[k])}{' each' if len(tops) > 1 else ''} of "
-                f"{_big(ab.sum())} in absolute error"
-                + ("." if smaller else ": the same share, since it is the only miss." if np.count_nonzero(ab) == 1
-                   else ": the same share, since every house missed is missed by as much."))
-        if len(tops) > 1:
-            who = (", ".join(f"{c.items[i]} ({signed(c.error[0, i])})" for i in tops[:-1])
-                   + f" and {c.items[tops[-1]]} ({signed(c.error[0, tops[-1]])})")
-            miss = (f"The biggest misses, {who}, carry {_big(top)} each of the {_big(total)} points of squared "
-                    f"penalty ({pct(top / total)} each), ")
-        else:
-            miss = (f"The biggest miss, {c.items[k]} ({signed(c.error[0, k])}), carries {_big(top)} of the "
-                    f"{_big(total)} points of squared penalty ({pct(top / total)}), ")
-        return f"MSE {mean_text(c.mse[0])} (₦M)², MAE ₦{mean_text(c.mae[0])}M. " + miss + rest
-    if c.key == "rain":
-        a, b = c.mse
-        week = 3
-        total = c.squared[1].sum()
-        if total == 0:  # no share of a zero total
-            step5 = ("**Step 5:** model B predicts every week exactly: its MSE is 0, and no week carries any of it. ")
-        else:
-            share = c.squared[1, week] / total
-            without = (total - c.squared[1, week]) / c.truth.size
-            step5 = (f"**Step 5:** B's week-4 error ({signed(c.error[1, week])} mm) squares to "
-                     f"{_big(c.squared[1, week])}, which adds {fmt(c.squared[1, week] / c.truth.size)} to B's MSE on "
-                     f"its own ({pct(share)} of it); without it B's MSE would be {fmt(without)}. "
-                     + ("That one large miss dominates B's squared loss. " if share > 0.5 else
-                        "Here it does not dominate B's squared loss; a single large miss would. "))
-        return (f"MSE: A {mean_text(a)}, B {mean_text(b)}; MAE: A {mean_text(c.mae[0])}, B {mean_text(c.mae[1])}. "
-                + step5
-                + f"**Bonus:** absolute error charges each mm the same whatever the miss's size: its per-week values "
-                f"({', '.join(_big(v) for v in c.absolute[1])} for B) grow with the miss, so a miss twice as large "
-                "costs twice as much, where the squared error costs four times as much.")
-    if c.key == "usd":
-        return (f"MSE {_big(round(c.mse[0], 6))} dollars², a number in squared dollars that no price is; its square "
-                f"root, the RMSE, is {money(c.rmse[0])}, back in dollars.")
-    if c.key == "house":
-        return (f"An error of {money(abs(c.error[0, 0]))} squares to {_big(c.squared[0, 0])} dollars²: squaring "
-                "makes big misses enormous.")
-    if c.key == "miss":
-        small, large = sorted(c.absolute[0])
-        if large == 0:
-            return "Both predictions are exact: no miss, and no loss under either error."
-        if small == large:  # no "larger" of two equal misses
-            return (f"Misses of {money(small)} and {money(large)}: the same size, so the same squared loss, "
-                    f"{_big(large ** 2)} dollars² each.")
-        if small == 0:  # no ratio to a miss of zero
-            return (f"Misses of {money(small)} and {money(large)}: an exact prediction costs nothing under either "
-                    f"loss, while {money(large)} off costs {_big(large ** 2)} dollars² of squared loss.")
-        return (f"Misses of {money(small)} and {money(large)}: the larger is {fmt(large / small)} "
-                f"times the error but {fmt((large / small) ** 2)} times the squared loss.")
-    if c.key == "arrow":
-        return ("Squared loss per arrow: " + ", ".join(f"{fmt(d)} cm off scores {_big(s)}" for d, s in
-                                                        zip(c.absolute[0], c.squared[0])) + ".")
-    a, b = c.squared.sum(axis=1)
-    if a == b:
-        return f"Total squared error: A {fmt(a)}, B {fmt(b)}: a tie, though they miss different points."
-    return f"Total squared error: A {fmt(a)}, B {fmt(b)}: {'A' if a < b else 'B'} scores lower."
+    """The verdict claims in words (:func:`dashboard.verdicts.say`)."""
+    return say(verdict_claims(c))
+
+
+def _lagos_claims(c: Card) -> list[Claim]:
+    """The biggest miss's share of the squared penalty against its share of the absolute error: smaller
+    ("heavier" under squares) unless every house missed at all is missed by as much (then equal)."""
+    sq, ab = c.squared[0], c.absolute[0]
+    total = float(sq.sum())
+    if total == 0:  # no miss to take a share of
+        return [Claim("worked.lagos_exact")]
+    top = float(sq.max())
+    tops = [i for i in range(sq.size) if outcomes.compare(sq[i], top).kind == "equal"]  # a tie shares the top
+    k = tops[0]
+    scores = Claim("worked.lagos_scores", {"mse": float(c.mse[0]), "mae": float(c.mae[0])})
+    shares = {"misses": [(c.items[i], float(c.error[0, i])) for i in tops], "squared": top, "squared_total": total,
+              "absolute": float(ab[k]), "absolute_total": float(ab.sum())}
+    if outcomes.compare(ab[k] / ab.sum(), top / total).kind == "smaller":
+        return [scores, Claim("worked.lagos_heavier", shares)]
+    return [scores, Claim("worked.lagos_even", {**shares, "alone": int(np.count_nonzero(ab)) == 1})]
+
+
+DOMINATES = 0.5  # one miss "dominates" a loss when it carries more than half of it
+
+
+def _rain_claims(c: Card) -> list[Claim]:
+    """Step 5: B's week-4 miss, its share of B's squared loss (it dominates above :data:`DOMINATES`), and the bonus."""
+    a, b = c.mse
+    claims = [Claim("worked.rain_scores", {"mse": (float(a), float(b)), "mae": (float(c.mae[0]), float(c.mae[1]))})]
+    week = 3
+    total = float(c.squared[1].sum())
+    if total == 0:  # no share of a zero total
+        claims.append(Claim("worked.rain_exact"))
+    else:
+        squared = float(c.squared[1, week])
+        claims.append(Claim("worked.rain_week", {"week": week + 1, "error": float(c.error[1, week]), "squared": squared,
+                                                 "total": total, "n": int(c.truth.size)}))
+        claims.append(Claim("worked.rain_dominates" if squared / total > DOMINATES else "worked.rain_minor",
+                            {"share": squared / total}))
+    claims.append(Claim("worked.rain_bonus", {"absolute": [float(v) for v in c.absolute[1]]}))
+    return claims
+
+
+def _usd_claims(c: Card) -> list[Claim]:
+    return [Claim("worked.usd", {"mse": float(c.mse[0]), "rmse": float(c.rmse[0])})]
+
+
+def _house_claims(c: Card) -> list[Claim]:
+    return [Claim("worked.house", {"error": float(c.error[0, 0]), "squared": float(c.squared[0, 0])})]
+
+
+def _miss_claims(c: Card) -> list[Claim]:
+    """Two misses: a ratio of the squares only where both are misses and they differ."""
+    small, large = (float(v) for v in sorted(c.absolute[0]))
+    if large == 0:
+        kind = "worked.miss_none"
+    elif small == large:  # no "larger" of two equal misses
+        kind = "worked.miss_equal"
+    elif small == 0:  # no ratio to a miss of zero
+        kind = "worked.miss_one"
+    else:
+        kind = "worked.miss_ratio"
+    return [Claim(kind, {"small": small, "large": large})]
+
+
+def _arrow_claims(c: Card) -> list[Claim]:
+    return [Claim("worked.arrow", {"scores": [(float(d), float(s)) for d, s in zip(c.absolute[0], c.squared[0])]})]
+
+
+def _tie_claims(c: Card) -> list[Claim]:
+    """A against B on total squared error; a tie says whether they miss different points, the same ones, or none."""
+    a, b = (float(v) for v in c.squared.sum(axis=1))
+    if a != b:
+        return [Claim("worked.tie_winner", {"a": a, "b": b, "winner": "A" if a < b else "B"})]
+    missed = [tuple(bool(v) for v in row != 0) for row in c.error]
+    kind = ("worked.tie_exact" if a == 0 else "worked.tie_apart" if missed[0] != missed[1] else
+            "worked.tie_same_points")
+    return [Claim(kind, {"a": a, "b": b})]
+
+
+_VERDICTS = {"lagos": _lagos_claims, "rain": _rain_claims, "usd": _usd_claims, "house": _house_claims,
+             "miss": _miss_claims, "arrow": _arrow_claims, "tie": _tie_claims}
+
+
+@template("worked.lagos_exact")
+def _(v):
+    return "Every prediction is exact: MSE 0 and MAE 0, so no house carries any of the penalty."
+
+
+@template("worked.lagos_scores")
+def _(v):
+    return f"MSE {mean_text(v['mse'])} (₦M)², MAE ₦{mean_text(v['mae'])}M."
+
+
+def _lagos_top(v) -> str:
+    """The biggest miss (or the tied ones) and its share of the squared penalty, the start of a Lagos sentence."""
+    *first, last = [f"{item} ({signed(error)})" for item, error in v["misses"]]
+    share = pct(v["squared"] / v["squared_total"])
+    if first:
+        return (f"The biggest misses, {', '.join(first)} and {last}, carry {_big(v['squared'])} each of the "
+                f"{_big(v['squared_total'])} points of squared penalty ({share} each), ")
+    return (f"The biggest miss, {last}, carries {_big(v['squared'])} of the {_big(v['squared_total'])} points of "
+            f"squared penalty ({share}), ")
+
+
+def _each(v) -> str:
+    return " each" if len(v["misses"]) > 1 else ""
+
+
+@template("worked.lagos_heavier")
+def _(v):
+    return _lagos_top(v) + f"but only {_big(v['absolute'])}{_each(v)} of {_big(v['absolute_total'])} in absolute error."
+
+
+@template("worked.lagos_even")
+def _(v):
+    why = "it is the only miss" if v["alone"] else "every house missed is missed by as much"
+    return (_lagos_top(v) + f"and {_big(v['absolute'])}{_each(v)} of {_big(v['absolute_total'])} in absolute error: "
+            f"the same share, since {why}.")
+
+
+@template("worked.rain_scores")
+def _(v):
+    (a, b), (ma, mb) = v["mse"], v["mae"]
+    return f"MSE: A {mean_text(a)}, B {mean_text(b)}; MAE: A {mean_text(ma)}, B {mean_text(mb)}."
+
+
+@template("worked.rain_exact")
+def _(v):
+    return "**Step 5:** model B predicts every week exactly: its MSE is 0, and no week carries any of it."
+
+
+@template("worked.rain_week")
+def _(v):
+    return (f"**Step 5:** B's week-{v['week']} error ({signed(v['error'])} mm) squares to {_big(v['squared'])}, "
+            f"which adds {fmt(v['squared'] / v['n'])} to B's MSE on its own ({pct(v['squared'] / v['total'])} of "
+            f"it); without it B's MSE would be {fmt((v['total'] - v['squared']) / v['n'])}.")
+
+
+@template("worked.rain_dominates")
+def _(v):
+    return "That one large miss dominates B's squared loss."
+
+
+@template("worked.rain_minor")
+def _(v):
+    return "Here it does not dominate B's squared loss; a single large miss would."
+
+
+@template("worked.rain_bonus")
+def _(v):
+    return (f"**Bonus:** absolute error charges each mm the same whatever the miss's size: its per-week values "
+            f"({', '.join(_big(a) for a in v['absolute'])} for B) grow with the miss, so a miss twice as large "
+            "costs twice as much, where the squared error costs four times as much.")
+
+
+@template("worked.usd")
+def _(v):
+    return (f"MSE {_big(round(v['mse'], 6))} dollars², a number in squared dollars that no price is; its square "
+            f"root, the RMSE, is {money(v['rmse'])}, back in dollars.")
+
+
+@template("worked.house")
+def _(v):
+    return (f"An error of {money(abs(v['error']))} squares to {_big(v['squared'])} dollars²: squaring "
+            "makes big misses enormous.")
+
+
+@template("worked.miss_none")
+def _(v):
+    return "Both predictions are exact: no miss, and no loss under either error."
+
+
+@template("worked.miss_equal")
+def _(v):
+    return (f"Misses of {money(v['small'])} and {money(v['large'])}: the same size, so the same squared loss, "
+            f"{_big(v['large'] ** 2)} dollars² each.")
+
+
+@template("worked.miss_one")
+def _(v):
+    return (f"Misses of {money(v['small'])} and {money(v['large'])}: an exact prediction costs nothing under either "
+            f"loss, while {money(v['large'])} off costs {_big(v['large'] ** 2)} dollars² of squared loss.")
+
+
+@template("worked.miss_ratio")
+def _(v):
+    ratio = v["large"] / v["small"]
+    return (f"Misses of {money(v['small'])} and {money(v['large'])}: the larger is {fmt(ratio)} "
+            f"times the error but {fmt(ratio ** 2)} times the squared loss.")
+
+
+@template("worked.arrow")
+def _(v):
+    return "Squared loss per arrow: " + ", ".join(f"{fmt(d)} cm off scores {_big(s)}" for d, s in v["scores"]) + "."
+
+
+@template("worked.tie_winner")
+def _(v):
+    return f"Total squared error: A {fmt(v['a'])}, B {fmt(v['b'])}: {v['winner']} scores lower."
+
+
+@template("worked.tie_apart")
+def _(v):
+    return f"Total squared error: A {fmt(v['a'])}, B {fmt(v['b'])}: a tie, though they miss different points."
+
+
+@template("worked.tie_same_points")
+def _(v):
+    return f"Total squared error: A {fmt(v['a'])}, B {fmt(v['b'])}: a tie, and they miss the same points."
+
+
+@template("worked.tie_exact")
+def _(v):
+    return f"Total squared error: A {fmt(v['a'])}, B {fmt(v['b'])}: a tie, since both predict every point exactly."
 
 
 def headlines(cs: Mapping[str, Card]) -> list[Headline]:
@@ -251,20 +404,35 @@ def rain_frame(c: Card) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["model", "week", "squared", "absolute", "error"])
 
 
-def _rain_ratio(rain: Card) -> str:
-    """Rainfall B against A, as multiples of A where A missed at all (a multiple of zero is no number)."""
-    if rain.mse[0] == 0:
-        return (f"rainfall A predicts every week exactly (MSE 0), so B's MSE of {fmt(rain.mse[1])} and MAE of "
-                f"{fmt(rain.mae[1])} are no multiple of A's.")
-    return (f"rainfall B's MSE {fmt(rain.mse[1])} is {fmt(rain.mse[1] / rain.mse[0])} times A's, while its MAE is "
-            f"{fmt(rain.mae[1] / rain.mae[0])} times A's.")
+def note_claims(cs: Mapping[str, Card]) -> list[Claim]:
+    """The first "What to notice" bullet as a claim: the Lagos scores, and rainfall B against A as multiples of A
+    where A missed at all (a multiple of zero is no number)."""
+    lagos, rain = cs["lagos"], cs["rain"]
+    scores = {"lagos_mse": float(lagos.mse[0]), "lagos_mae": float(lagos.mae[0]),
+              "mse": (float(rain.mse[0]), float(rain.mse[1])), "mae": (float(rain.mae[0]), float(rain.mae[1]))}
+    return [Claim("worked.note_a_exact" if rain.mse[0] == 0 else "worked.note_ratio", scores)]
+
+
+_RECOMPUTES = "Every card recomputes as you edit its predictions (in the sidebar)."
+
+
+@template("worked.note_a_exact")
+def _(v):
+    return (f"{_RECOMPUTES} Lagos MSE {mean_text(v['lagos_mse'])} against MAE {mean_text(v['lagos_mae'])}; "
+            f"rainfall A predicts every week exactly (MSE 0), so B's MSE of {fmt(v['mse'][1])} and MAE of "
+            f"{fmt(v['mae'][1])} are no multiple of A's.")
+
+
+@template("worked.note_ratio")
+def _(v):
+    (a, b), (ma, mb) = v["mse"], v["mae"]
+    return (f"{_RECOMPUTES} Lagos MSE {mean_text(v['lagos_mse'])} against MAE {mean_text(v['lagos_mae'])}; "
+            f"rainfall B's MSE {fmt(b)} is {fmt(b / a)} times A's, while its MAE is {fmt(mb / ma)} times A's.")
 
 
 def notes(cs: Mapping[str, Card]) -> list[str]:
-    lagos, rain = cs["lagos"], cs["rain"]
     return [
-        f"Every card recomputes as you edit its predictions (in the sidebar). Lagos MSE "
-        f"{mean_text(lagos.mse[0])} against MAE {mean_text(lagos.mae[0])}; " + _rain_ratio(rain),
+        *(say([claim]) for claim in note_claims(cs)),
         "Squared error grows with the square of a miss: double the miss and its loss is four times as large. That is "
         "why one large miss can outweigh all the small ones, and why the MSE is in squared units (take its root, the "
         "RMSE, to read it in the data's own unit).",

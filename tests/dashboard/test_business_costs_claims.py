@@ -163,6 +163,7 @@ def test_the_fraud_claims_hold_against_the_oracle(values):
     assert f"**{saving_words(half['cost'], opt['cost'], 'the plain model at 0.5' if values['weights'] else 'at 0.5')}**" in text
     gap = opt["cost"] - best_cost
     assert ("matches it" if gap == 0 else f"comes within {usd(gap)} of it") in text
+    check_fraud_claims(out, values, half, opt, best_t, best_cost, p, t_star, y, p_base)
     headlines = {h.key: h for h in sc.fraud_headlines(out)}
     assert headlines["cost at 0.5"].text == money(half["cost"])
     assert headlines["cost decided"].text == money(opt["cost"])
@@ -186,6 +187,51 @@ def test_the_fraud_claims_hold_against_the_oracle(values):
     assert ("both make the same decisions" in text) == same
     assert ("buy back expensive misses" in text) == (t_star < 0.5 and opt["cost"] < half["cost"] and not same)
     assert ("Fewer, surer alarms avoid" in text) == (t_star > 0.5 and opt["cost"] < half["cost"] and not same)
+
+
+def changed(before, after) -> str:
+    """What a saving claim must say of two exact dollar totals (whole numbers of whole prices)."""
+    return "saved" if after < before else "more" if after > before else "none"
+
+
+def check_fraud_claims(out, values, half, opt, best_t, best_cost, p, t_star, y, p_base):
+    """The fraud claims themselves (:class:`dashboard.verdicts.Claim`): each kind present exactly when the
+    counts made here say it holds, and its counts and dollars the oracle's (exact: whole prices, whole counts)."""
+    bullets = sc.fraud_claims(out)
+    claims = {c.kind: c.values for bullet in bullets for c in bullet}
+    baseline = claims["costs.baseline"]
+    assert (baseline["flagged"], baseline["missed"], baseline["cost"]) == (half["flagged"], half["missed"], half["cost"])
+    assert (baseline["frauds"], baseline["n_test"], baseline["plain"]) == (int(y.sum()), y.size, values["weights"])
+    gap = opt["cost"] - best_cost
+    hindsight = "costs.hindsight_matches" if gap == 0 else "costs.hindsight_within"
+    assert hindsight in claims and claims[hindsight]["threshold"] == best_t and claims[hindsight]["gap"] == gap
+    decided = claims["costs.weighted_decided" if values["weights"] else "costs.decided"]
+    assert all(decided[k] == opt[k] for k in ("flagged", "caught", "missed", "false_alarm", "cost"))
+    c_fn, c_fp = values["miss"], values["alarm"]
+    if values["weights"]:
+        moved = _counts(y, p_base, t_star, c_fn, c_fp)
+        diff = moved["cost"] - opt["cost"]
+        versus = "costs.moved_as_much" if diff == 0 else "costs.moved_dearer" if diff > 0 else "costs.moved_cheaper"
+        lean = "costs.weights_equal" if c_fn == c_fp else "costs.weights_towards" if c_fn > c_fp else "costs.weights_away"
+        assert [b[0].kind for b in bullets] == [lean, "costs.baseline", "costs.weighted_decided", versus, hindsight,
+                                                "costs.model_weighted"]
+        assert claims[versus]["cost"] == moved["cost"] and claims[versus]["difference"] == diff
+        assert decided["saving"]["change"] == changed(half["cost"], opt["cost"])
+        return
+    where = ("costs.threshold_half" if t_star == 0.5 else "costs.threshold_above" if t_star > 0.5 else
+             "costs.threshold_far_below" if t_star <= 0.05 else "costs.threshold_below")
+    # as in the text: "the same decisions" exactly where no score lies between t* and 0.5, "buys back" and
+    # "surer" only where the moved threshold is cheaper on this test half
+    same = t_star != 0.5 and not np.any((p >= min(t_star, 0.5)) & (p < max(t_star, 0.5)))
+    cheaper = opt["cost"] < half["cost"]
+    trade = ("costs.trade_same_decisions" if same else "costs.trade_same_threshold" if t_star == 0.5 else
+             ("costs.trade_buys_back" if cheaper else "costs.trade_alarms_wasted") if t_star < 0.5 else
+             ("costs.trade_surer" if cheaper else "costs.trade_held_back_wasted"))
+    assert [[c.kind for c in b] for b in bullets] == [[where], ["costs.baseline"], ["costs.decided", trade],
+                                                      [hindsight], ["costs.model_plain"]]
+    assert abs(claims[where]["threshold"] - t_star) <= 1e-15
+    assert claims[trade]["saving"] == {"before": half["cost"], "after": opt["cost"],
+                                       "change": changed(half["cost"], opt["cost"])}
 
 
 # --------------------------------------------------------------------------- demand
@@ -263,6 +309,24 @@ def test_the_demand_claims_hold_against_the_oracle(values):
     if saving > tol:
         says(text, saving, tol, usd, "**{} saved (")
         says(text, saving / mse_day.sum(), tol / mse_day.sum(), pct, "saved ({})**")
+    # the same, on the claims the notes are made of (dashboard.verdicts.Claim)
+    bullets = sc.demand_claims(out)
+    assert [[c.kind for c in b] for b in bullets] == [
+        ["costs.quantile"], ["costs.short_days", "costs.lines_same" if same else
+                             "costs.quantile_above" if above > 0 else "costs.quantile_below"], ["costs.forecasts"]]
+    (quantile,), (short, sits), (forecasts,) = (tuple(c.values for c in b) for b in bullets)
+    assert quantile["q"] == q and (quantile["c_under"], quantile["c_over"]) == (cu, co)
+    assert (short["mse"], short["quantile"], short["days"]) == (int(mse_short.sum()), int(q_short.sum()), 60)
+    if not same:
+        assert abs(sits["gap"] - abs(above)) <= 1e-6 * scale and abs(sits["mse_slope"] - w) <= 1e-8 * max(1, abs(w))
+    for key, truth in (("mse", mse_day.sum()), ("quantile", q_day.sum()), ("mse_new", mse_new.sum()),
+                       ("quantile_new", q_new.sum())):
+        assert abs(forecasts[key] - truth) <= tol, key
+    if saving > tol:
+        assert forecasts["saving"]["change"] == "saved"
+    gain = mse_new.sum() - q_new.sum()
+    if abs(gain) > tol:
+        assert forecasts["saving_new"]["change"] == ("saved" if gain > 0 else "more")
     # New days: the saving can go either way; the sentence must say which.
     gain = mse_new.sum() - q_new.sum()
     if gain > tol:

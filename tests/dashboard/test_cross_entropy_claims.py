@@ -135,3 +135,23 @@ def test_the_cross_entropy_claims_hold_against_the_oracle(values):
         else:
             says(part, first, 1e-9, "rises from {} to")
         assert f"accuracy {pct(acc)}" in part, (name, part)
+
+    # the same, on the claims the notes are made of (dashboard.verdicts.Claim), one per bullet
+    claims = sc.note_claims(res)
+    assert [c.kind for c in claims] == ["xent.charges", "xent.push", "xent.training", "xent.softmax"]
+    charges, push, training, softmax = (c.values for c in claims)
+    assert abs(charges["right"] - right) <= tol and abs(charges["ce"] - ce_value) <= tol
+    assert abs(charges["sq"] - se_value) <= tol
+    assert abs(push["ce_grad"] - ce_push) <= tol and abs(push["sq_grad"] - se_push) <= tol
+    assert training["steps"] == steps
+    for key, name in (("ce", "cross-entropy"), ("sq", "squared error")):
+        first, last, acc = runs[name]
+        run = training[key]
+        # the change a reader can see: none where start and end print alike, else the sign of last − first
+        assert run["change"] == ("stays" if sc.loss_text(first) == sc.loss_text(last) else
+                                 "falls" if last < first else "rises"), (name, run)
+        assert abs(run["first"] - first) <= 1e-9 * max(1.0, first) and abs(run["last"] - last) <= 1e-9 * max(1.0, first)
+        assert abs(run["accuracy"] - acc) <= 1e-12
+    assert [c for c, _ in softmax["probs"]] == list(sc.CLASSES) and softmax["truth"] == values["truth"]
+    np.testing.assert_allclose([q for _, q in softmax["probs"]], probs, rtol=0, atol=1e-12)
+    assert abs(softmax["cce"] + math.log(probs[t])) <= 1e-9

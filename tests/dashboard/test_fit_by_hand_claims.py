@@ -99,6 +99,14 @@ def test_the_fit_by_hand_claims_hold_against_the_oracle(values):
         assert "contributes the most" not in notes[0]
         assert all(f"x = {x}" in notes[0] for x in tops), notes[0]
     assert f"{half_up(top / total)} of the total" in notes[0], (half_up(top / total), notes[0])
+    # the same, on the claims the first note is made of (dashboard.verdicts.Claim)
+    line, most = sc.line_claims(fit)
+    assert line.kind == "fit.line" and line.values["loss"] == loss
+    assert (line.values["slope"], line.values["intercept"]) == (float(values["slope"]), float(values["intercept"]))
+    assert abs(line.values["total"] - float(total)) <= 1e-12
+    assert most.kind == ("fit.top" if len(tops) == 1 else "fit.top_shared")
+    assert most.values["x"] == [float(x) for x in tops]
+    assert abs(most.values["value"] - float(top)) <= 1e-12 and abs(most.values["total"] - float(total)) <= 1e-12
 
     # The best line: numpy.polyfit for squared error, the linear program for absolute error.
     ls_slope, ls_intercept = np.polyfit(np.array(X, float), np.array([float(v) for v in Y]), 1)
@@ -120,8 +128,15 @@ def test_the_fit_by_hand_claims_hold_against_the_oracle(values):
         says(notes[2], best_total, 1e-8, "with a total of **{}**")
         says(notes[2], float(total) / best_total, 1e-8, "yours is {} times that")
         says(notes[2], other[0], 1e-8, "error the best line is y = {} x")
+        (claim,) = sc.best_claims(fit)
+        assert [c.kind for c in sc.note_claims(fit, reveal)] == [line.kind, most.kind, "fit.best"]
+        np.testing.assert_allclose(claim.values["best"], best, atol=1e-8)
+        np.testing.assert_allclose(claim.values["other_best"], other, atol=1e-8)
+        assert abs(claim.values["best_total"] - best_total) <= 1e-8
+        assert abs(claim.values["ratio"] - float(total) / best_total) <= 1e-8
     else:
         assert "best" not in heads and "how far from the best" in notes[2]
+        assert "fit.best" not in [c.kind for c in sc.note_claims(fit, reveal)]
 
     # The tie of [2, 4, 6]: A = [2, 4, 5], B = [1, 4, 6], each off by 1 once; weighted, A pays w3, B pays w1.
     t = sc.tie(values)
@@ -137,4 +152,9 @@ def test_the_fit_by_hand_claims_hold_against_the_oracle(values):
         better, worse = ("A", "B") if w3 < w1 else ("B", "A")
         found = re.search(r"model (\w) scores (\d+(?:\.\d+)?) against (\w)'s (\d+(?:\.\d+)?)", verdict)
         assert found and found.groups() == (better, f"{min(w1, w3):g}", worse, f"{max(w1, w3):g}"), verdict
+    (claim,) = sc.tie_claims(t)  # the tie holds exactly when the two weights A and B pay are equal
+    assert claim.kind == ("fit.tie_holds" if w1 == w3 else "fit.tie_broken")
+    if w1 != w3:
+        assert (claim.values["better"], claim.values["worse"]) == (better, worse)
+        assert (claim.values["low"], claim.values["high"]) == (min(w1, w3), max(w1, w3))
     assert not NOT_A_NUMBER.search(sc.tie_markdown(t) + verdict)

@@ -424,6 +424,8 @@ def test_points_that_are_not_outliers_are_not_called_outliers():
     text = notice(at)
     assert "3 average points carry 10% of each" in text  # 3 of 30 points, by hand
     assert any("▼ marks the moved points" in c.value for c in at.caption)
+    # nor the loss shapes' caption: "the moved points' errors", "at the farthest moved point"
+    assert not any("outlier" in c.value.lower() for c in at.caption)
     assert "Outliers' share of MSE" in metrics(run_page(PAGE))  # pushed 20 off the line: outliers
 
 

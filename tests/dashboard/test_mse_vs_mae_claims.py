@@ -88,6 +88,26 @@ def test_the_outlier_claims_hold_against_the_oracle(values):
     share_sq, share_ab = sq / sq.sum(), ab / ab.sum()
     top = int(np.argmax(sq))
     text = "\n".join(sc.notes(out))
+    # the claims the notes are made of (dashboard.verdicts.Claim), one per bullet; the last one says how many
+    # points lie within δ of the Huber line: all of them exactly when the oracle's Huber line has them all
+    claims = sc.note_claims(out)
+    kinds = [c.kind for c in claims]
+    gaps = np.abs(hub[0] * x + hub[1] - y)
+    assume(not np.any(np.abs(gaps - delta) < 1e-4))  # a point on the bend: a knife edge for a line good to 1e-5
+    # The captions' claims: the dashed rules and ▼ only where points are marked, named outliers only where they
+    # sit two noise widths or more off the line; the farthest one's error against the clean-points line.
+    ref_clean = mse_line(x[clean], y[clean])
+    shapes = {c.kind: c.values for c in sc.shapes_claims(out)}
+    assert ("mae.marked_errors" in shapes) == (k > 0) == ("mae.farthest" in shapes)
+    assert [c.kind for c in sc.bars_claims(out)] == ["mae.bars_marked" if k else "mae.bars"]
+    if k:
+        noise = abs(shift) < 2
+        assert shapes["mae.marked_errors"]["marked"] == ("moved points" if noise else "outliers")
+        assert shapes["mae.farthest"]["marked"] == ("moved point" if noise else "outlier")
+        errors = (ref_clean[0] * x + ref_clean[1] - y)[out_mask]
+        assert abs(abs(shapes["mae.farthest"]["error"]) - np.abs(errors).max()) <= TOL
+    assert kinds[-1] == ("mae.huber_all_inside" if np.all(gaps <= delta) else "mae.huber_some_inside")
+    assert (claims[-1].values["inside"], claims[-1].values["n"]) == (int(np.sum(gaps <= delta)), x.size)
 
     if k == 0:
         for key in ("mse", "mae"):
@@ -95,6 +115,10 @@ def test_the_outlier_claims_hold_against_the_oracle(values):
         dominates = share_sq[top] > 0.5
         assert ("One point dominates" in text) == dominates and ("No point dominates" in text) == (not dominates)
         says(text, share_sq[top], TOL, pct, "is {} of the MSE")
+        assert kinds[:2] == ["mae.no_outliers", "mae.dominant" if dominates else "mae.no_dominant"]
+        assert all(abs(claims[0].values["slopes"][key] - lines[key][0][0]) <= TOL for key in ("mse", "mae"))
+        assert abs(claims[1].values["mse_share"] - share_sq[top]) <= TOL
+        assert abs(claims[1].values["mae_share"] - share_ab[top]) <= TOL
         return
     moved = {key: full[0] - cl[0] for key, (full, cl) in lines.items()}
     says(text, share_sq[out_mask].sum(), TOL, pct)
@@ -105,6 +129,9 @@ def test_the_outlier_claims_hold_against_the_oracle(values):
         average = "an average point carries" if k == 1 else f"{k} average points carry"
         says(text, k / x.size, TOL, pct, f"{average} {{}} of each")  # like against like: k points, k averages
         assert all(h.label.startswith("Moved: share of") for h in sc.headlines(out)[:2])
+        assert kinds[:2] == ["mae.noise", "mae.noise_shares"]
+        assert all(abs(claims[0].values["moved"][key]["slope_moved"] - moved[key]) <= TOL for key in ("mse", "mae"))
+        check_shares(claims[1].values, k, x.size, share_sq[out_mask].sum(), share_ab[out_mask].sum())
         return
     assert all(h.label.startswith("Outliers' share of") for h in sc.headlines(out)[:2])
     says(text, moved["mse"], TOL, signed, "**MSE slope by {}**")
@@ -112,12 +139,22 @@ def test_the_outlier_claims_hold_against_the_oracle(values):
     says(text, lines["mse"][1][0], TOL, fmt, "from {} on the clean points")
     says(text, share_sq[top], TOL, pct, "{} of the MSE against")
     says(text, share_ab[top], TOL, pct, "against {} of the MAE")
+    pull, shares = claims[:2]
+    assert shares.kind == "mae.outlier_shares"
+    check_shares(shares.values, k, x.size, share_sq[out_mask].sum(), share_ab[out_mask].sum())
+    assert abs(shares.values["top_mse"] - share_sq[top]) <= TOL and abs(shares.values["top_mae"] - share_ab[top]) <= TOL
+    for key in ("mse", "mae"):
+        assert abs(pull.values["moved"][key]["slope_moved"] - moved[key]) <= TOL, key
+        assert abs(pull.values["moved"][key]["slope_clean"] - lines[key][1][0]) <= TOL, key
     # The comparison: which slope moved farther, and by how many times (compare()'s "equal": round-off).
     assume(not 1e-9 < abs(moved["mae"]) < 1e-6)  # a move neither zero nor clearly not: a knife edge
     if abs(moved["mae"]) <= 1e-9:
-        assert "MAE's slope did not move at all" in text
+        assert "MAE's slope did not move at all" in text and pull.kind == "mae.pull_mae_still"
         return
     ratio = abs(moved["mse"] / moved["mae"])
+    assume(abs(ratio - 1) > 1e-6)  # two moves equal to round-off: a knife edge
+    assert pull.kind == ("mae.pull_mse_farther" if ratio >= 1 else
+                         "mae.pull_mae_farther_one" if k == 1 else "mae.pull_mae_farther_many")
     if ratio >= 1:
         says(text, ratio, ratio * 1e-6, lambda v: fmt(v, 3), "MSE's slope moved {}× as far as MAE's")
         return
@@ -130,6 +167,12 @@ def test_the_outlier_claims_hold_against_the_oracle(values):
         assert ("MAE's line stays where it is" in text) == stays
 
 
+def check_shares(claimed, k, n, squared, absolute):
+    """The marked points' count and their shares of the two totals, in a claim, against the oracle's."""
+    assert (claimed["k"], claimed["n"]) == (k, n)
+    assert abs(claimed["mse_share"] - squared) <= TOL and abs(claimed["mae_share"] - absolute) <= TOL
+
+
 def test_the_lagos_claims_hold_against_hand_arithmetic():
     """The lesson's three houses: misses +3, −5, +10 (prediction − price) by hand."""
     values = {**sc.DEFAULTS, "data": "lagos"}  # link: /mse_vs_mae?data=lagos
@@ -139,3 +182,12 @@ def test_the_lagos_claims_hold_against_hand_arithmetic():
     assert f"**MSE = 134 / 3 = {fmt(mse)}**" in text and f"**MAE = 18 / 3 = {mae:.1f}**" in text
     assert f"**{pct(100 / 134)} of the MSE**" in text and f"**{pct(10 / 18)} of the MAE**" in text
     assert f"{fmt(np.sqrt(mse), 3)}** million naira" in text and np.sqrt(mse) > mae
+    means, largest, rmse = sc.lagos_claims(sc.outcome(values))
+    assert [means.kind, largest.kind, rmse.kind] == ["mae.lagos_means", "mae.lagos_largest", "mae.lagos_rmse"]
+    assert means.values["misses"] == list(e) and means.values["squared"] == list(e ** 2)
+    assert abs(means.values["mse"] - mse) <= 1e-12 and abs(means.values["mae"] - mae) <= 1e-12
+    assert (largest.values["label"], largest.values["miss"]) == ("House 3", 10.0)
+    assert (largest.values["squared"], largest.values["squared_total"]) == (100.0, 134.0)
+    assert (largest.values["absolute"], largest.values["absolute_total"]) == (10.0, 18.0)
+    assert abs(largest.values["mse_share"] - 100 / 134) <= 1e-12 and abs(largest.values["mae_share"] - 10 / 18) <= 1e-12
+    assert abs(rmse.values["rmse"] - np.sqrt(mse)) <= 1e-12

@@ -92,13 +92,13 @@ def check_table(c, w: Worked):
 
 
 def check_lagos(text, w: Worked):
-    says(text, float(w.mse[0]), near(w.mse[0]), "MSE {} (₦M)²")
-    says(text, float(w.mae[0]), near(w.mae[0]), "MAE ₦{}M")
     sq, ab = w.sq[0], w.ab[0]
     total = sum(sq)
-    if total == 0:
-        assert "%" not in text and "no house carries" in text, text
+    if total == 0:  # every house exact: the scores are 0, and no share of a zero total
+        assert "%" not in text and "MSE 0 and MAE 0" in text and "no house carries" in text, text
         return
+    says(text, float(w.mse[0]), near(w.mse[0]), "MSE {} (₦M)²")
+    says(text, float(w.mae[0]), near(w.mae[0]), "MAE ₦{}M")
     top = max(sq)
     tops = [i for i, v in enumerate(sq) if v == top]
     names = [f"house {i + 1}" for i in tops]
@@ -138,6 +138,78 @@ def check_rain(text, w: Worked):
     assert [float(v.replace(",", "")) for v in listed] == [float(v) for v in w.ab[1]]
 
 
+def kinds_of(claims) -> list[str]:
+    return [c.kind for c in claims]
+
+
+def close(value, truth) -> bool:
+    """A claim's number against the oracle's exact one: within :func:`near` (a few ulps)."""
+    return abs(float(value) - float(truth)) <= near(truth)
+
+
+def check_claims(cs, worked):
+    """The claims themselves (:class:`dashboard.verdicts.Claim`): each kind present exactly when the exact
+    arithmetic says it holds, and its numbers the oracle's within a few ulps (:func:`near`)."""
+    lagos = worked["lagos"]
+    claims = sc.verdict_claims(cs["lagos"])
+    sq, ab = lagos.sq[0], lagos.ab[0]
+    if sum(sq) == 0:
+        assert kinds_of(claims) == ["worked.lagos_exact"]
+    else:
+        smaller = Fraction(max(ab), sum(ab)) < max(sq) / sum(sq)
+        assert kinds_of(claims) == ["worked.lagos_scores", "worked.lagos_heavier" if smaller else "worked.lagos_even"]
+        scores, shares = (c.values for c in claims)
+        assert close(scores["mse"], lagos.mse[0]) and close(scores["mae"], lagos.mae[0])
+        tops = [i for i, v in enumerate(sq) if v == max(sq)]
+        assert [item for item, _ in shares["misses"]] == [f"house {i + 1}" for i in tops]
+        assert all(close(e, lagos.error[0][i]) for (_, e), i in zip(shares["misses"], tops))
+        for key, truth in (("squared", max(sq)), ("squared_total", sum(sq)), ("absolute", max(ab)),
+                           ("absolute_total", sum(ab))):
+            assert close(shares[key], truth), key
+        if not smaller:
+            assert shares["alone"] == (sum(1 for e in ab if e) == 1)
+
+    rain = worked["rain"]
+    kinds = kinds_of(sc.verdict_claims(cs["rain"]))
+    claims = {c.kind: c.values for c in sc.verdict_claims(cs["rain"])}
+    total, week4 = sum(rain.sq[1]), rain.sq[1][3]
+    assert ("worked.rain_exact" in kinds) == (total == 0)
+    assert ("worked.rain_dominates" in kinds) == (total > 0 and week4 / total > Fraction(1, 2))
+    assert ("worked.rain_minor" in kinds) == (total > 0 and week4 / total <= Fraction(1, 2))
+    if total:
+        week = claims["worked.rain_week"]
+        assert week["week"] == 4 and week["n"] == 5
+        assert close(week["error"], rain.error[1][3]) and close(week["squared"], week4) and close(week["total"], total)
+    assert [float(v) for v in claims["worked.rain_bonus"]["absolute"]] == [float(v) for v in rain.ab[1]]
+    for m in range(2):
+        assert close(claims["worked.rain_scores"]["mse"][m], rain.mse[m])
+        assert close(claims["worked.rain_scores"]["mae"][m], rain.mae[m])
+
+    small, large = sorted(worked["miss"].ab[0])
+    (miss,) = sc.verdict_claims(cs["miss"])
+    assert miss.kind == ("worked.miss_none" if large == 0 else "worked.miss_equal" if small == large else
+                         "worked.miss_one" if small == 0 else "worked.miss_ratio")
+    assert close(miss.values["small"], small) and close(miss.values["large"], large)
+
+    tie = worked["tie"]
+    a, b = (sum(row) for row in tie.sq)
+    (verdict,) = sc.verdict_claims(cs["tie"])
+    missed = [[e != 0 for e in row] for row in tie.error]  # which of the three points each model misses
+    assert verdict.kind == ("worked.tie_winner" if a != b else "worked.tie_exact" if a == 0 else
+                            "worked.tie_apart" if missed[0] != missed[1] else "worked.tie_same_points")
+    assert close(verdict.values["a"], a) and close(verdict.values["b"], b)
+    if a != b:
+        assert verdict.values["winner"] == ("A" if a < b else "B")
+
+    (first,) = sc.note_claims(cs)
+    assert first.kind == ("worked.note_a_exact" if rain.mse[0] == 0 else "worked.note_ratio")
+    assert close(first.values["lagos_mse"], lagos.mse[0]) and close(first.values["lagos_mae"], lagos.mae[0])
+    assert all(close(first.values[k][m], getattr(rain, k)[m]) for k in ("mse", "mae") for m in range(2))
+
+
+@example({**sc.DEFAULTS, "lagos_1": 42, "lagos_2": 35, "lagos_3": 50})  # every house exact: no share of zero
+@example({**sc.DEFAULTS, "tie_a3": 6, "tie_b1": 2})  # both models exact: a tie, with no miss anywhere
+@example({**sc.DEFAULTS, "tie_b1": 2, "tie_b3": 5})  # B as A: a tie on the same point
 @example({**sc.DEFAULTS, "lagos_1": 47, "lagos_2": 30, "lagos_3": 50})  # house 1 +5, house 2 −5: a tie
 @example({**sc.DEFAULTS, "lagos_1": 42, "lagos_2": 35, "lagos_3": 60})  # only house 3 misses
 @example({**sc.DEFAULTS, "rain_b1": 10, "rain_b2": 25, "rain_b3": 5, "rain_b4": 40, "rain_b5": 15})  # B exact
@@ -187,6 +259,7 @@ def test_the_worked_examples_claims_hold_against_the_oracle(values):
     says(text, float(a), 0, "A {},")
     says(text, float(b), 0, "B {}:")
     assert ("a tie" in text) == (a == b) and (a == b or f"{'A' if a < b else 'B'} scores lower" in text), text
+    check_claims(cs, worked)
 
     lagos, rain = worked["lagos"], worked["rain"]
     notes = sc.notes(cs)
