@@ -55,8 +55,9 @@ with left:
                  caption="The softmax of the three logits; the loss is −log of the true class's bar.")
 with right:
     layout.chart(charts.training_chart(res, pinned=was or None), res.runs, name="spam training",
-                 caption="A one-feature spam model trained from the same start on each loss; each curve is its own "
-                         "loss over its value at the start." + (pinning.IN_GREY if pin else ""))
+                 caption="A one-feature spam model trained from the same start on each loss. Solid: each run's own "
+                         "loss over its value at the start (left axis); dashed: the share of training emails it "
+                         "classifies right (right axis)." + (pinning.IN_GREY if pin else ""))
 
 st.subheader("The lesson's numbers")
 st.markdown(sc.lesson_table())
