@@ -23,20 +23,20 @@ from dashboard.verdicts import Claim, say, template
 # Example key -> (title, source of the truth and the lesson's predictions, control key prefix,
 # labels of the items, unit written before / after a number, the step of the inputs, the input range).
 EXAMPLES: dict[str, dict[str, Any]] = {
-    "lagos": dict(title="Three Lagos houses", data=datasets.lagos_houses, items=("house 1", "house 2", "house 3"),
+    "lagos": dict(text="000", title="Three Lagos houses", data=datasets.lagos_houses, items=("house 1", "house 2", "house 3"),
                   kind="house", before="₦", after="M", step=1.0, high=500.0),
-    "rain": dict(title="Rainfall, models A and B", data=datasets.rainfall_weeks,
+    "rain": dict(text="001", title="Rainfall, models A and B", data=datasets.rainfall_weeks,
                  items=("week 1", "week 2", "week 3", "week 4", "week 5"), kind="week", before="", after=" mm", step=1.0,
                  high=200.0),
-    "usd": dict(title="House prices in dollars", data=datasets.house_prices, items=("house 1", "house 2", "house 3"),
+    "usd": dict(text="001", title="House prices in dollars", data=datasets.house_prices, items=("house 1", "house 2", "house 3"),
                 kind="house", before="$", after="", step=1000.0, high=5_000_000.0),
-    "house": dict(title="One $300,000 house", data=datasets.house_300k, items=("the house",), kind="house", before="$", after="",
+    "house": dict(text="003", title="One $300,000 house", data=datasets.house_300k, items=("the house",), kind="house", before="$", after="",
                   step=1000.0, high=5_000_000.0),
-    "miss": dict(title="A $10,000 and a $20,000 miss", data=datasets.house_errors_400k,
+    "miss": dict(text="001", title="A $10,000 and a $20,000 miss", data=datasets.house_errors_400k,
                  items=("first house", "second house"), kind="house", before="$", after="", step=1000.0, high=5_000_000.0),
-    "arrow": dict(title="Archery", data=datasets.archery, items=("arrow 1", "arrow 2", "arrow 3"), kind="arrow", before="",
+    "arrow": dict(text="003", title="Archery", data=datasets.archery, items=("arrow 1", "arrow 2", "arrow 3"), kind="arrow", before="",
                   after=" cm", step=0.5, high=100.0),
-    "tie": dict(title="Two models of [2, 4, 6]", data=datasets.two_four_six, items=("1st", "2nd", "3rd"), kind="point", before="",
+    "tie": dict(text="004", title="Two models of [2, 4, 6]", data=datasets.two_four_six, items=("1st", "2nd", "3rd"), kind="point", before="",
                 after="", step=0.5, high=100.0),
 }
 
@@ -71,7 +71,29 @@ def _default(value: float) -> float | int:
 
 DEFAULTS: dict[str, Any] = {key: _default(EXAMPLES[name]["data"]().y_pred[m, i])
                             for name in EXAMPLES for key, m, i in keys_of(name)}
+DEFAULTS["worksheet"] = False  # the answers hidden: the page as the lesson's exercise, to work by hand
 B_WITHOUT_WEEK_4 = {**DEFAULTS, "rain_b4": 40}  # step 5: B's week-4 miss taken away
+
+# What each card asks a learner working it by hand (the worksheet): the rainfall card follows the lesson's
+# exercise step by step; the others ask for the card's own point.
+QUESTIONS: dict[str, tuple[str, ...]] = {
+    "lagos": ("Work out each house's error, prediction minus truth, its square and its absolute value.",
+              "Average them: what are the MSE and the MAE?",
+              "How many of the squared points does the largest miss carry, and how many of the absolute ones?"),
+    "rain": ("Work out each week's error, prediction minus truth, for both models.",
+             "Square each error.",
+             "Average the squares: what is each model's MSE?",
+             "Which model has the lower MSE? Is that the one you expected from looking at the errors?",
+             "B's week 4 is 10 mm off. How much of B's MSE comes from that one week, and what does that say about "
+             "MSE and a single bad prediction?"),
+    "usd": ("Square each house's error and average them: what is the MSE, and in which unit?",
+            "Take its square root: how far off is a typical prediction, in dollars?"),
+    "house": ("What is this prediction's error, and its square? Say the square's unit.",),
+    "miss": ("One miss is twice the other. How many times larger is its square?",),
+    "arrow": ("Score each arrow by its distance and by its squared distance: which arrow does the square punish most?",),
+    "tie": ("Work out both models' total squared error. Which model wins, and do they miss the same points?",),
+}
+ASKED = "?"  # what a hidden answer shows in a worksheet's table
 
 
 @dataclass(frozen=True, eq=False)
@@ -139,24 +161,29 @@ def mean_text(value: float) -> str:
     return _big(value)
 
 
-def table(c: Card) -> str:
-    """The lesson's steps as a table: per item the truth, each model's prediction, error, square, absolute."""
+def table(c: Card, hidden: bool = False) -> str:
+    """The lesson's steps as a table: per item the truth, each model's prediction, error, square, absolute.
+    ``hidden``: the worksheet's table, every computed cell (errors, squares, absolutes, means) a "?"."""
     multi = len(c.models) > 1
     head = [c.kind, "y"]
     for name in c.models:
         tag = f" {name}" if multi else ""
         head += [f"ŷ{tag}", f"e{tag}", f"e²{tag}", f"\\|e\\|{tag}"]
     lines = ["| " + " | ".join(head) + " |", "|---" + "|---:" * (len(head) - 1) + "|"]
+
+    def worked(*cells: str) -> list[str]:
+        return [ASKED] * len(cells) if hidden else list(cells)
+
     for i in range(len(c.items)):
         row = [str(i + 1), _big(c.truth[i])]
         for m in range(len(c.models)):
-            row += [_big(c.pred[m, i]), signed(c.error[m, i]) if abs(c.error[m, i]) < 1e4 else
-                    ("+" if c.error[m, i] > 0 else "-") + _big(abs(c.error[m, i])),
-                    _big(c.squared[m, i]), _big(c.absolute[m, i])]
+            error = (signed(c.error[m, i]) if abs(c.error[m, i]) < 1e4 else
+                     ("+" if c.error[m, i] > 0 else "-") + _big(abs(c.error[m, i])))
+            row += [_big(c.pred[m, i]), *worked(error, _big(c.squared[m, i]), _big(c.absolute[m, i]))]
         lines.append("| " + " | ".join(row) + " |")
     mean = ["**mean**", ""]
     for m in range(len(c.models)):
-        mean += ["", "", f"**{mean_text(c.mse[m])}**", f"**{mean_text(c.mae[m])}**"]
+        mean += ["", "", *worked(f"**{mean_text(c.mse[m])}**", f"**{mean_text(c.mae[m])}**")]
     lines.append("| " + " | ".join(mean) + " |")
     return "\n".join(lines)
 

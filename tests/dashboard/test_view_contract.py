@@ -29,6 +29,7 @@ PIN_KEY, UNPIN_KEY = "pin-scenario", "unpin-scenario"
 # (view file, control key) -> why the pin test leaves it where it is.
 PIN_KEEPS: dict[tuple[str, str], str] = {
     ("mse_vs_mae.py", "data"): "the Lagos houses are scored, not fitted: the main chart of fitted lines is not drawn",
+    ("worked_examples.py", "worksheet"): "a worksheet hides the answers: no headline, no chart to compare",
 }
 
 # (view file, control key) -> why moving it alone changes nothing on screen.

@@ -74,3 +74,23 @@ def test_the_rain_card_says_a_miss_dominates_only_when_it_does():
     at = run_page(PAGE, {"rain_b4": "40"})  # the review's link: B's week 4 exact
     text = " ".join(m.value for m in at.markdown)
     assert "(0% of it)" in text and "Here it does not dominate" in text and "weigh a 10 mm miss" not in text
+
+
+def test_the_worksheet_asks_for_every_worked_number_and_shows_none_of_them():
+    """Review 4: the page as lesson 001's exercise. With the worksheet on, the truths and predictions stay, the
+    lesson's questions appear, and no error, square, mean or verdict of any card is anywhere on the page (the
+    numbers below are worked by hand from the lesson's data); off again, they are back."""
+    from .apptest_tools import texts
+
+    at = run_page(PAGE, {"worksheet": "true"})
+    shown = " ".join(texts(at)) + " ".join(i.value for i in at.info)
+    assert not errors(at) and not at.metric and not at.get("vega_lite_chart")
+    # Lagos: e = +3, -5, +10; MSE 44.67, MAE 6.0. Rainfall B: e = +1, -5, +5, +10, -3; MSE 32.0, MAE 4.8.
+    for answer in ("+3", "44.67", "6.0", "+10", "32.0", "4.8", "4.4", "200,000,000", "2,500,000,000", "14,142"):
+        assert answer not in shown, answer
+    for given in ("| 1 | 42 | 45 |", "| 4 | 40 | 38 | ? | ? | ? | 50 | ? | ? | ? |"):
+        assert given in shown
+    assert "Which model has the lower MSE?" in shown and "From lesson text 001" in shown
+    at.toggle(key="worksheet").set_value(False).run()
+    back = " ".join(texts(at))
+    assert "44.67" in back and "32.0" in back and at.metric
