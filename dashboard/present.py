@@ -25,14 +25,19 @@ BACK_LABEL = "Back to the normal view"
 HIDDEN = ('[data-testid="stSidebar"]', '[data-testid="stSidebarCollapsedControl"]',
           '[data-testid="stExpandSidebarButton"]', '[data-testid="stHeader"]', '[data-testid="stToolbar"]',
           '[data-testid="stDecoration"]', '[data-testid="stElementToolbar"]')
+# A presented plot of fixed size grows (FIXED_FACTOR); on a screen narrower than it (a presented link
+# opened on a phone) it is drawn smaller to fit instead of running off the edge.
 STYLE = ("<style>" + ", ".join(HIDDEN) + " { display: none !important; }"
-         ' [data-testid="stMainBlockContainer"] { padding-top: 1.5rem; }</style>')
+         ' [data-testid="stMainBlockContainer"] { padding-top: 1.5rem; }'
+         ' @media (max-width: 640px) { [data-testid="stVegaLiteChart"] canvas'
+         ' { max-width: 100% !important; height: auto !important; } }</style>')
 
 # A presented chart: every text size (axes, legends, labels in the plot) this much larger,
 # and a plot as wide as its column this much taller. Vega-Lite's defaults (axis labels 10
 # px, titles 11) are set explicitly first, so they grow too.
 TEXT_FACTOR = 1.35
 HEIGHT_FACTOR = 1.3
+FIXED_FACTOR = 1.6  # a fixed-size plot: 290 px squares become 464, half a 1400 px projector page
 DEFAULT_TEXT = {"axis": {"labelFontSize": 10, "titleFontSize": 11},
                 "legend": {"labelFontSize": 10, "titleFontSize": 11}}
 _SIZES = ("fontSize", "labelFontSize", "titleFontSize")
@@ -62,8 +67,9 @@ def begin() -> None:
 
 
 def larger(figure: Mapping) -> dict:
-    """A Vega-Lite dict with every text size ``TEXT_FACTOR`` larger, and a plot as wide as its
-    column ``HEIGHT_FACTOR`` taller. The datasets are shared, not copied."""
+    """A Vega-Lite dict with every text size ``TEXT_FACTOR`` larger, a plot as wide as its column
+    ``HEIGHT_FACTOR`` taller, and a plot of fixed size ``FIXED_FACTOR`` larger both ways. The datasets are
+    shared, not copied."""
     spec = {key: value for key, value in figure.items() if key != "datasets"}
     config = dict(spec.get("config", {}))
     for part, sizes in DEFAULT_TEXT.items():
@@ -71,10 +77,14 @@ def larger(figure: Mapping) -> dict:
     spec = _scaled({**spec, "config": config})  # a copy all through: the cached figure stays as it is
     if "datasets" in figure:
         spec["datasets"] = figure["datasets"]
-    # Taller where the width follows the page; a plot of fixed size (the square valley, sized
-    # to fit a phone) keeps it.
-    if spec.get("width") == "container" and isinstance(spec.get("height"), (int, float)):
-        spec["height"] = round(spec["height"] * HEIGHT_FACTOR)
+    # Taller where the width follows the page. A plot of fixed size (the square valley, sized to fit a
+    # phone) grows both ways, keeping its shape: a projector's column has room, and at 290 px its labels
+    # crowd once they are larger.
+    width, height = spec.get("width"), spec.get("height")
+    if width == "container" and isinstance(height, (int, float)):
+        spec["height"] = round(height * HEIGHT_FACTOR)
+    elif isinstance(width, (int, float)) and isinstance(height, (int, float)):
+        spec["width"], spec["height"] = round(width * FIXED_FACTOR), round(height * FIXED_FACTOR)
     return spec
 
 

@@ -82,7 +82,7 @@ def test_the_link_back_escapes_what_the_address_holds():
     assert "<script>" not in body and 'href="?x=%22%3E%3Cscript%3Ealert%281%29%3C%2Fscript%3E"' in body
 
 
-def test_larger_scales_text_and_the_height_of_a_column_wide_chart_only():
+def test_larger_scales_text_the_height_of_a_column_wide_chart_and_a_square_both_ways():
     spec = {"width": "container", "height": 300, "config": {"axis": {"labelFontSize": 12}},
             "layer": [{"mark": {"type": "text", "fontSize": 10}}], "datasets": {"a": object()}}
     out = present.larger(spec)
@@ -92,4 +92,4 @@ def test_larger_scales_text_and_the_height_of_a_column_wide_chart_only():
     assert out["datasets"] is spec["datasets"] and spec["height"] == 300  # shared data, the original untouched
     assert spec["config"]["axis"] == {"labelFontSize": 12} and spec["layer"][0]["mark"]["fontSize"] == 10
     square = present.larger({"width": 290, "height": 290})
-    assert (square["width"], square["height"]) == (290, 290)  # sized to fit a phone: kept
+    assert (square["width"], square["height"]) == (464, 464)  # cross-view 3: the valley grows, still square
