@@ -1,5 +1,5 @@
 """A lesson deck from one command: every view's charts, at its default scenario and at each
-preset, as PNG and SVG files, and an ``index.md`` to paste into slides.
+preset, as PNG and SVG files, and an ``index.md`` (with the page's tables) to paste into slides.
 
     python -m dashboard.deck OUT_DIR [--views learning_rate mse_vs_mae] [--scale 2] [--base-url URL]
 
@@ -10,7 +10,7 @@ would, presets clicked as a learner clicks them. The charts the page drew (its
 vl-convert as the download buttons, so a slide shows what the page shows, titled.
 
 ``OUT_DIR/index.md`` holds, per view, its question and, per scenario, the link that opens
-it, its "What to notice" bullets and its images. Files go to
+it, its "What to notice" bullets, its tables (the page's own Markdown) and its images. Files go to
 ``OUT_DIR/<view>/<scenario>/<chart>.png|svg``. The same input gives the same files: every
 scenario is seeded, and the files are written in one fixed order by one process.
 """
@@ -48,6 +48,7 @@ class Scenario:
     folder: str  # "default" or the preset button's key
     query: dict[str, str]
     notices: list[list[str]]
+    tables: list[tuple[str, str]] = field(default_factory=list)  # (title, Markdown) of each table shown
     charts: list[Chart] = field(default_factory=list)
 
 
@@ -69,11 +70,12 @@ def _run(view: View, preset_key: str | None = None):
 
 
 def _scenario(at, label: str, folder: str) -> tuple[Scenario, list]:
-    from dashboard.layout import CHARTS_KEY, NOTICES_KEY
+    from dashboard.layout import CHARTS_KEY, NOTICES_KEY, TABLES_KEY
 
     query = {key: str(value) for key, value in at.query_params.items()}
     drawn = list(at.session_state[CHARTS_KEY])
-    return Scenario(label=label, folder=folder, query=query, notices=list(at.session_state[NOTICES_KEY])), drawn
+    return Scenario(label=label, folder=folder, query=query, notices=list(at.session_state[NOTICES_KEY]),
+                    tables=list(at.session_state[TABLES_KEY])), drawn
 
 
 def scenario_url(base_url: str, view: View, query: dict[str, str]) -> str:
@@ -124,6 +126,8 @@ def index_markdown(sections: Sequence[tuple[View, list[Scenario]]], out: Path, b
             lines += [f"### {scenario.label}", "", f"Open it: [{link}]({link})", ""]
             for block in scenario.notices:
                 lines += ["What to notice:", ""] + [f"- {point}" for point in block] + [""]
+            for title, table in scenario.tables:  # Markdown already: a slide tool takes it as it is
+                lines += [f"**{title}**", "", table, ""]
             for chart in scenario.charts:
                 png, svg = chart.png.relative_to(out).as_posix(), chart.svg.relative_to(out).as_posix()
                 lines += [f"[![{chart.title}]({png})]({svg})", ""]

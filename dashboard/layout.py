@@ -26,6 +26,7 @@ T = TypeVar("T")
 
 CHARTS_KEY = "layout-charts-this-run"  # (name, figure, data, title) of each chart drawn in this run
 NOTICES_KEY = "layout-notices-this-run"  # the "What to notice" bullets of this run, block by block
+TABLES_KEY = "layout-tables-this-run"  # (title, markdown) of each table shown in this run, for the deck
 DOWNLOAD_KEY = "download-chart"
 # A table wider than a phone scrolls in its own box instead of pushing the page sideways. A headline
 # too long for its column wraps, smaller, instead of Streamlit's ellipsis: "diverged at updat…" hid
@@ -41,6 +42,7 @@ def header(title: str, intro: str) -> None:
     st.html(PAGE_STYLE)
     st.session_state[CHARTS_KEY] = []
     st.session_state[NOTICES_KEY] = []
+    st.session_state[TABLES_KEY] = []
     st.session_state[PRESETS_KEY] = []
     if present.requested():
         present.begin()
@@ -110,6 +112,13 @@ def notice(points: Iterable[str]) -> None:
     st.session_state.setdefault(NOTICES_KEY, []).append(points)
     st.subheader("What to notice")
     st.markdown("\n".join(f"- {p}" for p in points))
+
+def table(markdown: str, title: str, where=None) -> None:
+    """A Markdown table of the page (in ``where``, a column or a card; the page by default), recorded with
+    its ``title`` so the lesson deck carries it beside the charts: a worked table is often the slide."""
+    st.session_state.setdefault(TABLES_KEY, []).append((title, markdown))
+    (st if where is None else where).markdown(markdown)
+
 
 def confusion(text: str) -> None:
     """A "common confusion" note: one plain sentence that corrects a frequent misreading."""

@@ -55,7 +55,7 @@ layout.chart(charts.noise_chart(res), res.noise, name="batch gradient noise",
              caption=f"At the optimum: the mean squared size of a batch's gradient over {sc.DRAWS} random batches "
                      "(dots, with two standard errors), the 1/B law with its correction for drawing without "
                      "replacement (dashed); the ring is the mini-batch size chosen.")
-st.markdown(sc.table_markdown(res))
+layout.table(sc.table_markdown(res), "Gradient noise by batch size")
 st.caption(f"Whatever the batch, one epoch evaluates all {sc.N} examples' gradients once: a smaller batch only "
            "cuts them into more updates.")
 

@@ -60,7 +60,7 @@ with right:
                          "classifies right (right axis)." + (pinning.IN_GREY if pin else ""))
 
 st.subheader("The lesson's numbers")
-st.markdown(sc.lesson_table())
+layout.table(sc.lesson_table(), "The lesson's numbers")
 
 layout.notice(sc.notes(res))
 layout.downloads()

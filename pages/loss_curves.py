@@ -72,7 +72,7 @@ st.subheader("How the verdict is read")
 st.markdown(sc.rules_markdown())
 box = layout.opened("The weights early stopping keeps", "loss-curves-weights")
 if box is not None:
-    box.markdown(sc.weights_table(res))
+    layout.table(sc.weights_table(res), "The weights at the end and at the best epoch", box)
 
 layout.notice(sc.notes(res, shown))
 layout.downloads()

@@ -71,7 +71,7 @@ with right:
     layout.chart(charts.loss_chart(race, pinned=was or None), race.curves, name="race loss curves",
                  caption="Height above the minimum at every step, on a log scale; the dashed line is the finish."
                          + (pinning.IN_GREY if pin else ""))
-st.markdown(sc.table_markdown(race))
+layout.table(sc.table_markdown(race), "The race")
 
 st.subheader("Inside one optimizer")
 key = scrub.select("Look inside", "inside", racing, labels=registry.labels(registry.OPTIMIZERS, racing), radio=True)

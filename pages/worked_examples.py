@@ -52,7 +52,7 @@ for row in (("lagos", "arrow"), ("usd",), ("house",), ("miss",), ("rain",), ("ti
         text = sc.EXAMPLES[name]["text"]
         box.markdown(f"**{c.title}**")
         box.caption(f"From lesson text {text}, *{LESSON_TEXTS[text]}*.")
-        box.markdown(sc.table(c, hidden=sheet))
+        layout.table(sc.table(c, hidden=sheet), c.title, box)
         if sheet:
             box.markdown("\n".join(f"{k}. {q}" for k, q in enumerate(sc.QUESTIONS[name], 1)))
             continue

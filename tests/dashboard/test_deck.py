@@ -76,6 +76,12 @@ def test_every_view_renders_with_its_presets_in_one_index(tmp_path):
                                         "Preset: Equal costs: $1 vs $1 (under = 1)"]
     assert labels["mse_vs_mae"][1] == "Preset: Lagos houses (data = Lagos houses)"
     assert "MSE = 134 / 3 = 44.67" in index  # the Lagos worked example, in the deck's notes
+    # cross-view 6: the page's tables reach the deck, as the Markdown the page shows (the worked examples'
+    # cards were only tables, and none reached a slide)
+    worked = dict(sections)[next(v for v in VIEWS if v.name == "worked_examples")][0]
+    assert [title for title, _ in worked.tables][:2] == ["Three Lagos houses", "Archery"]
+    assert "**Three Lagos houses**\n\n| house | y | ŷ | e | e² | \\|e\\| |" in index
+    assert "| 3 | 50 | 60 | +10 | 100 | 10 |" in index and "| **mean** |  |  |  | **44.67** | **6.0** |" in index
 
 
 def test_bad_options_get_one_line_and_exit_status_2(tmp_path):
