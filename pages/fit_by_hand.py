@@ -42,16 +42,17 @@ with left:
     layout.chart(charts.fit_chart(fit, squares and sc.squares_apply(fit), reveal, pinned=was or None), fit.rows,
                  name="your line", width="content", caption=sc.fit_caption(fit, squares) + (pinning.IN_GREY if pin else ""))
 with right:
-    layout.chart(charts.surface_chart(fit, reveal), fit.bands, name="loss surface", width="content",
-                 caption="The total loss of every line, over its slope and intercept, in grey bands a quarter of a "
-                         "decade apart: your line is one point on it" + (", the best line the lowest." if reveal
-                                                                         else "."))
+    layout.chart(charts.surface_chart(fit, reveal, pinned=was or None), fit.bands, name="loss surface",
+                 width="content", caption=sc.surface_caption(reveal, bool(pin)))
     st.markdown(sc.table_markdown(fit))
 
 st.subheader("Two models, one score")
 tie = sc.tie(panel.values)
 st.markdown("The lesson scores two models of the true values [2, 4, 6]: A predicts [2, 4, 5] and B predicts "
-            "[1, 4, 6]. Each misses one point by exactly 1.")
+            "[1, 4, 6]. Each misses one point by exactly 1. Two more losses join squared and absolute error in "
+            "the table: Huber with δ = 1 is half the squared error for an error up to 1 and grows in a straight "
+            "line beyond it; log-cosh, log(cosh e), is close to half the squared error for small errors and to "
+            "|e| − log 2 for large ones (the formulas are at the bottom of the page).")
 st.markdown(sc.tie_markdown(tie))
 st.markdown(sc.tie_verdict(tie))
 

@@ -22,7 +22,7 @@ import pandas as pd
 from core import closed_form, datasets, landscape, losses, outcomes
 from dashboard import paths
 from dashboard.cache import by_values
-from dashboard.formatting import fmt, pct, signed
+from dashboard.formatting import apart, fmt, pct, signed
 from dashboard.headline import Headline
 from dashboard.verdicts import Claim, say, template
 
@@ -38,6 +38,9 @@ NEAR_BEST = {**DEFAULTS, "slope": 1.075, "intercept": 0.95, "squares": True, "re
 ABSOLUTE = {**DEFAULTS, "loss": "mae", "slope": 1.075, "intercept": 0.95, "reveal": True}
 WEIGHTED = {**DEFAULTS, "w3": 2.0}  # the third point counts double: model A's miss costs more
 GRID = 90  # cells per side of the loss surface
+# The fit chart's window, x then y: one scale on both axes, so a square on a residual looks square.
+PLOT_X, PLOT_Y = (0.0, 8.0), (-1.0, 11.0)
+EDGE_TOL = 1e-9  # a square's side this close to the window's edge lies on it (float round-off of slider values)
 TIE_LOSSES = ("mse", "mae", "huber", "log_cosh")  # every regression loss without a direction
 
 
@@ -191,6 +194,23 @@ def _(v):
 # ----------------------------------------------------------------------------- texts
 
 
+def ratio_text(ratio: float) -> str:
+    """Your total over the best's, to 4 significant digits (746.6, 5.46), with more where it takes them to
+    tell it from 1 (1.00002): the ratio is 1 only at a best line."""
+    return apart(ratio, 1.0, digits=4)[0]
+
+
+def line_text(slope: float, intercept: float) -> str:
+    """A line as it is written by hand: y = 0.5 x + 3, y = −x − 3, y = 1.2 x, y = 3 (true minus signs)."""
+    if slope == 0:
+        return f"y = {fmt(intercept).replace('-', '−')}"
+    size = "" if abs(slope) == 1 else f"{fmt(abs(slope))} "
+    text = f"y = {'−' if slope < 0 else ''}{size}x"
+    if intercept != 0:
+        text += f" {'−' if intercept < 0 else '+'} {fmt(abs(intercept))}"
+    return text
+
+
 def headlines(fit: Fit, reveal: bool) -> list[Headline]:
     what = WHAT[fit.loss]
     out = [
@@ -204,7 +224,7 @@ def headlines(fit: Fit, reveal: bool) -> list[Headline]:
             Headline("The best line's total", fmt(fit.best_total),
                      "Least squares (the normal equation)" if fit.loss == "mse" else "The exact absolute-error fit.",
                      value=fit.best_total, key="best"),
-            Headline("Yours over the best", f"{fit.ratio:.3f}×", "1 is as good as any line can be.",
+            Headline("Yours over the best", f"{ratio_text(fit.ratio)}×", "1 is as good as any line can be.",
                      value=fit.ratio, better="lower", key="ratio"),
         ]
     return out
@@ -253,8 +273,7 @@ def notes(fit: Fit, reveal: bool) -> list[str]:
 
 @template("fit.line")
 def _(v):
-    sign = "+" if v["intercept"] >= 0 else "−"
-    return (f"Your line y = {fmt(v['slope'])} x {sign} {fmt(abs(v['intercept']))} leaves a total {WHAT[v['loss']]} "
+    return (f"Your line {line_text(v['slope'], v['intercept'])} leaves a total {WHAT[v['loss']]} "
             f"error of **{fmt(v['total'])}**.")
 
 
@@ -276,10 +295,21 @@ def _(v):
 def _(v):
     (w, b), (ow, ob) = v["best"], v["other_best"]
     other = "absolute" if v["loss"] == "mse" else "squared"
-    return (f"The best line for {WHAT[v['loss']]} error is y = {fmt(w)} x + {fmt(b)}, with a total of "
-            f"**{fmt(v['best_total'])}**: yours is {v['ratio']:.3f} times that. No line does better: it is the lowest "
-            f"point of the surface below. For {other} error the best line is y = {fmt(ow)} x + {fmt(ob)}: the loss "
+    return (f"The best line for {WHAT[v['loss']]} error is {line_text(w, b)}, with a total of "
+            f"**{fmt(v['best_total'])}**: yours is {ratio_text(v['ratio'])} times that. No line does better: it is "
+            f"the lowest point of the loss surface. For {other} error the best line is {line_text(ow, ob)}: the loss "
             "decides which line is best.")
+
+
+BAND_RATIO = 10 ** 0.25  # one grey band's top over its bottom on the surface (dashboard.paths.quarter_decades)
+
+
+def surface_caption(reveal: bool, pinned: bool) -> str:
+    """The loss surface's caption: what the grey bands mean, in plain numbers, and which mark is which."""
+    marks = ["your line is the blue dot"] + (["the best line the labelled lowest point"] if reveal else []) + (
+        ["your pinned line the grey dot"] if pinned else [])
+    return (f"The total loss of every line, over its slope and intercept, in grey bands: darker is higher, and each "
+            f"band's top is about {fmt(BAND_RATIO, 2)} times its bottom. On it, {', '.join(marks)}.")
 
 
 def math_blocks(fit: Fit) -> list[tuple[str, str]]:
@@ -291,6 +321,10 @@ def math_blocks(fit: Fit) -> list[tuple[str, str]]:
         ("Absolute error, whose best line is a linear program (solved exactly):",
          r"\text{SAE}(w, b) = \sum_{i=1}^{n} \bigl|y_i - (w x_i + b)\bigr|"),
         ("Weights per point, as in the tie below:", r"\sum_i w_i\,(\hat y_i - y_i)^2"),
+        ("The tie's two other losses of an error e = ŷ − y: Huber with δ = 1 (half the square up to δ, then a "
+         "straight line) and log-cosh:",
+         r"\text{Huber}_\delta(e) = \begin{cases} \tfrac12 e^2 & |e| \le \delta \\ "
+         r"\delta\,(|e| - \tfrac12 \delta) & |e| > \delta \end{cases},\qquad \text{log-cosh}(e) = \log\cosh e"),
     ]
 
 
@@ -300,10 +334,105 @@ def squares_apply(fit) -> bool:
     return fit.loss == "mse"
 
 
-def fit_caption(fit, squares: bool) -> str:
-    """The fit chart's caption: what the squares are, or why they are not drawn."""
-    text = "The points, your line and each residual dashed; one scale on both axes"
-    if squares and not squares_apply(fit):
-        return text + (". Under absolute error each point's loss is its residual's length, not a square's area, "
-                       "so the squares are not drawn.")
-    return text + ", so each square's area is its point's squared error."
+def _outside(box: tuple[float, float, float, float]) -> float:
+    """The area of ``box`` (left, right, low, high) that lies outside the fit chart's window."""
+    left, right, low, high = box
+    across = max(0.0, min(right, PLOT_X[1]) - max(left, PLOT_X[0]))
+    up = max(0.0, min(high, PLOT_Y[1]) - max(low, PLOT_Y[0]))
+    return (right - left) * (high - low) - across * up
+
+
+def _shared(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    """The area two boxes share inside the window (what the eye sees overlap)."""
+    across = min(a[1], b[1], PLOT_X[1]) - max(a[0], b[0], PLOT_X[0])
+    up = min(a[3], b[3], PLOT_Y[1]) - max(a[2], b[2], PLOT_Y[0])
+    return max(0.0, across) * max(0.0, up)
+
+
+def _is_cut(box: tuple[float, float, float, float]) -> bool:
+    left, right, low, high = box
+    return bool(left < PLOT_X[0] - EDGE_TOL or right > PLOT_X[1] + EDGE_TOL
+                or low < PLOT_Y[0] - EDGE_TOL or high > PLOT_Y[1] + EDGE_TOL)
+
+
+def squares(fit: Fit, stretch: float = 1.0) -> pd.DataFrame:
+    """Each point's squared error as a square standing on its residual (the rows of ``fit.rows`` plus
+    left, right, low, high and ``cut``), biggest first, the order to draw them in: a small square lies on
+    top of a big one it overlaps, so both show.
+
+    The residual is one side, from the point to the line; the square grows left or right of it. The
+    biggest is placed first, each on the side where less of it runs past the chart's window, then where
+    it covers less of the squares placed before it, then towards the middle. ``cut``: part of it lies
+    outside the window (a residual longer than the window allows, or one too wide for either side), so
+    its visible area is less than its squared error. ``stretch``: x units per y unit of one screen length
+    when the chart is drawn at another size than its own (its width is its side times this)."""
+    rows = fit.rows.assign(side=np.abs(fit.error)).sort_values("side", ascending=False, kind="stable")
+    middle = (PLOT_X[0] + PLOT_X[1]) / 2
+    placed, out = [], []
+    for row in rows.itertuples(index=False):
+        wide, low, high = stretch * row.side, min(row.pred, row.y), max(row.pred, row.y)
+        right, left = (row.x, row.x + wide, low, high), (row.x - wide, row.x, low, high)
+        options = (right, left) if row.x <= middle else (left, right)
+        box = min(options, key=lambda b: (_is_cut(b), round(_outside(b), 9),
+                                          round(sum(_shared(b, other) for other in placed), 9)))
+        placed.append(box)
+        out.append((*box, _is_cut(box)))
+    boxes = pd.DataFrame(out, columns=["left", "right", "low", "high", "cut"], index=rows.index)
+    return pd.concat([rows.drop(columns="side"), boxes], axis=1).reset_index(drop=True)
+
+
+def line_position(fit: Fit) -> str:
+    """Where the learner's line is on the fit chart: "on" when some of it crosses the window, else
+    "below" or "above" it (then only the residuals show, running off the plot)."""
+    ends = [fit.slope * x + fit.intercept for x in PLOT_X]
+    if max(ends) < PLOT_Y[0] - EDGE_TOL:
+        return "below"
+    if min(ends) > PLOT_Y[1] + EDGE_TOL:
+        return "above"
+    return "on"
+
+
+def total_at(fit: Fit, slope: float, intercept: float) -> float:
+    """The total loss (the fit's loss) of another line over the same points: a pinned line's height on the
+    surface drawn for this loss."""
+    return float(np.sum(losses.get(fit.loss).value(fit.y, slope * fit.x + intercept)))
+
+
+def caption_claims(fit: Fit, squares_on: bool) -> list[Claim]:
+    """What the fit chart's caption states about the scenario: how many squares the window cuts (when they are
+    drawn), and that the line runs outside the window (when it does)."""
+    out = []
+    if squares_on and squares_apply(fit):
+        out.append(Claim("fit.squares_cut", {"count": int(squares(fit)["cut"].sum())}))
+    where = line_position(fit)
+    if where != "on":
+        out.append(Claim("fit.line_off", {"side": where}))
+    return out
+
+
+@template("fit.squares_cut")
+def _(v):
+    if v["count"] == 0:
+        return "Each square's area is its point's squared error."
+    if v["count"] == 1:
+        return ("Each square's area is its point's squared error, except the one with a dashed edge: it runs past "
+                "the plot and is cut short (the table has its full value).")
+    return (f"Each square's area is its point's squared error, except the {v['count']} with a dashed edge: they run "
+            "past the plot and are cut short (the table has their full values).")
+
+
+@template("fit.line_off")
+def _(v):
+    move = "raise" if v["side"] == "below" else "lower"
+    return f"Your line runs entirely {v['side']} the plot: {move} the intercept to bring it back."
+
+
+def fit_caption(fit, squares_on: bool) -> str:
+    """The fit chart's caption: what the squares are (or why they are not drawn), and where the line went if it
+    left the plot."""
+    text = "The points, your line and each residual dashed; one scale on both axes."
+    if squares_on and not squares_apply(fit):
+        text += (" Under absolute error each point's loss is its residual's length, not a square's area, so the "
+                 "squares are not drawn.")
+    claims = caption_claims(fit, squares_on)
+    return text + (" " + say(claims) if claims else "")

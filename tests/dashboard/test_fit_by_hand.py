@@ -58,7 +58,7 @@ def test_the_page_states_the_lessons_numbers():
     shown = metrics(at)
     assert shown["Total squared error"] == "11.9" and shown["MSE"] == "1.7" and "Yours over the best" not in shown
     revealed = metrics(run_page(PAGE, {"reveal": "true"}))
-    assert revealed["The best line's total"] == "2.18" and revealed["Yours over the best"] == "5.460×"
+    assert revealed["The best line's total"] == "2.18" and revealed["Yours over the best"] == "5.46×"
     text = notice(run_page(PAGE, {"reveal": "true"}))
     assert "y = 1.075 x + 0.9571" in text and "y = 1.2 x + 0.7" in text
 
@@ -73,33 +73,105 @@ def test_the_absolute_error_table_is_a_table_and_every_error_is_prediction_minus
     assert table.splitlines()[2].startswith("| 1 | 2.3 | 3.5 | +1.2 |")  # ŷ = 0.5·1 + 3 = 3.5; e = 3.5 − 2.3
 
 
-def _square_widths(node) -> list[str]:
-    found = []
-    if isinstance(node, dict):
-        if node.get("as") == "right" and "calculate" in node:
-            found.append(node["calculate"])
-        for v in node.values():
-            found += _square_widths(v)
-    elif isinstance(node, list):
-        for v in node:
-            found += _square_widths(v)
-    return found
-
-
 def test_the_start_page_figure_draws_its_squares_square():
     # The review: drawn at 300 x 150 px over x 0-8 and y -1-11, a square one unit high was 37.5 px wide
     # and 12.5 px tall. Its width in x units must be (8 / 300) / (12 / 150) = 1/3 of its side.
     from dashboard.charts import fit_by_hand as charts
-    from dashboard.charts.common import PREVIEW_SIZE
+    from dashboard.charts.common import PREVIEW_SIZE, dataset
 
-    (formula,) = _square_widths(charts.preview())
     width, height = PREVIEW_SIZE
-    stretch = float(formula.split("datum.x + ")[1].split(" *")[0])
-    px_wide = stretch * width / 8.0  # pixels across per unit of error
-    px_tall = height / 12.0  # pixels up per unit of error
-    assert px_wide == pytest.approx(px_tall, rel=1e-12)
-    (own,) = _square_widths(charts.fit_chart(sc.fit_of(sc.DEFAULTS), True, False))
-    assert "datum.x + 1.0 * abs(datum.error)" in own  # the page's own chart has one scale on both axes
+    boxes = dataset(charts.preview(), "squares")
+    px_wide = (boxes["right"] - boxes["left"]) * width / 8.0
+    px_tall = (boxes["high"] - boxes["low"]) * height / 12.0
+    np.testing.assert_allclose(px_wide, px_tall, rtol=1e-12)
+    own = dataset(charts.fit_chart(sc.fit_of(sc.DEFAULTS), True, False), "squares")  # one scale on both axes
+    np.testing.assert_allclose(own["right"] - own["left"], own["high"] - own["low"], rtol=1e-12)
+    np.testing.assert_allclose(own["high"] - own["low"], np.abs(own["error"]), rtol=1e-12)
+
+
+def test_the_squares_are_placed_to_show_and_a_cut_one_says_so():
+    """The review: at the lesson start the x = 7 square (2.6 wide) lay over the x = 5 one, and at slope −1,
+    intercept −3 the line left the plot and seven clipped squares piled up under a caption that called each
+    area its squared error."""
+    start = sc.squares(sc.fit_of(sc.DEFAULTS))
+    assert list(start["x"]) == [7, 5, 1, 2, 6, 3, 4]  # biggest first: a smaller square is drawn over a bigger one
+    by_x = start.set_index("x")
+    assert by_x.loc[7, ["left", "right"]].tolist() == pytest.approx([4.4, 7.0])  # rightwards it would leave the plot
+    assert by_x.loc[2, ["left", "right"]].tolist() == pytest.approx([2.0, 3.1])  # away from the x = 1 square
+    assert not start["cut"].any()
+    # x = 5 (1.5 wide, 5.5 to 7) shares 0.6 x 0.5 with x = 7 leftwards, 1.5 x 0.5 rightwards: it goes left
+    assert by_x.loc[5, ["left", "right"]].tolist() == pytest.approx([3.5, 5.0])
+    caption = sc.fit_caption(sc.fit_of(sc.DEFAULTS), True)
+    assert "Each square's area is its point's squared error." in caption and "dashed edge" not in caption
+
+    off = sc.fit_of({**sc.DEFAULTS, "slope": -1.0, "intercept": -3.0})  # y = −x − 3: below y = −1 from x = 0 on
+    assert sc.line_position(off) == "below" and sc.squares(off)["cut"].all()
+    caption = sc.fit_caption(off, True)
+    assert "except the 7 with a dashed edge" in caption and "runs entirely below the plot" in caption
+    assert "raise the intercept" in caption
+    assert sc.line_position(sc.fit_of({**sc.DEFAULTS, "slope": 0.0, "intercept": -1.0})) == "on"  # along the edge
+    from dashboard.charts import fit_by_hand as charts
+    from dashboard.charts.common import dataset
+
+    spec = charts.fit_chart(off, True, False)
+    assert "below the plot" in dataset(spec, "off")["text"][0]
+    cut = [layer_ for layer_ in spec["layer"] if layer_.get("data", {}).get("name") == "squares"
+           and layer_["transform"][0]["filter"] == "datum.cut"]
+    assert len(cut) == 1 and cut[0]["mark"]["strokeDash"] and cut[0]["mark"]["fillOpacity"] == 0
+
+
+def _contrast_with_white(hex_colour: str, opacity: float) -> float:
+    """WCAG contrast against white of a colour laid over white at an opacity."""
+    def linear(c):
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    rgb = [1 - opacity * (1 - int(hex_colour[k:k + 2], 16) / 255) for k in (1, 3, 5)]
+    lum = 0.2126 * linear(rgb[0]) + 0.7152 * linear(rgb[1]) + 0.0722 * linear(rgb[2])
+    return 1.05 / (lum + 0.05)
+
+
+def test_the_squares_show_on_a_projector():
+    # The review: vermillion at 18% on white is #F7E2D1, 1.25 : 1 against white; now at least 1.75 : 1.
+    from dashboard import palette
+    from dashboard.charts import fit_by_hand as charts
+
+    assert _contrast_with_white(palette.VERMILLION, 0.18) == pytest.approx(1.25, abs=0.01)
+    assert _contrast_with_white(palette.VERMILLION, charts.SQUARE_FILL) >= 1.75
+
+
+def test_text_details_of_the_review():
+    big = sc.fit_of({**sc.DEFAULTS, "slope": 3.0, "intercept": 8.0})
+    assert {h.key: h.text for h in sc.headlines(big, True)}["ratio"] == "746.6×"
+    off = sc.fit_of({**sc.DEFAULTS, "slope": -1.0, "intercept": -3.0})
+    notes = sc.notes(off, True)
+    assert "Your line y = −x − 3 leaves" in notes[0] and "yours is 538.8 times that" in notes[2]
+    assert "lowest point of the loss surface." in notes[2] and "below" not in notes[2]
+    assert [sc.line_text(*v) for v in ((0.5, 3.0), (1.0, 0.0), (0.0, -2.5), (-0.25, 1.0))] == [
+        "y = 0.5 x + 3", "y = x", "y = −2.5", "y = −0.25 x + 1"]
+    assert sc.ratio_text(1 + 2e-5) == "1.00002" and sc.ratio_text(1.0) == "1"
+    caption = sc.surface_caption(False, False)
+    assert "decade" not in caption and "about 1.8 times its bottom" in caption
+
+
+def test_a_pinned_line_is_a_point_on_the_surface():
+    # The review: a pin drew a grey line on the fit chart and nothing on the surface.
+    from dashboard import palette, pinning
+    from dashboard.charts import fit_by_hand as charts
+    from dashboard.charts.common import dataset
+
+    now, was = sc.fit_of({**sc.DEFAULTS, "slope": 1.0, "intercept": 2.0}), sc.fit_of(sc.DEFAULTS)
+    spec = charts.surface_chart(now, True, pinned=was)
+    marks = dataset(spec, "marks")
+    pinned = marks[marks["label"] == charts.PINNED_LABEL]
+    assert pinned[["x", "y"]].values.tolist() == [[0.5, 3.0]] and pinned["kind"].tolist() == ["now"]
+    assert list(marks["label"]).index(charts.PINNED_LABEL) < list(marks["label"]).index(charts.YOURS)  # under yours
+    assert palette.PINNED in str(spec) and charts.PINNED_LABEL in str(spec)
+    path = dataset(spec, "paths").set_index("label")
+    assert path.loc[charts.PINNED_LABEL, "value"] == pytest.approx(11.9, abs=1e-12)  # the lesson start's total
+    mae = sc.fit_of({**sc.DEFAULTS, "loss": "mae"})  # pinned under squared error, seen on the absolute surface
+    path = dataset(charts.surface_chart(mae, False, pinned=was), "paths").set_index("label")
+    assert path.loc[charts.PINNED_LABEL, "value"] == pytest.approx(7.2, abs=1e-12)  # 1.2+1.1+.2+.2+1.5+.4+2.6
+    at = run_page(PAGE, {"slope": "1", "pin": pinning.encode(sc.DEFAULTS)})
+    assert not errors(at) and any("your pinned line the grey dot" in c.value for c in at.caption)
 
 
 def test_squares_are_drawn_only_where_they_are_the_loss():

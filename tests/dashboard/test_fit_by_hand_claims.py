@@ -56,6 +56,32 @@ hand_links = links(FILE, sc.DEFAULTS, ("slope", "intercept", "w1", "w2", "w3", "
                    loss=st.sampled_from(sc.LOSSES))
 
 
+def read_line(text: str) -> tuple[Fraction, Fraction]:
+    """(slope, intercept) read back from "Your line y = −x − 3 leaves", "y = 0.5 x + 3", "y = −2.5 leaves"."""
+    found = re.search(r"Your line y = (−?)(\d*\.?\d*)( ?x)?(?: ([+−]) (\d+\.?\d*))? leaves", text)
+    assert found, text
+    minus, number, has_x, sign, rest = found.groups()
+    if not has_x:  # slope 0: the number is the intercept
+        return Fraction(0), (-1 if minus else 1) * Fraction(number)
+    slope = (-1 if minus else 1) * (Fraction(number) if number else Fraction(1))
+    return slope, (Fraction(0) if sign is None else (-1 if sign == "−" else 1) * Fraction(rest))
+
+
+def squares_cut(errors) -> int:
+    """How many squares the window x 0 to 8, y −1 to 11 must cut: a residual reaching past y = −1 or y = 11, or
+    a side too long for either direction from its point (longer than x and than 8 − x)."""
+    count = 0
+    for x, y, e in zip(X, Y, errors):
+        low, high, side = min(Fraction(y), Fraction(y) + e), max(Fraction(y), Fraction(y) + e), abs(e)
+        count += low < -1 or high > 11 or (side > x and side > 8 - x)
+    return count
+
+
+# Slope −1, intercept −3: y = −x − 3 runs below the plot (y < −1 for every x from 0 to 8), and all seven
+# squares are cut. Slope 1.6, intercept 0: only x = 7's square (side 2.1, from 9.1 to 11.2) is cut.
+@example({**sc.DEFAULTS, "slope": -1.0, "intercept": -3.0, "squares": True, "reveal": True})
+@example({**sc.DEFAULTS, "slope": 1.6, "intercept": 0.0, "squares": True})
+@example({**sc.DEFAULTS, "slope": 0.0, "intercept": -2.5, "squares": True})
 # Slope 0.5, intercept 3.7 (one of 641 such lines on the sliders' grid): x = 1 misses by +1.9 and x = 7 by
 # −1.9, the two largest errors, a tie for the top. Slope 1.2, intercept 0.7 is the best absolute-error line.
 @example({**sc.DEFAULTS, "slope": 0.5, "intercept": 3.7, "reveal": True})
@@ -107,6 +133,35 @@ def test_the_fit_by_hand_claims_hold_against_the_oracle(values):
     assert most.kind == ("fit.top" if len(tops) == 1 else "fit.top_shared")
     assert most.values["x"] == [float(x) for x in tops]
     assert abs(most.values["value"] - float(top)) <= 1e-12 and abs(most.values["total"] - float(total)) <= 1e-12
+
+    # The line as written (read back to exact numbers), where it is on the plot, and how many squares are cut.
+    assert read_line(notes[0]) == (exact(values["slope"]), exact(values["intercept"])), notes[0]
+    assert "-" not in notes[0].split(" leaves")[0], notes[0]  # a true minus sign, never a hyphen
+    ends = [exact(values["slope"]) * x + exact(values["intercept"]) for x in (0, 8)]
+    side = "below" if max(ends) < -1 else ("above" if min(ends) > 11 else None)
+    caption = sc.fit_caption(fit, values["squares"])
+    kinds = {c.kind: c.values for c in sc.caption_claims(fit, values["squares"])}
+    if side:
+        assert kinds["fit.line_off"] == {"side": side} and f"runs entirely {side} the plot" in caption
+    else:
+        assert "fit.line_off" not in kinds and "runs entirely" not in caption
+    drawn = values["squares"] and loss == "mse"
+    if drawn:
+        cut = squares_cut(errors)
+        assert kinds["fit.squares_cut"] == {"count": cut}, (cut, kinds)
+        if cut == 0:
+            assert "Each square's area is its point's squared error." in caption and "dashed edge" not in caption
+        else:
+            assert (f"except the {cut} with a dashed edge" if cut > 1 else "except the one with a dashed edge") in caption
+        boxes = sc.squares(fit)
+        for row in boxes.itertuples(index=False):  # a square on its residual, a side |e| long
+            e = errors[X.index(int(row.x))]
+            assert abs((row.right - row.left) - float(abs(e))) <= 1e-12 and row.x in (row.left, row.right)
+            assert abs(row.low - float(min(Fraction(Y[X.index(int(row.x))]), Fraction(Y[X.index(int(row.x))]) + e))) <= 1e-12
+            assert abs((row.high - row.low) - float(abs(e))) <= 1e-12
+        assert int(boxes["cut"].sum()) == cut
+    else:
+        assert "fit.squares_cut" not in kinds and "dashed edge" not in caption
 
     # The best line: numpy.polyfit for squared error, the linear program for absolute error.
     ls_slope, ls_intercept = np.polyfit(np.array(X, float), np.array([float(v) for v in Y]), 1)
