@@ -44,7 +44,7 @@ with left:
 with right:
     layout.chart(charts.surface_chart(fit, reveal, pinned=was or None), fit.bands, name="loss surface",
                  width="content", caption=sc.surface_caption(reveal, bool(pin)))
-    st.markdown(sc.table_markdown(fit))
+    layout.table(sc.table_markdown(fit), "Your line, point by point")
 
 st.subheader("Two models, one score")
 tie = sc.tie(panel.values)
@@ -53,7 +53,7 @@ st.markdown("The lesson scores two models of the true values [2, 4, 6]: A predic
             "the table: Huber with δ = 1 is half the squared error for an error up to 1 and grows in a straight "
             "line beyond it; log-cosh, log(cosh e), is close to half the squared error for small errors and to "
             "|e| − log 2 for large ones (the formulas are at the bottom of the page).")
-st.markdown(sc.tie_markdown(tie))
+layout.table(sc.tie_markdown(tie), "Two models, four losses")
 st.markdown(sc.tie_verdict(tie))
 
 layout.notice(sc.notes(fit, reveal))

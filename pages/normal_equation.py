@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import layout, pinning
 from dashboard.charts import normal_equation as charts
 from dashboard.controls import Panel
+from dashboard.formatting import fmt
 from dashboard.scenarios import normal_equation as sc
 
 layout.header(
@@ -55,8 +56,11 @@ with left:
                  caption="The loss over the two weights, with b at its best for each pair, in grey bands a quarter "
                          "of a decade apart, and the descent's path from (0, 0).")
 with right:
+    floor = charts.distance_floor(res)[0]
     layout.chart(charts.distance_chart(res, pinned=was or None), res.run, name="distance per step",
                  caption="How far the descent's (w₁, w₂, b) is from the closed form after each step, log scale."
+                         + (f" The axis stops at {fmt(floor)}: a run that gets closer runs along its bottom edge."
+                            if float(res.run["value"].min()) < floor else "")
                          + (pinning.IN_GREY if pin else ""))
 
 st.subheader("Alike features make the descent slow")
@@ -73,6 +77,13 @@ with right:
     layout.chart(charts.cost_chart(res), res.measured, name="measured times",
                  caption="Seconds on this server, the best of up to three runs, measured once when the view was "
                          "first opened on random data; other users' work can slow them.")
+
+data = layout.opened(f"The data: {res.n} rows of x₁, x₂ and y", "normal-equation-data")
+if data is not None:
+    layout.table(sc.data_markdown(panel.values), "The data", data)
+code = layout.opened("The same fit in numpy and scikit-learn", layout.CODE_KEY)
+if code is not None:
+    code.code(sc.numpy_code(panel.values), language="python")
 
 layout.notice(sc.notes(res))
 layout.downloads()

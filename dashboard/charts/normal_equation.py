@@ -35,7 +35,8 @@ def contour_chart(res, size: int = run_charts.CONTOUR_SIZE) -> dict:
                                     titles=("weight w₁", "weight w₂", "loss above the best"), size=size)
 
 
-def _distance_floor(res) -> tuple[float, float]:
+def distance_floor(res) -> tuple[float, float]:
+    """The distance axis's (bottom, top): a run closer than the bottom runs along the axis's edge."""
     values = res.run["value"].to_numpy(dtype=float)
     low = min(run_rows.log_floor(values, float(values[0]) if values[0] > 0 else 1.0), 1e-7)
     return low, max(float(values.max()), 1e-6) * 3.0
@@ -43,10 +44,10 @@ def _distance_floor(res) -> tuple[float, float]:
 
 def distance_chart(res, pinned=None, height: int = HEIGHT) -> dict:
     """‖θ_t − θ*‖ per step on a log axis, the 1e-6 line dashed; ``pinned``: a pinned scenario's run in grey."""
-    low, top = _distance_floor(res)
+    low, top = distance_floor(res)
     if pinned is not None:
-        low = min(low, _distance_floor(pinned)[0])
-        top = max(top, _distance_floor(pinned)[1])
+        low = min(low, distance_floor(pinned)[0])
+        top = max(top, distance_floor(pinned)[1])
     values = res.run["value"].to_numpy(dtype=float)
     return run_charts.loss_curves_chart(
         res.run, pd.DataFrame({"series": [], "step": []}), SERIES, shown=values, low=low, top=top,

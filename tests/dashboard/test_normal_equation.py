@@ -200,3 +200,46 @@ def test_an_exact_copys_infinite_condition_number_explains_the_charts_finite_one
     res = sc.compute({**sc.DEFAULTS, "likeness": "copy"})
     cond = next(h for h in sc.headlines(res) if h.key == "cond")
     assert cond.text == "∞ (no inverse)" and f"κ is {fmt(res.count.cond)}" in cond.help
+
+
+@pytest.mark.parametrize("values", [sc.DEFAULTS, sc.NEAR_COPY, sc.EXACT_COPY, sc.RIDGE_RESCUE,
+                                    {**sc.DEFAULTS, "n": 3, "noise": 0.0, "seed": 7},
+                                    {**sc.DEFAULTS, "ridge": True, "lam": 1.0, "likeness": "near", "gap": 0.01}],
+                         ids=["default", "near", "copy", "ridge", "three-rows", "near-ridge"])
+def test_the_numpy_and_scikit_learn_code_makes_the_page_s_answer(values):
+    """Review 9: the code a learner copies makes the page's data and its θ (run here, as they would); scikit-learn
+    agrees where the answer is unique (an exact copy without ridge has a line of answers)."""
+    import contextlib
+    import io
+
+    made: dict = {}
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
+        exec(sc.numpy_code(values), made)  # noqa: S102 - the page's own snippet
+    res = sc.result_of(values)
+    data = sc.data_of(values)
+    np.testing.assert_allclose(made["X"][:, :2], data.X, rtol=0, atol=0)
+    np.testing.assert_allclose(made["y"], data.y, rtol=1e-15)
+    np.testing.assert_allclose(made["theta"], res.theta, rtol=1e-9, atol=1e-9)
+    assert printed.getvalue().count("\n") == 2
+    if res.unique or values["ridge"]:
+        fitted = np.r_[made["model"].coef_, made["model"].intercept_]
+        np.testing.assert_allclose(fitted, res.theta, rtol=1e-6, atol=1e-8)
+
+
+def test_the_data_is_on_the_page_whole_at_three_rows():
+    """At n = 3 the learner forms XᵀX by hand from the rows shown; at 50 the first five are shown."""
+    three = sc.data_markdown({**sc.DEFAULTS, "n": 3}).splitlines()
+    data = sc.data_of({**sc.DEFAULTS, "n": 3})
+    assert len(three) == 2 + 3 and three[3] == f"| 2 | {fmt(data.X[1, 0])} | {fmt(data.X[1, 1])} | {fmt(data.y[1])} |"
+    fifty = sc.data_markdown(sc.DEFAULTS).splitlines()
+    assert len(fifty) == 2 + 5 + 1 and fifty[-1] == "| … | 45 more rows | | |"
+
+
+def test_the_distance_chart_says_where_its_axis_stops_when_the_run_goes_below_it():
+    """Review 8: the run ran flat along ~1e-11 with no word. At the default the descent closes to round-off
+    (1e-15 by step 300: the exact count is 47); the caption then says the axis's floor."""
+    at = run_page(PAGE)
+    captions = " ".join(c.value for c in at.caption)
+    assert sc.result_of(sc.DEFAULTS).count.steps < 300 and "The axis stops at " in captions
+    near = run_page(PAGE, {"likeness": "nearly a copy of x₁", "gap": "0.01", "steps": "3000"})
+    assert "The axis stops at " not in " ".join(c.value for c in near.caption)  # still far: no floor reached
