@@ -29,6 +29,9 @@ HIDDEN = ('[data-testid="stSidebar"]', '[data-testid="stSidebarCollapsedControl"
 # opened on a phone) it is drawn smaller to fit instead of running off the edge.
 STYLE = ("<style>" + ", ".join(HIDDEN) + " { display: none !important; }"
          ' [data-testid="stMainBlockContainer"] { padding-top: 1.5rem; }'
+         # tables and formulas grow with the charts' text (TEXT_FACTOR), for the back of the room
+         ' [data-testid="stMarkdownContainer"] table { font-size: 1.35em; }'
+         ' [data-testid="stMarkdownContainer"] .katex-display { font-size: 1.35em; }'
          ' @media (max-width: 640px) { [data-testid="stVegaLiteChart"] canvas'
          ' { max-width: 100% !important; height: auto !important; } }</style>')
 

@@ -7,7 +7,6 @@ import streamlit as st
 from dashboard import layout, pinning
 from dashboard.charts import normal_equation as charts
 from dashboard.controls import Panel
-from dashboard.formatting import fmt
 from dashboard.scenarios import normal_equation as sc
 
 layout.header(
@@ -59,7 +58,7 @@ with right:
     floor = charts.distance_floor(res)[0]
     layout.chart(charts.distance_chart(res, pinned=was or None), res.run, name="distance per step",
                  caption="How far the descent's (w₁, w₂, b) is from the closed form after each step, log scale."
-                         + (f" The axis stops at {fmt(floor)}: a run that gets closer runs along its bottom edge."
+                         + (f" The axis stops at {floor:.1g}: a run that gets closer runs along its bottom edge."
                             if float(res.run["value"].min()) < floor else "")
                          + (pinning.IN_GREY if pin else ""))
 
