@@ -15,7 +15,8 @@ layout.header(
     "What does one outlier do to MSE and MAE?",
     "Squared error charges a point by the square of its miss, absolute error by the miss itself. "
     "Push a few points away from an otherwise tidy line and compare how far each loss lets them "
-    "drag the fitted line, and how much of the total loss they end up owning.",
+    "drag the fitted line, and how much of the total loss they end up owning. The Lagos houses preset "
+    "scores a given model on the lesson's three houses instead: no line is fitted there.",
 )
 
 panel = Panel(sc.DEFAULTS, bind="query-params")  # every control is in the link
@@ -25,7 +26,7 @@ mine = sc.fitted_points(upload.choose(panel.box))  # the learner's own points, i
 lagos = source == "lagos" or mine is not None
 panel.slider("Number of outliers", "outliers", 0, 10, disabled=lagos,
              help="How many of the 30 points (those with the largest x) are pushed off the line.")
-panel.slider("How far the outliers sit", "shift", -40, 40, step=1, disabled=lagos,
+panel.slider("How far the outliers sit", "shift", *sc.SHIFTS, step=1, disabled=lagos,
              help="Added to each outlier's y; the noise around the line has standard deviation 1.")
 panel.log_slider("Huber δ", "delta", 0.1, 100.0,
                  help="Errors smaller than δ are squared (like MSE), larger ones count linearly (like MAE).")
@@ -68,16 +69,26 @@ if not is_lagos:
         # A pinned Lagos scenario has no fitted lines to draw.
         pinned_lines = was.lines if was and was.source != "lagos" else None
         layout.chart(charts.fits_scatter(drawn.points, out.lines, x_title=x_title, y_title=y_title,
-                                         reference_label=out.reference_label, pinned=pinned_lines),
+                                         marked=out.marked_one, pinned=pinned_lines),
                      out.points, name="fitted lines", title="The three fitted lines",
-                     caption=f"Dashed grey: {out.reference_label.lower()}, the line whose errors the bars below "
-                             "score. Huber is dashed too, so a line it covers still shows."
+                     caption=f"Dotted grey: the clean-points line ({out.reference_label.lower()}), whose errors "
+                             "the bars below score; each point's thin vertical segment is its error. Huber is "
+                             "dashed, so a line it covers still shows."
                              + (pinning.IN_GREY if pinned_lines is not None else ""))
     with right:
         st.subheader("How far did each fit move?")
         layout.chart(charts.slope_moves(out.fits), out.fits, name="slope moves", title="How far did each fit move?",
                      caption="Each fit on all points minus the same fit on the clean points only.")
-    st.markdown(sc.fits_table(out))
+    layout.table(sc.fits_table(out), "The three fits")
+    if out.source == "synthetic" and out.n_outliers:  # only the noisy line's outliers can be pushed
+        st.subheader("Slope against how far the outliers sit")
+        curves = layout.compute("the slopes against the distance", sc.cached_slope_curves, out.n_outliers,
+                                out.delta, int(panel.values["seed"]))
+        layout.chart(charts.slope_shift(curves, shift=out.shift), curves, name="slope against shift",
+                     title="Slope against how far the outliers sit",
+                     caption=f"Each fit's slope on all points with the marked points pushed from {sc.SHIFTS[0]} to "
+                             f"+{sc.SHIFTS[1]}, every whole step of the slider. The dark rule marks the slider's "
+                             "distance; its dots are the table's \"Slope, all points\".")
 
 st.subheader("Who carries the loss?")
 layout.chart(charts.contribution_bars(drawn.contributions, point_title="House" if is_lagos else "Point (in x order)"),

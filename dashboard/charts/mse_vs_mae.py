@@ -1,10 +1,11 @@
 """Charts for "What does one outlier do to MSE and MAE?" (pure Altair, no streamlit).
 
 - :func:`fits_scatter`: the points (outliers marked) with the MSE, MAE and Huber lines and
-  the dashed reference line whose errors the contribution bars score.
+  the dotted grey clean-points line whose errors the contribution bars score.
 - :func:`contribution_bars`: each point's share of the total squared and absolute error.
 - :func:`loss_shape`: the loss, or its pull (derivative), against the error; the page shows both.
 - :func:`slope_moves`: how far each fit's slope moved because of the outliers.
+- :func:`slope_shift`: each fit's slope against how far the outliers sit, over the slider's range.
 
 Each public builder takes data frames and returns the chart as a Vega-Lite dict with its data
 (:func:`dashboard.charts.common.render`): the Altair chart (the ``_..._template``
@@ -38,9 +39,10 @@ from dashboard.scenarios.mse_vs_mae import FIT_LABELS, FITS  # the frames' keys 
 
 LOSSES = registry.colours(registry.LOSSES)
 LABEL_BARS_UP_TO = 12  # write each bar's share on it when there are this few points
-POINT_KINDS = alt.Scale(domain=["Clean point", "Outlier"], range=["circle", "diamond"])
+CLEAN_POINT = "Clean point"
+REFERENCE_NAME = "Clean-points line"  # the legend's name for the reference: short enough for a phone's legend
 LOSS_ORDER = [FIT_LABELS[k] for k in FITS]
-SOLID, HUBER_DASH, REFERENCE_DASH = [1, 0], [8, 4], [3, 3]
+SOLID, HUBER_DASH, REFERENCE_DOTS = [1, 0], [8, 4], [1, 4]  # dots: 1 px dashes drawn with round caps
 LEGEND_STROKE = 500  # a legend line's "area": about 22 px long, enough to show two dashes
 
 
@@ -51,39 +53,45 @@ def _fit_colors() -> alt.Scale:
 # --------------------------------------------------------------------------- scatter
 
 
-def _scatter_template(*, x_title: str, y_title: str, reference_label: str, pinned: bool = False) -> alt.LayerChart:
+def _scatter_template(*, x_title: str, y_title: str, marked: str, pinned: bool = False) -> alt.LayerChart:
     colors = {f"{FIT_LABELS[k]} fit": LOSSES[k] for k in FITS}
-    colors[reference_label] = DATA
+    colors[REFERENCE_NAME] = DATA
     # zero=False and a few pixels of padding: the view hugs the data, whatever its range.
     x = alt.X("x:Q", title=x_title, scale=alt.Scale(zero=False, padding=12))
     y = alt.Y("y:Q", title=y_title, scale=alt.Scale(zero=False, padding=12))
     # Colour and dash share one field and one legend, so Vega-Lite merges them into a single
-    # legend whose entries are drawn as the lines are: Huber dashed, the reference finely dashed.
+    # legend whose entries are drawn as the lines are: Huber dashed, the reference dotted.
     line_legend = alt.Legend(title=None, orient="top", symbolType="stroke", symbolStrokeWidth=3, labelLimit=300,
                              symbolSize=LEGEND_STROKE, columns=2)  # two columns: fits a phone
     color = alt.Color("label:N", scale=color_scale(colors), legend=line_legend)
     dash = alt.StrokeDash("label:N", legend=line_legend, scale=alt.Scale(
-        domain=list(colors), range=[HUBER_DASH if k == "huber" else SOLID for k in FITS] + [REFERENCE_DASH]))
-    # The points' colour straight from the data (black outliers, grey others), on the stroke and
-    # fill channels: the colour channel holds only the lines' labels, so the browser's Vega-Lite,
-    # which merges the legends of one field, draws a single legend with the lines' dashes.
-    ink_stroke, ink_fill = alt.Stroke("ink:N", scale=None), alt.Fill("ink:N", scale=None)
+        domain=list(colors), range=[HUBER_DASH if k == "huber" else SOLID for k in FITS] + [REFERENCE_DOTS]))
+    # The points' colours on the stroke and fill channels, never colour: the colour channel holds only
+    # the lines' labels, so the browser's Vega-Lite, which merges the legends of one field, draws a
+    # single legend with the lines' dashes. Fill, stroke and shape share the field "kind" and one
+    # legend, which then draws each kind as the plot does: a grey circle, a black diamond.
+    kinds = [CLEAN_POINT, marked]
+    point_legend = alt.Legend(title=None, orient="bottom", symbolOpacity=1)
+    ink = alt.Scale(domain=kinds, range=[DATA, OUTLIER])
+    # The error segments share the dots' stroke (field, scale and legend): a stroke on another field
+    # there made the browser draw a second legend of ringed symbols.
+    ink_stroke = alt.Stroke("kind:N", scale=ink, legend=point_legend)
     tooltip = [alt.Tooltip("label:N", title="line"), alt.Tooltip("x:Q", format=".4g"), alt.Tooltip("y:Q", format=".4g")]
     base = alt.Chart(alt.NamedData("scatter"))
     # Huber is dashed (as on the loss chart) so the line it hides, MSE's for a large delta or
     # MAE's for a small one, still shows through.
     fit_layer = base.mark_line(strokeWidth=3).encode(x=x, y=y, color=color, strokeDash=dash, detail=alt.Detail("fit:N"),
                                                      tooltip=tooltip).transform_filter("datum.role == 'fit'")
-    # The reference goes on top, thinner and dashed, so it shows where a fit lies on it.
-    reference_layer = base.mark_line(strokeWidth=2).encode(
+    # The reference goes on top, thinner and dotted, so it shows where a fit lies on it.
+    reference_layer = base.mark_line(strokeWidth=2.5, strokeCap="round").encode(
         x=x, y=y, color=color, strokeDash=dash, tooltip=tooltip).transform_filter("datum.role == 'reference'")
     points = base.transform_filter("datum.role == 'point'")
     # Each point's error against the reference line, as a thin vertical segment.
     errors = points.mark_rule(strokeWidth=1.5, opacity=0.6).encode(x=x, y=y, y2=alt.Y2("reference:Q"), stroke=ink_stroke)
     dots = points.mark_point(filled=True, opacity=0.9).encode(
-        x=x, y=y, fill=ink_fill, stroke=ink_stroke, size=alt.Size("area:Q", scale=None),
-        shape=alt.Shape("kind:N", scale=POINT_KINDS,
-                        legend=alt.Legend(title=None, orient="bottom", symbolFillColor=OUTLIER)),
+        x=x, y=y, fill=alt.Fill("kind:N", scale=ink, legend=point_legend),
+        stroke=ink_stroke, size=alt.Size("area:Q", scale=None),
+        shape=alt.Shape("kind:N", scale=alt.Scale(domain=kinds, range=["circle", "diamond"]), legend=point_legend),
         tooltip=[
             alt.Tooltip("label:N", title="point"), alt.Tooltip("x:Q", format=".4g"), alt.Tooltip("y:Q", format=".4g"),
             alt.Tooltip("residual:Q", title="error of the reference line", format=".4g"),
@@ -99,30 +107,32 @@ def _scatter_template(*, x_title: str, y_title: str, reference_label: str, pinne
 
 @built_once
 def fits_scatter(points: pd.DataFrame, lines: pd.DataFrame, *, x_title: str, y_title: str,
-                 reference_label: str, pinned: pd.DataFrame | None = None) -> dict:
+                 marked: str = "Outlier", pinned: pd.DataFrame | None = None) -> dict:
     """Points and the fitted lines on one plot (a Vega-Lite dict with its data).
 
     Args:
         points: rows with ``label, x, y, is_outlier, reference, residual, mse, mae``; a thin
             vertical segment joins each point to the reference line (its error).
         lines: rows with ``fit, label, x, y`` (two ends per line; ``fit == "reference"`` is
-            drawn grey and dashed).
+            drawn grey and dotted, named :data:`REFERENCE_NAME` in the legend).
         x_title, y_title: axis titles with units.
-        reference_label: the reference line's label (as in ``lines``).
+        marked: what one marked point is called in the legend: "Outlier", or "Moved point" while
+            the marked points sit within the noise.
         pinned: a pinned scenario's ``lines``: its three fits drawn wide and light grey underneath.
     """
     out = points.is_outlier.to_numpy()
     dots = {c: points[c].to_numpy() for c in ("label", "x", "y", "reference", "residual", "mse", "mae")}
-    dots.update(role="point", kind=np.where(out, "Outlier", "Clean point"), ink=np.where(out, OUTLIER, DATA),
+    dots.update(role="point", kind=np.where(out, marked, CLEAN_POINT),
                 area=np.where(out, 170.0, 70.0))
     fit = lines.fit.to_numpy()
     ends = {c: lines[c].to_numpy() for c in ("fit", "label", "x", "y")}
     ends["role"] = np.where(fit == "reference", "reference", "fit")
+    ends["label"] = np.where(fit == "reference", REFERENCE_NAME, ends["label"])
     frames = {"scatter": _stack([dots, ends])}
     if pinned is not None:
         fits = pinned.loc[pinned.fit != "reference"]
         frames[PINNED_DATA] = fits[["fit", "label", "x", "y"]]
-    return render(_scatter_template, frames, x_title=x_title, y_title=y_title, reference_label=reference_label,
+    return render(_scatter_template, frames, x_title=x_title, y_title=y_title, marked=marked,
                   pinned=pinned is not None)
 
 
@@ -267,7 +277,7 @@ def _slopes_template() -> alt.LayerChart:
                  alt.Tooltip("slope_moved:Q", title="moved by", format="+.4g")],
     )
     bars = base.mark_bar(height=26).encode(
-        x=alt.X("slope_moved:Q", title="Change of slope caused by the outliers", scale=scale),
+        x=alt.X("slope_moved:Q", title="Change of slope: all points minus clean points", scale=scale),
         color=alt.Color("label:N", scale=_fit_colors(), legend=None),
     )
     label = base.transform_calculate(shown="datum.slope_moved == 0 ? '0' : format(datum.slope_moved, '+.3~g')")
@@ -296,6 +306,48 @@ def slope_moves(fits: pd.DataFrame) -> dict:
     rows["role"] = "fit"
     ends = {"slope_moved": np.array([-1.4 * span, 1.4 * span]), "role": "end"}
     return render(_slopes_template, {"slopes": _stack([rows, ends])})
+
+
+# --------------------------------------------------------------------------- slope against shift
+
+
+SHIFT_RULE = "#444"  # the current shift: a neutral rule, not a loss's or a point's colour
+
+
+def _shift_template() -> alt.LayerChart:
+    # One field and one legend for colour and dash, as on the other line charts: Huber dashed.
+    line_legend = alt.Legend(orient="top", title=None, symbolType="stroke", symbolStrokeWidth=3,
+                             symbolSize=LEGEND_STROKE)
+    color = alt.Color("label:N", scale=_fit_colors(), legend=line_legend)
+    dash = alt.StrokeDash("label:N", legend=line_legend, scale=alt.Scale(
+        domain=LOSS_ORDER, range=[HUBER_DASH if k == "huber" else SOLID for k in FITS]))
+    x = alt.X("shift:Q", title="How far the outliers sit (added to each outlier's y)",
+              scale=alt.Scale(nice=False))
+    y = alt.Y("slope:Q", title="Slope of the fit on all points", scale=alt.Scale(zero=False))
+    tooltip = [alt.Tooltip("label:N", title="fit"), alt.Tooltip("shift:Q", title="shift", format="+.4g"),
+               alt.Tooltip("slope:Q", format=".4g")]
+    curves, now = alt.Chart(alt.NamedData("curves")), alt.Chart(alt.NamedData("now"))
+    lines = curves.mark_line(strokeWidth=3).encode(x=x, y=y, color=color, strokeDash=dash,
+                                                   detail=alt.Detail("fit:N"), tooltip=tooltip)
+    # The slider's shift: a rule across the plot and each fit's slope there, the table's "Slope, all points".
+    rule = now.mark_rule(color=SHIFT_RULE, strokeWidth=1.5).encode(
+        x=alt.X("shift:Q"), tooltip=[alt.Tooltip("shift:Q", title="the slider's shift", format="+.4g")])
+    dots = now.mark_point(filled=True, size=90, stroke="white", strokeWidth=1.5, opacity=1).encode(
+        x=alt.X("shift:Q"), y=alt.Y("slope:Q"), color=color, tooltip=tooltip)
+    return alt.layer(lines, rule, dots).properties(width="container", height=HEIGHT)
+
+
+@built_once
+def slope_shift(curves: pd.DataFrame, *, shift: float) -> dict:
+    """Each fit's slope (on all points) against the outliers' shift, one line per loss, with a rule and
+    dots at the slider's ``shift``.
+
+    Args:
+        curves: rows with ``shift, fit, label, slope`` (:func:`dashboard.scenarios.mse_vs_mae.slope_curves`).
+        shift: the slider's shift; the dots are the curves' slopes there (nothing where no curve has it).
+    """
+    at = curves.loc[curves["shift"] == shift, ["shift", "fit", "label", "slope"]]
+    return render(_shift_template, {"curves": curves[["shift", "fit", "label", "slope"]], "now": at})
 
 
 # --------------------------------------------------------------------------- helpers
@@ -333,5 +385,4 @@ def preview() -> dict:
     """The start page's figure: the three fitted lines of the default scenario."""
     d = scenario.DEFAULTS
     out = scenario.scenario(d["data"], d["outliers"], float(d["shift"]), d["delta"], d["seed"])
-    return fits_scatter(out.points, out.lines, x_title="x (input)", y_title="y (target)",
-                        reference_label=out.reference_label)
+    return fits_scatter(out.points, out.lines, x_title="x (input)", y_title="y (target)")

@@ -70,6 +70,7 @@ HUBER_MAX_STEPS = 20_000
 HUBER_GRAD_TOL = 1e-9
 
 SHAPE_POINTS = 201
+SHIFTS = (-40, 40)  # the distance slider's ends; the slope-against-shift chart spans every whole step between
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,11 @@ class Outcome:
         """What the marked points are called: "Outliers", or "Moved points" while they sit within the
         noise (:attr:`outliers_are_noise`: the page says they are not outliers, so nothing calls them so)."""
         return "Moved points" if self.outliers_are_noise else "Outliers"
+
+    @property
+    def marked_one(self) -> str:
+        """What one marked point is called, as :attr:`marked`: "Outlier", or "Moved point" within the noise."""
+        return "Moved point" if self.outliers_are_noise else "Outlier"
 
     @property
     def share_label(self) -> str:
@@ -438,6 +444,50 @@ def scenario(source: str, n_outliers: int, outlier_shift: float, delta: float, s
     return compute(source, n_outliers, outlier_shift, delta, seed)
 
 
+def slope_curves(n_outliers: int, delta: float, seed: int) -> pd.DataFrame:
+    """Each fit's slope on all points with the outliers at every whole shift of the slider, :data:`SHIFTS`.
+
+    Columns ``shift, fit, label, slope``: one block of rows per fit, in FITS order. The data are
+    the noisy line's (:func:`core.datasets.line_with_outliers`); the outliers are pushed by each
+    shift in turn, so the slope at the slider's shift is the one :func:`compute` reports. The MSE
+    slope is linear in y, so all of it comes from two exact fits: the data unpushed plus each shift
+    times the fit of the outlier indicator (the outliers' summed weight, "The math"). MAE is one
+    linear program per shift; Huber one gradient-descent fit per shift, warm-started from the fit
+    at the shift before (the start with the lowest objective wins, as in :func:`huber_fit`).
+    """
+    delta = float(delta)
+    if not np.isfinite(delta) or delta <= 0:
+        raise ValueError(f"delta must be a positive number; got {delta!r}")
+    data = datasets.line_with_outliers(n=N_POINTS, slope=TRUE_SLOPE, intercept=TRUE_INTERCEPT, noise=NOISE,
+                                       n_outliers=int(n_outliers), outlier_shift=0.0, seed=int(seed))
+    x, marked = data.x, data.is_outlier.astype(float)
+    shifts = np.arange(SHIFTS[0], SHIFTS[1] + 1, dtype=float)
+    ys = data.y + shifts[:, None] * marked  # (S, n): the data at every shift, as line_with_outliers draws them
+    mse = closed_form.normal_equation(x[:, None], data.y)[0] + shifts * closed_form.normal_equation(x[:, None],
+                                                                                                    marked)[0]
+    mae = np.array([closed_form.quantile_fit(x[:, None], y, q=0.5) for y in ys])
+    huber, before = np.empty_like(mae), None
+    for i, y in enumerate(ys):
+        starts = {"mse": closed_form.normal_equation(x[:, None], y), "mae": mae[i]}
+        if before is not None:
+            starts["before"] = before
+        huber[i], _ = huber_fit(x, y, delta, starts=starts)
+        before = huber[i]
+    slopes = {"mse": mse, "mae": mae[:, 0], "huber": huber[:, 0]}
+    return pd.DataFrame({
+        "shift": np.tile(shifts, len(FITS)),
+        "fit": np.repeat(FITS, shifts.size).astype(object),
+        "label": np.repeat([FIT_LABELS[k] for k in FITS], shifts.size).astype(object),
+        "slope": np.concatenate([slopes[k] for k in FITS]),
+    })
+
+
+@scenario_cache()
+def cached_slope_curves(n_outliers: int, delta: float, seed: int) -> pd.DataFrame:
+    """:func:`slope_curves`, cached: moving the outliers (the shift) leaves it as it is."""
+    return slope_curves(n_outliers, delta, seed)
+
+
 # --------------------------------------------------------------------------- text
 
 
@@ -466,10 +516,10 @@ def headlines(out: Outcome) -> list[Headline]:
     moved = {k: out.fit(k).slope_moved for k in FITS}
     return [
         Headline(f"{out.share_label} MSE", pct(out.outlier_share_mse),
-                 "Of the total squared error of the dashed line.", out.outlier_share_mse, percentage_points,
+                 "Of the total squared error of the dotted grey line.", out.outlier_share_mse, percentage_points,
                  key="share-mse"),
         Headline(f"{out.share_label} MAE", pct(out.outlier_share_mae),
-                 "Of the total absolute error of the dashed line.", out.outlier_share_mae, percentage_points,
+                 "Of the total absolute error of the dotted grey line.", out.outlier_share_mae, percentage_points,
                  key="share-mae"),
         *(Headline(f"{FIT_LABELS[k]} slope moved", signed(moved[k]),
                    "Fit on all points minus fit on clean points.", moved[k]) for k in FITS),
@@ -501,7 +551,7 @@ def farthest_claims(out: Outcome) -> list[Claim]:
 
 def _marked_one(out: Outcome) -> str:
     """One marked point, by what it is: an outlier, or a moved point while it sits within the noise."""
-    return "moved point" if out.outliers_are_noise else "outlier"
+    return out.marked_one.lower()
 
 
 def farthest_values(out: Outcome) -> str:
@@ -564,13 +614,13 @@ def _(v):
 
 @template("mae.bars")
 def _(v):
-    return (f"Each point's share of the total squared and absolute error of the dashed line "
+    return (f"Each point's share of the total squared and absolute error of the dotted grey line "
             f"(MSE {fmt(v['mse'])}, MAE {fmt(v['mae'])}).")
 
 
 @template("mae.bars_marked")
 def _(v):
-    return (f"Each point's share of the total squared and absolute error of the dashed line "
+    return (f"Each point's share of the total squared and absolute error of the dotted grey line "
             f"(MSE {fmt(v['mse'])}, MAE {fmt(v['mae'])}). ▼ marks the {v['marked']}.")
 
 
@@ -851,6 +901,37 @@ def _(v):
     return _huber_runs(v, "stopped before converging")
 
 
+def tilt_claims(out: Outcome) -> list[Claim]:
+    """The MSE rule of "The math" with this scenario's numbers: on the noisy line with its outliers pushed, the
+    outliers' summed weight, the tilt it predicts (shift × weight) and the two exact fits it links (the
+    outliers unpushed and pushed), then how that tilt and the headline's move (measured from the fit without
+    the outliers) differ. None elsewhere: an upload or the Lagos houses are not pushed, nor is a shift of 0."""
+    if out.source != "synthetic" or out.n_outliers == 0 or out.shift == 0:
+        return []
+    pts = out.points
+    x, marked = pts.x.to_numpy(), pts.is_outlier.to_numpy()
+    centred = x - x.mean()
+    weight = float(centred[marked].sum() / (centred @ centred))  # each y_i's weight in the slope, summed
+    unpushed = closed_form.normal_equation(x[:, None], pts.y.to_numpy() - out.shift * marked)[0]
+    mse = out.fit("mse")
+    return [Claim("mae.mse_tilt", {"k": out.n_outliers, "shift": out.shift, "weight": weight,
+                                   "tilt": out.shift * weight, "unpushed": float(unpushed), "slope": mse.slope,
+                                   "clean": mse.slope_clean, "moved": mse.slope_moved,
+                                   "added": float(unpushed) - mse.slope_clean})]
+
+
+@template("mae.mse_tilt")
+def _(v):
+    one = v["k"] == 1
+    whose = "the outlier's weight is" if one else f"the {v['k']} outliers' weights add up to"
+    return (f"Here {whose} {fmt(v['weight'])}, how steeply the MSE curve climbs in the chart of slope against "
+            f"shift: pushed by {signed(v['shift'])}, {'it tilts' if one else 'they tilt'} the MSE line by "
+            f"{fmt(v['shift'])} × {fmt(v['weight'])} = {signed(v['tilt'])}, from slope {fmt(v['unpushed'])} with "
+            f"{'it' if one else 'them'} unpushed to {fmt(v['slope'])}. The headline's {signed(v['moved'])} starts instead "
+            f"from the clean-points fit, {fmt(v['clean'])}, without {'the point' if one else 'those points'} at "
+            f"all: adding {'it' if one else 'them'} unpushed had already moved the slope by {signed(v['added'])}.")
+
+
 def math_blocks(out: Outcome) -> list[tuple[str, str]]:
     """"The math": (sentence, LaTeX) pairs for the losses, their pull and the three fits."""
     mse_sentence = (
@@ -858,6 +939,8 @@ def math_blocks(out: Outcome) -> list[tuple[str, str]]:
         r"weight $(x_i-\bar x)/\sum_j (x_j-\bar x)^2$: a point far to the right that moves up by $s$ tilts the "
         "line by $s$ times its weight."
     )
+    if tilts := tilt_claims(out):
+        mse_sentence += " " + say(tilts)
     mae_sentence = (
         "The **MAE line** minimizes the sum of absolute errors exactly, as a linear program "
         "(`core.closed_form.quantile_fit`, q = 0.5). Some best line always passes through at least two of the "

@@ -57,7 +57,8 @@ CASES = (
     Case("loss_curves", ("loss curves", "fitted curves"), "Polynomial degree (capacity)", "degree", "3", "4",
          shown="261 of 300"),
     Case("fit_by_hand", ("your line", "loss surface"), "Slope", "slope", "0.5", "0.525", shown="11.9"),
-    Case("mse_vs_mae", ("fitted lines", "slope moves", "loss contributions", "loss shapes", "loss pulls"),
+    Case("mse_vs_mae", ("fitted lines", "slope moves", "slope against shift", "loss contributions", "loss shapes",
+                        "loss pulls"),
          "How far the outliers sit", "shift", "20", "21", shown="+0.2901"),
     Case("learning_rate", ("loss valley", "loss curves", "sweep"),
          "Too large η", "large", "0.032", "0.04", shown="diverged at step 36", main=1),
@@ -188,7 +189,7 @@ def test_a_long_headline_wraps_whole_instead_of_ending_in_an_ellipsis(server_url
 
 
 def test_a_seed_typed_out_of_range_is_clamped_without_an_error_box(server_url, page):
-    open_page(page, f"{server_url}/mse_vs_mae", charts=5)
+    open_page(page, f"{server_url}/mse_vs_mae", charts=6)
     box = page.locator('[data-testid="stNumberInput"] input').first
     box.fill("10000")
     box.press("Enter")

@@ -24,6 +24,7 @@ from dashboard.charts.common import MAX_MARKS, as_frame, dataset
 from dashboard.controls import log_options
 from dashboard.formatting import fmt, pct, signed
 from dashboard.layout import DOWNLOAD_KEY
+from dashboard.palette import DATA, OUTLIER
 from dashboard.scenarios import mse_vs_mae as sc
 
 from .apptest_tools import errors, metrics, notice, run_page, widget
@@ -57,11 +58,11 @@ def _lad(x, y):
 
 
 # --------------------------------------------------------------------------- the page
-def test_page_loads_with_five_charts_and_no_error():
+def test_page_loads_with_six_charts_and_no_error():
     at = run_page(PAGE)
     assert not errors(at)
     assert at.title[0].value == "What does one outlier do to MSE and MAE?"
-    assert len(at.get("vega_lite_chart")) == 5
+    assert len(at.get("vega_lite_chart")) == 6
     for key, value in DEFAULTS.items():
         assert widget(at, key).value == value, key
     assert [b.key for b in at.button if b.key] == ["preset-lagos", "preset-far", "preset-none", "reset", "pin-scenario"]
@@ -107,7 +108,8 @@ def test_lagos_numbers_match_the_lesson():
     assert f"**RMSE = √44.67 = {np.sqrt(134 / 3):.3g}** million naira" in text
     assert "slope" not in text.lower() and "slope moved" not in " ".join(shown)
     assert at.selectbox(key=DOWNLOAD_KEY).options == ["Per-point contributions", "Loss shapes", "Loss pulls"]
-    assert "dashed line" not in " ".join(c.value for c in at.caption)  # no line is drawn to refer to
+    captions = " ".join(c.value for c in at.caption)
+    assert "dashed line" not in captions and "dotted grey line" not in captions  # no line is drawn to refer to
 
 
 def test_synthetic_numbers_match_independent_fits():
@@ -144,7 +146,8 @@ def test_extreme_settings_draw_without_error():
                    {"outliers": "0", "shift": "0"}, {"data": "Lagos houses", "delta": "0.1"}):
         at = run_page(PAGE, params)
         assert not errors(at), params
-        assert len(at.get("vega_lite_chart")) == (3 if "data" in params else 5)
+        # Lagos: no fitted lines; no outliers: none to push, so no slope against their distance
+        assert len(at.get("vega_lite_chart")) == (3 if "data" in params else 5 if params["outliers"] == "0" else 6)
 
 
 # --------------------------------------------------------------------------- scenario module
@@ -264,12 +267,12 @@ def test_text_blocks():
 def _frames():
     out = sc.compute("synthetic", 3, 20.0, 1.0, 0)
     return out, {
-        "scatter": charts.fits_scatter(out.points, out.lines, x_title="x", y_title="y",
-                                       reference_label=out.reference_label),
+        "scatter": charts.fits_scatter(out.points, out.lines, x_title="x", y_title="y"),
         "bars": charts.contribution_bars(out.contributions, point_title="Point"),
         "shapes": charts.loss_shape(out.shapes, out.marks, delta=out.delta, part="loss"),
         "pulls": charts.loss_shape(out.shapes, out.marks, delta=out.delta, part="pull"),
         "slopes": charts.slope_moves(out.fits),
+        "shift": charts.slope_shift(sc.cached_slope_curves(3, 1.0, 0), shift=20.0),
     }
 
 
@@ -281,6 +284,8 @@ def test_charts_carry_their_data():
     (s,) = map(as_frame, specs["scatter"]["datasets"].values())
     assert (s.role == "point").sum() == 30 and set(s.role) == {"point", "fit", "reference"}
     assert (s[s.role == "point"].kind == "Outlier").sum() == 3
+    # the legend names the reference line short enough for a phone: "Least squares on the clean po" was cut
+    assert set(s[s.role == "reference"].label) == {charts.REFERENCE_NAME}
     (b,) = map(as_frame, specs["bars"]["datasets"].values())
     bars = b[b.role == "bar"]
     assert len(bars) == 60 and bars.groupby("loss").share.sum().round(12).to_dict() == {"MAE": 1.0, "MSE": 1.0}
@@ -435,3 +440,78 @@ def test_the_lagos_math_explains_no_fitted_line():
     lagos = sc.math_blocks(sc.outcome({**sc.DEFAULTS, "data": "lagos"}))
     assert not any(w in s for s, _ in lagos for w in ("MSE line", "MAE line", "Huber lines")) and len(lagos) == 4
     assert any("**MSE line**" in sentence for sentence, _ in sc.math_blocks(sc.outcome(sc.DEFAULTS)))
+
+
+# --------------------------------------------------------------------------- slope against shift
+def _lad_lp(x, y):
+    """The least-absolute-deviations line as scipy's linprog of the primal problem, written out here:
+    minimize sum(u + v) over (w, b, u >= 0, v >= 0) with w x + b + u - v = y (u - v is each point's miss)."""
+    n = x.size
+    cost = np.r_[0.0, 0.0, np.ones(2 * n)]
+    rows = np.hstack([x[:, None], np.ones((n, 1)), np.eye(n), -np.eye(n)])
+    best = scipy.optimize.linprog(cost, A_eq=rows, b_eq=y, bounds=[(None, None)] * 2 + [(0, None)] * (2 * n),
+                                  method="highs")
+    assert best.status == 0
+    return best.x[:2]
+
+
+@pytest.mark.parametrize("k, delta, seed", [(1, 1.0, 1), (3, 0.3, 7), (10, 5.0, 0)])
+def test_the_slope_against_shift_curves_match_independent_fits(k, delta, seed):
+    """Each curve at a few shifts against a fit of the data drawn at that shift: numpy's lstsq (MSE), the
+    primal linear program (MAE) and BFGS on the Huber loss (Huber)."""
+    curves = sc.slope_curves(k, delta, seed).pivot(index="shift", columns="fit", values="slope")
+    assert list(curves.index) == list(range(-40, 41)) and sc.SHIFTS == (-40, 40)  # every whole step of the slider
+    for shift in (-40, -3, 0, 2, 3, 17, 40):
+        d = line_with_outliers(n=30, n_outliers=k, outlier_shift=float(shift), seed=seed)
+        design = np.c_[d.x, np.ones_like(d.x)]
+        assert curves.loc[shift, "mse"] == pytest.approx(np.linalg.lstsq(design, d.y, rcond=None)[0][0], abs=1e-9)
+        assert curves.loc[shift, "mae"] == pytest.approx(_lad_lp(d.x, d.y)[0], abs=1e-6), shift
+        assert curves.loc[shift, "huber"] == pytest.approx(_huber_reference(d.x, d.y, delta)[0][0], abs=1e-5), shift
+
+
+def test_the_curves_show_the_lesson_in_one_picture():
+    """The review's seed 1, one outlier, δ = 1: MSE's slope is a straight line in the shift (the point's
+    weight, by hand, is its gradient), MAE's a step where the point crosses the line and flat on either side,
+    Huber's a ramp that levels off: its move is +0.0272 at shift 3 and at shift 40."""
+    curves = sc.slope_curves(1, 1.0, 1).pivot(index="shift", columns="fit", values="slope")
+    d = line_with_outliers(n=30, n_outliers=1, outlier_shift=0.0, seed=1)
+    xc = d.x - d.x.mean()
+    assert np.allclose(np.diff(curves.mse), xc[-1] / (xc @ xc), rtol=1e-9, atol=0)
+    mae = curves.mae
+    assert np.ptp(mae.loc[-40:1]) < 1e-9 and np.ptp(mae.loc[2:40]) < 1e-9 and mae[2] - mae[1] > 0.1
+    clean = sc.compute("synthetic", 1, 3.0, 1.0, 1).fit("huber").slope_clean
+    assert round(curves.huber[3] - clean, 4) == round(curves.huber[40] - clean, 4) == 0.0272
+    assert curves.huber[1] < curves.huber[2] < curves.huber[3]  # the ramp inside δ
+
+
+def test_the_slope_chart_marks_the_sliders_shift_and_keeps_its_curves_when_the_shift_moves():
+    curves = sc.cached_slope_curves(1, 1.0, 0)
+    a, b = charts.slope_shift(curves, shift=20.0), charts.slope_shift(curves, shift=-7.0)
+    assert a["datasets"]["curves"] is b["datasets"]["curves"]  # the browser skips the unchanged curves
+    now = dataset(a, "now").set_index("fit").slope
+    out = sc.compute("synthetic", 1, 20.0, 1.0, 0)
+    for key in sc.FITS:  # the dots are the table's "Slope, all points"
+        assert now[key] == pytest.approx(out.fit(key).slope, abs=1e-8), key
+    assert len(dataset(a, "curves")) == 3 * 81 <= MAX_MARKS
+    assert export.chart_svg(a).lstrip().startswith("<svg")
+
+
+def test_the_slope_chart_is_drawn_only_where_outliers_can_be_pushed():
+    names = {"synthetic": ["Fitted lines", "Slope moves", "Slope against shift", "Per-point contributions",
+                           "Loss shapes", "Loss pulls"]}
+    assert run_page(PAGE).selectbox(key=DOWNLOAD_KEY).options == names["synthetic"]
+    assert "Slope against shift" not in run_page(PAGE, {"outliers": "0"}).selectbox(key=DOWNLOAD_KEY).options
+
+
+def test_the_scatter_legend_draws_each_kind_of_point_as_the_plot_does():
+    """The review: the legend drew the outlier as a grey diamond with a black centre, and called points within
+    the noise outliers. Fill, stroke and shape share one field: grey circles, black diamonds, named as marked."""
+    out = sc.compute("synthetic", 3, 0.0, 1.0, 0)
+    spec = charts.fits_scatter(out.points, out.lines, x_title="x", y_title="y", marked=out.marked_one)
+    (s,) = map(as_frame, spec["datasets"].values())
+    assert set(s[s.role == "point"].kind) == {"Clean point", "Moved point"}
+    dots = [layer for layer in spec["layer"] if layer.get("mark", {}).get("type") == "point"][0]["encoding"]
+    for channel in ("fill", "stroke"):
+        assert dots[channel]["field"] == "kind"
+        assert dots[channel]["scale"] == {"domain": ["Clean point", "Moved point"], "range": [DATA, OUTLIER]}
+    assert dots["shape"]["scale"]["range"] == ["circle", "diamond"]

@@ -15,6 +15,7 @@ from sklearn.linear_model import QuantileRegressor
 from core import datasets
 from dashboard.formatting import fmt, pct, signed
 from dashboard.scenarios import mse_vs_mae as sc
+from dashboard.verdicts import say
 
 from .property_tools import link, links
 
@@ -108,6 +109,14 @@ def test_the_outlier_claims_hold_against_the_oracle(values):
         assert abs(abs(shapes["mae.farthest"]["error"]) - np.abs(errors).max()) <= TOL
     assert kinds[-1] == ("mae.huber_all_inside" if np.all(gaps <= delta) else "mae.huber_some_inside")
     assert (claims[-1].values["inside"], claims[-1].values["n"]) == (int(np.sum(gaps <= delta)), x.size)
+    # "The math": the MSE rule with this scenario's numbers, only where points were pushed off the noisy line.
+    tilts = sc.tilt_claims(out)
+    assert [c.kind for c in tilts] == (["mae.mse_tilt"] if k and shift != 0 else [])
+    if tilts:
+        check_tilt(tilts[0].values, x, y, out_mask, shift, lines["mse"])
+        mse_sentence = next(s for s, _ in sc.math_blocks(out) if "**MSE line**" in s)
+        assert say(tilts) in mse_sentence
+        says(mse_sentence, tilts[0].values["tilt"], TOL, signed, "= {}, from slope")
 
     if k == 0:
         for key in ("mse", "mae"):
@@ -165,6 +174,21 @@ def test_the_outlier_claims_hold_against_the_oracle(values):
         y2 = y + np.where(out_mask, 40.0 * np.sign(shift), 0.0)
         stays = abs(mae_line(x, y2)[0] - lines["mae"][0][0]) <= TOL
         assert ("MAE's line stays where it is" in text) == stays
+
+
+def check_tilt(claimed, x, y, pushed, shift, mse_fits):
+    """The MSE tilt of "The math" against polyfit alone: the summed weight is the least-squares slope of the
+    pushed points' indicator (the slope is linear in y), the tilt the difference of two least-squares slopes,
+    the data as drawn and with the push taken off again; the headline's move starts from the clean-points fit."""
+    full, clean = mse_fits
+    weight = np.polyfit(x, pushed.astype(float), 1)[0]
+    unpushed = np.polyfit(x, y - shift * pushed, 1)[0]
+    assert (claimed["k"], claimed["shift"]) == (int(pushed.sum()), shift)
+    assert abs(claimed["weight"] - weight) <= 1e-9
+    assert abs(claimed["tilt"] - (full[0] - unpushed)) <= TOL  # shift × weight is what pushing did
+    assert abs(claimed["unpushed"] - unpushed) <= TOL and abs(claimed["slope"] - full[0]) <= TOL
+    assert abs(claimed["moved"] - (full[0] - clean[0])) <= TOL and abs(claimed["clean"] - clean[0]) <= TOL
+    assert abs(claimed["added"] - (unpushed - clean[0])) <= TOL  # so moved = added + tilt
 
 
 def check_shares(claimed, k, n, squared, absolute):
