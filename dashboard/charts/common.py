@@ -26,6 +26,7 @@ HEIGHT = 320
 # this, and falls back to evenly spaced (linear) ticks when those are fewer than half of it:
 # 18 keeps the 1..9 ticks from one decade (9 or 10 of them) up to 17.
 LOG_TICKS = 18
+LOG_MINOR_GRID = 0.35  # the opacity of a log axis's grid lines between decades
 
 
 def log_axis(mantissas: tuple[int, ...] = (1,), **kwargs) -> alt.Axis:
@@ -39,6 +40,9 @@ def log_axis(mantissas: tuple[int, ...] = (1,), **kwargs) -> alt.Axis:
     power = "pow(10, floor(log(datum.value) / LN10 + 1e-9))"
     labelled = " || ".join(f"abs(datum.value / {power} - {m}) < 1e-6" for m in mantissas)
     short = "datum.value >= 1e4 || datum.value < 1e-3 ? format(datum.value, '.0e') : format(datum.value, '~g')"
+    # The 2..9 grid lines faint, each decade's full: over ten decades 90 equal lines print as a grey block.
+    decade = f"abs(datum.value / {power} - 1) < 1e-6"
+    kwargs.setdefault("gridOpacity", {"condition": {"test": decade, "value": 1}, "value": LOG_MINOR_GRID})
     return alt.Axis(labelExpr=f"({labelled}) ? ({short}) : ''", tickCount=LOG_TICKS, **kwargs)
 
 

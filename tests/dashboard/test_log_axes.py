@@ -47,3 +47,19 @@ def test_the_loss_curves_and_the_range_test_label_within_their_decade():
         svg = export.chart_svg(spec)
         labels = set(re.findall(r"<text[^>]*>([^<]*)</text>", svg))
         assert {"0.2", "0.5"} <= labels or {"2", "5"} <= labels, sorted(labels)
+
+
+def test_only_each_decade_s_grid_line_is_full_the_others_faint():
+    """The review (schedules 6): over ten decades, 90 equal grid lines printed as a grey block. In the drawn
+    SVG the lines at 1, 10, 100 are opaque and those at 2..9 times a decade are faint."""
+    frame = pd.DataFrame({"x": [0.0, 1.0], "y": [1.0, 1000.0]})
+    chart = alt.Chart(frame).mark_line().encode(
+        x=alt.X("x:Q", axis=None),
+        y=alt.Y("y:Q", scale=alt.Scale(type="log", nice=False), axis=log_axis(title=None)),
+    ).properties(width=200, height=300)
+    svg = export.chart_svg(chart)
+    grid = svg[svg.index("role-axis-grid"):]
+    grid = grid[:grid.index("</g>")]
+    opacities = [float(o) for o in re.findall(r'<line[^>]*opacity="([\d.]+)"', grid)]
+    assert len(opacities) == 28  # 1..1000: 1 to 9, 10 to 90, 100 to 900, and 1000
+    assert opacities.count(1.0) == 4 and all(o < 0.5 for o in opacities if o != 1.0)
