@@ -52,6 +52,7 @@ panel.reset_button()
 pin = pinning.controls(panel)
 
 res = layout.compute("the restarts", sc.restarts, panel.values)
+sweep = layout.compute("the rate sweep", sc.sweep, panel.values)
 tr = layout.compute("the saddle and plateau runs", sc.traps, panel.values)
 net = layout.compute("the networks", sc.network, panel.values)
 was = pin and (layout.compute("the pinned restarts", sc.restarts, pin.values),
@@ -67,18 +68,26 @@ with left:
                  width="stretch" if res.dim == 1 else "content",
                  caption="Each start, coloured by where its run settles." if res.dim == 1 else
                  "Each run's path on the surface's height above its lowest point (grey bands a quarter of a decade "
-                 "apart), coloured by where it settles.")
+                 "apart, the scale giving each band's lower edge), coloured by where it settles.")
+    layout.chart(charts.sweep_chart(sweep, res.rate), sweep.frame, name="rate sweep",
+                 caption=("The same starts" if sweep.runs == len(res.starts) else f"The first {sweep.runs} of the starts")
+                         + " at every other rate of the η slider, without noise; dashed: this η"
+                         + ("; dotted: the largest rate at which gradient descent can settle in each minimum."
+                            if res.optimizer == "sgd" else "."))
 with right:
-    st.markdown(sc.restart_table(res))
+    layout.table(sc.restart_table(res), "Where the restarts end")
+    st.markdown(sc.best_of(res))
 
 st.subheader("Stuck where the gradient vanishes")
 left, right = st.columns([5, 6], gap="medium")
 with left:
     layout.chart(charts.trap_contour_chart(tr), tr.paths, name="trap paths", width="content",
-                 caption="The four runs from one start, on the height above the minimum.")
+                 caption="The four runs from one start, on the height above the minimum (grey bands a quarter of "
+                         "a decade apart; the scale gives each band's lower edge).")
 with right:
     layout.chart(charts.trap_loss_chart(tr, pinned=was and was[1] or None), tr.curves, name="trap loss curves",
-                 caption="Height above the minimum per step, log scale; dashed: the height of the trap."
+                 caption="Height above the minimum per step, log scale; dashed: half the trap's height, below "
+                         "which a run has left the trap."
                          + (pinning.IN_GREY if pin else ""))
 
 st.subheader("A small network from many starts")

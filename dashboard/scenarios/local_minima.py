@@ -1,7 +1,7 @@
 """Compute for "Can training get stuck?": restarts on surfaces with two minima, a saddle and a
 plateau, and a tiny network trained from many starts.
 
-Three parts, each a plain function of its own controls and cached on those alone (moving a
+Four parts, each a plain function of its own controls and cached on those alone (moving a
 control of one part never recomputes another):
 
 - :func:`restarts`: N seeded random starts, uniform over the surface's plotting window
@@ -10,6 +10,8 @@ control of one part never recomputes another):
   (:func:`core.surfaces.basin_of`). Gradient noise of standard deviation σ is added to every
   gradient and fades linearly to 0 at the halfway step, so the second half of a run settles
   into whichever well the noise left it in (as a decaying rate quiets the noise of SGD).
+- :func:`sweep`: the same restarts at every other rate of the η slider, without noise (a rate above
+  2 / a minimum's steepest curvature cannot settle gradient descent there: the narrow deep well goes first).
 - :func:`traps`: four runs from one start on the saddle (started on the ridge, or a tiny
   offset off it) or the plateau: gradient descent, momentum, gradient descent with noise
   (fading in the same way) and Adam, all at one rate.
@@ -30,6 +32,7 @@ import pandas as pd
 from core import datasets, outcomes, surfaces, tiny_net
 from dashboard import palette, paths, registry
 from dashboard.cache import by_values
+from dashboard.controls import log_options
 from dashboard.formatting import fmt, pct
 from dashboard.headline import Headline, percentage_points
 from dashboard.verdicts import Claim, say, template
@@ -65,8 +68,10 @@ NETWORK_KEYS = ("hidden", "nets", "net_seed")
 
 # Where a run ends, by core.outcomes' arrival rule measured to each minimum: settled in the global
 # one, in the local one, not settled in either after its steps (still moving, bouncing), or diverged.
-OUTCOMES = {"global": ("global minimum", palette.GREEN), "local": ("local minimum", palette.VERMILLION),
-            "unsettled": ("not settled", palette.SKY), "diverged": ("diverged", palette.GREY)}
+# Their colours are none of the saddle's runs' (gradient descent blue, momentum green, Adam vermillion,
+# the noisy run purple): one colour means one thing on the page.
+OUTCOMES = {"global": ("global minimum", palette.ORANGE), "local": ("local minimum", palette.SKY),
+            "unsettled": ("not settled", palette.YELLOW), "diverged": ("diverged", palette.GREY)}
 GRID = 100  # contour cells per side
 PATH_ROWS = 40  # rows per restart's path at most
 PATH_BUDGET = 1_600  # rows of all restarts' paths: 200 paths of 40 took 1.2 s to export, this 0.6 s
@@ -215,6 +220,78 @@ def restarts(values: Mapping[str, Any]) -> Restarts:
     return _restarts(_pick(values, RESTART_KEYS))
 
 
+# ----------------------------------------------------------------------------- the rate sweep
+SWEEP_KEYS = ("surface", "restarts", "optimizer", "steps", "seed")
+SWEEP_PER_DECADE = 5  # every other rate of the η slider: 16 rates, so the flat-minima drops (0.16, 0.63) show
+# At most this many of the page's starts: 16 rates x 200 two-well runs x 2,000 steps took 2.6 s, over the 2 s a click
+# may cost; 100 take 1.3 s.
+SWEEP_RUNS = 100
+SWEEP_FLOATS = 4_000_000  # floats of recorded points per vectorized batch of rates (32 MB)
+
+
+@dataclass(frozen=True, eq=False)
+class Sweep:
+    """The same restarts (the first SWEEP_RUNS) at every other rate of the surface's η slider, without gradient noise.
+
+    Attributes:
+        surface, optimizer, steps, runs: the scenario; ``rates`` (K,) the slider's rates.
+        counts: outcome key of :data:`OUTCOMES` -> (K,) runs that ended so at each rate.
+        settle_rates: as :class:`Restarts` (global minimum first).
+        frame: one row per rate and outcome (rate, outcome, label, runs), for the chart; ``series``: every
+            outcome's (label, colour), :data:`OUTCOMES`.
+    """
+
+    surface: str
+    optimizer: str
+    steps: int
+    runs: int
+    rates: np.ndarray
+    counts: dict[str, np.ndarray]
+    settle_rates: tuple[float, float]
+    frame: pd.DataFrame
+    series: dict[str, tuple[str, str]]
+
+
+def compute_sweep(values: Mapping[str, Any]) -> Sweep:
+    """The restarts of ``values`` (``SWEEP_KEYS``: the same starts, optimizer and steps) at every other rate of
+    the surface's η slider and no noise, where each run ends by :func:`settled_in`. The rates go in a few
+    vectorized batches (each one computation over its rates and starts), so the recorded points stay
+    under :data:`SWEEP_FLOATS` floats."""
+    name = values["surface"]
+    if name not in SURFACES:
+        raise ValueError(f"surface must be one of {', '.join(SURFACES)}; got {name!r}")
+    s = surfaces.get(name)
+    runs, steps, seed = int(values["restarts"]), int(values["steps"]), int(values["seed"])
+    rates = np.array(log_options(RATE_LOW, RATE_HIGH, SWEEP_PER_DECADE))
+    starts = surfaces.random_starts(s, runs, seed=seed)[:SWEEP_RUNS]  # the page's first starts
+    runs = starts.shape[0]
+    minima = np.array(s.minima)
+    heights = s.value(minima)
+    per_batch = max(1, SWEEP_FLOATS // (runs * (steps + 1) * s.dim))
+    basin = np.empty((rates.size, runs), dtype=int)
+    for first in range(0, rates.size, per_batch):
+        batch = rates[first:first + per_batch]
+        run = surfaces.optimize(s, optimizer=registry.OPTIMIZERS[values["optimizer"]].build(),
+                                lr=np.repeat(batch, runs), steps=steps, start=np.tile(starts, (batch.size, 1)))
+        basin[first:first + batch.size] = settled_in(run, minima, heights).reshape(batch.size, runs)
+    outcome = _outcome_keys(basin.ravel()).reshape(basin.shape)
+    counts = {key: np.sum(outcome == key, axis=1) for key in OUTCOMES}
+    frame = pd.DataFrame({"rate": np.tile(rates, len(OUTCOMES)), "outcome": np.repeat(list(OUTCOMES), rates.size),
+                          "label": np.repeat([label for label, _ in OUTCOMES.values()], rates.size),
+                          "runs": np.concatenate([counts[key] for key in OUTCOMES])})
+    settle = tuple(2.0 / float(np.linalg.eigvalsh(s.hessian(m)).max()) for m in minima[:2])
+    return Sweep(surface=name, optimizer=values["optimizer"], steps=steps, runs=runs, rates=rates, counts=counts,
+                 settle_rates=settle, frame=frame, series=dict(OUTCOMES))
+
+
+_sweep = by_values(compute_sweep, max_entries=8, heavy=True)
+
+
+def sweep(values: Mapping[str, Any]) -> Sweep:
+    """Cached :func:`compute_sweep`, keyed on ``SWEEP_KEYS`` only (not the rate, not the noise)."""
+    return _sweep(_pick(values, SWEEP_KEYS))
+
+
 # ----------------------------------------------------------------------------- saddle and plateau
 TRAP_RUNS = {"sgd": ("Gradient descent", registry.OPTIMIZERS["sgd"].colour),
              "momentum": ("Momentum (μ = 0.9)", registry.OPTIMIZERS["momentum"].colour),
@@ -260,6 +337,11 @@ class Traps:
     series: dict[str, tuple[str, str]]
     low: float
     top: float
+
+    @property
+    def escape_gap(self) -> float:
+        """The height above the minimum below which a run has left the trap."""
+        return ESCAPE_SHARE * self.trap_gap
 
 
 def compute_traps(values: Mapping[str, Any]) -> Traps:
@@ -502,6 +584,35 @@ def quiet(values: Mapping[str, Any]) -> Restarts:
     return restarts({**values, "noise": NOISES[0]})
 
 
+BEST_OF = (1, 2, 5, 10)  # the restart budgets the best-of-k readout lists
+SURE = 0.99  # and the budget that makes finding the global minimum this likely
+
+
+def best_of_claims(res: Restarts) -> list[Claim]:
+    """How many restarts it takes, keeping the best, to find the global minimum. Each run settles there
+    with the chance p estimated by this batch's share, so at least one of k independent restarts does with
+    chance 1 − (1 − p)ᵏ: "minima.best_of" (the chances for :data:`BEST_OF` and the fewest restarts that
+    reach :data:`SURE`), or "minima.best_never" when no run settled there, "minima.best_always" when all did."""
+    g, n = res.counts["global"], res.runs
+    if g == 0:
+        return [Claim("minima.best_never", {"runs": n})]
+    if g == n:
+        return [Claim("minima.best_always", {"runs": n})]
+    p = g / n
+    needed = max(1, int(np.ceil(np.log1p(-SURE) / np.log1p(-p))))
+    while needed > 1 and 1.0 - (1.0 - p) ** (needed - 1) >= SURE:  # the log's round-off, either way
+        needed -= 1
+    while 1.0 - (1.0 - p) ** needed < SURE:
+        needed += 1
+    return [Claim("minima.best_of", {"global": g, "runs": n, "share": p, "sure": SURE, "needed": needed,
+                                     "chances": {k: 1.0 - (1.0 - p) ** k for k in BEST_OF}})]
+
+
+def best_of(res: Restarts) -> str:
+    """The best-of-k readout (:func:`best_of_claims`) in words."""
+    return say(best_of_claims(res))
+
+
 def restart_claims(res: Restarts) -> list[Claim]:
     """Where the restarts ended ("minima.ends": the counts of :data:`OUTCOMES`, with the optimizer, rate and
     steps) and how high the ridge is above the shallow minimum ("minima.ridge")."""
@@ -644,6 +755,37 @@ def _(v):
     return (f"**{v['crossed']}** runs settled in the other well than the one they started in: a step can carry a run "
             "over the ridge (momentum, or a step as long as the well is wide), so the basin a run starts in does not "
             "decide where it ends.")
+
+
+def _chance(c: float) -> str:
+    """A chance near certain keeps a decimal, rounded down: 0.9898 is "98.9%", not "99.0%" (the budget for 99%
+    is one restart more), and nothing short of certain reads "100%"."""
+    if c < 0.95:
+        return pct(c)
+    if c < 0.999:
+        return pct(np.floor(round(1000 * c, 6)) / 1000, 1)
+    return "above 99.9%"
+
+
+@template("minima.best_of")
+def _(v):
+    chances = ", ".join(f"{_chance(c)} for {k}" for k, c in v["chances"].items())
+    return (f"**Best of k restarts.** A run settles in the global minimum with a chance of about "
+            f"{fmt(v['share'], 3)} ({v['global']} of {v['runs']} here), so at least one of k independent restarts "
+            f"does with a chance of 1 − (1 − {fmt(v['share'], 3)})ᵏ: {chances}. Keep the run with the lowest loss "
+            f"and **{v['needed']}** restarts find the global minimum at least {pct(v['sure'])} of the time.")
+
+
+@template("minima.best_never")
+def _(v):
+    return (f"**Best of k restarts.** None of the {v['runs']} runs settled in the global minimum, so with these "
+            "settings more restarts would rarely find it: change the rate, the steps or the optimizer first.")
+
+
+@template("minima.best_always")
+def _(v):
+    return (f"**Best of k restarts.** All {v['runs']} runs settled in the global minimum: here one start is "
+            "almost always enough.")
 
 
 def _settle_rates(v) -> str:

@@ -164,5 +164,5 @@ def full_page_screenshot(page: Page, path: str) -> None:
 # Charts each view draws at its default scenario (a new view adds its count here).
 VIEW_CHARTS = {"mse_vs_mae": 6, "regularization": 4, "learning_rate": 3, "business_costs": 4, "optimizer_race": 3,
                "lr_schedules": 2, "batch_size": 3,
-               "local_minima": 5, "fit_by_hand": 2,
+               "local_minima": 6, "fit_by_hand": 2,
                "worked_examples": 1, "cross_entropy": 4, "normal_equation": 5, "loss_curves": 2}

@@ -20,7 +20,7 @@ PAGES = [
     ("optimizer_race", 3), ("optimizer_race?surface=line_fit&run_adamw=true", 3),
     ("fit_by_hand", 2), ("worked_examples", 1), ("worked_examples?worksheet=true", 0), ("cross_entropy", 4), ("normal_equation", 5),
     ("normal_equation?likeness=an+exact+copy+of+x%E2%82%81", 5), ("loss_curves", 2), ("loss_curves?quiz=true", 2), ("fit_by_hand?squares=true&reveal=true&loss=Absolute+error+%28MAE%29", 2),
-    ("batch_size", 3), ("local_minima", 5), ("local_minima?surface=Two+wells+%282-D%29&trap=The+plateau", 5), ("lr_schedules", 2), ("lr_schedules?batch=64+%28full+batch%29&lr=1.3&b=Warmup%2C+then+cosine", 2),
+    ("batch_size", 3), ("local_minima", 6), ("local_minima?surface=Two+wells+%282-D%29&trap=The+plateau", 6), ("lr_schedules", 2), ("lr_schedules?batch=64+%28full+batch%29&lr=1.3&b=Warmup%2C+then+cosine", 2),
 ]
 
 # What sticks out past the right edge of the viewport, outside the (closed) sidebar.

@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 
 from core import datasets, surfaces, tiny_net
+from dashboard.charts import common
+from dashboard.charts import local_minima as charts
 from dashboard.scenarios import local_minima as sc
 
 from .apptest_tools import errors, metrics, notice, run_page
@@ -96,6 +98,11 @@ def test_the_page_states_the_counts():
     assert "is in its basin: 46 of the 100 starts (" in text and "with probability 0.539)" in text
     assert "None of the 100 runs that settled crossed the ridge" in text
     assert "momentum step 188" in text
+    best_of = [m.value for m in at.markdown if m.value.startswith("**Best of k restarts.**")]
+    # 46 of 100: 1 − 0.54² = 0.708, 1 − 0.54⁵ = 0.954, 1 − 0.54¹⁰ = 0.9979 (rounded down);
+    # 0.54⁷ = 0.0134 and 0.54⁸ = 0.0072, so 8 restarts for 99%
+    assert len(best_of) == 1 and "46% for 1, 71% for 2, 95.4% for 5, 99.7% for 10" in best_of[0]
+    assert "**8** restarts find the global minimum at least 99%" in best_of[0]
     assert "**28** of them were still falling at the last step, so these are where training stopped" in text
     table = [m.value for m in at.markdown if m.value.startswith("| minimum")][0]
     assert "| global minimum | (-1.301) | -3.514 | 46 of 100 |" in table
@@ -130,3 +137,73 @@ def test_a_pinned_share_changes_by_its_own_points():
     assert errors(at) == []
     global_minimum = [m for m in at.metric if m.label == "Global minimum"][0]
     assert global_minimum.value == "75 of 100" and global_minimum.delta == "+29 pts"  # 46 -> 75, not +2900
+
+
+def test_one_colour_means_one_thing_on_the_page():
+    """The outcomes of the restarts, the saddle's four runs and the networks near the best share no hue
+    (grey is the page's neutral: a run that diverged, a network further from the best)."""
+    outcomes = {colour for key, (_, colour) in sc.OUTCOMES.items() if key != "diverged"}
+    runs = {colour for _, colour in sc.TRAP_RUNS.values()}
+    near = {charts.NEAR_COLOURS["within 10% of the best"]}
+    assert len(outcomes) == 3 and len(runs) == 4
+    assert not outcomes & runs and not near & (outcomes | runs)
+
+
+def test_the_dashed_line_is_half_the_trap_and_no_stuck_run_hides_under_it():
+    """The dashed line is the escape threshold, half the trap's height: gradient descent stuck on the
+    saddle (2.5 above the minimum) and the three runs stuck on the plateau (1) are drawn above it."""
+    for values, height in ((sc.DEFAULTS, 2.5), (sc.THE_PLATEAU, 1.0)):
+        tr = sc.compute_traps(values)
+        spec = charts.trap_loss_chart(tr)
+        rules = common.as_frame(spec["datasets"]["notes"]).query("kind == 'rule'")
+        assert list(rules["shown"]) == pytest.approx([height / 2]) and tr.escape_gap == pytest.approx(height / 2)
+        curves = common.as_frame(spec["datasets"]["curves"])
+        stuck = [key for key in sc.TRAP_RUNS if tr.escaped[key] < 0 and tr.diverged[key] < 0]
+        assert stuck and all(curves.query("series == @key")["shown"].min() > 1.5 * tr.escape_gap for key in stuck)
+
+
+def test_the_landscape_marks_the_best_weights_with_a_dot_like_its_legend():
+    spec = charts.landscape_chart(sc.network(sc.DEFAULTS))
+    marks = common.as_frame(spec["datasets"]["marks"])
+    assert list(marks["kind"]) == ["now"]  # drawn as a circle, the legend's symbol
+    assert marks["text"].iloc[0].startswith("the best network's weights, loss 0.136")
+
+
+def test_the_saddles_start_label_says_its_offset():
+    texts = {offset: list(common.as_frame(charts.trap_contour_chart(
+        sc.compute_traps({**sc.DEFAULTS, "offset": offset}))["datasets"]["marks"])["text"]) for offset in sc.OFFSETS}
+    assert texts == {"0": ["start, y = 0", "saddle point"], "1e-12": ["start, y = 1e-12", "saddle point"],
+                     "1e-08": ["start, y = 1e-8", "saddle point"], "0.0001": ["start, y = 1e-4", "saddle point"]}
+
+
+def test_the_rate_sweep_is_the_restarts_at_each_rate_without_noise():
+    """At a rate of the sweep, its counts are the page's own restarts at that rate with no noise; on the two
+    wells, gradient descent holds 66 runs in the deep well up to η = 0.4 and none at 0.63, above 2 / λ = 0.62."""
+    values = {**sc.DEFAULTS, "surface": "two_minima_2d", "noise": "30"}
+    sw = sc.compute_sweep(values)
+    for rate in (0.01, 0.25, 0.63):
+        quiet = sc.compute_restarts({**values, "lr_2d": rate, "noise": "0"})
+        at = list(sw.rates).index(rate)
+        assert {key: int(sw.counts[key][at]) for key in sc.OUTCOMES} == quiet.counts
+    rates = list(sw.rates)
+    assert sw.counts["global"][rates.index(0.4)] == 66 and sw.counts["global"][rates.index(0.63)] == 0
+    assert sw.settle_rates[0] == pytest.approx(0.62, abs=0.005)
+    spec = charts.sweep_chart(sw, 0.25)
+    rules = common.as_frame(spec["datasets"]["rules"])
+    assert list(rules["kind"]) == ["now", "limit"]  # the shallow well's limit, 1.02, is off the axis
+    assert list(rules["rate"]) == pytest.approx([0.25, sw.settle_rates[0]])
+    momentum = charts.sweep_chart(sc.compute_sweep({**values, "optimizer": "momentum"}), 0.25)
+    assert list(common.as_frame(momentum["datasets"]["rules"])["kind"]) == ["now"]  # 2 / λ is gradient descent's
+
+
+def test_the_rate_sweep_takes_the_first_100_starts_and_says_so():
+    """16 rates of 200 two-well runs of 2,000 steps took 2.6 s: over what one click may cost. Past 100 starts
+    the sweep keeps the page's first 100 (the same points), and its caption says so."""
+    many = {**sc.DEFAULTS, "surface": "two_minima_2d", "restarts": 200, "steps": 2000}
+    sw = sc.compute_sweep(many)
+    page = sc.compute_restarts({**many, "lr_2d": 0.25})  # the page's 200 runs, no noise, at a rate of the sweep
+    outcome = sc._outcome_keys(page.basin[:100])
+    first = {key: int(np.sum(outcome == key)) for key in sc.OUTCOMES}
+    assert sw.runs == 100 and {k: int(sw.counts[k][list(sw.rates).index(0.25)]) for k in sc.OUTCOMES} == first
+    at = run_page("local_minima.py", {"surface": "Two wells (2-D)", "restarts": "200"})
+    assert any(c.value.startswith("The first 100 of the starts at every other rate") for c in at.caption)
