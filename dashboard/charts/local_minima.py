@@ -20,7 +20,7 @@ import pandas as pd
 
 from dashboard import palette
 from dashboard.charts import paths as run_charts
-from dashboard.charts.common import HEIGHT, built_once, color_scale, haloed_text, layer, render
+from dashboard.charts.common import HEIGHT, built_once, color_scale, haloed_text, layer, log_axis, render
 from dashboard.formatting import fmt
 
 
@@ -70,7 +70,7 @@ def restart_chart(res, size: int = run_charts.CONTOUR_SIZE, height: int = HEIGHT
 
 def _sweep_template(height: int, outcomes: tuple[tuple[str, str], ...]) -> alt.LayerChart:
     x = alt.X(field="rate", type="quantitative", title="learning rate η (log scale)",
-              scale=alt.Scale(type="log", nice=False), axis=alt.Axis(format="~g"))
+              scale=alt.Scale(type="log", nice=False), axis=log_axis())
     y = alt.Y(field="runs", type="quantitative", title="runs", scale=alt.Scale(domainMin=0))
     lines = alt.Chart(alt.NamedData("sweep")).mark_line(strokeWidth=2.2, point=alt.OverlayMarkDef(size=30)).encode(
         x=x, y=y, color=alt.Color(field="label", type="nominal", scale=color_scale(dict(outcomes)),
