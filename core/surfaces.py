@@ -663,16 +663,36 @@ def random_starts(surface: Surface | str, runs: int, *, seed: int = 0) -> np.nda
     return np.column_stack([rng.uniform(low, high, runs) for low, high in surface.bounds])
 
 
+def _shared_noise(noise: Any, seed: Any, steps: int, dim: int) -> np.ndarray | None:
+    """The noise added to the gradient at each step, one draw shared by every run: shape (steps, dim),
+    row k = noise_k * xi_k with xi = ``default_rng(seed).standard_normal((steps, dim))`` (row k for
+    step k + 1). None when every noise_k is 0 (then no random numbers are drawn)."""
+    scales = _noise_scales(noise, steps)
+    rng = np.random.default_rng(integer("seed", seed, low=0))
+    if not np.any(scales > 0.0):
+        return None
+    return scales[:, None] * rng.standard_normal((steps, dim))
+
+
 def race(surface: Surface | str, *, optimizers: Any, lrs: Any, steps: int, start: Any = None,
-         ) -> list[Trajectory]:
+         noise: Any = 0.0, seed: int = 0) -> list[Trajectory]:
     """Several optimizers on one surface in one computation: one loop over the steps, one
     gradient evaluation per step for every run of every optimizer.
 
     ``optimizers[i]`` runs once per rate of ``lrs[i]`` (a number or an array (R_i,)), all from
-    ``start`` (default ``surface.start``). Each returned :class:`Trajectory` is exactly the
-    one :func:`optimize` gives for that optimizer and those rates (the same arithmetic, row by
-    row). This is how a race of seven optimizers, each with a sweep of rates to find its
-    best, is one vectorized computation.
+    ``start`` (default ``surface.start``). Without noise, each returned :class:`Trajectory` is
+    exactly the one :func:`optimize` gives for that optimizer and those rates (the same
+    arithmetic, row by row). This is how a race of seven optimizers, each with a sweep of rates
+    to find its best, is one vectorized computation.
+
+    ``noise`` (a number or one per step, >= 0, as in :func:`optimize`) makes each step's gradient
+    ``surface.grad(p) + noise_k xi_k``, with ``xi_k`` standard normal of shape (dim,): row k of
+    ``numpy.random.default_rng(seed).standard_normal((steps, dim))``, drawn once for the whole
+    race. Note: unlike :func:`optimize`, which draws its own noise for every run, every run of
+    every optimizer here gets the same ``xi_k`` at step k (a fair race: as if all were fed the
+    same mini-batches), and the draw does not depend on ``noise`` (a different scale multiplies
+    the same ``xi``). Default 0: the exact gradient, bit for bit the noise-free race, and no
+    random numbers are drawn.
     """
     surface = _surface(surface)
     opts = [_optimizer(o) for o in optimizers]
@@ -683,6 +703,7 @@ def race(surface: Surface | str, *, optimizers: Any, lrs: Any, steps: int, start
         if r.size == 0 or not np.all(r > 0.0):
             raise fail(f"lrs[{i}]", r, "learning rates > 0")
     steps = integer("steps", steps, low=0)
+    shared = _shared_noise(noise, seed, steps, surface.dim)
     start = (surface.start if start is None else surface._check(start, "start")).reshape(1, surface.dim)
     sizes = [r.size for r in rates]
     edges = np.concatenate([[0], np.cumsum(sizes)])
@@ -694,6 +715,8 @@ def race(surface: Surface | str, *, optimizers: Any, lrs: Any, steps: int, start
         states = [o.init(p[a:b]) for o, a, b in zip(opts, edges[:-1], edges[1:])]
         for k in range(steps):
             g = surface._grad(p)
+            if shared is not None:
+                g = g + shared[k]
             for i, (o, a, b) in enumerate(zip(opts, edges[:-1], edges[1:])):
                 p[a:b], states[i] = o._step(p[a:b], g[a:b], states[i], rates[i])
             points[k + 1] = p
@@ -709,14 +732,15 @@ def race(surface: Surface | str, *, optimizers: Any, lrs: Any, steps: int, start
 
 
 def internals(surface: Surface | str, *, optimizer: Any, lr: float, steps: int, start: Any = None,
-              ) -> dict[str, np.ndarray]:
+              noise: Any = 0.0, seed: int = 0) -> dict[str, np.ndarray]:
     """What one optimizer computes at every step of one run: its gradient, state and step.
 
     The run is the one :func:`optimize` makes with the same arguments (the same points, bit
-    for bit). Returns arrays of shape (steps, dim), row t - 1 for step t = 1 .. steps:
+    for bit); with ``noise``, the one :func:`race` makes with the same ``noise`` and ``seed``
+    (the same shared draw). Returns arrays of shape (steps, dim), row t - 1 for step t = 1 .. steps:
 
     - ``"point"``: where the gradient was taken (the point before step t);
-    - ``"grad"``: the gradient g_t there;
+    - ``"grad"``: the gradient g_t there (with the step's noise, when there is noise);
     - each array of the optimizer's state after step t, by torch's name
       (``momentum_buffer``: the velocity; ``sum``, ``square_avg``, ``exp_avg``,
       ``exp_avg_sq``, ...);
@@ -730,12 +754,15 @@ def internals(surface: Surface | str, *, optimizer: Any, lr: float, steps: int, 
     optimizer = _optimizer(optimizer)
     steps = integer("steps", steps, low=0)
     rate = real("lr", lr, low=0.0, low_open=True)
+    shared = _shared_noise(noise, seed, steps, surface.dim)
     p = (surface.start if start is None else surface._check(start, "start")).reshape(1, surface.dim)
     state = optimizer.init(p)
     rows: dict[str, list[np.ndarray]] = {"point": [], "grad": [], "step": []}
     with np.errstate(all="ignore"):
-        for _ in range(steps):
+        for k in range(steps):
             g = surface._grad(p)
+            if shared is not None:
+                g = g + shared[k]
             new, state = optimizer._step(p, g, state, rate)
             rows["point"].append(p[0])
             rows["grad"].append(g[0])

@@ -38,6 +38,10 @@ panel.slider("Momentum μ (momentum, Nesterov)", "mu", 0.1, 0.99, step=0.01,
 panel.slider("Adam's β₁ (AdamW too)", "beta1", 0.0, 0.99, step=0.01)
 panel.select("Adam's β₂", "beta2", sc.BETA2_OPTIONS)
 steps = panel.slider("Steps", "steps", *sc.STEPS_RANGE, step=10)
+panel.slider("Gradient noise σ", "noise", *sc.NOISE_RANGE, step=sc.NOISE_STEP,
+             help="0: off. Adds σₜ·ξₜ to every step's gradient, like the noise of a mini-batch: ξₜ standard normal, "
+                  "one draw per step shared by every racer and every rate. σₜ fades from σ to 0 at half the steps, "
+                  "so every run ends on the exact gradient and its verdict says where it settled.")
 own = panel.toggle("Choose the start point", "own_start", help="Otherwise each surface's own start.")
 panel.slider("Start x", "x0", -5.0, 5.0, step=0.1, disabled=not own)
 panel.slider("Start y", "y0", -5.0, 5.0, step=0.1, disabled=not own)
@@ -47,6 +51,8 @@ panel.preset_button("The saddle", {**sc.DEFAULTS, "surface": "saddle", "run_nest
                     help="Started just off the ridge of a saddle point.")
 panel.preset_button("The plateau", {**sc.DEFAULTS, "surface": "plateau", "run_rmsprop": True}, key="preset-plateau",
                     help="Tiny gradients far from the well.")
+panel.preset_button("Noise lifts gradient descent out of the shallow well", sc.NOISY_DESCENT,
+                    key="preset-noise", help="Two minima: gradient descent alone at η = 0.42, with and without noise.")
 panel.reset_button()
 pin = pinning.controls(panel)
 

@@ -7,6 +7,12 @@ for all 7 x 41 runs). A racer's run is then read from there: at its slider's rat
 "tuned", at its best rate (:func:`core.outcomes.fastest`: the first to arrive at the minimum,
 else, where no rate arrives, the lowest final loss). So tuning is the sweep itself, not a search.
 
+With gradient noise σ > 0, every step's gradient gets σ_t ξ_t added (:func:`fading`): ξ_t one standard-normal
+draw per step (seed :data:`NOISE_SEED`), the same for every racer and every rate of the sweep (a fair race, as if
+all were fed the same mini-batches), and σ_t fading linearly to 0 at the run's middle, so every run ends on
+the exact gradient and its verdict (read over the run's last tenth) describes where the run settled, not the
+noise. What the noise changed is read against the noise-free sweep at the same rate (:func:`noise_claims`).
+
 What each run did is :func:`core.outcomes.classify`'s verdict: "arrived" means near the
 surface's global minimizer in distance and in height, each relative to the start, from that
 step to the end; "the winner" is the racer that arrived in the fewest steps, and there is none
@@ -41,6 +47,8 @@ RACERS = tuple(registry.OPTIMIZERS)  # sgd, momentum, nesterov, adagrad, rmsprop
 RATE_LOW, RATE_HIGH, RATE_PER_DECADE = 1e-4, 10.0, 8
 BETA2_OPTIONS = ("0.9", "0.99", "0.999", "0.9999")  # a choice (its text is its value): the link says 0.999
 STEPS_RANGE = (10, 1000)
+NOISE_RANGE, NOISE_STEP = (0.0, 10.0), 0.5  # the gradient noise's σ (0: off)
+NOISE_SEED = 0  # one fixed draw: the same noise for every racer, every rate and every σ
 GRID = 100  # contour cells per side
 DEFAULT_RATES = {"sgd": 0.001, "momentum": 0.0001, "nesterov": 0.0001, "adagrad": 0.5, "rmsprop": 0.01,
                  "adam": 0.05, "adamw": 0.05}
@@ -48,14 +56,26 @@ DEFAULTS: dict[str, Any] = {
     "surface": "rosenbrock", "steps": 300, "tuned": True,
     **{f"run_{k}": k in ("sgd", "momentum", "adam") for k in RACERS},
     **{f"lr_{k}": v for k, v in DEFAULT_RATES.items()},
-    "mu": 0.9, "beta1": 0.9, "beta2": "0.999", "own_start": False, "x0": 0.0, "y0": 0.0, "inside": "adam",
+    "mu": 0.9, "beta1": 0.9, "beta2": "0.999", "own_start": False, "x0": 0.0, "y0": 0.0, "noise": 0.0,
+    "inside": "adam",
 }
 # The lesson's claim as a scenario: momentum at its best rate on Rosenbrock's valley, Adam at too small a one.
 LESSON = {**DEFAULTS, "tuned": False, "run_sgd": False, "lr_momentum": 0.0018, "lr_adam": 0.0024}
+# The lesson's "noise can push the optimization out of shallow local minima": gradient descent alone on Two
+# minima at a rate that stalls in the shallow well without noise; with σ = 2 it arrives at the deep one (with seed
+# 0; over seeds 0-99, 61 of 100 runs arrive, none without the noise).
+NOISY_DESCENT = {**DEFAULTS, "surface": "two_minima_2d", "tuned": False, "run_momentum": False, "run_adam": False,
+                 "lr_sgd": 0.42, "noise": 2.0}
 ADAM_CONFUSION = ("Adam does not scale a weight's step by how often that weight is updated: here both coordinates "
                   "get a gradient at every step. It divides each coordinate's average gradient by the size of its "
                   "gradients over about 1/(1 − β₂) steps, so a coordinate whose gradients were large long ago "
                   "still takes small steps.")
+
+
+def fading(sigma: float, steps: int) -> np.ndarray:
+    """The gradient noise's σ at steps t = 1 .. steps: σ (1 − 2t / steps) over the first half of the run, 0 from
+    its middle on. Shape (steps,)."""
+    return float(sigma) * np.maximum(0.0, 1.0 - 2.0 * np.arange(1, int(steps) + 1) / int(steps))
 
 
 def settings(values: Mapping[str, Any]) -> tuple[float, float, float]:
@@ -99,16 +119,18 @@ class Sweep:
     best: dict[str, int]  # key -> index into rates() of its best run (-1: every rate diverged)
     arrived: dict[str, bool]  # key -> whether its best run arrived (else it is only the lowest)
     arrive_gap: float  # the height above the minimum a run must stay under to have arrived
+    noise: float = 0.0  # the gradient noise's σ (fading to 0 at the run's middle, :func:`fading`)
 
 
 def sweep(surface: str, steps: int, mu: float, beta1: float, beta2: float,
-          start: tuple[float, float] | None) -> Sweep:
-    """All seven optimizers at all the rates, in one :func:`core.surfaces.race`."""
+          start: tuple[float, float] | None, noise: float = 0.0) -> Sweep:
+    """All seven optimizers at all the rates, in one :func:`core.surfaces.race` (with the shared, fading
+    gradient noise of σ = ``noise``)."""
     s = surfaces.get(surface)
     begin = s.start if start is None else np.asarray(start, dtype=np.float64)
     lrs = rates()
     runs = surfaces.race(s, optimizers=[build(k, mu, beta1, beta2) for k in RACERS], lrs=[lrs] * len(RACERS),
-                         steps=steps, start=begin)
+                         steps=steps, start=begin, noise=fading(noise, steps), seed=NOISE_SEED)
     gap0 = float(s.value(begin)) - s.global_min_value
     best, arrived = {}, {}
     for k, run in zip(RACERS, runs):
@@ -116,13 +138,13 @@ def sweep(surface: str, steps: int, mu: float, beta1: float, beta2: float,
                                           params=run.params, minimizer=s.global_minima)
         best[k], arrived[k] = outcomes.fastest(steps_to, run.final_loss - s.global_min_value)
     return Sweep(surface, (float(begin[0]), float(begin[1])), int(steps), dict(zip(RACERS, runs)), best, arrived,
-                 outcomes.ARRIVE_GAP * gap0)
+                 outcomes.ARRIVE_GAP * gap0, float(noise))
 
 
 @scenario_cache(max_entries=16, heavy=True)
 def cached_sweep(surface: str, steps: int, mu: float, beta1: float, beta2: float,
-                 start: tuple[float, float] | None) -> Sweep:
-    return sweep(surface, steps, mu, beta1, beta2, start)
+                 start: tuple[float, float] | None, noise: float = 0.0) -> Sweep:
+    return sweep(surface, steps, mu, beta1, beta2, start, noise)
 
 
 # --------------------------------------------------------------------------- the race
@@ -139,6 +161,7 @@ class Racer:
     diverged_at: int  # -1: never
     outcome: outcomes.Outcome  # what the run did (core.outcomes.classify)
     final_gap: float  # f - f_min at the end (inf when diverged)
+    quiet: outcomes.Outcome | None = None  # what the same rate does without gradient noise (None: no noise)
 
     @property
     def arrived_at(self) -> int:
@@ -154,7 +177,8 @@ class Race:
         surface: its name; ``title`` its label; ``axes`` the axis titles.
         start: the start point; ``minima`` (m, 2) the surface's minima, the global one first.
         arrive_gap: the height above the minimum a run must stay under to have arrived (it must
-            also be near the minimizer); ``f_min`` the global minimum's value; ``steps`` the run length.
+            also be near the minimizer); ``f_min`` the global minimum's value; ``steps`` the run length;
+            ``noise`` the gradient noise's σ (0: none; it fades to 0 at the run's middle, :func:`fading`).
         places: the names of the surface's other stationary points (a run's ``outcome.near``).
         racers: one per racing optimizer, in menu order.
         points: key -> (steps + 1, 2) points of its run; ``gaps``: key -> (steps + 1,) f - f_min.
@@ -175,6 +199,7 @@ class Race:
     places: tuple[str, ...]
     f_min: float
     steps: int
+    noise: float
     racers: tuple[Racer, ...]
     points: dict[str, np.ndarray]
     gaps: dict[str, np.ndarray]
@@ -242,7 +267,12 @@ def compute(values: Mapping[str, Any]) -> Race:
     if surface not in SURFACES:
         raise ValueError(f"surface must be one of {', '.join(SURFACES)}; got {surface!r}")
     steps = int(values["steps"])
-    sw = cached_sweep(surface, steps, *settings(values), start_of(values))
+    noise = float(values["noise"])
+    if not NOISE_RANGE[0] <= noise <= NOISE_RANGE[1]:
+        raise ValueError(f"noise must be between {NOISE_RANGE[0]:g} and {NOISE_RANGE[1]:g}; got {noise!r}")
+    sw = cached_sweep(surface, steps, *settings(values), start_of(values), noise)
+    # The same sweep without the noise: what each racer does at the same rate on the exact gradient.
+    quiet = sw if noise == 0.0 else cached_sweep(surface, steps, *settings(values), start_of(values), 0.0)
     s = surfaces.get(surface)
     grid_rates = rates()
     others, places = stationary_points(s)
@@ -259,8 +289,14 @@ def compute(values: Mapping[str, Any]) -> Race:
         # The legend names the optimizer only: a label that held the rate would change the charts'
         # specs with every rate, and the browser would build them again instead of updating their data.
         label = registry.OPTIMIZERS[key].label
+        calm = None
+        if noise > 0.0:
+            still = quiet.runs[key]
+            calm = outcomes.classify(still.loss[:, index], s.global_min_value,
+                                     diverged_at=int(still.diverged_at[index]), params=still.params[:, index],
+                                     minimizer=s.global_minima, others=others)
         racers.append(Racer(key, label, rate, tuned, diverged_at, outcome,
-                            float(gap[-1]) if diverged_at < 0 else float("inf")))
+                            float(gap[-1]) if diverged_at < 0 else float("inf"), calm))
         points[key], gaps[key] = run.params[:, index], gap
     keys = [r.key for r in racers]
     stacked = np.stack([points[k] for k in keys], axis=1)  # (steps + 1, R, 2)
@@ -299,7 +335,7 @@ def compute(values: Mapping[str, Any]) -> Race:
     return Race(
         surface=surface, title=SURFACE_LABELS[surface], axes=SURFACE_TITLES.get(surface, ("x", "y")),
         start=sw.start, minima=s.minima, arrive_gap=sw.arrive_gap, places=places, f_min=s.global_min_value,
-        steps=steps,
+        steps=steps, noise=noise,
         racers=tuple(racers), points=points, gaps=gaps, window=box, cell=cell, bands=band,
         paths=path_frame, exits=exit_frame, curves=curves, diverged=diverged, table=table,
     )
@@ -365,7 +401,7 @@ def inside_of(race: Race, values: Mapping[str, Any], key: str) -> Inside:
     racer = next(r for r in race.racers if r.key == key)
     opt = build(key, *settings(values))
     full = surfaces.internals(race.surface, optimizer=opt, lr=racer.rate, steps=race.steps,
-                              start=np.asarray(race.start))
+                              start=np.asarray(race.start), noise=fading(race.noise, race.steps), seed=NOISE_SEED)
     last = race.steps if racer.diverged_at < 0 else max(1, racer.diverged_at)
     keep = paths.evenly(np.arange(last), INSIDE_ROWS)
     parts = []
@@ -427,7 +463,8 @@ def torch_formula(surface: str) -> str:
 
 
 def torch_code(race: Race, values: Mapping[str, Any], key: str) -> str:
-    """PyTorch code that makes racer ``key``'s run: the same surface, start, rate, settings and steps."""
+    """PyTorch code that makes racer ``key``'s run: the same surface, start, rate, settings and steps, and with
+    gradient noise the same draw (numpy's, seed :data:`NOISE_SEED`) added to the gradient, fading as the race's."""
     racer = next(r for r in race.racers if r.key == key)
     args = [f"lr={_num(racer.rate)}"]
     entry = registry.OPTIMIZERS[key]
@@ -440,7 +477,9 @@ def torch_code(race: Race, values: Mapping[str, Any], key: str) -> str:
     if entry.core_name == "adamw":
         args.append(f"weight_decay={_num(entry.build().hyper['weight_decay'])}")
     start = ", ".join(_num(v) for v in race.start)
+    noisy = race.noise > 0.0
     return "\n".join([
+        *(["import numpy as np"] if noisy else []),
         "import torch",
         "",
         "",
@@ -449,11 +488,16 @@ def torch_code(race: Race, values: Mapping[str, Any], key: str) -> str:
         f"    return {torch_formula(race.surface)}",
         "",
         "",
+        *([f"sigma = {_num(race.noise)}  # the gradient noise, fading to 0 half-way through the run",
+           "# One standard-normal pair per step, the same for every racer:",
+           f"xi = torch.from_numpy(np.random.default_rng({NOISE_SEED}).standard_normal(({race.steps}, 2)))"]
+          if noisy else []),
         f"p = torch.tensor([{start}], dtype=torch.float64, requires_grad=True)",
         f"optimizer = torch.optim.{entry.torch_class}([p], {', '.join(args)})",
         f"for step in range({race.steps}):",
         "    optimizer.zero_grad()",
         "    f(p).backward()",
+        *([f"    p.grad += sigma * max(0.0, 1 - 2 * (step + 1) / {race.steps}) * xi[step]"] if noisy else []),
         "    optimizer.step()",
         "print(p.detach().tolist(), f(p).item())",
     ])
@@ -542,6 +586,25 @@ def surface_claims(surface: str) -> list[Claim]:
     return [Claim("race.surface", {"surface": surface})]
 
 
+def noise_claims(race: Race) -> list[Claim]:
+    """What the gradient noise did, as claims (none without noise): "race.noise" (σ, how it is drawn, that it
+    fades to 0), then "race.noise_effect": each racer against the same racer at the same rate without the noise
+    (its verdict there, ``quiet``), split into ``moved`` (arrives with the noise only), ``kept`` (arrives either
+    way) and ``lost`` (arrives without the noise only); ``deep`` when the surface has a shallower minimum too,
+    so that arriving means reaching the deep well."""
+    if race.noise <= 0.0:
+        return []
+    s = surfaces.get(race.surface)
+    split: dict[str, list[dict[str, Any]]] = {"moved": [], "kept": [], "lost": []}
+    for r in race.racers:
+        noisy, calm = r.outcome.arrived, r.quiet.arrived
+        if noisy or calm:
+            split["kept" if noisy and calm else "moved" if noisy else "lost"].append(
+                {**_run(r, race), "quiet": r.quiet})
+    return [Claim("race.noise", {"sigma": race.noise, "steps": race.steps, "seed": NOISE_SEED}),
+            Claim("race.noise_effect", {**split, "deep": len(s.minima) > len(s.global_minima)})]
+
+
 def inside_claims(race: Race, ins: Inside | None, k: int) -> list[Claim]:
     """What the inspected optimizer holds at the scrubber's step (none at step 0 or without one)."""
     if ins is None or k < 1:
@@ -552,8 +615,9 @@ def inside_claims(race: Race, ins: Inside | None, k: int) -> list[Claim]:
 
 def note_claims(race: Race, ins: Inside | None, k: int, values: Mapping[str, Any]) -> list[list[Claim]]:
     """The "What to notice" bullets as claims, one list per bullet."""
-    bullets = [start_claims(race), race_claims(race), rate_claims(race, values), surface_claims(race.surface),
-               inside_claims(race, ins, k)]
+    noise = noise_claims(race)  # what the noise did, then how it is made: two bullets
+    bullets = [start_claims(race), race_claims(race), rate_claims(race, values), noise[1:], noise[:1],
+               surface_claims(race.surface), inside_claims(race, ins, k)]
     return [b for b in bullets if b]
 
 
@@ -622,6 +686,35 @@ def _(v):
             f"η = {fmt(v['critical'], 3)}.")
 
 
+def _names(labels: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+@template("race.noise")
+def _(v):
+    return (f"Gradient noise σ = {fmt(v['sigma'])}: every step's gradient gets σₜ·ξₜ added, ξₜ one standard-normal "
+            f"draw per step (seed {v['seed']}) that every racer and every rate tried receives alike, as if all were "
+            f"fed the same mini-batches. σₜ fades from σ to 0 at step {v['steps'] // 2}, half-way, so every run "
+            "ends on the exact gradient and its verdict says where it settled.")
+
+
+@template("race.noise_effect")
+def _(v):
+    goal = "the deep minimum" if v["deep"] else "the minimum"
+    parts = [f"The noise brings {r['label']} to {goal}: at the same rate without it, {r['label']} "
+             + verdicts.outcome_text(r["quiet"], r["steps"], r["places"]) + "." for r in v["moved"]]
+    if v["kept"]:
+        kept = [r["label"] for r in v["kept"]]
+        parts.append(f"{_names(kept)} {'reaches' if len(kept) == 1 else 'reach'} {goal} with the noise and "
+                     "without it.")
+    parts += [f"The noise keeps {r['label']} from {goal}, which it reaches at the same rate without it "
+              f"(at step {r['quiet'].step})." for r in v["lost"]]
+    if not (v["moved"] or v["kept"] or v["lost"]):
+        parts.append(f"No racer reaches {goal}, with the noise or without it.")
+    return " ".join(parts)
+
+
 @template("race.surface")
 def _(v):
     return SURFACE_NOTES[v["surface"]]
@@ -681,4 +774,8 @@ def math_blocks(race: Race, key: str) -> list[tuple[str, str]]:
                  rf"\lVert \theta_t - \theta^* \rVert \le {outcomes.ARRIVE_DISTANCE:g}\,\lVert \theta_0 - \theta^* \rVert"
                  rf"\quad\text{{and}}\quad f(\theta_t) - f^* \le {latex_power(outcomes.ARRIVE_GAP)}\,\bigl(f(\theta_0) - f^*\bigr)"
                  rf" = {fmt(race.arrive_gap, 3)}"))
+    if race.noise > 0.0:
+        rows.append((f"The gradient each racer is given, with noise σ = {fmt(race.noise)} (ξₜ standard normal, the "
+                     "same draw for every racer):",
+                     rf"g_t = \nabla f(\theta_{{t-1}}) + \sigma\,\max\Bigl(0,\ 1 - \frac{{2t}}{{{race.steps}}}\Bigr)\,\xi_t"))
     return rows

@@ -1,7 +1,7 @@
 """An oracle for the optimizer race, sharing nothing with core.optimizers or core.outcomes: each
 racer's run by a plain loop written from torch.optim's published update rules (on a 2-vector),
-the divergence and arrival rules written out step by step, and the race scenarios a learner can
-reach, drawn from the page's declared controls."""
+the gradient noise drawn and faded by hand, the divergence and arrival rules written out step by
+step, and the race scenarios a learner can reach, drawn from the page's declared controls."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from dashboard.scenarios import optimizer_race as sc
 
 from .property_tools import declared_controls, strategy
 
-RACE_KEYS = ("steps", "mu", "beta1", "x0", "y0", "own_start", "tuned",
+RACE_KEYS = ("steps", "mu", "beta1", "x0", "y0", "own_start", "tuned", "noise",
              *(f"run_{k}" for k in sc.RACERS), *(f"lr_{k}" for k in sc.RACERS))
 
 
@@ -31,12 +31,34 @@ def race_links(draw, with_step: bool = True):
     return values
 
 
-def run(key: str, surface: str, lr: float, steps: int, start, mu: float, beta1: float, beta2: float) -> tuple:
+def noise(sigma: float, steps: int, seed: int = 0) -> np.ndarray:
+    """The race's gradient noise, (steps, 2), row t - 1 added to the gradient of step t: one standard-normal
+    pair per step from numpy's default_rng(seed), times σ·(1 − 2t/steps) for t below steps/2, then nothing."""
+    rng = np.random.default_rng(seed)
+    rows = np.zeros((steps, 2))
+    draws = rng.standard_normal((steps, 2))
+    for t in range(1, steps + 1):
+        share = 1 - 2 * t / steps
+        if share > 0:
+            rows[t - 1] = sigma * share * draws[t - 1]
+    return rows
+
+
+def nearest_minimum(surface: str, point) -> int:
+    """Index of the surface's listed minimum nearest the point (plain distances); -1 for a non-finite point."""
+    if not np.all(np.isfinite(point)):
+        return -1
+    minima = surfaces.get(surface).minima
+    return int(np.argmin([math.hypot(*(np.asarray(point) - m)) for m in minima]))
+
+
+def run(key: str, surface: str, lr: float, steps: int, start, mu: float, beta1: float, beta2: float,
+        added=None) -> tuple:
     """(points (steps + 1, 2), f (steps + 1,), diverged_at) of racer ``key``, by torch.optim's rules:
     SGD (momentum's first buffer is the gradient, Nesterov looks ahead with g + μ·buf), Adagrad
     (eps 1e-10), RMSprop (α 0.99, eps 1e-8), Adam and AdamW (eps 1e-8, AdamW's decay 0.01 applied to
     the weights first). Diverged: the first step whose f is not finite or above 10¹² times |f(start)|
-    (10¹² when that is 0); the points stop there."""
+    (10¹² when that is 0); the points stop there. ``added`` (steps, 2): noise added to each step's gradient."""
     s = surfaces.get(surface)
     theta = np.array(start, dtype=float)
     f0 = float(s.value(theta))
@@ -46,6 +68,8 @@ def run(key: str, surface: str, lr: float, steps: int, start, mu: float, beta1: 
     for t in range(1, steps + 1):
         with np.errstate(all="ignore"):
             g = np.asarray(s.grad(theta), dtype=float)
+            if added is not None:
+                g = g + added[t - 1]
             if key in ("sgd", "momentum", "nesterov"):
                 if key == "sgd":
                     step = g

@@ -160,3 +160,39 @@ def test_the_step_scrubber_spans_the_run_and_opens_at_its_end():
     at.slider(key="k").set_value(250).run()
     at.slider(key="steps").set_value(100).run()
     assert not errors(at) and (at.slider(key="k").value, at.slider(key="k").max) == (100, 100)
+
+
+def test_the_noise_preset_lifts_gradient_descent_out_of_the_shallow_well():
+    """Review 9: the lesson's "noise can push the optimization out of shallow local minima", on Two minima."""
+    at = run_page(PAGE)
+    at.button(key="preset-noise").click().run()
+    assert errors(at) == []
+    assert at.slider(key="noise").value == 2.0
+    assert metrics(at) == {"First: Gradient descent": "149 steps", "Gradient descent": "149 steps"}
+    text = notice(at)
+    assert "Gradient noise σ = 2" in text
+    assert ("The noise brings Gradient descent to the deep minimum: at the same rate without it, Gradient descent "
+            "stalled at the other, shallower minimum, 0.8561 above the minimum.") in text
+    assert "p.grad += sigma * max(0.0, 1 - 2 * (step + 1) / 300) * xi[step]" in at.code[0].value
+    # Without the noise, the same race stalls in the shallow well (the review's f − min 0.856).
+    at.slider(key="noise").set_value(0.0).run()
+    assert metrics(at)["Gradient descent"] == "stalled" and "Gradient noise" not in notice(at)
+    assert "xi" not in at.code[0].value
+
+
+def test_noise_zero_leaves_the_race_and_its_code_as_they_were():
+    race = sc.compute(sc.DEFAULTS)
+    assert race.noise == 0.0 and all(r.quiet is None for r in race.racers) and sc.noise_claims(race) == []
+    code = sc.torch_code(race, sc.DEFAULTS, "adam")
+    assert "numpy" not in code and "p.grad" not in code
+    assert len(sc.math_blocks(race, "adam")) == len(race.racers) + 1
+
+
+@pytest.mark.parametrize("key", sc.RACERS)
+def test_the_pytorch_code_adds_the_same_noise_where_torch_is_installed(key):
+    pytest.importorskip("torch")
+    values = {**sc.DEFAULTS, f"run_{key}": True, "surface": "two_minima_2d", "noise": 3.0, "steps": 120}
+    race = sc.compute(values)
+    scope: dict = {}
+    exec(compile(sc.torch_code(race, values, key).replace("print(", "_ = ("), "race", "exec"), scope)
+    np.testing.assert_allclose(scope["p"].detach().numpy(), race.points[key][-1], rtol=1e-10, atol=1e-12)
