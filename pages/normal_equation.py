@@ -58,7 +58,8 @@ with right:
     floor = charts.distance_floor(res)[0]
     layout.chart(charts.distance_chart(res, pinned=was or None), res.run, name="distance per step",
                  caption="How far the descent's (w₁, w₂, b) is from the closed form after each step, log scale."
-                         + (f" The axis stops at {floor:.1g}: a run that gets closer runs along its bottom edge."
+                         + (" The axis stops below the 1e-6 line: a run that gets closer runs along its bottom "
+                            "edge."
                             if float(res.run["value"].min()) < floor else "")
                          + (pinning.IN_GREY if pin else ""))
 

@@ -38,7 +38,7 @@ panel.slider("Momentum μ (momentum, Nesterov)", "mu", 0.1, 0.99, step=0.01,
 panel.slider("Adam's β₁ (AdamW too)", "beta1", 0.0, 0.99, step=0.01)
 panel.select("Adam's β₂", "beta2", sc.BETA2_OPTIONS)
 steps = panel.slider("Steps", "steps", *sc.STEPS_RANGE, step=10)
-panel.slider("Gradient noise σ", "noise", *sc.NOISE_RANGE, step=sc.NOISE_STEP,
+panel.slider("Gradient noise σ", "sigma", *sc.NOISE_RANGE, step=sc.NOISE_STEP,
              help="0: off. Adds σₜ·ξₜ to every step's gradient, like the noise of a mini-batch: ξₜ standard normal, "
                   "one draw per step shared by every racer and every rate. σₜ fades from σ to 0 at half the steps, "
                   "so every run ends on the exact gradient and its verdict says where it settled.")
@@ -63,11 +63,12 @@ racing = [r.key for r in race.racers]
 st.markdown(f"**Steps to arrive at the minimum: {race.title}**")
 layout.metric_row(sc.headlines(race), pinned=was and sc.headlines(was))
 
-# Beside the charts, to scrub while watching. It spans this run and opens at its end; a step left above a
-# shortened run is one the slider cannot hold, so the panel's vetting puts it back at the end.
-scrub = Panel({"k": steps, "inside": racing[-1]}, container=st)
-k = scrub.slider(f"Step (the run has {steps})", "k", 0, steps, step=1,
-                 help="Moves every racer's dot to where it was after this step.")
+# Beside the charts, to scrub while watching. Its range is the longest run's: a range that followed the
+# steps slider made a step chosen in a long run, sent with a shorter run's rerun, one the slider cannot
+# hold (Streamlit raises), so a step past the end shows the end.
+scrub = Panel({"k": sc.STEPS_RANGE[1], "inside": racing[-1]}, container=st)
+k = min(steps, scrub.slider(f"Step (the run has {steps})", "k", 0, sc.STEPS_RANGE[1], step=1,
+                            help="Moves every racer's dot to where it was after this step; past the end, the end."))
 left, right = st.columns([6, 5], gap="medium")
 with left:
     layout.chart(charts.contour_chart(race, k), race.paths, name="race paths", width="content",

@@ -56,7 +56,7 @@ DEFAULTS: dict[str, Any] = {
     "surface": "rosenbrock", "steps": 300, "tuned": True,
     **{f"run_{k}": k in ("sgd", "momentum", "adam") for k in RACERS},
     **{f"lr_{k}": v for k, v in DEFAULT_RATES.items()},
-    "mu": 0.9, "beta1": 0.9, "beta2": "0.999", "own_start": False, "x0": 0.0, "y0": 0.0, "noise": 0.0,
+    "mu": 0.9, "beta1": 0.9, "beta2": "0.999", "own_start": False, "x0": 0.0, "y0": 0.0, "sigma": 0.0,
     "inside": "adam",
 }
 # The lesson's claim as a scenario: momentum at its best rate on Rosenbrock's valley, Adam at too small a one.
@@ -65,7 +65,7 @@ LESSON = {**DEFAULTS, "tuned": False, "run_sgd": False, "lr_momentum": 0.0018, "
 # minima at a rate that stalls in the shallow well without noise; with σ = 2 it arrives at the deep one (with seed
 # 0; over seeds 0-99, 61 of 100 runs arrive, none without the noise).
 NOISY_DESCENT = {**DEFAULTS, "surface": "two_minima_2d", "tuned": False, "run_momentum": False, "run_adam": False,
-                 "lr_sgd": 0.42, "noise": 2.0}
+                 "lr_sgd": 0.42, "sigma": 2.0}
 ADAM_CONFUSION = ("Adam does not scale a weight's step by how often that weight is updated: here both coordinates "
                   "get a gradient at every step. It divides each coordinate's average gradient by the size of its "
                   "gradients over about 1/(1 − β₂) steps, so a coordinate whose gradients were large long ago "
@@ -267,7 +267,7 @@ def compute(values: Mapping[str, Any]) -> Race:
     if surface not in SURFACES:
         raise ValueError(f"surface must be one of {', '.join(SURFACES)}; got {surface!r}")
     steps = int(values["steps"])
-    noise = float(values["noise"])
+    noise = float(values["sigma"])
     if not NOISE_RANGE[0] <= noise <= NOISE_RANGE[1]:
         raise ValueError(f"noise must be between {NOISE_RANGE[0]:g} and {NOISE_RANGE[1]:g}; got {noise!r}")
     sw = cached_sweep(surface, steps, *settings(values), start_of(values), noise)

@@ -15,7 +15,7 @@ from dashboard.scenarios import optimizer_race as sc
 
 from .property_tools import declared_controls, strategy
 
-RACE_KEYS = ("steps", "mu", "beta1", "x0", "y0", "own_start", "tuned", "noise",
+RACE_KEYS = ("steps", "mu", "beta1", "x0", "y0", "own_start", "tuned", "sigma",
              *(f"run_{k}" for k in sc.RACERS), *(f"lr_{k}" for k in sc.RACERS))
 
 

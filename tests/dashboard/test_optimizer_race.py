@@ -150,24 +150,13 @@ def test_with_every_toggle_off_the_page_says_who_races():
     assert not any(sc.NO_RACER_NOTE in c.value for c in run_page(PAGE).sidebar.caption)
 
 
-def test_the_step_scrubber_spans_the_run_and_opens_at_its_end():
-    """Review 8: "Step (the run has 300)" opened at 1000, 70% of its travel doing nothing. A step left above a
-    shortened run goes back to the run's end."""
-    from .apptest_tools import errors, run_page
-
-    at = run_page("optimizer_race.py")
-    assert (at.slider(key="k").value, at.slider(key="k").max) == (300, 300)
-    at.slider(key="k").set_value(250).run()
-    at.slider(key="steps").set_value(100).run()
-    assert not errors(at) and (at.slider(key="k").value, at.slider(key="k").max) == (100, 100)
-
 
 def test_the_noise_preset_lifts_gradient_descent_out_of_the_shallow_well():
     """Review 9: the lesson's "noise can push the optimization out of shallow local minima", on Two minima."""
     at = run_page(PAGE)
     at.button(key="preset-noise").click().run()
     assert errors(at) == []
-    assert at.slider(key="noise").value == 2.0
+    assert at.slider(key="sigma").value == 2.0
     assert metrics(at) == {"First: Gradient descent": "149 steps", "Gradient descent": "149 steps"}
     text = notice(at)
     assert "Gradient noise σ = 2" in text
@@ -175,7 +164,7 @@ def test_the_noise_preset_lifts_gradient_descent_out_of_the_shallow_well():
             "stalled at the other, shallower minimum, 0.8561 above the minimum.") in text
     assert "p.grad += sigma * max(0.0, 1 - 2 * (step + 1) / 300) * xi[step]" in at.code[0].value
     # Without the noise, the same race stalls in the shallow well (the review's f − min 0.856).
-    at.slider(key="noise").set_value(0.0).run()
+    at.slider(key="sigma").set_value(0.0).run()
     assert metrics(at)["Gradient descent"] == "stalled" and "Gradient noise" not in notice(at)
     assert "xi" not in at.code[0].value
 
@@ -191,7 +180,7 @@ def test_noise_zero_leaves_the_race_and_its_code_as_they_were():
 @pytest.mark.parametrize("key", sc.RACERS)
 def test_the_pytorch_code_adds_the_same_noise_where_torch_is_installed(key):
     pytest.importorskip("torch")
-    values = {**sc.DEFAULTS, f"run_{key}": True, "surface": "two_minima_2d", "noise": 3.0, "steps": 120}
+    values = {**sc.DEFAULTS, f"run_{key}": True, "surface": "two_minima_2d", "sigma": 3.0, "steps": 120}
     race = sc.compute(values)
     scope: dict = {}
     exec(compile(sc.torch_code(race, values, key).replace("print(", "_ = ("), "race", "exec"), scope)

@@ -20,7 +20,7 @@ from .property_tools import link
 
 def _added(values, steps: int):
     """The noise the oracle adds to its gradients: the page's σ, drawn and faded by hand (None without)."""
-    sigma = float(values.get("noise", 0.0))
+    sigma = float(values.get("sigma", 0.0))
     return oracle.noise(sigma, steps) if sigma > 0 else None
 
 
@@ -110,7 +110,7 @@ def _check_noise(race, values) -> None:
     oracle's loops at the racer's rate, with the noise drawn by hand and without it ("moved": arrives only with
     the noise, its verdict without it as said; "kept": both; "lost": only without)."""
     claims = sc.noise_claims(race)
-    sigma = float(values["noise"])
+    sigma = float(values["sigma"])
     if sigma == 0:
         assert claims == []
         return
@@ -220,7 +220,7 @@ def test_what_the_noise_did_on_two_minima_holds_against_the_oracle(sigma, tuned,
     """Two minima, every racer, tuned and not: a racer is said to be brought to the deep minimum by the noise only
     where the oracle's loop at its rate arrives with the noise and does not without it."""
     values = {**sc.DEFAULTS, **{f"run_{k}": True for k in sc.RACERS}, **{f"lr_{k}": lr for k in sc.RACERS},
-              "surface": "two_minima_2d", "noise": sigma, "tuned": tuned}
+              "surface": "two_minima_2d", "sigma": sigma, "tuned": tuned}
     race = sc.compute(values)
     _check_noise(race, values)
     for r in race.racers:  # and every verdict, with the noise
@@ -242,7 +242,7 @@ def test_the_noise_preset_moves_gradient_descent_to_the_deep_well_and_noise_zero
     assert effect["moved"][0]["quiet"].kind == "stalled" and effect["deep"]
     np.testing.assert_allclose(race.points["sgd"], noisy, rtol=1e-9, atol=1e-12)
     # σ = 0 is the race without noise, bit for bit (core.surfaces.optimize, which has no shared noise).
-    off = sc.compute({**sc.NOISY_DESCENT, "noise": 0.0})
+    off = sc.compute({**sc.NOISY_DESCENT, "sigma": 0.0})
     alone = surfaces.optimize("two_minima_2d", optimizer=sc.build("sgd", 0.9, 0.9, 0.999), lr=sc.rates()[
         int(np.argmin(np.abs(np.log(sc.rates() / 0.42))))], steps=300)
     np.testing.assert_array_equal(off.points["sgd"], alone.params[:, 0])

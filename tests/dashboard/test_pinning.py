@@ -84,7 +84,7 @@ def test_lines_that_end_together_are_named_in_the_tooltip_only():
 
     out = mse_vs_mae.outcome(mse_vs_mae.DEFAULTS)
     svg = chart_svg(charts.fits_scatter(mse_vs_mae.shown(out).points, out.lines, x_title="x", y_title="y",
-                                        reference_label=out.reference_label, pinned=out.lines))
+                                        pinned=out.lines))
     assert "pinned scenario" in svg and "pinned: " not in svg  # the tooltip's title is there, no name
 
 
