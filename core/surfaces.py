@@ -1,8 +1,8 @@
 """Small optimization test functions and optimizer trajectories on them.
 
-The "local minima", "optimizers" and "saddle" views of the dashboard run optimizers on
-these surfaces rather than on a model: the landscape is known exactly, so a chart can
-mark the minima and say where a run settled.
+The dashboard's "Optimizer race" and "Local minima" views (its saddle and plateau too) run
+optimizers on these surfaces rather than on a model: the landscape is known exactly, so a
+chart can mark the minima and say where a run settled.
 
 Surfaces (``get(name, **params)`` or the factory of the same name):
 
@@ -208,8 +208,8 @@ def line_fit(x_mean: float = 5.0, x_std: float = 2.9, slope: float = 2.0, interc
     With E[x] = m, E[x²] = m² + s² (s = x_std) and noise of variance σ² independent of x,
     ``f(w, b) = E[(w x + b - y)²] = (s² + m²)(w - a)² + 2 m (w - a)(b - c) + (b - c)² + σ²``
     with (a, c) = (slope, intercept): a quadratic whose Hessian ``2 [[s² + m², m], [m, 1]]``
-    is the least-squares Hessian of any data set with those moments (the learning-rate view's
-    long valley: x in [0, 10] has m = 5 and s ≈ 2.9). Minimum f(a, c) = σ² at the true line;
+    is the least-squares Hessian of any data set with those moments (a valley like the "Learning
+    rate" view's, whose own 40 points it does not copy: x in [0, 10] has m = 5 and s ≈ 2.9). Minimum f(a, c) = σ² at the true line;
     the defaults give a condition number of about 139 and a critical rate 2 / λ_max ≈ 0.029.
     """
     m = real("x_mean", x_mean)

@@ -52,7 +52,6 @@ DEFAULTS: dict[str, Any] = {"n": 50, "noise": 0.5, "likeness": "own", "gap": 0.1
 NEAR_COPY = {**DEFAULTS, "likeness": "near", "gap": 0.01, "steps": 3000}
 EXACT_COPY = {**DEFAULTS, "likeness": "copy"}
 RIDGE_RESCUE = {**DEFAULTS, "likeness": "copy", "ridge": True, "lam": 0.1}
-PARAMS = ("w₁", "w₂", "b")
 
 
 @dataclass(frozen=True, eq=False)
