@@ -47,29 +47,35 @@ def test_the_checker_catches_what_it_should():
     assert faults("λ = 1e-08 and 0.0001235, 99x the optimum, 618% above, finance") == []
 
 
-def _ends():
-    for view in VIEWS:
-        at = run_page(view.file)
-        for kind in NUMERIC:
-            for w in getattr(at.sidebar, kind):
-                if not w.key or w.proto.disabled:
-                    continue
-                if kind == "select_slider":
-                    lo, hi = w.options[0], w.options[-1]
-                    lo, hi = (float(lo), float(hi)) if not isinstance(w.value, str) else (lo, hi)
-                else:
-                    lo, hi = bounds(w)
-                for end, value in (("min", lo), ("max", hi)):
-                    yield pytest.param(view.file, kind, w.key, value, id=f"{view.name}:{w.key}={end}")
+def _ends(file: str):
+    """(kind, key, end, value) of each end of each numeric control of ``file``, read from the page
+    when the test runs (never while pytest collects: every worker would run every page)."""
+    at = run_page(file)
+    for kind in NUMERIC:
+        for w in getattr(at.sidebar, kind):
+            if not w.key or w.proto.disabled:
+                continue
+            if kind == "select_slider":
+                lo, hi = w.options[0], w.options[-1]
+                lo, hi = (float(lo), float(hi)) if not isinstance(w.value, str) else (lo, hi)
+            else:
+                lo, hi = bounds(w)
+            for end, value in (("min", lo), ("max", hi)):
+                yield kind, w.key, end, value
 
 
-@pytest.mark.parametrize(("file", "kind", "key", "value"), list(_ends()))
-def test_no_unreadable_number_at_either_end(file, kind, key, value):
-    at = AppTest.from_file(str(PAGES / file), default_timeout=TIMEOUT)
-    at.session_state[MATH_KEY] = True
-    at.run()
-    getattr(at, kind)(key=key).set_value(value)
-    at.run()
-    assert errors(at) == [] and at.latex
-    bad = [(f, t[:160]) for t in texts(at) + [x.value for x in at.latex] for f in faults(t)]
-    assert not bad, bad
+@pytest.mark.parametrize("view", VIEWS, ids=lambda v: v.name)
+def test_no_unreadable_number_at_either_end(view):
+    """Each end of each numeric control, one at a time; every fault is reported with its control."""
+    found = []
+    for kind, key, end, value in _ends(view.file):
+        at = AppTest.from_file(str(PAGES / view.file), default_timeout=TIMEOUT)
+        at.session_state[MATH_KEY] = True
+        at.run()
+        getattr(at, kind)(key=key).set_value(value)
+        at.run()
+        where = f"{view.name}:{key}={end}"
+        if errors(at) or not at.latex:
+            found.append((where, errors(at) or "no formula drawn"))
+        found += [(where, f, t[:160]) for t in texts(at) + [x.value for x in at.latex] for f in faults(t)]
+    assert not found, found

@@ -77,12 +77,6 @@ def default_signature(file: str):
     return signature(at)
 
 
-CASES = [(v.file, kind, key) for v in VIEWS for kind, key in controls(v.file)]
-
-
-def _case_id(case) -> str:
-    return f"{case[0].removesuffix('.py')}:{case[2]}"
-
 
 def moved_value(at: AppTest, kind: str, key: str) -> tuple[object, str]:
     """A value well away from the control's current one, and how a link writes it."""
@@ -140,32 +134,36 @@ def test_view_loads_asks_its_question_and_says_what_to_notice(view):
 
 
 # --------------------------------------------------------------------------- each control
-@pytest.mark.parametrize("case", CASES, ids=_case_id)
-def test_every_control_changes_a_number_or_a_chart(case):
-    file, kind, key = case
-    if (file, key) in NO_EFFECT:
-        pytest.skip(NO_EFFECT[(file, key)])
-    at = run_page(file)
-    if getattr(at, kind)(key=key).proto.disabled:
-        assert (file, key) in ENABLED_BY, f"{key} is greyed out at the defaults: say which link makes it live"
-        at = run_page(file, ENABLED_BY[(file, key)])
-        assert not getattr(at, kind)(key=key).proto.disabled
-    before = signature(at)
-    value, _ = moved_value(at, kind, key)
-    set_value(at, kind, key, value)
-    at.run()
-    assert errors(at) == []
-    assert signature(at) != before, f"moving {key} to {value!r} changed nothing on screen"
+# Each view's controls are read from the page inside the test, never while pytest collects (every
+# worker would run every page); a failure names its control.
+@pytest.mark.parametrize("view", VIEWS, ids=lambda v: v.file.removesuffix(".py"))
+def test_every_control_changes_a_number_or_a_chart(view):
+    file = view.file
+    for kind, key in controls(file):
+        if (file, key) in NO_EFFECT:
+            continue
+        at = run_page(file)
+        if getattr(at, kind)(key=key).proto.disabled:
+            assert (file, key) in ENABLED_BY, f"{key} is greyed out at the defaults: say which link makes it live"
+            at = run_page(file, ENABLED_BY[(file, key)])
+            assert not getattr(at, kind)(key=key).proto.disabled, key
+        before = signature(at)
+        value, _ = moved_value(at, kind, key)
+        set_value(at, kind, key, value)
+        at.run()
+        assert errors(at) == [], (key, errors(at))
+        assert signature(at) != before, f"moving {key} to {value!r} changed nothing on screen"
 
 
-@pytest.mark.parametrize("case", CASES, ids=_case_id)
-def test_a_bad_link_value_falls_back_to_the_default(case):
-    file, kind, key = case
-    bad = ["no-such-value"] + (["inf", "1e308", "-1e308", "nan"] if kind in ("slider", "number_input") else [])
-    for text in bad:
-        at = run_page(file, {key: text})
-        assert errors(at) == [], f"?{key}={text}: {errors(at)}"
-        assert signature(at) == default_signature(file), f"?{key}={text} did not fall back to the default"
+@pytest.mark.parametrize("view", VIEWS, ids=lambda v: v.file.removesuffix(".py"))
+def test_a_bad_link_value_falls_back_to_the_default(view):
+    file = view.file
+    for kind, key in controls(file):
+        bad = ["no-such-value"] + (["inf", "1e308", "-1e308", "nan"] if kind in ("slider", "number_input") else [])
+        for text in bad:
+            at = run_page(file, {key: text})
+            assert errors(at) == [], f"?{key}={text}: {errors(at)}"
+            assert signature(at) == default_signature(file), f"?{key}={text} did not fall back to the default"
 
 
 # --------------------------------------------------------------------------- the whole scenario
