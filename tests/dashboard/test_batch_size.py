@@ -9,6 +9,7 @@ import pytest
 
 from core import minibatch
 from dashboard.charts import batch_size as charts
+from dashboard.formatting import fmt
 from dashboard.scenarios import batch_size as sc
 
 from .apptest_tools import errors, metrics, notice, run_page
@@ -97,6 +98,19 @@ def test_accumulating_four_batches_of_16_gives_the_batch_of_64_to_the_last_digit
     assert sc.last_places(np.array([1.0]), np.array([np.nextafter(1.0, 2.0)])) == 1
     too_big = sc.compute({**sc.DEFAULTS, "batch": "128", "accumulate": 4})
     assert too_big.merged is None and "more than the 256 points" in sc.accumulation_text(too_big)
+
+
+@pytest.mark.parametrize(("batch", "accumulate"), [("4", 2), ("8", 4), ("32", 2), ("2", 8)])
+def test_accumulation_that_tiles_an_epoch_says_how_many_digits_the_two_losses_share(batch, accumulate):
+    """Beyond the default: wherever k·B divides the 256 points, the note's digit count is the one the two final
+    losses' decimal expansions share (counted here), or 'to the last bit' for equal doubles."""
+    res = sc.result_of({**sc.DEFAULTS, "batch": batch, "accumulate": accumulate})
+    text = sc.accumulation_text(res)
+    a, m = res.accumulated.gap[-1], res.merged.gap[-1]
+    assert 256 % (int(batch) * accumulate) == 0 and "not the same run" not in text
+    digits = next((d for d in range(17) if f"{a:.{d}e}" != f"{m:.{d}e}"), 17)
+    said = "the same to the last bit" if a == m else f"the same to {digits} significant digits"
+    assert f"final loss above the best {fmt(a)} for both, {said}." in text
 
 
 def test_linear_scaling_sends_the_full_batch_past_the_critical_rate():

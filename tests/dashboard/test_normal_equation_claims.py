@@ -257,3 +257,28 @@ def _claims_hold(values, res, theta, A, kappa, rel, lr, singular, rank_z):
         lifted = said["normal.ridge_lifts"]
         assert lifted["rank"] == rank_z and lifted["lam"] == l2 and abs(lifted["cond"] - kappa) <= kappa * rel
     assert ("normal.no_inverse" in said) == singular and ("normal.ridge_lifts" in said) == (not singular and rank_z < 3)
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(fit_links)
+def test_the_numpy_snippet_makes_the_page_s_data_and_answer_in_every_scenario(values):
+    """The code a learner copies, run as they would run it, over the scenarios the controls reach: the page's
+    data exactly, its θ (by lstsq, or the ridge's normal equations), and scikit-learn's fit making the same
+    predictions where the answer is unique (an exact copy without ridge has a line of answers)."""
+    import contextlib
+    import io
+
+    note(f"link: {link('normal_equation', values, sc.DEFAULTS)}")
+    made: dict = {}
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(sc.numpy_code(values), made)  # noqa: S102 - the page's own snippet
+    data, res = sc.data_of(values), sc.result_of(values)
+    np.testing.assert_array_equal(made["X"][:, :2], data.X)
+    np.testing.assert_allclose(made["y"], data.y, rtol=1e-15)
+    scale = max(1.0, float(np.abs(res.theta).max()))
+    np.testing.assert_allclose(made["theta"], res.theta, rtol=1e-7, atol=1e-8 * scale)
+    if res.unique or values["ridge"]:
+        # the same fit: compared by its predictions, which stay well defined where two features nearly coincide
+        fitted = made["model"].predict(data.X)
+        ours = data.X @ res.theta[:2] + res.theta[2]
+        np.testing.assert_allclose(fitted, ours, rtol=0, atol=1e-8 * max(1.0, float(np.abs(data.y).max())))
