@@ -2,7 +2,7 @@
 figure of its default scenario and a link to it).
 
 The first thing a whole class opens at once, so it is built to be cheap: each figure is
-the view's own main chart (``dashboard.charts.<view>.preview()``, through the one render
+the view's own main chart (``dashboard.previews.PREVIEWS[<view>]()``, through the one render
 path) drawn once per server process to a small PNG and shared by every session; the
 browser then shows images instead of running Vega for a dozen charts. The cards' text is
 sent first and the figures fill in after, so the page paints before any figure is drawn.
@@ -10,14 +10,13 @@ sent first and the figures fill in after, so the page paints before any figure i
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
 
-from dashboard import export
+from dashboard import export, previews
 from dashboard.cache import scenario_cache
 from dashboard.charts.common import PREVIEW_SIZE
 from dashboard.views import LESSON_TEXTS, SECTIONS, SUGGESTED_ORDER, VIEWS, View
@@ -30,7 +29,7 @@ FIGURE_SIZE = PREVIEW_SIZE  # CSS pixels of the plotting area (drawn at export.P
 @scenario_cache(max_entries=len(VIEWS))
 def preview_png(name: str) -> bytes:
     """The view's main chart at its default scenario, as a compact PNG (cached per process)."""
-    figure = importlib.import_module(f"dashboard.charts.{name}").preview()
+    figure = previews.PREVIEWS[name]()
     return export.compact_png(export.chart_png(figure, size=FIGURE_SIZE))
 
 

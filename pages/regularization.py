@@ -8,6 +8,7 @@ from dashboard import layout, pinning, registry, upload
 from dashboard.charts import regularization as charts
 from dashboard.controls import Panel
 from dashboard.scenarios import regularization as sc
+from dashboard.shared.regularization import N_VALIDATION
 
 LAM_RANGE = (sc.LAM_LOW, sc.LAM_HIGH)
 
@@ -22,7 +23,7 @@ panel = Panel(sc.DEFAULTS, bind="query-params")  # every control is in the link
 panel.box.markdown("**Data**")
 mine = upload.choose(panel.box, label="Your own data (CSV), instead of the built-in curve")  # this session only
 panel.slider("Polynomial degree", "degree", 1, 15, help="Features x, x², …, x^degree, standardized.")
-panel.slider("Training points", "n", 10, 100, help=f"Plus {sc.N_VALIDATION} validation points from the same curve "
+panel.slider("Training points", "n", 10, 100, help=f"Plus {N_VALIDATION} validation points from the same curve "
              f"(from your file: up to {sc.UPLOAD_VALIDATION:,} of its other rows).")
 panel.slider("Noise (standard deviation)", "noise", 0.0, 1.0, step=0.05, disabled=mine is not None,
              help="Of the built-in curve (your file's noise is what it is).")

@@ -69,10 +69,3 @@ def noise_chart(res, height: int = HEIGHT) -> dict:
     noise = res.noise.assign(low=lambda f: f["measured"] - 2 * f["error"], high=lambda f: f["measured"] + 2 * f["error"],
                              chosen=lambda f: f["batch"] == res.batch)
     return render(_noise_template, {"noise": pd.DataFrame(noise)}, height=int(height))
-
-
-def preview() -> dict:
-    """The start page's figure: the three default runs on the valley."""
-    from dashboard.scenarios import batch_size as sc
-
-    return contour_chart(sc.result_of(sc.DEFAULTS))

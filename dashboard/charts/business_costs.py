@@ -20,8 +20,7 @@ import pandas as pd
 from dashboard import registry
 from dashboard.charts.common import HEIGHT, PINNED_DATA, built_once, color_scale, haloed_text, pinned_layers, render
 from dashboard.palette import DATA, MARKER, MISTAKES, OUTLIER
-from dashboard.scenarios import business_costs as scenario
-from dashboard.scenarios.business_costs import ERROR_PARTS, FIT_LABELS
+from dashboard.shared.business_costs import ERROR_PARTS, FIT_LABELS
 
 LOSSES = registry.colours(registry.LOSSES)
 
@@ -221,10 +220,3 @@ def demand_cost_chart(costs: pd.DataFrame) -> dict:
         costs: rows ``fit``, ``label``, ``part`` (under / over), ``part_label``, ``cost``, ``total``.
     """
     return render(_demand_cost_template, {"costs": costs})
-
-
-def preview() -> dict:
-    """The start page's figure: the fraud cost curve of the default scenario."""
-    d = scenario.DEFAULTS
-    out = scenario.fraud_scenario(d["rate"], d["n"], d["seed"], d["miss"], d["alarm"])
-    return cost_curve(out.curve, out.markers)

@@ -112,10 +112,3 @@ def training_chart(res, pinned=None, height: int = HEIGHT - 40) -> dict:
     if pinned is not None:
         frames[PINNED_DATA] = pinned.runs.assign(series=pinned.runs["loss"], label=pinned.runs["loss"])
     return render(_training_template, frames, height=int(height), pinned=pinned is not None)
-
-
-def preview() -> dict:
-    """The start page's figure: both losses over p for a spam email."""
-    from dashboard.scenarios import cross_entropy as sc
-
-    return loss_chart(sc.result_of(sc.DEFAULTS))

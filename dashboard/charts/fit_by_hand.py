@@ -17,7 +17,6 @@ from dashboard import palette
 from dashboard.charts import paths as run_charts
 from dashboard.charts.common import (
     PINNED_DATA,
-    PREVIEW_SIZE,
     built_once,
     color_scale,
     haloed_text,
@@ -25,9 +24,9 @@ from dashboard.charts.common import (
     pinned_layers,
     render,
 )
-from dashboard.scenarios import fit_by_hand as sc
+from dashboard.shared import fit_by_hand as window
 
-X_DOMAIN, Y_DOMAIN = sc.PLOT_X, sc.PLOT_Y
+X_DOMAIN, Y_DOMAIN = window.PLOT_X, window.PLOT_Y
 SQUARE_FILL = 0.45  # vermillion at 45% on white is #ECB78C, 1.8:1 against white: it stays visible on a projector
 PINNED_LABEL = "your pinned line"
 UNIT_PX = 36  # pixels per unit on both axes: 288 x 432, which fits a phone
@@ -35,7 +34,7 @@ YOURS, BEST = "your line", "the best line"
 
 
 def _fit_template(squares: bool, reveal: bool, pinned: bool, off: bool = False) -> alt.LayerChart:
-    """``squares``: the dataset "squares" (:func:`dashboard.scenarios.fit_by_hand.squares`), each drawn from
+    """``squares``: the dataset "squares" (:func:`dashboard.shared.fit_by_hand.squares`), each drawn from
     left to right and low to high, biggest first, a cut one with a dashed edge; ``off``: the dataset "off",
     one note saying the line runs outside the plot."""
     x_scale = alt.Scale(domain=list(X_DOMAIN), nice=False)
@@ -101,8 +100,8 @@ def fit_chart(fit, squares: bool, reveal: bool, pinned=None, size: tuple[int, in
                                             "y": pinned.slope * xs + pinned.intercept})
     stretch = 1.0 if size is None else ((X_DOMAIN[1] - X_DOMAIN[0]) / size[0]) / ((Y_DOMAIN[1] - Y_DOMAIN[0]) / size[1])
     if squares:
-        frames["squares"] = sc.squares(fit, float(stretch))
-    where = sc.line_position(fit)
+        frames["squares"] = window.squares(fit, float(stretch))
+    where = window.line_position(fit)
     if where != "on":
         arrow = "↓" if where == "below" else "↑"
         frames["off"] = pd.DataFrame({"x": [sum(X_DOMAIN) / 2],
@@ -127,13 +126,8 @@ def surface_chart(fit, reveal: bool, size: int = run_charts.CONTOUR_SIZE, pinned
     if pinned is not None:  # first, so your own dot is drawn over it where they meet
         series["pinned"] = (PINNED_LABEL, palette.PINNED)
         there = pd.DataFrame({"series": ["pinned"], "label": [PINNED_LABEL], "step": [0], "x": [pinned.slope],
-                              "y": [pinned.intercept], "value": [sc.total_at(fit, pinned.slope, pinned.intercept)]})
+                              "y": [pinned.intercept], "value": [window.total_at(fit, pinned.slope, pinned.intercept)]})
         here = pd.concat([there, here], ignore_index=True)
         dot = pd.concat([there[dot.columns], dot], ignore_index=True)
     return run_charts.contour_chart(fit.bands, fit.cell, fit.window, here, None, series, marks,
                                     titles=("slope", "intercept", what), size=size, now=dot)
-
-
-def preview() -> dict:
-    """The start page's figure: the lesson's start with its squares drawn."""
-    return fit_chart(sc.fit_of(sc.DEFAULTS), True, False, size=PREVIEW_SIZE)

@@ -22,7 +22,6 @@ from dashboard import palette, registry
 from dashboard.charts import paths as run_charts
 from dashboard.charts.common import HEIGHT, built_once, extent_frame, extent_layer, layer, render
 from dashboard.formatting import fmt
-from dashboard.scenarios import learning_rate as scenario
 
 ROLE_ORDER = tuple(palette.RATE_ROLES)
 
@@ -251,12 +250,3 @@ def schedule_chart(shape: pd.DataFrame, schedule: str, *, height: int = 170) -> 
     # Black for the same reason as the sweep: a schedule's colour here would read as one of the three runs.
     return render(_schedule_template, {"shape": shape.assign(schedule=entry.label)}, height=height,
                   values={_SCHEDULE_COLOUR: palette.MARKER, _SCHEDULE_LABEL: entry.label})
-
-
-def preview() -> dict:
-    """The start page's figure: the three default runs' paths down the loss valley."""
-    d = scenario.DEFAULTS
-    prob = scenario.cached_problem(d["center"])
-    runs = scenario.cached_three_runs(d["small"], d["good"], d["large"], d["opt"], d["sched"], d["steps"],
-                                      d["center"])
-    return contour_chart(runs.surface, runs.cell, runs.window, runs.paths, runs.exits, runs.labels, prob.optimum)

@@ -172,10 +172,3 @@ def landscape_chart(net, size: int = run_charts.CONTOUR_SIZE) -> dict:
                          "y": [0.0], "value": [best]})  # a one-point path: the legend's dot
     return run_charts.contour_chart(net.landscape, net.cell, window, here, None, series, marks,
                                     titles=("α along d₁", "β along d₂", "loss"), size=size)
-
-
-def preview() -> dict:
-    """The start page's figure: the default restarts on the double well."""
-    from dashboard.scenarios import local_minima as sc
-
-    return restart_chart(sc.restarts(sc.DEFAULTS))

@@ -25,7 +25,10 @@ from dashboard.charts.common import (
     render,
 )
 from dashboard.formatting import fmt
-from dashboard.scenarios.loss_curves import FITS, SETS  # the frames' keys and their colours
+
+# The frames' keys and their colours.
+SETS = {"training": palette.TRAIN, "validation": palette.VALIDATION}
+FITS = {"at the end": palette.PURPLE, "kept by early stopping": palette.GREEN, "the true curve": palette.GREY}
 
 _CONFIG = alt.Config(axis=alt.AxisConfig(**run_charts.AXIS))
 
@@ -128,10 +131,3 @@ def _fit_template(height: int) -> alt.LayerChart:
 def fit_chart(res, height: int = HEIGHT + 40) -> dict:
     """The data, the true curve, and the fits at the end and at early stopping's epoch."""
     return render(_fit_template, {"points": res.points, "fits": res.fits}, height=int(height))
-
-
-def preview() -> dict:
-    """The start page's figure: the default run's two loss curves."""
-    from dashboard.scenarios import loss_curves as sc
-
-    return curves_chart(sc.result_of(sc.DEFAULTS))

@@ -145,11 +145,3 @@ def range_test_chart(res, height: int = HEIGHT) -> dict:
                         float(test["loss"].min()) * 1.5))
     marks = pd.DataFrame(rows, columns=["kind", "rate", "text", "y"])
     return render(_range_template, {"test": test, "marks": marks}, height=int(height))
-
-
-def preview() -> dict:
-    """The start page's figure: the lesson's step decay against a constant rate on noisy mini-batches."""
-    from dashboard.scenarios import lr_schedules as sc
-
-    return schedule_chart(sc.result_of(sc.DEFAULTS), rate_height=60, loss_height=130,
-                          titles=("rate", "loss − best"))

@@ -34,8 +34,7 @@ from dashboard.charts.common import (
     thin,
 )
 from dashboard.palette import DATA, OUTLIER
-from dashboard.scenarios import mse_vs_mae as scenario
-from dashboard.scenarios.mse_vs_mae import FIT_LABELS, FITS  # the frames' keys and labels
+from dashboard.shared.mse_vs_mae import FIT_LABELS, FITS  # the frames' keys and labels
 
 LOSSES = registry.colours(registry.LOSSES)
 LABEL_BARS_UP_TO = 12  # write each bar's share on it when there are this few points
@@ -379,10 +378,3 @@ def _stack(parts: list[dict]) -> pd.DataFrame:
         else:
             out[c] = np.concatenate(chunks)
     return pd.DataFrame(out)
-
-
-def preview() -> dict:
-    """The start page's figure: the three fitted lines of the default scenario."""
-    d = scenario.DEFAULTS
-    out = scenario.scenario(d["data"], d["outliers"], float(d["shift"]), d["delta"], d["seed"])
-    return fits_scatter(out.points, out.lines, x_title="x (input)", y_title="y (target)")

@@ -21,7 +21,10 @@ from dashboard import palette
 from dashboard import paths as run_rows
 from dashboard.charts import paths as run_charts
 from dashboard.charts.common import HEIGHT, built_once, color_scale, layer, log_axis, render
-from dashboard.scenarios.normal_equation import METHOD_COLOURS, METHOD_NAMES
+from dashboard.shared.normal_equation import METHOD_NAMES
+
+METHOD_COLOURS = {METHOD_NAMES["svd"]: palette.BLUE, METHOD_NAMES["solve"]: palette.SKY,
+                  METHOD_NAMES["descent"]: palette.VERMILLION}
 
 SERIES = {"descent": ("gradient descent", palette.VERMILLION)}
 _CONFIG = alt.Config(axis=alt.AxisConfig(**run_charts.AXIS))
@@ -121,11 +124,3 @@ def count_chart(res, height: int = HEIGHT) -> dict:
                   title=f"operations at n = {res.cost_n:,}",
                   colours=((names[0], METHOD_COLOURS[METHOD_NAMES["solve"]]),
                            (names[1], METHOD_COLOURS[METHOD_NAMES["descent"]])))
-
-
-def preview() -> dict:
-    """The start page's figure: steps against the condition number."""
-    from dashboard.scenarios import normal_equation as sc
-
-    return sweep_chart(sc.result_of(sc.DEFAULTS))
-

@@ -83,11 +83,3 @@ def internals_chart(rows: pd.DataFrame, k: int) -> dict:
                         "kind": "now"})
     data = pd.concat([rows.assign(kind="line"), now], ignore_index=True)
     return render(_internals_template, {"inside": data}, quantities=quantities)
-
-
-def preview() -> dict:
-    """The start page's figure: the lesson's race, a tuned momentum against an untuned Adam."""
-    from dashboard.scenarios import optimizer_race as scenario
-
-    race = scenario.race_of(scenario.LESSON)
-    return contour_chart(race, None)

@@ -40,7 +40,6 @@ from dashboard.charts.common import (
     thin,
 )
 from dashboard.formatting import fmt
-from dashboard.scenarios import regularization as scenario
 
 PENALTY_KEYS = ("l1", "l2", "elastic_net")
 PENALTY_LABELS = registry.labels(registry.PENALTIES, PENALTY_KEYS)
@@ -339,12 +338,3 @@ def picture_chart(curves: pd.DataFrame, points: pd.DataFrame, *, half_width: flo
     """
     return render(_picture_template, {"curves": _within(curves, half_width), "points": points}, size=int(size),
                   values={SELECTED: selected, _PICTURE_AXIS[0]: -float(half_width), _PICTURE_AXIS[1]: float(half_width)})
-
-
-def preview() -> dict:
-    """The start page's figure: training and validation error against λ, default scenario."""
-    d = scenario.DEFAULTS
-    args = (d["degree"], d["n"], d["noise"], d["seed"], d["penalty"], d["ratio"])
-    sweep, fit = scenario.sweep(*args), scenario.fit_at(*args, d["lam"])
-    return error_chart(sweep.errors, chosen=fit.lam, best=sweep.best_lam, noise=sweep.noise,
-                       lam_range=(scenario.LAM_LOW, scenario.LAM_HIGH))

@@ -44,10 +44,3 @@ def rain_chart(frame: pd.DataFrame, pinned: pd.DataFrame | None = None, height: 
     if pinned is not None:
         frames[PINNED_DATA] = pinned
     return render(_rain_template, frames, height=int(height), pinned=pinned is not None)
-
-
-def preview() -> dict:
-    """The start page's figure: the rainfall exercise at the lesson's numbers."""
-    from dashboard.scenarios import worked_examples as sc
-
-    return rain_chart(sc.rain_frame(sc.card("rain", sc.DEFAULTS)))

@@ -31,15 +31,11 @@ import pandas as pd
 
 from core import closed_form, datasets, decisions, fits, losses
 from core.outcomes import compare
-from dashboard import registry
 from dashboard.cache import scenario_cache
 from dashboard.formatting import fmt, money, negligible, pct, residual
 from dashboard.headline import Headline, dollars
+from dashboard.shared.business_costs import ERROR_PARTS, FIT_LABELS
 from dashboard.verdicts import Claim, say, template
-
-FIT_LABELS = {"mse": f"{registry.LOSSES['mse'].label} fit (mean)",
-              "asymmetric": f"{registry.LOSSES['asymmetric'].label} fit"}
-ERROR_PARTS = {"under": "Stock-outs (under)", "over": "Leftovers (over)"}
 
 DEFAULTS = {  # the link's keys
     "rate": 0.02,  # share of fraud among the transactions

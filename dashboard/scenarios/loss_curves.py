@@ -1,6 +1,6 @@
 """Compute for "What is your loss curve telling you?": a polynomial fit trained by mini-batch descent.
 
-The data are the regularization view's (:func:`dashboard.scenarios.regularization.make_data`):
+The data are the regularization view's (:func:`dashboard.shared.regularization.make_data`):
 ``n`` training and 60 validation points of ``y = sin(πx) + noise``, the features the powers
 1..degree standardized on the training points. The model is trained from zero by mini-batch
 gradient descent (:func:`core.training.fit_linear`, reshuffled every epoch, an optional L2
@@ -21,11 +21,10 @@ import numpy as np
 import pandas as pd
 
 from core import closed_form, datasets, diagnosis, penalties, training
-from dashboard import palette
 from dashboard.cache import by_values
 from dashboard.formatting import fmt, how_far_above, pct, rounded
 from dashboard.headline import Headline
-from dashboard.scenarios.regularization import N_VALIDATION, X_RANGE, make_data, power_label
+from dashboard.shared.regularization import N_VALIDATION, X_RANGE, make_data, power_label
 from dashboard.verdicts import Claim, say, template
 
 BATCHES = ("1", "2", "4", "8", "16", "32", "full")
@@ -37,8 +36,6 @@ DEGREE_RANGE, N_RANGE = (1, 15), (10, 100)  # the degree and training-points sli
 GRID_POINTS = 161
 WILD = 1e3  # a fitted curve reaching this far (the data lie within ±3) is not drawn
 TOP = 100.0  # the loss axis ends at this multiple of the starting loss: a diverging run leaves it there
-SETS = {"training": palette.TRAIN, "validation": palette.VALIDATION}
-FITS = {"at the end": palette.PURPLE, "kept by early stopping": palette.GREEN, "the true curve": palette.GREY}
 NAMES = {"converged": "Converged", "overfitting": "Overfitting", "underfitting": "Underfitting",
          "unstable": "Unstable", "too slow": "Too slow"}
 UNSURE = "not sure yet"

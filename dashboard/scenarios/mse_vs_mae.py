@@ -37,12 +37,11 @@ from dashboard import registry, upload
 from dashboard.cache import scenario_cache
 from dashboard.formatting import fmt, negligible, pct, residual, signed
 from dashboard.headline import Headline, percentage_points
+from dashboard.shared.mse_vs_mae import FIT_LABELS, FITS
 from dashboard.verdicts import Claim, say, template
 
 SOURCES = ("synthetic", "lagos")
 DEFAULTS = {"data": "synthetic", "outliers": 1, "shift": 20, "delta": 1.0, "seed": 0}  # the link's keys
-FITS = ("mse", "mae", "huber")
-FIT_LABELS = registry.labels(registry.LOSSES, FITS)
 FIT_METHODS = {
     "mse": "normal equation (exact)",
     "mae": "linear program, q = 0.5 (exact)",

@@ -25,10 +25,11 @@ import numpy as np
 import pandas as pd
 
 from core import closed_form, costs, datasets, landscape, penalties, training
-from dashboard import palette, paths
+from dashboard import paths
 from dashboard.cache import by_values, scenario_cache
 from dashboard.formatting import fmt, rounded
 from dashboard.headline import Headline
+from dashboard.shared.normal_equation import COST_STEPS, METHOD_NAMES
 from dashboard.verdicts import Claim, say, template
 
 LIKENESS = ("own", "near", "copy")
@@ -41,12 +42,7 @@ SWEEP = tuple(10.0 ** (-k / 4) for k in range(17))  # gaps 1 down to 1e-4
 GRID = 90  # contour cells per side
 COST_NS = (1_000, 10_000, 50_000)
 COST_DS = (2, 8, 32, 128)
-COST_STEPS = 100
 COUNT_DS = np.unique(np.round(np.logspace(0, 4, 41)).astype(int))  # features, for the operation counts
-METHOD_NAMES = {"svd": "normal equation by SVD (this project)", "solve": "normal equation, solving XᵀX",
-                "descent": f"gradient descent, {COST_STEPS} steps"}
-METHOD_COLOURS = {METHOD_NAMES["svd"]: palette.BLUE, METHOD_NAMES["solve"]: palette.SKY,
-                  METHOD_NAMES["descent"]: palette.VERMILLION}
 DEFAULTS: dict[str, Any] = {"n": 50, "noise": 0.5, "likeness": "own", "gap": 0.1, "ridge": False, "lam": 0.01,
                             "seed": 0, "steps": 300, "cost_n": "50,000"}
 NEAR_COPY = {**DEFAULTS, "likeness": "near", "gap": 0.01, "steps": 3000}

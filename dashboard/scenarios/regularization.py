@@ -32,6 +32,7 @@ from dashboard.cache import scenario_cache
 from dashboard.controls import log_options
 from dashboard.formatting import fmt
 from dashboard.headline import Headline, whole
+from dashboard.shared.regularization import N_VALIDATION, X_RANGE, Data, make_data, power_label
 from dashboard.verdicts import Claim, say, template
 
 PENALTIES = ("l1", "l2", "elastic_net")
@@ -49,9 +50,7 @@ LAM_LOW, LAM_HIGH, PER_DECADE = 1e-8, 10.0, 5
 # The two-weight picture has its own λ: its interesting range is where weights hit zero.
 PICTURE_LAM_LOW, PICTURE_LAM_HIGH = 0.01, 10.0
 
-N_VALIDATION = 60
 GRID_POINTS = 241  # x positions of the drawn curves
-X_RANGE = (-1.0, 1.0)
 CONTOUR_POINTS = 121
 BACKGROUND_RINGS = 10
 WILD = 10.0  # a coefficient above this size (the curve's scale is 1) is a sign of chasing noise
@@ -62,44 +61,8 @@ def lambda_grid() -> np.ndarray:
     return np.array(log_options(LAM_LOW, LAM_HIGH, PER_DECADE))
 
 
-def power_label(k: int) -> str:
-    """'x', 'x²', 'x³', ..., 'x¹⁵'."""
-    return "x" + (str(k).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")) if k > 1 else "")
-
-
 # --------------------------------------------------------------------------- data
-@dataclass(frozen=True, eq=False)
-class Data:
-    """Training and validation points of one scenario, and their standardized features."""
-
-    x_train: np.ndarray
-    y_train: np.ndarray
-    x_val: np.ndarray
-    y_val: np.ndarray
-    noise: float  # nan for a learner's own data: the noise is not known
-    truth: bool = True  # whether the true curve sin(πx) is known (not for a learner's own data)
-
-    def features(self, x: np.ndarray, degree: int) -> np.ndarray:
-        """Powers 1..degree of ``x``, standardized with the training points' statistics."""
-        return datasets.polynomial_features(x, degree, reference=self.x_train)
-
-    def points(self) -> pd.DataFrame:
-        """One row per point: x, y, set ("Training" / "Validation")."""
-        return pd.DataFrame({
-            "x": np.concatenate([self.x_train, self.x_val]),
-            "y": np.concatenate([self.y_train, self.y_val]),
-            "set": ["Training"] * self.x_train.size + ["Validation"] * self.x_val.size,
-        })
-
-
-def make_data(n: int, noise: float, seed: int) -> Data:
-    """``n`` training and :data:`N_VALIDATION` validation points of one noisy sin(πx) curve."""
-    curve = datasets.polynomial_curve(n=n + N_VALIDATION, noise=noise, seed=seed, x_range=X_RANGE)
-    order = np.random.default_rng([seed, 1]).permutation(curve.x.size)  # its own stream: the split
-    train, val = np.sort(order[:n]), np.sort(order[n:])
-    return Data(curve.x[train], curve.y[train], curve.x[val], curve.y[val], float(noise))
-
-
+# The built-in curve's points (make_data) live in dashboard.shared.regularization: loss_curves trains on them too.
 UPLOAD_VALIDATION = 1_000  # a learner's file: at most this many validation points
 
 

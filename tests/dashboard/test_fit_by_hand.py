@@ -7,6 +7,7 @@ import pytest
 from sklearn.linear_model import LinearRegression, QuantileRegressor
 
 from dashboard.scenarios import fit_by_hand as sc
+from dashboard.shared import fit_by_hand as window
 
 from .apptest_tools import errors, metrics, notice, run_page
 
@@ -76,11 +77,12 @@ def test_the_absolute_error_table_is_a_table_and_every_error_is_prediction_minus
 def test_the_start_page_figure_draws_its_squares_square():
     # The review: drawn at 300 x 150 px over x 0-8 and y -1-11, a square one unit high was 37.5 px wide
     # and 12.5 px tall. Its width in x units must be (8 / 300) / (12 / 150) = 1/3 of its side.
+    from dashboard import previews
     from dashboard.charts import fit_by_hand as charts
     from dashboard.charts.common import PREVIEW_SIZE, dataset
 
     width, height = PREVIEW_SIZE
-    boxes = dataset(charts.preview(), "squares")
+    boxes = dataset(previews.fit_by_hand(), "squares")
     px_wide = (boxes["right"] - boxes["left"]) * width / 8.0
     px_tall = (boxes["high"] - boxes["low"]) * height / 12.0
     np.testing.assert_allclose(px_wide, px_tall, rtol=1e-12)
@@ -93,7 +95,7 @@ def test_the_squares_are_placed_to_show_and_a_cut_one_says_so():
     """The review: at the lesson start the x = 7 square (2.6 wide) lay over the x = 5 one, and at slope −1,
     intercept −3 the line left the plot and seven clipped squares piled up under a caption that called each
     area its squared error."""
-    start = sc.squares(sc.fit_of(sc.DEFAULTS))
+    start = window.squares(sc.fit_of(sc.DEFAULTS))
     assert list(start["x"]) == [7, 5, 1, 2, 6, 3, 4]  # biggest first: a smaller square is drawn over a bigger one
     by_x = start.set_index("x")
     assert by_x.loc[7, ["left", "right"]].tolist() == pytest.approx([4.4, 7.0])  # rightwards it would leave the plot
@@ -105,11 +107,11 @@ def test_the_squares_are_placed_to_show_and_a_cut_one_says_so():
     assert "Each square's area is its point's squared error." in caption and "dashed edge" not in caption
 
     off = sc.fit_of({**sc.DEFAULTS, "slope": -1.0, "intercept": -3.0})  # y = −x − 3: below y = −1 from x = 0 on
-    assert sc.line_position(off) == "below" and sc.squares(off)["cut"].all()
+    assert window.line_position(off) == "below" and window.squares(off)["cut"].all()
     caption = sc.fit_caption(off, True)
     assert "except the 7 with a dashed edge" in caption and "runs entirely below the plot" in caption
     assert "raise the intercept" in caption
-    assert sc.line_position(sc.fit_of({**sc.DEFAULTS, "slope": 0.0, "intercept": -1.0})) == "on"  # along the edge
+    assert window.line_position(sc.fit_of({**sc.DEFAULTS, "slope": 0.0, "intercept": -1.0})) == "on"  # along the edge
     from dashboard.charts import fit_by_hand as charts
     from dashboard.charts.common import dataset
 

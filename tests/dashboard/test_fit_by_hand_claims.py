@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from dashboard.scenarios import fit_by_hand as sc
+from dashboard.shared import fit_by_hand as window
 
 from .apptest_tools import NOT_A_NUMBER
 from .property_tools import link, links, says
@@ -153,7 +154,7 @@ def test_the_fit_by_hand_claims_hold_against_the_oracle(values):
             assert "Each square's area is its point's squared error." in caption and "dashed edge" not in caption
         else:
             assert (f"except the {cut} with a dashed edge" if cut > 1 else "except the one with a dashed edge") in caption
-        boxes = sc.squares(fit)
+        boxes = window.squares(fit)
         for row in boxes.itertuples(index=False):  # a square on its residual, a side |e| long
             e = errors[X.index(int(row.x))]
             assert abs((row.right - row.left) - float(abs(e))) <= 1e-12 and row.x in (row.left, row.right)

@@ -95,6 +95,7 @@ def test_one_colour_means_one_route_in_the_normal_equation_s_cost_pair():
     # The review: dark blue was "n d² + d³" (the XᵀX route) in one chart and "by SVD" in the next.
     from dashboard.charts import normal_equation as charts
     from dashboard.scenarios import normal_equation as sc
+    from dashboard.shared.normal_equation import METHOD_NAMES
 
     res = sc.result_of(sc.DEFAULTS)
 
@@ -103,6 +104,6 @@ def test_one_colour_means_one_route_in_the_normal_equation_s_cost_pair():
         return dict(zip(scale["domain"], scale["range"]))
 
     counted, measured = colours(charts.count_chart(res)), colours(charts.cost_chart(res))
-    assert counted["normal equation: n d² + d³"] == measured[sc.METHOD_NAMES["solve"]]
-    assert counted["gradient descent: T n d, T = 100"] == measured[sc.METHOD_NAMES["descent"]]
-    assert measured[sc.METHOD_NAMES["svd"]] not in counted.values()
+    assert counted["normal equation: n d² + d³"] == measured[METHOD_NAMES["solve"]]
+    assert counted["gradient descent: T n d, T = 100"] == measured[METHOD_NAMES["descent"]]
+    assert measured[METHOD_NAMES["svd"]] not in counted.values()

@@ -8,7 +8,7 @@ import pytest
 
 from core import datasets
 from dashboard.scenarios import loss_curves as sc
-from dashboard.scenarios.regularization import make_data
+from dashboard.shared.regularization import make_data
 
 from .apptest_tools import errors, metrics, notice, run_page
 

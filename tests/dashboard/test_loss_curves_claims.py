@@ -14,7 +14,7 @@ from sklearn.linear_model import Ridge
 
 from core import diagnosis
 from dashboard.scenarios import loss_curves as sc
-from dashboard.scenarios.regularization import make_data
+from dashboard.shared.regularization import make_data
 
 from .apptest_tools import NOT_A_NUMBER, errors, metrics, run_page
 from .property_tools import declared_controls, link, links

@@ -26,6 +26,7 @@ from dashboard.formatting import fmt, pct, signed
 from dashboard.layout import DOWNLOAD_KEY
 from dashboard.palette import DATA, OUTLIER
 from dashboard.scenarios import mse_vs_mae as sc
+from dashboard.shared.mse_vs_mae import FITS
 
 from .apptest_tools import errors, metrics, notice, run_page, widget
 
@@ -197,7 +198,7 @@ def test_fits_match_independent_references(n_outliers, shift, delta, seed):
         assert f.slope_moved == pytest.approx(f.slope - f.slope_clean, abs=1e-9)
         assert f.intercept_moved == pytest.approx(f.intercept - f.intercept_clean, abs=1e-9)
     if n_outliers == 0:
-        assert all(out.fit(k).slope_moved == 0 for k in sc.FITS) and out.outlier_share_mse == 0
+        assert all(out.fit(k).slope_moved == 0 for k in FITS) and out.outlier_share_mse == 0
 
 
 def test_one_outlier_does_not_move_the_mae_line_at_all():
@@ -491,7 +492,7 @@ def test_the_slope_chart_marks_the_sliders_shift_and_keeps_its_curves_when_the_s
     assert a["datasets"]["curves"].equals(b["datasets"]["curves"])
     now = dataset(a, "now").set_index("fit").slope
     out = sc.compute("synthetic", 1, 20.0, 1.0, 0)
-    for key in sc.FITS:  # the dots are the table's "Slope, all points"
+    for key in FITS:  # the dots are the table's "Slope, all points"
         assert now[key] == pytest.approx(out.fit(key).slope, abs=1e-8), key
     assert len(dataset(a, "curves")) == 3 * 81 <= MAX_MARKS
     assert export.chart_svg(a).lstrip().startswith("<svg")

@@ -29,6 +29,7 @@ from dashboard.controls import log_options
 from dashboard.formatting import fmt
 from dashboard.layout import DOWNLOAD_KEY
 from dashboard.scenarios import regularization as sc
+from dashboard.shared.regularization import N_VALIDATION, make_data, power_label
 
 from .apptest_tools import errors, notice, open_math, run_page, signature
 from .chart_tools import assert_valid_vega_lite
@@ -40,8 +41,8 @@ DEFAULTS = {"degree": 12, "n": 20, "noise": 0.3, "seed": 393, "penalty": "l1", "
 # --------------------------------------------------------------------------- independent reference
 def _reference_data(n, noise, seed, degree):
     """The page's data rebuilt with scikit-learn's feature pipeline."""
-    curve = polynomial_curve(n=n + sc.N_VALIDATION, noise=noise, seed=seed)
-    order = np.random.default_rng([seed, 1]).permutation(n + sc.N_VALIDATION)
+    curve = polynomial_curve(n=n + N_VALIDATION, noise=noise, seed=seed)
+    order = np.random.default_rng([seed, 1]).permutation(n + N_VALIDATION)
     train, val = np.sort(order[:n]), np.sort(order[n:])
     poly = PolynomialFeatures(degree, include_bias=False)
     scaler = StandardScaler().fit(poly.fit_transform(curve.x[train, None]))
@@ -157,7 +158,7 @@ def test_notice_numbers_for_the_default_l1_scenario(default_page):
     assert f"**{zeros} of 12** coefficients are exactly zero" in text
     assert (zeros, fmt(train), fmt(val)) == (3, "0.02729", "0.1519")
     assert _metric(at, "Coefficients exactly 0") == "3 of 12"
-    assert _metric(at, "Largest coefficient") == f"{sc.power_label(k + 1)} = {fmt(ref.coef_[k])}"
+    assert _metric(at, "Largest coefficient") == f"{power_label(k + 1)} = {fmt(ref.coef_[k])}"
     assert "noise alone costs σ² = 0.09" in text
     # The two-weight picture at λ = 2.5, by hand: c = G w* = (2.3, 1.7); L1 gives w1 = 2.3 - 2.5/2.
     assert "L1 lands at (w₁, w₂) = (1.05, 0)" in text
@@ -185,13 +186,13 @@ def test_notice_numbers_for_an_l2_scenario_match_ridge():
 
 # --------------------------------------------------------------------------- scenario module
 def test_data_split_is_seeded_and_disjoint():
-    a, b = sc.make_data(20, 0.3, 1), sc.make_data(20, 0.3, 1)
+    a, b = make_data(20, 0.3, 1), make_data(20, 0.3, 1)
     np.testing.assert_array_equal(a.x_train, b.x_train)
-    assert a.x_train.size == 20 and a.x_val.size == sc.N_VALIDATION
+    assert a.x_train.size == 20 and a.x_val.size == N_VALIDATION
     assert not set(a.x_train) & set(a.x_val)
-    curve = polynomial_curve(n=20 + sc.N_VALIDATION, noise=0.3, seed=1)
+    curve = polynomial_curve(n=20 + N_VALIDATION, noise=0.3, seed=1)
     assert sorted(np.concatenate([a.x_train, a.x_val])) == sorted(curve.x)
-    assert not np.array_equal(sc.make_data(20, 0.3, 2).x_train, a.x_train)
+    assert not np.array_equal(make_data(20, 0.3, 2).x_train, a.x_train)
     points = a.points()
     assert list(points.columns) == ["x", "y", "set"] and len(points) == 80
 
@@ -320,7 +321,7 @@ def test_charts_are_vega_lite_dicts_with_their_data_under_the_mark_budget():
     lines = _frame(built["fit"], "lines")
     assert set(lines.series) == {"truth", "fit"} and len(lines) == 2 * sc.GRID_POINTS
     assert "Elastic net fit" in str(built["fit"]["layer"])  # the legend names the penalty
-    assert len(_frame(built["fit"], "points")) == 100 + sc.N_VALIDATION
+    assert len(_frame(built["fit"], "points")) == 100 + N_VALIDATION
     curves = _frame(built["picture"], "curves")
     assert sorted(set(curves.layer)) == ["background", "shape", "touching"]
     # each curve cut to its runs inside the plot (one point past each edge): at most every point,
@@ -336,8 +337,9 @@ def test_charts_are_vega_lite_dicts_with_their_data_under_the_mark_budget():
     assert points.loc[points.penalty == "none", "w1"].tolist() == [pytest.approx(2.0)]
 
 
-def test_one_template_per_chart_serves_every_penalty():
+def test_one_template_per_chart_serves_every_penalty(monkeypatch):
     """Picking another penalty only refills data and placeholders: no chart spec is built again."""
+    monkeypatch.setattr(common, "_TEMPLATES", {})  # counted from empty: other tests built some already
     import json
 
     from dashboard import registry
@@ -389,7 +391,7 @@ def test_same_data_gives_the_same_chart_and_new_data_a_new_one():
 def test_path_chart_thins_long_paths():
     lams = np.geomspace(1e-8, 10, 1000)
     paths = pd.DataFrame({
-        "lambda": np.repeat(lams, 15), "coefficient": [sc.power_label(k) for k in range(1, 16)] * 1000,
+        "lambda": np.repeat(lams, 15), "coefficient": [power_label(k) for k in range(1, 16)] * 1000,
         "weight": np.random.default_rng(0).normal(size=15_000), "is_zero": False,
     })
     assert common.mark_count(charts.path_chart(paths, chosen=1e-3, penalty="l1", lam_range=LAM_RANGE,
@@ -414,7 +416,7 @@ def test_log_ticks():
 
 
 def test_power_labels():
-    assert [sc.power_label(k) for k in (1, 2, 3, 10, 15)] == ["x", "x²", "x³", "x¹⁰", "x¹⁵"]
+    assert [power_label(k) for k in (1, 2, 3, 10, 15)] == ["x", "x²", "x³", "x¹⁰", "x¹⁵"]
 
 
 def test_charts_export_to_svg_and_png():

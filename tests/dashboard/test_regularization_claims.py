@@ -24,6 +24,7 @@ from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 from core.datasets import polynomial_curve
 from dashboard.formatting import fmt
 from dashboard.scenarios import regularization as sc
+from dashboard.shared.regularization import N_VALIDATION, power_label
 from dashboard.verdicts import say
 
 from .apptest_tools import NOT_A_NUMBER
@@ -34,8 +35,8 @@ CD_FROM = 1e-4  # scikit-learn's coordinate descent from this λ up; the optimal
 
 
 def features(n, noise, seed, degree):
-    curve = polynomial_curve(n=n + sc.N_VALIDATION, noise=noise, seed=seed, x_range=(-1.0, 1.0))
-    order = np.random.default_rng([seed, 1]).permutation(n + sc.N_VALIDATION)
+    curve = polynomial_curve(n=n + N_VALIDATION, noise=noise, seed=seed, x_range=(-1.0, 1.0))
+    order = np.random.default_rng([seed, 1]).permutation(n + N_VALIDATION)
     train, val = np.sort(order[:n]), np.sort(order[n:])
     poly = PolynomialFeatures(degree, include_bias=False)
     scaler = StandardScaler().fit(poly.fit_transform(curve.x[train, None]))
@@ -287,7 +288,7 @@ def test_the_regularization_claims_hold_against_the_oracle(values):
     j = int(np.argmax(np.abs(w)))
     big = np.sort(np.abs(w))
     if big.size == 1 or big[-1] - big[-2] > 1e-6 * big[-1]:
-        assert heads["Largest coefficient"].startswith(f"{sc.power_label(j + 1)} = "), heads["Largest coefficient"]
-        assert said["reg.largest"]["name"] == sc.power_label(j + 1)
+        assert heads["Largest coefficient"].startswith(f"{power_label(j + 1)} = "), heads["Largest coefficient"]
+        assert said["reg.largest"]["name"] == power_label(j + 1)
         assert close(said["reg.largest"]["value"], w[j], 1e-6, 1e-6)
-        shows(notes[3], w[j], 1e-6 * max(1.0, abs(w[j])), f"{sc.power_label(j + 1)} = **{{}}**")
+        shows(notes[3], w[j], 1e-6 * max(1.0, abs(w[j])), f"{power_label(j + 1)} = **{{}}**")
