@@ -125,7 +125,7 @@ WORST: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
     "learning_rate": ({"steps": MAX, "opt": "Adam", "sched": "Warmup, then cosine", "center": "true"},
                       ("small", "good", "large")),
     # Tuned: every racer at every one of the rates at once; the two-minima surface was the slowest.
-    "optimizer_race": ({"surface": "Two minima", "tuned": "true", "steps": MAX, "own_start": "true", "x0": MIN,
+    "optimizer_race": ({"surface": "Two wells (2-D)", "tuned": "true", "steps": MAX, "own_start": "true", "x0": MIN,
                         "y0": MAX, "mu": MAX, "beta1": MAX, "beta2": MAX,
                         **{f"run_{k}": "true" for k in ("sgd", "momentum", "nesterov", "adagrad", "rmsprop",
                                                         "adam", "adamw")}},

@@ -278,15 +278,20 @@ class Panel:
         ), label)
 
     def select(self, label: str, key: str, options: Sequence[str], *, labels: Mapping[str, str] | None = None,
-               help=None, radio: bool = False, horizontal: bool = True, disabled: bool = False) -> str:
+               aliases: Mapping[str, str] | None = None, help=None, radio: bool = False, horizontal: bool = True,
+               disabled: bool = False) -> str:
         """A bound choice among ``options``; ``labels`` (id -> text) are shown on screen.
 
         The returned value is the option id, but Streamlit binds the *formatted* option: the
-        link carries the label (``?data=Lagos+houses``), so keep labels short and stable.
+        link carries the label (``?data=Lagos+houses``), so keep labels short and stable; a
+        label that changed stays in ``aliases`` (old label -> id), so old links still open.
         """
         fmt: Callable[[str], str] = (lambda o: labels.get(o, o)) if labels else str
         self._claim(key, lambda v: isinstance(v, str) and v in options, fmt)
         linked = self._linked(key)
+        if aliases and linked in aliases:
+            linked = aliases[linked]
+            _relink(key, fmt(linked))
         if linked in options and linked not in {fmt(o) for o in options}:  # an id: write the label
             _relink(key, fmt(linked))
         index = list(options).index(self._default(key))

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from core import losses, optimizers, penalties, schedules
+from core import losses, optimizers, penalties, schedules, surfaces
 from dashboard import palette
 
 
@@ -61,57 +61,74 @@ def _number(value: float) -> str:
 
 @dataclass(frozen=True)
 class OptimizerEntry(Entry):
-    """An optimizer: ``build(**hyper)`` is ``core.optimizers.get(core_name, **defaults, **hyper)``."""
+    """An optimizer: ``build(**hyper)`` is ``core.optimizers.get(core_name, **defaults, **hyper)``.
+
+    ``torch_class`` is the torch.optim class that makes the same run (``defaults`` are its arguments);
+    ``knobs`` the settings a view may set on it (``"momentum"``: μ, ``"betas"``: (β₁, β₂)); ``race_rate``
+    its rate in the optimizer race until the learner picks one.
+    """
 
     core_name: str = ""
     defaults: Mapping[str, Any] = field(default_factory=dict)
+    torch_class: str = ""
+    knobs: tuple[str, ...] = ()
+    race_rate: float = 0.0
 
-    @property
-    def torch_class(self) -> str:
-        """The torch.optim class that makes the same run (its ``defaults`` are that class's arguments)."""
-        return TORCH_CLASSES[self.core_name]
+    def set(self, *, momentum: float, betas: tuple[float, float]) -> dict[str, Any]:
+        """The hyperparameters of the knobs this optimizer reads, from a view's μ and (β₁, β₂)."""
+        given = {"momentum": momentum, "betas": betas}
+        return {knob: given[knob] for knob in self.knobs}
+
+    def torch_arguments(self, lr: str, knobs: Mapping[str, str]) -> list[str]:
+        """Its torch.optim constructor's arguments as code: ``lr`` and each knob (written by the caller,
+        ``knobs[name]``), then its fixed defaults (``nesterov=True``; AdamW's weight decay, named though it is
+        torch's default, so the code says it)."""
+        args = [f"lr={lr}", *(f"{k}={knobs[k]}" for k in self.knobs)]
+        fixed = {k: v for k, v in self.defaults.items() if k not in self.knobs}
+        if self.core_name == "adamw":
+            fixed.setdefault("weight_decay", self.build().hyper["weight_decay"])
+        return args + [f"{k}={v!r}" for k, v in fixed.items()]
 
 
-# core.optimizers' names -> torch.optim's classes
-TORCH_CLASSES = {"sgd": "SGD", "adagrad": "Adagrad", "rmsprop": "RMSprop", "adam": "Adam", "adamw": "AdamW"}
-
-
-def _optimizer(id: str, label: str, colour: str, description: str, latex: str, core_name: str,
-               **defaults: Any) -> OptimizerEntry:
+def _optimizer(id: str, label: str, colour: str, description: str, latex: str, core_name: str, torch_class: str,
+               race_rate: float, knobs: tuple[str, ...] = (), **defaults: Any) -> OptimizerEntry:
     def build(**hyper: Any) -> optimizers.Optimizer:
         return optimizers.get(core_name, **{**defaults, **hyper})
 
-    return OptimizerEntry(id, label, colour, description, latex, build, core_name=core_name, defaults=defaults)
+    return OptimizerEntry(id, label, colour, description, latex, build, core_name=core_name, defaults=defaults,
+                          torch_class=torch_class, knobs=knobs, race_rate=race_rate)
 
 
 # g_t is the gradient at step t, eta the learning rate (torch.optim's order of operations).
 OPTIMIZERS: dict[str, OptimizerEntry] = {e.id: e for e in (
     _optimizer("sgd", "Gradient descent", palette.BLUE,
                "Steps straight down the gradient, the same rate for every weight.",
-               r"\theta_t = \theta_{t-1} - \eta\, g_t", "sgd"),
+               r"\theta_t = \theta_{t-1} - \eta\, g_t", "sgd", "SGD", 0.001),
     _optimizer("momentum", "Momentum", palette.GREEN,
                "Keeps a running sum of past gradients, so steps build up along a steady slope.",
-               r"v_t = \mu v_{t-1} + g_t,\quad \theta_t = \theta_{t-1} - \eta\, v_t", "sgd", momentum=0.9),
+               r"v_t = \mu v_{t-1} + g_t,\quad \theta_t = \theta_{t-1} - \eta\, v_t", "sgd", "SGD", 0.0001,
+               ("momentum",), momentum=0.9),
     _optimizer("nesterov", "Nesterov", palette.SKY,
                "Momentum that looks ahead: the step adds the gradient once more on top of the velocity.",
-               r"v_t = \mu v_{t-1} + g_t,\quad \theta_t = \theta_{t-1} - \eta\,(g_t + \mu v_t)", "sgd",
-               momentum=0.9, nesterov=True),
+               r"v_t = \mu v_{t-1} + g_t,\quad \theta_t = \theta_{t-1} - \eta\,(g_t + \mu v_t)", "sgd", "SGD", 0.0001,
+               ("momentum",), momentum=0.9, nesterov=True),
     _optimizer("adagrad", "AdaGrad", palette.YELLOW,
                "Divides each weight's step by the root of all its squared gradients so far, so steps only shrink.",
                r"s_t = s_{t-1} + g_t^2,\quad \theta_t = \theta_{t-1} - \eta\,\frac{g_t}{\sqrt{s_t} + \epsilon}",
-               "adagrad"),
+               "adagrad", "Adagrad", 0.5),
     _optimizer("rmsprop", "RMSprop", palette.PURPLE,
                "Divides each weight's step by a running average of its squared gradients, which forgets the past.",
                r"s_t = \alpha s_{t-1} + (1-\alpha) g_t^2,\quad "
-               r"\theta_t = \theta_{t-1} - \eta\,\frac{g_t}{\sqrt{s_t} + \epsilon}", "rmsprop"),
+               r"\theta_t = \theta_{t-1} - \eta\,\frac{g_t}{\sqrt{s_t} + \epsilon}", "rmsprop", "RMSprop", 0.01),
     _optimizer("adam", "Adam", palette.VERMILLION,
                "Momentum divided by a running size of the gradients, per weight, with both averages debiased.",
                r"m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,\quad v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2,\quad "
                r"\theta_t = \theta_{t-1} - \eta\,\frac{m_t/(1-\beta_1^t)}{\sqrt{v_t/(1-\beta_2^t)} + \epsilon}",
-               "adam"),
+               "adam", "Adam", 0.05, ("betas",)),
     _optimizer("adamw", "AdamW", palette.ORANGE,
                "Adam whose weight decay shrinks the weights directly instead of passing through the gradient.",
-               r"\theta \leftarrow \theta\,(1 - \eta\lambda),\quad \text{then Adam's step}", "adamw"),
+               r"\theta \leftarrow \theta\,(1 - \eta\lambda),\quad \text{then Adam's step}", "adamw", "AdamW", 0.05,
+               ("betas",)),
 )}
 
 
@@ -133,6 +150,9 @@ class ScheduleEntry(Entry):
     formula: Callable[[Callable[[str, str], str]], str] = field(default=lambda v: "", repr=False)
     explain: Callable[[dict[str, Any], int], str] = field(default=lambda p, steps: "", repr=False)
     make: Callable[[Any, dict[str, Any]], Any] = field(default=None, repr=False)
+    knobs: tuple[str, ...] = ()  # the link keys of the settings a learner sets (the schedules view)
+    from_knobs: Callable[[Mapping[str, Any], int], dict[str, Any]] = field(default=lambda v, steps: {}, repr=False)
+    torch: Callable[[dict[str, Any], float], str] = field(default=lambda p, lr: "", repr=False)  # its lr_scheduler line
 
     def with_settings(self, steps: int, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The settings of a run of ``steps`` updates, with ``overrides`` on top."""
@@ -151,7 +171,7 @@ class ScheduleEntry(Entry):
 
 
 def _schedule(id: str, label: str, colour: str, description: str, formula, settings, explain,
-              core_name: str | None = None, make=None) -> ScheduleEntry:
+              core_name: str | None = None, make=None, *, knobs=(), from_knobs, torch) -> ScheduleEntry:
     if make is None:
         def make(base, p):
             return schedules.get(core_name or id, base, **p)
@@ -160,12 +180,18 @@ def _schedule(id: str, label: str, colour: str, description: str, formula, setti
         return make(base, settings(steps))
 
     return ScheduleEntry(id, label, colour, description, formula(lambda key, symbol: symbol), build,
-                         settings=settings, formula=formula, explain=explain, make=make)
+                         settings=settings, formula=formula, explain=explain, make=make, knobs=knobs,
+                         from_knobs=from_knobs, torch=torch)
 
 
 def _warmup_settings(steps: int) -> dict[str, Any]:
     warm = max(1, steps // 10)
     return {"steps": warm, "start_factor": 0.1, "after": "cosine", "t_max": max(1, steps - warm)}
+
+
+def _warmup_from_knobs(values: Mapping[str, Any], steps: int) -> dict[str, Any]:
+    warm = min(int(values["warm"]), steps - 1)
+    return {"steps": warm, "t_max": steps - warm}
 
 
 def _step_sentence(p, steps):
@@ -180,31 +206,43 @@ _GAMMA, _T_MULT = r"\gamma", r"T_{\text{mult}}"  # (no backslash inside an f-str
 SCHEDULES: dict[str, ScheduleEntry] = {e.id: e for e in (
     _schedule("constant", "Constant", palette.BLUE, "The same rate at every step.",
               lambda v: r"\eta_t = \eta", lambda steps: {},
-              lambda p, steps: "The rate stays at the slider's value for every step."),
+              lambda p, steps: "The rate stays at the slider's value for every step.",
+              knobs=(), from_knobs=lambda v, steps: {},
+              torch=lambda p, lr: "None  # a constant rate needs no scheduler"),
     _schedule("step", "Step decay", palette.VERMILLION,
               "Cuts the rate by a fixed factor after each block of steps (a third of the run here).",
               lambda v: rf"\eta_t = \eta\cdot {v('gamma', _GAMMA)}^{{\lfloor t/{v('step_size', 's')} \rfloor}}",
-              lambda steps: {"step_size": max(1, steps // 3), "gamma": 0.1}, _step_sentence),
+              lambda steps: {"step_size": max(1, steps // 3), "gamma": 0.1}, _step_sentence,
+              knobs=("step_size", "gamma"),
+              from_knobs=lambda v, steps: {"step_size": int(v["step_size"]), "gamma": float(v["gamma"])},
+              torch=lambda p, lr: f"lr_scheduler.StepLR(optimizer, step_size={p['step_size']}, gamma={p['gamma']:g})"),
     _schedule("exponential", "Exponential decay", palette.GREEN,
               "Multiplies the rate by the same factor every step (100 times smaller by the end here).",
               lambda v: rf"\eta_t = \eta\, e^{{-k t}} = \eta\cdot {v('gamma', _GAMMA)}^{{t}}",
               lambda steps: {"gamma": math.exp(-math.log(100.0) / steps)},
               lambda p, steps: (f"Exponential decay multiplies the rate by e^(−k) = {p['gamma']:.5g} each step "
                                 f"(k = {-math.log(p['gamma']):.4g}), so it ends about 100 times smaller than it "
-                                "started.")),
+                                "started."),
+              knobs=("k",), from_knobs=lambda v, steps: {"gamma": math.exp(-float(v["k"]))},
+              torch=lambda p, lr: f"lr_scheduler.ExponentialLR(optimizer, gamma={p['gamma']!r})"),
     _schedule("cosine", "Cosine annealing", palette.PURPLE,
               "Lowers the rate to 0 along half a cosine wave over the run.",
               lambda v: rf"\eta_t = \tfrac12\,\eta\,\bigl(1 + \cos(\pi t / {v('t_max', 'T')})\bigr)",
               lambda steps: {"t_max": steps},
               lambda p, steps: (f"Cosine annealing lowers the rate from η to 0 along half a cosine wave over the "
-                                f"{p['t_max']} steps.")),
+                                f"{p['t_max']} steps."),
+              knobs=(), from_knobs=lambda v, steps: {"t_max": steps},
+              torch=lambda p, lr: f"lr_scheduler.CosineAnnealingLR(optimizer, T_max={p['t_max']})"),
     _schedule("warm_restarts", "Cosine with warm restarts", palette.ORANGE,
               "Cosine annealing that jumps back to the full rate at each restart, each cycle twice as long.",
               lambda v: (rf"\eta_t = \tfrac12\,\eta\,\bigl(1 + \cos(\pi\, t_{{\text{{cur}}}} / T_i)\bigr),\quad "
                          rf"T_0 = {v('t_0', 'c')},\ T_{{i+1}} = {v('t_mult', _T_MULT)}\, T_i"),
               lambda steps: {"t_0": max(1, steps // 7), "t_mult": 2},
               lambda p, steps: (f"Warm restarts run a cosine from η to 0 over {p['t_0']} steps, then restart at "
-                                f"η with each cycle {p['t_mult']} times longer than the last.")),
+                                f"η with each cycle {p['t_mult']} times longer than the last."),
+              knobs=("t_0", "t_mult"), from_knobs=lambda v, steps: {"t_0": int(v["t_0"]), "t_mult": int(v["t_mult"])},
+              torch=lambda p, lr: (f"lr_scheduler.CosineAnnealingWarmRestarts(optimizer, T_0={p['t_0']}, "
+                                   f"T_mult={p['t_mult']})")),
     _schedule("warmup", "Warmup, then cosine", palette.SKY,
               "Ramps the rate up from a tenth over the first tenth of the run, then anneals it along a cosine.",
               lambda v: (rf"\eta_t = \eta\,\bigl({v('start_factor', 'f')} + (1 - {v('start_factor', 'f')})\,"
@@ -214,7 +252,13 @@ SCHEDULES: dict[str, ScheduleEntry] = {e.id: e for e in (
               _warmup_settings,
               lambda p, steps: (f"Warmup starts at {p['start_factor']:g}η, climbs linearly to η over the first "
                                 f"{p['steps']} steps, then a cosine brings it down to 0 over the remaining "
-                                f"{p['t_max']} steps.")),
+                                f"{p['t_max']} steps."),
+              knobs=("warm",), from_knobs=_warmup_from_knobs,
+              torch=lambda p, lr: (
+                  "lr_scheduler.SequentialLR(optimizer, [\n"
+                  f"    lr_scheduler.LinearLR(optimizer, start_factor={p['start_factor']:g}, total_iters={p['steps']}),\n"
+                  f"    lr_scheduler.CosineAnnealingLR(optimizer, T_max={p['t_max']}),\n"
+                  f"], milestones=[{p['steps']}])")),
     _schedule("one_cycle", "One-cycle", palette.BLACK,
               "Climbs from a small rate to the peak over the first 30% of the run, then anneals far below the start.",
               lambda v: (rf"\eta_t:\ \tfrac{{\eta}}{{{v('div_factor', 'd')}}} \nearrow \eta\ \ "
@@ -225,7 +269,12 @@ SCHEDULES: dict[str, ScheduleEntry] = {e.id: e for e in (
                              "final_div_factor": 1e4},
               lambda p, steps: (f"One-cycle starts at η/{p['div_factor']:g}, climbs to η over the first "
                                 f"{round(p['pct_start'] * p['total_steps'])} steps, then falls along a cosine to "
-                                f"η/{p['div_factor'] * p['final_div_factor']:,.0f}.")),
+                                f"η/{p['div_factor'] * p['final_div_factor']:,.0f}."),
+              knobs=("pct_start",),
+              from_knobs=lambda v, steps: {"total_steps": steps, "pct_start": float(v["pct_start"])},
+              # it cycles an optimizer's momentum by default, which the pages' plain SGD has none of
+              torch=lambda p, lr: (f"lr_scheduler.OneCycleLR(optimizer, max_lr={lr:g}, total_steps={p['total_steps']}, "
+                                   f"pct_start={p['pct_start']:g}, cycle_momentum=False)")),
     _schedule("cyclic", "Cyclic (triangular)", palette.YELLOW,
               "Climbs from a tenth of the rate to the full rate and back, over and over.",
               lambda v: (rf"\eta_t = \tfrac{{\eta}}{{{v('div', 'd')}}} + \bigl(\eta - \tfrac{{\eta}}{{{v('div', 'd')}}}"
@@ -234,7 +283,10 @@ SCHEDULES: dict[str, ScheduleEntry] = {e.id: e for e in (
               lambda steps: {"step_size_up": max(1, steps // 8), "div": 10.0},
               lambda p, steps: (f"Cyclic climbs in a straight line from η/{p['div']:g} to η over "
                                 f"{p['step_size_up']} steps, comes back down over as many, and starts again."),
-              make=lambda base, p: schedules.cyclic(base / p["div"], base, step_size_up=p["step_size_up"])),
+              make=lambda base, p: schedules.cyclic(base / p["div"], base, step_size_up=p["step_size_up"]),
+              knobs=("half",), from_knobs=lambda v, steps: {"step_size_up": int(v["half"])},
+              torch=lambda p, lr: (f"lr_scheduler.CyclicLR(optimizer, base_lr={lr / p['div']!r}, max_lr={lr:g}, "
+                                   f"step_size_up={p['step_size_up']}, cycle_momentum=False)")),
     _schedule("reduce_on_plateau", "Reduce on plateau", palette.GREY,
               "Cuts the rate tenfold whenever the loss has not improved for a while.",
               lambda v: (rf"\eta \leftarrow {v('factor', 'f')}\,\eta\ \text{{after }}{v('patience', 'p')} + 1"
@@ -242,7 +294,11 @@ SCHEDULES: dict[str, ScheduleEntry] = {e.id: e for e in (
               lambda steps: {"factor": 0.1, "patience": 10},
               lambda p, steps: (f"Reduce on plateau keeps η until {p['patience'] + 1} steps in a row bring no new "
                                 f"best loss (better by 0.01%), then multiplies it by {p['factor']:g}, and waits "
-                                "again.")),
+                                "again."),
+              knobs=("factor", "patience"),
+              from_knobs=lambda v, steps: {"factor": float(v["factor"]), "patience": int(v["patience"])},
+              torch=lambda p, lr: (f"lr_scheduler.ReduceLROnPlateau(optimizer, factor={p['factor']:g}, "
+                                   f"patience={p['patience']})")),
 )}
 
 
@@ -313,28 +369,37 @@ PENALTIES: dict[str, Entry] = {e.id: e for e in (
 )}
 
 
-# The torch.optim.lr_scheduler line of each schedule, from its settings p (ScheduleEntry.with_settings) and
-# the base rate lr; torch's t is whatever scheduler.step() counts (epochs on one view, updates on another).
-TORCH_SCHEDULERS: dict[str, Any] = {
-    "constant": lambda p, lr: "None  # a constant rate needs no scheduler",
-    "step": lambda p, lr: f"lr_scheduler.StepLR(optimizer, step_size={p['step_size']}, gamma={p['gamma']:g})",
-    "exponential": lambda p, lr: f"lr_scheduler.ExponentialLR(optimizer, gamma={p['gamma']!r})",
-    "cosine": lambda p, lr: f"lr_scheduler.CosineAnnealingLR(optimizer, T_max={p['t_max']})",
-    "warm_restarts": lambda p, lr: (f"lr_scheduler.CosineAnnealingWarmRestarts(optimizer, T_0={p['t_0']}, "
-                                    f"T_mult={p['t_mult']})"),
-    "warmup": lambda p, lr: (
-        "lr_scheduler.SequentialLR(optimizer, [\n"
-        f"    lr_scheduler.LinearLR(optimizer, start_factor={p['start_factor']:g}, total_iters={p['steps']}),\n"
-        f"    lr_scheduler.CosineAnnealingLR(optimizer, T_max={p['t_max']}),\n"
-        f"], milestones=[{p['steps']}])"),
-    # Both cycle an optimizer's momentum by default, which the page's plain SGD has none of.
-    "one_cycle": lambda p, lr: (f"lr_scheduler.OneCycleLR(optimizer, max_lr={lr:g}, total_steps={p['total_steps']}, "
-                                f"pct_start={p['pct_start']:g}, cycle_momentum=False)"),
-    "cyclic": lambda p, lr: (f"lr_scheduler.CyclicLR(optimizer, base_lr={lr / p['div']!r}, max_lr={lr:g}, "
-                             f"step_size_up={p['step_size_up']}, cycle_momentum=False)"),
-    "reduce_on_plateau": lambda p, lr: (f"lr_scheduler.ReduceLROnPlateau(optimizer, factor={p['factor']:g}, "
-                                        f"patience={p['patience']})"),
-}
+# ------------------------------------------------------------------------------ surfaces
+
+
+@dataclass(frozen=True)
+class SurfaceEntry:
+    """A test surface of ``core.surfaces``: one name on every view. ``axes`` are its axis titles; ``former``
+    labels it had on some view, which a link may still carry (``Panel.select``'s ``aliases``)."""
+
+    id: str
+    label: str
+    axes: tuple[str, str] = ("x", "y")
+    former: tuple[str, ...] = ()
+
+    def build(self, **params: float) -> surfaces.Surface:
+        return surfaces.get(self.id, **params)
+
+
+SURFACES: dict[str, SurfaceEntry] = {e.id: e for e in (
+    SurfaceEntry("rosenbrock", "Rosenbrock's valley"),
+    SurfaceEntry("bowl", "Elongated bowl"),
+    SurfaceEntry("saddle", "Saddle", former=("The saddle",)),
+    SurfaceEntry("plateau", "Plateau", former=("The plateau",)),
+    SurfaceEntry("two_minima_1d", "Double well (1-D)"),
+    SurfaceEntry("two_minima_2d", "Two wells (2-D)", former=("Two minima",)),
+    SurfaceEntry("line_fit", "A line fit's MSE valley", axes=("slope w", "intercept b")),
+)}
+
+
+def former_labels(menu: Mapping[str, SurfaceEntry], ids) -> dict[str, str]:
+    """``former label -> id`` of ``ids``: what an old link may still say."""
+    return {old: k for k in ids for old in menu[k].former}
 
 
 def torch_line_header(data: Mapping[str, Any], center: bool = False) -> list[str]:

@@ -31,7 +31,7 @@ panel.select("Gradient noise σ", "noise", sc.NOISES,
              help="Random noise added to every gradient, fading to 0 at the halfway step.")
 panel.slider("Seed", "seed", 0, 20, help="The start points and the noise.")
 panel.box.markdown("**Saddle and plateau**")
-trap = panel.select("Trap", "trap", sc.TRAPS, labels=sc.TRAP_LABELS)
+trap = panel.select("Trap", "trap", sc.TRAPS, labels=sc.TRAP_LABELS, aliases=sc.TRAP_ALIASES)
 panel.select("Start on the saddle", "offset", sc.OFFSETS, labels=sc.OFFSET_LABELS, disabled=trap != "saddle",
              help="How far off the ridge (y = 0) the runs start.")
 panel.log_slider("η (all four runs)", "trap_lr", sc.RATE_LOW, sc.RATE_HIGH, per_decade=sc.RATE_PER_DECADE)

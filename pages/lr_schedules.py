@@ -27,7 +27,7 @@ panel.slider("Epochs", "epochs", *sc.EPOCHS_RANGE, step=5, help="Passes over the
 panel.select("Batch size", "batch", sc.BATCHES, labels=sc.BATCH_LABELS,
              help="Points per update: small batches give noisy steps; 64 is the full batch, with no noise.")
 side, panel.box = panel.box, panel.box.expander("Schedule settings", expanded=True)
-knob = {k: not sc.uses({"a": a, "b": b}, k) for keys in sc.KNOBS.values() for k in keys}  # True: greyed out
+knob = {k: not sc.uses({"a": a, "b": b}, k) for e in registry.SCHEDULES.values() for k in e.knobs}  # True: greyed out
 panel.slider("Step decay: epochs per step", "step_size", 1, 100, disabled=knob["step_size"])
 panel.slider("Step decay: factor γ", "gamma", 0.05, 0.9, step=0.05, disabled=knob["gamma"])
 panel.slider("Exponential: k per epoch", "k", 0.005, 0.3, step=0.005, format="%.3f", disabled=knob["k"],

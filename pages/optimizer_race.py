@@ -17,7 +17,7 @@ layout.header(
 )
 
 panel = Panel(sc.DEFAULTS, bind="query-params")  # every control is in the link
-panel.select("Surface", "surface", sc.SURFACES, labels=sc.SURFACE_LABELS)
+panel.select("Surface", "surface", sc.SURFACES, labels=sc.SURFACE_LABELS, aliases=sc.SURFACE_ALIASES)
 panel.box.markdown("**Who races**")
 running = {key: panel.toggle(entry.label, f"run_{key}", help=entry.description)
            for key, entry in registry.OPTIMIZERS.items()}
@@ -86,7 +86,7 @@ ins = layout.compute("the optimizer's internals", sc.inside, panel.values, key)
 layout.chart(charts.internals_chart(ins.rows, k), ins.rows, name="optimizer internals", width="content",
              caption="Per coordinate, at every step: the gradient, what the optimizer keeps of it, and the step it "
                      "takes. The dashed line is the chosen step.")
-if registry.OPTIMIZERS[key].core_name in ("adam", "adamw"):
+if "betas" in registry.OPTIMIZERS[key].knobs:  # Adam's kind
     layout.confusion(sc.ADAM_CONFUSION)
 st.markdown(f"**The same run in PyTorch** ({registry.OPTIMIZERS[key].label})")
 st.code(sc.torch_code(race, panel.values, key), language="python")

@@ -939,7 +939,7 @@ def torch_code(values: Mapping[str, Any], role: str) -> str:
     entry = registry.OPTIMIZERS[values["opt"]]
     args = [f"lr={rate!r}", *(f"{k}={v!r}" for k, v in entry.defaults.items())]
     settings = registry.SCHEDULES[values["sched"]].settings(steps)
-    scheduler = registry.TORCH_SCHEDULERS[values["sched"]](settings, rate)
+    scheduler = registry.SCHEDULES[values["sched"]].torch(settings, rate)
     return "\n".join([
         *registry.torch_line_header(DATA, center=bool(values["center"])),
         f"optimizer = torch.optim.{entry.torch_class}([w], {', '.join(args)})",

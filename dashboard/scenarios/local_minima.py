@@ -39,13 +39,14 @@ from dashboard.verdicts import Claim, say, template
 
 # ----------------------------------------------------------------------------- controls
 SURFACES = ("two_minima_1d", "two_minima_2d")
-SURFACE_LABELS = {"two_minima_1d": "Double well (1-D)", "two_minima_2d": "Two wells (2-D)"}
+SURFACE_LABELS = registry.labels(registry.SURFACES, SURFACES)
 RATE_KEYS = {"two_minima_1d": "lr_1d", "two_minima_2d": "lr_2d"}  # each surface keeps its own rate
 RATE_LOW, RATE_HIGH, RATE_PER_DECADE = 0.001, 1.0, 10
 OPTIMIZERS = tuple(registry.OPTIMIZERS)
 NOISES = ("0", "1", "3", "10", "30", "100")  # σ of the gradient noise (a choice: its text is its value)
 TRAPS = ("saddle", "plateau")
-TRAP_LABELS = {"saddle": "The saddle", "plateau": "The plateau"}
+TRAP_LABELS = registry.labels(registry.SURFACES, TRAPS)
+TRAP_ALIASES = registry.former_labels(registry.SURFACES, TRAPS)
 OFFSETS = ("0", "1e-12", "1e-08", "0.0001")  # how far off the ridge the saddle's runs start
 OFFSET_LABELS = {"0": "on the ridge", "1e-12": "1e-12 off", "1e-08": "1e-8 off", "0.0001": "1e-4 off"}
 TRAP_NOISES = ("0.01", "0.03", "0.1", "0.3", "1")

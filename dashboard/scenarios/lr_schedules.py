@@ -23,7 +23,6 @@ wrapper (shared across sessions: it depends on the controls only).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -51,12 +50,6 @@ EPOCHS_RANGE = (20, 200)
 # about 10 updates, a quarter of a decade of rate) is enough, and lags the curve less than fastai's 0.98.
 RANGE_TEST = dict(lr_min=1e-4, lr_max=10.0, steps=200, beta=0.9)
 CURVE_ROWS = 600  # points drawn per loss curve (one per epoch: at most 201)
-# The knobs of each schedule (control keys); a knob is greyed out unless schedule A or B uses it.
-KNOBS: dict[str, tuple[str, ...]] = {
-    "constant": (), "step": ("step_size", "gamma"), "exponential": ("k",), "cosine": (),
-    "warm_restarts": ("t_0", "t_mult"), "warmup": ("warm",), "one_cycle": ("pct_start",), "cyclic": ("half",),
-    "reduce_on_plateau": ("factor", "patience"),
-}
 T_MULTS = ("1", "2", "3")
 DEFAULTS: dict[str, Any] = {
     "a": "constant", "b": "step", "lr": 0.1, "epochs": 90, "batch": "4",
@@ -71,31 +64,13 @@ PLATEAU_COSINE = {**DEFAULTS, "a": "cosine", "b": "reduce_on_plateau"}
 
 
 def uses(values: Mapping[str, Any], knob: str) -> bool:
-    """Whether schedule A or B reads the control ``knob``."""
-    return any(knob in KNOBS[values[side]] for side in SIDES)
+    """Whether schedule A or B reads the control ``knob`` (a knob is greyed out unless one does)."""
+    return any(knob in registry.SCHEDULES[values[side]].knobs for side in SIDES)
 
 
 def overrides(key: str, values: Mapping[str, Any]) -> dict[str, Any]:
     """The registry settings of schedule ``key`` that the controls set (its t counts epochs)."""
-    epochs = int(values["epochs"])
-    if key == "step":
-        return {"step_size": int(values["step_size"]), "gamma": float(values["gamma"])}
-    if key == "exponential":
-        return {"gamma": math.exp(-float(values["k"]))}
-    if key == "cosine":
-        return {"t_max": epochs}
-    if key == "warm_restarts":
-        return {"t_0": int(values["t_0"]), "t_mult": int(values["t_mult"])}
-    if key == "warmup":
-        warm = min(int(values["warm"]), epochs - 1)
-        return {"steps": warm, "t_max": epochs - warm}
-    if key == "one_cycle":
-        return {"total_steps": epochs, "pct_start": float(values["pct_start"])}
-    if key == "cyclic":
-        return {"step_size_up": int(values["half"])}
-    if key == "reduce_on_plateau":
-        return {"factor": float(values["factor"]), "patience": int(values["patience"])}
-    return {}
+    return registry.SCHEDULES[key].from_knobs(values, int(values["epochs"]))
 
 
 def schedule(key: str, values: Mapping[str, Any]):
@@ -531,7 +506,7 @@ def math_blocks(res: Result, values: Mapping[str, Any]) -> list[tuple[str, str]]
 # Schedule id -> the torch scheduler made with its settings ``p`` (registry keys) and the peak rate ``lr``.
 def _scheduler_line(key: str, values: Mapping[str, Any]) -> str:
     p = registry.SCHEDULES[key].with_settings(int(values["epochs"]), overrides(key, values))
-    return "scheduler = " + registry.TORCH_SCHEDULERS[key](p, float(values["lr"]))
+    return "scheduler = " + registry.SCHEDULES[key].torch(p, float(values["lr"]))
 
 
 def torch_code(values: Mapping[str, Any], side: str) -> str:

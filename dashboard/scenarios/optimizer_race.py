@@ -40,9 +40,8 @@ from dashboard.headline import Headline, whole
 from dashboard.verdicts import Claim, say, template
 
 SURFACES = ("rosenbrock", "bowl", "saddle", "plateau", "two_minima_2d", "line_fit")
-SURFACE_LABELS = {"rosenbrock": "Rosenbrock's valley", "bowl": "Elongated bowl", "saddle": "Saddle",
-                  "plateau": "Plateau", "two_minima_2d": "Two minima", "line_fit": "A line fit's MSE valley"}
-SURFACE_TITLES = {"line_fit": ("slope w", "intercept b")}  # axis titles; others are x and y
+SURFACE_LABELS = registry.labels(registry.SURFACES, SURFACES)
+SURFACE_ALIASES = registry.former_labels(registry.SURFACES, SURFACES)
 RACERS = tuple(registry.OPTIMIZERS)  # sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw
 RATE_LOW, RATE_HIGH, RATE_PER_DECADE = 1e-4, 10.0, 8
 BETA2_OPTIONS = ("0.9", "0.99", "0.999", "0.9999")  # a choice (its text is its value): the link says 0.999
@@ -50,12 +49,10 @@ STEPS_RANGE = (10, 1000)
 NOISE_RANGE, NOISE_STEP = (0.0, 10.0), 0.5  # the gradient noise's σ (0: off)
 NOISE_SEED = 0  # one fixed draw: the same noise for every racer, every rate and every σ
 GRID = 100  # contour cells per side
-DEFAULT_RATES = {"sgd": 0.001, "momentum": 0.0001, "nesterov": 0.0001, "adagrad": 0.5, "rmsprop": 0.01,
-                 "adam": 0.05, "adamw": 0.05}
 DEFAULTS: dict[str, Any] = {
     "surface": "rosenbrock", "steps": 300, "tuned": True,
     **{f"run_{k}": k in ("sgd", "momentum", "adam") for k in RACERS},
-    **{f"lr_{k}": v for k, v in DEFAULT_RATES.items()},
+    **{f"lr_{k}": registry.OPTIMIZERS[k].race_rate for k in RACERS},
     "mu": 0.9, "beta1": 0.9, "beta2": "0.999", "own_start": False, "x0": 0.0, "y0": 0.0, "sigma": 0.0,
     "inside": "adam",
 }
@@ -91,21 +88,13 @@ def rates() -> np.ndarray:
 def build(key: str, mu: float, beta1: float, beta2: float):
     """The core optimizer of racer ``key`` with the page's momentum and betas."""
     entry = registry.OPTIMIZERS[key]
-    if "momentum" in entry.defaults:
-        return entry.build(momentum=mu)
-    if entry.core_name in ("adam", "adamw"):
-        return entry.build(betas=(beta1, beta2))
-    return entry.build()
+    return entry.build(**entry.set(momentum=mu, betas=(beta1, beta2)))
 
 
 def hyper_text(key: str, mu: float, beta1: float, beta2: float) -> str:
     """The racer's settings in a few words: 'μ = 0.9', 'β = (0.9, 0.999)', ''."""
-    entry = registry.OPTIMIZERS[key]
-    if "momentum" in entry.defaults:
-        return f"μ = {fmt(mu)}"
-    if entry.core_name in ("adam", "adamw"):
-        return f"β = ({fmt(beta1)}, {fmt(beta2)})"
-    return ""
+    said = {"momentum": f"μ = {fmt(mu)}", "betas": f"β = ({fmt(beta1)}, {fmt(beta2)})"}
+    return ", ".join(said[knob] for knob in registry.OPTIMIZERS[key].knobs)
 
 
 @dataclass(frozen=True, eq=False)
@@ -333,7 +322,7 @@ def compute(values: Mapping[str, Any]) -> Race:
         "result": [verdicts.outcome_text(r.outcome, steps, places) for r in racers],
     })
     return Race(
-        surface=surface, title=SURFACE_LABELS[surface], axes=SURFACE_TITLES.get(surface, ("x", "y")),
+        surface=surface, title=SURFACE_LABELS[surface], axes=registry.SURFACES[surface].axes,
         start=sw.start, minima=s.minima, arrive_gap=sw.arrive_gap, places=places, f_min=s.global_min_value,
         steps=steps, noise=noise,
         racers=tuple(racers), points=points, gaps=gaps, window=box, cell=cell, bands=band,
@@ -466,16 +455,9 @@ def torch_code(race: Race, values: Mapping[str, Any], key: str) -> str:
     """PyTorch code that makes racer ``key``'s run: the same surface, start, rate, settings and steps, and with
     gradient noise the same draw (numpy's, seed :data:`NOISE_SEED`) added to the gradient, fading as the race's."""
     racer = next(r for r in race.racers if r.key == key)
-    args = [f"lr={_num(racer.rate)}"]
     entry = registry.OPTIMIZERS[key]
-    if "momentum" in entry.defaults:
-        args.append(f"momentum={_num(values['mu'])}")
-        if entry.defaults.get("nesterov"):
-            args.append("nesterov=True")
-    if entry.core_name in ("adam", "adamw"):
-        args.append(f"betas=({_num(values['beta1'])}, {_num(values['beta2'])})")
-    if entry.core_name == "adamw":
-        args.append(f"weight_decay={_num(entry.build().hyper['weight_decay'])}")
+    args = entry.torch_arguments(_num(racer.rate), {"momentum": _num(values["mu"]),
+                                                    "betas": f"({_num(values['beta1'])}, {_num(values['beta2'])})"})
     start = ", ".join(_num(v) for v in race.start)
     noisy = race.noise > 0.0
     return "\n".join([

@@ -54,6 +54,24 @@ def test_every_bad_value_at_once_still_draws_the_default_page():
     assert signature(at) == signature(run_page("mse_vs_mae.py"))
 
 
+# The one check every numeric control's link value goes through (``Panel._vet_number``: the text read as a
+# float, "no-such-value" as nan), as a table: (value, whole, step, holds) on a control from 0 to 100.
+HOLDS = [
+    (7, True, None, True), (7.0, True, None, True), (0, True, None, True), (100, True, None, True),
+    (1.5, True, None, False), (-1, True, None, False), (101, True, None, False),
+    (float("nan"), False, None, False), (float("inf"), False, None, False), (-float("inf"), False, None, False),
+    (1e308, False, None, False), (-1e308, False, None, False), (True, False, None, False),
+    (0.35, False, 0.05, True), (0.33, False, 0.05, False), (100.0, False, 0.05, True),
+]
+
+
+@pytest.mark.parametrize("value, whole, step, holds", HOLDS, ids=[f"{v}-{w}-{s}" for v, w, s, _ in HOLDS])
+def test_a_numeric_control_holds_only_a_finite_number_in_its_range_and_on_its_grid(value, whole, step, holds):
+    from dashboard.controls import _in_range
+
+    assert _in_range(value, min_value=0, max_value=100, whole=whole, step=step) is holds
+
+
 # A choice may be linked by its option id as well as by the label Streamlit writes.
 BY_ID = [
     ("learning_rate.py", {"opt": "adam"}, {"opt": "Adam"}),
@@ -61,6 +79,18 @@ BY_ID = [
     ("mse_vs_mae.py", {"data": "lagos"}, {"data": "Lagos houses"}),
     ("regularization.py", {"penalty": "l2"}, {"penalty": "L2"}),
 ]
+# A surface's label before the surfaces had one name on every view (registry.SURFACES' former): (page, key,
+# old label, id, label now).
+FORMER = [("optimizer_race.py", "surface", "Two minima", "two_minima_2d", "Two wells (2-D)"),
+          ("local_minima.py", "trap", "The plateau", "plateau", "Plateau")]
+
+
+@pytest.mark.parametrize("page, key, old, id_, label", FORMER, ids=[f"{p[:-3]}?{k}" for p, k, *_ in FORMER])
+def test_a_link_with_a_former_label_opens_the_same_scenario_and_shows_the_label_now(page, key, old, id_, label):
+    linked, labelled = run_page(page, {key: old}), run_page(page, {key: label})
+    assert not errors(linked) and widget(linked, key).value == id_
+    assert signature(linked) == signature(labelled) != signature(run_page(page))
+    assert dict(linked.query_params)[key] == label
 
 
 @pytest.mark.parametrize("page, by_id, by_label", BY_ID, ids=[f"{p[:-3]}?{next(iter(q))}" for p, q, _ in BY_ID])

@@ -20,7 +20,20 @@ def test_every_core_item_is_on_a_menu():
     assert set(registry.LOSSES) == set(losses.NAMES)
     assert set(registry.PENALTIES) == set(penalties.NAMES)
     assert {e.core_name for e in registry.OPTIMIZERS.values()} == set(optimizers.NAMES)
-    assert list(registry.OPTIMIZERS) == ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"]
+
+# torch.optim's optimizer classes (PyTorch 2.x): where an optimizer entry's code must point
+TORCH_OPTIM = {"Adadelta", "Adafactor", "Adagrad", "Adam", "AdamW", "SparseAdam", "Adamax", "ASGD", "LBFGS", "NAdam",
+               "RAdam", "RMSprop", "Rprop", "SGD"}
+
+
+def test_an_optimizer_entry_holds_its_facts():
+    """Adding an optimizer is core plus one row: its torch class, the knobs it reads and its race rate are the row's."""
+    for key, entry in registry.OPTIMIZERS.items():
+        assert entry.torch_class in TORCH_OPTIM, key
+        assert 1e-4 <= entry.race_rate <= 10, key  # on the race's rate sliders
+        assert set(entry.knobs) <= set(entry.build().hyper), key  # each knob is a setting of its core optimizer
+        assert entry.set(momentum=0.5, betas=(0.8, 0.9)) == {k: {"momentum": 0.5, "betas": (0.8, 0.9)}[k]
+                                                             for k in entry.knobs}
 
 
 @pytest.mark.parametrize("menu", MENUS)
