@@ -4,8 +4,8 @@ Run: python benchmarks/bench_browser.py [--presses N] [view ...]
 
 The dashboard and the plain one-chart page (``benchmarks/plain_page.py``: one slider, one
 500-point Altair chart) are served side by side by ``streamlit run`` and driven by
-headless Chromium (Debian's, found on PATH). For each view the first slider on the page
-gets focus and an ArrowRight (ArrowLeft once it reaches its end); the time runs from the
+headless Chromium (Debian's, found on PATH). For each view the slider its row of views.py
+names (``Tags.probe``, the one the browser tests move; a view without one: its first number box) gets focus and an ArrowRight (ArrowLeft once it reaches its end); the time runs from the
 key press to the last change on screen: the last DOM mutation or the last canvas draw
 (Vega draws charts on a canvas, which no DOM mutation shows), once nothing has changed
 for a second and the script has finished. Each value is new to the server, so its cached
@@ -67,10 +67,10 @@ def _settle(page) -> None:
 
 
 class _Pressing:
-    """A page open at ``url`` whose first slider a learner can move gets one key press at a time
-    (not one greyed out, nor one in a closed expander)."""
+    """A page open at ``url`` whose slider labelled ``label`` (or its first live one) gets one key press
+    at a time."""
 
-    def __init__(self, page, url: str):
+    def __init__(self, page, url: str, label: str | None = None):
         self.page, self.key = page, "ArrowRight"
         page.goto(url)
         page.wait_for_selector(IDLE, timeout=TIMEOUT_S * 1000)
@@ -88,6 +88,8 @@ class _Pressing:
             self.stepper = [box.get_by_test_id("stNumberInputStepUp"), box.get_by_test_id("stNumberInputStepDown")]
             return
         visible = page.locator('[data-testid="stSlider"]:visible')
+        if label is not None:
+            visible = visible.filter(has_text=label)
         visible.first.wait_for(timeout=TIMEOUT_S * 1000)
         sliders = visible.get_by_role("slider").all()
         self.slider = next(s for s in sliders if s.get_attribute("aria-disabled") != "true")
@@ -137,19 +139,19 @@ def main(argv: list[str]) -> int:
           sync_playwright() as pw):
         browser = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
 
-        def window(url: str) -> _Pressing:
+        def window(url: str, label: str | None = None) -> _Pressing:
             # One context (its own window) per page: each stays visible, so neither is throttled.
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
             context.add_init_script(RECORDER)
-            return _Pressing(context.new_page(), url)
+            return _Pressing(context.new_page(), url, label)
 
         reference = window(plain)
         print(f"{'view':<16} {'median':>9} {'p95':>9} {'plain':>9} {'ratio':>6} {'charts':>7} "
               f"{'plain xk':>9} {'ratio':>6}")
         ratios, alike = {}, {}
         for view in views:
-            tested = window(f"{app}/{view.name}")
-            k = tested.page.locator('[data-testid="stVegaLiteChart"]').count()
+            tested = window(f"{app}/{view.name}", view.tags.probe.label if view.tags.probe else None)
+            k = len(view.tags.charts)
             same = window(f"{plain}/?charts={k}")
             # Press by press, the view and the baselines take turns: a load that comes and goes
             # on the machine (a shared VM's neighbours) lands on both sides of each ratio.

@@ -12,17 +12,32 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.views import VIEWS
+
 from .server import CHROMIUM_ARGS, ROOT, find_chromium, streamlit_server
 
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
 HERE = Path(__file__).resolve().parent
 
 
+# The browser tests in two xdist groups of about equal time (measured 2026-12-08: about 400 s each), each run by
+# one worker with its own server and Chromium. A browser test mostly waits on those two processes (half a core
+# busy, measured), so two groups side by side shorten the suite's longest path without starving the rest.
+GROUPS = {"test_pages.py": "browser-1", "test_start_page.py": "browser-1", "test_contrast.py": "browser-1",
+          "test_hover_link.py": "browser-1", "test_offload_served.py": "browser-1"}
+BROWSER_FIXTURES = {"chromium_path", "served", "server_url", "browser", "page"}
+
+
 def pytest_collection_modifyitems(config, items):
-    """Every browser test in one xdist group: one worker runs them all, one after another."""
+    """A test here that drives Chromium or the served app is a browser test (``-m "not browser"`` leaves it
+    out), in its file's group; the others (the serving scripts' own checks) run anywhere."""
     for item in items:
-        if HERE in Path(str(item.path)).resolve().parents:
-            item.add_marker(pytest.mark.xdist_group("browser"))
+        path = Path(str(item.path)).resolve()
+        if HERE in path.parents and BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.xdist_group(GROUPS.get(path.name, "browser-2")))
+
+
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     path = find_chromium()
@@ -44,8 +59,17 @@ def served(chromium_path):
 
 
 @pytest.fixture(scope="session")
-def server_url(served) -> str:
-    """The session's dashboard's base URL."""
+def server_url(served, browser) -> str:
+    """The session's dashboard's base URL, its start page drawn once: a fresh server draws the start page's
+    figures on its first visit, which on a busy machine is longer than a test waits for a page."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        page.goto(served[0])
+        page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stImage\"] img').length >= "
+                               f"{len(VIEWS)}", timeout=180_000)
+    finally:
+        context.close()
     return served[0]
 
 

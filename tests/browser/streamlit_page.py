@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-RUN_TIMEOUT_MS = 30_000
+from dashboard.views import VIEWS
+
+RUN_TIMEOUT_MS = 60_000  # a first visit to a fresh server (the start page draws every figure) on a busy machine
 
 
 def wait_for_run(page: Page) -> None:
@@ -23,7 +26,10 @@ def wait_for_run(page: Page) -> None:
                || !document.querySelector('[data-testid="stStatusWidget"]').innerText.includes('Running')""",
         timeout=RUN_TIMEOUT_MS,
     )
-    page.wait_for_load_state("networkidle")
+    # Fonts and images loaded, so two pictures of one scenario are the same pixels. (Not "networkidle":
+    # it waits half a second of quiet after every run, most of a browser test's time.)
+    page.wait_for_function("() => document.fonts.status === 'loaded' && [...document.images].every(i => i.complete)",
+                           timeout=RUN_TIMEOUT_MS)
     charts = page.locator('[data-testid="stVegaLiteChart"]')
     for i in range(charts.count()):
         expect(charts.nth(i).locator("canvas, svg").first).to_be_visible(timeout=RUN_TIMEOUT_MS)
@@ -143,10 +149,17 @@ def slider_value(page: Page, label: str) -> str:
     return slider.get_attribute("aria-valuetext") or slider.get_attribute("aria-valuenow") or ""
 
 
+# Whole-page screenshots are for people to look at (``SCREENSHOTS=1 python -m pytest -m browser``): no test
+# reads them, and taking them (the page grown to its height, redrawn, encoded) was a tenth of the browser tests.
+SCREENSHOTS = bool(os.environ.get("SCREENSHOTS"))
+
+
 def full_page_screenshot(page: Page, path: str) -> None:
-    """Save the whole page: Streamlit scrolls inside its main block, so ``full_page=True``
-    alone gives only the viewport; the viewport is grown to the content for the shot, then
-    put back."""
+    """Save the whole page when ``SCREENSHOTS`` is set: Streamlit scrolls inside its main block, so
+    ``full_page=True`` alone gives only the viewport; the viewport is grown to the content for the shot,
+    then put back."""
+    if not SCREENSHOTS:
+        return
     size = page.viewport_size or {"width": 1400, "height": 1000}
     height = page.evaluate(
         """() => { const m = document.querySelector('[data-testid="stMain"]');
@@ -161,8 +174,5 @@ def full_page_screenshot(page: Page, path: str) -> None:
         page.set_viewport_size(size)
 
 
-# Charts each view draws at its default scenario (a new view adds its count here).
-VIEW_CHARTS = {"mse_vs_mae": 6, "regularization": 4, "learning_rate": 3, "business_costs": 4, "optimizer_race": 3,
-               "lr_schedules": 2, "batch_size": 3,
-               "local_minima": 6, "fit_by_hand": 2,
-               "worked_examples": 1, "cross_entropy": 4, "normal_equation": 5, "loss_curves": 2}
+# Charts each view draws at its default scenario (declared in its row of views.py).
+VIEW_CHARTS = {v.name: len(v.tags.charts) for v in VIEWS}

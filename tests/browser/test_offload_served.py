@@ -3,6 +3,7 @@ them as computed here; the worker goes with the server."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from .streamlit_page import error_texts, main_text, open_page
@@ -31,6 +32,10 @@ def test_a_heavy_page_is_computed_in_the_servers_worker(served, page):
     open_page(page, url + HEAVY_LINK, charts=2)
     assert not error_texts(page)
     assert "150" in main_text(page)
-    workers = _workers(proc.pid)
+    # The start's preparation (the timing grid) runs in a second child that exits when done: on a busy
+    # machine it may still be measuring; once it is gone, one worker is left.
+    deadline = time.monotonic() + 60
+    while len(workers := _workers(proc.pid)) > 1 and time.monotonic() < deadline:
+        time.sleep(0.5)
     assert len(workers) == 1, workers  # started on demand: one page asked, one worker
     assert workers[0][1] > 0.5  # it did the work: imports, the timing grid and the restarts

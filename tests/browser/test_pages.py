@@ -2,8 +2,8 @@
 
 For each page: the charts are drawn and no error box shows; one slider moved with the
 keyboard changes the charts that depend on it (and only those) and the address bar; that
-address opened in a fresh browser context shows the same value and the same pixels; the
-default scenario comes back when the bare page is opened again. Screenshots go to the
+address opened in a fresh browser context shows the same value and the same pixels, and opens
+"The math". Screenshots go to the
 ignored ``artifacts/screenshots``. Links to the seeds' named scenarios are checked below.
 """
 
@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from dashboard.views import VIEWS, Probe
 
 from .streamlit_page import (
     chart_count,
@@ -36,48 +38,16 @@ pytestmark = pytest.mark.browser
 class Case:
     path: str  # the page's URL path
     charts: tuple[str, ...]  # its charts, top to bottom
-    slider: str  # label of the slider moved with the keyboard
-    key: str  # that slider's query parameter
-    start: str  # the value it shows by default
-    moved: str  # the value one ArrowRight later
-    unchanged: tuple[str, ...] = ()  # charts that do not depend on that slider
-    shown: str = ""  # a live number the default scenario states
+    probe: Probe  # the slider moved with the keyboard, and a number the default states
+    title: str  # the start page's card names it so
+    question: str  # the page's heading
     main: int = 0  # the chart that draws a pinned scenario in grey
-    formulas: int = 0  # typeset formulas outside "The math" (live numbers; the contract's LIVE_FORMULAS)
+    formulas: int = 0  # typeset formulas outside "The math" (live numbers)
 
 
-CASES = (
-    Case("cross_entropy", ("loss against probability", "push on the logit", "softmax", "spam training"),
-         "Predicted probability of spam, p", "p", "0.90", "0.91", unchanged=("softmax", "spam training"),
-         shown="0.105", main=3),
-    Case("normal_equation", ("descent path", "distance per step", "steps against condition", "operation counts",
-                             "measured times"),
-         "Rows n", "n", "50", "51", unchanged=("operation counts", "measured times"), shown="1.467", main=1,
-         formulas=1),
-    Case("loss_curves", ("loss curves", "fitted curves"), "Polynomial degree (capacity)", "degree", "3", "4",
-         shown="261 of 300"),
-    Case("fit_by_hand", ("your line", "loss surface"), "Slope", "slope", "0.5", "0.525", shown="11.9"),
-    Case("mse_vs_mae", ("fitted lines", "slope moves", "slope against shift", "loss contributions", "loss shapes",
-                        "loss pulls"),
-         "How far the outliers sit", "shift", "20", "21", shown="+0.2901"),
-    Case("learning_rate", ("loss valley", "loss curves", "sweep"),
-         "Too large η", "large", "0.032", "0.04", shown="diverged at step 36", main=1),
-    Case("regularization", ("fitted curve", "U-curve", "coefficient paths", "two-weight picture"),
-         "Penalty strength λ", "lam", "0.0001", "0.00016", unchanged=("two-weight picture",), shown="3 of 12"),
-    Case("business_costs", ("fraud cost curve", "confusion matrices", "demand fits", "demand costs"),
-         "Transactions", "n", "10000", "11000", unchanged=("demand fits", "demand costs"), shown="$61,290"),
-    Case("optimizer_race", ("race paths", "race loss curves", "optimizer internals"),
-         "Steps", "steps", "300", "310", shown="First: Momentum", main=1),
-    Case("lr_schedules", ("schedules rate and loss", "schedules range test"),
-         "Epochs", "epochs", "90", "95", unchanged=("schedules range test",), shown="0.002784"),
-    Case("batch_size", ("batch paths", "batch loss curves", "batch gradient noise"),
-         "Learning rate η", "lr", "0.1", "0.13", unchanged=("batch gradient noise",), shown="0.005033", main=1),
-    Case("local_minima", ("restarts", "rate sweep", "trap paths", "trap loss curves", "network final losses",
-                          "network loss landscape"),
-         "Restarts", "restarts", "100", "110",  # the sweep keeps the first 100 starts: 110 add none to it
-         unchanged=("rate sweep", "trap paths", "trap loss curves", "network final losses", "network loss landscape"),
-         shown="46 of 100", main=2),
-)
+# Every view with a slider, from the facts declared in its row of views.py.
+CASES = tuple(Case(v.name, v.tags.charts, v.tags.probe, v.title, v.question, v.tags.main_chart, v.tags.live_formulas)
+              for v in VIEWS if v.tags.probe is not None)
 
 
 def _signatures(page, case: Case) -> list[str]:
@@ -90,8 +60,12 @@ def _same(one: list[str], two: list[str]) -> bool:
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.path)
 def test_page_draws_reacts_and_shares(case, server_url, page, browser, screenshot_dir):
-    url = f"{server_url}/{case.path}"
-    open_page(page, url, charts=len(case.charts))
+    # Reached as a learner reaches it: the start page's card for the view.
+    open_page(page, server_url)
+    page.locator('[data-testid="stMain"]').get_by_role("link", name=case.title).click()
+    page.wait_for_url(f"**/{case.path}**")
+    wait_for_charts(page, len(case.charts))
+    assert page.get_by_role("heading", name=case.question).is_visible()
     assert not error_texts(page)
     assert chart_count(page) == len(case.charts)
     drawings = page.locator('[data-testid="stVegaLiteChart"]')
@@ -99,42 +73,39 @@ def test_page_draws_reacts_and_shares(case, server_url, page, browser, screensho
         drawing = drawings.nth(i).locator("canvas, svg").first
         assert drawing.is_visible(), f"the {name} chart is not drawn"
         assert drawing.bounding_box()["height"] > 100, f"the {name} chart is flat"
-    assert case.shown in main_text(page)
+    assert case.probe.shown in main_text(page)
 
-    assert slider_value(page, case.slider) == case.start
+    assert slider_value(page, case.probe.label) == case.probe.start
     before = _signatures(page, case)
-    move_slider(page, case.slider, "ArrowRight")
-    assert slider_value(page, case.slider) == case.moved
-    assert query(page).get(case.key) == [case.moved]
+    move_slider(page, case.probe.label, "ArrowRight")
+    assert slider_value(page, case.probe.label) == case.probe.moved
+    assert query(page).get(case.probe.key) == [case.probe.moved]
     after = _signatures(page, case)
     for name, old, new in zip(case.charts, before, after):
-        if name in case.unchanged:
-            assert same_drawing(new, old), f"the {name} chart changed, but does not depend on {case.slider!r}"
+        if name in case.probe.unchanged:
+            assert same_drawing(new, old), f"the {name} chart changed, but does not depend on {case.probe.label!r}"
         else:
-            assert not same_drawing(new, old), f"the {name} chart did not change when {case.slider!r} moved"
+            assert not same_drawing(new, old), f"the {name} chart did not change when {case.probe.label!r} moved"
     assert not error_texts(page)
 
-    # The address bar is the scenario: the same link in a fresh context shows the same thing.
+    # The address bar is the scenario: the same link in a fresh context shows the same thing. (That a bare
+    # link opens the default is the first load above; AppTest checks it for every control.)
     context = browser.new_context(viewport=page.viewport_size)
     try:
         other = context.new_page()
         open_page(other, page.url, charts=len(case.charts))
-        assert slider_value(other, case.slider) == case.moved
+        assert slider_value(other, case.probe.label) == case.probe.moved
         assert _same(_signatures(other, case), after)
+        assert not error_texts(other)
+        formulas = other.locator('[data-testid="stMain"] .katex')
+        assert formulas.count() == case.formulas  # the math's are drawn only while it is open
+        other.get_by_text("The math").first.click()
+        formulas.nth(case.formulas).wait_for(state="visible", timeout=30_000)
+        wait_for_run(other)
+        full_page_screenshot(other, str(screenshot_dir / f"{case.path}.png"))  # whole page, for the lesson slides
         assert not error_texts(other)
     finally:
         context.close()
-
-    # The bare page is the default scenario again; whole page, for the lesson slides.
-    open_page(page, url, charts=len(case.charts))
-    assert _same(_signatures(page, case), before)
-    formulas = page.locator('[data-testid="stMain"] .katex')
-    assert formulas.count() == case.formulas  # the math's are drawn only while it is open
-    page.get_by_text("The math").first.click()
-    formulas.nth(case.formulas).wait_for(state="visible", timeout=30_000)
-    wait_for_run(page)
-    full_page_screenshot(page, str(screenshot_dir / f"{case.path}.png"))
-    assert not error_texts(page)
 
 
 @pytest.mark.parametrize(("name", "link", "charts", "text"), [
@@ -222,7 +193,7 @@ def test_hovering_a_coefficient_path_picks_it_out_and_leaving_restores_the_chart
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.path)
 def test_presenting_hides_the_chrome_and_links_back_to_the_same_scenario(case, server_url, page, screenshot_dir):
-    open_page(page, f"{server_url}/{case.path}?{case.key}={case.moved}&present=1", charts=len(case.charts))
+    open_page(page, f"{server_url}/{case.path}?{case.probe.key}={case.probe.moved}&present=1", charts=len(case.charts))
     assert not error_texts(page)
     for chrome in ("stSidebar", "stHeader", "stToolbar", "stSidebarNav"):
         assert not page.locator(f'[data-testid="{chrome}"]').is_visible(), chrome
@@ -233,8 +204,8 @@ def test_presenting_hides_the_chrome_and_links_back_to_the_same_scenario(case, s
     wait_for_charts(page, len(case.charts))
     assert page.locator('[data-testid="stSidebar"]').is_visible()
     assert chart_count(page) == len(case.charts)
-    assert query(page).get(case.key) == [case.moved] and "present" not in query(page)
-    assert slider_value(page, case.slider) == case.moved
+    assert query(page).get(case.probe.key) == [case.probe.moved] and "present" not in query(page)
+    assert slider_value(page, case.probe.label) == case.probe.moved
 
 
 # The pin's machinery is shared: two views here (the contract suite pins every view in AppTest).
@@ -246,9 +217,9 @@ def test_pin_then_move_compares_and_the_link_carries_both(case, server_url, page
     page.get_by_role("button", name="Pin this scenario").click()
     wait_for_run(page)
     page.wait_for_function("() => new URLSearchParams(location.search).has('pin')", timeout=30_000)
-    move_slider(page, case.slider, "ArrowRight")
-    assert query(page).get(case.key) == [case.moved] and query(page).get("pin")
-    assert f"{case.start} → {case.moved}" in main_text(page)
+    move_slider(page, case.probe.label, "ArrowRight")
+    assert query(page).get(case.probe.key) == [case.probe.moved] and query(page).get("pin")
+    assert f"{case.probe.start} → {case.probe.moved}" in main_text(page)
     assert deltas.count() > 0 and deltas.first.is_visible()
     assert not error_texts(page)
     full_page_screenshot(page, str(screenshot_dir / f"pinned-{case.path}.png"))

@@ -6,22 +6,19 @@ from __future__ import annotations
 
 import pytest
 
-from .streamlit_page import error_texts, full_page_screenshot, open_page
+from dashboard.views import VIEWS
+
+from .streamlit_page import SCREENSHOTS, error_texts, full_page_screenshot, open_page
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
 
-# (address, charts): every view at its default, and the scenarios that draw other charts.
-PAGES = [
-    ("", 0), ("mse_vs_mae", 6), ("mse_vs_mae?data=Lagos+houses", 3), ("regularization", 4),
-    ("regularization?penalty=Elastic+net", 4), ("learning_rate", 3), ("learning_rate?sched=Cosine+annealing", 4),
-    ("business_costs", 4), ("business_costs?weights=true", 4), ("learning_rate?present=1", 3),
-    ("optimizer_race", 3), ("optimizer_race?surface=line_fit&run_adamw=true", 3),
-    ("fit_by_hand", 2), ("worked_examples", 1), ("worked_examples?worksheet=true", 0), ("cross_entropy", 4), ("normal_equation", 5),
-    ("normal_equation?likeness=an+exact+copy+of+x%E2%82%81", 5), ("loss_curves", 2), ("loss_curves?quiz=true", 2), ("fit_by_hand?squares=true&reveal=true&loss=Absolute+error+%28MAE%29", 2),
-    ("batch_size", 3), ("local_minima", 6), ("local_minima?surface=Two+wells+%282-D%29&trap=The+plateau", 6), ("lr_schedules", 2), ("lr_schedules?batch=64+%28full+batch%29&lr=1.3&b=Warmup%2C+then+cosine", 2),
-]
+# (address, charts): the start page, every view at its default, and the scenarios its row of views.py names
+# for a phone (those that draw other charts).
+PAGES = [("", 0)] + [(address, charts) for v in VIEWS
+                     for address, charts in ((v.name, len(v.tags.charts)),
+                                             *((f"{v.name}?{query}", n) for query, n in v.tags.phone))]
 
 # What sticks out past the right edge of the viewport, outside the (closed) sidebar.
 OVERFLOW = """() => {
@@ -43,7 +40,10 @@ OVERFLOW = """() => {
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    # A phone's two device pixels per CSS pixel only for the screenshots: the layout (what is checked) is the
+    # same in CSS pixels, and four times the pixels cost the browser's raster
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2 if SCREENSHOTS else 1, is_mobile=True,
+                                  has_touch=True)
     yield context.new_page()
     context.close()
 

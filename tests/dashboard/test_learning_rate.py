@@ -515,8 +515,9 @@ def test_chart_data_columns():
     assert strip == {k: v for k, v in other.items() if k != "datasets"}
 
 
-def test_one_template_serves_every_scenario():
+def test_one_template_serves_every_scenario(monkeypatch):
     """Moving any control only refills data and placeholders: no chart spec is built again."""
+    monkeypatch.setattr(common, "_TEMPLATES", {})  # counted from empty: other tests built some already
 
     for rates, optimizer, schedule, steps, center in [((0.0025, 0.02, 0.032), "sgd", "constant", 300, False),
                                                       ((0.001, 0.01, 0.1), "momentum", "cosine", 500, True),

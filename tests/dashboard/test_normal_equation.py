@@ -9,6 +9,7 @@ from sklearn.linear_model import LinearRegression, Ridge
 
 from dashboard.formatting import fmt
 from dashboard.scenarios import normal_equation as sc
+from dashboard.shared.normal_equation import COST_STEPS
 
 from .apptest_tools import errors, metrics, notice, run_page
 
@@ -243,3 +244,16 @@ def test_the_distance_chart_says_where_its_axis_stops_when_the_run_goes_below_it
     assert sc.result_of(sc.DEFAULTS).count.steps < 300 and "The axis stops below the 1e-6 line: a run" in captions
     near = run_page(PAGE, {"likeness": "nearly a copy of x₁", "gap": "0.01", "steps": "3000"})
     assert "The axis stops" not in " ".join(c.value for c in near.caption)  # still far: no floor reached
+
+
+def test_the_timing_grid_is_measured_on_this_machine():
+    """The shared suites count instead of timing (tests/dashboard/conftest.py); the one real measurement of the
+    view's grid: every method timed on every cell, and the descent's 100 steps slower than one SVD at the
+    largest n and the smallest d, where the closed form's count is 100 times smaller."""
+    from core import costs
+
+    grid = costs.measure.real(sc.COST_NS, sc.COST_DS, steps=COST_STEPS)
+    assert tuple(grid.ns) == sc.COST_NS and tuple(grid.ds) == sc.COST_DS
+    for seconds in grid.seconds.values():
+        assert seconds.shape == (len(sc.COST_NS), len(sc.COST_DS)) and np.all(seconds > 0)
+    assert grid.seconds["descent"][-1, 0] > grid.seconds["svd"][-1, 0]

@@ -11,14 +11,8 @@ from dashboard.views import VIEWS
 
 from .apptest_tools import errors, run_page
 
-# One scenario value per view, so the back link must carry the rest of the link.
-SCENARIO = {"mse_vs_mae.py": ("outliers", "3"), "learning_rate.py": ("large", "0.04"),
-            "regularization.py": ("degree", "9"), "business_costs.py": ("miss", "500"),
-            "optimizer_race.py": ("steps", "100"), "lr_schedules.py": ("epochs", "60"),
-            "batch_size.py": ("epochs", "5"), "local_minima.py": ("restarts", "50"),
-            "fit_by_hand.py": ("slope", "1"), "worked_examples.py": ("rain_b4", "40"),
-            "cross_entropy.py": ("p", "0.5"), "normal_equation.py": ("n", "80"),
-            "loss_curves.py": ("degree", "5")}
+# One scenario value per view (its Tags.present), so the back link must carry the rest of the link.
+SCENARIO = {v.file: v.tags.present for v in VIEWS}
 
 
 def _fonts(spec: dict) -> list[float]:

@@ -23,44 +23,17 @@ from dashboard.charts.common import PINNED_DATA
 from dashboard.layout import DOWNLOAD_KEY
 from dashboard.views import VIEWS
 
-from .apptest_tools import CONTROL_KINDS, bounds, errors, open_math, run_page, signature, widget
+from .apptest_tools import CONTROL_KINDS, bounds, errors, open_math, run_page, signature, texts, widget
 
 PIN_KEY, UNPIN_KEY = "pin-scenario", "unpin-scenario"
-# (view file, control key) -> why the pin test leaves it where it is.
-PIN_KEEPS: dict[tuple[str, str], str] = {
-    ("mse_vs_mae.py", "data"): "the Lagos houses are scored, not fitted: the main chart of fitted lines is not drawn",
-    ("worked_examples.py", "worksheet"): "a worksheet hides the answers: no headline, no chart to compare",
-}
+# (view file, control key) -> why the pin test leaves it where it is (each view's Tags.pin_keeps).
+PIN_KEEPS: dict[tuple[str, str], str] = {(v.file, key): why for v in VIEWS for key, why in v.tags.pin_keeps.items()}
 
 # (view file, control key) -> why moving it alone changes nothing on screen.
 NO_EFFECT: dict[tuple[str, str], str] = {}
-# (view file, control key) -> the link under which a control greyed out at the defaults is live.
-ENABLED_BY: dict[tuple[str, str], dict[str, str]] = {
-    ("regularization.py", "ratio"): {"penalty": "Elastic net"},  # only elastic net has an L1 ratio
-    # the start point is the surface's own until the learner chooses one
-    ("optimizer_race.py", "x0"): {"own_start": "true"},
-    ("optimizer_race.py", "y0"): {"own_start": "true"},
-    # a racer's own rate counts when the racers are not tuned, and when it races
-    **{("optimizer_race.py", f"lr_{key}"): {"tuned": "false", f"run_{key}": "true"}
-       for key in ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw")},
-    # a schedule's settings are live while schedule A or B is that schedule
-    ("lr_schedules.py", "k"): {"b": "Exponential decay"},
-    # each restart surface keeps its own rate; the offset is the saddle's start
-    ("local_minima.py", "lr_1d"): {"surface": "Double well (1-D)"},
-    ("local_minima.py", "lr_2d"): {"surface": "Two wells (2-D)"},
-    ("local_minima.py", "offset"): {"trap": "The saddle"},
-    ("lr_schedules.py", "t_0"): {"b": "Cosine with warm restarts"},
-    ("lr_schedules.py", "t_mult"): {"b": "Cosine with warm restarts"},
-    ("lr_schedules.py", "warm"): {"b": "Warmup, then cosine"},
-    ("lr_schedules.py", "pct_start"): {"b": "One-cycle"},
-    ("lr_schedules.py", "half"): {"b": "Cyclic (triangular)"},
-    ("lr_schedules.py", "factor"): {"b": "Reduce on plateau"},
-    ("lr_schedules.py", "patience"): {"b": "Reduce on plateau"},
-    # the gap applies to a near copy only, the ridge strength once ridge is on
-    ("normal_equation.py", "gap"): {"likeness": "nearly a copy of x₁"},
-    ("normal_equation.py", "lam"): {"ridge": "true"},
-    ("loss_curves.py", "lam"): {"l2": "true"},
-}
+# (view file, control key) -> the link under which a control greyed out at the defaults is live (Tags.enabled_by).
+ENABLED_BY: dict[tuple[str, str], dict[str, str]] = {(v.file, key): dict(link) for v in VIEWS
+                                                     for key, link in v.tags.enabled_by.items()}
 
 
 @functools.cache
@@ -112,7 +85,7 @@ def set_value(at: AppTest, kind: str, key: str, value: object) -> None:
 
 # Typeset formulas a view shows outside "The math", because they carry its live numbers (each costs
 # the browser a layout on every rerun, so a view keeps them few).
-LIVE_FORMULAS = {"normal_equation.py": 1}  # the normal equations with the learner's matrices
+LIVE_FORMULAS = {v.file: v.tags.live_formulas for v in VIEWS}  # e.g. the normal equations with the learner's matrices
 
 
 # --------------------------------------------------------------------------- loads
@@ -122,6 +95,14 @@ def test_view_loads_asks_its_question_and_says_what_to_notice(view):
     assert errors(at) == []
     assert at.title and at.title[0].value.endswith("?"), "the title asks the view's question"
     assert at.get("vega_lite_chart"), "a view draws at least one chart"
+    # Its row of views.py names every chart drawn, and the browser's probe is a slider it has
+    assert len(at.get("vega_lite_chart")) == len(view.tags.charts), "Tags.charts names each chart drawn"
+    sliders = {w.key for kind in ("slider", "select_slider") for w in getattr(at.sidebar, kind)}
+    probe = view.tags.probe
+    assert (probe is None) == (not sliders), "a view with a slider declares the one the browser test moves"
+    if probe is not None:
+        assert probe.key in sliders and probe.shown in " ".join(texts(at)), "the probe's slider and number exist"
+    assert set(view.tags.enabled_by) <= {key for _, key in controls(view.file)}, "Tags.enabled_by names controls"
     assert "What to notice" in [h.value for h in at.subheader]
     live = LIVE_FORMULAS.get(view.file, 0)
     assert at.expander and len(at.latex) == live, "the formulas are in an expander, drawn only while it is open"
@@ -155,15 +136,25 @@ def test_every_control_changes_a_number_or_a_chart(view):
         assert signature(at) != before, f"moving {key} to {value!r} changed nothing on screen"
 
 
+BAD_CHOICE = "no-such-value"
+BAD_NUMBERS = ("no-such-value", "inf", "1e308", "-1e308", "nan")  # cycled over a view's numeric controls
+
+
 @pytest.mark.parametrize("view", VIEWS, ids=lambda v: v.file.removesuffix(".py"))
 def test_a_bad_link_value_falls_back_to_the_default(view):
-    file = view.file
+    """One link with every control of the view bad at once: the page is its default, and the bad values
+    leave the address. Each kind of control vets a link through one path (``dashboard.controls.Panel``),
+    whose table of bad values per kind is tests/dashboard/test_controls.py's."""
+    file, link, numeric = view.file, {}, 0
     for kind, key in controls(file):
-        bad = ["no-such-value"] + (["inf", "1e308", "-1e308", "nan"] if kind in ("slider", "number_input") else [])
-        for text in bad:
-            at = run_page(file, {key: text})
-            assert errors(at) == [], f"?{key}={text}: {errors(at)}"
-            assert signature(at) == default_signature(file), f"?{key}={text} did not fall back to the default"
+        if kind in ("slider", "number_input"):
+            link[key], numeric = BAD_NUMBERS[numeric % len(BAD_NUMBERS)], numeric + 1
+        else:
+            link[key] = BAD_CHOICE
+    at = run_page(file, link)
+    assert errors(at) == [], f"{link}: {errors(at)}"
+    assert signature(at) == default_signature(file), f"{link} did not fall back to the default"
+    assert not set(link) & set(at.query_params), "a bad value stays in the address bar"
 
 
 # --------------------------------------------------------------------------- the whole scenario
