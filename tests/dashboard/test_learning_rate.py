@@ -353,20 +353,19 @@ def test_a_constant_rate_training_holds_every_shorter_one_bit_for_bit(optimizer)
 
 def test_steps_moves_with_a_constant_rate_are_read_from_one_long_training(monkeypatch):
     sc.cached_training.clear()
-    sc._longest_constant().clear()
+    sc.longest_constant.clear()
     calls = _spy_on_training(monkeypatch)
     first = sc.cached_training("momentum", "constant", 300, True)
-    assert [c["steps"] for c in calls] == [300]  # the first run trains what is asked
-    sc.cached_training("momentum", "constant", 150, True)
-    assert len(calls) == 1  # a shorter run is read from it
-    longer = sc.cached_training("momentum", "constant", 430, True)
-    assert [c["steps"] for c in calls] == [300, sc.STEPS_RANGE[1]]  # a longer one: the longest, once
-    for steps in (570, 860, 10):
+    assert [c["steps"] for c in calls] == [sc.STEPS_RANGE[1]]  # the slider's longest run, once
+    for steps in (150, 430, 570, 860, 10, 1000):
         sc.cached_training("momentum", "constant", steps, True)
-    assert len(calls) == 2
+    assert len(calls) == 1  # every length is read from it
+    longer = sc.cached_training("momentum", "constant", 430, True)
     sc.cached_training("momentum", "cosine", 300, True)  # other schedules depend on the run length
-    assert [c["steps"] for c in calls][2:] == [300]
+    assert [c["steps"] for c in calls][1:] == [300]
     pd.testing.assert_frame_equal(longer.sweep.table, sc.train("momentum", "constant", 430, True).sweep.table,
+                                  check_exact=True)
+    pd.testing.assert_frame_equal(first.sweep.table, sc.train("momentum", "constant", 300, True).sweep.table,
                                   check_exact=True)
     assert first.steps == 300 and longer.steps == 430
 
