@@ -289,10 +289,10 @@ class Panel:
         fmt: Callable[[str], str] = (lambda o: labels.get(o, o)) if labels else str
         self._claim(key, lambda v: isinstance(v, str) and v in options, fmt)
         linked = self._linked(key)
-        if aliases and linked in aliases:
-            linked = aliases[linked]
-            _relink(key, fmt(linked))
-        if linked in options and linked not in {fmt(o) for o in options}:  # an id: write the label
+        former = bool(aliases) and linked in aliases
+        if former:
+            linked = aliases[linked]  # a former label: read as its id
+        if linked in options and (former or linked not in {fmt(o) for o in options}):  # an id: write the label
             _relink(key, fmt(linked))
         index = list(options).index(self._default(key))
         if radio:

@@ -79,15 +79,13 @@ class OptimizerEntry(Entry):
         given = {"momentum": momentum, "betas": betas}
         return {knob: given[knob] for knob in self.knobs}
 
-    def torch_arguments(self, lr: str, knobs: Mapping[str, str]) -> list[str]:
-        """Its torch.optim constructor's arguments as code: ``lr`` and each knob (written by the caller,
-        ``knobs[name]``), then its fixed defaults (``nesterov=True``; AdamW's weight decay, named though it is
-        torch's default, so the code says it)."""
-        args = [f"lr={lr}", *(f"{k}={knobs[k]}" for k in self.knobs)]
-        fixed = {k: v for k, v in self.defaults.items() if k not in self.knobs}
-        if self.core_name == "adamw":
-            fixed.setdefault("weight_decay", self.build().hyper["weight_decay"])
-        return args + [f"{k}={v!r}" for k, v in fixed.items()]
+    def torch_arguments(self, lr: str, knobs: Mapping[str, str] | None = None) -> list[str]:
+        """Its torch.optim constructor's arguments as code: ``lr``, each of its knobs a view sets (written by
+        the caller, ``knobs[name]``), then the rest of its ``defaults`` (``momentum=0.9`` where no view sets
+        μ, ``nesterov=True``, AdamW's weight decay)."""
+        given = {k: knobs[k] for k in self.knobs if knobs and k in knobs}
+        fixed = [f"{k}={v!r}" for k, v in self.defaults.items() if k not in given]
+        return [f"lr={lr}", *(f"{k}={v}" for k, v in given.items()), *fixed]
 
 
 def _optimizer(id: str, label: str, colour: str, description: str, latex: str, core_name: str, torch_class: str,
@@ -128,7 +126,7 @@ OPTIMIZERS: dict[str, OptimizerEntry] = {e.id: e for e in (
     _optimizer("adamw", "AdamW", palette.ORANGE,
                "Adam whose weight decay shrinks the weights directly instead of passing through the gradient.",
                r"\theta \leftarrow \theta\,(1 - \eta\lambda),\quad \text{then Adam's step}", "adamw", "AdamW", 0.05,
-               ("betas",)),
+               ("betas",), weight_decay=0.01),  # torch's default, named so the code says it
 )}
 
 

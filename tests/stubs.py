@@ -8,6 +8,7 @@ import numpy as np
 from core import costs
 
 SECONDS_PER_OPERATION = 1e-9
+real_measure = costs.measure  # imported before any suite replaces it: the one real measurement's way in
 
 
 def counted_timings(ns, ds, *, steps: int = 100, seed: int = 0) -> costs.Timings:

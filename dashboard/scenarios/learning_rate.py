@@ -923,7 +923,7 @@ def torch_code(values: Mapping[str, Any], role: str) -> str:
     rate = float(values[{"too small": "small", "good": "good", "too large": "large"}[role]])
     steps = int(values["steps"])
     entry = registry.OPTIMIZERS[values["opt"]]
-    args = [f"lr={rate!r}", *(f"{k}={v!r}" for k, v in entry.defaults.items())]
+    args = entry.torch_arguments(repr(rate))  # no knobs here: momentum's μ is the row's 0.9
     settings = registry.SCHEDULES[values["sched"]].settings(steps)
     scheduler = registry.SCHEDULES[values["sched"]].torch(settings, rate)
     return "\n".join([

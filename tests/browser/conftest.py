@@ -20,9 +20,10 @@ ARTIFACTS = ROOT / "artifacts" / "screenshots"
 HERE = Path(__file__).resolve().parent
 
 
-# The browser tests in two xdist groups of about equal time (measured 2026-12-08 on a clean clone, with the random walk moved to the first: about 480 s each), each run by
-# one worker with its own server and Chromium. A browser test mostly waits on those two processes (half a core
-# busy, measured), so two groups side by side shorten the suite's longest path without starving the rest.
+# The browser tests in two xdist groups of about equal time (2026-12-08, clean clone: about 480 s each once the
+# random walk joined the first), each run by one worker with its own server and Chromium. A browser test mostly
+# waits on those two processes (half a core busy, measured), so two groups side by side shorten the suite's
+# longest path without starving the rest.
 GROUPS = {"test_pages.py": "browser-1", "test_start_page.py": "browser-1", "test_contrast.py": "browser-1",
           "test_hover_link.py": "browser-1", "test_offload_served.py": "browser-1", "test_view_walk.py": "browser-1"}
 BROWSER_FIXTURES = {"chromium_path", "served", "server_url", "browser", "page"}

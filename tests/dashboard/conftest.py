@@ -30,10 +30,9 @@ def scan_installed_components_once():
 def count_instead_of_timing(monkeypatch):
     """The normal equation's timing grid (2.5 s quiet, 20 s on a busy machine, in every test process that
     opens the view) is the operation counts here; its real measurement is tested in
-    tests/dashboard/test_normal_equation.py (through ``costs.measure.real``), tests/core/test_costs.py and,
-    in the worker process, tests/dashboard/test_offload.py. Per test, so tests/core always meets the real one."""
+    tests/dashboard/test_normal_equation.py (through ``tests.stubs.real_measure``), tests/core/test_costs.py
+    and, in the worker process, tests/dashboard/test_offload.py. Per test, so tests/core always meets the real one."""
     from core import costs
     from tests.stubs import counted_timings
 
-    counted_timings.real = costs.measure
     monkeypatch.setattr(costs, "measure", counted_timings)
