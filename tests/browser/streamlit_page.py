@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from urllib.parse import parse_qs, urlparse
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from dashboard.views import VIEWS
@@ -30,9 +30,14 @@ def wait_for_run(page: Page) -> None:
     # it waits half a second of quiet after every run, most of a browser test's time.)
     page.wait_for_function("() => document.fonts.status === 'loaded' && [...document.images].every(i => i.complete)",
                            timeout=RUN_TIMEOUT_MS)
-    charts = page.locator('[data-testid="stVegaLiteChart"]')
-    for i in range(charts.count()):
-        expect(charts.nth(i).locator("canvas, svg").first).to_be_visible(timeout=RUN_TIMEOUT_MS)
+    # Every chart on the page drawn, counted afresh while waiting: a page switch that lands after the checks
+    # above replaces the old page's charts with fewer (the random walk met this on a busy machine).
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].every(c => {
+                   const d = c.querySelector('canvas, svg');
+                   return d && d.getBoundingClientRect().height > 0 && getComputedStyle(d).visibility !== 'hidden'; })""",
+        timeout=RUN_TIMEOUT_MS,
+    )
     # A chart of width "container" is measured when drawn; a scrollbar that came and went
     # during the run can leave it a pixel off. A resize event makes Vega measure again, so
     # the same scenario always draws the same pixels.

@@ -248,12 +248,12 @@ def test_the_distance_chart_says_where_its_axis_stops_when_the_run_goes_below_it
 
 def test_the_timing_grid_is_measured_on_this_machine():
     """The shared suites count instead of timing (tests/dashboard/conftest.py); the one real measurement of the
-    view's grid: every method timed on every cell, and the descent's 100 steps slower than one SVD at the
-    largest n and the smallest d, where the closed form's count is 100 times smaller."""
+    view's grid: every method timed on every cell (its shape and sense, never its values: a busy machine
+    reorders them)."""
     from tests.stubs import real_measure
 
     grid = real_measure(sc.COST_NS, sc.COST_DS, steps=COST_STEPS)
     assert tuple(grid.ns) == sc.COST_NS and tuple(grid.ds) == sc.COST_DS
     for seconds in grid.seconds.values():
-        assert seconds.shape == (len(sc.COST_NS), len(sc.COST_DS)) and np.all(seconds > 0)
-    assert grid.seconds["descent"][-1, 0] > grid.seconds["svd"][-1, 0]
+        assert seconds.shape == (len(sc.COST_NS), len(sc.COST_DS)) and np.all(np.isfinite(seconds))
+        assert np.all(seconds > 0)
