@@ -2,41 +2,38 @@
 
 import streamlit as st
 
-from dashboard import layout, pinning, registry, upload
+from dashboard import layout, pinning, registry, upload, words
 from dashboard.charts import learning_rate as charts
 from dashboard.controls import Panel
 from dashboard.scenarios import learning_rate as sc
 
+TEXT = words.of("learning_rate")
 LESSON_RATES = {"small": 1e-5, "good": 0.01, "large": 1.0}
 OPT_LABELS = registry.labels(registry.OPTIMIZERS, sc.OPTIMIZERS)  # the link shows these
 
-layout.header(
-    "Which learning rates crawl, converge, or blow up?",
-    "Three training runs fit the same straight line, each with its own step size. Watch them walk "
-    "down the loss valley, then see where, among 100 step sizes, training falls off the cliff.",
-)
+layout.header(TEXT("title"), TEXT("intro", size=sc.SWEEP_SIZE))
 
 panel = Panel(sc.DEFAULTS, bind="query-params")  # every control is in the link
 panel.box.subheader("Three learning rates")
 panel.log_slider("Too small η", "small", sc.RATE_LOW, sc.RATE_HIGH, per_decade=sc.RATE_PER_DECADE,
-                 help="The run drawn in sky blue.")
+                 help=TEXT("help.small"))
 panel.log_slider("Good η", "good", sc.RATE_LOW, sc.RATE_HIGH, per_decade=sc.RATE_PER_DECADE,
-                 help="The run drawn in green.")
+                 help=TEXT("help.good"))
 panel.log_slider("Too large η", "large", sc.RATE_LOW, sc.RATE_HIGH, per_decade=sc.RATE_PER_DECADE,
-                 help="The run drawn in vermillion.")
+                 help=TEXT("help.large"))
 panel.box.subheader("Training")
 opt = panel.select("Optimizer", "opt", sc.OPTIMIZERS, labels=OPT_LABELS, radio=True)
 sched = panel.select("Learning-rate schedule", "sched", sc.SCHEDULES, labels=registry.labels(registry.SCHEDULES, sc.SCHEDULES),
-                     help="How the rate changes during the run (the slider sets its starting value).")
-steps = panel.slider("Steps", "steps", *sc.STEPS_RANGE, step=10, help="Number of full-batch updates per run.")
+                     help=TEXT("help.sched"))
+steps = panel.slider("Steps", "steps", *sc.STEPS_RANGE, step=10, help=TEXT("help.steps"))
 center = panel.toggle("Center x (subtract its mean)", "center",
-                      help="Turns the long, narrow valley into a much rounder one.")
+                      help=TEXT("help.center"))
 panel.box.subheader("Data")
-panel.box.caption("Built in: 40 points around the line y = 2x + 1, x from 0 to 10.")
+panel.box.caption(TEXT("data"))
 mine = upload.choose(panel.box, label="Your own data (CSV), instead of the built-in line")  # this session only
 # The lesson's whole scenario: its rates, plain gradient descent, and the rest at the defaults.
 panel.preset_button("Lesson: 0.00001, 0.01, 1.0", {**sc.DEFAULTS, **LESSON_RATES}, key="preset-lesson",
-                    help="The too-small and too-large examples from the lesson, with plain gradient descent.")
+                    help=TEXT("help.preset-lesson"))
 panel.reset_button()
 pin = pinning.controls(panel)
 
@@ -66,33 +63,26 @@ with left:
         charts.contour_chart(runs.surface, runs.cell, runs.window, runs.paths, runs.exits, runs.labels,
                              prob.optimum),
         runs.paths, name="loss valley paths", width="content",
-        caption="MSE over slope and intercept, in bands a quarter of a decade apart (lighter is lower), "
-                "one scale on both axes, so the valley has its true shape. "
-                "Each dot is one step from (0, 0); a diamond marks where a path leaves the picture.",
+        caption=TEXT("caption.valley"),
     )
 with right:
     layout.chart(
         charts.loss_curves_chart(runs.curves, runs.diverged, runs.labels, prob.optimum_loss, prob.start_loss,
                                  steps, within=prob.within_gap, pinned=was and was.curves),
         runs.curves, name="loss curves",
-        caption="How far each run's loss is above the best possible loss, step by step (log scale): "
-                "a steady straight descent means steady convergence. The dashed line is the 'within' target; "
-                "the axis stops ten thousand times below it, and a run that gets closer runs along its "
-                "bottom edge." + (pinning.IN_GREY if pin else ""),
+        caption=TEXT("caption.curves") + (pinning.IN_GREY if pin else ""),
     )
 if sched != "constant":
     shape = sc.cached_schedule_shape(sched, steps)
     layout.chart(charts.schedule_chart(shape, sched), shape,
                  name="learning rate schedule",
-                 caption="The rate each update uses, as a multiple of the slider's η: every run follows it.")
+                 caption=TEXT("caption.schedule"))
 layout.chart(
     charts.sweep_chart(sweep.table, runs.table, runs.labels, critical=prob.critical, optimizer=opt,
                        optimum=prob.optimum_loss, within=prob.within_gap,
                        momentum_bound=prob.momentum_critical if opt == "momentum" else None),
     sweep.table, name="learning rate sweep",
-    caption=f"How far above the optimum each of {sc.SWEEP_SIZE} learning rates ends after {steps} steps, "
-            "trained together in one vectorized run. Triangles along the top diverged; diamonds are the three "
-            "slider rates.",
+    caption=TEXT("caption.sweep", size=sc.SWEEP_SIZE, steps=steps),
 )
 if opt == "adam":
     layout.confusion(sc.ADAM_CONFUSION)

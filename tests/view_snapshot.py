@@ -4,7 +4,7 @@
     python -m tests.view_snapshot save after.json       # on the new one
     python -m tests.view_snapshot compare before.json after.json
 
-``save`` runs each page in AppTest (the default scenario, then each preset button clicked, as the deck
+``save`` runs each page in AppTest with "The math" and the code open (the default scenario, then each preset button clicked, as the deck
 does) and records every element the page shows, in page order: its type and its whole message (text,
 labels, widget values, table cells), and for a chart its Vega-Lite spec with each dataset decoded to rows.
 The normal equation's measured times are replaced by operation counts (``tests/stubs.py``), so two
@@ -64,17 +64,23 @@ def snapshot() -> dict[str, dict]:
 
     from core import costs
     from dashboard.controls import PRESETS_KEY
+    from dashboard.layout import CODE_KEY, MATH_KEY
     from dashboard.views import VIEWS
     from tests.stubs import counted_timings
 
     config.set_option("global.disableWidgetStateDuplicationWarning", True)
     costs.measure = counted_timings  # the normal equation's measured times: counted, so two runs agree
     found = {}
+    def page(view):  # the math and the code open, so their words and numbers are compared too
+        at = AppTest.from_file(str(view.path), default_timeout=120)
+        at.session_state[MATH_KEY] = at.session_state[CODE_KEY] = True
+        return at
+
     for view in VIEWS:
-        first = AppTest.from_file(str(view.path), default_timeout=120).run()
+        first = page(view).run()
         runs = [("default", first)]
         for _label, key in list(first.session_state[PRESETS_KEY]):
-            runs.append((key, AppTest.from_file(str(view.path), default_timeout=120).run().button(key=key).click().run()))
+            runs.append((key, page(view).run().button(key=key).click().run()))
         for name, at in runs:
             found[f"{view.name}/{name}"] = {"query": {k: str(v) for k, v in at.query_params.items()},
                                             "elements": page_elements(at)}
