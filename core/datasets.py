@@ -12,12 +12,14 @@ Generators (every one takes ``seed``; the same arguments always give the same ar
   asked (independent, nearly a copy, or an exact copy).
 
 :func:`moment_matched` stands four points in for any (x, y) data when only a line's MSE is
-needed: the same loss and gradient everywhere.
+needed: the same loss and gradient everywhere. :func:`hand_fit` is seven fixed points made
+for the lesson's "fit the line yourself".
 
-Worked examples (fresh arrays on every call): :func:`lagos_houses`, :func:`rainfall_weeks`,
-:func:`house_prices`, :func:`two_four_six`, :func:`house_errors_400k`, :func:`house_300k`,
-:func:`archery`, :func:`spam_probabilities`, :func:`spam_confidence_pair`,
-:func:`cat_dog_bird`.
+Worked examples (fresh arrays on every call), written in :mod:`core.worked_examples` and
+imported here, so that ``core.datasets.<name>`` reaches every one as the public contract
+says: :func:`lagos_houses`, :func:`rainfall_weeks`, :func:`house_prices`,
+:func:`two_four_six`, :func:`house_errors_400k`, :func:`house_300k`, :func:`archery`,
+:func:`spam_probabilities`, :func:`spam_confidence_pair`, :func:`cat_dog_bird`.
 """
 
 from __future__ import annotations
@@ -28,6 +30,20 @@ from typing import Any
 import numpy as np
 
 from core._validation import array, fail, integer, real
+from core.worked_examples import (  # noqa: F401 - the public contract's names, reached from here
+    ProbabilityExample,
+    RegressionExample,
+    archery,
+    cat_dog_bird,
+    house_300k,
+    house_errors_400k,
+    house_prices,
+    lagos_houses,
+    rainfall_weeks,
+    spam_confidence_pair,
+    spam_probabilities,
+    two_four_six,
+)
 
 # --------------------------------------------------------------------------- containers
 
@@ -103,51 +119,6 @@ class ClassData:
     def base_rate(self) -> float:
         """Share of positives."""
         return float(self.y.mean())
-
-
-@dataclass(frozen=True, eq=False)
-class RegressionExample:
-    """A worked regression example: one truth, one or more models' predictions.
-
-    Attributes:
-        y_true: array of shape (n,).
-        y_pred: array of shape (n_models, n); row m holds model ``models[m]``. Passing it
-            whole to a loss gives one mean per model (batched losses).
-        models: the model names.
-        unit: the unit of y.
-        description: one line saying what the numbers are.
-    """
-
-    y_true: np.ndarray
-    y_pred: np.ndarray
-    models: tuple[str, ...]
-    unit: str
-    description: str
-
-    def prediction(self, model: str) -> np.ndarray:
-        """The predictions (n,) of the model called ``model``."""
-        if model not in self.models:
-            raise fail("model", model, "one of " + ", ".join(repr(m) for m in self.models))
-        return self.y_pred[self.models.index(model)]
-
-
-@dataclass(frozen=True, eq=False)
-class ProbabilityExample:
-    """A worked classification example: true labels and predicted probabilities.
-
-    Attributes:
-        y_true: array of shape (n,): 0/1 labels (binary) or class indices (multi-class).
-        y_pred: probabilities, shape (n,) for binary (of the positive class) or (n, k).
-        cases: a name for each of the n rows.
-        classes: the class names (index = label).
-        description: one line saying what the numbers are.
-    """
-
-    y_true: np.ndarray
-    y_pred: np.ndarray
-    cases: tuple[str, ...]
-    classes: tuple[str, ...]
-    description: str
 
 
 # --------------------------------------------------------------------------- checks
@@ -459,50 +430,7 @@ def fraud_like(*, n: int = 2000, base_rate: float = 0.02, seed: int = 0) -> Clas
     return ClassData(X=X, y=y, feature_names=("amount", "velocity"))
 
 
-# --------------------------------------------------------------------------- worked examples
-
-
-def lagos_houses() -> RegressionExample:
-    """Three Lagos properties: true [42, 35, 50], predicted [45, 30, 60] (million naira).
-
-    Errors +3, -5, +10: MSE (9 + 25 + 100) / 3 = 44.67, MAE (3 + 5 + 10) / 3 = 6.0.
-    """
-    return RegressionExample(
-        y_true=np.array([42.0, 35.0, 50.0]),
-        y_pred=np.array([[45.0, 30.0, 60.0]]),
-        models=("model",),
-        unit="million naira",
-        description="Sale prices of three Lagos properties and one model's guesses.",
-    )
-
-
-def rainfall_weeks() -> RegressionExample:
-    """Five weeks of rainfall (mm): true [10, 25, 5, 40, 15]; models A and B.
-
-    A [12, 23, 6, 38, 18]: MSE 4.4, MAE 2.0. B [11, 20, 10, 50, 12]: MSE 32.0, MAE 4.8;
-    week 4 (error 10) alone adds 100 / 5 = 20 of B's 32.
-    """
-    return RegressionExample(
-        y_true=np.array([10.0, 25.0, 5.0, 40.0, 15.0]),
-        y_pred=np.array([[12.0, 23.0, 6.0, 38.0, 18.0], [11.0, 20.0, 10.0, 50.0, 12.0]]),
-        models=("A", "B"),
-        unit="mm",
-        description="Weekly rainfall over five weeks and two models' forecasts.",
-    )
-
-
-def house_prices() -> RegressionExample:
-    """True [200k, 350k, 500k] dollars, predicted [210k, 340k, 480k].
-
-    Squared errors 100M, 100M, 400M: MSE 200,000,000 dollars^2, RMSE about 14,142 dollars.
-    """
-    return RegressionExample(
-        y_true=np.array([200_000.0, 350_000.0, 500_000.0]),
-        y_pred=np.array([[210_000.0, 340_000.0, 480_000.0]]),
-        models=("model",),
-        unit="dollars",
-        description="Three house prices and one model's predictions.",
-    )
+# --------------------------------------------------------------------------- a fixed data set
 
 
 def hand_fit() -> LineData:
@@ -515,83 +443,3 @@ def hand_fit() -> LineData:
     x = np.arange(1.0, 8.0)
     y = np.array([2.3, 2.9, 4.3, 4.8, 7.0, 6.4, 9.1])
     return LineData(x=x, y=y, is_outlier=np.zeros(7, dtype=bool))
-
-
-def two_four_six() -> RegressionExample:
-    """True [2, 4, 6]; model A [2, 4, 5], model B [1, 4, 6]: both have squared error 1."""
-    return RegressionExample(
-        y_true=np.array([2.0, 4.0, 6.0]),
-        y_pred=np.array([[2.0, 4.0, 5.0], [1.0, 4.0, 6.0]]),
-        models=("A", "B"),
-        unit="",
-        description="Two models each off by 1 on a different point: the loss ties them.",
-    )
-
-
-def house_errors_400k() -> RegressionExample:
-    """Two houses worth 400k dollars, predicted 390k and 380k: squared errors 1e8 and 4e8."""
-    return RegressionExample(
-        y_true=np.array([400_000.0, 400_000.0]),
-        y_pred=np.array([[390_000.0, 380_000.0]]),
-        models=("model",),
-        unit="dollars",
-        description="A 10k and a 20k miss on equal houses: squaring makes the second 4x.",
-    )
-
-
-def house_300k() -> RegressionExample:
-    """One house worth 300k dollars predicted at 350k: squared error 2,500,000,000."""
-    return RegressionExample(
-        y_true=np.array([300_000.0]),
-        y_pred=np.array([[350_000.0]]),
-        models=("model",),
-        unit="dollars",
-        description="A single 50k miss, squared.",
-    )
-
-
-def archery() -> RegressionExample:
-    """Arrows 0, 2 and 10 cm from the centre: squared losses 0, 4 and 100.
-
-    The target centre is the truth (0) and the landing distance the prediction.
-    """
-    return RegressionExample(
-        y_true=np.zeros(3),
-        y_pred=np.array([[0.0, 2.0, 10.0]]),
-        models=("archer",),
-        unit="cm",
-        description="Distance of three arrows from the bullseye.",
-    )
-
-
-def spam_probabilities() -> ProbabilityExample:
-    """A spam email (label 1) scored 0.9, 0.1 and 0.5: BCE 0.105, 2.303 and 0.693."""
-    return ProbabilityExample(
-        y_true=np.ones(3),
-        y_pred=np.array([0.9, 0.1, 0.5]),
-        cases=("confident and right", "confident and wrong", "unsure"),
-        classes=("not spam", "spam"),
-        description="Three predicted spam probabilities for an email that is spam.",
-    )
-
-
-def spam_confidence_pair() -> ProbabilityExample:
-    """A positive scored 0.51 by one classifier and 0.99 by another: BCE 0.673 vs 0.01005."""
-    return ProbabilityExample(
-        y_true=np.ones(2),
-        y_pred=np.array([0.51, 0.99]),
-        cases=("barely right (0.51)", "confidently right (0.99)"),
-        classes=("negative", "positive"),
-        description="Both classifiers pick the right class; the loss still prefers confidence.",
-    )
-
-
-def cat_dog_bird() -> ProbabilityExample:
-    """A cat image scored [0.70, 0.20, 0.10] and [0.10, 0.60, 0.30]: CCE 0.357 and 2.303."""
-    return ProbabilityExample(
-        y_true=np.array([0.0, 0.0]),
-        y_pred=np.array([[0.70, 0.20, 0.10], [0.10, 0.60, 0.30]]),
-        cases=("mostly cat", "mostly dog"),
-        classes=("cat", "dog", "bird"),
-        description="Two softmax outputs for a picture of a cat.",
-    )

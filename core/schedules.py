@@ -33,87 +33,26 @@ and one schedule that is not a function of t alone, because it reads the loss:
 :func:`reduce_on_plateau` returns a :class:`Plateau`, whose rate is updated from the
 loss of each step (``update``); :func:`core.training.fit_linear` feeds it.
 
+Where the pieces live: the closed forms and :func:`get` here; the :class:`Schedule` object in
+:mod:`core.rate_schedule`; :func:`reduce_on_plateau` and :class:`Plateau` in
+:mod:`core.plateau`. All of them are importable from here (``core.schedules.<name>``, as the
+public contract names them).
+
 The lesson's exponential decay eta_t = eta_0 e^(-k t) is ``exponential(eta_0, gamma=e^(-k))``.
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
-from core._validation import array, choice, fail, flag, integer, real
+from core._validation import choice, fail, flag, integer, real
+from core.plateau import Plateau, reduce_on_plateau
+from core.rate_schedule import Schedule, base_rate
 
 NAMES = ("constant", "step", "exponential", "cosine", "warm_restarts", "warmup", "one_cycle", "cyclic",
          "reduce_on_plateau")
-
-
-class Schedule:
-    """A learning-rate schedule ``t -> lr`` (see the module docstring for shapes).
-
-    Attributes
-    ----------
-    name : str
-    base : float or array of shape (n_runs,)
-        The base rate (``max_lr`` for one_cycle; the following schedule's base for warmup).
-    params : dict
-        The schedule's other arguments.
-    """
-
-    def __init__(
-        self,
-        name: str,
-        base,
-        params: dict[str, Any],
-        fn: Callable[[np.ndarray], np.ndarray],
-        last_step: int | None = None,
-    ):
-        self.name = name
-        self.base = base
-        self.params = dict(params)
-        self._fn = fn  # maps int64 steps (broadcastable against base) to rates
-        self._last_step = last_step  # the largest t allowed, None if unbounded
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
-        return f"{self.name}(base={self.base!r}, {args})"
-
-    def __call__(self, t):
-        steps = _steps(t)
-        if self._last_step is not None and steps.size and steps.max() > self._last_step:
-            raise fail("t", t, f"step numbers <= {self._last_step} for this {self.name} schedule")
-        out = self._values(steps)
-        return float(out) if out.ndim == 0 else out
-
-    def _values(self, steps: np.ndarray) -> np.ndarray:
-        """Rates for valid int64 ``steps``, no checks: shape steps.shape (+ (n_runs,))."""
-        tt = steps[..., None] if isinstance(self.base, np.ndarray) else steps
-        with np.errstate(over="ignore"):  # gamma > 1 may grow past float range: inf, no warning
-            return np.asarray(self._fn(tt), dtype=np.float64)
-
-
-def _steps(t) -> np.ndarray:
-    values = np.asarray(t)
-    allowed = "integer step numbers >= 0"
-    if values.dtype == np.bool_ or not np.issubdtype(values.dtype, np.number):
-        raise fail("t", t, allowed)
-    if not np.issubdtype(values.dtype, np.integer):
-        if not np.all(np.isfinite(values)) or np.any(values != np.floor(values)):
-            raise fail("t", t, allowed)
-    if values.size and values.min() < 0:
-        raise fail("t", t, allowed)
-    return values.astype(np.int64)
-
-
-def _base(name: str, value) -> float | np.ndarray:
-    if np.ndim(value) == 0:
-        return real(name, value, low=0.0, low_open=True)
-    rates = array(name, value, ndim=1)
-    if np.any(rates <= 0.0):
-        raise fail(name, value, "a number > 0 or a 1-D array of numbers > 0")
-    return rates.copy()
 
 
 def _lr_min(value, base) -> float:
@@ -127,7 +66,6 @@ def _short(base) -> str:
     return repr(base) if np.ndim(base) == 0 else f"(smallest {float(np.min(base))!r})"
 
 
-
 def _cosine_between(lr_min, lr_max, t_cur, t_len):
     return lr_min + (lr_max - lr_min) * (1.0 + np.cos(np.pi * t_cur / t_len)) / 2.0
 
@@ -137,7 +75,7 @@ def _cosine_between(lr_min, lr_max, t_cur, t_len):
 
 def constant(lr) -> Schedule:
     """The same rate at every step: ``lr(t) = lr``."""
-    base = _base("lr", lr)
+    base = base_rate("lr", lr)
     return Schedule("constant", base, {}, lambda t: base * np.ones_like(t, dtype=np.float64))
 
 
@@ -147,7 +85,7 @@ def step(lr, step_size, gamma=0.1) -> Schedule:
     ``step_size`` is an int >= 1 and ``gamma`` a number > 0. With lr = 0.1, step_size = 30,
     gamma = 0.1 the rate is 0.1 for t < 30, 0.01 from t = 30 and 0.001 from t = 60.
     """
-    base = _base("lr", lr)
+    base = base_rate("lr", lr)
     step_size = integer("step_size", step_size, low=1)
     gamma = real("gamma", gamma, low=0.0, low_open=True)
     return Schedule(
@@ -163,7 +101,7 @@ def exponential(lr, gamma) -> Schedule:
 
     The continuous form eta_0 * e^(-k t) is this schedule with ``gamma = e^(-k)``.
     """
-    base = _base("lr", lr)
+    base = base_rate("lr", lr)
     gamma = real("gamma", gamma, low=0.0, low_open=True)
     return Schedule(
         "exponential", base, {"gamma": gamma}, lambda t: base * gamma ** t.astype(np.float64)
@@ -179,7 +117,7 @@ def cosine(lr, t_max, lr_min=0.0) -> Schedule:
     Note: as in torch, the curve is not clamped after t_max: it rises back towards ``lr``
     (period 2 t_max). Use :func:`warm_restarts` for restarts.
     """
-    base = _base("lr", lr)
+    base = base_rate("lr", lr)
     t_max = integer("t_max", t_max, low=1)
     lr_min = _lr_min(lr_min, base)
     return Schedule(
@@ -205,7 +143,7 @@ def warm_restarts(lr, t_0, t_mult=1, lr_min=0.0) -> Schedule:
     ``step(epoch)`` uses a floating-point logarithm that can misplace a step lying exactly
     on a restart for some (t_0, t_mult). Its default incremental ``step()`` agrees with this.
     """
-    base = _base("lr", lr)
+    base = base_rate("lr", lr)
     t_0 = integer("t_0", t_0, low=1)
     t_mult = integer("t_mult", t_mult, low=1)
     lr_min = _lr_min(lr_min, base)
@@ -289,7 +227,7 @@ def one_cycle(
     three_phase, so large that a phase has no length, which gives a division by zero or
     a phase running backwards; here such a ``pct_start`` raises ValueError.
     """
-    peak = _base("max_lr", max_lr)
+    peak = base_rate("max_lr", max_lr)
     total_steps = integer("total_steps", total_steps, low=2)
     pct_start = real("pct_start", pct_start, low=0.0, high=1.0, low_open=True, high_open=True)
     anneal_strategy = choice("anneal_strategy", anneal_strategy, ("cos", "linear"))
@@ -367,8 +305,8 @@ def cyclic(lr, max_lr, step_size_up=2000, step_size_down=None, mode="triangular"
     (``cycle_momentum=True``, and it refuses an optimizer without momentum); this is the rate
     alone, i.e. torch with ``cycle_momentum=False``.
     """
-    base = _base("lr", lr)
-    top = _base("max_lr", max_lr)
+    base = base_rate("lr", lr)
+    top = base_rate("max_lr", max_lr)
     up = integer("step_size_up", step_size_up, low=1)
     down = up if step_size_down is None else integer("step_size_down", step_size_down, low=1)
     mode = choice("mode", mode, ("triangular", "triangular2", "exp_range"))
@@ -393,111 +331,6 @@ def cyclic(lr, max_lr, step_size_up=2000, step_size_down=None, mode="triangular"
     return Schedule("cyclic", base, params, fn)
 
 
-class Plateau:
-    """ReduceLROnPlateau: a rate that the loss itself lowers (see :func:`reduce_on_plateau`).
-
-    Pure functions of plain state, for R runs at once: :meth:`init` gives the state at the
-    start, :meth:`update` the state after one more loss value, :meth:`rate` the rate a state
-    gives; :meth:`replay` runs a whole loss history through it.
-    """
-
-    name = "reduce_on_plateau"
-
-    def __init__(self, base, params: dict[str, Any]):
-        self.base = base
-        self.params = dict(params)
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
-        return f"reduce_on_plateau(base={self.base!r}, {args})"
-
-    def init(self, n_runs: int = 1) -> dict[str, np.ndarray]:
-        """The state before any loss is seen: each field has shape (n_runs,)."""
-        n_runs = integer("n_runs", n_runs, low=1)
-        if np.ndim(self.base) and np.size(self.base) != n_runs:
-            raise fail("n_runs", n_runs, f"{np.size(self.base)}, the number of base rates")
-        return {
-            "lr": np.broadcast_to(np.asarray(self.base, dtype=np.float64), (n_runs,)).copy(),
-            "best": np.full(n_runs, np.inf),
-            "bad": np.zeros(n_runs, dtype=np.int64),  # torch's num_bad_epochs
-            "cooldown": np.zeros(n_runs, dtype=np.int64),  # torch's cooldown_counter
-        }
-
-    def update(self, state: dict[str, np.ndarray], loss) -> dict[str, np.ndarray]:
-        """The state after ``scheduler.step(loss)``: ``loss`` of shape (n_runs,) (or a float).
-
-        A non-finite loss never counts as better (as in torch: nan < x is False).
-        """
-        p = self.params
-        loss = np.broadcast_to(np.asarray(loss, dtype=np.float64), state["best"].shape)
-        best, bad, cool, lr = (state[k].copy() for k in ("best", "bad", "cooldown", "lr"))
-        if p["threshold_mode"] == "rel":
-            better = loss < best * (1.0 - p["threshold"])
-        else:
-            better = loss < best - p["threshold"]
-        best = np.where(better, loss, best)
-        bad = np.where(better, 0, bad + 1)
-        cooling = cool > 0
-        cool = np.where(cooling, cool - 1, cool)
-        bad = np.where(cooling, 0, bad)  # bad steps during a cooldown are ignored
-        cut = bad > p["patience"]
-        new_lr = np.maximum(lr * p["factor"], p["min_lr"])
-        lr = np.where(cut & (lr - new_lr > p["eps"]), new_lr, lr)
-        cool = np.where(cut, p["cooldown"], cool)
-        bad = np.where(cut, 0, bad)
-        return {"lr": lr, "best": best, "bad": bad, "cooldown": cool}
-
-    @staticmethod
-    def rate(state: dict[str, np.ndarray]) -> np.ndarray:
-        """The rate of the next step, shape (n_runs,)."""
-        return state["lr"].copy()
-
-    def replay(self, losses) -> np.ndarray:
-        """Rates for a loss history ``losses`` of shape (T,) or (T, n_runs).
-
-        Returns shape (T + 1,) or (T + 1, n_runs): row 0 is the base rate, row t + 1 the rate
-        after ``scheduler.step(losses[t])``.
-        """
-        values = np.asarray(losses, dtype=np.float64)
-        if values.ndim not in (1, 2) or values.dtype == np.bool_:
-            raise fail("losses", losses, "an array of shape (T,) or (T, n_runs)")
-        table = values if values.ndim == 2 else values[:, None]
-        state = self.init(table.shape[1])
-        out = np.empty((table.shape[0] + 1, table.shape[1]))
-        out[0] = state["lr"]
-        for t, row in enumerate(table):
-            state = self.update(state, row)
-            out[t + 1] = state["lr"]
-        return out if values.ndim == 2 else out[:, 0]
-
-
-def reduce_on_plateau(lr, factor=0.1, patience=10, threshold=1e-4, threshold_mode="rel", cooldown=0,
-                      min_lr=0.0, eps=1e-8) -> Plateau:
-    """Lower the rate when the loss stops improving (ReduceLROnPlateau, mode="min").
-
-    After each loss value (torch's ``scheduler.step(loss)``): the loss is an improvement when
-    it is below ``best * (1 - threshold)`` (``"rel"``) or ``best - threshold`` (``"abs"``);
-    each value that is not adds one bad step, an improvement resets the count. When the count
-    exceeds ``patience``, the rate becomes ``max(lr * factor, min_lr)`` (unless that changes it
-    by less than ``eps``), the count restarts, and the next ``cooldown`` values count no bad
-    steps. With patience 10 the rate is cut after the 11th value in a row without improvement.
-
-    torch's defaults throughout. ``lr`` > 0 (or an array (n_runs,)), 0 < factor < 1,
-    patience and cooldown ints >= 0, threshold >= 0, min_lr >= 0, eps >= 0.
-
-    Note: mode="max" (for a metric to maximize) is left out: here the metric is a loss.
-    """
-    base = _base("lr", lr)
-    params = {
-        "factor": real("factor", factor, low=0.0, high=1.0, low_open=True, high_open=True),
-        "patience": integer("patience", patience, low=0),
-        "threshold": real("threshold", threshold, low=0.0),
-        "threshold_mode": choice("threshold_mode", threshold_mode, ("rel", "abs")),
-        "cooldown": integer("cooldown", cooldown, low=0),
-        "min_lr": real("min_lr", min_lr, low=0.0),
-        "eps": real("eps", eps, low=0.0),
-    }
-    return Plateau(base, params)
 
 
 _FACTORIES = {

@@ -1,8 +1,9 @@
-"""Small optimization test functions and optimizer trajectories on them.
+"""Small optimization test functions: each a :class:`core.surface.Surface`, with its exact gradient,
+its minima, saddles and a start that shows what it is for.
 
-The dashboard's "Optimizer race" and "Local minima" views (its saddle and plateau too) run
-optimizers on these surfaces rather than on a model: the landscape is known exactly, so a
-chart can mark the minima and say where a run settled.
+The "Optimizer race" and "Can training get stuck?" views run optimizers on these surfaces rather
+than on a model (with :mod:`core.surface_runs`): the landscape is known exactly, so a chart can
+mark the minima and say where a run settled.
 
 Surfaces (``get(name, **params)`` or the factory of the same name):
 
@@ -16,140 +17,22 @@ Surfaces (``get(name, **params)`` or the factory of the same name):
   w x + b fitted to data with those statistics, over (w, b): a long, tilted valley.
 
 A point ``p`` has shape (..., dim): the last axis holds the coordinates (x) or (x, y).
-``optimize`` runs R optimizations at once (one per start and/or learning rate) with any
-optimizer of ``core.optimizers`` and returns a :class:`core.trajectory.Trajectory` (its
-``params`` are the points, its ``loss`` the surface's values there; the divergence rule is stated there).
+``grid`` tabulates a surface over its window; ``basin_of`` names the minimum nearest a point.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from types import MappingProxyType
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 from scipy import optimize as _scipy_optimize
 
-from core import optimizers as _optimizers
 from core._validation import array, choice, fail, integer, real
-from core.trajectory import Trajectory, mark_divergence
+from core.surface import Surface, make
 
 NAMES = ("bowl", "rosenbrock", "saddle", "plateau", "two_minima_1d", "two_minima_2d", "line_fit")
-
-
-
-def _frozen(values: Any, dim: int) -> np.ndarray:
-    out = np.array(values, dtype=np.float64).reshape(-1, dim)
-    out.setflags(write=False)
-    return out
-
-
-@dataclass(frozen=True, eq=False)
-class Surface:
-    """A test function of ``dim`` (1 or 2) coordinates with its exact gradient.
-
-    Attributes
-    ----------
-    name : str
-        One of ``NAMES``.
-    dim : int
-        Number of coordinates, 1 or 2.
-    params : Mapping[str, float]
-        The resolved parameters (read-only).
-    bounds : tuple of (low, high) pairs
-        Suggested plotting window, one pair per coordinate: ((xmin, xmax), (ymin, ymax))
-        in 2-D, ((xmin, xmax),) in 1-D.
-    minima : ndarray of shape (n_minima, dim)
-        Every local minimum, the global one first (ties: all global ones first).
-        Empty (shape (0, dim)) when the function is unbounded below.
-    global_min_value : float
-        The lowest value of the function (``-inf`` when unbounded below).
-    saddles : ndarray of shape (n_saddles, dim)
-        The other critical points: saddle points, and in 1-D the local maximum that
-        separates the two wells.
-    start : ndarray of shape (dim,)
-        A suggested start point that shows what the surface is for.
-    facts : Mapping[str, Any]
-        Numbers worth stating on the page, e.g. the bowl's Hessian eigenvalues and its
-        critical learning rate for plain gradient descent.
-    """
-
-    name: str
-    dim: int
-    params: Mapping[str, float]
-    bounds: tuple[tuple[float, float], ...]
-    minima: np.ndarray
-    global_min_value: float
-    saddles: np.ndarray
-    start: np.ndarray
-    facts: Mapping[str, Any]
-    _f: Callable[[np.ndarray], np.ndarray] = field(repr=False)
-    _g: Callable[[np.ndarray], np.ndarray] = field(repr=False)
-
-    @property
-    def global_minima(self) -> np.ndarray:
-        """(g, dim): the minima whose value is the global minimum's (within round-off), usually one."""
-        if not len(self.minima):
-            return self.minima
-        values = self.value(self.minima)
-        return self.minima[np.isclose(values, self.global_min_value, rtol=1e-9, atol=1e-12)]
-
-    def _check(self, p: Any, name: str = "p") -> np.ndarray:
-        out = array(name, p)
-        if out.ndim == 0 or out.shape[-1] != self.dim:
-            raise ValueError(
-                f"{name} must have shape (..., {self.dim}) for surface {self.name!r} "
-                f"(last axis = coordinates); got shape {out.shape}"
-            )
-        return out
-
-    def value(self, p: Any) -> np.ndarray:
-        """f(p) for points p of shape (..., dim); returns shape (...)."""
-        p = self._check(p)
-        with np.errstate(over="ignore", invalid="ignore"):
-            return self._f(p)
-
-    def grad(self, p: Any) -> np.ndarray:
-        """The exact gradient of f at p of shape (..., dim); returns shape (..., dim)."""
-        p = self._check(p)
-        with np.errstate(over="ignore", invalid="ignore"):
-            return self._g(p)
-
-    def hessian(self, p: Any, step: float = 1e-5) -> np.ndarray:
-        """The Hessian at one point p (dim,), shape (dim, dim): central differences of the exact
-        gradient, ``H[:, i] = (∇f(p + h eᵢ) − ∇f(p − h eᵢ)) / 2h`` with h = step · max(1, |p|),
-        symmetrized. Accurate to about 1e-9 relative on these smooth surfaces."""
-        p = np.asarray(self._check(p), dtype=np.float64).reshape(self.dim)
-        h = step * max(1.0, float(np.linalg.norm(p)))
-        cols = [(self._g(p + h * e) - self._g(p - h * e)) / (2 * h) for e in np.eye(self.dim)]
-        hess = np.stack(cols, axis=1)
-        return 0.5 * (hess + hess.T)
-
-    def _value(self, p: np.ndarray) -> np.ndarray:
-        """``value`` without validation (for loops)."""
-        return self._f(p)
-
-    def _grad(self, p: np.ndarray) -> np.ndarray:
-        """``grad`` without validation (for loops)."""
-        return self._g(p)
-
-
-def _make(name, dim, params, bounds, minima, global_min_value, saddles, start, facts, f, g):
-    return Surface(
-        name=name,
-        dim=dim,
-        params=MappingProxyType(dict(params)),
-        bounds=tuple((float(lo), float(hi)) for lo, hi in bounds),
-        minima=_frozen(minima, dim),
-        global_min_value=float(global_min_value),
-        saddles=_frozen(saddles, dim),
-        start=_frozen(start, dim)[0],
-        facts=MappingProxyType(dict(facts)),
-        _f=f,
-        _g=g,
-    )
 
 
 # ----------------------------------------------------------------------------- bowl
@@ -174,7 +57,7 @@ def bowl(a: float = 1.0, b: float = 10.0) -> Surface:
     """
     a = real("a", a, low=0.0, low_open=True)
     b = real("b", b, low=0.0, low_open=True)
-    return _make(
+    return make(
         "bowl", 2, {"a": a, "b": b},
         bounds=((-5.0, 5.0), (-3.0, 3.0)),
         minima=[[0.0, 0.0]], global_min_value=0.0, saddles=[], start=[-4.0, 2.0],
@@ -220,7 +103,7 @@ def line_fit(x_mean: float = 5.0, x_std: float = 2.9, slope: float = 2.0, interc
     m2 = s * s + m * m
     eig = np.linalg.eigvalsh(2.0 * np.array([[m2, m], [m, 1.0]]))
     params = {"m2": m2, "m": m, "a": a, "c": c, "var": sigma * sigma}
-    return _make(
+    return make(
         "line_fit", 2, {"x_mean": m, "x_std": s, "slope": a, "intercept": c, "noise": sigma},
         bounds=((a - 3.0, a + 3.0), (c - 6.0, c + 6.0)),
         minima=[[a, c]], global_min_value=sigma * sigma, saddles=[], start=[0.0, 0.0],
@@ -258,7 +141,7 @@ def rosenbrock(a: float = 1.0, b: float = 100.0) -> Surface:
     a = real("a", a)
     b = real("b", b, low=0.0, low_open=True)
     half = max(2.0, 1.5 * abs(a) + 0.5)
-    return _make(
+    return make(
         "rosenbrock", 2, {"a": a, "b": b},
         bounds=((-half, half), (-1.0, max(3.0, a * a + 1.0))),
         minima=[[a, a * a]], global_min_value=0.0, saddles=[], start=[-1.2, 1.0],
@@ -298,7 +181,7 @@ def saddle(quartic: float = 0.1) -> Surface:
         half_y = max(3.0, 1.3 * y_min)
     else:
         minima, low, half_y = [], -np.inf, 3.0
-    return _make(
+    return make(
         "saddle", 2, {"quartic": c},
         bounds=((-3.0, 3.0), (-half_y, half_y)),
         minima=minima, global_min_value=low, saddles=[[0.0, 0.0]], start=[-2.5, 0.01],
@@ -331,7 +214,7 @@ def plateau(width: float = 1.0) -> Surface:
     well, while Adam, which normalizes the step, walks in at about lr per step.
     """
     w = real("width", width, low=0.0, low_open=True)
-    return _make(
+    return make(
         "plateau", 2, {"width": w},
         bounds=((-5.0 * w, 5.0 * w), (-5.0 * w, 5.0 * w)),
         minima=[[0.0, 0.0]], global_min_value=0.0, saddles=[],
@@ -377,7 +260,7 @@ def two_minima_1d(tilt: float = 1.0) -> Surface:
     f = functools.partial(_quartic_value, t=t)
     f_left, f_top, f_right = f(roots[:, None])
     global_, local = (left, right) if f_left <= f_right else (right, left)
-    return _make(
+    return make(
         "two_minima_1d", 1, {"tilt": t},
         bounds=((-2.2, 2.2),),
         minima=[global_, local], global_min_value=min(f_left, f_right), saddles=[top],
@@ -442,7 +325,7 @@ def two_minima_2d() -> Surface:
     """
     minima, saddles = _wells_critical_points()
     values = _wells_value(minima)
-    return _make(
+    return make(
         "two_minima_2d", 2, {},
         bounds=((-4.0, 4.0), (-4.0, 4.0)),
         minima=minima, global_min_value=values[0], saddles=saddles, start=[-3.0, 3.0],
@@ -492,7 +375,8 @@ def get(name: str, **params: float) -> Surface:
     return _FACTORIES[name](**params)
 
 
-def _surface(surface: Any) -> Surface:
+def as_surface(surface: Any) -> Surface:
+    """``surface`` itself, or the surface of that name (default parameters); anything else raises ValueError."""
     if isinstance(surface, Surface):
         return surface
     if isinstance(surface, str):
@@ -511,274 +395,11 @@ def grid(surface: Surface | str, *, num: int = 101) -> tuple[tuple[np.ndarray, .
     ``values[i, j] = f(axes[0][i], axes[1][j])`` (matrix "ij" indexing: x on the first
     axis).
     """
-    surface = _surface(surface)
+    surface = as_surface(surface)
     num = integer("num", num, low=2)
     axes = tuple(np.linspace(low, high, num) for low, high in surface.bounds)
     points = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1)
     return axes, surface._value(points)
-
-
-# ------------------------------------------------------------------------- optimize
-
-
-def _optimizer(optimizer: Any):
-    if isinstance(optimizer, str):
-        return _optimizers.get(choice("optimizer", optimizer, _optimizers.NAMES))
-    if callable(getattr(optimizer, "_step", None)) and callable(getattr(optimizer, "init", None)):
-        return optimizer
-    allowed = "an Optimizer or one of " + ", ".join(map(repr, _optimizers.NAMES))
-    raise fail("optimizer", optimizer, allowed)
-
-
-def _learning_rates(lr: Any, steps: int) -> tuple[np.ndarray, int | None]:
-    """Rates of shape (steps, 1) or (steps, R), and R if lr fixes it (else None)."""
-    if callable(lr):
-        with np.errstate(all="ignore"):
-            rates = np.asarray(lr(np.arange(steps)), dtype=np.float64)
-        if rates.ndim not in (1, 2) or rates.shape[0] != steps:
-            raise ValueError(
-                f"lr schedule must return shape ({steps},) or ({steps}, n_runs) for "
-                f"{steps} steps; got shape {rates.shape}"
-            )
-        if not np.all(np.isfinite(rates) & (rates >= 0.0)):
-            raise ValueError("lr schedule must give finite rates >= 0")
-        if rates.ndim == 1:
-            return rates[:, None], None
-        return rates, rates.shape[1]
-    rates = array("lr", lr, ndim=(0, 1))
-    if not np.all(rates > 0.0):
-        allowed = "a number > 0, an array of shape (n_runs,) of numbers > 0 or a schedule"
-        raise fail("lr", lr, allowed)
-    if rates.ndim == 0:
-        return np.full((steps, 1), float(rates)), None
-    return np.broadcast_to(rates, (steps, rates.size)), rates.size
-
-
-def optimize(
-    surface: Surface | str,
-    *,
-    optimizer: Any,
-    lr: Any,
-    steps: int,
-    start: Any = None,
-    noise: Any = 0.0,
-    seed: int = 0,
-) -> Trajectory:
-    """Run R optimizations on ``surface`` at once and record every point.
-
-    Each step is ``p <- optimizer.step(p, surface.grad(p) + noise_k xi_k, state, lr_k)``,
-    batched over runs: the run axis is the optimizer's R, the coordinates its P. ``xi_k`` is
-    standard normal noise of shape (R, dim), drawn step by step from
-    ``numpy.random.default_rng(seed)`` (a stand-in for the noise of a mini-batch gradient:
-    the optimizer sees the noisy gradient, its state included).
-
-    Parameters
-    ----------
-    surface : Surface or str
-        A surface or a name from ``NAMES`` (default parameters).
-    optimizer : Optimizer or str
-        An optimizer from ``core.optimizers`` or its name (default hyperparameters).
-    lr : float, array of shape (n_runs,) or schedule
-        One rate for all runs, one per run, or a schedule from ``core.schedules``,
-        evaluated on steps 0, 1, ..., steps - 1 (a schedule with an array base gives one
-        rate per run). Fixed rates must be > 0; a schedule may reach 0.
-    steps : int
-        Number of optimizer steps (>= 0).
-    start : array of shape (n_runs, dim) or (dim,), optional
-        Start points; default ``surface.start``. A single point (or an (1, dim) array)
-        is shared by every run, and a single rate by every start.
-    noise : float or array of shape (steps,)
-        The standard deviation of the noise added to every gradient coordinate: one for all
-        steps, or one per step (e.g. fading to 0, so runs settle at the end). Default 0: the
-        exact gradient, and no random numbers are drawn.
-    seed : int
-        Seed of the noise.
-
-    Returns
-    -------
-    Trajectory
-        ``params`` (steps + 1, n_runs, dim): the points; ``loss`` (steps + 1, n_runs): f at
-        them; ``lr`` (steps, n_runs); ``diverged_at`` (n_runs,) by :mod:`core.trajectory`' rule.
-        Divergence is a result, not an error: no warning is emitted.
-    """
-    surface = _surface(surface)
-    optimizer = _optimizer(optimizer)
-    steps = integer("steps", steps, low=0)
-    rates, runs_lr = _learning_rates(lr, steps)
-    scales = _noise_scales(noise, steps)
-    rng = np.random.default_rng(integer("seed", seed, low=0))
-
-    start = surface.start if start is None else surface._check(start, "start")
-    if start.ndim > 2:
-        raise ValueError(f"start must be a 1-D or 2-D array; got shape {start.shape}")
-    starts = start.reshape(-1, surface.dim)
-    try:
-        runs = np.broadcast_shapes((starts.shape[0],), (rates.shape[1],))[0]
-    except ValueError:
-        raise ValueError(
-            f"start and lr must describe the same number of runs; got {starts.shape[0]} "
-            f"start points and {runs_lr} learning rates"
-        ) from None
-    starts = np.array(np.broadcast_to(starts, (runs, surface.dim)))
-    rates = np.array(np.broadcast_to(rates, (steps, runs)))
-
-    points = np.empty((steps + 1, runs, surface.dim))
-    points[0] = starts
-    # Divergent runs go on being stepped (each run is independent of the others) and
-    # are masked afterwards: no per-step bookkeeping, and NaN/inf stay silent.
-    with np.errstate(all="ignore"):
-        p = starts
-        state = optimizer.init(p)
-        step, grad = optimizer._step, surface._grad
-        for k in range(steps):
-            g = grad(p)
-            if scales[k] > 0.0:
-                g = g + scales[k] * rng.standard_normal(p.shape)
-            p, state = step(p, g, state, rates[k])
-            points[k + 1] = p
-        values = surface._value(points)
-        diverged_at = mark_divergence(points, values)
-    return Trajectory(params=points, loss=values, lr=rates, diverged_at=diverged_at)
-
-
-def _noise_scales(noise: Any, steps: int) -> np.ndarray:
-    """The noise's standard deviation at each step: shape (steps,), every one >= 0."""
-    scales = array("noise", noise, ndim=(0, 1), min_size=0)
-    if scales.ndim == 1 and scales.size != steps:
-        raise ValueError(f"noise must be a number or one per step ({steps}); got {scales.size} values")
-    if not np.all(scales >= 0.0):
-        raise fail("noise", noise, "standard deviations >= 0")
-    return np.broadcast_to(scales, (steps,))
-
-
-def random_starts(surface: Surface | str, runs: int, *, seed: int = 0) -> np.ndarray:
-    """``runs`` start points drawn uniformly over ``surface.bounds``: shape (runs, dim).
-
-    Seeded (``numpy.random.default_rng(seed)``, one ``uniform(low, high, runs)`` per
-    coordinate in order), so a restart study is the same on every machine.
-    """
-    surface = _surface(surface)
-    runs = integer("runs", runs, low=1)
-    rng = np.random.default_rng(integer("seed", seed, low=0))
-    return np.column_stack([rng.uniform(low, high, runs) for low, high in surface.bounds])
-
-
-def _shared_noise(noise: Any, seed: Any, steps: int, dim: int) -> np.ndarray | None:
-    """The noise added to the gradient at each step, one draw shared by every run: shape (steps, dim),
-    row k = noise_k * xi_k with xi = ``default_rng(seed).standard_normal((steps, dim))`` (row k for
-    step k + 1). None when every noise_k is 0 (then no random numbers are drawn)."""
-    scales = _noise_scales(noise, steps)
-    rng = np.random.default_rng(integer("seed", seed, low=0))
-    if not np.any(scales > 0.0):
-        return None
-    return scales[:, None] * rng.standard_normal((steps, dim))
-
-
-def race(surface: Surface | str, *, optimizers: Any, lrs: Any, steps: int, start: Any = None,
-         noise: Any = 0.0, seed: int = 0) -> list[Trajectory]:
-    """Several optimizers on one surface in one computation: one loop over the steps, one
-    gradient evaluation per step for every run of every optimizer.
-
-    ``optimizers[i]`` runs once per rate of ``lrs[i]`` (a number or an array (R_i,)), all from
-    ``start`` (default ``surface.start``). Without noise, each returned :class:`Trajectory` is
-    exactly the one :func:`optimize` gives for that optimizer and those rates (the same
-    arithmetic, row by row). This is how a race of seven optimizers, each with a sweep of rates
-    to find its best, is one vectorized computation.
-
-    ``noise`` (a number or one per step, >= 0, as in :func:`optimize`) makes each step's gradient
-    ``surface.grad(p) + noise_k xi_k``, with ``xi_k`` standard normal of shape (dim,): row k of
-    ``numpy.random.default_rng(seed).standard_normal((steps, dim))``, drawn once for the whole
-    race. Note: unlike :func:`optimize`, which draws its own noise for every run, every run of
-    every optimizer here gets the same ``xi_k`` at step k (a fair race: as if all were fed the
-    same mini-batches), and the draw does not depend on ``noise`` (a different scale multiplies
-    the same ``xi``). Default 0: the exact gradient, bit for bit the noise-free race, and no
-    random numbers are drawn.
-    """
-    surface = _surface(surface)
-    opts = [_optimizer(o) for o in optimizers]
-    rates = [array(f"lrs[{i}]", r, ndim=(0, 1)).reshape(-1) for i, r in enumerate(lrs)]
-    if len(rates) != len(opts):
-        raise ValueError(f"optimizers and lrs must have the same length; got {len(opts)} and {len(rates)}")
-    for i, r in enumerate(rates):
-        if r.size == 0 or not np.all(r > 0.0):
-            raise fail(f"lrs[{i}]", r, "learning rates > 0")
-    steps = integer("steps", steps, low=0)
-    shared = _shared_noise(noise, seed, steps, surface.dim)
-    start = (surface.start if start is None else surface._check(start, "start")).reshape(1, surface.dim)
-    sizes = [r.size for r in rates]
-    edges = np.concatenate([[0], np.cumsum(sizes)])
-    total = int(edges[-1])
-    points = np.empty((steps + 1, total, surface.dim))
-    points[0] = start
-    with np.errstate(all="ignore"):
-        p = np.array(points[0])
-        states = [o.init(p[a:b]) for o, a, b in zip(opts, edges[:-1], edges[1:])]
-        for k in range(steps):
-            g = surface._grad(p)
-            if shared is not None:
-                g = g + shared[k]
-            for i, (o, a, b) in enumerate(zip(opts, edges[:-1], edges[1:])):
-                p[a:b], states[i] = o._step(p[a:b], g[a:b], states[i], rates[i])
-            points[k + 1] = p
-        values = surface._value(points)
-    out = []
-    for i, (a, b) in enumerate(zip(edges[:-1], edges[1:])):
-        block, loss = points[:, a:b], values[:, a:b]
-        with np.errstate(all="ignore"):
-            diverged_at = mark_divergence(block, loss)
-        out.append(Trajectory(params=block, loss=loss, lr=np.broadcast_to(rates[i], (steps, sizes[i])).copy(),
-                              diverged_at=diverged_at))
-    return out
-
-
-def internals(surface: Surface | str, *, optimizer: Any, lr: float, steps: int, start: Any = None,
-              noise: Any = 0.0, seed: int = 0) -> dict[str, np.ndarray]:
-    """What one optimizer computes at every step of one run: its gradient, state and step.
-
-    The run is the one :func:`optimize` makes with the same arguments (the same points, bit
-    for bit); with ``noise``, the one :func:`race` makes with the same ``noise`` and ``seed``
-    (the same shared draw). Returns arrays of shape (steps, dim), row t - 1 for step t = 1 .. steps:
-
-    - ``"point"``: where the gradient was taken (the point before step t);
-    - ``"grad"``: the gradient g_t there (with the step's noise, when there is noise);
-    - each array of the optimizer's state after step t, by torch's name
-      (``momentum_buffer``: the velocity; ``sum``, ``square_avg``, ``exp_avg``,
-      ``exp_avg_sq``, ...);
-    - for Adam and AdamW, ``"m_hat"`` = exp_avg / (1 - beta1^t) and ``"v_hat"`` =
-      exp_avg_sq / (1 - beta2^t), the debiased averages the step divides;
-    - ``"step"``: the change of the point, p_t - p_{t-1}, per coordinate.
-
-    A diverging run gives inf/NaN rows, silently.
-    """
-    surface = _surface(surface)
-    optimizer = _optimizer(optimizer)
-    steps = integer("steps", steps, low=0)
-    rate = real("lr", lr, low=0.0, low_open=True)
-    shared = _shared_noise(noise, seed, steps, surface.dim)
-    p = (surface.start if start is None else surface._check(start, "start")).reshape(1, surface.dim)
-    state = optimizer.init(p)
-    rows: dict[str, list[np.ndarray]] = {"point": [], "grad": [], "step": []}
-    with np.errstate(all="ignore"):
-        for k in range(steps):
-            g = surface._grad(p)
-            if shared is not None:
-                g = g + shared[k]
-            new, state = optimizer._step(p, g, state, rate)
-            rows["point"].append(p[0])
-            rows["grad"].append(g[0])
-            rows["step"].append(new[0] - p[0])
-            for key, value in state.items():
-                if isinstance(value, np.ndarray):
-                    rows.setdefault(key, []).append(value[0])
-            p = new
-    out = {key: np.array(values).reshape(steps, surface.dim) for key, values in rows.items()}
-    if "exp_avg" in out and "betas" in optimizer.hyper:
-        beta1, beta2 = optimizer.hyper["betas"]
-        t = np.arange(1, steps + 1, dtype=np.float64)[:, None]
-        with np.errstate(all="ignore"):
-            out["m_hat"] = out["exp_avg"] / (1.0 - beta1**t)
-            out["v_hat"] = out["exp_avg_sq"] / (1.0 - beta2**t)
-    return out
 
 
 # ------------------------------------------------------------------------- basin_of
@@ -794,7 +415,7 @@ def basin_of(surface: Surface | str, points: Any) -> np.ndarray:
     Note: "nearest" is Euclidean distance to the minima, not the true basin of
     attraction (which depends on the optimizer); apply it to points that have settled.
     """
-    surface = _surface(surface)
+    surface = as_surface(surface)
     if len(surface.minima) == 0:
         raise fail("surface", surface.name, "a surface with at least one minimum")
     pts = array("points", points, finite=False)

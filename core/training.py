@@ -119,22 +119,25 @@ class _Objective:
         return data
 
 
+def _named(kind: str, value: Any, module: Any, needs: tuple[str, ...], allowed: str):
+    """``value`` if it has the attributes ``needs``, or the object ``module.get`` builds from the name ``value``."""
+    if isinstance(value, str):
+        value = module.get(check.choice(kind, value, module.NAMES))
+    if not all(hasattr(value, a) for a in needs):
+        raise check.fail(kind, value, allowed)
+    return value
+
+
 def _as_loss(loss: Any):
-    if isinstance(loss, str):
-        loss = _losses.get(check.choice("loss", loss, _losses.NAMES))
-    if not hasattr(loss, "_grad") or not hasattr(loss, "name"):
-        raise check.fail("loss", loss, "a loss name or an object from core.losses.get")
+    loss = _named("loss", loss, _losses, ("_grad", "name"), "a loss name or an object from core.losses.get")
     if loss.name == "cce":
         raise ValueError("loss must be a regression loss or 'bce' for a linear model; got 'cce'")
     return loss
 
 
 def _as_optimizer(optimizer: Any):
-    if isinstance(optimizer, str):
-        optimizer = _optimizers.get(check.choice("optimizer", optimizer, _optimizers.NAMES))
-    if not hasattr(optimizer, "_step") or not hasattr(optimizer, "init"):
-        raise check.fail("optimizer", optimizer, "an optimizer name or an object from core.optimizers.get")
-    return optimizer
+    return _named("optimizer", optimizer, _optimizers, ("_step", "init"),
+                  "an optimizer name or an object from core.optimizers.get")
 
 
 def _check_penalty(penalty: Any):

@@ -1,7 +1,7 @@
 """One record for R runs of an iterative optimizer, and the one rule for when a run diverged.
 
 Both :func:`core.training.fit_linear` (a model's parameters on data) and
-:func:`core.surfaces.optimize` (a point on a 2-D or 1-D surface) return a :class:`Trajectory`.
+:func:`core.surface_runs.optimize` (a point on a 2-D or 1-D surface) return a :class:`Trajectory`.
 
 Shapes, for ``steps`` updates of ``R`` runs of ``P`` parameters::
 

@@ -23,6 +23,7 @@ from dashboard.charts import common as chart_common  # noqa: E402
 from dashboard.home import render_home  # noqa: E402
 from dashboard.views import SECTIONS, VIEWS  # noqa: E402
 
+PREPARED_AT_START = ("dashboard.scenarios.normal_equation:timings", "dashboard.home:prepare_previews")
 presenting = present.requested()
 st.set_page_config(
     page_title="Finding the bottom: loss & optimization what-ifs",
@@ -36,8 +37,9 @@ reconnect.notice()  # before any widget: it reads what the browser sent
 # The scenario cache's sweep also drops the charts' Arrow tables nobody drew for its time limit.
 cache.on_sweep(chart_common.expire_arrow)
 # Heavy computations run in a worker process, so one visitor's heavy pages leave the class the interpreter;
-# the normal equation's timing grid (2.5 s) is measured there at start, not while a visitor waits.
-offload.start_if_served(prepare=("dashboard.scenarios.normal_equation:timings",))
+# the normal equation's timing grid (2.5 s) and the start page's figures (8 s) are made there at start, not
+# while a visitor waits.
+offload.start_if_served(prepare=PREPARED_AT_START)
 
 view_pages = {view: st.Page(view.path, title=view.title, icon=view.icon) for view in VIEWS}
 

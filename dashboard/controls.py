@@ -30,6 +30,8 @@ from typing import Any
 
 import streamlit as st
 
+from dashboard.words import Words
+
 BIND = "query-params"
 PRESETS_KEY = "controls-presets-this-run"  # (label, button key) of each preset the page offers
 
@@ -333,6 +335,17 @@ class Panel:
         """A button that puts every control of the page back to its default."""
         self.box.button(label, key=key, on_click=self.apply, args=(self.defaults,),
                         help="Back to the page's starting scenario", icon=":material/restart_alt:")
+
+    def presets_and_reset(self, words: Words, presets: Mapping[str, Mapping[str, Any]]) -> None:
+        """A :meth:`preset_button` per ``presets`` entry (its key, the values it loads), then :meth:`reset_button`.
+
+        Each button's label and help are the view's words: the blocks ``label.<key>`` and
+        ``help.<key>`` of its file (the help may be left out).
+        """
+        for key, values in presets.items():
+            self.preset_button(words(f"label.{key}"), values, key=key,
+                               help=words(f"help.{key}") if f"help.{key}" in words.blocks else None)
+        self.reset_button()
 
     def preset_button(self, label: str, values: Mapping[str, Any], *, key: str, help=None) -> None:
         """A button that loads a named scenario (a subset of the controls).

@@ -26,11 +26,19 @@ COLUMNS = 3  # cards per row on a wide screen; Streamlit stacks them on a phone
 FIGURE_SIZE = PREVIEW_SIZE  # CSS pixels of the plotting area (drawn at export.PNG_SCALE)
 
 
-@scenario_cache(max_entries=len(VIEWS))
+@scenario_cache(max_entries=len(VIEWS), heavy=True)
 def preview_png(name: str) -> bytes:
-    """The view's main chart at its default scenario, as a compact PNG (cached per process)."""
+    """The view's main chart at its default scenario, as a compact PNG (cached for every session;
+    computed in the server's worker process, like the views' heavy results)."""
     figure = previews.PREVIEWS[name]()
     return export.compact_png(export.chart_png(figure, size=FIGURE_SIZE))
+
+
+def prepare_previews() -> None:
+    """Every view's figure, asked for when a server starts (``dashboard/app.py``): a fresh server's
+    first visitor found the start page computing all of them, 8 s on a quiet machine."""
+    for view in VIEWS:
+        preview_png(view.name)
 
 
 def card_caption(view: View) -> str:

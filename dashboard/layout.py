@@ -184,6 +184,13 @@ def compute(what: str, fn: Callable[..., T], /, *args, **kwargs) -> T:
         raise  # outside one (bare mode) st.stop returns: the caller gets the error itself
 
 
+def compute_pair(what: str, fn: Callable[[Mapping], T], values: Mapping, pin) -> tuple[T, T | None]:
+    """``fn(values)`` and, while a scenario is pinned, ``fn(pin.values)`` (else None), each through
+    :func:`compute`: the page's scenario and the one it is compared with."""
+    return (compute(what, fn, values),
+            compute(f"{what} of the pinned scenario", fn, pin.values) if pin else None)
+
+
 def metric_row(items: Iterable[Headline | tuple[str, str, str | None]],
                pinned: Iterable[Headline] | None = None) -> None:
     """A row of ``st.metric``, one per headline (or ``(label, text, help)``).

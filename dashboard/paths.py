@@ -22,7 +22,13 @@ What is drawn of a path:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:  # the frames' type only: this module makes columns, a view makes the frames
+    import pandas as pd
 
 WINDOW_LOSS = 5.0  # the window holds every point below this multiple of the start's value
 PAD = 0.08  # margin around the window, as a fraction of its size
@@ -31,6 +37,24 @@ CURVE_MAX_ROWS = 400  # per run, on a loss curve
 MIN_MOVE = 0.002  # thinning distance, as a fraction of the window's diagonal
 
 Window = tuple[float, float, float, float]  # (x_low, x_high, y_low, y_high)
+
+
+@dataclass(frozen=True, eq=False)
+class DrawnRuns:
+    """What a view's result holds to draw its runs on a 2-D surface with ``dashboard/charts/paths.py``;
+    each view's result extends it with its own fields.
+
+    window: the plotted box (:func:`window`); cell: a surface grid cell's (width, height).
+    paths, exits, curves: frames of :func:`path_rows`, :func:`exit_rows` and the curve rows, under
+    the view's column names; diverged: one row per diverged run (series, label, step).
+    """
+
+    window: Window
+    cell: tuple[float, float]
+    paths: pd.DataFrame
+    exits: pd.DataFrame
+    curves: pd.DataFrame
+    diverged: pd.DataFrame
 
 
 def window(points: np.ndarray, values: np.ndarray, *, start_value: float, anchors: np.ndarray,

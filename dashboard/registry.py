@@ -37,6 +37,7 @@ class Entry:
     description: str
     latex: str
     build: Callable[..., Any] = field(repr=False)
+    short: str = ""  # penalties: the shorter name in a link and on a radio button ("L1")
 
 
 def labels(menu: Mapping[str, Entry], ids=None) -> dict[str, str]:
@@ -348,20 +349,20 @@ LOSSES: dict[str, LossEntry] = {e.id: e for e in (
 # ------------------------------------------------------------------------------ penalties
 
 
-def _penalty(id: str, label: str, colour: str, description: str, latex: str) -> Entry:
+def _penalty(id: str, label: str, colour: str, description: str, latex: str, short: str = "") -> Entry:
     def build(lam: float = 0.0, l1_ratio: float = 0.5) -> penalties.Penalty:
         return penalties.get(id, lam, l1_ratio)
 
-    return Entry(id, label, colour, description, latex, build)
+    return Entry(id, label, colour, description, latex, build, short or label)
 
 
 PENALTIES: dict[str, Entry] = {e.id: e for e in (
     _penalty("none", "No penalty", palette.GREY, "The data loss alone.", r"R(w)=0"),
     # Not blue or vermillion: those are training and validation error wherever a penalty is drawn.
     _penalty("l1", "L1 (lasso)", palette.PURPLE, "Charges the size of each weight; sets weights exactly to 0.",
-             r"R_{L1}(w)=\sum_j |w_j|"),
+             r"R_{L1}(w)=\sum_j |w_j|", short="L1"),
     _penalty("l2", "L2 (ridge)", palette.ORANGE, "Charges the square of each weight; shrinks all, zeroes none.",
-             r"R_{L2}(w)=\sum_j w_j^2"),
+             r"R_{L2}(w)=\sum_j w_j^2", short="L2"),
     _penalty("elastic_net", "Elastic net", palette.GREEN, "Splits the penalty between L1 and L2 with the ratio α.",
              r"R_{EN}(w)=\alpha\sum_j|w_j|+(1-\alpha)\sum_j w_j^2"),
 )}

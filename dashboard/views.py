@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dashboard import registry
+
 PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
 
 
@@ -113,7 +115,8 @@ VIEWS: tuple[View, ...] = (
                   probe=Probe("Penalty strength λ", "lam", "0.0001", "0.00016", shown="3 of 12",
                               unchanged=("two-weight picture",)),
                   phone=(("penalty=Elastic+net", 4),),
-                  enabled_by={"ratio": {"penalty": "Elastic net"}})),  # only elastic net has an L1 ratio
+                  # only elastic net has an L1 ratio
+                  enabled_by={"ratio": {"penalty": registry.PENALTIES["elastic_net"].short}})),
     View("normal_equation.py", "Normal equation", ":material/function:", "Optimization",
          "When can you skip the descent?",
          "Solve a linear fit in one step with the normal equation, watch gradient descent slow down as two features "
@@ -164,10 +167,9 @@ VIEWS: tuple[View, ...] = (
                   probe=Probe("Epochs", "epochs", "90", "95", shown="0.002784", unchanged=("schedules range test",)),
                   phone=(("batch=64+%28full+batch%29&lr=1.3&b=Warmup%2C+then+cosine", 2),),
                   # a schedule's settings are live while schedule B is that schedule
-                  enabled_by={"k": {"b": "Exponential decay"}, "t_0": {"b": "Cosine with warm restarts"},
-                              "t_mult": {"b": "Cosine with warm restarts"}, "warm": {"b": "Warmup, then cosine"},
-                              "pct_start": {"b": "One-cycle"}, "half": {"b": "Cyclic (triangular)"},
-                              "factor": {"b": "Reduce on plateau"}, "patience": {"b": "Reduce on plateau"}})),
+                  enabled_by={knob: {"b": registry.SCHEDULES[s].label} for s in
+                              ("exponential", "warm_restarts", "warmup", "one_cycle", "cyclic", "reduce_on_plateau")
+                              for knob in registry.SCHEDULES[s].knobs})),
     View("batch_size.py", "Batch size", ":material/stacks:", "Optimization",
          "What does the batch size change?",
          "Train one line with the full batch, mini-batches and single points: count the steps per epoch, watch the "
@@ -195,8 +197,9 @@ VIEWS: tuple[View, ...] = (
                                          "network loss landscape")),
                   phone=(("surface=Two+wells+%282-D%29&trap=Plateau", 6),),
                   # each restart surface keeps its own rate; the offset is the saddle's start
-                  enabled_by={"lr_1d": {"surface": "Double well (1-D)"}, "lr_2d": {"surface": "Two wells (2-D)"},
-                              "offset": {"trap": "Saddle"}})),
+                  enabled_by={"lr_1d": {"surface": registry.SURFACES["two_minima_1d"].label},
+                              "lr_2d": {"surface": registry.SURFACES["two_minima_2d"].label},
+                              "offset": {"trap": registry.SURFACES["saddle"].label}})),
     View("loss_curves.py", "Loss curves", ":material/monitor_heart:", "Optimization",
          "What is your loss curve telling you?",
          "Train a polynomial by mini-batch gradient descent and read its training and validation curves: converged, "

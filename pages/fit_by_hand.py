@@ -4,37 +4,33 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import layout, pinning
+from dashboard import layout, pinning, words
 from dashboard.charts import fit_by_hand as charts
 from dashboard.controls import Panel
 from dashboard.scenarios import fit_by_hand as sc
 
-layout.header(
-    "Can you beat least squares by hand?",
-    "Set a line's slope and intercept yourself. Each dashed segment is one point's residual, the gap between the "
-    "point and your line; the loss adds them up, squared or as they are. Lower the total as far as you can, then "
-    "reveal the line that training would find and see how close you came.",
-)
+TEXT = words.of("fit_by_hand")
+
+layout.header(TEXT("title"), TEXT("intro"))
 
 panel = Panel(sc.DEFAULTS, bind="query-params")  # every control is in the link
 panel.slider("Slope", "slope", *sc.SLOPE_RANGE, step=sc.SLOPE_STEP, format="%g")
 panel.slider("Intercept", "intercept", *sc.INTERCEPT_RANGE, step=sc.INTERCEPT_STEP, format="%g")
 panel.select("Loss", "loss", sc.LOSSES, labels=sc.LOSS_LABELS, radio=True, horizontal=False)
 squares = panel.toggle("Draw each squared error as a square", "squares",
-                       help="A square on each residual: its area is that point's squared error.")
-reveal = panel.toggle("Show the best line", "reveal", help="The line with the lowest possible total for this loss.")
+                       help=TEXT("help.squares"))
+reveal = panel.toggle("Show the best line", "reveal", help=TEXT("help.reveal"))
 panel.box.markdown("**The lesson's tie: weight per point**")
 for k in (1, 2, 3):
     panel.slider(f"Weight of point {k} (true value {2 * k})", f"w{k}", *sc.WEIGHT_RANGE, step=0.5)
-panel.preset_button("Close to least squares, squares drawn", sc.NEAR_BEST, key="preset-near",
-                    help="Slope 1.075, intercept 0.95, with the best line shown.")
-panel.preset_button("The same line, scored by absolute error", sc.ABSOLUTE, key="preset-absolute")
-panel.preset_button("The third point counts double", sc.WEIGHTED, key="preset-weighted")
-panel.reset_button()
+panel.presets_and_reset(TEXT, {
+    "preset-near": sc.NEAR_BEST,
+    "preset-absolute": sc.ABSOLUTE,
+    "preset-weighted": sc.WEIGHTED,
+})
 pin = pinning.controls(panel)
 
-fit = layout.compute("the fit", sc.fit_of, panel.values)
-was = pin and layout.compute("the pinned fit", sc.fit_of, pin.values)
+fit, was = layout.compute_pair("the fit", sc.fit_of, panel.values, pin)
 layout.metric_row(sc.headlines(fit, reveal), pinned=was and sc.headlines(was, pin.values["reveal"]))
 
 left, right = st.columns([5, 6], gap="medium")
@@ -48,11 +44,7 @@ with right:
 
 st.subheader("Two models, one score")
 tie = sc.tie(panel.values)
-st.markdown("The lesson scores two models of the true values [2, 4, 6]: A predicts [2, 4, 5] and B predicts "
-            "[1, 4, 6]. Each misses one point by exactly 1. Two more losses join squared and absolute error in "
-            "the table: Huber with δ = 1 is half the squared error for an error up to 1 and grows in a straight "
-            "line beyond it; log-cosh, log(cosh e), is close to half the squared error for small errors and to "
-            "|e| − log 2 for large ones (the formulas are at the bottom of the page).")
+st.markdown(TEXT("tie.intro"))
 layout.table(sc.tie_markdown(tie), "Two models, four losses")
 st.markdown(sc.tie_verdict(tie))
 

@@ -6,44 +6,40 @@ import random
 
 import streamlit as st
 
-from dashboard import layout, pinning
+from dashboard import layout, pinning, words
 from dashboard.charts import loss_curves as charts
 from dashboard.controls import Panel
 from dashboard.scenarios import loss_curves as sc
 
-layout.header(
-    "What is your loss curve telling you?",
-    "Plotting the loss on the training points and on held-out validation points after every epoch is the first "
-    "thing to look at when training goes wrong. Train a polynomial on noisy points by mini-batch gradient descent, "
-    "change its capacity, its data and its settings, and read what the two curves say.",
-)
+TEXT = words.of("loss_curves")
+
+layout.header(TEXT("title"), TEXT("intro"))
 
 panel = Panel(sc.DEFAULTS, bind="query-params")  # every control is in the link
 panel.box.markdown("**The model and its data**")
-panel.slider("Polynomial degree (capacity)", "degree", *sc.DEGREE_RANGE, help="The features are x, x², …, up to this power.")
-panel.slider("Training points", "n", *sc.N_RANGE, help="60 more points from the same curve validate.")
-panel.slider("Noise σ", "noise", 0.0, 1.0, step=0.05, help="The spread of the points around sin(πx).")
+panel.slider("Polynomial degree (capacity)", "degree", *sc.DEGREE_RANGE, help=TEXT("help.degree"))
+panel.slider("Training points", "n", *sc.N_RANGE, help=TEXT("help.n"))
+panel.slider("Noise σ", "noise", 0.0, 1.0, step=0.05, help=TEXT("help.noise"))
 panel.box.markdown("**Training**")
 panel.log_slider("Learning rate η", "lr", sc.RATE_LOW, sc.RATE_HIGH, per_decade=sc.RATE_PER_DECADE)
-panel.select("Batch size", "batch", sc.BATCHES, labels=sc.BATCH_LABELS, help="Points per update; reshuffled every epoch.")
+panel.select("Batch size", "batch", sc.BATCHES, labels=sc.BATCH_LABELS, help=TEXT("help.batch"))
 panel.slider("Epochs", "epochs", *sc.EPOCHS_RANGE, step=10)
-penalty = panel.toggle("L2 penalty λ‖w‖²", "l2", help="Pulls the weights towards zero.")
+penalty = panel.toggle("L2 penalty λ‖w‖²", "l2", help=TEXT("help.l2"))
 panel.log_slider("Penalty strength λ", "lam", sc.LAM_LOW, sc.LAM_HIGH, per_decade=sc.LAM_PER_DECADE,
                  disabled=not penalty)
-panel.number("Seed", "seed", 0, 999, step=1, help="The points, their split and the shuffling.")
+panel.number("Seed", "seed", 0, 999, step=1, help=TEXT("help.seed"))
 quiz = panel.toggle("Quiz me: hide the verdict until I pick one", "quiz")
 if quiz:  # buttons named by their answers would give the question away: deal one instead
     panel.preset_button("Deal a mystery run", sc.mystery_run(random.Random()), key="preset-mystery",
-                        help="Another run, from one of the presets with another seed; the verdict stays hidden.")
+                        help=TEXT("help.preset-mystery"))
 else:
     for kind, values in sc.PRESETS.items():
         panel.preset_button(sc.NAMES[kind], values, key=f"preset-{kind.replace(' ', '-')}",
-                            help=f"A run whose curves say: {kind}.")
+                            help=TEXT("help.preset", kind=kind))
 panel.reset_button()
 pin = pinning.controls(panel)
 
-res = layout.compute("the training run", sc.result_of, panel.values)
-was = pin and layout.compute("the pinned run", sc.result_of, pin.values)
+res, was = layout.compute_pair("the training run", sc.result_of, panel.values, pin)
 
 guess = None
 if panel.values["quiz"]:
@@ -60,13 +56,11 @@ if shown:
 left, right = st.columns(2, gap="medium")
 with left:
     layout.chart(charts.curves_chart(res, pinned=was or None, verdict_shown=shown), res.curves, name="loss curves",
-                 caption="Training and validation MSE after each epoch, log scale; the dashed line is the epoch with "
-                         "the lowest validation loss." + charts.levels_caption(res, shown)
-                         + (charts.PINNED_WORDS if pin else ""))
+                 caption=TEXT("caption.curves") + charts.levels_caption(res, shown)
+                         + (" " + TEXT("caption.pinned") if pin else ""))
 with right:
     layout.chart(charts.fit_chart(res), res.fits, name="fitted curves",
-                 caption="The points, the curve they were drawn from, and the model at the end and at the epoch "
-                         "early stopping keeps.")
+                 caption=TEXT("caption.fit"))
 
 st.subheader("How the verdict is read")
 st.markdown(sc.rules_markdown())

@@ -1,13 +1,9 @@
 """Charts of "When a miss costs more than a false alarm, where should the line go?".
 
-Colours from :mod:`dashboard.palette` only (mistake kinds from ``MISTAKES``, fits from
-``LOSSES``, threshold rules in ``MARKER``).
-
-Each public builder takes the frames of :mod:`dashboard.scenarios.business_costs` and returns the
-chart as a Vega-Lite dict with its data (:func:`dashboard.charts.common.render`): the
-Altair chart (the ``_..._template`` functions, over named datasets, without parameters) is
-serialized and validated once, and each rerun only puts the new data in. Everything that
-depends on the scenario is in the data, never in the template.
+Each builder takes frames of :mod:`dashboard.scenarios.business_costs` (``FraudOutcome``'s and
+``DemandOutcome``'s, whose docstrings give their columns) and renders a template over named datasets
+(:func:`dashboard.charts.common.render`). Colours from :mod:`dashboard.palette` only (mistake kinds from
+``MISTAKES``, fits from ``LOSSES``, threshold rules in ``MARKER``).
 """
 
 from __future__ import annotations
@@ -20,13 +16,13 @@ import pandas as pd
 from dashboard import registry
 from dashboard.charts.common import HEIGHT, PINNED_DATA, built_once, color_scale, haloed_text, pinned_layers, render
 from dashboard.palette import DATA, MARKER, MISTAKES, OUTLIER
-from dashboard.shared.business_costs import ERROR_PARTS, FIT_LABELS
+from dashboard.shared.business_costs import ERROR_PARTS, FIT_LABELS, MISTAKE_LABELS
 
 LOSSES = registry.colours(registry.LOSSES)
 
 COST_PARTS = ("missed", "false_alarm", "total")
 COST_PART_LABELS = {"missed": "Missed fraud", "false_alarm": "False alarms", "total": "Total"}
-CELL_KINDS = {"correct": "Correct (free)", "false_alarm": "False alarm", "missed": "Missed fraud"}
+CELL_KINDS = {"correct": "Correct (free)", **MISTAKE_LABELS}
 OUTCOME_KIND = {"caught": "correct", "passed": "correct", "false_alarm": "false_alarm", "missed": "missed"}
 RULE_KINDS = ("optimal", "default")  # the cost-optimal threshold (solid rule) and 0.5 (dashed)
 LABEL_FLIP = 0.1  # threshold above which a rule's label sits to its left
@@ -77,15 +73,9 @@ def _curve_template(pinned: bool = False) -> alt.LayerChart:
 
 @built_once
 def cost_curve(curve: pd.DataFrame, markers: pd.DataFrame, pinned: pd.DataFrame | None = None) -> dict:
-    """Cost per transaction against the threshold (log axis): missed, false alarms, total.
-
-    Args:
-        curve: rows ``threshold``, ``missed``, ``false_alarm``, ``total`` (costs per transaction).
-        markers: rows ``kind`` (optimal / default), ``rule`` (its label), ``threshold``,
-            ``cost`` (per transaction), ``total``; each drawn as a vertical rule labelled at
-            the top and a point on the total curve.
-        pinned: a pinned scenario's ``curve``: its total drawn wide and light grey underneath.
-    """
+    """Cost per transaction against the threshold (log axis): missed, false alarms, total; each of
+    ``markers`` a vertical rule labelled at the top and a point on the total curve; a ``pinned``
+    scenario's ``curve``, its total drawn wide and light grey underneath."""
     frames = {"curve": curve, "markers": markers}
     if pinned is not None:
         frames[PINNED_DATA] = pd.DataFrame({"threshold": pinned["threshold"], "cost": pinned["total"],
@@ -128,12 +118,7 @@ def _confusion_template() -> alt.FacetChart:
 
 @built_once
 def confusion_chart(confusion: pd.DataFrame) -> dict:
-    """Two small confusion matrices, one above the other (one per marked threshold): counts and dollars.
-
-    Args:
-        confusion: rows ``rule``, ``order`` (panel order), ``outcome`` (caught / false_alarm /
-            missed / passed), ``label``, ``actual``, ``decision``, ``count``, ``unit_cost``, ``cost``.
-    """
+    """Two small confusion matrices, one above the other (one per marked threshold): counts and dollars."""
     return render(_confusion_template, {"confusion": confusion})
 
 
@@ -180,12 +165,7 @@ def _demand_template(with_rush: bool) -> alt.LayerChart:
 
 @built_once
 def demand_chart(points: pd.DataFrame) -> dict:
-    """The days (rush days darker) with the MSE fit and the cost-optimal quantile fit.
-
-    Args:
-        points: rows ``day``, ``temperature``, ``demand``, ``rush`` (bool), ``forecast_mse``,
-            ``forecast_quantile`` (each fit's forecast at that temperature).
-    """
+    """The days (rush days darker) with the MSE fit and the cost-optimal quantile fit."""
     return render(_demand_template, {"points": points}, with_rush=bool(points["rush"].any()))
 
 
@@ -214,9 +194,5 @@ def _demand_cost_template() -> alt.LayerChart:
 
 @built_once
 def demand_cost_chart(costs: pd.DataFrame) -> dict:
-    """Each fit's total cost as a column split into stock-outs and leftovers, total on top.
-
-    Args:
-        costs: rows ``fit``, ``label``, ``part`` (under / over), ``part_label``, ``cost``, ``total``.
-    """
+    """Each fit's total cost as a column split into stock-outs and leftovers, total on top."""
     return render(_demand_cost_template, {"costs": costs})

@@ -20,20 +20,9 @@ import pandas as pd
 
 from dashboard import palette, registry
 from dashboard.charts import paths as run_charts
-from dashboard.charts.common import HEIGHT, built_once, extent_frame, extent_layer, layer, render
+from dashboard.charts.common import HEIGHT, built_once, color_scale, extent_frame, extent_layer, layer, log_axis, render
 from dashboard.formatting import fmt
-
-ROLE_ORDER = tuple(palette.RATE_ROLES)
-
-
-def _series(labels: Mapping[str, str]) -> dict[str, tuple[str, str]]:
-    """role -> (legend label, role colour), in ROLE_ORDER."""
-    return {k: (labels[k], palette.RATE_ROLES[k]) for k in ROLE_ORDER if k in labels}
-
-
-_log_axis, _legend, AXIS = run_charts.log_axis, run_charts.legend, run_charts.AXIS
-_ROLE_COLOURS = alt.Scale(domain=list(ROLE_ORDER), range=[palette.RATE_ROLES[k] for k in ROLE_ORDER])
-_TO_SHARED = {"role": "series", "w": "x", "b": "y", "loss": "value"}  # this view's columns -> charts.paths'
+from dashboard.shared.learning_rate import ROLES
 
 
 @built_once
@@ -47,17 +36,15 @@ def contour_chart(surface: pd.DataFrame, cell: tuple[float, float], window: Sequ
     and too small for the long one.
 
     Args:
-        surface: columns w, b, loss, level (cell centres of a regular grid).
+        surface, paths, exits: the frames of :mod:`dashboard.charts.paths` (x = w, y = b, value = MSE;
+            series: the role).
         cell: (dw, db) size of one grid cell.
         window: (w_low, w_high, b_low, b_high), the plotted area; paths are clipped to it.
-        paths: columns role, label, step, w, b, loss.
-        exits: columns role, label, step, w, b: where a path leaves the window.
-        labels: role -> legend label (every role of ROLE_ORDER).
+        labels: role -> legend label (every role of ROLES).
         optimum: (w*, b*).
     """
     return run_charts.contour_chart(
-        surface.rename(columns=_TO_SHARED), cell, window, paths.rename(columns=_TO_SHARED),
-        exits.rename(columns=_TO_SHARED), _series(labels),
+        surface, cell, window, paths, exits, {k: (labels[k], palette.RATE_ROLES[k]) for k in ROLES},
         [("start", 0.0, 0.0, "start (0, 0)"), ("optimum", optimum[0], optimum[1], "optimum")],
         titles=("slope w", "intercept b", "MSE"), size=size)
 
@@ -80,12 +67,12 @@ def loss_curves_chart(curves: pd.DataFrame, diverged: pd.DataFrame, labels: Mapp
     A diverged run leaves the top and is marked "diverged at step k".
 
     Args:
-        curves: columns role, label, rate, step, loss, excess (finite values only).
-        diverged: columns role, label, step: one row per diverged run.
+        curves: columns series (the role), label, step, value (the MSE), rate, excess (finite values only).
+        diverged: columns series, label, step: one row per diverged run.
         labels: role -> label with the rate (tooltips).
         optimum_loss: the least-squares minimum.
         within: how far above it a run counts as arrived (the dashed line;
-            :attr:`dashboard.scenarios.learning_rate.Problem.within_gap`); default 1% of it.
+            :attr:`dashboard.valley.LineValley.within_gap`); default 1% of it.
         start_loss: loss at the start; the axis stops 10x above its gap.
         steps: number of updates (the x range).
         pinned: a pinned scenario's ``curves``, drawn wide and light grey underneath.
@@ -96,16 +83,15 @@ def loss_curves_chart(curves: pd.DataFrame, diverged: pd.DataFrame, labels: Mapp
     positive = excess[excess > 0]
     low = max(float(positive.min()) if positive.size else top, CURVE_FLOOR * within) * 0.5
     low = min(low, 0.2 * within)
-    # The legend names the roles; each line's tooltip names its rate.
-    lines = curves.rename(columns={"role": "series", "loss": "value", "label": "run"})
-    lines = lines.assign(label=lines["series"])
+    # The legend names the roles; each line's tooltip names its run, with its rate.
+    lines = curves.rename(columns={"label": "run"}).assign(label=curves["series"])
     return run_charts.loss_curves_chart(
-        lines, diverged.rename(columns={"role": "series"}), {k: (k, palette.RATE_ROLES[k]) for k in ROLE_ORDER},
+        lines, diverged, {k: (k, palette.RATE_ROLES[k]) for k in ROLES},
         shown=excess, low=low, top=top, steps=steps,
         rules=[(within, f"within {within:.3g} of the optimum (MSE ≤ {optimum_loss + within:.4g})")],
         titles=("step (number of updates)", "MSE above the optimum (log)", "MSE"),
         extra=[("excess", "above the optimum", ".3g")], height=height,
-        pinned=None if pinned is None else pinned.rename(columns={"role": "series"}),
+        pinned=pinned,
         pinned_shown=None if pinned is None else pinned["excess"].to_numpy(dtype=float))
 
 
@@ -119,7 +105,7 @@ def _sweep_template(height: int) -> alt.LayerChart:
     x = alt.X(field="lr", type="quantitative", scale=alt.Scale(type="log", nice=False),
               title="learning rate η (log scale)", axis=alt.Axis(format="~g"))
     y = alt.Y(field="shown", type="quantitative", scale=alt.Scale(type="log", nice=False),
-              title="final MSE above the optimum (log scale)", axis=_log_axis())
+              title="final MSE above the optimum (log scale)", axis=log_axis())
     tips = [alt.Tooltip(field="lr", type="quantitative", format=".4g", title="learning rate"),
             alt.Tooltip(field="final_loss", type="quantitative", format=".4g", title=f"final MSE ({optimizer})"),
             alt.Tooltip(field="excess", type="quantitative", format=".3g", title="above the optimum"),
@@ -150,15 +136,15 @@ def _sweep_template(height: int) -> alt.LayerChart:
     ]
     picks = marks.transform_filter("datum.kind == 'chosen'").mark_point(
         shape="diamond", filled=True, size=190, stroke=palette.MARKER, strokeWidth=1, opacity=1).encode(
-        x=x, y=y, color=alt.Color(field="role", type="nominal", scale=_ROLE_COLOURS,
-                                  legend=_legend("the three slider rates", orient="right")),
+        x=x, y=y, color=alt.Color(field="role", type="nominal", scale=color_scale(palette.RATE_ROLES),
+                                  legend=run_charts.legend("the three slider rates", orient="right")),
         tooltip=[alt.Tooltip(field="label", type="nominal", title="run"),
                  alt.Tooltip(field="final_text", type="nominal", title="final MSE"),
                  alt.Tooltip(field="outcome", type="nominal", title="outcome")])
     # The final-loss axis: from a little below the lowest loss to well above the row of triangles.
     extent = extent_layer(None, alt.Y(field="shown", type="quantitative"))
     return layer(stable, blown, rules, *rule_notes, picks, extent, width="container", height=height,
-                 config=alt.Config(axis=alt.AxisConfig(**AXIS)))
+                 config=alt.Config(axis=alt.AxisConfig(**run_charts.AXIS)))
 
 
 @built_once
@@ -240,7 +226,7 @@ def _schedule_template(height: int) -> alt.Chart:
                               titleY=-12, titleX=0)),
         tooltip=[alt.Tooltip(field="schedule", type="nominal"), alt.Tooltip(field="step", type="quantitative"),
                  alt.Tooltip(field="factor", type="quantitative", format=".4g", title="× slider rate")],
-    ).configure_axis(**AXIS)
+    ).configure_axis(**run_charts.AXIS)
 
 
 @built_once

@@ -10,26 +10,16 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dashboard import palette
+from dashboard import palette, words
+from dashboard.charts import common
 from dashboard.charts import paths as run_charts
-from dashboard.charts.common import (
-    HEIGHT,
-    PINNED_DATA,
-    built_once,
-    color_scale,
-    extent_frame,
-    extent_layer,
-    layer,
-    log_axis,
-    pinned_layers,
-    render,
-)
 from dashboard.formatting import fmt
 
 # The frames' keys and their colours.
 SETS = {"training": palette.TRAIN, "validation": palette.VALIDATION}
 FITS = {"at the end": palette.PURPLE, "kept by early stopping": palette.GREEN, "the true curve": palette.GREY}
 
+TEXT = words.of("loss_curves")
 _CONFIG = alt.Config(axis=alt.AxisConfig(**run_charts.AXIS))
 
 
@@ -38,9 +28,9 @@ def _curves_template(height: int, pinned: bool) -> alt.LayerChart:
     # 1, 2 and 5 of each decade: the curves' story lies between 0.03 and 0.5, where powers of ten alone
     # label only 0.1
     y = alt.Y(field="shown", type="quantitative", title="loss (MSE)", scale=alt.Scale(type="log", nice=False),
-              axis=log_axis((1, 2, 5)))
+              axis=common.log_axis((1, 2, 5)))
     lines = alt.Chart(alt.NamedData("curves")).mark_line(strokeWidth=2.4).encode(
-        x=x, y=y, color=alt.Color(field="set", type="nominal", scale=color_scale(SETS),
+        x=x, y=y, color=alt.Color(field="set", type="nominal", scale=common.color_scale(SETS),
                                   legend=run_charts.legend(None, columns=2)),
         tooltip=[alt.Tooltip(field="set", type="nominal"), alt.Tooltip(field="epoch", type="quantitative"),
                  alt.Tooltip(field="loss", type="quantitative", format=".4g")])
@@ -61,13 +51,14 @@ def _curves_template(height: int, pinned: bool) -> alt.LayerChart:
         strokeDash=alt.StrokeDash(field="kind", type="nominal", legend=None,
                                   scale=alt.Scale(domain=list(LEVEL_DASHES), range=list(LEVEL_DASHES.values()))),
         tooltip=[alt.Tooltip(field="text", type="nominal", title=" ")])
-    extent = extent_layer(alt.X(field="epoch", type="quantitative"), alt.Y(field="shown", type="quantitative"))
-    under = pinned_layers(x, y, detail="set", what="pinned scenario", dashes=PINNED_DASHES) if pinned else []
-    return layer(*under, level_rules, lines, rule, *texts, extent, width="container", height=height, config=_CONFIG)
+    extent = common.extent_layer(alt.X(field="epoch", type="quantitative"), alt.Y(field="shown", type="quantitative"))
+    under = common.pinned_layers(x, y, detail="set", what="pinned scenario", dashes=PINNED_DASHES) if pinned else []
+    return common.layer(*under, level_rules, lines, rule, *texts, extent, width="container", height=height,
+                        config=_CONFIG)
 
 
-@built_once
-def curves_chart(res, pinned=None, height: int = HEIGHT + 40, verdict_shown: bool = True) -> dict:
+@common.built_once
+def curves_chart(res, pinned=None, height: int = common.HEIGHT + 40, verdict_shown: bool = True) -> dict:
     """Both losses per epoch; ``pinned``: a pinned scenario's curves in grey underneath. Until a quiz's
     verdict is shown, the line says only where validation is lowest (a "turns up" would give it away)."""
     best = res.verdict.best_epoch
@@ -80,9 +71,9 @@ def curves_chart(res, pinned=None, height: int = HEIGHT + 40, verdict_shown: boo
     frames = {"curves": res.curves, "marks": marks, "levels": levels_frame(res, verdict_shown)}
     if pinned is not None:
         low, top, epochs = min(low, pinned.low), max(top, pinned.top), max(epochs, pinned.epochs)
-        frames[PINNED_DATA] = pinned.curves.assign(label=pinned.curves["set"])
-    frames["extent"] = extent_frame((0, epochs), (low, top), x_field="epoch", y_field="shown")
-    return render(_curves_template, frames, height=int(height), pinned=pinned is not None)
+        frames[common.PINNED_DATA] = pinned.curves.assign(label=pinned.curves["set"])
+    frames["extent"] = common.extent_frame((0, epochs), (low, top), x_field="epoch", y_field="shown")
+    return common.render(_curves_template, frames, height=int(height), pinned=pinned is not None)
 
 
 def levels_frame(res, verdict_shown: bool = True) -> pd.DataFrame:
@@ -96,38 +87,43 @@ def levels_frame(res, verdict_shown: bool = True) -> pd.DataFrame:
 
 
 def levels_caption(res, verdict_shown: bool = True) -> str:
-    """The sentence that names the dotted levels of :func:`levels_frame`."""
+    """The sentence that names the dotted levels of :func:`levels_frame` (after a space), or "" where none
+    is on the axis: one whole variant for each set of levels shown."""
     frame = levels_frame(res, verdict_shown)
-    names = [f"{LEVEL_WORDS[kind]}: {text}" for kind, text in zip(frame["kind"], frame["text"])]
-    return (" Level lines (" + "; ".join(names) + ").") if names else ""
+    text = dict(zip(frame["kind"], frame["text"]))
+    if "noise" in text and "best" in text:
+        return " " + TEXT("caption.levels-both", noise=text["noise"], best=text["best"])
+    if "noise" in text:
+        return " " + TEXT("caption.levels-noise", noise=text["noise"])
+    if "best" in text:
+        return " " + TEXT("caption.levels-best", best=text["best"])
+    return ""
 
 
 LEVEL_DASHES = {"noise": [2, 3], "best": [8, 3]}
 # The pinned run's two grey curves: training solid, validation dashed (the page's caption says so).
 PINNED_DASHES = {"training": [1, 0], "validation": [10, 5]}
-PINNED_WORDS = " Wide light grey: the pinned run's curves, training solid and validation dashed."
-LEVEL_WORDS = {"noise": "dotted", "best": "dashed"}
 
 
 def _fit_template(height: int) -> alt.LayerChart:
     x = alt.X(field="x", type="quantitative", title="x", scale=alt.Scale(domain=[-1, 1], nice=False))
     y = alt.Y(field="y", type="quantitative", title="y", scale=alt.Scale(domain=[-2.5, 2.5]))
     points = alt.Chart(alt.NamedData("points")).mark_circle(size=45, opacity=0.75, clip=True).encode(
-        x=x, y=y, color=alt.Color(field="set", type="nominal", scale=color_scale(SETS, labels={"training": "Training",
-                                                                                        "validation": "Validation"}),
+        x=x, y=y, color=alt.Color(field="set", type="nominal",
+                                  scale=common.color_scale(SETS, labels={"training": "Training", "validation": "Validation"}),
                                   legend=run_charts.legend(None, columns=2)),
         tooltip=[alt.Tooltip(field="set", type="nominal"), alt.Tooltip(field="x", type="quantitative", format=".3f"),
                  alt.Tooltip(field="y", type="quantitative", format=".3f")])
     lines = alt.Chart(alt.NamedData("fits")).mark_line(strokeWidth=2.4, clip=True).encode(
-        x=x, y=y, color=alt.Color(field="fit", type="nominal", scale=color_scale(FITS),
+        x=x, y=y, color=alt.Color(field="fit", type="nominal", scale=common.color_scale(FITS),
                                   legend=run_charts.legend(None, columns=3)),
         tooltip=[alt.Tooltip(field="fit", type="nominal"), alt.Tooltip(field="x", type="quantitative", format=".3f"),
                  alt.Tooltip(field="y", type="quantitative", format=".3f")])
-    return layer(points, lines, width="container", height=height, config=_CONFIG,
+    return common.layer(points, lines, width="container", height=height, config=_CONFIG,
                  resolve=run_charts.INDEPENDENT_COLOURS)
 
 
-@built_once
-def fit_chart(res, height: int = HEIGHT + 40) -> dict:
+@common.built_once
+def fit_chart(res, height: int = common.HEIGHT + 40) -> dict:
     """The data, the true curve, and the fits at the end and at early stopping's epoch."""
-    return render(_fit_template, {"points": res.points, "fits": res.fits}, height=int(height))
+    return common.render(_fit_template, {"points": res.points, "fits": res.fits}, height=int(height))

@@ -42,11 +42,26 @@ CLEAN_POINT = "Clean point"
 REFERENCE_NAME = "Clean-points line"  # the legend's name for the reference: short enough for a phone's legend
 LOSS_ORDER = [FIT_LABELS[k] for k in FITS]
 SOLID, HUBER_DASH, REFERENCE_DOTS = [1, 0], [8, 4], [1, 4]  # dots: 1 px dashes drawn with round caps
+# Huber is dashed on every chart, so the line it hides (MSE's for a large delta, MAE's for a small one) shows.
+FIT_DASHES = [HUBER_DASH if k == "huber" else SOLID for k in FITS]
 LEGEND_STROKE = 500  # a legend line's "area": about 22 px long, enough to show two dashes
 
 
 def _fit_colors() -> alt.Scale:
     return color_scale(LOSSES, FIT_LABELS, keys=list(FITS))
+
+
+def _line_legend(**more) -> alt.Legend:
+    """A legend on top whose entries are drawn as the lines are (dashed, dotted)."""
+    return alt.Legend(orient="top", symbolType="stroke", symbolStrokeWidth=3, symbolSize=LEGEND_STROKE, **more)
+
+
+def _fit_lines(legend: alt.Legend, **title) -> tuple[alt.Color, alt.StrokeDash]:
+    """Colour and dash of the three fits on the field ``label``: one field and one legend for both, so
+    Vega-Lite merges them and the legend draws Huber dashed too."""
+    dashes = alt.Scale(domain=LOSS_ORDER, range=FIT_DASHES)
+    return (alt.Color("label:N", scale=_fit_colors(), legend=legend, **title),
+            alt.StrokeDash("label:N", legend=legend, scale=dashes, **title))
 
 
 # --------------------------------------------------------------------------- scatter
@@ -60,11 +75,10 @@ def _scatter_template(*, x_title: str, y_title: str, marked: str, pinned: bool =
     y = alt.Y("y:Q", title=y_title, scale=alt.Scale(zero=False, padding=12))
     # Colour and dash share one field and one legend, so Vega-Lite merges them into a single
     # legend whose entries are drawn as the lines are: Huber dashed, the reference dotted.
-    line_legend = alt.Legend(title=None, orient="top", symbolType="stroke", symbolStrokeWidth=3, labelLimit=300,
-                             symbolSize=LEGEND_STROKE, columns=2)  # two columns: fits a phone
+    line_legend = _line_legend(title=None, labelLimit=300, columns=2)  # two columns: fits a phone
     color = alt.Color("label:N", scale=color_scale(colors), legend=line_legend)
     dash = alt.StrokeDash("label:N", legend=line_legend, scale=alt.Scale(
-        domain=list(colors), range=[HUBER_DASH if k == "huber" else SOLID for k in FITS] + [REFERENCE_DOTS]))
+        domain=list(colors), range=[*FIT_DASHES, REFERENCE_DOTS]))
     # The points' colours on the stroke and fill channels, never colour: the colour channel holds only
     # the lines' labels, so the browser's Vega-Lite, which merges the legends of one field, draws a
     # single legend with the lines' dashes. Fill, stroke and shape share the field "kind" and one
@@ -77,8 +91,6 @@ def _scatter_template(*, x_title: str, y_title: str, marked: str, pinned: bool =
     ink_stroke = alt.Stroke("kind:N", scale=ink, legend=point_legend)
     tooltip = [alt.Tooltip("label:N", title="line"), alt.Tooltip("x:Q", format=".4g"), alt.Tooltip("y:Q", format=".4g")]
     base = alt.Chart(alt.NamedData("scatter"))
-    # Huber is dashed (as on the loss chart) so the line it hides, MSE's for a large delta or
-    # MAE's for a small one, still shows through.
     fit_layer = base.mark_line(strokeWidth=3).encode(x=x, y=y, color=color, strokeDash=dash, detail=alt.Detail("fit:N"),
                                                      tooltip=tooltip).transform_filter("datum.role == 'fit'")
     # The reference goes on top, thinner and dotted, so it shows where a fit lies on it.
@@ -143,7 +155,7 @@ def _bars_template(*, point_title: str, labelled: bool, tick_prefix: str) -> alt
     # order; a sort by another field would cost the browser an aggregate pass per rerun.
     axis = alt.Axis(labelAngle=0, labelExpr=f"'{tick_prefix}' + datum.label") if tick_prefix else alt.Axis(labelAngle=0)
     x = alt.X("point:O", title=point_title, axis=axis)
-    offset = alt.XOffset("loss:N", sort=["MSE", "MAE"])
+    offset = alt.XOffset("loss:N", sort=[FIT_LABELS["mse"], FIT_LABELS["mae"]])
     y = alt.Y("share:Q", title="Share of the total loss", axis=alt.Axis(format="%"))
     data = alt.Chart(alt.NamedData("contributions"))
     base = data.transform_filter("datum.role == 'bar'")
@@ -175,15 +187,15 @@ def contribution_bars(contributions: pd.DataFrame, *, point_title: str) -> dict:
     A black triangle marks each outlier; with few points (Lagos) each bar carries its share.
 
     Args:
-        contributions: rows with ``point, label, loss ("MSE"/"MAE"), value, share, is_outlier,
-            residual``: all the MSE rows, then the MAE rows in the same point order.
+        contributions: rows with ``point, label, fit ("mse"/"mae"), loss (its label), value, share,
+            is_outlier, residual``: all the MSE rows, then the MAE rows in the same point order.
         point_title: the x-axis title.
     """
     cols = ("point", "label", "loss", "value", "share", "residual")
     bars = {c: contributions[c].to_numpy() for c in cols}
     bars["role"] = "bar"
     # One triangle per outlier, over the taller of its two bars.
-    out = contributions.is_outlier.to_numpy() & (contributions.loss.to_numpy() == "MSE")
+    out = contributions.is_outlier.to_numpy() & (contributions.fit.to_numpy() == "mse")
     taller = np.maximum(*np.split(contributions.share.to_numpy(), 2))
     marks = {"point": bars["point"][out], "label": bars["label"][out],
              "share": taller[out[: len(taller)]], "role": "outlier"}
@@ -205,12 +217,7 @@ SHAPE_PANELS = {  # part -> (panel title, y axis title)
 
 def _shape_template(*, part: str) -> alt.LayerChart:
     title, y_title = SHAPE_PANELS[part]
-    # Huber is dashed so that MAE stays visible where the two coincide (|error| > delta); one
-    # field and one legend for colour and dash, so the legend draws Huber dashed too.
-    line_legend = alt.Legend(orient="top", symbolType="stroke", symbolStrokeWidth=3, symbolSize=LEGEND_STROKE)
-    color = alt.Color("label:N", title=None, scale=_fit_colors(), legend=line_legend)
-    dash = alt.StrokeDash("label:N", title=None, legend=line_legend, scale=alt.Scale(
-        domain=LOSS_ORDER, range=[HUBER_DASH if k == "huber" else SOLID for k in FITS]))
+    color, dash = _fit_lines(_line_legend(), title=None)
     x = alt.X("residual:Q", title="Error: prediction − truth")
     # One dataset per layer, no filters: moving the outliers changes only "marks", and the
     # browser skips the curves, whose bytes are the same. The values at the farthest outlier
@@ -314,12 +321,7 @@ SHIFT_RULE = "#444"  # the current shift: a neutral rule, not a loss's or a poin
 
 
 def _shift_template() -> alt.LayerChart:
-    # One field and one legend for colour and dash, as on the other line charts: Huber dashed.
-    line_legend = alt.Legend(orient="top", title=None, symbolType="stroke", symbolStrokeWidth=3,
-                             symbolSize=LEGEND_STROKE)
-    color = alt.Color("label:N", scale=_fit_colors(), legend=line_legend)
-    dash = alt.StrokeDash("label:N", legend=line_legend, scale=alt.Scale(
-        domain=LOSS_ORDER, range=[HUBER_DASH if k == "huber" else SOLID for k in FITS]))
+    color, dash = _fit_lines(_line_legend(title=None))
     x = alt.X("shift:Q", title="How far the outliers sit (added to each outlier's y)",
               scale=alt.Scale(nice=False))
     y = alt.Y("slope:Q", title="Slope of the fit on all points", scale=alt.Scale(zero=False))

@@ -18,10 +18,9 @@ import altair as alt
 import pandas as pd
 
 from dashboard import palette
-from dashboard import paths as run_rows
 from dashboard.charts import paths as run_charts
 from dashboard.charts.common import HEIGHT, built_once, color_scale, layer, log_axis, render
-from dashboard.shared.normal_equation import METHOD_NAMES
+from dashboard.shared.normal_equation import METHOD_NAMES, distance_axis
 
 METHOD_COLOURS = {METHOD_NAMES["svd"]: palette.BLUE, METHOD_NAMES["solve"]: palette.SKY,
                   METHOD_NAMES["descent"]: palette.VERMILLION}
@@ -38,19 +37,12 @@ def contour_chart(res, size: int = run_charts.CONTOUR_SIZE) -> dict:
                                     titles=("weight w₁", "weight w₂", "loss above the best"), size=size)
 
 
-def distance_floor(res) -> tuple[float, float]:
-    """The distance axis's (bottom, top): a run closer than the bottom runs along the axis's edge."""
-    values = res.run["value"].to_numpy(dtype=float)
-    low = min(run_rows.log_floor(values, float(values[0]) if values[0] > 0 else 1.0), 1e-7)
-    return low, max(float(values.max()), 1e-6) * 3.0
-
-
 def distance_chart(res, pinned=None, height: int = HEIGHT) -> dict:
     """‖θ_t − θ*‖ per step on a log axis, the 1e-6 line dashed; ``pinned``: a pinned scenario's run in grey."""
-    low, top = distance_floor(res)
+    low, top = distance_axis(res.run)
     if pinned is not None:
-        low = min(low, distance_floor(pinned)[0])
-        top = max(top, distance_floor(pinned)[1])
+        low = min(low, distance_axis(pinned.run)[0])
+        top = max(top, distance_axis(pinned.run)[1])
     values = res.run["value"].to_numpy(dtype=float)
     return run_charts.loss_curves_chart(
         res.run, pd.DataFrame({"series": [], "step": []}), SERIES, shown=values, low=low, top=top,

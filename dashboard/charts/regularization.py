@@ -20,7 +20,6 @@ every penalty: picking another one builds no chart.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 
 import altair as alt
 import numpy as np
@@ -40,9 +39,9 @@ from dashboard.charts.common import (
     thin,
 )
 from dashboard.formatting import fmt
+from dashboard.shared.regularization import PENALTIES
 
-PENALTY_KEYS = ("l1", "l2", "elastic_net")
-PENALTY_LABELS = registry.labels(registry.PENALTIES, PENALTY_KEYS)
+PENALTY_LABELS = registry.labels(registry.PENALTIES, PENALTIES)
 SET_COLORS = {"Training": palette.TRAIN, "Validation": palette.VALIDATION}
 TRUTH_LABEL = "True curve"
 RULE_KINDS = {"chosen": "your λ", "best": "best λ"}
@@ -65,6 +64,12 @@ _PICTURE_AXIS = ("@-half-width@", "@half-width@")  # both axes of the two-weight
 def log_ticks(low: float, high: float) -> list[float]:
     """Powers of ten between ``low`` and ``high`` (axis ticks of a log λ axis)."""
     return [float(10.0**k) for k in range(int(np.ceil(np.log10(low) - 1e-9)), int(np.floor(np.log10(high) + 1e-9)) + 1)]
+
+
+def _flips(lam: float, lam_range: tuple[float, float]) -> bool:
+    """Whether a label at ``lam`` sits left of its mark (beyond :data:`LABEL_FLIP` of the log λ axis)."""
+    low, high = np.log10(lam_range[0]), np.log10(lam_range[1])
+    return bool((np.log10(lam) - low) / (high - low) > LABEL_FLIP)
 
 
 def _lambda_x(lam_range: tuple[float, float]) -> alt.X:
@@ -93,28 +98,22 @@ def _rules_layers(lam_range: tuple[float, float], kinds: Sequence[str]) -> list[
     return [rule, *left, *right]
 
 
-@lru_cache(maxsize=64)
 def _floor(noise: float) -> pd.DataFrame:
-    """The noise variance line (no row when there is no noise); cached, never modified."""
+    """The noise variance line (no row when there is no noise)."""
     rows = [noise**2] if noise > 0 else []
     return pd.DataFrame({"mse": rows, "label": [f"noise σ² = {v:.4g}" for v in rows]})
 
 
-@lru_cache(maxsize=64)
 def _rules(chosen: float, best: float | None, lam_range: tuple[float, float]) -> pd.DataFrame:
-    """The rules' data: kind, what, lambda, label, label_y (pixels from the top), label_left.
-
-    Cached: the same λ values give the same (never modified) frame.
-    """
+    """The rules' data: kind, what, lambda, label, label_y (pixels from the top), label_left."""
     rows = [("chosen", chosen)] + ([("best", best)] if best is not None else [])
-    low, high = np.log10(lam_range[0]), np.log10(lam_range[1])
     return pd.DataFrame({
         "kind": [k for k, _ in rows],
         "what": [RULE_KINDS[k] for k, _ in rows],
         "lambda": [float(v) for _, v in rows],
         "label": [f"{RULE_KINDS[k]}: {v:g}" for k, v in rows],
         "label_y": [4 + 18 * i for i in range(len(rows))],
-        "label_left": [(np.log10(v) - low) / (high - low) > LABEL_FLIP for _, v in rows],
+        "label_left": [_flips(v, lam_range) for _, v in rows],
     })
 
 
@@ -123,8 +122,7 @@ def _fit_template(pinned: bool = False, truth: bool = True) -> alt.LayerChart:
     # The fit is black (the model), not its penalty's colour: L1 and L2 share their hues with
     # the validation and training points. The legend names the penalty (filled in by fit_chart).
     names = {"fit": f"{PENALTY_NAME} fit", "truth": TRUTH_LABEL}
-    colors = {"Training": palette.TRAIN, "Validation": palette.VALIDATION, "fit": palette.MARKER,
-              "truth": palette.DATA}
+    colors = {**SET_COLORS, "fit": palette.MARKER, "truth": palette.DATA}
     label_expr = " : ".join(f"datum.label == '{k}' ? '{v}'" for k, v in names.items()) + " : datum.label"
     legend = alt.Legend(**LEGEND, columns=4, labelExpr=label_expr)
     x = alt.X("x:Q", title="x", scale=alt.Scale(domain=[-1.02, 1.02], nice=False))
@@ -255,9 +253,8 @@ def path_chart(paths: pd.DataFrame, *, chosen: float, penalty: str, lam_range: t
     data = paths if len(paths) <= MAX_MARKS else thin(paths, MAX_MARKS, by="coefficient")
     lam_range = tuple(float(v) for v in lam_range)
     name, value = largest
-    low, high = np.log10(lam_range[0]), np.log10(lam_range[1])
     label = pd.DataFrame({"lambda": [float(chosen)], "weight": [float(value)], "text": [f"{name} = {fmt(value)}"],
-                          "label_left": [(np.log10(chosen) - low) / (high - low) > LABEL_FLIP]})
+                          "label_left": [_flips(chosen, lam_range)]})
     frames = {"paths": data, "zero": ZERO, "rules": _rules(float(chosen), None, lam_range), "largest": label}
     return render(_path_template, frames, values={PENALTY_COLOUR: registry.PENALTIES[penalty].colour, LARGEST: name},
                   lam_range=lam_range)
@@ -268,7 +265,7 @@ def _picture_template(size: int) -> alt.LayerChart:
     scale = alt.Scale(domain=list(_PICTURE_AXIS), nice=False)
     x = alt.X("w1:Q", title="first weight w₁", scale=scale)
     y = alt.Y("w2:Q", title="second weight w₂", scale=scale)
-    color = alt.Color("label:N", scale=color_scale(registry.colours(registry.PENALTIES), PENALTY_LABELS, keys=PENALTY_KEYS),
+    color = alt.Color("label:N", scale=color_scale(registry.colours(registry.PENALTIES), PENALTY_LABELS, keys=PENALTIES),
                       legend=alt.Legend(orient="top", title=None, columns=3, symbolStrokeWidth=3))
     curve = {"x": x, "y": y, "order": alt.Order("order:Q"), "detail": alt.Detail("curve:N")}
     curves = alt.Chart(alt.NamedData("curves"))

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from core import minibatch, outcomes, training
-from dashboard import palette, paths
+from dashboard import palette, paths, words
 from dashboard.cache import by_values, scenario_cache
 from dashboard.formatting import equal_digits, final_or_diverged, fmt
 from dashboard.headline import Headline
@@ -49,6 +49,7 @@ GRID = 100  # contour cells per side
 DEFAULTS: dict[str, Any] = {"batch": "16", "lr": 0.1, "epochs": 10, "scale": False, "axis": "epochs",
                             "accumulate": 4, "seed": 0}
 LINEAR_SCALING = {**DEFAULTS, "scale": True}  # the full batch's rate crosses the critical rate
+TEXT = words.of("batch_size")
 
 
 def problem() -> LineValley:
@@ -124,8 +125,8 @@ def _train(prob: LineValley, batch: int, rate: float, epochs: int, seed: int, ac
 
 
 @dataclass(frozen=True)
-class Result:
-    """Everything the page shows of one scenario."""
+class Result(paths.DrawnRuns):
+    """Everything the page shows of one scenario (the drawn runs' fields are :class:`dashboard.paths.DrawnRuns`')."""
 
     batch: int
     epochs: int
@@ -134,13 +135,7 @@ class Result:
     shown: dict[str, Run]  # full, mini, sgd
     series: dict[str, tuple[str, str]]  # run key -> (label, colour)
     surface: pd.DataFrame
-    cell: tuple[float, float]
-    window: tuple[float, float, float, float]
     optimum: tuple[float, float]
-    paths: pd.DataFrame
-    exits: pd.DataFrame
-    curves: pd.DataFrame
-    diverged: pd.DataFrame
     noise: pd.DataFrame  # batch, expected, measured, error (every size below n)
     accumulated: Run  # the chosen batch, accumulate mini-batches per update
     merged: Run | None  # one batch of accumulate x chosen (None when that is above n)
@@ -217,9 +212,6 @@ result_of = by_values(compute, heavy=True)
 def outcome(run: Run, epochs: int) -> str:
     """"diverged at update k", or the gap averaged over the last epoch (:meth:`Run.last_epoch`)."""
     return final_or_diverged(run.last_epoch(epochs), run.diverged_at, unit="update")
-
-
-HEADLINE_TITLE = "**Loss above the best possible, averaged over the last epoch**"
 
 
 def headlines(res: Result) -> list[Headline]:
@@ -315,51 +307,47 @@ def _first_up(text: str) -> str:
 
 @template("batch.floors")
 def _(v):
-    return ("At a constant rate a noisy run stops falling at a noise floor (dashed), where its steps' noise "
-            "balances its pull: over the second half of the run " + " and ".join(
-                f"{name} {'sit' if many else 'sits'} {fmt(floor)} above the best on average"
-                for name, floor, many in v["runs"]) + ". A smaller rate lowers a floor; the Schedules view lowers "
-            "the rate as training goes.")
+    # floor_claims lists SGD (one point a batch: it "sits") before the mini-batches (they "sit").
+    if len(v["runs"]) == 2:
+        (sgd, sgd_floor, _), (mini, mini_floor, _) = v["runs"]
+        return TEXT("notice.floors", sgd=sgd, sgd_floor=fmt(sgd_floor), mini=mini, mini_floor=fmt(mini_floor))
+    ((name, floor, many),) = v["runs"]
+    if many:
+        return TEXT("notice.floor-many", name=name, floor=fmt(floor))
+    return TEXT("notice.floor-one", name=name, floor=fmt(floor))
 
 
-@template("batch.larger_lower")
-def _(v):
-    return "The larger batch's floor is lower: its gradient is less noisy."
+template("batch.larger_lower")(lambda v: TEXT("notice.larger-lower"))
 
 
 @template("batch.still_falling")
 def _(v):
-    return (_first_up(" and ".join(v["names"])) + (" are" if v["plural"] else " is")
-            + " still falling at the end, so no floor can be read yet: more epochs would show it.")
+    if len(v["names"]) == 2:
+        return TEXT("notice.still-falling-both", first=_first_up(v["names"][0]), second=v["names"][1])
+    if v["plural"]:
+        return TEXT("notice.still-falling-many", name=_first_up(v["names"][0]))
+    return TEXT("notice.still-falling-one", name=_first_up(v["names"][0]))
 
 
 @template("batch.diverged")
 def _(v):
-    return _first_up(" and ".join(v["names"])) + " diverged."
+    if len(v["names"]) == 2:
+        return TEXT("notice.diverged-both", first=_first_up(v["names"][0]), second=v["names"][1])
+    return TEXT("notice.diverged", name=_first_up(v["names"][0]))
 
 
-@template("batch.advice")
-def _(v):
-    return (f"At the same rate, batches of {v['batch']} did not: averaging {v['batch']} points calms the steps that "
-            "threw SGD out. Hence the usual advice for a run that jumps around: lower the rate, or raise the batch "
-            "size.")
-
-
-@template("batch.full_converges")
-def _(v):
-    return "Only the full batch, with no noise, keeps converging towards the best."
-
-
-@template("batch.full_diverged")
-def _(v):
-    return f"The full batch (η = {v['rate']:.3g}) diverged too, at update {v['at']}."
+template("batch.advice")(lambda v: TEXT("notice.advice", batch=v["batch"]))
+template("batch.full_converges")(lambda v: TEXT("notice.full-converges"))
+template("batch.full_diverged")(lambda v: TEXT("notice.full-diverged", rate=v["rate"], at=v["at"]))
 
 
 @template("batch.full_stuck")
 def _(v):
-    return (f"The full batch (η = {v['rate']:.3g}) does not converge either: it is "
-            + {"rising": "rising", "oscillating": "oscillating"}.get(v["kind"], "stalled")
-            + f", {fmt(v['gap'])} above the best at the end.")
+    if v["kind"] == "rising":
+        return TEXT("notice.full-rising", rate=v["rate"], gap=fmt(v["gap"]))
+    if v["kind"] == "oscillating":
+        return TEXT("notice.full-oscillating", rate=v["rate"], gap=fmt(v["gap"]))
+    return TEXT("notice.full-stalled", rate=v["rate"], gap=fmt(v["gap"]))
 
 
 def notes(res: Result, values: Mapping[str, Any]) -> list[str]:
@@ -370,8 +358,7 @@ def notes(res: Result, values: Mapping[str, Any]) -> list[str]:
         f"{res.epochs} epochs the loss above the best possible, averaged over the last epoch, is "
         f"{outcome(full, res.epochs)} (full batch), {outcome(mini, res.epochs)} (batches of {mini.batch}) and "
         f"{outcome(sgd, res.epochs)} (SGD)."
-        + (" Counted per update instead, the full batch takes the fewest steps: switch the axis to updates."
-           if res.axis == "epochs" else ""),
+        + (" " + TEXT("notice.per-update") if res.axis == "epochs" else ""),
     ]
     row = res.noise.set_index("batch")
     if mini.batch in row.index:
@@ -386,7 +373,7 @@ def notes(res: Result, values: Mapping[str, Any]) -> list[str]:
         out.append(f"Scaled rates: each batch size runs at η × B / {mini.batch}, so the full batch gets "
                    f"{full.rate:.3g}, against the critical rate {res.critical:.3g} of full-batch descent here"
                    + (f": it diverged at step {full.diverged_at}." if full.diverged_at >= 0 else ".")
-                   + " The linear scaling rule holds only while the scaled rate stays below that limit.")
+                   + " " + TEXT("notice.scaling-limit"))
     return out
 
 
@@ -405,15 +392,14 @@ def table_markdown(res: Result) -> str:
 
 def math_blocks(res: Result) -> list[tuple[str, str]]:
     return [
-        ("A batch's gradient is the mean of its examples' gradients; drawn without replacement from n, its squared "
-         "distance from the full gradient falls as 1/B:",
+        (TEXT("math.noise"),
          r"g_B = \frac1B\sum_{i\in B} g_i,\qquad \mathbb{E}\,\lVert g_B - g\rVert^2 = \frac{s^2}{B}\cdot"
          r"\frac{n-B}{n-1},\quad s^2 = \frac1n\sum_i \lVert g_i - g\rVert^2"),
-        ("Each example's gradient of the squared error of a line:",
+        (TEXT("math.example"),
          r"g_i = 2\,(w x_i + b - y_i)\begin{pmatrix}x_i\\1\end{pmatrix}"),
-        ("Gradient accumulation: k batches of B averaged before one step is one batch of kB:",
+        (TEXT("math.accumulation"),
          r"\frac1k\sum_{j=1}^{k}\frac1B\sum_{i\in B_j} g_i = \frac{1}{kB}\sum_{i\in B_1\cup\dots\cup B_k} g_i"),
-        ("The linear scaling rule, when scaling is on:", r"\eta_B = \eta\cdot\frac{B}{B_{\text{chosen}}}"),
-        ("Full-batch descent diverges above the critical rate:",
+        (TEXT("math.scaling"), r"\eta_B = \eta\cdot\frac{B}{B_{\text{chosen}}}"),
+        (TEXT("math.critical"),
          r"\eta_{\text{crit}} = \frac{2}{\lambda_{\max}} = " + f"{res.critical:.4g}"),
     ]

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from core import datasets, logistic, losses
+from dashboard import words
 from dashboard.cache import by_values
 from dashboard.formatting import fmt, pct
 from dashboard.headline import Headline
@@ -42,6 +43,7 @@ DEFAULTS: dict[str, Any] = {
 CONFIDENT_WRONG = {**DEFAULTS, "p": 0.1}  # a spam email scored 0.1: the lesson's 2.303
 MOSTLY_DOG = {**DEFAULTS, "z_cat": round(math.log(0.10), 4), "z_dog": round(math.log(0.60), 4),
               "z_bird": round(math.log(0.30), 4)}  # the lesson's second output: 2.303
+TEXT = words.of("cross_entropy")
 SPAM = dict(n=60, base_rate=0.5, separation=3.0, n_features=1, seed=0)
 
 
@@ -91,13 +93,14 @@ def change_of(first: float, last: float) -> str:
 
 
 def _change(first: float, last: float) -> str:
-    """A training loss from its start to its end, in the words of its :func:`change_of`."""
+    """A training loss from its start to its end, in the words of its :func:`change_of`: a clause of its own
+    block, which the training sentence names."""
     change = change_of(first, last)
     if change == "stays":
-        return f"stays at {loss_text(last)} (it moved by {fmt(abs(last - first), 2)})"
+        return TEXT("change.stays", last=loss_text(last), moved=fmt(abs(last - first), 2))
     if change == "falls":
-        return f"falls from {loss_text(first)} to {loss_text(last)} ({pct(last / first)} of the start)"
-    return f"rises from {loss_text(first)} to {loss_text(last)}"
+        return TEXT("change.falls", first=loss_text(first), last=loss_text(last), share=pct(last / first))
+    return TEXT("change.rises", first=loss_text(first), last=loss_text(last))
 
 
 def _at(p: float, y: float) -> tuple[float, float, float, float]:
@@ -149,13 +152,6 @@ result_of = by_values(compute)
 
 
 # ----------------------------------------------------------------------------- texts
-
-
-# The lessons give the softmax's probabilities, never its inputs: say what a logit is where it is typed.
-LOGIT_NOTE = ("A logit is the score a model gives a class before the softmax; the softmax turns the three "
-              "scores into probabilities, e^z divided by the sum of all three. Equal logits give a third each.")
-LOGIT_HELP = ("To make the softmax give probabilities q that sum to 1, type each ln q: the lesson's cat 0.70, dog 0.20, bird 0.10 are "
-              "−0.3567, −1.6094 and −2.3026.")
 
 
 def headlines(res: CrossEntropy) -> list[Headline]:
@@ -220,44 +216,38 @@ def notes(res: CrossEntropy) -> list[str]:
 
 @template("xent.charges")
 def _(v):
-    return (f"The model gives the true label a probability of **{fmt(v['right'])}**: cross-entropy charges "
-            f"−log({fmt(v['right'])}) = **{loss_text(v['ce'])}**, squared error ({fmt(v['p'])} − {v['y']:g})² = "
-            f"**{loss_text(v['sq'])}**. As that probability falls to 0, cross-entropy grows without bound, while "
-            "squared error can never exceed 1.")
+    return TEXT("notice.charges", right=fmt(v["right"]), ce=loss_text(v["ce"]), p=fmt(v["p"]), y=v["y"],
+                sq=loss_text(v["sq"]))
 
 
 @template("xent.push")
 def _(v):
     ratio = abs(v["ce_grad"]) / abs(v["sq_grad"]) if v["sq_grad"] else math.inf
-    return (f"Through the sigmoid, cross-entropy pushes the logit with p − y = {loss_text(v['ce_grad'])}; squared "
-            f"error with 2 (p − y) p (1 − p) = {loss_text(v['sq_grad'])}, {fmt(ratio, 3)} times weaker here. Once the "
-            "true label's probability is below 1/3, the more confident a wrong answer, the weaker squared error's push "
-            "(in the true label's probability r the push is 2 r (1 − r)², which peaks at r = 1/3): it vanishes as the "
-            "model grows sure of the wrong answer, exactly where it most needs correcting.")
+    return TEXT("notice.push", ce_grad=loss_text(v["ce_grad"]), sq_grad=loss_text(v["sq_grad"]), ratio=fmt(ratio, 3))
 
 
 @template("xent.training")
 def _(v):
     ce, sq = v["ce"], v["sq"]
-    return (f"From the same start, after {v['steps']} steps: trained on cross-entropy, its loss "
-            f"{_change(ce['first'], ce['last'])} with training accuracy {pct(ce['accuracy'])}; trained on squared "
-            f"error, it {_change(sq['first'], sq['last'])} with accuracy {pct(sq['accuracy'])}.")
+    return TEXT("notice.training", steps=v["steps"], ce_change=_change(ce["first"], ce["last"]),
+                ce_accuracy=pct(ce["accuracy"]), sq_change=_change(sq["first"], sq["last"]),
+                sq_accuracy=pct(sq["accuracy"]))
 
 
 @template("xent.softmax")
 def _(v):
-    return (f"With three classes the softmax turns the logits into probabilities "
-            f"({', '.join(f'{c} {q:.3f}' for c, q in v['probs'])}); the loss is −log of the true "
-            f"class's, {v['truth']}: **{loss_text(v['cce'])}**.")
+    # Each class with its probability, listed with commas in code.
+    probs = ", ".join(f"{c} {q:.3f}" for c, q in v["probs"])
+    return TEXT("notice.softmax", probs=probs, truth=v["truth"], cce=loss_text(v["cce"]))
 
 
 def math_blocks() -> list[tuple[str, str]]:
     return [
-        ("Binary cross-entropy of a probability p against a label y, and squared error on p:",
+        (TEXT("math.losses"),
          r"\text{CE} = -\bigl[y\log p + (1-y)\log(1-p)\bigr],\qquad \text{SE} = (p - y)^2"),
-        ("Through the sigmoid p = σ(z), their derivatives with respect to the logit:",
+        (TEXT("math.gradients"),
          r"\frac{\partial\,\text{CE}}{\partial z} = p - y,\qquad \frac{\partial\,\text{SE}}{\partial z} = "
          r"2\,(p - y)\,p\,(1-p)"),
-        ("The softmax of K logits and the categorical cross-entropy of the true class t:",
+        (TEXT("math.softmax"),
          r"p_k = \frac{e^{z_k}}{\sum_j e^{z_j}},\qquad \text{CCE} = -\log p_t"),
     ]

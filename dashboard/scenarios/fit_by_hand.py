@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from core import closed_form, datasets, landscape, losses, outcomes
-from dashboard import paths
+from dashboard import paths, words
 from dashboard.cache import by_values
 from dashboard.formatting import apart, fmt, pct, signed
 from dashboard.headline import Headline
@@ -40,6 +40,7 @@ ABSOLUTE = {**DEFAULTS, "loss": "mae", "slope": 1.075, "intercept": 0.95, "revea
 WEIGHTED = {**DEFAULTS, "w3": 2.0}  # the third point counts double: model A's miss costs more
 GRID = 90  # cells per side of the loss surface
 TIE_LOSSES = ("mse", "mae", "huber", "log_cosh")  # every regression loss without a direction
+TEXT = words.of("fit_by_hand")
 
 
 @dataclass(frozen=True, eq=False)
@@ -175,18 +176,9 @@ def tie_verdict(t: Tie) -> str:
     return say(tie_claims(t))
 
 
-@template("fit.tie_holds")
-def _(v):
-    return ("Every loss in the table ties them, and no loss of the error alone can do otherwise: both miss by "
-            "exactly 1, so a loss that punishes large errors more has no larger error to punish here. Weights "
-            "can break the tie: give the first and the third point different weights.")
-
-
-@template("fit.tie_broken")
-def _(v):
-    return (f"With these weights the tie breaks: model {v['better']} scores {fmt(v['low'])} against {v['worse']}'s "
-            f"{fmt(v['high'])}. A's only miss is on the third point and B's on the first, so whichever point "
-            "weighs more decides.")
+template("fit.tie_holds")(lambda v: TEXT("tie.holds"))
+template("fit.tie_broken")(
+    lambda v: TEXT("tie.broken", better=v["better"], low=fmt(v["low"]), worse=v["worse"], high=fmt(v["high"])))
 
 
 # ----------------------------------------------------------------------------- texts
@@ -259,68 +251,65 @@ def note_claims(fit: Fit, reveal: bool) -> list[Claim]:
 
 def notes(fit: Fit, reveal: bool) -> list[str]:
     out = [say(line_claims(fit))]
-    if fit.loss == "mse":
-        out.append("Squaring makes a residual twice as long cost four times as much: turn on the squares and watch the "
-                   "biggest one shrink fastest as you move the line towards its point.")
-    else:
-        out.append("Absolute error charges every unit of residual the same, wherever it is: the best line passes "
-                   "through some of the points exactly and ignores how far the others are.")
-    out.append(say(best_claims(fit)) if reveal else "Turn on \"Show the best line\" to see how far from the best you are.")
+    out.append(TEXT("notice.mse") if fit.loss == "mse" else TEXT("notice.mae"))
+    out.append(say(best_claims(fit)) if reveal else TEXT("notice.reveal"))
     return out
 
 
 @template("fit.line")
 def _(v):
-    return (f"Your line {line_text(v['slope'], v['intercept'])} leaves a total {WHAT[v['loss']]} "
-            f"error of **{fmt(v['total'])}**.")
+    line, total = line_text(v["slope"], v["intercept"]), fmt(v["total"])
+    if v["loss"] == "mse":
+        return TEXT("notice.line-mse", line=line, total=total)
+    return TEXT("notice.line-mae", line=line, total=total)
 
 
-@template("fit.top")
-def _(v):
-    return (f"The point at x = {fmt(v['x'][0])} contributes the most: {fmt(v['value'])}, {pct(v['value'] / v['total'])} "
-            "of the total.")
+template("fit.top")(
+    lambda v: TEXT("notice.top", x=fmt(v["x"][0]), value=fmt(v["value"]), share=pct(v["value"] / v["total"])))
 
 
 @template("fit.top_shared")
 def _(v):
     *first, last = v["x"]
-    where = ", ".join(f"x = {fmt(x)}" for x in first) + f" and x = {fmt(last)}"
-    return (f"The points at {where} contribute the most, equally: {fmt(v['value'])} each, "
-            f"{pct(v['value'] / v['total'])} of the total each.")
+    # All the tied points but the last, listed with commas in code.
+    return TEXT("notice.top-shared", points=", ".join(f"x = {fmt(x)}" for x in first), last=fmt(last),
+                value=fmt(v["value"]), share=pct(v["value"] / v["total"]))
 
 
 @template("fit.best")
 def _(v):
     (w, b), (ow, ob) = v["best"], v["other_best"]
-    other = "absolute" if v["loss"] == "mse" else "squared"
-    return (f"The best line for {WHAT[v['loss']]} error is {line_text(w, b)}, with a total of "
-            f"**{fmt(v['best_total'])}**: yours is {ratio_text(v['ratio'])} times that. No line does better: it is "
-            f"the lowest point of the loss surface. For {other} error the best line is {line_text(ow, ob)}: the loss "
-            "decides which line is best.")
+    said = {"best": line_text(w, b), "total": fmt(v["best_total"]), "ratio": ratio_text(v["ratio"]),
+            "other": line_text(ow, ob)}
+    return TEXT("notice.best-mse", **said) if v["loss"] == "mse" else TEXT("notice.best-mae", **said)
 
 
 BAND_RATIO = 10 ** 0.25  # one grey band's top over its bottom on the surface (dashboard.paths.quarter_decades)
 
 
 def surface_caption(reveal: bool, pinned: bool) -> str:
-    """The loss surface's caption: what the grey bands mean, in plain numbers, and which mark is which."""
-    marks = ["your line is the blue dot"] + (["the best line the labelled lowest point"] if reveal else []) + (
-        ["your pinned line the grey dot"] if pinned else [])
-    return (f"The total loss of every line, over its slope and intercept, in grey bands: darker is higher, and each "
-            f"band's top is about {fmt(BAND_RATIO, 2)} times its bottom. On it, {', '.join(marks)}.")
+    """The loss surface's caption: what the grey bands mean, in plain numbers, and which mark is which
+    (four whole variants: with or without the best line, with or without a pinned line)."""
+    ratio = fmt(BAND_RATIO, 2)
+    if reveal and pinned:
+        return TEXT("caption.surface-best-pinned", ratio=ratio)
+    if reveal:
+        return TEXT("caption.surface-best", ratio=ratio)
+    if pinned:
+        return TEXT("caption.surface-pinned", ratio=ratio)
+    return TEXT("caption.surface", ratio=ratio)
 
 
 def math_blocks(fit: Fit) -> list[tuple[str, str]]:
     return [
-        ("The total squared error of the line y = w x + b over the n points, and its mean (MSE):",
+        (TEXT("math.sse"),
          r"\text{SSE}(w, b) = \sum_{i=1}^{n} \bigl((w x_i + b) - y_i\bigr)^2,\qquad \text{MSE} = \text{SSE} / n"),
-        ("The best line for squared error solves the normal equation, with X the column of x and a column of ones:",
+        (TEXT("math.normal"),
          r"\begin{pmatrix} w^* \\ b^* \end{pmatrix} = (X^\top X)^{-1} X^\top y"),
-        ("Absolute error, whose best line is a linear program (solved exactly):",
+        (TEXT("math.sae"),
          r"\text{SAE}(w, b) = \sum_{i=1}^{n} \bigl|y_i - (w x_i + b)\bigr|"),
-        ("Weights per point, as in the tie below:", r"\sum_i w_i\,(\hat y_i - y_i)^2"),
-        ("The tie's two other losses of an error e = ŷ − y: Huber with δ = 1 (half the square up to δ, then a "
-         "straight line) and log-cosh:",
+        (TEXT("math.weights"), r"\sum_i w_i\,(\hat y_i - y_i)^2"),
+        (TEXT("math.tie"),
          r"\text{Huber}_\delta(e) = \begin{cases} \tfrac12 e^2 & |e| \le \delta \\ "
          r"\delta\,(|e| - \tfrac12 \delta) & |e| > \delta \end{cases},\qquad \text{log-cosh}(e) = \log\cosh e"),
     ]
@@ -347,26 +336,20 @@ def caption_claims(fit: Fit, squares_on: bool) -> list[Claim]:
 @template("fit.squares_cut")
 def _(v):
     if v["count"] == 0:
-        return "Each square's area is its point's squared error."
+        return TEXT("caption.squares-whole")
     if v["count"] == 1:
-        return ("Each square's area is its point's squared error, except the one with a dashed edge: it runs past "
-                "the plot and is cut short (the table has its full value).")
-    return (f"Each square's area is its point's squared error, except the {v['count']} with a dashed edge: they run "
-            "past the plot and are cut short (the table has their full values).")
+        return TEXT("caption.squares-one-cut")
+    return TEXT("caption.squares-cut", count=v["count"])
 
 
-@template("fit.line_off")
-def _(v):
-    move = "raise" if v["side"] == "below" else "lower"
-    return f"Your line runs entirely {v['side']} the plot: {move} the intercept to bring it back."
+template("fit.line_off")(lambda v: TEXT("caption.line-below") if v["side"] == "below" else TEXT("caption.line-above"))
 
 
 def fit_caption(fit, squares_on: bool) -> str:
     """The fit chart's caption: what the squares are (or why they are not drawn), and where the line went if it
     left the plot."""
-    text = "The points, your line and each residual dashed; one scale on both axes."
+    text = TEXT("caption.fit")
     if squares_on and not squares_apply(fit):
-        text += (" Under absolute error each point's loss is its residual's length, not a square's area, so the "
-                 "squares are not drawn.")
+        text += " " + TEXT("caption.fit-no-squares")
     claims = caption_claims(fit, squares_on)
     return text + (" " + say(claims) if claims else "")

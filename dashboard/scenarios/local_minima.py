@@ -5,9 +5,9 @@ Four parts, each a plain function of its own controls and cached on those alone 
 control of one part never recomputes another):
 
 - :func:`restarts`: N seeded random starts, uniform over the surface's plotting window
-  (:func:`core.surfaces.random_starts`), each run by one optimizer (:func:`core.surfaces.optimize`,
-  all starts at once); the basin each run ends in is the minimum nearest its last point
-  (:func:`core.surfaces.basin_of`). Gradient noise of standard deviation σ is added to every
+  (:func:`core.surface_runs.random_starts`), each run by one optimizer (:func:`core.surface_runs.optimize`,
+  all starts at once); where each run ends is :func:`settled_in` (core.outcomes' arrival rule, measured
+  to each minimum). Gradient noise of standard deviation σ is added to every
   gradient and fades linearly to 0 at the halfway step, so the second half of a run settles
   into whichever well the noise left it in (as a decaying rate quiets the noise of SGD).
 - :func:`sweep`: the same restarts at every other rate of the η slider, without noise (a rate above
@@ -18,6 +18,8 @@ control of one part never recomputes another):
 - :func:`network`: a 2-H-1 tanh network (:mod:`core.tiny_net`) on noisy two moons, trained by
   Adam from R seeded starts in one vectorized computation; the distribution of the final
   losses; the loss along two filter-normalized random directions around the best run.
+
+What the page says about them (claims, headlines, "The math") is :mod:`dashboard.shared.local_minima`.
 """
 
 from __future__ import annotations
@@ -29,13 +31,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core import datasets, outcomes, surfaces, tiny_net
-from dashboard import palette, paths, registry
+from core import datasets, outcomes, surface_runs, surfaces, tiny_net
+from dashboard import paths, registry
 from dashboard.cache import by_values
 from dashboard.controls import log_options
-from dashboard.formatting import fmt, pct
-from dashboard.headline import Headline, percentage_points
-from dashboard.verdicts import Claim, say, template
+from dashboard.shared.local_minima import NEAR_BEST, NET_RATE, NET_STEPS, OUTCOMES, TRAP_RUNS
 
 # ----------------------------------------------------------------------------- controls
 SURFACES = ("two_minima_1d", "two_minima_2d")
@@ -67,12 +67,6 @@ RESTART_KEYS = ("surface", "restarts", "optimizer", "lr_1d", "lr_2d", "steps", "
 TRAP_KEYS = ("trap", "offset", "trap_lr", "trap_steps", "trap_noise")
 NETWORK_KEYS = ("hidden", "nets", "net_seed")
 
-# Where a run ends, by core.outcomes' arrival rule measured to each minimum: settled in the global
-# one, in the local one, not settled in either after its steps (still moving, bouncing), or diverged.
-# Their colours are none of the saddle's runs' (gradient descent blue, momentum green, Adam vermillion,
-# the noisy run purple): one colour means one thing on the page.
-OUTCOMES = {"global": ("global minimum", palette.ORANGE), "local": ("local minimum", palette.SKY),
-            "unsettled": ("not settled", palette.YELLOW), "diverged": ("diverged", palette.GREY)}
 GRID = 100  # contour cells per side
 PATH_ROWS = 40  # rows per restart's path at most
 PATH_BUDGET = 1_600  # rows of all restarts' paths: 200 paths of 40 took 1.2 s to export, this 0.6 s
@@ -171,8 +165,8 @@ def compute_restarts(values: Mapping[str, Any]) -> Restarts:
     s = surfaces.get(name)
     runs, steps, seed = int(values["restarts"]), int(values["steps"]), int(values["seed"])
     rate, sigma = float(values[RATE_KEYS[name]]), float(values["noise"])
-    starts = surfaces.random_starts(s, runs, seed=seed)
-    run = surfaces.optimize(s, optimizer=registry.OPTIMIZERS[values["optimizer"]].build(), lr=rate, steps=steps,
+    starts = surface_runs.random_starts(s, runs, seed=seed)
+    run = surface_runs.optimize(s, optimizer=registry.OPTIMIZERS[values["optimizer"]].build(), lr=rate, steps=steps,
                             start=starts, noise=fading(sigma, steps), seed=seed)
     finals = run.params[-1]
     minima = np.array(s.minima)
@@ -264,7 +258,7 @@ def compute_sweep(values: Mapping[str, Any]) -> Sweep:
     s = surfaces.get(name)
     runs, steps, seed = int(values["restarts"]), int(values["steps"]), int(values["seed"])
     rates = np.array(log_options(RATE_LOW, RATE_HIGH, SWEEP_PER_DECADE))
-    starts = surfaces.random_starts(s, runs, seed=seed)[:SWEEP_RUNS]  # the page's first starts
+    starts = surface_runs.random_starts(s, runs, seed=seed)[:SWEEP_RUNS]  # the page's first starts
     runs = starts.shape[0]
     minima = np.array(s.minima)
     heights = s.value(minima)
@@ -272,7 +266,7 @@ def compute_sweep(values: Mapping[str, Any]) -> Sweep:
     basin = np.empty((rates.size, runs), dtype=int)
     for first in range(0, rates.size, per_batch):
         batch = rates[first:first + per_batch]
-        run = surfaces.optimize(s, optimizer=registry.OPTIMIZERS[values["optimizer"]].build(),
+        run = surface_runs.optimize(s, optimizer=registry.OPTIMIZERS[values["optimizer"]].build(),
                                 lr=np.repeat(batch, runs), steps=steps, start=np.tile(starts, (batch.size, 1)))
         basin[first:first + batch.size] = settled_in(run, minima, heights).reshape(batch.size, runs)
     outcome = _outcome_keys(basin.ravel()).reshape(basin.shape)
@@ -294,10 +288,6 @@ def sweep(values: Mapping[str, Any]) -> Sweep:
 
 
 # ----------------------------------------------------------------------------- saddle and plateau
-TRAP_RUNS = {"sgd": ("Gradient descent", registry.OPTIMIZERS["sgd"].colour),
-             "momentum": ("Momentum (μ = 0.9)", registry.OPTIMIZERS["momentum"].colour),
-             "noisy": ("Gradient descent + noise", palette.PURPLE),
-             "adam": ("Adam", registry.OPTIMIZERS["adam"].colour)}
 ESCAPE_SHARE = 0.5  # a run has left the trap once its height above the minimum is half the trap's
 
 
@@ -360,7 +350,7 @@ def compute_traps(values: Mapping[str, Any]) -> Traps:
     gaps, escaped, diverged, points = {}, {}, {}, {}
     for key, opt in opts.items():
         noise = fading(sigma, steps) if key == "noisy" else 0.0
-        run = surfaces.optimize(s, optimizer=opt, lr=rate, steps=steps, start=start, noise=noise, seed=0)
+        run = surface_runs.optimize(s, optimizer=opt, lr=rate, steps=steps, start=start, noise=noise, seed=0)
         gap = run.loss[:, 0] - s.global_min_value
         below = np.flatnonzero(gap < ESCAPE_SHARE * trap_gap)
         gaps[key], points[key] = gap, run.params[:, 0]
@@ -405,10 +395,8 @@ def traps(values: Mapping[str, Any]) -> Traps:
 
 # ----------------------------------------------------------------------------- the network
 MOONS = dict(n=100, noise=0.3, seed=0)  # noisy enough that no network reaches a loss of 0
-NET_STEPS, NET_RATE = 500, 0.05
 SPAN = 1.0  # the landscape runs from −SPAN to SPAN along each direction
 LANDSCAPE_POINTS = 41
-NEAR_BEST = 0.1  # "nearly the same loss": within 10% of the best run's
 
 
 @dataclass(frozen=True, eq=False)
@@ -495,422 +483,6 @@ def network(values: Mapping[str, Any]) -> Network:
     return _network(_pick(values, NETWORK_KEYS))
 
 
-# ----------------------------------------------------------------------------- texts
-
-
-def escape_claim(tr: Traps, key: str, short: bool = False) -> Claim:
-    """When run ``key`` left the trap, as a claim: "minima.trap_diverged" (the step it diverged at),
-    "minima.escaped" (the first step below ``ESCAPE_SHARE`` of the trap's height above the minimum) or
-    "minima.stuck" (never, in its steps); ``short`` for a headline ("not in 500": a metric shows about 14
-    characters at 1400 px, and "not in 500 steps" was cut off)."""
-    if tr.diverged[key] >= 0:
-        return Claim("minima.trap_diverged", {"run": key, "step": tr.diverged[key]})
-    if tr.escaped[key] >= 0:
-        return Claim("minima.escaped", {"run": key, "step": tr.escaped[key]})
-    return Claim("minima.stuck", {"run": key, "steps": tr.steps, "short": short})
-
-
-def _escape_text(tr: Traps, key: str, short: bool = False) -> str:
-    """When the run left the trap, in words (:func:`escape_claim`)."""
-    return say([escape_claim(tr, key, short)])
-
-
-def headline_claims(res: Restarts, tr: Traps, net: Network) -> list[Claim]:
-    """The headlines' verdicts as claims, in their order: the restarts that settled in the global minimum
-    ("minima.head_global"), gradient descent's and Adam's escape from the trap (:func:`escape_claim`), and
-    the networks near the best ("minima.head_near")."""
-    return [Claim("minima.head_global", {"global": res.counts["global"], "runs": res.runs, "share": res.share}),
-            escape_claim(tr, "sgd", short=True), escape_claim(tr, "adam", short=True),
-            Claim("minima.head_near", {"near": net.near, "runs": net.runs, "within": NEAR_BEST})]
-
-
-def headlines(res: Restarts, tr: Traps, net: Network) -> list[Headline]:
-    """The four headlines of :func:`headline_claims`: each escape's verdict is its claim in words, and the
-    counts' tooltips are theirs."""
-    settled, sgd, adam, near = headline_claims(res, tr, net)
-    plain = registry.OPTIMIZERS["sgd"].label
-    escape_help = f"The first step at which the run is less than half the {tr.trap}'s height above the minimum."
-    return [
-        Headline("Global minimum", f"{settled.values['global']} of {settled.values['runs']}", say([settled]),
-                 value=settled.values["share"], change=percentage_points, better="higher", key="global"),
-        Headline(f"{plain} off the {tr.trap}", say([sgd]), escape_help,
-                 value=sgd.values["step"] if sgd.kind == "minima.escaped" else None, better="lower", key="trap-sgd"),
-        Headline(f"Adam off the {tr.trap}", say([adam]), escape_help,
-                 value=adam.values["step"] if adam.kind == "minima.escaped" else None, better="lower", key="trap-adam"),
-        Headline("Networks near the best", f"{near.values['near']} of {near.values['runs']}", say([near]),
-                 value=near.values["near"], better="higher", key="network"),
-    ]
-
-
-@template("minima.head_global")
-def _(v):
-    return f"Restarts that settled in the deeper minimum: {pct(v['share'])}."
-
-
-@template("minima.head_near")
-def _(v):
-    return f"Final training losses at most {pct(v['within'])} above the lowest of the runs."
-
-
-@template("minima.trap_diverged")
-def _(v):
-    return f"diverged at step {v['step']}"
-
-
-@template("minima.escaped")
-def _(v):
-    return f"step {v['step']}"
-
-
-@template("minima.stuck")
-def _(v):
-    return f"not in {v['steps']}" if v["short"] else f"not in {v['steps']} steps"
-
-
-def restart_table(res: Restarts) -> str:
-    label = "height" if res.dim == 1 else "height f"
-    rows = [f"| minimum | where | {label} | runs that settle there |", "| --- | --- | ---: | ---: |"]
-    for key, where, value in zip(("global", "local"), res.minima, res.values):
-        place = ", ".join(fmt(v) for v in where)
-        rows.append(f"| {OUTCOMES[key][0]} | ({place}) | {fmt(value)} | {res.counts[key]} of {res.runs} |")
-    if res.counts["unsettled"]:
-        rows.append(f"| not settled in either | | | {res.counts['unsettled']} of {res.runs} |")
-    if res.counts["diverged"]:
-        rows.append(f"| diverged | | | {res.counts['diverged']} of {res.runs} |")
-    return "\n".join(rows)
-
-
 def quiet(values: Mapping[str, Any]) -> Restarts:
     """The same restarts without gradient noise (what the noise is compared with)."""
     return restarts({**values, "noise": NOISES[0]})
-
-
-BEST_OF = (1, 2, 5, 10)  # the restart budgets the best-of-k readout lists
-SURE = 0.99  # and the budget that makes finding the global minimum this likely
-
-
-def best_of_claims(res: Restarts) -> list[Claim]:
-    """How many restarts it takes, keeping the best, to find the global minimum. Each run settles there
-    with the chance p estimated by this batch's share, so at least one of k independent restarts does with
-    chance 1 − (1 − p)ᵏ: "minima.best_of" (the chances for :data:`BEST_OF` and the fewest restarts that
-    reach :data:`SURE`), or "minima.best_never" when no run settled there, "minima.best_always" when all did."""
-    g, n = res.counts["global"], res.runs
-    if g == 0:
-        return [Claim("minima.best_never", {"runs": n})]
-    if g == n:
-        return [Claim("minima.best_always", {"runs": n})]
-    p = g / n
-    needed = max(1, int(np.ceil(np.log1p(-SURE) / np.log1p(-p))))
-    while needed > 1 and 1.0 - (1.0 - p) ** (needed - 1) >= SURE:  # the log's round-off, either way
-        needed -= 1
-    while 1.0 - (1.0 - p) ** needed < SURE:
-        needed += 1
-    return [Claim("minima.best_of", {"global": g, "runs": n, "share": p, "sure": SURE, "needed": needed,
-                                     "chances": {k: 1.0 - (1.0 - p) ** k for k in BEST_OF}})]
-
-
-def best_of(res: Restarts) -> str:
-    """The best-of-k readout (:func:`best_of_claims`) in words."""
-    return say(best_of_claims(res))
-
-
-def restart_claims(res: Restarts) -> list[Claim]:
-    """Where the restarts ended ("minima.ends": the counts of :data:`OUTCOMES`, with the optimizer, rate and
-    steps) and how high the ridge is above the shallow minimum ("minima.ridge")."""
-    return [Claim("minima.ends", {**res.counts, "runs": res.runs, "optimizer": res.optimizer, "rate": res.rate,
-                                  "steps": res.steps}),
-            Claim("minima.ridge", {"height": res.barrier - float(res.values[1])})]
-
-
-def basin_claims(res: Restarts) -> list[Claim]:
-    """In 1-D, where the basins of gradient flow are known exactly (each side of the ridge's top):
-    "minima.basins" (the starts on the deeper well's side, and the chance a uniform start lands there),
-    then whether settled runs crossed the ridge: "minima.none_crossed", "minima.kicked" (noisy gradient
-    descent) or "minima.crossed" (a step carried them). Nothing in 2-D."""
-    if res.dim != 1:
-        return []
-    top = float(res.barrier_at[0])
-    low, high = res.window[0], res.window[1]
-    deep_left = res.minima[0, 0] < top
-    claims = [Claim("minima.basins", {
-        "top": top, "deep_side": int(np.sum((res.starts[:, 0] < top) == deep_left)), "runs": res.runs,
-        "low": low, "high": high, "share": (top - low) / (high - low) if deep_left else (high - top) / (high - low)})]
-    settled = res.counts["global"] + res.counts["local"]
-    if res.crossed == 0 and settled:
-        claims.append(Claim("minima.none_crossed", {"settled": settled}))
-    elif res.crossed > 0:
-        noisy = res.sigma > 0 and res.optimizer == "sgd"
-        claims.append(Claim("minima.kicked" if noisy else "minima.crossed", {"crossed": res.crossed}))
-    return claims
-
-
-def settle_claims(res: Restarts) -> list[Claim]:
-    """For plain gradient descent at a rate above 2 / (a minimum's steepest curvature): "minima.too_fast"
-    when neither minimum can hold a run, "minima.one_holds" (which one can) when only one can."""
-    deep, shallow = res.settle_rates
-    above = [name for name, rate in (("deep", deep), ("shallow", shallow)) if res.rate > rate]
-    if res.optimizer != "sgd" or not above:
-        return []
-    values = {"deep": deep, "shallow": shallow, "rate": res.rate}
-    if len(above) == 2:
-        return [Claim("minima.too_fast", values)]
-    return [Claim("minima.one_holds", {**values, "holds": "shallow" if above[0] == "deep" else "deep"})]
-
-
-def noise_claims(res: Restarts, calm: Restarts | None) -> list[Claim]:
-    """What the gradient noise did, against the same restarts without it (``calm``): "minima.noise_more",
-    "minima.noise_same" or "minima.noise_fewer" (runs in the global minimum), "minima.noise_diverged" (with the
-    runs that diverge without noise too), "minima.adam_noise" for Adam; "minima.try_noise" without noise."""
-    if not (res.sigma > 0 and calm is not None):
-        return [Claim("minima.try_noise")]
-    g, g0 = res.counts["global"], calm.counts["global"]
-    kind = "minima.noise_more" if g > g0 else "minima.noise_same" if g == g0 else "minima.noise_fewer"
-    claims = [Claim(kind, {"sigma": res.sigma, "until": res.steps // 2, "global": g, "calm": g0, "runs": res.runs})]
-    if res.counts["diverged"]:
-        claims.append(Claim("minima.noise_diverged", {"diverged": res.counts["diverged"],
-                                                      "calm": calm.counts["diverged"]}))
-    if res.optimizer == "adam":
-        claims.append(Claim("minima.adam_noise"))
-    return claims
-
-
-def trap_claims(tr: Traps) -> list[Claim]:
-    """When each of the four runs left the trap (:func:`escape_claim`, in :data:`TRAP_RUNS`' order):
-    "minima.saddle" (with the start's offset) or "minima.plateau" (with the gradient at the start)."""
-    escapes = {key: escape_claim(tr, key) for key in TRAP_RUNS}
-    if tr.trap == "saddle":
-        return [Claim("minima.saddle", {"offset": tr.offset, "escapes": escapes})]
-    gradient = float(np.linalg.norm(surfaces.get("plateau").grad(np.array(tr.start))))
-    return [Claim("minima.plateau", {"gradient": gradient, "escapes": escapes})]
-
-
-def network_claims(net: Network) -> list[Claim]:
-    """The networks' final losses and accuracies ("minima.networks"), then why they differ: some were
-    still falling ("minima.nets_falling"), or every run had stopped and most near the best
-    ("minima.nets_shared"), or most in poorer places ("minima.nets_poor", with the median loss)."""
-    claims = [Claim("minima.networks", {
-        "steps": NET_STEPS, "runs": net.runs, "hidden": net.hidden, "weights": net.n_params,
-        "low": float(net.final.min()), "high": float(net.final.max()), "accuracy_low": float(net.accuracy.min()),
-        "accuracy_high": float(net.accuracy.max()), "near": net.near, "within": NEAR_BEST})]
-    if net.falling:
-        claims.append(Claim("minima.nets_falling", {"falling": net.falling}))
-    elif 2 * net.near >= net.runs:
-        claims.append(Claim("minima.nets_shared", {"near": net.near, "runs": net.runs}))
-    else:
-        claims.append(Claim("minima.nets_poor", {"median": float(np.median(net.final))}))
-    return claims
-
-
-def note_claims(res: Restarts, tr: Traps, net: Network, calm: Restarts | None = None) -> list[list[Claim]]:
-    """The "What to notice" bullets as claims, one list per bullet."""
-    bullets = [restart_claims(res), basin_claims(res), settle_claims(res), noise_claims(res, calm), trap_claims(tr),
-               network_claims(net)]
-    return [b for b in bullets if b]
-
-
-def notes(res: Restarts, tr: Traps, net: Network, calm: Restarts | None = None) -> list[str]:
-    """The "What to notice" bullets (:func:`note_claims` in words). ``calm``: the same restarts without noise
-    (when there is noise)."""
-    return [say(b) for b in note_claims(res, tr, net, calm)]
-
-
-def _runs(n: int) -> str:
-    return f"{n} run" if n == 1 else f"{n} runs"
-
-
-@template("minima.ends")
-def _(v):
-    rest = [f"**{v['unsettled']}** had not settled in either" if v["unsettled"] else "",
-            f"**{v['diverged']}** diverged" if v["diverged"] else ""]
-    rest = [r for r in rest if r]
-    return (f"Of {v['runs']} random starts, **{v['global']}** settled in the global minimum and **{v['local']}** in "
-            "the local one" + ("; " + " and ".join(rest) if rest else "")
-            + f" ({registry.OPTIMIZERS[v['optimizer']].label.lower()}, η = {fmt(v['rate'], 2)}, {v['steps']} steps).")
-
-
-@template("minima.ridge")
-def _(v):
-    return f"The ridge between the wells is {fmt(v['height'])} above the shallow minimum."
-
-
-@template("minima.basins")
-def _(v):
-    return (f"Here the basins are known exactly: every start on the deeper well's side of the ridge's top at "
-            f"x = {fmt(v['top'])} is in its basin: {v['deep_side']} of the {v['runs']} starts (a start drawn "
-            f"uniformly from [{fmt(v['low'])}, {fmt(v['high'])}] lands there with probability {fmt(v['share'], 3)}).")
-
-
-@template("minima.none_crossed")
-def _(v):
-    return f"None of the {v['settled']} runs that settled crossed the ridge: each settled in the basin it started in."
-
-
-@template("minima.kicked")
-def _(v):
-    return (f"**{v['crossed']}** runs settled in the other well than the one they started in: the noise kicked "
-            "them over the ridge.")
-
-
-@template("minima.crossed")
-def _(v):
-    return (f"**{v['crossed']}** runs settled in the other well than the one they started in: a step can carry a run "
-            "over the ridge (momentum, or a step as long as the well is wide), so the basin a run starts in does not "
-            "decide where it ends.")
-
-
-def _chance(c: float) -> str:
-    """A chance near certain keeps a decimal, rounded down: 0.9898 is "98.9%", not "99.0%" (the budget for 99%
-    is one restart more), and nothing short of certain reads "100%"."""
-    if c < 0.95:
-        return pct(c)
-    if c < 0.999:
-        return pct(np.floor(round(1000 * c, 6)) / 1000, 1)
-    return "above 99.9%"
-
-
-@template("minima.best_of")
-def _(v):
-    chances = ", ".join(f"{_chance(c)} for {k}" for k, c in v["chances"].items())
-    return (f"**Best of k restarts.** A run settles in the global minimum with a chance of about "
-            f"{fmt(v['share'], 3)} ({v['global']} of {v['runs']} here), so at least one of k independent restarts "
-            f"does with a chance of 1 − (1 − {fmt(v['share'], 3)})ᵏ: {chances}. Keep the run with the lowest loss "
-            f"and **{v['needed']}** restarts find the global minimum at least {pct(v['sure'])} of the time.")
-
-
-@template("minima.best_never")
-def _(v):
-    return (f"**Best of k restarts.** None of the {v['runs']} runs settled in the global minimum, so with these "
-            "settings more restarts would rarely find it: change the rate, the steps or the optimizer first.")
-
-
-@template("minima.best_always")
-def _(v):
-    return (f"**Best of k restarts.** All {v['runs']} runs settled in the global minimum: here one start is "
-            "almost always enough.")
-
-
-def _settle_rates(v) -> str:
-    return (f"Plain gradient descent can only settle in a minimum where η is below 2 / (its steepest curvature): "
-            f"{fmt(v['deep'], 3)} in the deep well and {fmt(v['shallow'], 3)} in the shallow one. "
-            f"At η = {fmt(v['rate'], 2)} ")
-
-
-@template("minima.too_fast")
-def _(v):
-    return _settle_rates(v) + "neither holds a run."
-
-
-@template("minima.one_holds")
-def _(v):
-    return _settle_rates(v) + f"only the {v['holds']} one can: a large rate prefers the wider, flatter minimum."
-
-
-def _noise(v, verdict: str) -> str:
-    return (f"With gradient noise (σ = {v['sigma']:g}, fading to 0 by step {v['until']}), **{v['global']}** of "
-            f"{v['runs']} settle in the global minimum, against **{v['calm']}** without it: {verdict}.")
-
-
-@template("minima.noise_more")
-def _(v):
-    return _noise(v, "more of them settle in the deeper well")
-
-
-@template("minima.noise_same")
-def _(v):
-    return _noise(v, "no more of them settle in the deeper well")
-
-
-@template("minima.noise_fewer")
-def _(v):
-    return _noise(v, "fewer of them settle in the deeper well")
-
-
-@template("minima.noise_diverged")
-def _(v):
-    if v["calm"] == 0:
-        return f"{_runs(v['diverged'])} diverged: noise this strong throws them off the plot."
-    if v["calm"] < v["diverged"]:
-        return (f"{_runs(v['diverged'])} diverged, against {v['calm']} without the noise: noise this strong throws "
-                "more of them off the plot.")
-    return (f"{_runs(v['diverged'])} diverged, against {v['calm']} without the noise: the rate throws them off the "
-            "plot, not the noise.")
-
-
-@template("minima.adam_noise")
-def _(v):
-    return "Adam divides its step by the gradient's own size, so noise barely changes how far it moves."
-
-
-@template("minima.try_noise")
-def _(v):
-    return ("Add gradient noise, as a mini-batch's gradient has, and see whether more runs end in the deeper "
-            "well: pin this scenario first to compare.")
-
-
-def _escapes(v) -> dict[str, str]:
-    return {key: say([claim]) for key, claim in v["escapes"].items()}
-
-
-@template("minima.saddle")
-def _(v):
-    e = _escapes(v)
-    where = "exactly on the ridge" if v["offset"] == 0 else f"{v['offset']:g} off the ridge"
-    return (f"On the saddle, started {where}, the step at which each run drops below half the saddle's height "
-            f"above the minimum: gradient descent {e['sgd']}; momentum {e['momentum']}; the noisy run {e['noisy']}; "
-            f"Adam {e['adam']}. Along the ridge the gradient points at the saddle point, where it vanishes; only the "
-            "tiny sideways part grows the run away, and on the ridge itself there is none, so only noise gets off.")
-
-
-@template("minima.plateau")
-def _(v):
-    e = _escapes(v)
-    return (f"On the plateau the gradient is about {fmt(v['gradient'], 2)} at the start, so a step of η × gradient "
-            f"barely moves. The step at which each run drops below half the plain's height: gradient descent "
-            f"{e['sgd']}; momentum {e['momentum']}; the noisy run {e['noisy']}; Adam {e['adam']}. Adam divides each "
-            "step by the gradient's own recent size, so it moves about η per step however flat the ground.")
-
-
-@template("minima.networks")
-def _(v):
-    return (f"After {v['steps']} steps, the {v['runs']} networks of {v['hidden']} hidden units ({v['weights']} "
-            f"weights) have training losses from {fmt(v['low'])} to {fmt(v['high'])} (training accuracy "
-            f"{pct(v['accuracy_low'])} to {pct(v['accuracy_high'])}); **{v['near']}** of them within "
-            f"{pct(v['within'])} of the best.")
-
-
-@template("minima.nets_falling")
-def _(v):
-    return (f"**{v['falling']}** of them were still falling at the last step, so these are where training stopped, "
-            "not minima: longer training would spread them out or bring them down.")
-
-
-@template("minima.nets_shared")
-def _(v):
-    return ("Every run had stopped falling, and most stopped at nearly the same loss with different weights, as the "
-            "lesson says of many local minima. Too few hidden units can make that shared loss a poor one: try 2.")
-
-
-@template("minima.nets_poor")
-def _(v):
-    return (f"Every run had stopped falling, most in poorer places (the median run's loss is {fmt(v['median'])}): a "
-            "network this narrow gets stuck often. With more hidden units the final losses bunch up near the best.")
-
-
-def math_blocks(res: Restarts, tr: Traps) -> list[tuple[str, str]]:
-    return [
-        ("The double well (one weight) and the two wells (two weights, widths 0.8 on a wide bowl):",
-         r"f(x) = x^4 - 3x^2 + x,\qquad f(\mathbf p) = 0.05\lVert\mathbf p\rVert^2 - 2\,e^{-\lVert\mathbf p - "
-         r"\mathbf a\rVert^2/1.28} - 1.2\,e^{-\lVert\mathbf p - \mathbf b\rVert^2/1.28}"),
-        ("A noisy gradient step: σ fades linearly to 0 at the halfway step:",
-         r"\theta_{t} = \theta_{t-1} - \eta\,\bigl(\nabla f(\theta_{t-1}) + \sigma_t\,\xi_t\bigr),\quad "
-         r"\xi_t \sim \mathcal N(0, I),\quad \sigma_t = \sigma\,\max\!\bigl(0,\ 1 - 2t/T\bigr)"),
-        ("The saddle and the plateau:",
-         r"f(x, y) = x^2 - y^2 + 0.1\,y^4,\qquad f(x, y) = 1 - e^{-(x^2 + y^2)/2}"),
-        ("The network: one hidden layer of H tanh units, binary cross-entropy on the logit z:",
-         r"z = \mathbf w_2^\top \tanh(W_1 \mathbf x + \mathbf b_1) + b_2,\qquad "
-         r"L = \frac1n\sum_i \log\bigl(1 + e^{z_i}\bigr) - y_i z_i"),
-        ("The landscape around the best weights θ*: two random directions, each hidden unit's part scaled to that "
-         "unit's weights in θ* (filter normalization), biases left out:",
-         r"L(\alpha, \beta) = L(\theta^* + \alpha\,\mathbf d_1 + \beta\,\mathbf d_2),\qquad "
-         r"\mathbf d_{i,j} \leftarrow \frac{\lVert\theta^*_j\rVert}{\lVert\mathbf d_{i,j}\rVert}\,\mathbf d_{i,j}"),
-    ]

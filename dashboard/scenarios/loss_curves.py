@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from core import closed_form, datasets, diagnosis, penalties, training
+from dashboard import words
 from dashboard.cache import by_values
 from dashboard.formatting import fmt, how_far_above, pct, rounded
 from dashboard.headline import Headline
@@ -39,6 +40,7 @@ TOP = 100.0  # the loss axis ends at this multiple of the starting loss: a diver
 NAMES = {"converged": "Converged", "overfitting": "Overfitting", "underfitting": "Underfitting",
          "unstable": "Unstable", "too slow": "Too slow"}
 UNSURE = "not sure yet"
+TEXT = words.of("loss_curves")
 DEFAULTS: dict[str, Any] = {"degree": 3, "n": 30, "noise": 0.2, "lr": 0.1, "batch": "8", "epochs": 300,
                             "l2": False, "lam": 0.001, "seed": 0, "quiz": False}
 # One preset per verdict, each from the lesson's list of what a loss curve can say.
@@ -251,129 +253,71 @@ def quiz_feedback(res: LossCurves, guess: str) -> str:
     return say(quiz_claims(res, guess))
 
 
-CONVERGED_ADVICE = "Nothing to fix: more epochs would not help, and early stopping changes little."
-
-
-@template("curves.verdict")
-def _(v):
-    return f"**{NAMES[v['kind']]}.**"
-
-
-@template("curves.diverged")
-def _(v):
-    return f"The loss diverged at epoch {v['epoch']}."
-
-
-@template("curves.jumped")
-def _(v):
-    return f"At epoch {v['epoch']} the training loss jumped to {rounded(v['ratio'], 3)} times the lowest it had reached."
+template("curves.verdict")(lambda v: TEXT("verdict.name", name=NAMES[v["kind"]]))
+template("curves.diverged")(lambda v: TEXT("verdict.diverged", epoch=v["epoch"]))
+template("curves.jumped")(lambda v: TEXT("verdict.jumped", epoch=v["epoch"], ratio=rounded(v["ratio"], 3)))
 
 
 @template("curves.jumped_stuck")
 def _(v):
-    return (f"At epoch {v['epoch']} the training loss jumped to {rounded(v['ratio'], 3)} times the lowest it had "
-            f"reached, and over the last {pct(diagnosis.TAIL)} of the epochs it still sits "
-            f"{how_far_above(v['above'])} the lowest this model can reach ({fmt(v['best_objective'])}).")
+    return TEXT("verdict.jumped-stuck", epoch=v["epoch"], ratio=rounded(v["ratio"], 3), tail=pct(diagnosis.TAIL),
+                above=how_far_above(v["above"]), best=fmt(v["best_objective"]))
 
 
 @template("curves.model_high")
 def _(v):
-    return (f"Even this model's best fit reaches only {fmt(v['best_train'])} on the training points, above "
-            f"{fmt(v['high'])} ({v['times']:g} times the floor {fmt(v['floor'])}, plus a margin): the model is too "
-            "simple for the data.")
+    return TEXT("verdict.model-high", best_train=fmt(v["best_train"]), high=fmt(v["high"]), times=v["times"],
+                floor=fmt(v["floor"]))
 
 
 @template("curves.levelled_high")
 def _(v):
-    return (f"Both losses levelled off high: training {fmt(v['train'])} and validation {fmt(v['val'])}, above "
-            f"{fmt(v['high'])} ({v['times']:g} times the floor {fmt(v['floor'])}, plus a margin): the model is too "
-            "simple for the data.")
+    return TEXT("verdict.levelled-high", train=fmt(v["train"]), val=fmt(v["val"]), high=fmt(v["high"]),
+                times=v["times"], floor=fmt(v["floor"]))
 
 
 @template("curves.rose")
 def _(v):
-    return (f"Validation loss was lowest at epoch {v['best_epoch']} ({fmt(v['best_val'])}) and has risen "
-            f"{pct(v['rise'])} since, more than its own epoch-to-epoch wobble, while the training loss kept falling "
-            f"({fmt(v['train_best'])} to {fmt(v['train_end'])}).")
+    return TEXT("verdict.rose", best_epoch=v["best_epoch"], best_val=fmt(v["best_val"]), rise=pct(v["rise"]),
+                train_best=fmt(v["train_best"]), train_end=fmt(v["train_end"]))
 
 
-@template("curves.falling")
-def _(v):
-    return (f"The training loss is still falling: {pct(v['fall'])} lower over the last {pct(v['tail'])} of the "
-            f"epochs than over the {pct(v['tail'])} before.")
-
-
-@template("curves.short_of_best")
-def _(v):
-    return f"It is still {how_far_above(v['above'])} the lowest this model can reach ({fmt(v['best_objective'])})."
-
-
-@template("curves.best_is_zero")
-def _(v):
-    return f"This model can reach {fmt(v['best_objective'])}."
-
-
-@template("curves.levelled")
-def _(v):
-    return (f"Both losses levelled off: training {fmt(v['train'])} and validation {fmt(v['val'])}, against a floor "
-            f"of {fmt(v['floor'])} on average over new points.")
-
-
-@template("curves.settled_jump")
-def _(v):
-    return (f"It jumped at epoch {v['epoch']} ({rounded(v['ratio'], 3)} times its lowest) and settled again: the noise of "
-            "small batches.")
-
-
-@template("curves.above_best")
-def _(v):
-    return (f"The training objective sits {how_far_above(v['above'])} the lowest this model can reach "
-            f"({fmt(v['best_objective'])}), no longer falling measurably.")
+template("curves.falling")(lambda v: TEXT("verdict.falling", fall=pct(v["fall"]), tail=pct(v["tail"])))
+template("curves.short_of_best")(
+    lambda v: TEXT("verdict.short-of-best", above=how_far_above(v["above"]), best=fmt(v["best_objective"])))
+template("curves.best_is_zero")(lambda v: TEXT("verdict.best-is-zero", best=fmt(v["best_objective"])))
+template("curves.levelled")(
+    lambda v: TEXT("verdict.levelled", train=fmt(v["train"]), val=fmt(v["val"]), floor=fmt(v["floor"])))
+template("curves.settled_jump")(lambda v: TEXT("verdict.settled-jump", epoch=v["epoch"], ratio=rounded(v["ratio"], 3)))
+template("curves.above_best")(
+    lambda v: TEXT("verdict.above-best", above=how_far_above(v["above"]), best=fmt(v["best_objective"])))
 
 
 @template("curves.advice")
 def _(v):
-    if v["kind"] == "converged":
-        return CONVERGED_ADVICE
     tries = list(v["tries"])
+    if v["kind"] == "converged":
+        return TEXT("notice.converged")
     if not tries:
-        return "Nothing this page's controls can still change would help: they are at their ends."
-    said = tries[0] if len(tries) == 1 else ", ".join(tries[:-1]) + " or " + tries[-1]
-    return "Try: " + said + "."
+        return TEXT("notice.no-remedy")
+    if len(tries) == 1:
+        return TEXT("notice.try-one", remedy=tries[0])
+    # All remedies but the last, joined with commas in code (a list, not a sentence).
+    return TEXT("notice.try-many", remedies=", ".join(tries[:-1]), last=tries[-1])
 
 
-@template("curves.advice_rate")
-def _(v):
-    return f"{v['most']} epochs is this page's most: raise the learning rate."
-
-
-@template("curves.guess_right")
-def _(v):
-    return f"**Right:** you said {NAMES[v['guess']].lower()}; the rules say {NAMES[v['verdict']].lower()}."
-
-
-@template("curves.guess_wrong")
-def _(v):
-    return f"**Not quite:** you said {NAMES[v['guess']].lower()}; the rules say {NAMES[v['verdict']].lower()}."
+template("curves.advice_rate")(lambda v: TEXT("notice.rate-at-most", most=v["most"]))
+template("curves.guess_right")(
+    lambda v: TEXT("quiz.right", guess=NAMES[v["guess"]].lower(), verdict=NAMES[v["verdict"]].lower()))
+template("curves.guess_wrong")(
+    lambda v: TEXT("quiz.wrong", guess=NAMES[v["guess"]].lower(), verdict=NAMES[v["verdict"]].lower()))
 
 
 def rules_markdown() -> str:
     """The rules of :mod:`core.diagnosis`, with its thresholds, in the order they are tried."""
     d = diagnosis
-    return "\n".join([
-        f"1. **Unstable** if a loss stops being a finite number, or the training loss jumps above {d.JUMP:g} times "
-        f"the lowest it had reached and does not come back: over the last {pct(d.TAIL)} of the epochs it still sits "
-        f"more than {pct(d.SHORT)} above the lowest this model can reach (one least-squares solve gives that).",
-        f"2. **Underfitting** if even the model's best fit (that same solve) stays above {d.HIGH:g} times the noise "
-        f"variance plus {pct(d.MARGIN)} of the starting loss on the training points: the model is too simple.",
-        f"3. **Overfitting** if validation loss rises more than {pct(d.RISE)} above its lowest, by more than "
-        f"{d.SPREAD:g} times its own epoch-to-epoch wobble, and stays up, while the training loss kept falling after "
-        "that epoch (the turn).",
-        f"4. **Too slow** if the training loss is still more than {pct(d.SHORT)} above what the model can reach and "
-        f"still falling: its mean over the last {pct(d.TAIL)} of the epochs is below the {pct(d.TAIL)} before by "
-        f"more than {d.FALL_SE:g} standard errors and more than {pct(d.FALL_MIN)}.",
-        "5. **Converged** otherwise: both levelled off.",
-    ])
+    return TEXT("rules", jump=d.JUMP, tail=pct(d.TAIL), short=pct(d.SHORT), high=d.HIGH, margin=pct(d.MARGIN),
+                rise=pct(d.RISE), spread=d.SPREAD, fall_se=d.FALL_SE, fall_min=pct(d.FALL_MIN))
 
 
 def weights_table(res: LossCurves) -> str:
@@ -415,52 +359,30 @@ def notes(res: LossCurves, verdict_shown: bool = True) -> list[str]:
 
 @template("curves.updates")
 def _(v):
-    return f"{v['per_epoch']} update{'s' if v['per_epoch'] > 1 else ''} per epoch, {v['updates']:,} in all."
+    if v["per_epoch"] == 1:
+        return TEXT("notice.updates-one", updates=v["updates"])
+    return TEXT("notice.updates", per_epoch=v["per_epoch"], updates=v["updates"])
 
 
-@template("curves.floor")
-def _(v):
-    return (f"The noise variance, {fmt(v['floor'])}, is the lowest validation loss any model can expect on average "
-            f"over new points; on these {v['points']} validation points the true curve itself scores "
-            f"{fmt(v['truth_val'])}.")
-
-
-@template("curves.best_fit")
-def _(v):
-    return (f"This model's best fit (one least-squares solve) scores {fmt(v['best_val'])} there, with "
-            f"{fmt(v['best_train'])} on the training points.")
-
-
-@template("curves.stop_early")
-def _(v):
-    return (f"Early stopping would stop at epoch {v['epoch']} and keep its weights: a validation loss of "
-            f"{fmt(v['best_val'])}, against {fmt(v['end_val'])} at the end.")
-
-
-@template("curves.stop_before_blowup")
-def _(v):
-    return (f"Early stopping would stop at epoch {v['epoch']} and keep its weights: a validation loss of "
-            f"{fmt(v['best_val'])}, before the run blew up.")
-
-
-@template("curves.stop_at_end")
-def _(v):
-    return "The validation loss is lowest at the last epoch: early stopping would keep the final weights."
-
-
-@template("curves.not_drawn")
-def _(v):
-    return "The final weights are so large that their curve is not drawn."
+template("curves.floor")(
+    lambda v: TEXT("notice.floor", floor=fmt(v["floor"]), points=v["points"], truth_val=fmt(v["truth_val"])))
+template("curves.best_fit")(lambda v: TEXT("notice.best-fit", best_val=fmt(v["best_val"]), best_train=fmt(v["best_train"])))
+template("curves.stop_early")(
+    lambda v: TEXT("notice.stop-early", epoch=v["epoch"], best_val=fmt(v["best_val"]), end_val=fmt(v["end_val"])))
+template("curves.stop_before_blowup")(
+    lambda v: TEXT("notice.stop-before-blowup", epoch=v["epoch"], best_val=fmt(v["best_val"])))
+template("curves.stop_at_end")(lambda v: TEXT("notice.stop-at-end"))
+template("curves.not_drawn")(lambda v: TEXT("notice.not-drawn"))
 
 
 def math_blocks() -> list[tuple[str, str]]:
     return [
-        ("The losses plotted are the mean squared errors on each set, without the penalty:",
+        (TEXT("math.losses"),
          r"L_{\text{train}} = \frac1n\sum_{i\in\text{train}}(\hat y_i - y_i)^2,\qquad "
          r"L_{\text{val}} = \frac1m\sum_{j\in\text{val}}(\hat y_j - y_j)^2"),
-        ("Each update uses one mini-batch B of the shuffled training points, with an optional L2 penalty:",
+        (TEXT("math.update"),
          r"\theta \leftarrow \theta - \eta\,\Bigl(\frac{1}{|B|}\sum_{i\in B}\nabla_\theta(\hat y_i - y_i)^2 + "
          r"2\lambda\,w\Bigr)"),
-        ("Early stopping keeps the weights of the epoch with the lowest validation loss:",
+        (TEXT("math.early-stopping"),
          r"t^* = \arg\min_t L_{\text{val}}(\theta_t)"),
     ]

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from core import outcomes, rate_finder, schedules, training
-from dashboard import paths, registry
+from dashboard import paths, registry, words
 from dashboard.cache import by_values
 from dashboard.formatting import apart, fmt, negligible
 from dashboard.headline import Headline
@@ -40,6 +40,7 @@ from dashboard.verdicts import Claim, say, template
 
 SCHEDULES = tuple(registry.SCHEDULES)
 SIDES = ("a", "b")
+TEXT = words.of("lr_schedules")
 DATA = dict(n=64, slope=2.0, intercept=1.0, noise=0.5, n_outliers=0, x_range=(-1.0, 1.0), seed=0)
 SEED = 0  # the mini-batches' shuffling
 BATCHES = ("1", "2", "4", "8", "16", "32", "64")  # a choice (its text is its value); 64 is the full batch
@@ -249,9 +250,6 @@ def outcome(run: Run, per: int = 1, with_update: bool = True) -> str:
     return "≈0" if negligible(run.final, float(run.gap[0])) else fmt(run.final)
 
 
-HEADLINE_TITLE = "**Mean squared error above the best possible line's, after the last epoch**"
-
-
 def headlines(res: Result) -> list[Headline]:
     """Each schedule's loss above the best possible at the end, then the range test's rate."""
     out = [Headline(run.label, outcome(run, res.per_epoch, with_update=False),
@@ -290,7 +288,8 @@ def minibatch_claims(res: Result) -> list[Claim]:
         v = verdicts_[r.side]
         run = {"label": r.label, "gap": outcome(r), "final": r.final}
         if v.kind == "diverged":
-            claims.append(Claim("schedules.diverged", {**run, "words": diverged_words(r, res.per_epoch)}))
+            claims.append(Claim("schedules.diverged", {**run, "epoch": -(-r.diverged_at // res.per_epoch),
+                                                       "update": r.diverged_at, "several": res.per_epoch > 1}))
         elif r.final > res.start_gap:
             claims.append(Claim("schedules.above_start", {**run, "start": res.start_gap}))
         else:
@@ -330,65 +329,39 @@ def minibatch_note(res: Result) -> str:
     return say(minibatch_claims(res))
 
 
-@template("schedules.noisy")
-def _(v):
-    return (f"With mini-batches of {v['batch']} ({v['per_epoch']} updates per epoch), each step follows a noisy "
-            "estimate of the gradient.")
+template("schedules.noisy")(lambda v: TEXT("notice.noisy", batch=v["batch"], per_epoch=v["per_epoch"]))
 
 
 @template("schedules.diverged")
-def _(v):
-    return f"{v['label']} {v['words']}."
+def _(v):  # the words of diverged_words: the update only where an epoch holds several
+    if v["several"]:
+        return TEXT("notice.diverged-update", label=v["label"], epoch=v["epoch"], update=v["update"])
+    return TEXT("notice.diverged", label=v["label"], epoch=v["epoch"])
 
 
-@template("schedules.above_start")
-def _(v):
-    return (f"{v['label']} ends {fmt(v['final'])} above the best possible loss, higher than where it started "
-            f"({fmt(v['start'])}): the rate is too large for batches this small.")
+template("schedules.above_start")(
+    lambda v: TEXT("notice.above-start", label=v["label"], final=fmt(v["final"]), start=fmt(v["start"])))
 
 
 @template("schedules.noise_lowers_the_limit")
 def _(v):
-    runs = " and ".join(f"{label} (at most η = {apart(peak, v['critical'])[0]})" for label, peak in v["runs"])
-    return (f"{runs} never went above the full batch's critical rate, {apart(v['runs'][0][1], v['critical'])[1]}, "
-            "the dashed line, and still went wrong: a mini-batch's noisy gradient makes the largest safe rate "
-            "smaller than that line.")
+    critical = apart(v["runs"][0][1], v["critical"])[1]
+    peaks = [(label, apart(peak, v["critical"])[0]) for label, peak in v["runs"]]
+    if len(peaks) == 2:
+        (first, first_peak), (second, second_peak) = peaks
+        return TEXT("notice.noise-limit-both", first=first, first_peak=first_peak, second=second,
+                    second_peak=second_peak, critical=critical)
+    ((label, peak),) = peaks
+    return TEXT("notice.noise-limit", label=label, peak=peak, critical=critical)
 
 
-@template("schedules.falling")
-def _(v):
-    return f"{v['label']} is still falling at the end, {v['gap']} above the best possible loss."
-
-
-@template("schedules.rising")
-def _(v):
-    return f"{v['label']} is rising at the end, {v['gap']} above the best possible loss."
-
-
-@template("schedules.levelled")
-def _(v):
-    return f"{v['label']} ends {v['gap']} above the best possible loss, no longer falling."
-
-
-@template("schedules.equal")
-def _(v):
-    return "They end equal."
-
-
-@template("schedules.lower")
-def _(v):
-    return f"{v['low']} ends {fmt(v['ratio'], 3)} times lower than {v['high']}."
-
-
-@template("schedules.jumps")
-def _(v):
-    return ("A constant rate that has stopped falling keeps jumping around the bottom by an amount that grows with "
-            "the rate; only a smaller rate, or a schedule that lowers it, makes the jumps smaller.")
-
-
-@template("schedules.no_floor_yet")
-def _(v):
-    return "A run still falling has not reached its floor: more epochs, or a larger rate, would go on."
+template("schedules.falling")(lambda v: TEXT("notice.falling", label=v["label"], gap=v["gap"]))
+template("schedules.rising")(lambda v: TEXT("notice.rising", label=v["label"], gap=v["gap"]))
+template("schedules.levelled")(lambda v: TEXT("notice.levelled", label=v["label"], gap=v["gap"]))
+template("schedules.equal")(lambda v: TEXT("notice.equal"))
+template("schedules.lower")(lambda v: TEXT("notice.lower", low=v["low"], ratio=fmt(v["ratio"], 3), high=v["high"]))
+template("schedules.jumps")(lambda v: TEXT("notice.jumps"))
+template("schedules.no_floor_yet")(lambda v: TEXT("notice.no-floor-yet"))
 
 
 def notes(res: Result, values: Mapping[str, Any]) -> list[str]:
@@ -402,8 +375,7 @@ def notes(res: Result, values: Mapping[str, Any]) -> list[str]:
             f"Full-batch gradient descent on this line is stable only below the critical rate 2/λ_max = "
             f"{critical}; η = {rate} is {apart(res.rate / res.critical, 1.0, 2)[0]} times that. "
             + " ".join(_above_critical(r, res) for r in res.runs)
-            + " On this bowl the curvature never changes, so what saves a run is how few steps it spends above "
-              "the critical rate.")
+            + " " + TEXT("notice.curvature"))
     else:
         out.append(_below_critical(res))
     out.extend(said for said in (_unchanged(r, res) for r in res.runs if r.key != "constant") if said)
@@ -431,8 +403,7 @@ def notes(res: Result, values: Mapping[str, Any]) -> list[str]:
                       "for a problem whose curvature nobody has computed, not the fastest rate that works."
                       if test.suggested < 0.5 * res.critical else ""))
     if a.key == b.key:
-        out.append("A and B are the same schedule with the same settings, so their curves coincide; pin one and "
-                   "change a setting to compare two versions of it.")
+        out.append(TEXT("notice.same-schedule"))
     return out
 
 
@@ -458,8 +429,7 @@ def _above_critical(r: Run, res: Result) -> str:
 def _below_critical(res: Result) -> str:
     """Full batch below the critical rate: no noise, no divergence; what each run did (core.outcomes)
     and which ended lower, only where they differ."""
-    said = [f"With the full batch there is no gradient noise, and η = {res.rate:g} is below the critical rate "
-            f"{fmt(res.critical, 3)}, so no run can blow up."]
+    said = [TEXT("notice.full-batch", rate=res.rate, critical=fmt(res.critical, 3))]
     for r in res.runs:
         v = verdict_of(r)
         state = ("has reached the bottom" if v.kind == "arrived" else
@@ -471,8 +441,7 @@ def _below_critical(res: Result) -> str:
         low, high = (a, b) if c.kind == "smaller" else (b, a)
         said.append(f"{low.label} ends lower: a schedule that lowers the rate here only slows the descent."
                     if low.key == "constant" else f"{low.label} ends lower.")
-    said.append(f"Set η above {fmt(res.critical, 3)} to see a schedule rescue a run, or a smaller batch to see one "
-                "lower a noise floor.")
+    said.append(TEXT("notice.try-above", critical=fmt(res.critical, 3)))
     return " ".join(said)
 
 
@@ -489,57 +458,12 @@ def math_blocks(res: Result, values: Mapping[str, Any]) -> list[tuple[str, str]]
     blocks = []
     for r in res.runs:
         entry = registry.SCHEDULES[r.key]
-        blocks.append((f"{r.label}, with t in epochs: {entry.sentence(res.epochs, overrides(r.key, values))}",
+        sentence = entry.sentence(res.epochs, overrides(r.key, values))
+        blocks.append((TEXT("math.schedule", label=r.label, sentence=sentence),
                        entry.latex_at(res.epochs, overrides(r.key, values))))
-    blocks.append(("Plain gradient descent on a bowl of largest curvature λ_max diverges above the critical rate:",
+    blocks.append((TEXT("math.critical"),
                    r"\eta_{\text{crit}} = \frac{2}{\lambda_{\max}} = " + f"{res.critical:.4g}"))
-    blocks.append(("The range test grows the rate geometrically over its T updates, and smooths the loss with a "
-                   "debiased moving average before looking for its steepest fall:",
+    blocks.append((TEXT("math.range-test"),
                    r"\eta_t = \eta_{\min}\Bigl(\tfrac{\eta_{\max}}{\eta_{\min}}\Bigr)^{t/(T-1)},\qquad "
                    r"a_t = \beta a_{t-1} + (1-\beta)\,L_t,\quad \hat L_t = \frac{a_t}{1-\beta^{t+1}}"))
     return blocks
-
-
-# ------------------------------------------------------------------------------ the same run in PyTorch
-
-
-# Schedule id -> the torch scheduler made with its settings ``p`` (registry keys) and the peak rate ``lr``.
-def _scheduler_line(key: str, values: Mapping[str, Any]) -> str:
-    p = registry.SCHEDULES[key].with_settings(int(values["epochs"]), overrides(key, values))
-    return "scheduler = " + registry.SCHEDULES[key].torch(p, float(values["lr"]))
-
-
-def torch_code(values: Mapping[str, Any], side: str) -> str:
-    """PyTorch code that makes schedule ``side``'s run: the same data, batches, rate and schedule."""
-    key = values[side]
-    batch = batch_of(values)
-    d = DATA
-    step_line = {"constant": [], "reduce_on_plateau": ["    scheduler.step(full_loss().item())  # once per epoch"]}.get(
-        key, ["    scheduler.step()  # once per epoch"])
-    return "\n".join([
-        *registry.torch_line_header(DATA),
-        "",
-        "",
-        "def loss_on(rows):",
-        "    return ((w[0] * x[rows] + w[1] - y[rows]) ** 2).mean()",
-        "",
-        "",
-        "def full_loss():",
-        "    with torch.no_grad():",
-        "        return loss_on(slice(None))",
-        "",
-        "",
-        f"optimizer = torch.optim.SGD([w], lr={float(values['lr']):g})",
-        _scheduler_line(key, values),
-        f"shuffle = np.random.default_rng({SEED})  # the page's batches, so the numbers match",
-        f"for epoch in range({int(values['epochs'])}):",
-        *(["    order = shuffle.permutation(" + str(d["n"]) + ")",
-           f"    for start in range(0, {d['n']}, {batch}):",
-           f"        rows = torch.from_numpy(order[start:start + {batch}])"] if batch < d["n"] else
-          ["    for rows in [slice(None)]:  # full batch"]),
-        "        optimizer.zero_grad()",
-        "        loss_on(rows).backward()",
-        "        optimizer.step()",
-        *step_line,
-        "print(w.detach().tolist(), full_loss().item())",
-    ])

@@ -25,11 +25,16 @@ import numpy as np
 import pandas as pd
 
 from core import closed_form, costs, datasets, landscape, penalties, training
-from dashboard import paths
+from dashboard import paths, words
 from dashboard.cache import by_values, scenario_cache
 from dashboard.formatting import fmt, rounded
 from dashboard.headline import Headline
-from dashboard.shared.normal_equation import COST_STEPS, METHOD_NAMES
+
+# The data as the page builds, shows and codes it; the page and the tests read the table and the code here too.
+from dashboard.scenarios.normal_equation_data import data_markdown as data_markdown
+from dashboard.scenarios.normal_equation_data import data_of
+from dashboard.scenarios.normal_equation_data import numpy_code as numpy_code
+from dashboard.shared.normal_equation import COST_STEPS, METHOD_NAMES, distance_axis
 from dashboard.verdicts import Claim, say, template
 
 LIKENESS = ("own", "near", "copy")
@@ -37,6 +42,7 @@ LIKENESS_NAMES = {"own": "its own feature", "near": "nearly a copy of x₁", "co
 GAP_LOW, GAP_HIGH, GAP_PER_DECADE = 0.0001, 1.0, 4
 LAM_LOW, LAM_HIGH, LAM_PER_DECADE = 0.0001, 10.0, 4
 TOL = 1e-6
+TEXT = words.of("normal_equation")
 MAX_COUNT = 10**12  # descent_count's horizon: beyond it a count is "more than"
 SWEEP = tuple(10.0 ** (-k / 4) for k in range(17))  # gaps 1 down to 1e-4
 GRID = 90  # contour cells per side
@@ -92,15 +98,6 @@ class NormalEquation:
     def cond(self) -> float:
         """The condition number of A (and of the Hessian, 2 A / n): ∞ when singular."""
         return math.inf if self.count.singular else self.count.cond
-
-
-def gap_of(values: Mapping[str, Any]) -> float | None:
-    return {"own": None, "near": float(values["gap"]), "copy": 0.0}[values["likeness"]]
-
-
-def data_of(values: Mapping[str, Any], gap: float | None = None) -> datasets.FeatureData:
-    return datasets.alike_features(n=int(values["n"]), noise=float(values["noise"]),
-                                   gap=gap_of(values) if gap is None else gap, seed=int(values["seed"]))
 
 
 @scenario_cache(max_entries=1, heavy=True)
@@ -217,6 +214,13 @@ def compute(values: Mapping[str, Any]) -> NormalEquation:
 result_of = by_values(compute)
 
 
+def distance_caption(res: NormalEquation) -> str:
+    """The distance chart's caption; where the run comes closer to the closed form than the axis's bottom
+    (:func:`dashboard.shared.normal_equation.distance_axis`), a sentence on why it runs along that edge."""
+    below = float(res.run["value"].min()) < distance_axis(res.run)[0]
+    return TEXT("caption.distance") + (" " + TEXT("caption.distance-floor") if below else "")
+
+
 def crossing(res: NormalEquation) -> float:
     """The d at which T n d equals n d² + d³ for the chosen n: above it the descent counts fewer."""
     return float(costs.break_even(res.cost_n, COST_STEPS))
@@ -289,17 +293,9 @@ def flags(res: NormalEquation) -> list[str]:
     return [say([c]) for c in flag_claims(res)]
 
 
-@template("normal.no_inverse")
-def _(v):
-    return (f"**Rank {v['rank']} of 3: XᵀX has no inverse.** The second feature copies the first, so every pair of "
-            f"weights with w₁ + w₂ = {fmt(v['sum'])} fits exactly as well. The answer shown is the one with the "
-            "smallest length, w₁ = w₂: the SVD sets the direction the data cannot see to zero.")
-
-
-@template("normal.ridge_lifts")
-def _(v):
-    return (f"**Rank {v['rank']} of 3, but the ridge makes XᵀX + nλD invertible:** with λ = {fmt(v['lam'])} the "
-            f"penalty picks one answer, condition number {_cond_text(v['cond'])}.")
+template("normal.no_inverse")(lambda v: TEXT("notice.no-inverse", rank=v["rank"], sum=fmt(v["sum"])))
+template("normal.ridge_lifts")(
+    lambda v: TEXT("notice.ridge-lifts", rank=v["rank"], lam=fmt(v["lam"]), cond=_cond_text(v["cond"])))
 
 
 # The weights the data are made with (core.datasets.alike_features): w₁, w₂ and b.
@@ -353,90 +349,39 @@ def notes(res: NormalEquation) -> list[str]:
     return [say(bullet) for bullet in note_claims(res)]
 
 
-def _split(v) -> str:
-    return f"the split ({fmt(v['w1'])}, {fmt(v['w2'])})"
+TRUE_WORDS = {"true_sum": TRUE_SUM, "true_w1": TRUE_W[0], "true_w2": TRUE_W[1]}  # what the split sentences compare with
 
 
-TRUE_SPLIT = f"the true ({TRUE_W[0]:g}, {TRUE_W[1]:g})"
+template("normal.solution")(lambda v: TEXT("notice.solution", w1=fmt(v["w1"]), w2=fmt(v["w2"]), b=fmt(v["b"])))
 
 
-@template("normal.solution")
-def _(v):
-    return (f"The normal equation gives w₁ = {fmt(v['w1'])}, w₂ = {fmt(v['w2'])} and b = {fmt(v['b'])} in one solve of a "
-            "3 × 3 system; the data were made with 2, 1 and 3 plus noise.")
+def _split(v) -> dict[str, Any]:
+    """The split sentences' numbers: the weights found, their sum, and the true ones they compare with."""
+    return {"sum": fmt(v["sum"]), "w1": fmt(v["w1"]), "w2": fmt(v["w2"]), **TRUE_WORDS}
 
 
-@template("normal.split_near")
-def _(v):
-    return (f"The two weights sum to {fmt(v['sum'])}, {'close to' if v['sum_close'] else 'not'} the true "
-            f"{TRUE_SUM:g}, and {_split(v)} is near {TRUE_SPLIT}: these features differ enough, or the noise is small "
-            "enough, for the data to tell them apart.")
+template("normal.split_near")(
+    lambda v: TEXT("notice.split-near", **_split(v)) if v["sum_close"] else TEXT("notice.split-near-sum-off", **_split(v)))
+template("normal.split_sum_only")(lambda v: TEXT("notice.split-sum-only", **_split(v)))
+template("normal.split_neither")(lambda v: TEXT("notice.split-neither", n=v["n"], **_split(v)))
+template("normal.look_alike")(lambda v: TEXT("notice.look-alike"))
+template("normal.exact_fit")(lambda v: TEXT("notice.exact-fit"))
+template("normal.exact_fit_far")(lambda v: TEXT("notice.exact-fit-far", true_w1=TRUE_W[0], true_w2=TRUE_W[1]))
 
 
-@template("normal.split_sum_only")
-def _(v):
-    return (f"The two weights sum to {fmt(v['sum'])}, close to the true {TRUE_SUM:g}, but {_split(v)} is far from "
-            f"{TRUE_SPLIT}: with two nearly identical features the data pin down the sum much better than the split, "
-            "which the noise decides.")
-
-
-@template("normal.split_neither")
-def _(v):
-    return (f"The two weights sum to {fmt(v['sum'])}, not the true {TRUE_SUM:g}, and {_split(v)} is far from "
-            f"{TRUE_SPLIT}: with {v['n']} points and two nearly identical features, the data pin down neither.")
-
-
-@template("normal.look_alike")
-def _(v):
-    return ("Printed to four digits, these equations look like those of an exact copy, yet they have one answer: the "
-            "two columns differ in a later digit, and that is enough for XᵀX to have an inverse, and for the noise "
-            "to set the split.")
-
-
-@template("normal.exact_fit")
-def _(v):
-    return ("With 3 rows and 3 unknowns the plane passes through every point exactly: the noise is fitted too. More "
-            "rows let the errors average out.")
-
-
-@template("normal.exact_fit_far")
-def _(v):
-    return ("With 3 rows and 3 unknowns the plane passes through every point exactly: the noise is fitted too, which "
-            f"is why the weights are far from {TRUE_W[0]:g} and {TRUE_W[1]:g}. More rows let the errors average out.")
-
-
-def _descent(v, over: str) -> str:
+def _descent(v) -> dict[str, str]:
+    """The descent sentence's numbers, as the page prints them."""
     kappa = v["cond"]
-    return (f"Gradient descent from zero, at η = 1/λ_max = {fmt(v['lr'])}, needs {steps_text(v['steps'])} steps to come "
-            f"within 1e-6 of it. The condition number κ = {_cond_text(kappa)}{over} sets the pace: along the flattest "
-            f"direction the distance shrinks by a factor 1 − 1/κ = {_factor(1 - 1 / kappa)} per step.")
+    return {"lr": fmt(v["lr"]), "steps": steps_text(v["steps"]), "cond": _cond_text(kappa),
+            "factor": _factor(1 - 1 / kappa)}
 
 
-@template("normal.descent")
-def _(v):
-    return _descent(v, "")
-
-
-@template("normal.descent_singular")
-def _(v):
-    return _descent(v, " over the two directions the data fix")
-
-
-@template("normal.copy_quick")
-def _(v):
-    return ("With an exact copy the descent is quick again: it never moves along the direction the data cannot see, "
-            "and from zero it lands on the same minimum-norm answer as the SVD. A near copy is the hard case: that "
-            "direction exists but is almost flat.")
-
-
-@template("normal.cost")
-def _(v):
-    return (f"On paper, {v['steps']} descent steps cost less than the normal equation from about d = {v['cross']:.1f} "
-            f"features (at n = {v['n']:,}). Measured here at d = {v['d']}, solving XᵀX takes {time_text(v['solve'])}, "
-            f"the SVD {time_text(v['svd'])} and {v['steps']} descent steps {time_text(v['descent'])}: forming XᵀX runs "
-            "on fast matrix-multiply code, while each descent step streams through all of X again. And a badly "
-            f"conditioned problem needs far more than {v['steps']} steps. (Timed once when this server started: the "
-            "numbers vary with the machine and its load; their order is what holds.)")
+template("normal.descent")(lambda v: TEXT("notice.descent", **_descent(v)))
+template("normal.descent_singular")(lambda v: TEXT("notice.descent-singular", **_descent(v)))
+template("normal.copy_quick")(lambda v: TEXT("notice.copy-quick"))
+template("normal.cost")(lambda v: TEXT("notice.cost", steps=v["steps"], cross=v["cross"], n=v["n"], d=v["d"],
+                                       solve=time_text(v["solve"]), svd=time_text(v["svd"]),
+                                       descent=time_text(v["descent"])))
 
 
 def _printed_rows_equal(res: NormalEquation) -> bool:
@@ -479,103 +424,23 @@ def textbook_claim(res: NormalEquation) -> Claim:
     return Claim("normal.textbook_loses", {"agree": agree, "digits": digits})
 
 
-@template("normal.textbook_fails")
-def _(v):
-    return "Solving XᵀX θ = Xᵀy directly by elimination fails: the matrix is exactly singular."
-
-
-@template("normal.textbook_guess")
-def _(v):
-    return (f"Solving XᵀX θ = Xᵀy directly by elimination still returns numbers, {fmt(v['gap'])} away from the SVD's: "
-            "one of the many answers, picked by rounding errors. Only the rank tells you not to trust it.")
-
-
-@template("normal.textbook_fine")
-def _(v):
-    return (f"Solving XᵀX θ = Xᵀy directly by elimination agrees with the SVD's answer to {v['agree']} significant "
-            "digits: with a condition number this small, no harm done.")
-
-
-@template("normal.textbook_loses")
-def _(v):
-    return (f"Solving XᵀX θ = Xᵀy directly by elimination agrees with the SVD's answer to {v['agree']} significant "
-            f"digits. Forming XᵀX squares the condition number of X, so about {v['digits']:.0f} of the 16 digits a "
-            "number carries can be lost that way; the SVD loses about half as many.")
+template("normal.textbook_fails")(lambda v: TEXT("notice.textbook-fails"))
+template("normal.textbook_guess")(lambda v: TEXT("notice.textbook-guess", gap=fmt(v["gap"])))
+template("normal.textbook_fine")(lambda v: TEXT("notice.textbook-fine", agree=v["agree"]))
+template("normal.textbook_loses")(lambda v: TEXT("notice.textbook-loses", agree=v["agree"], digits=v["digits"]))
 
 
 def math_blocks() -> list[tuple[str, str]]:
     return [
-        ("Setting the gradient of the loss to zero gives the normal equations: the MSE plus the ridge's λ‖w‖² "
-         "(λ = 0 without the ridge; D is the identity with 0 for b, which is not penalized):",
+        (TEXT("math.gradient"),
          r"\nabla_\theta\Bigl(\tfrac1n\|X\theta - y\|^2 + \lambda\|D\theta\|^2\Bigr) = \tfrac2n X^\top(X\theta - y)"
          r" + 2\lambda D\theta = 0 \;\Rightarrow\; (X^\top X + n\lambda D)\,\theta = X^\top y"),
-        ("Gradient descent on the same loss is linear, so its error shrinks along each eigenvector of H = (2/n) XᵀX:",
+        (TEXT("math.descent"),
          r"\theta_t - \theta^* = (I - \eta H)^t(\theta_0 - \theta^*),\qquad \eta = \frac{1}{\lambda_{\max}} "
          r"\Rightarrow \text{slowest factor } 1 - \frac{1}{\kappa},\quad \kappa = \frac{\lambda_{\max}}"
          r"{\lambda_{\min}}"),
-        ("So the steps to reach a distance ε grow in proportion to the condition number κ:",
+        (TEXT("math.steps"),
          r"t \approx \kappa\,\ln\frac{\|\theta_0 - \theta^*\|}{\varepsilon}"),
-        ("The cost, leading terms: forming XᵀX and solving, against T steps that each read all of X:",
+        (TEXT("math.cost"),
          r"n d^2 + d^3 \quad\text{against}\quad T\,n\,d"),
     ]
-
-
-# --------------------------------------------------------------------------- the data and the code
-
-DATA_ROWS = 10  # rows of the data shown in full; more are cut to their first few
-
-
-def data_markdown(values: Mapping[str, Any]) -> str:
-    """The page's data as a table, x₁, x₂ and y per row (all of it up to :data:`DATA_ROWS` rows, the first
-    five beyond): at n = 3 the learner can form XᵀX by hand from it."""
-    data = data_of(values)
-    n = data.X.shape[0]
-    shown = n if n <= DATA_ROWS else 5
-    lines = ["| row | x₁ | x₂ | y |", "|---:|---:|---:|---:|"]
-    lines += [f"| {i + 1} | {fmt(data.X[i, 0])} | {fmt(data.X[i, 1])} | {fmt(data.y[i])} |" for i in range(shown)]
-    if shown < n:
-        lines.append(f"| … | {n - shown} more rows | | |")
-    return "\n".join(lines)
-
-
-def numpy_code(values: Mapping[str, Any]) -> str:
-    """numpy and scikit-learn code that makes the page's data and solves it as the page does: ``theta``
-    (w₁, w₂, b) from the SVD (``np.linalg.lstsq``), or with the ridge from the normal equations themselves
-    ``(XᵀX + nλD) θ = Xᵀy``; then scikit-learn's ``LinearRegression`` (or ``Ridge(alpha = n λ)``: scikit-learn
-    sums the squared errors where this page averages them). With an exact copy every w₁ + w₂ = 3 fits
-    equally well: lstsq picks the shortest θ, scikit-learn centres the data first, so their weights differ."""
-    n, noise, seed = int(values["n"]), float(values["noise"]), int(values["seed"])
-    gap = gap_of(values)
-    w1, w2, b = datasets.ALIKE_PARAMS
-    x2 = {None: "z  # its own feature", 0.0: "x1.copy()  # an exact copy"}.get(
-        gap, f"x1 + {gap!r} * z  # nearly a copy")
-    lam = float(values["lam"]) if values["ridge"] else 0.0
-    lines = [
-        "import numpy as np",
-        f"from sklearn.linear_model import {'Ridge' if lam else 'LinearRegression'}",
-        "",
-        f"rng = np.random.default_rng({seed})",
-        f"x1, z, e = rng.standard_normal((3, {n}))",
-        f"x2 = {x2}",
-        f"y = {w1:g} * x1 + {w2:g} * x2 + {b:g} + {noise!r} * e",
-        f"X = np.column_stack([x1, x2, np.ones({n})])  # the last column multiplies b",
-        "",
-    ]
-    if lam:
-        lines += [
-            f"lam = {lam!r}",
-            "D = np.diag([1.0, 1.0, 0.0])  # b is not penalized",
-            f"theta = np.linalg.solve(X.T @ X + {n} * lam * D, X.T @ y)  # (XᵀX + nλD) θ = Xᵀy",
-            "print(theta)  # w1, w2, b",
-            "",
-            f"model = Ridge(alpha={n} * lam).fit(X[:, :2], y)  # alpha = n λ: it sums where the page averages",
-        ]
-    else:
-        lines += [
-            "theta, *_ = np.linalg.lstsq(X, y, rcond=None)  # the least-squares θ, by SVD",
-            "print(theta)  # w1, w2, b",
-            "",
-            "model = LinearRegression().fit(X[:, :2], y)",
-        ]
-    lines.append("print(model.coef_, model.intercept_)")
-    return "\n".join(lines)

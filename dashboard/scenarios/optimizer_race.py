@@ -1,8 +1,8 @@
 """Compute for "Which optimizer reaches the bottom first?": seven optimizers race on a surface.
 
 Every optimizer of :data:`dashboard.registry.OPTIMIZERS` runs from one start point on one
-surface of :mod:`core.surfaces`, at each of the :data:`RATES` (the rate sliders' values), in
-one computation (:func:`core.surfaces.race`: one loop over the steps, one gradient per step
+surface of :mod:`core.surfaces`, at each of the :func:`rates` (the rate sliders' values), in
+one computation (:func:`core.surface_runs.race`: one loop over the steps, one gradient per step
 for all 7 x 41 runs). A racer's run is then read from there: at its slider's rate, or, when
 "tuned", at its best rate (:func:`core.outcomes.fastest`: the first to arrive at the minimum,
 else, where no rate arrives, the lowest final loss). So tuning is the sweep itself, not a search.
@@ -13,13 +13,10 @@ all were fed the same mini-batches), and σ_t fading linearly to 0 at the run's 
 the exact gradient and its verdict (read over the run's last tenth) describes where the run settled, not the
 noise. What the noise changed is read against the noise-free sweep at the same rate (:func:`noise_claims`).
 
-What each run did is :func:`core.outcomes.classify`'s verdict: "arrived" means near the
-surface's global minimizer in distance and in height, each relative to the start, from that
-step to the end; "the winner" is the racer that arrived in the fewest steps, and there is none
-when no racer arrived.
-
-:func:`compute` is a plain function of the scenario; :func:`cached_race` is its cached
-wrapper (shared across sessions: it depends on the controls only).
+What each run did is :func:`core.outcomes.classify`'s verdict: "arrived" means near the surface's global
+minimizer in distance and in height, each relative to the start, from that step to the end.
+:func:`compute` is a plain function of the scenario, :func:`cached_race` its cached wrapper (shared across
+sessions: it depends on the controls only); what the page says of a race is :mod:`dashboard.shared.optimizer_race`.
 """
 
 from __future__ import annotations
@@ -31,13 +28,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core import outcomes, surfaces, trajectory
+from core import outcomes, surface_runs, surfaces, trajectory
 from dashboard import paths, registry, verdicts
 from dashboard.cache import scenario_cache
 from dashboard.controls import log_options
-from dashboard.formatting import fmt, latex_power
-from dashboard.headline import Headline, whole
-from dashboard.verdicts import Claim, say, template
+from dashboard.formatting import fmt
+from dashboard.shared import optimizer_race as says
+from dashboard.verdicts import Claim, say
 
 SURFACES = ("rosenbrock", "bowl", "saddle", "plateau", "two_minima_2d", "line_fit")
 SURFACE_LABELS = registry.labels(registry.SURFACES, SURFACES)
@@ -63,10 +60,6 @@ LESSON = {**DEFAULTS, "tuned": False, "run_sgd": False, "lr_momentum": 0.0018, "
 # 0; over seeds 0-99, 61 of 100 runs arrive, none without the noise).
 NOISY_DESCENT = {**DEFAULTS, "surface": "two_minima_2d", "tuned": False, "run_momentum": False, "run_adam": False,
                  "lr_sgd": 0.42, "sigma": 2.0}
-ADAM_CONFUSION = ("Adam does not scale a weight's step by how often that weight is updated: here both coordinates "
-                  "get a gradient at every step. It divides each coordinate's average gradient by the size of its "
-                  "gradients over about 1/(1 − β₂) steps, so a coordinate whose gradients were large long ago "
-                  "still takes small steps.")
 
 
 def fading(sigma: float, steps: int) -> np.ndarray:
@@ -113,12 +106,12 @@ class Sweep:
 
 def sweep(surface: str, steps: int, mu: float, beta1: float, beta2: float,
           start: tuple[float, float] | None, noise: float = 0.0) -> Sweep:
-    """All seven optimizers at all the rates, in one :func:`core.surfaces.race` (with the shared, fading
+    """All seven optimizers at all the rates, in one :func:`core.surface_runs.race` (with the shared, fading
     gradient noise of σ = ``noise``)."""
     s = surfaces.get(surface)
     begin = s.start if start is None else np.asarray(start, dtype=np.float64)
     lrs = rates()
-    runs = surfaces.race(s, optimizers=[build(k, mu, beta1, beta2) for k in RACERS], lrs=[lrs] * len(RACERS),
+    runs = surface_runs.race(s, optimizers=[build(k, mu, beta1, beta2) for k in RACERS], lrs=[lrs] * len(RACERS),
                          steps=steps, start=begin, noise=fading(noise, steps), seed=NOISE_SEED)
     gap0 = float(s.value(begin)) - s.global_min_value
     best, arrived = {}, {}
@@ -159,7 +152,7 @@ class Racer:
 
 
 @dataclass(frozen=True, eq=False)
-class Race:
+class Race(paths.DrawnRuns):
     """The racers' runs and everything drawn of them.
 
     Attributes:
@@ -192,13 +185,7 @@ class Race:
     racers: tuple[Racer, ...]
     points: dict[str, np.ndarray]
     gaps: dict[str, np.ndarray]
-    window: tuple[float, float, float, float]
-    cell: tuple[float, float]
     bands: pd.DataFrame
-    paths: pd.DataFrame
-    exits: pd.DataFrame
-    curves: pd.DataFrame
-    diverged: pd.DataFrame
     table: pd.DataFrame
 
     def series(self) -> dict[str, tuple[str, str]]:
@@ -216,17 +203,6 @@ class Race:
         return pd.DataFrame(rows, columns=["series", "label", "x", "y", "step"])
 
 
-def table_markdown(race: Race) -> str:
-    """The race's table as Markdown (cheaper for the browser to redraw than a data grid)."""
-    rows = ["| Optimizer | Learning rate | Settings | Steps to arrive | Final f − min | Result |",
-            "|---|---:|---|---:|---:|---|"]
-    for row in race.table.itertuples(index=False):
-        steps = "" if pd.isna(row[3]) else f"{int(row[3])}"
-        # A diverged racer has no final gap (its Result says where it went): a dash, not ∞.
-        rows.append(f"| {row[0]} | {row[1]} | {row[2]} | {steps} | {fmt(float(row[4]))} | {row[5]} |")
-    return "\n".join(rows)
-
-
 def stationary_points(s: surfaces.Surface) -> tuple[np.ndarray, tuple[str, ...]]:
     """The surface's stationary points other than its global minima, and their names: a run that
     stalls at one is said to have stopped there."""
@@ -234,9 +210,6 @@ def stationary_points(s: surfaces.Surface) -> tuple[np.ndarray, tuple[str, ...]]
     names = ["the other, shallower minimum" if len(local) == 1 else f"local minimum {i + 1}" for i in range(len(local))]
     names += ["the saddle point" if len(s.saddles) == 1 else f"saddle point {i + 1}" for i in range(len(s.saddles))]
     return np.vstack([local.reshape(-1, 2), s.saddles.reshape(-1, 2)]), tuple(names)
-
-
-NO_RACER_NOTE = "With no optimizer switched on, gradient descent races alone."
 
 
 def racing(values: Mapping[str, Any]) -> tuple[str, ...]:
@@ -345,15 +318,9 @@ def race_of(values: Mapping[str, Any]) -> Race:
     return cached_race(_key(values))
 
 
-def winner(race: Race) -> Racer | None:
-    """The racer that arrived in the fewest steps (ties: the lower final height), None when none arrived."""
-    arrived = [r for r in race.racers if r.outcome.arrived]
-    return min(arrived, key=lambda r: (r.arrived_at, r.final_gap)) if arrived else None
-
-
 # --------------------------------------------------------------------------- one optimizer's insides
 INSIDE_ROWS = 300  # steps drawn of the internals (evenly spaced; every one below this)
-QUANTITIES = {  # state name in core.surfaces.internals -> (row title, transform)
+QUANTITIES = {  # state name in core.surface_runs.internals -> (row title, transform)
     "grad": ("gradient g", None),
     "momentum_buffer": ("velocity v", None),
     "m_hat": ("m̂: average gradient", None),
@@ -367,7 +334,7 @@ QUANTITIES = {  # state name in core.surfaces.internals -> (row title, transform
 @dataclass(frozen=True, eq=False)
 class Inside:
     """One racer's internals: ``rows`` (quantity, coordinate, step, value) to draw, ``full``
-    name -> (steps, 2) arrays of every step, as :func:`core.surfaces.internals` gives them."""
+    name -> (steps, 2) arrays of every step, as :func:`core.surface_runs.internals` gives them."""
 
     key: str
     label: str
@@ -389,7 +356,7 @@ def inside_of(race: Race, values: Mapping[str, Any], key: str) -> Inside:
     """The internals of racer ``key`` in ``race`` (it must be racing), at its rate."""
     racer = next(r for r in race.racers if r.key == key)
     opt = build(key, *settings(values))
-    full = surfaces.internals(race.surface, optimizer=opt, lr=racer.rate, steps=race.steps,
+    full = surface_runs.internals(race.surface, optimizer=opt, lr=racer.rate, steps=race.steps,
                               start=np.asarray(race.start), noise=fading(race.noise, race.steps), seed=NOISE_SEED)
     last = race.steps if racer.diverged_at < 0 else max(1, racer.diverged_at)
     keep = paths.evenly(np.arange(last), INSIDE_ROWS)
@@ -485,70 +452,7 @@ def torch_code(race: Race, values: Mapping[str, Any], key: str) -> str:
     ])
 
 
-# --------------------------------------------------------------------------- texts
-SURFACE_NOTES = {
-    "rosenbrock": "The valley floor bends along y = x²: a step that follows the gradient across the valley overshoots "
-                  "its walls, while the way to the minimum at (1, 1) runs along the nearly flat floor.",
-    "bowl": "The bowl is ten times steeper in y than in x (condition number 10): one rate has to suit both "
-            "directions. Per-coordinate methods (AdaGrad, RMSprop, Adam) rescale each direction instead; whether "
-            "that pays on a bowl this mild is what the race shows.",
-    "saddle": "The origin is a saddle: downhill along y, uphill along x. A run that starts almost on the x axis "
-              "slides to the saddle first; only the small y component grows it away, slowly for gradient descent.",
-    "plateau": "Far from the well the surface is almost flat: the gradient is tiny, so plain steps crawl, while "
-               "methods that divide by the gradient's own size keep a steady pace.",
-    "two_minima_2d": "Two wells of different depths: which one a run ends in depends on its path, not only on its "
-                     "start. Only the deeper, global minimum counts as arriving.",
-}
-STILL = 1e-12  # a start whose gradient is below this times its height (at least 1) is a stationary point
-
-
-def start_claims(race: Race) -> list[Claim]:
-    """As claims (:class:`dashboard.verdicts.Claim`): "race.at_minimum" when the race starts on a global
-    minimizer (with the racers that did not stay there: AdamW, whose weight decay needs no gradient),
-    "race.stationary" when it starts on another point where the gradient is zero (below :data:`STILL`
-    times the start's height, at least 1), nothing otherwise."""
-    s = surfaces.get(race.surface)
-    start = np.asarray(race.start)
-    gradient = float(np.linalg.norm(s.grad(start)))
-    if gradient > STILL * max(1.0, abs(float(s.value(start)))):
-        return []
-    if any(np.allclose(start, m) for m in s.global_minima):
-        # AdamW's decoupled weight decay moves the weights with no gradient at all: off a minimum away from 0
-        left = [r.label for r in race.racers if not (r.outcome.arrived and r.outcome.step == 0)]
-        return [Claim("race.at_minimum", {"start": race.start, "gradient": gradient, "left": left})]
-    return [Claim("race.stationary", {"start": race.start, "gradient": gradient})]
-
-
-def stationary_start(race: Race) -> str | None:
-    """A sentence when the race starts where the gradient is zero (every racer then stays put), else None."""
-    return say(start_claims(race)) or None
-
-
-def _run(r: Racer, race: Race) -> dict[str, Any]:
-    """A racer's values in a claim: its name, rate, and what its run did (core.outcomes' verdict, with the
-    run's length and the names of the surface's other stationary points, to say it in words)."""
-    return {"key": r.key, "label": r.label, "rate": r.rate, "tuned": r.tuned, "outcome": r.outcome,
-            "steps": race.steps, "places": race.places}
-
-
-def _did(v: Mapping[str, Any]) -> str:
-    return verdicts.outcome_text(v["outcome"], v["steps"], v["places"])
-
-
-def race_claims(race: Race) -> list[Claim]:
-    """Who won, as claims: "race.first" (the racer that arrived in the fewest steps, :func:`winner`) then
-    "race.others" (what each other racer did) when there are others; or "race.nobody" with every
-    racer's verdict when none arrived."""
-    first = winner(race)
-    if first is None:
-        return [Claim("race.nobody", {"steps": race.steps, "runs": [_run(r, race) for r in race.racers]})]
-    claims = [Claim("race.first", _run(first, race))]
-    others = [_run(r, race) for r in race.racers if r is not first]
-    if others:
-        claims.append(Claim("race.others", {"runs": others}))
-    return claims
-
-
+# --------------------------------------------------------------------------- what to notice
 def rate_claims(race: Race, values: Mapping[str, Any]) -> list[Claim]:
     """How the rates were chosen: "race.tuned" (each at its best rate of the grid; the racers none of whose
     rates arrived are named) or "race.slider_rates"."""
@@ -556,16 +460,6 @@ def rate_claims(race: Race, values: Mapping[str, Any]) -> list[Claim]:
         return [Claim("race.slider_rates")]
     return [Claim("race.tuned", {"rates": int(rates().size), "low": RATE_LOW, "high": RATE_HIGH,
                                  "unarrived": [r.label for r in race.racers if r.tuned and not r.outcome.arrived]})]
-
-
-def surface_claims(surface: str) -> list[Claim]:
-    """What the surface is for: "race.valley" for a line fit's MSE (its condition number, the least-squares
-    line and gradient descent's critical rate), "race.surface" for the others."""
-    s = surfaces.get(surface)
-    if surface == "line_fit":
-        return [Claim("race.valley", {"condition": s.facts["condition_number"], "critical": s.facts["critical_lr"],
-                                      "slope": s.params["slope"], "intercept": s.params["intercept"]})]
-    return [Claim("race.surface", {"surface": surface})]
 
 
 def noise_claims(race: Race) -> list[Claim]:
@@ -582,182 +476,19 @@ def noise_claims(race: Race) -> list[Claim]:
         noisy, calm = r.outcome.arrived, r.quiet.arrived
         if noisy or calm:
             split["kept" if noisy and calm else "moved" if noisy else "lost"].append(
-                {**_run(r, race), "quiet": r.quiet})
+                {**says.run_values(r, race), "quiet": r.quiet})
     return [Claim("race.noise", {"sigma": race.noise, "steps": race.steps, "seed": NOISE_SEED}),
             Claim("race.noise_effect", {**split, "deep": len(s.minima) > len(s.global_minima)})]
-
-
-def inside_claims(race: Race, ins: Inside | None, k: int) -> list[Claim]:
-    """What the inspected optimizer holds at the scrubber's step (none at step 0 or without one)."""
-    if ins is None or k < 1:
-        return []
-    return [Claim("race.inside", {"label": ins.label, "step": min(k, race.steps),
-                                  "quantities": [(title, x, y) for title, (x, y) in ins.at(k).items()]})]
 
 
 def note_claims(race: Race, ins: Inside | None, k: int, values: Mapping[str, Any]) -> list[list[Claim]]:
     """The "What to notice" bullets as claims, one list per bullet."""
     noise = noise_claims(race)  # what the noise did, then how it is made: two bullets
-    bullets = [start_claims(race), race_claims(race), rate_claims(race, values), noise[1:], noise[:1],
-               surface_claims(race.surface), inside_claims(race, ins, k)]
+    bullets = [says.start_claims(race), says.race_claims(race), rate_claims(race, values), noise[1:], noise[:1],
+               says.surface_claims(race.surface), says.inside_claims(race, ins, k)]
     return [b for b in bullets if b]
 
 
 def notes(race: Race, ins: Inside | None, k: int, values: Mapping[str, Any]) -> list[str]:
     """The "What to notice" bullets with the race's live numbers (:func:`note_claims` in words)."""
     return [say(b) for b in note_claims(race, ins, k, values)]
-
-
-def surface_note(surface: str) -> str:
-    """What the surface is for, with its numbers."""
-    return say(surface_claims(surface))
-
-
-@template("race.at_minimum")
-def _(v):
-    if not v["left"]:
-        return ("The race starts at the minimum itself: the gradient there is zero, so every racer has arrived "
-                "before its first step. Move the start to see a race.")
-    return ("The race starts at the minimum itself: the gradient there is zero, so every racer that only follows "
-            f"the gradient has arrived before its first step. {', '.join(v['left'])} "
-            f"{'leaves' if len(v['left']) == 1 else 'leave'} it all the same: decoupled weight decay shrinks the "
-            "weights towards 0 at every step, gradient or not. Move the start to see a race.")
-
-
-@template("race.stationary")
-def _(v):
-    return ("The race starts where the gradient is zero (a stationary point that is not the minimum), so no racer "
-            "that follows the gradient ever moves. Move the start a little to see which way each one leaves.")
-
-
-@template("race.first")
-def _(v):
-    return f"**{v['label']}** arrives first, at step **{v['outcome'].step}** (η = {v['rate']:g})."
-
-
-@template("race.others")
-def _(v):
-    return "The others: " + "; ".join(f"{r['label']} {_did(r)}" for r in v["runs"]) + "."
-
-
-@template("race.nobody")
-def _(v):
-    return (f"No racer arrives at the minimum in {v['steps']} steps: "
-            + "; ".join(f"{r['label']} {_did(r)}" for r in v["runs"]) + ".")
-
-
-@template("race.tuned")
-def _(v):
-    return (f"Each racer runs at its own best rate: of {v['rates']} rates from {v['low']:g} to {v['high']:g}, the "
-            "one that arrived first, found in the same computation as the race"
-            + (f" ({', '.join(v['unarrived'])}: no rate arrived, so the one that ended lowest)" if v["unarrived"] else "")
-            + ". The preset \"Tuned momentum against an untuned Adam\" shows what a badly chosen rate costs.")
-
-
-@template("race.slider_rates")
-def _(v):
-    return ("Each racer runs at its slider's rate. Switch \"tuned\" on to give each its best rate: the "
-            "comparison is only fair between tuned optimizers.")
-
-
-@template("race.valley")
-def _(v):
-    return (f"The MSE of a line over its slope and intercept, for x between 0 and 10: a long, tilted valley "
-            f"(condition number {fmt(v['condition'], 3)}), whose floor is the least-squares line "
-            f"(slope {fmt(v['slope'])}, intercept {fmt(v['intercept'])}). Plain gradient descent diverges above "
-            f"η = {fmt(v['critical'], 3)}.")
-
-
-def _names(labels: list[str]) -> str:
-    """'A', 'A and B', 'A, B and C'."""
-    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
-
-
-@template("race.noise")
-def _(v):
-    return (f"Gradient noise σ = {fmt(v['sigma'])}: every step's gradient gets σₜ·ξₜ added, ξₜ one standard-normal "
-            f"draw per step (seed {v['seed']}) that every racer and every rate tried receives alike, as if all were "
-            f"fed the same mini-batches. σₜ fades from σ to 0 at step {v['steps'] // 2}, half-way, so every run "
-            "ends on the exact gradient and its verdict says where it settled.")
-
-
-@template("race.noise_effect")
-def _(v):
-    goal = "the deep minimum" if v["deep"] else "the minimum"
-    parts = [f"The noise brings {r['label']} to {goal}: at the same rate without it, {r['label']} "
-             + verdicts.outcome_text(r["quiet"], r["steps"], r["places"]) + "." for r in v["moved"]]
-    if v["kept"]:
-        kept = [r["label"] for r in v["kept"]]
-        parts.append(f"{_names(kept)} {'reaches' if len(kept) == 1 else 'reach'} {goal} with the noise and "
-                     "without it.")
-    parts += [f"The noise keeps {r['label']} from {goal}, which it reaches at the same rate without it "
-              f"(at step {r['quiet'].step})." for r in v["lost"]]
-    if not (v["moved"] or v["kept"] or v["lost"]):
-        parts.append(f"No racer reaches {goal}, with the noise or without it.")
-    return " ".join(parts)
-
-
-@template("race.surface")
-def _(v):
-    return SURFACE_NOTES[v["surface"]]
-
-
-@template("race.inside")
-def _(v):
-    return (f"Inside **{v['label']}** at step {v['step']}: "
-            + "; ".join(f"{title} ({fmt(x)}, {fmt(y)})" for title, x, y in v["quantities"]) + ".")
-
-
-def headline_claims(race: Race) -> list[Claim]:
-    """The headlines' verdicts as claims: "race.head_first" (the winner, :func:`winner`) or
-    "race.head_nobody", then one "race.head_run" per racer (its rate and what its run did)."""
-    first = winner(race)
-    top = (Claim("race.head_first", _run(first, race)) if first else
-           Claim("race.head_nobody", {"steps": race.steps}))
-    return [top] + [Claim("race.head_run", _run(r, race)) for r in race.racers]
-
-
-def headlines(race: Race) -> list[Headline]:
-    """The winner's steps, then each racer's steps to arrive (compared with a pinned racer of the
-    same optimizer): each headline's tooltip is its claim in words (:func:`headline_claims`)."""
-    top, *runs = headline_claims(race)
-    first = top.values if top.kind == "race.head_first" else None
-    heads = [Headline(f"First: {first['label']}" if first else "First to arrive",
-                      verdicts.short_text(first["outcome"]) if first else "nobody", say([top]),
-                      value=first["outcome"].step if first else None, change=whole, better="lower", key="winner")]
-    for claim in runs:
-        outcome = claim.values["outcome"]
-        heads.append(Headline(claim.values["label"], verdicts.short_text(outcome), say([claim]),
-                              value=outcome.step if outcome.arrived else None, change=whole, better="lower",
-                              key=claim.values["key"]))
-    return heads
-
-
-@template("race.head_first")
-def _(v):
-    return "The fewest steps any racer needed to arrive."
-
-
-@template("race.head_nobody")
-def _(v):
-    return f"No racer arrived at the minimum in {v['steps']} steps."
-
-
-@template("race.head_run")
-def _(v):
-    return f"η = {v['rate']:g}{' (its best rate)' if v['tuned'] else ''}: {_did(v)}."
-
-
-def math_blocks(race: Race, key: str) -> list[tuple[str, str]]:
-    """The racers' update rules (torch.optim's), and the race's finish line."""
-    rows = [(f"**{registry.OPTIMIZERS[r.key].label}** (torch.optim's update, $g_t$ the gradient at step $t$):",
-             registry.OPTIMIZERS[r.key].latex) for r in race.racers]
-    rows.append((f"The finish line: {verdicts.ARRIVED_RULE} (θ* the minimizer, f* the minimum):",
-                 rf"\lVert \theta_t - \theta^* \rVert \le {outcomes.ARRIVE_DISTANCE:g}\,\lVert \theta_0 - \theta^* \rVert"
-                 rf"\quad\text{{and}}\quad f(\theta_t) - f^* \le {latex_power(outcomes.ARRIVE_GAP)}\,\bigl(f(\theta_0) - f^*\bigr)"
-                 rf" = {fmt(race.arrive_gap, 3)}"))
-    if race.noise > 0.0:
-        rows.append((f"The gradient each racer is given, with noise σ = {fmt(race.noise)} (ξₜ standard normal, the "
-                     "same draw for every racer):",
-                     rf"g_t = \nabla f(\theta_{{t-1}}) + \sigma\,\max\Bigl(0,\ 1 - \frac{{2t}}{{{race.steps}}}\Bigr)\,\xi_t"))
-    return rows

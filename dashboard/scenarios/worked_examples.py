@@ -16,10 +16,12 @@ import numpy as np
 import pandas as pd
 
 from core import datasets, losses, outcomes
+from dashboard import words
 from dashboard.formatting import fmt, money, pct, signed
 from dashboard.headline import Headline
 from dashboard.verdicts import Claim, say, template
 
+TEXT = words.of("worked_examples")
 # Example key -> (title, source of the truth and the lesson's predictions, control key prefix,
 # labels of the items, unit written before / after a number, the step of the inputs, the input range).
 EXAMPLES: dict[str, dict[str, Any]] = {
@@ -74,24 +76,12 @@ DEFAULTS: dict[str, Any] = {key: _default(EXAMPLES[name]["data"]().y_pred[m, i])
 DEFAULTS["worksheet"] = False  # the answers hidden: the page as the lesson's exercise, to work by hand
 B_WITHOUT_WEEK_4 = {**DEFAULTS, "rain_b4": 40}  # step 5: B's week-4 miss taken away
 
-# What each card asks a learner working it by hand (the worksheet): the rainfall card follows the lesson's
-# exercise step by step; the others ask for the card's own point.
-QUESTIONS: dict[str, tuple[str, ...]] = {
-    "lagos": ("Work out each house's error, prediction minus truth, its square and its absolute value.",
-              "Average them: what are the MSE and the MAE?",
-              "How many of the squared points does the largest miss carry, and how many of the absolute ones?"),
-    "rain": ("Work out each week's error, prediction minus truth, for both models.",
-             "Square each error.",
-             "Average the squares: what is each model's MSE?",
-             "Which model has the lower MSE? Is that the one you expected from looking at the errors?",
-             "B's week 4 is 10 mm off. How much of B's MSE comes from that one week, and what does that say about "
-             "MSE and a single bad prediction?"),
-    "usd": ("Square each house's error and average them: what is the MSE, and in which unit?",
-            "Take its square root: how far off is a typical prediction, in dollars?"),
-    "house": ("What is this prediction's error, and its square? Say the square's unit.",),
-    "miss": ("One miss is twice the other. How many times larger is its square?",),
-    "arrow": ("Score each arrow by its distance and by its squared distance: which arrow does the square punish most?",),
-    "tie": ("Work out both models' total squared error. Which model wins, and do they miss the same points?",),
+# What each card asks a learner working it by hand (the worksheet), a numbered Markdown list: the rainfall card
+# follows the lesson's exercise step by step; the others ask for the card's own point.
+QUESTIONS: dict[str, str] = {
+    "lagos": TEXT("questions.lagos"), "rain": TEXT("questions.rain"), "usd": TEXT("questions.usd"),
+    "house": TEXT("questions.house"), "miss": TEXT("questions.miss"), "arrow": TEXT("questions.arrow"),
+    "tie": TEXT("questions.tie"),
 }
 ASKED = "?"  # what a hidden answer shows in a worksheet's table
 
@@ -278,137 +268,83 @@ _VERDICTS = {"lagos": _lagos_claims, "rain": _rain_claims, "usd": _usd_claims, "
              "miss": _miss_claims, "arrow": _arrow_claims, "tie": _tie_claims}
 
 
-@template("worked.lagos_exact")
-def _(v):
-    return "Every prediction is exact: MSE 0 and MAE 0, so no house carries any of the penalty."
+template("worked.lagos_exact")(lambda v: TEXT("notice.lagos-exact"))
+template("worked.lagos_scores")(lambda v: TEXT("notice.lagos-scores", mse=mean_text(v["mse"]), mae=mean_text(v["mae"])))
 
 
-@template("worked.lagos_scores")
-def _(v):
-    return f"MSE {mean_text(v['mse'])} (₦M)², MAE ₦{mean_text(v['mae'])}M."
-
-
-def _lagos_top(v) -> str:
-    """The biggest miss (or the tied ones) and its share of the squared penalty, the start of a Lagos sentence."""
+def _lagos_shares(v) -> dict[str, str]:
+    """The Lagos sentences' numbers: the biggest miss (or, tied, all but the last of them, listed with commas in
+    code, and the last), its squared penalty and absolute error and their totals, its share of the penalty."""
     *first, last = [f"{item} ({signed(error)})" for item, error in v["misses"]]
-    share = pct(v["squared"] / v["squared_total"])
-    if first:
-        return (f"The biggest misses, {', '.join(first)} and {last}, carry {_big(v['squared'])} each of the "
-                f"{_big(v['squared_total'])} points of squared penalty ({share} each), ")
-    return (f"The biggest miss, {last}, carries {_big(v['squared'])} of the {_big(v['squared_total'])} points of "
-            f"squared penalty ({share}), ")
-
-
-def _each(v) -> str:
-    return " each" if len(v["misses"]) > 1 else ""
+    said = {"last": last, "squared": _big(v["squared"]), "squared_total": _big(v["squared_total"]),
+            "share": pct(v["squared"] / v["squared_total"]), "absolute": _big(v["absolute"]),
+            "absolute_total": _big(v["absolute_total"])}
+    return {**said, "misses": ", ".join(first)} if first else said
 
 
 @template("worked.lagos_heavier")
 def _(v):
-    return _lagos_top(v) + f"but only {_big(v['absolute'])}{_each(v)} of {_big(v['absolute_total'])} in absolute error."
+    if len(v["misses"]) > 1:
+        return TEXT("notice.lagos-heavier-tied", **_lagos_shares(v))
+    return TEXT("notice.lagos-heavier", **_lagos_shares(v))
 
 
 @template("worked.lagos_even")
 def _(v):
-    why = "it is the only miss" if v["alone"] else "every house missed is missed by as much"
-    return (_lagos_top(v) + f"and {_big(v['absolute'])}{_each(v)} of {_big(v['absolute_total'])} in absolute error: "
-            f"the same share, since {why}.")
+    if v["alone"]:  # the only miss: one house, never a tie
+        return TEXT("notice.lagos-even-alone", **_lagos_shares(v))
+    if len(v["misses"]) > 1:
+        return TEXT("notice.lagos-even-tied", **_lagos_shares(v))
+    return TEXT("notice.lagos-even", **_lagos_shares(v))
 
 
 @template("worked.rain_scores")
 def _(v):
     (a, b), (ma, mb) = v["mse"], v["mae"]
-    return f"MSE: A {mean_text(a)}, B {mean_text(b)}; MAE: A {mean_text(ma)}, B {mean_text(mb)}."
+    return TEXT("notice.rain-scores", mse_a=mean_text(a), mse_b=mean_text(b), mae_a=mean_text(ma), mae_b=mean_text(mb))
 
 
-@template("worked.rain_exact")
-def _(v):
-    return "**Step 5:** model B predicts every week exactly: its MSE is 0, and no week carries any of it."
+template("worked.rain_exact")(lambda v: TEXT("notice.rain-exact"))
 
 
 @template("worked.rain_week")
 def _(v):
-    return (f"**Step 5:** B's week-{v['week']} error ({signed(v['error'])} mm) squares to {_big(v['squared'])}, "
-            f"which adds {fmt(v['squared'] / v['n'])} to B's MSE on its own ({pct(v['squared'] / v['total'])} of "
-            f"it); without it B's MSE would be {fmt((v['total'] - v['squared']) / v['n'])}.")
+    return TEXT("notice.rain-week", week=v["week"], error=signed(v["error"]), squared=_big(v["squared"]),
+                adds=fmt(v["squared"] / v["n"]), share=pct(v["squared"] / v["total"]),
+                without=fmt((v["total"] - v["squared"]) / v["n"]))
 
 
-@template("worked.rain_dominates")
-def _(v):
-    return "That one large miss dominates B's squared loss."
-
-
-@template("worked.rain_minor")
-def _(v):
-    return "Here it does not dominate B's squared loss; a single large miss would."
-
-
-@template("worked.rain_bonus")
-def _(v):
-    return (f"**Bonus:** absolute error charges each mm the same whatever the miss's size: its per-week values "
-            f"({', '.join(_big(a) for a in v['absolute'])} for B) grow with the miss, so a miss twice as large "
-            "costs twice as much, where the squared error costs four times as much.")
-
-
-@template("worked.usd")
-def _(v):
-    return (f"MSE {_big(round(v['mse'], 6))} dollars², a number in squared dollars that no price is; its square "
-            f"root, the RMSE, is {money(v['rmse'])}, back in dollars.")
-
-
-@template("worked.house")
-def _(v):
-    return (f"An error of {money(abs(v['error']))} squares to {_big(v['squared'])} dollars²: squaring "
-            "makes big misses enormous.")
-
-
-@template("worked.miss_none")
-def _(v):
-    return "Both predictions are exact: no miss, and no loss under either error."
-
-
-@template("worked.miss_equal")
-def _(v):
-    return (f"Misses of {money(v['small'])} and {money(v['large'])}: the same size, so the same squared loss, "
-            f"{_big(v['large'] ** 2)} dollars² each.")
-
-
-@template("worked.miss_one")
-def _(v):
-    return (f"Misses of {money(v['small'])} and {money(v['large'])}: an exact prediction costs nothing under either "
-            f"loss, while {money(v['large'])} off costs {_big(v['large'] ** 2)} dollars² of squared loss.")
+template("worked.rain_dominates")(lambda v: TEXT("notice.rain-dominates"))
+template("worked.rain_minor")(lambda v: TEXT("notice.rain-minor"))
+# B's absolute errors per week, listed with commas in code.
+template("worked.rain_bonus")(lambda v: TEXT("notice.rain-bonus", absolute=", ".join(_big(a) for a in v["absolute"])))
+template("worked.usd")(lambda v: TEXT("notice.usd", mse=_big(round(v["mse"], 6)), rmse=money(v["rmse"])))
+template("worked.house")(lambda v: TEXT("notice.house", error=money(abs(v["error"])), squared=_big(v["squared"])))
+template("worked.miss_none")(lambda v: TEXT("notice.miss-none"))
+template("worked.miss_equal")(
+    lambda v: TEXT("notice.miss-equal", small=money(v["small"]), large=money(v["large"]), squared=_big(v["large"] ** 2)))
+template("worked.miss_one")(
+    lambda v: TEXT("notice.miss-one", small=money(v["small"]), large=money(v["large"]), squared=_big(v["large"] ** 2)))
 
 
 @template("worked.miss_ratio")
 def _(v):
     ratio = v["large"] / v["small"]
-    return (f"Misses of {money(v['small'])} and {money(v['large'])}: the larger is {fmt(ratio)} "
-            f"times the error but {fmt(ratio ** 2)} times the squared loss.")
+    return TEXT("notice.miss-ratio", small=money(v["small"]), large=money(v["large"]), ratio=fmt(ratio),
+                squared_ratio=fmt(ratio ** 2))
 
 
 @template("worked.arrow")
 def _(v):
-    return "Squared loss per arrow: " + ", ".join(f"{fmt(d)} cm off scores {_big(s)}" for d, s in v["scores"]) + "."
+    # Each arrow's distance and score (a block of its own), listed with commas in code.
+    scores = ", ".join(TEXT("notice.arrow-score", distance=fmt(d), score=_big(s)) for d, s in v["scores"])
+    return TEXT("notice.arrow", scores=scores)
 
 
-@template("worked.tie_winner")
-def _(v):
-    return f"Total squared error: A {fmt(v['a'])}, B {fmt(v['b'])}: {v['winner']} scores lower."
-
-
-@template("worked.tie_apart")
-def _(v):
-    return f"Total squared error: A {fmt(v['a'])}, B {fmt(v['b'])}: a tie, though they miss different points."
-
-
-@template("worked.tie_same_points")
-def _(v):
-    return f"Total squared error: A {fmt(v['a'])}, B {fmt(v['b'])}: a tie, and they miss the same points."
-
-
-@template("worked.tie_exact")
-def _(v):
-    return f"Total squared error: A {fmt(v['a'])}, B {fmt(v['b'])}: a tie, since both predict every point exactly."
+template("worked.tie_winner")(lambda v: TEXT("notice.tie-winner", a=fmt(v["a"]), b=fmt(v["b"]), winner=v["winner"]))
+template("worked.tie_apart")(lambda v: TEXT("notice.tie-apart", a=fmt(v["a"]), b=fmt(v["b"])))
+template("worked.tie_same_points")(lambda v: TEXT("notice.tie-same-points", a=fmt(v["a"]), b=fmt(v["b"])))
+template("worked.tie_exact")(lambda v: TEXT("notice.tie-exact", a=fmt(v["a"]), b=fmt(v["b"])))
 
 
 def headlines(cs: Mapping[str, Card]) -> list[Headline]:
@@ -440,37 +376,31 @@ def note_claims(cs: Mapping[str, Card]) -> list[Claim]:
     return [Claim("worked.note_a_exact" if rain.mse[0] == 0 else "worked.note_ratio", scores)]
 
 
-_RECOMPUTES = "Every card recomputes as you edit its predictions (in the sidebar)."
-
-
 @template("worked.note_a_exact")
 def _(v):
-    return (f"{_RECOMPUTES} Lagos MSE {mean_text(v['lagos_mse'])} against MAE {mean_text(v['lagos_mae'])}; "
-            f"rainfall A predicts every week exactly (MSE 0), so B's MSE of {fmt(v['mse'][1])} and MAE of "
-            f"{fmt(v['mae'][1])} are no multiple of A's.")
+    return TEXT("notice.recomputes-a-exact", lagos_mse=mean_text(v["lagos_mse"]), lagos_mae=mean_text(v["lagos_mae"]),
+                mse_b=fmt(v["mse"][1]), mae_b=fmt(v["mae"][1]))
 
 
 @template("worked.note_ratio")
 def _(v):
     (a, b), (ma, mb) = v["mse"], v["mae"]
-    return (f"{_RECOMPUTES} Lagos MSE {mean_text(v['lagos_mse'])} against MAE {mean_text(v['lagos_mae'])}; "
-            f"rainfall B's MSE {fmt(b)} is {fmt(b / a)} times A's, while its MAE is {fmt(mb / ma)} times A's.")
+    return TEXT("notice.recomputes", lagos_mse=mean_text(v["lagos_mse"]), lagos_mae=mean_text(v["lagos_mae"]),
+                mse_b=fmt(b), mse_times=fmt(b / a), mae_times=fmt(mb / ma))
 
 
 def notes(cs: Mapping[str, Card]) -> list[str]:
     return [
         *(say([claim]) for claim in note_claims(cs)),
-        "Squared error grows with the square of a miss: double the miss and its loss is four times as large. That is "
-        "why one large miss can outweigh all the small ones, and why the MSE is in squared units (take its root, the "
-        "RMSE, to read it in the data's own unit).",
-        "Absolute error grows in step with the miss: a model's MAE is its typical miss, in the data's unit.",
+        TEXT("notice.squared"),
+        TEXT("notice.absolute"),
     ]
 
 
 def math_blocks() -> list[tuple[str, str]]:
     return [
-        ("Each point's error, and the two means:",
+        (TEXT("math.means"),
          r"e_i = \hat y_i - y_i,\qquad \text{MSE} = \frac1n\sum_i e_i^2,\qquad \text{MAE} = \frac1n\sum_i |e_i|"),
-        ("The root of the MSE, in the data's unit:", r"\text{RMSE} = \sqrt{\text{MSE}}"),
-        ("One point's share of the MSE:", r"\frac{e_k^2 / n}{\text{MSE}} = \frac{e_k^2}{\sum_i e_i^2}"),
+        (TEXT("math.rmse"), r"\text{RMSE} = \sqrt{\text{MSE}}"),
+        (TEXT("math.share"), r"\frac{e_k^2 / n}{\text{MSE}} = \frac{e_k^2}{\sum_i e_i^2}"),
     ]

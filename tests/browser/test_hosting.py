@@ -2,7 +2,8 @@
 
 - Community Cloud: a fresh virtualenv gets only ``dashboard/requirements.txt``, and
   ``streamlit run dashboard/app.py`` from the repository root (the project not installed)
-  serves every view.
+  serves a view to a browser, and every view runs through the entry point in
+  that virtualenv (Streamlit's AppTest).
 - Docker: the Dockerfile's settings agree with each other (base image as a build argument, a
   non-root user with UID 1000, the exposed port, a health check on /_stcore/health without
   curl, an entry path that exists), and its command, run in that virtualenv, serves every view.
@@ -60,14 +61,39 @@ def test_requirements_pin_every_runtime_dependency_of_the_project():
     assert names == {name.lower() for name in pinned}
 
 
+# Every view run through the entry point in the cloud's virtualenv, outside the repository, with Streamlit's
+# own AppTest (part of streamlit): each view's imports and its whole run meet only the pinned requirements.
+EVERY_VIEW_THROUGH_THE_ENTRY_POINT = """
+import sys
+from streamlit.testing.v1 import AppTest
+app = AppTest.from_file(sys.argv[1], default_timeout=120).run()
+for page in ["", *sys.argv[2:]]:
+    if page:
+        app.switch_page(page).run()
+    failed = [e.value for e in app.exception] + [e.value for e in app.error]
+    print(page or "start", "|", app.title[0].value if app.title else "", "|", failed)
+"""
+
+
 def test_the_cloud_way_serves_every_view_without_installing_the_project(cloud_venv, page, tmp_path):
     python = cloud_venv / "bin" / "python"
     # the project itself is not importable from the virtualenv: only the entry point's path fix makes it so
     probe = subprocess.run([str(python), "-c", "import dashboard"], cwd=tmp_path, capture_output=True)
     assert probe.returncode != 0
-    command = (str(cloud_venv / "bin" / "streamlit"),)  # the console script, as Cloud runs it
+    # every view, run in the virtualenv (a browser per view cost 70-110 s of the suite and tested the same imports)
+    pages = [f"../pages/{view.file}" for view in VIEWS]
+    done = subprocess.run([str(python), "-c", EVERY_VIEW_THROUGH_THE_ENTRY_POINT, str(ROOT / "dashboard" / "app.py"),
+                           *pages], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    ran = [line.split(" | ") for line in done.stdout.splitlines() if " | " in line]
+    assert [name for name, _, _ in ran] == ["start", *pages]
+    assert [title for _, title, _ in ran[1:]] == [view.question for view in VIEWS]
+    assert all(failed == "[]" for _, _, failed in ran), ran
+    # and the console script, as Cloud runs it, serves a view to a real browser (the Dockerfile's test
+    # opens the start page the same way)
+    command = (str(cloud_venv / "bin" / "streamlit"),)
     with streamlit_server(Path("dashboard/app.py"), tmp_path / "cloud.log", command=command) as (url, _):
-        _serves(url, page)
+        _serves(url, page, [v for v in VIEWS if v.name == "local_minima"])
 
 
 def _dockerfile() -> dict:

@@ -34,6 +34,7 @@ from deploy.serve import COOKIE, find_nginx
 
 from .server import ROOT, free_port
 from .streamlit_page import (
+    RUN_TIMEOUT_MS,
     VIEW_CHARTS,
     error_texts,
     main_text,
@@ -41,6 +42,7 @@ from .streamlit_page import (
     open_page,
     query,
     slider_value,
+    wait_for_charts,
     wait_for_run,
 )
 
@@ -174,8 +176,14 @@ def test_the_config_carries_what_streamlit_needs_behind_a_proxy():
 def test_every_view_loads_through_the_proxy_over_its_websocket(served, page):
     sockets = []
     page.on("websocket", lambda ws: sockets.append(ws.url))
-    for view in VIEWS:
-        open_page(page, f"{served.url}/{view.name}", charts=VIEW_CHARTS[view.name])
+    first, *others = VIEWS
+    open_page(page, f"{served.url}/{first.name}")
+    for view in [first, *others]:  # then from view to view in the sidebar, as a class does, over the one socket
+        if view is not first:
+            page.locator('[data-testid="stSidebarNav"] a').filter(has_text=view.title).first.click()
+            page.wait_for_url(f"{served.url}/{view.name}")
+        page.locator('[data-testid="stMain"] h1').filter(has_text=view.question).wait_for(timeout=RUN_TIMEOUT_MS)
+        wait_for_charts(page, VIEW_CHARTS[view.name])
         assert not error_texts(page), view.name
         assert view.question in main_text(page)
     assert sockets and all(s.startswith(served.url.replace("http", "ws")) and "/_stcore/stream" in s for s in sockets)

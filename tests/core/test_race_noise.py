@@ -1,11 +1,11 @@
-"""Gradient noise in core.surfaces.race: one draw per step shared by every run, checked against plain
+"""Gradient noise in core.surface_runs.race: one draw per step shared by every run, checked against plain
 loops written from torch.optim's published SGD (with momentum) and Adam rules, fed the same noise drawn
 here by hand; noise 0 is the noise-free race bit for bit."""
 
 import numpy as np
 import pytest
 
-from core import optimizers, surfaces
+from core import optimizers, surface_runs, surfaces
 
 
 def _loop(key: str, s, lr: float, steps: int, start, noise: np.ndarray) -> np.ndarray:
@@ -32,7 +32,7 @@ def test_every_run_gets_the_same_fading_noise_as_a_hand_loop_fed_the_same_draw()
     scale = sigma * (1 - np.arange(1, steps + 1) / steps)  # fades to 0 at the last step
     draw = np.random.default_rng(seed).standard_normal((steps, 2))  # one (x, y) pair per step, for every run
     lrs = [np.array([0.05, 0.3]), np.array([0.01, 0.2, 0.8])]
-    runs = surfaces.race(s, optimizers=[optimizers.get("sgd", momentum=0.9), optimizers.get("adam")], lrs=lrs,
+    runs = surface_runs.race(s, optimizers=[optimizers.get("sgd", momentum=0.9), optimizers.get("adam")], lrs=lrs,
                          steps=steps, noise=scale, seed=seed)
     for key, rates, run in zip(("momentum", "adam"), lrs, runs):
         for r, lr in enumerate(rates):
@@ -47,7 +47,7 @@ def test_one_number_is_the_same_noise_at_every_step():
     s = surfaces.get("bowl")
     steps = 40
     draw = 0.5 * np.random.default_rng(0).standard_normal((steps, 2))
-    (run,) = surfaces.race(s, optimizers=[optimizers.get("sgd", momentum=0.9)], lrs=[0.02], steps=steps, noise=0.5)
+    (run,) = surface_runs.race(s, optimizers=[optimizers.get("sgd", momentum=0.9)], lrs=[0.02], steps=steps, noise=0.5)
     np.testing.assert_allclose(run.params[:, 0], _loop("momentum", s, 0.02, steps, s.start, draw),
                                rtol=1e-10, atol=1e-12)
 
@@ -57,9 +57,9 @@ def test_noise_zero_is_the_noise_free_race_bit_for_bit(noise):
     s = surfaces.get("rosenbrock")
     opts = [optimizers.get("sgd", momentum=0.9), optimizers.get("adam"), optimizers.get("adagrad")]
     lrs = [np.array([1e-4, 1e-3]), 0.05, np.array([0.1, 1.0])]
-    runs = surfaces.race(s, optimizers=opts, lrs=lrs, steps=150, noise=noise, seed=3)
+    runs = surface_runs.race(s, optimizers=opts, lrs=lrs, steps=150, noise=noise, seed=3)
     for opt, lr, got in zip(opts, lrs, runs):
-        alone = surfaces.optimize(s, optimizer=opt, lr=lr, steps=150)  # optimize, unchanged, without noise
+        alone = surface_runs.optimize(s, optimizer=opt, lr=lr, steps=150)  # optimize, unchanged, without noise
         np.testing.assert_array_equal(got.params, alone.params)
         np.testing.assert_array_equal(got.loss, alone.loss)
         np.testing.assert_array_equal(got.diverged_at, alone.diverged_at)
@@ -69,8 +69,8 @@ def test_internals_replay_a_noisy_race_run_bit_for_bit():
     s = surfaces.get("two_minima_2d")
     scale = 3.0 * (1 - np.arange(1, 81) / 80)
     opt = optimizers.get("adam")
-    (run,) = surfaces.race(s, optimizers=[opt], lrs=[0.3], steps=80, noise=scale, seed=2)
-    inside = surfaces.internals(s, optimizer=opt, lr=0.3, steps=80, noise=scale, seed=2)
+    (run,) = surface_runs.race(s, optimizers=[opt], lrs=[0.3], steps=80, noise=scale, seed=2)
+    inside = surface_runs.internals(s, optimizer=opt, lr=0.3, steps=80, noise=scale, seed=2)
     np.testing.assert_array_equal(inside["point"], run.params[:-1, 0])
     draw = np.random.default_rng(2).standard_normal((80, 2))
     np.testing.assert_allclose(inside["grad"], s.grad(run.params[:-1, 0]) + scale[:, None] * draw, rtol=1e-12)
@@ -81,4 +81,4 @@ def test_internals_replay_a_noisy_race_run_bit_for_bit():
     ({"noise": "loud"}, "noise"), ({"noise": 1.0, "seed": -1}, "seed"), ({"noise": 1.0, "seed": 1.5}, "seed")])
 def test_bad_noise_or_seed_is_refused_by_name(kwargs, name):
     with pytest.raises(ValueError, match=name):
-        surfaces.race("bowl", optimizers=["sgd"], lrs=[0.1], steps=10, **kwargs)
+        surface_runs.race("bowl", optimizers=["sgd"], lrs=[0.1], steps=10, **kwargs)

@@ -1,8 +1,9 @@
 """core.schedules against loop references written from torch.optim.lr_scheduler's chainable forms.
 
-Each reference simulates a torch scheduler with plain floats: the value at index t is the
-learning rate after t calls to ``scheduler.step()``, computed RECURSIVELY from the previous
-rate with torch's ``get_lr`` formula (not the closed form used by core).
+The references (tests/core/schedule_oracle.py) simulate a torch scheduler with plain floats: the
+value at index t is the learning rate after t calls to ``scheduler.step()``, computed RECURSIVELY
+from the previous rate with torch's ``get_lr`` formula (not the closed form used by core).
+Reduce on plateau has its own tests (tests/core/test_plateau.py).
 """
 
 from __future__ import annotations
@@ -14,113 +15,18 @@ import pytest
 from numpy.testing import assert_allclose
 
 from core import schedules
-
-N = 60
-
-# ----------------------------------------------------------- recursive references
-
-
-def ref_step_lr(base, step_size, gamma, n=N):
-    lr, out = base, []
-    for epoch in range(n):
-        if epoch != 0 and epoch % step_size == 0:
-            lr = lr * gamma
-        out.append(lr)
-    return out
-
-
-def ref_exponential_lr(base, gamma, n=N):
-    lr, out = base, []
-    for epoch in range(n):
-        if epoch != 0:
-            lr = lr * gamma
-        out.append(lr)
-    return out
-
-
-def ref_cosine_lr(base, t_max, eta_min=0.0, n=N):
-    lr, out = base, []
-    for epoch in range(n):
-        if epoch == 0:
-            pass
-        elif (epoch - 1 - t_max) % (2 * t_max) == 0:
-            lr = lr + (base - eta_min) * (1 - math.cos(math.pi / t_max)) / 2
-        else:
-            ratio = (1 + math.cos(math.pi * epoch / t_max)) / (
-                1 + math.cos(math.pi * (epoch - 1) / t_max)
-            )
-            lr = ratio * (lr - eta_min) + eta_min
-        out.append(lr)
-    return out
-
-
-def ref_warm_restarts(base, t_0, t_mult=1, eta_min=0.0, n=N):
-    t_cur, t_i, out = 0, t_0, []
-    for epoch in range(n):
-        if epoch > 0:
-            t_cur += 1
-            if t_cur >= t_i:
-                t_cur -= t_i
-                t_i *= t_mult
-        out.append(eta_min + (base - eta_min) * (1 + math.cos(math.pi * t_cur / t_i)) / 2)
-    return out
-
-
-def ref_linear_lr(base, start_factor, total_iters, n, end_factor=1.0):
-    lr, out = base, []
-    for epoch in range(n):
-        if epoch == 0:
-            lr = base * start_factor
-        elif epoch <= total_iters:
-            lr = lr * (
-                1.0
-                + (end_factor - start_factor)
-                / (total_iters * start_factor + (epoch - 1) * (end_factor - start_factor))
-            )
-        out.append(lr)
-    return out
-
-
-def ref_sequential(warm, after_ref, milestone, n=N):
-    # SequentialLR: the first scheduler before the milestone, then the second one restarted
-    # at its own epoch 0 (its base rate) and stepped from there.
-    return warm[:milestone] + after_ref(n - milestone)
-
-
-def ref_one_cycle(
-    max_lr, total_steps, pct_start=0.3, anneal="cos", div_factor=25.0, final_div_factor=1e4,
-    three_phase=False,
-):
-    initial = max_lr / div_factor
-    minimum = initial / final_div_factor
-    if three_phase:
-        phases = [
-            (float(pct_start * total_steps) - 1, initial, max_lr),
-            (float(2 * pct_start * total_steps) - 2, max_lr, initial),
-            (total_steps - 1, initial, minimum),
-        ]
-    else:
-        phases = [
-            (float(pct_start * total_steps) - 1, initial, max_lr),
-            (total_steps - 1, max_lr, minimum),
-        ]
-
-    def cos_anneal(start, end, pct):
-        return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
-
-    def linear_anneal(start, end, pct):
-        return (end - start) * pct + start
-
-    fn = cos_anneal if anneal == "cos" else linear_anneal
-    out = []
-    for step_num in range(total_steps + 1):
-        start_step = 0
-        for i, (end_step, a, b) in enumerate(phases):
-            if step_num <= end_step or i == len(phases) - 1:
-                out.append(fn(a, b, (step_num - start_step) / (end_step - start_step)))
-                break
-            start_step = end_step
-    return out
+from tests.core.schedule_oracle import (  # noqa: F401 - RefPlateau: tests/dashboard/test_lr_schedules.py imports it from here
+    N,
+    RefPlateau,
+    ref_cosine_lr,
+    ref_cyclic_lr,
+    ref_exponential_lr,
+    ref_linear_lr,
+    ref_one_cycle,
+    ref_sequential,
+    ref_step_lr,
+    ref_warm_restarts,
+)
 
 
 def close(got, expected, scale):
@@ -476,27 +382,6 @@ def test_growing_exponential_overflows_quietly():
 # ------------------------------------------------- cyclic (CyclicLR, cycle_momentum=False)
 
 
-def ref_cyclic_lr(base_lr, max_lr, step_size_up, step_size_down=None, mode="triangular", gamma=1.0, n=N):
-    """torch's CyclicLR.get_lr, evaluated after each scheduler.step() with plain floats."""
-    up = float(step_size_up)
-    down = float(step_size_down) if step_size_down is not None else up
-    total, out = up + down, []
-    ratio = up / total
-    for last_epoch in range(n):
-        cycle = math.floor(1 + last_epoch / total)
-        x = 1.0 + last_epoch / total - cycle
-        scale_factor = x / ratio if x <= ratio else (x - 1) / (ratio - 1)
-        height = (max_lr - base_lr) * scale_factor
-        if mode == "triangular":
-            lr = base_lr + height * 1.0
-        elif mode == "triangular2":
-            lr = base_lr + height * (1 / (2.0 ** (cycle - 1)))
-        else:
-            lr = base_lr + height * gamma**last_epoch
-        out.append(lr)
-    return out
-
-
 @pytest.mark.parametrize(
     "base,top,up,down,mode,gamma",
     [(0.01, 0.1, 10, None, "triangular", 1.0), (0.001, 0.1, 4, 7, "triangular2", 1.0),
@@ -513,110 +398,16 @@ def test_cyclic_triangle_by_hand():
     assert_allclose(got, [0.01, 0.04, 0.07, 0.1, 0.07, 0.04, 0.01, 0.04], rtol=1e-12)
 
 
-# ------------------------------------------------- reduce on plateau (ReduceLROnPlateau)
-
-
-class RefPlateau:
-    """torch's ReduceLROnPlateau (mode="min") for one param group, line by line with floats."""
-
-    def __init__(self, lr, factor=0.1, patience=10, threshold=1e-4, threshold_mode="rel", cooldown=0,
-                 min_lr=0.0, eps=1e-8):
-        self.lr, self.factor, self.patience = lr, factor, patience
-        self.threshold, self.threshold_mode = threshold, threshold_mode
-        self.cooldown, self.min_lr, self.eps = cooldown, min_lr, eps
-        self.best, self.cooldown_counter, self.num_bad_epochs = math.inf, 0, 0
-
-    def is_better(self, a, best):
-        if self.threshold_mode == "rel":
-            return a < best * (1.0 - self.threshold)
-        return a < best - self.threshold
-
-    def step(self, metrics):
-        current = float(metrics)
-        if self.is_better(current, self.best):
-            self.best = current
-            self.num_bad_epochs = 0
-        else:
-            self.num_bad_epochs += 1
-        if self.cooldown_counter > 0:
-            self.cooldown_counter -= 1
-            self.num_bad_epochs = 0
-        if self.num_bad_epochs > self.patience:
-            new_lr = max(self.lr * self.factor, self.min_lr)
-            if self.lr - new_lr > self.eps:
-                self.lr = new_lr
-            self.cooldown_counter = self.cooldown
-            self.num_bad_epochs = 0
-
-
-def ref_plateau_rates(losses, **kwargs):
-    ref = RefPlateau(**kwargs)
-    out = [ref.lr]
-    for value in losses:
-        ref.step(value)
-        out.append(ref.lr)
-    return out
-
-
-def noisy_plateau_losses(n=200, seed=3):
-    """A loss that falls, stalls, jumps, falls again: every branch of the scheduler gets used."""
-    rng = np.random.default_rng(seed)
-    base = np.concatenate([np.linspace(5, 1, 40), np.ones(50), np.linspace(1, 0.2, 60), np.full(50, 0.2)])
-    return base[:n] * (1 + 0.02 * rng.standard_normal(n)) + np.where(np.arange(n) % 37 == 0, 0.5, 0)
-
-
-@pytest.mark.parametrize(
-    "kwargs",
-    [dict(lr=0.1), dict(lr=0.1, patience=0), dict(lr=1.0, factor=0.5, patience=3, cooldown=4),
-     dict(lr=0.1, factor=0.5, patience=2, threshold=0.05, threshold_mode="abs"),
-     dict(lr=0.1, factor=0.1, patience=1, min_lr=1e-4), dict(lr=1e-7, factor=0.5, patience=1, eps=1e-8)],
-)
-def test_reduce_on_plateau_matches_reduce_lr_on_plateau(kwargs):
-    losses = noisy_plateau_losses()
-    lr = kwargs.pop("lr")
-    got = schedules.reduce_on_plateau(lr, **kwargs).replay(losses)
-    assert_allclose(got, ref_plateau_rates(losses, lr=lr, **kwargs), rtol=1e-15)
-
-
-def test_reduce_on_plateau_by_hand():
-    # patience 2: the 3rd loss in a row that is no better than 1.0 cuts the rate, after the 5th value.
-    got = schedules.reduce_on_plateau(0.1, patience=2).replay([1.0, 1.0, 1.2, 0.99995, 1.5, 0.5])
-    assert_allclose(got, [0.1, 0.1, 0.1, 0.1, 0.01, 0.01, 0.01], rtol=1e-15)
-    # torch's defaults: eleven values without improvement.
-    assert schedules.reduce_on_plateau(0.1).replay([1.0] * 12).tolist()[-2:] == [0.1, pytest.approx(0.01)]
-
-
-def test_reduce_on_plateau_runs_independently_per_run():
-    losses = noisy_plateau_losses()
-    table = np.stack([losses, losses[::-1]], axis=1)
-    got = schedules.reduce_on_plateau(np.array([0.1, 0.3]), patience=3).replay(table)
-    assert got.shape == (losses.size + 1, 2)
-    assert_allclose(got[:, 1], ref_plateau_rates(losses[::-1], lr=0.3, patience=3), rtol=1e-15)
-    assert not np.array_equal(got[:, 0] / 0.1, got[:, 1] / 0.3)
-
-
-def test_reduce_on_plateau_never_counts_nan_as_better():
-    got = schedules.reduce_on_plateau(0.1, patience=0).replay([1.0, np.nan, np.inf])
-    assert_allclose(got, [0.1, 0.1, 0.01, 0.001], rtol=1e-12)
-
-
-def test_get_builds_cyclic_and_plateau():
+def test_get_builds_cyclic():
     assert schedules.get("cyclic", 0.01, max_lr=0.1, step_size_up=3)(3) == pytest.approx(0.1)
-    assert isinstance(schedules.get("reduce_on_plateau", 0.1, patience=0), schedules.Plateau)
 
 
 @pytest.mark.parametrize(
     "make,word",
-    [(lambda: schedules.reduce_on_plateau(0.1, factor=1.0), "factor"),
-     (lambda: schedules.reduce_on_plateau(0.1, patience=-1), "patience"),
-     (lambda: schedules.reduce_on_plateau(0.1, threshold_mode="max"), "threshold_mode"),
-     (lambda: schedules.reduce_on_plateau(0.0), "lr"),
-     (lambda: schedules.reduce_on_plateau(0.1).replay(np.ones((2, 2, 2))), "losses"),
-     (lambda: schedules.reduce_on_plateau(np.array([0.1, 0.2])).init(3), "n_runs"),
-     (lambda: schedules.cyclic(0.1, -1.0), "max_lr"),
+    [(lambda: schedules.cyclic(0.1, -1.0), "max_lr"),
      (lambda: schedules.cyclic(0.1, 1.0, step_size_up=0), "step_size_up"),
      (lambda: schedules.cyclic(0.1, 1.0, mode="cosine"), "mode")],
 )
-def test_new_schedules_reject_bad_arguments_naming_them(make, word):
+def test_cyclic_rejects_bad_arguments_naming_them(make, word):
     with pytest.raises(ValueError, match=word):
         make()

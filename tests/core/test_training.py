@@ -403,7 +403,7 @@ def test_lr_every_steps_the_schedule_once_per_block_of_updates():
 
 def test_reduce_on_plateau_is_fed_the_full_objective_after_each_block():
     """A loop with the reference scheduler (torch's algorithm) and plain SGD on mini-batches."""
-    from tests.core.test_schedules import RefPlateau
+    from tests.core.schedule_oracle import RefPlateau
 
     X, y = small_data(n=12)
     steps, every, lr = 60, 3, 0.3

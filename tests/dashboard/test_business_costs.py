@@ -1,47 +1,33 @@
-"""The business-costs page: fraud thresholds and asymmetric demand forecasts.
+"""The business-costs view's own numbers: fraud thresholds and asymmetric demand forecasts.
 
-AppTest runs of the page (every control, links, bad links, reset, presets, the live
-numbers) and unit tests of :mod:`dashboard.scenarios.business_costs` and :mod:`dashboard.charts.business_costs`.
-The known scenario's numbers are recomputed here with scikit-learn and plain numpy.
+The lesson's scenario recomputed with scikit-learn and plain numpy, the presets' numbers, the scenario's
+and the charts' frames. That the page loads, each control changes it, links and bad links: the contract suite
+(test_view_contract.py); every claim over the controls' ranges: test_business_costs_claims.py.
 """
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
-import pandas as pd
 import pytest
 from sklearn.linear_model import LinearRegression, LogisticRegression, QuantileRegressor
 
 from core import datasets
 from dashboard import export
 from dashboard.charts import business_costs as charts
-from dashboard.charts import common
-from dashboard.charts.common import MAX_MARKS
+from dashboard.charts.common import MAX_MARKS, dataset, mark_count
 from dashboard.formatting import money
-from dashboard.layout import DOWNLOAD_KEY
+from dashboard.palette import MARKER, MISTAKES
 from dashboard.scenarios import business_costs as scenario
+from dashboard.shared import business_costs as says
 
-from .apptest_tools import charts as chart_specs
-from .apptest_tools import errors, run_page, set_controls, texts, widget
+from .apptest_tools import errors, run_page, set_controls, texts
 
 PAGE = "business_costs.py"
-DEFAULTS = {"rate": 0.02, "n": 10_000, "miss": 1000, "alarm": 10, "under": 4, "over": 1, "noise": 10, "rush": 3,
-            "seed": 0}
-# A value other than the default for each control, and the widget kind that holds it.
+
+
 def usd(value: float) -> str:
     """Dollars as the notes write them in markdown (the $ escaped)."""
     return money(value).replace("$", r"\$")
-
-
-def chart_data(at, name: str):
-    """The dataset ``name`` of the page's charts, as the browser receives it (Arrow)."""
-    import pyarrow as pa
-
-    found = [d for c in at.get("vega_lite_chart") for d in c.proto.datasets if d.name == name]
-    assert len(found) == 1, [d.name for c in at.get("vega_lite_chart") for d in c.proto.datasets]
-    return pa.ipc.open_stream(found[0].data.data).read_all().to_pandas()
 
 
 def _notice(at) -> str:
@@ -58,21 +44,6 @@ def default_run():
 # --------------------------------------------------------------------------- the page
 
 
-def test_page_loads_with_four_charts_and_no_error(default_run):
-    at = default_run
-    assert at.title[0].value == "When a miss costs more than a false alarm, where should the line go?"
-    assert len(chart_specs(at)) == 4
-    assert at.selectbox(key=DOWNLOAD_KEY).options == [
-        "Fraud cost curve", "Fraud confusion matrices", "Demand fits", "Demand costs"]
-    assert [h.value for h in at.subheader if h.value == "What to notice"] == ["What to notice"] * 2
-    assert at.expander[0].label == "The math"
-
-
-def test_defaults_match_the_page(default_run):
-    for key, value in DEFAULTS.items():
-        assert widget(default_run, key).value == value, key
-
-
 def test_presets_load_the_lesson_prices_and_equal_costs():
     at = set_controls(run_page(PAGE), {"miss": 20, "alarm": 300})
     at.button(key="preset-lesson").click().run()
@@ -81,33 +52,36 @@ def test_presets_load_the_lesson_prices_and_equal_costs():
     at.button(key="preset-equal").click().run()
     assert (at.slider(key="under").value, at.slider(key="over").value) == (1, 1)
     assert "= **0.5** quantile" in _notice(at)
+    at.button(key="preset-fraud-equal").click().run()
+    assert (at.number_input(key="miss").value, at.number_input(key="alarm").value) == (1, 1)
+    # two distinct metric names, although the cost-optimal threshold is the usual 0.5
+    assert [m.label for m in at.metric][:4] == ["Cost-optimal threshold", "Test cost, usual 0.5",
+                                                "Test cost, cost-optimal 0.5", "Saving"]
     assert not errors(at)
 
 
-def _reference_fraud(base_rate, n, seed, c_fn, c_fp):
-    """Counts and costs at 0.5 and at c_fp / (c_fp + c_fn), with scikit-learn's logistic fit."""
+def _sklearn_fit(base_rate, n, seed, class_weight=None):
+    """scikit-learn's unpenalized logistic fit on the training half: (test labels, test scores, the fit)."""
     data = datasets.fraud_like(n=n, base_rate=base_rate, seed=seed)
     train, test = scenario.split_halves(data.y, seed)
-    Xtr = data.X[train]
-    Z = (data.X - Xtr.mean(axis=0)) / Xtr.std(axis=0)
-    model = LogisticRegression(C=np.inf, tol=1e-12, max_iter=10_000).fit(Z[train], data.y[train])
-    p = model.predict_proba(Z[test])[:, 1]
-    fraud = data.y[test] == 1
-    out = {}
-    for t in (0.5, c_fp / (c_fp + c_fn)):
-        flag = p >= t
-        caught, alarms, missed = int(np.sum(flag & fraud)), int(np.sum(flag & ~fraud)), int(np.sum(~flag & fraud))
-        out[t] = {"flagged": int(flag.sum()), "caught": caught, "false_alarm": alarms, "missed": missed,
-                  "cost": c_fp * alarms + c_fn * missed}
-    return out, int(fraud.sum()), int(test.size)
+    Z = (data.X - data.X[train].mean(axis=0)) / data.X[train].std(axis=0)
+    ref = LogisticRegression(C=np.inf, tol=1e-12, max_iter=10_000, class_weight=class_weight)
+    ref.fit(Z[train], data.y[train])
+    return data.y[test], ref.predict_proba(Z[test])[:, 1], ref
 
 
 def test_what_to_notice_has_the_right_fraud_numbers(default_run):
     text = _notice(default_run)
     # The lesson's prices: flag from 10 / 1010 = 0.0099.
     assert "P(fraud) ≥ 10 / (10 + 1000) = **0.0099**" in text
-    ref, frauds, n_test = _reference_fraud(0.02, 10_000, 0, 1000.0, 10.0)
-    assert (frauds, n_test) == (100, 5_000)
+    y, p, _ = _sklearn_fit(0.02, 10_000, 0)
+    assert (int(y.sum()), y.size) == (100, 5_000)
+    fraud, ref = y == 1, {}
+    for t in (0.5, 10 / 1010):
+        flag = p >= t
+        caught, alarms, missed = int(np.sum(flag & fraud)), int(np.sum(flag & ~fraud)), int(np.sum(~flag & fraud))
+        ref[t] = {"flagged": int(flag.sum()), "caught": caught, "false_alarm": alarms, "missed": missed,
+                  "cost": 10.0 * alarms + 1000.0 * missed}
     half, opt = ref[0.5], ref[10 / 1010]
     assert f"At 0.5 the model flags {half['flagged']:,} of the 5,000 test transactions" in text
     assert f"lets **{half['missed']} of 100** frauds through: **{usd(half['cost'])}**" in text
@@ -119,58 +93,50 @@ def test_what_to_notice_has_the_right_fraud_numbers(default_run):
     assert "so it has converged" in text
     # This draw: 93 of 100 frauds slip through at 0.5 ($93,070); 14 at 0.0099 ($31,780).
     assert (half["missed"], half["cost"], opt["missed"], opt["cost"]) == (93, 93_070.0, 14, 31_780.0)
-
-
-def _reference_demand(c_under, c_over, noise, rush, seed):
-    days = scenario.demand_days(noise, rush, seed)
-    X, y = days.x[:, None], days.y
-    q = c_under / (c_under + c_over)
-    mse = LinearRegression().fit(X, y).predict(X)
-    quant = QuantileRegressor(quantile=q, alpha=0.0, solver="highs").fit(X, y).predict(X)
-
-    def cost(pred):
-        return float(np.sum(c_under * np.maximum(y - pred, 0) + c_over * np.maximum(pred - y, 0)))
-
-    return q, cost(mse), cost(quant), int(np.sum(mse < y))
+    # the cost curve is per transaction, the metrics are totals
+    assert "Dollars per transaction, the total above divided by the 5,000 held-out transactions" in (
+        " ".join(c.value for c in default_run.caption))
+    assert "Total over the 5,000 held-out transactions." in [m.proto.help for m in default_run.metric]
 
 
 def test_what_to_notice_has_the_right_demand_numbers(default_run):
     text = _notice(default_run)
-    q, mse_cost, quant_cost, mse_short = _reference_demand(4.0, 1.0, 10, 3, 0)
-    assert q == 0.8
+    days = scenario.demand_days(10, 3, 0)
+    X, y = days.x[:, None], days.y
+    mse = LinearRegression().fit(X, y).predict(X)
+    quant = QuantileRegressor(quantile=0.8, alpha=0.0, solver="highs").fit(X, y).predict(X)
+    mse_cost, quant_cost = (float(np.sum(4 * np.maximum(y - f, 0) + np.maximum(f - y, 0))) for f in (mse, quant))
     assert "q = 4 / (4 + 1) = **0.8** quantile" in text
     assert "run short on about 20% of days" in text
-    assert f"runs short on {mse_short} of 60 days" in text
+    assert f"runs short on {int(np.sum(mse < y))} of 60 days" in text
     assert f"the MSE forecasts cost **{usd(mse_cost)}** and the quantile forecasts **{usd(quant_cost)}**" in text
     assert f"**{usd(mse_cost - quant_cost)} saved" in text
     assert f"Cost of the MSE fit={money(mse_cost)}" in text and f"Cost of the quantile fit={money(quant_cost)}" in text
 
 
+def test_the_class_weights_toggle_retitles_the_metrics_and_keeps_the_baseline(default_run):
+    at = run_page(PAGE, {"weights": "true"})
+    assert at.toggle(key="weights").value and not errors(at)
+    fraud = {m.label: m.value for m in at.metric[:4]}
+    assert fraud == {"Threshold": "0.5", "Test cost, plain model at 0.5": default_run.metric[1].value,
+                     "Test cost, class-weighted at 0.5": "$32,320", "Saving": "$60,750"}
+    notes = " ".join(m.value for m in at.markdown)
+    assert "The costs are in the loss" in notes and "threshold moved to 0.0099" in notes
+
+
 # --------------------------------------------------------------------------- scenarios
 
 
-@pytest.mark.parametrize(("base_rate", "n", "seed"), [(0.005, 4_000, 1), (0.02, 10_000, 0), (0.3, 2_000, 5),
-                                                      (0.5, 20_000, 2)])
-def test_logistic_fit_converges_to_the_maximum_likelihood_fit(base_rate, n, seed):
-    model = scenario.fit_fraud_model(base_rate, n, seed)
-    data = datasets.fraud_like(n=n, base_rate=base_rate, seed=seed)
-    train, _ = scenario.split_halves(data.y, seed)
-    Z = (data.X[train] - model.mean) / model.std
-    ref = LogisticRegression(C=np.inf, tol=1e-12, max_iter=10_000).fit(Z, data.y[train])
-    np.testing.assert_allclose(model.weights, ref.coef_[0], atol=1e-5)
-    assert model.intercept == pytest.approx(ref.intercept_[0], abs=1e-5)
-    assert model.converged and model.grad_max < 1e-6
-
-
-def test_class_weighted_model_is_scikit_learns_class_weight_fit():
-    model = scenario.fit_fraud_model(0.02, 10_000, 0, (1000, 10))
-    data = datasets.fraud_like(n=10_000, base_rate=0.02, seed=0)
-    train, _ = scenario.split_halves(data.y, 0)
-    Z = (data.X[train] - model.mean) / model.std
-    ref = LogisticRegression(C=np.inf, tol=1e-12, max_iter=10_000, class_weight={0: 10, 1: 1000}).fit(Z, data.y[train])
-    np.testing.assert_allclose(model.weights, ref.coef_[0], atol=1e-4)
-    assert model.intercept == pytest.approx(ref.intercept_[0], abs=1e-4)
-    assert model.converged and model.class_weights == (1000.0, 10.0)
+@pytest.mark.parametrize(("base_rate", "n", "seed", "weights", "tol"), [
+    (0.005, 4_000, 1, None, 1e-5), (0.02, 10_000, 0, None, 1e-5), (0.3, 2_000, 5, None, 1e-5),
+    (0.5, 20_000, 2, None, 1e-5), (0.02, 10_000, 0, (1000, 10), 1e-4)])
+def test_logistic_fit_converges_to_scikit_learns_maximum_likelihood_fit(base_rate, n, seed, weights, tol):
+    """Plain, and with the costs as class weights (scikit-learn's ``class_weight``)."""
+    model = scenario.fit_fraud_model(base_rate, n, seed, weights)
+    _, _, ref = _sklearn_fit(base_rate, n, seed, weights and {1: weights[0], 0: weights[1]})
+    np.testing.assert_allclose(model.weights, ref.coef_[0], atol=tol)
+    assert model.intercept == pytest.approx(ref.intercept_[0], abs=tol)
+    assert model.converged and model.grad_max < 1e-6 and model.class_weights == (weights and tuple(map(float, weights)))
 
 
 def test_class_weights_put_the_costs_in_the_loss_and_decide_at_one_half():
@@ -185,12 +151,12 @@ def test_class_weights_put_the_costs_in_the_loss_and_decide_at_one_half():
     assert (out.optimal.cost, out.threshold_moved.cost, out.saving) == (32_320, 31_780, 60_750)
     assert out.markers["kind"].tolist() == ["optimal"]  # the plain model's 0.5 is not on this curve
     assert sorted(out.confusion["rule"].unique()) == ["class-weighted model, 0.5", "plain model, 0.5"]
-    text = " ".join(scenario.fraud_notes(out))
+    text = " ".join(says.fraud_notes(out))
     assert r"costs \$31,780: \$540 less than the class-weighted model" in text
     assert "count the costs twice" in text and "**\\$60,750 saved (65%)**" in text
-    assert "decision-side alternative" in " ".join(scenario.fraud_notes(moved))
+    assert "decision-side alternative" in " ".join(says.fraud_notes(moved))
     equal = scenario.fraud_costs(scenario.fit_fraud_model(0.02, 10_000, 0, (1, 1)), 1, 1, plain)
-    assert equal.saving == 0 and "plain cross-entropy, the plain model" in " ".join(scenario.fraud_notes(equal))
+    assert equal.saving == 0 and "plain cross-entropy, the plain model" in " ".join(says.fraud_notes(equal))
     with pytest.raises(ValueError, match="plain"):
         scenario.fraud_costs(weighted, 1000, 10)
 
@@ -245,43 +211,47 @@ def test_expensive_false_alarms_move_the_threshold_up():
 
 def test_fraud_notes_follow_the_prices():
     model = scenario.fit_fraud_model(0.02, 10_000, 0)
-    cheap_alarms = " ".join(scenario.fraud_notes(scenario.fraud_costs(model, 1000, 10)))
+    cheap_alarms = " ".join(says.fraud_notes(scenario.fraud_costs(model, 1000, 10)))
     assert "= **0.0099**, far below the usual 0.5" in cheap_alarms and "Many cheap false alarms" in cheap_alarms
-    dear_alarms = " ".join(scenario.fraud_notes(scenario.fraud_costs(model, 10, 1000)))
+    dear_alarms = " ".join(says.fraud_notes(scenario.fraud_costs(model, 10, 1000)))
     assert "1000 / (1000 + 10) = **0.9901**, above the usual 0.5" in dear_alarms
     equal = scenario.fraud_costs(model, 10, 10)
-    assert equal.saving == 0 and "exactly **0.5**" in " ".join(scenario.fraud_notes(equal))
+    assert equal.saving == 0 and "exactly **0.5**" in " ".join(says.fraud_notes(equal))
 
 
 @pytest.mark.parametrize(("t", "text"), [(10 / 1010, "0.0099"), (1 / 1_000_001, "0.000001"), (0.5, "0.5"),
                                          (1000 / 1010, "0.9901"), (1_000_000 / 1_000_001, "0.999999"),
                                          (1 / 21, "0.0476")])
 def test_threshold_text_never_rounds_to_0_or_1(t, text):
-    assert scenario.threshold_text(t) == text
+    assert says.threshold_text(t) == text
 
 
 def test_demand_notes_say_where_the_quantile_line_sits():
-    high = " ".join(scenario.demand_notes(scenario.demand_costs(20, 1, 30, 0, 0)))
+    high = " ".join(says.demand_notes(scenario.demand_costs(20, 1, 30, 0, 0)))
     assert "units above the MSE line" in high and "run short on about 5% of days" in high
-    low = " ".join(scenario.demand_notes(scenario.demand_costs(1, 20, 10, 3, 0)))
+    low = " ".join(says.demand_notes(scenario.demand_costs(1, 20, 10, 3, 0)))
     assert "units below the MSE line" in low and "q = 1 / (1 + 20) = **0.0476**" in low
 
 
-def test_demand_quantile_fit_is_cheapest_and_runs_short_on_about_1_minus_q_of_days():
+def test_noise_free_days_at_equal_costs_show_no_round_off():
+    """Every day on the line: the two fits agree to round-off, which must never reach the page."""
+    out = scenario.demand_costs(1, 1, 0, 0, 0)
+    text = " ".join(says.demand_notes(out) + [h.text for h in says.demand_headlines(out)])
+    assert "runs short on 0 of 60 days; the quantile line runs short on 0" in text
+    assert "The two lines are one and the same (slope 4 units per °C)" in text
+    assert r"**\$0 saved (0%)**" in text and "100%" not in text and "e-1" not in text
+    assert (out.costs["cost"] == 0).all() and (out.costs["total"] == 0).all()
+
+
+def test_demand_quantile_fit_is_cheapest_and_its_costs_add_up():
     out = scenario.demand_costs(4, 1, 10, 3, 0)
     assert out.q == 0.8
     assert out.quantile.cost <= out.mse.cost
     assert out.saving == pytest.approx(out.mse.cost - out.quantile.cost)
     for fit in (out.mse, out.quantile):
         assert fit.under_cost + fit.over_cost == pytest.approx(fit.cost)
-    # An exact quantile fit through P = 2 points: #short <= (1 - q) n <= #short + 2.
-    expected_short = (out.c_over / (out.c_under + out.c_over)) * out.n_days  # (1 - q) n = 12
-    assert out.quantile.short_days <= expected_short + 1e-9
-    assert expected_short <= out.quantile.short_days + 2 + 1e-9
-    # The MSE line is the least-squares line.
+    # The short days against n (1 - q) and the MSE line against numpy.polyfit: test_business_costs_claims.py.
     days = scenario.demand_days(10, 3, 0)
-    slope, intercept = np.polyfit(days.x, days.y, 1)
-    assert (out.mse.slope, out.mse.intercept) == (pytest.approx(slope), pytest.approx(intercept))
     assert list(out.points.columns) == ["day", "temperature", "demand", "rush", "forecast_mse", "forecast_quantile"]
     np.testing.assert_allclose(out.points["forecast_quantile"], out.quantile.slope * days.x + out.quantile.intercept)
     assert int(out.points["rush"].sum()) == 3 and len(out.points) == 60
@@ -293,19 +263,11 @@ def test_equal_costs_give_the_median_line():
     days = scenario.demand_days(10, 3, 0)
     mae = np.mean(np.abs(days.y - (out.quantile.slope * days.x + out.quantile.intercept)))
     assert out.quantile.cost == pytest.approx(mae * out.n_days)
-
-
-def test_demand_costs_reject_a_zero_cost():
     with pytest.raises(ValueError, match="c_under"):
         scenario.demand_costs(0, 1, 10, 3, 0)
 
 
 # --------------------------------------------------------------------------- charts
-
-
-def _datasets(spec: dict) -> dict[str, pd.DataFrame]:
-    """The chart's datasets by name, as frames."""
-    return {name: common.as_frame(frame) for name, frame in spec["datasets"].items()}
 
 
 @pytest.fixture(scope="module")
@@ -320,41 +282,28 @@ def built():
     }
 
 
-def test_chart_templates_are_valid_vega_lite():
-    for template in (charts._curve_template, charts._confusion_template, charts._demand_cost_template):
-        assert template().to_dict(validate=True)
-    for with_rush in (False, True):
-        assert charts._demand_template(with_rush).to_dict(validate=True)
-
-
 def test_chart_builders_carry_the_scenario_data_and_stay_small(built):
     fraud, demand, specs = built
     expected = {"curve": {"curve", "markers"}, "confusion": {"confusion"}, "demand": {"points"}, "costs": {"costs"}}
     for name, spec in specs.items():
-        data = _datasets(spec)
-        assert set(data) == expected[name], name
-        assert 0 < sum(len(frame) for frame in data.values()) <= MAX_MARKS, name
-    curve = _datasets(specs["curve"])
-    assert list(curve["curve"].columns) == ["threshold", "missed", "false_alarm", "total"]
-    assert len(curve["curve"]) == len(fraud.curve) <= MAX_MARKS // 3  # three lines
-    assert list(curve["markers"]["rule"]) == ["cost-optimal 0.0099", "default 0.5"]
-    assert len(_datasets(specs["confusion"])["confusion"]) == 8
-    points = _datasets(specs["demand"])["points"]
+        assert set(spec["datasets"]) == expected[name], name
+        assert 0 < mark_count(spec) <= MAX_MARKS, name
+    curve = dataset(specs["curve"], "curve")
+    assert list(curve.columns) == ["threshold", "missed", "false_alarm", "total"]
+    assert len(curve) == len(fraud.curve) <= MAX_MARKS // 3  # three lines
+    assert list(dataset(specs["curve"], "markers")["rule"]) == ["cost-optimal 0.0099", "default 0.5"]
+    assert len(dataset(specs["confusion"], "confusion")) == 8 and len(dataset(specs["costs"], "costs")) == 4
+    points = dataset(specs["demand"], "points")
     assert len(points) == 60 and {"forecast_mse", "forecast_quantile"} <= set(points.columns)
-    assert len(_datasets(specs["costs"])["costs"]) == 4
     # Another scenario gives other data under the same names.
-    other = scenario.demand_costs(4, 2, 10, 3, 0)
-    assert not _datasets(charts.demand_chart(other.points))["points"].equals(points)
+    assert not dataset(charts.demand_chart(scenario.demand_costs(4, 2, 10, 3, 0).points), "points").equals(points)
 
 
 def test_chart_colours_come_from_the_palette(built):
-    from dashboard.charts.business_costs import LOSSES
-    from dashboard.palette import MARKER, MISTAKES
-
     specs = built[2]
     fit_colors = [layer["encoding"]["color"]["scale"] for layer in specs["demand"]["layer"]
                   if "color" in layer["encoding"]]
-    assert fit_colors[0]["range"] == [LOSSES["mse"], LOSSES["asymmetric"]]
+    assert fit_colors[0]["range"] == [charts.LOSSES["mse"], charts.LOSSES["asymmetric"]]
     part_colors = specs["curve"]["layer"][0]["encoding"]["color"]["scale"]
     assert part_colors["range"] == [MISTAKES["missed"], MISTAKES["false_alarm"], MISTAKES["total"]]
     assert specs["curve"]["layer"][2]["mark"]["color"] == MARKER
@@ -378,48 +327,9 @@ def test_charts_render_their_derived_labels(built):
         assert f">{money(value)}<" in costs_svg
 
 
-# --------------------------------------------------------------------------- what the text claims
-def test_noise_free_days_at_equal_costs_show_no_round_off():
-    """Every day on the line: the two fits agree to round-off, which must never reach the page."""
-    at = run_page(PAGE, {"noise": "0", "rush": "0", "under": "1", "over": "1"})
-    assert not errors(at)
-    text = _notice(at)
-    assert "runs short on 0 of 60 days; the quantile line runs short on 0" in text
-    assert "The two lines are one and the same (slope 4 units per °C)" in text
-    assert r"**\$0 saved (0%)**" in text and "100%" not in text and "e-1" not in text
-    costs = chart_data(at, "costs")
-    assert (costs["cost"] == 0).all() and (costs["total"] == 0).all()
-
-
-def test_equal_fraud_costs_have_a_preset_and_two_distinct_metric_names():
-    at = run_page(PAGE)
-    at.button(key="preset-fraud-equal").click().run()
-    assert (at.number_input(key="miss").value, at.number_input(key="alarm").value) == (1, 1)
-    fraud = [m.label for m in at.metric][:4]
-    assert fraud == ["Cost-optimal threshold", "Test cost, usual 0.5", "Test cost, cost-optimal 0.5", "Saving"]
-
-
-def test_the_class_weights_toggle_retitles_the_metrics_and_keeps_the_baseline():
-    plain = run_page(PAGE)
-    at = run_page(PAGE, {"weights": "true"})
-    assert at.toggle(key="weights").value and not errors(at)
-    fraud = {m.label: m.value for m in at.metric[:4]}
-    assert fraud == {"Threshold": "0.5", "Test cost, plain model at 0.5": plain.metric[1].value,
-                     "Test cost, class-weighted at 0.5": "$32,320", "Saving": "$60,750"}
-    notes = " ".join(m.value for m in at.markdown)
-    assert "The costs are in the loss" in notes and "threshold moved to 0.0099" in notes
-
-
-def test_the_cost_curve_says_it_is_per_transaction_and_the_metrics_totals():
-    at = run_page(PAGE)
-    assert "Dollars per transaction, the total above divided by the 5,000 held-out transactions" in (
-        " ".join(c.value for c in at.caption))
-    assert "Total over the 5,000 held-out transactions." in [m.proto.help for m in at.metric]
-
-
 def test_the_rush_day_legend_shows_only_with_rush_days():
-    for rush, kinds in (("0", ["Ordinary day"]), ("3", ["Ordinary day", "Rush day"])):
-        at = run_page(PAGE, {"rush": rush})
-        spec = json.loads(at.get("vega_lite_chart")[2].proto.spec)
-        shapes = [layer["encoding"]["shape"]["scale"]["domain"] for layer in spec["layer"] if "shape" in layer.get("encoding", {})]
+    for rush, kinds in ((0, ["Ordinary day"]), (3, ["Ordinary day", "Rush day"])):
+        spec = charts.demand_chart(scenario.demand_costs(4, 1, 10, rush, 0).points)
+        shapes = [layer["encoding"]["shape"]["scale"]["domain"] for layer in spec["layer"]
+                  if "shape" in layer.get("encoding", {})]
         assert shapes == [kinds], rush

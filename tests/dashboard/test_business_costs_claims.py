@@ -17,6 +17,7 @@ from sklearn.linear_model import LogisticRegression, QuantileRegressor
 from core import datasets
 from dashboard.formatting import fmt, money, pct
 from dashboard.scenarios import business_costs as sc
+from dashboard.shared import business_costs as sayings
 
 from .apptest_tools import bounds, run_page, widget
 from .property_tools import declared_controls, link, links, strategy
@@ -154,7 +155,7 @@ def test_the_fraud_claims_hold_against_the_oracle(values):
     best_t, best_cost = _cheapest(y, p, c_fn, c_fp)
     assert out.best.cost == best_cost and out.best.threshold == best_t
 
-    notes = sc.fraud_notes(out)
+    notes = sayings.fraud_notes(out)
     text = "\n".join(notes)
     assert f"lets **{half['missed']:,} of {int(y.sum()):,}** frauds through: **{usd(half['cost'])}**" in text
     assert f"flags {half['flagged']:,} of the {y.size:,} test transactions" in text
@@ -164,7 +165,7 @@ def test_the_fraud_claims_hold_against_the_oracle(values):
     gap = opt["cost"] - best_cost
     assert ("matches it" if gap == 0 else f"comes within {usd(gap)} of it") in text
     check_fraud_claims(out, values, half, opt, best_t, best_cost, p, t_star, y, p_base)
-    headlines = {h.key: h for h in sc.fraud_headlines(out)}
+    headlines = {h.key: h for h in sayings.fraud_headlines(out)}
     assert headlines["cost at 0.5"].text == money(half["cost"])
     assert headlines["cost decided"].text == money(opt["cost"])
 
@@ -197,7 +198,7 @@ def changed(before, after) -> str:
 def check_fraud_claims(out, values, half, opt, best_t, best_cost, p, t_star, y, p_base):
     """The fraud claims themselves (:class:`dashboard.verdicts.Claim`): each kind present exactly when the
     counts made here say it holds, and its counts and dollars the oracle's (exact: whole prices, whole counts)."""
-    bullets = sc.fraud_claims(out)
+    bullets = sayings.fraud_claims(out)
     claims = {c.kind: c.values for bullet in bullets for c in bullet}
     baseline = claims["costs.baseline"]
     assert (baseline["flagged"], baseline["missed"], baseline["cost"]) == (half["flagged"], half["missed"], half["cost"])
@@ -289,7 +290,7 @@ def test_the_demand_claims_hold_against_the_oracle(values):
     on_line = int(np.sum(np.abs(qs * x + qb - y) <= 1e-9 * scale))
     assert int(q_short.sum()) <= y.size * (1 - q) + 1e-9 <= int(q_short.sum()) + on_line
 
-    notes = sc.demand_notes(out)
+    notes = sayings.demand_notes(out)
     text = "\n".join(notes)
     assert f"**{fmt(q, 3)}** quantile" in text and f"about {pct(1 - q)} of days" in text
     assert f"runs short on {int(mse_short.sum())} of 60 days; the quantile line runs short on {int(q_short.sum())}" in text
@@ -310,7 +311,7 @@ def test_the_demand_claims_hold_against_the_oracle(values):
         says(text, saving, tol, usd, "**{} saved (")
         says(text, saving / mse_day.sum(), tol / mse_day.sum(), pct, "saved ({})**")
     # the same, on the claims the notes are made of (dashboard.verdicts.Claim)
-    bullets = sc.demand_claims(out)
+    bullets = sayings.demand_claims(out)
     assert [[c.kind for c in b] for b in bullets] == [
         ["costs.quantile"], ["costs.short_days", "costs.lines_same" if same else
                              "costs.quantile_above" if above > 0 else "costs.quantile_below"], ["costs.forecasts"]]

@@ -12,6 +12,7 @@ from hypothesis import example, given, note, settings
 from hypothesis import strategies as st
 
 from dashboard.scenarios import local_minima as sc
+from dashboard.shared import local_minima as says
 from dashboard.verdicts import say
 
 from . import race_oracle
@@ -91,19 +92,19 @@ def test_the_restart_counts_hold_against_the_oracle(values, noise):
     lr, starts = float(values["lr_1d"]), res.starts[:, 0]
     expected, ended = _settle_backwards(starts, values["optimizer"], lr, int(values["steps"]), *_minima_and_gaps(starts))
     assert res.counts == expected
-    texts = sc.notes(res, sc.traps(sc.DEFAULTS), sc.network(sc.DEFAULTS))
+    texts = says.notes(res, sc.traps(sc.DEFAULTS), sc.network(sc.DEFAULTS))
     for text in texts:
         assert not NOT_A_NUMBER.search(text), text
     if res.counts["global"] + res.counts["local"] == 0:
         assert "crossed the ridge" not in texts[1]
     # The same, on the claims the notes are made of (dashboard.verdicts.Claim).
     minima, heights = _minima()
-    ends, ridge = sc.restart_claims(res)
+    ends, ridge = says.restart_claims(res)
     assert ends.kind == "minima.ends" and {k: ends.values[k] for k in expected} == expected
     assert ridge.kind == "minima.ridge" and abs(ridge.values["height"] - (_f(_ridge()) - heights[1])) < 1e-9
     top = _ridge()
     deep_side = (starts < top) == (minima[0] < top)
-    basins, *crossing = sc.basin_claims(res)
+    basins, *crossing = says.basin_claims(res)
     assert basins.values["deep_side"] == int(np.sum(deep_side))
     assert abs(basins.values["share"] - (top - LOW) / (HIGH - LOW)) < 1e-9 and abs(basins.values["top"] - top) < 1e-9
     settled = np.isin(ended, ("global", "local"))
@@ -113,20 +114,20 @@ def test_the_restart_counts_hold_against_the_oracle(values, noise):
     assert not crossed or crossing[0].values["crossed"] == crossed
     # Plain gradient descent settles only where η < 2 / f'' (f'' = 12x² − 6 at each minimum).
     limits = 2 / (12 * minima ** 2 - 6)
-    kinds = [c.kind for c in sc.settle_claims(res)]
+    kinds = [c.kind for c in says.settle_claims(res)]
     above = int(np.sum(lr > limits)) if values["optimizer"] == "sgd" else 0
     assert kinds == [[], ["minima.one_holds"], ["minima.too_fast"]][above]
     if kinds:
-        claim = sc.settle_claims(res)[0]
+        claim = says.settle_claims(res)[0]
         assert abs(claim.values["deep"] / limits[0] - 1) < 1e-9 and abs(claim.values["shallow"] / limits[1] - 1) < 1e-9
         assert kinds == ["minima.too_fast"] or claim.values["holds"] == ("shallow" if lr > limits[0] else "deep")
     # Best of k restarts, by hand from the oracle's count: the chance that not one of k independent restarts
     # settles in the global minimum is (1 − p)ᵏ, p the share that did here.
-    _best_of_holds(sc.best_of_claims(res), expected["global"], int(values["restarts"]))
+    _best_of_holds(says.best_of_claims(res), expected["global"], int(values["restarts"]))
     # Noise is compared with the same starts without it: the oracle's counts.
-    assert [c.kind for c in sc.noise_claims(res, None)] == ["minima.try_noise"]
+    assert [c.kind for c in says.noise_claims(res, None)] == ["minima.try_noise"]
     noisy = sc.compute_restarts({**values, "noise": noise})
-    said = sc.noise_claims(noisy, res)
+    said = says.noise_claims(noisy, res)
     g, g0 = noisy.counts["global"], expected["global"]
     assert said[0].kind == ("minima.noise_more" if g > g0 else "minima.noise_same" if g == g0 else "minima.noise_fewer")
     assert (said[0].values["global"], said[0].values["calm"]) == (g, g0)
@@ -157,12 +158,12 @@ def test_when_each_run_leaves_the_trap_holds_against_the_oracle(values):
     trap, lr, steps = values["trap"], float(values["trap_lr"]), int(values["trap_steps"])
     start = np.array(TRAP_STARTS[trap](float(values["offset"])))
     f_min, height = TRAP_FLOORS[trap]
-    (claim,) = sc.trap_claims(tr)
+    (claim,) = says.trap_claims(tr)
     assert claim.kind == f"minima.{trap}"
     if trap == "plateau":
         r = np.hypot(*start)
         assert abs(claim.values["gradient"] / (r * np.exp(-r * r / 2)) - 1) < 1e-9
-    heads = {c.values["run"]: c for c in sc.headline_claims(*_defaults_but(tr))[1:3]}
+    heads = {c.values["run"]: c for c in says.headline_claims(*_defaults_but(tr))[1:3]}
     for key in ("sgd", "momentum", "adam"):
         _, f, gone = race_oracle.run(key, trap, lr, steps, start, 0.9, 0.9, 0.999)
         below = np.flatnonzero(f - f_min < 0.5 * height)
@@ -224,13 +225,13 @@ def test_best_of_k_matches_a_direct_count_of_independent_restarts(values):
     there. The page estimates it from its own 200 runs, so the two agree within their sampling errors."""
     note(f"link: {link('local_minima', values, sc.DEFAULTS)}")
     res = sc.compute_restarts(values)
-    (claim,) = sc.best_of_claims(res)
+    (claim,) = says.best_of_claims(res)
     starts = np.random.default_rng(12345).uniform(LOW, HIGH, FRESH)
     _, ended = _settle_backwards(starts, values["optimizer"], float(values["lr_1d"]), int(values["steps"]),
                                  *_minima_and_gaps(starts))
     hit = ended == "global"
     p = res.share
-    for k in sc.BEST_OF:
+    for k in says.BEST_OF:
         groups = hit[: FRESH // k * k].reshape(-1, k).any(axis=1)
         direct = float(groups.mean())
         if claim.kind != "minima.best_of":

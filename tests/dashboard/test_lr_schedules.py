@@ -8,8 +8,9 @@ import re
 import numpy as np
 import pytest
 
-from dashboard import registry
+from dashboard import registry, words
 from dashboard.scenarios import lr_schedules as sc
+from dashboard.scenarios.lr_schedules_torch import torch_code
 
 from .apptest_tools import errors, metrics, notice, run_page
 
@@ -153,7 +154,7 @@ TORCH_CLASS = {"constant": None, "step": "StepLR", "exponential": "ExponentialLR
 def test_the_pytorch_code_names_the_scheduler_and_the_page_s_values(key):
     values = {**sc.DEFAULTS, "b": key, "lr": 0.2, "epochs": 60, "batch": "8", "step_size": 20, "gamma": 0.5, "k": 0.1,
               "t_0": 7, "t_mult": "3", "warm": 4, "pct_start": 0.25, "half": 6, "factor": 0.5, "patience": 3}
-    code = sc.torch_code(values, "b")
+    code = torch_code(values, "b")
     compile(code, "schedules", "exec")
     assert "torch.optim.SGD([w], lr=0.2)" in code and "range(60)" in code and "range(0, 64, 8)" in code
     expected = {
@@ -179,7 +180,7 @@ def test_the_pytorch_code_lands_where_core_does_where_torch_is_installed(key):
     pytest.importorskip("torch")
     values = {**sc.DEFAULTS, "b": key, "epochs": 30}
     scope: dict = {}
-    exec(compile(sc.torch_code(values, "b").replace("print(", "_ = ("), "schedules", "exec"), scope)
+    exec(compile(torch_code(values, "b").replace("print(", "_ = ("), "schedules", "exec"), scope)
     final = float(scope["full_loss"]().item()) - sc.problem().optimum_loss
     assert final == pytest.approx(sc.compute(values).run("b").final, rel=1e-6, abs=1e-12)
 
@@ -242,7 +243,7 @@ def test_a_divergence_is_counted_in_epochs_and_marked_where_its_line_leaves_the_
         assert marks.loc[run.side, "step"] == first_out
         assert marks.loc[run.side, "text"].startswith(f"{run.side.upper()}: diverged in epoch")
     # the headline row says what its numbers are
-    assert "above the best possible" in sc.HEADLINE_TITLE
+    assert "above the best possible" in words.of("lr_schedules")("metrics")
 
 
 def test_the_range_test_s_rate_is_one_click_away_and_lands_in_the_link():

@@ -15,6 +15,7 @@ from sklearn.linear_model import QuantileRegressor
 from core import datasets
 from dashboard.formatting import fmt, pct, signed
 from dashboard.scenarios import mse_vs_mae as sc
+from dashboard.shared import mse_vs_mae as says
 from dashboard.verdicts import say
 
 from .property_tools import link, links
@@ -29,7 +30,7 @@ def shown(value: float, tol: float, form) -> set[str]:
     return {form(value - tol), form(value), form(value + tol)}
 
 
-def says(text: str, value: float, tol: float, form, template: str = "{}") -> None:
+def quotes(text: str, value: float, tol: float, form, template: str = "{}") -> None:
     options = [template.format(s) for s in shown(value, tol, form)]
     assert any(o in text for o in options), (options, text)
 
@@ -88,19 +89,19 @@ def test_the_outlier_claims_hold_against_the_oracle(values):
     sq, ab = r * r, np.abs(r)
     share_sq, share_ab = sq / sq.sum(), ab / ab.sum()
     top = int(np.argmax(sq))
-    text = "\n".join(sc.notes(out))
+    text = "\n".join(says.notes(out))
     # the claims the notes are made of (dashboard.verdicts.Claim), one per bullet; the last one says how many
     # points lie within δ of the Huber line: all of them exactly when the oracle's Huber line has them all
-    claims = sc.note_claims(out)
+    claims = says.note_claims(out)
     kinds = [c.kind for c in claims]
     gaps = np.abs(hub[0] * x + hub[1] - y)
     assume(not np.any(np.abs(gaps - delta) < 1e-4))  # a point on the bend: a knife edge for a line good to 1e-5
     # The captions' claims: the dashed rules and ▼ only where points are marked, named outliers only where they
     # sit two noise widths or more off the line; the farthest one's error against the clean-points line.
     ref_clean = mse_line(x[clean], y[clean])
-    shapes = {c.kind: c.values for c in sc.shapes_claims(out)}
+    shapes = {c.kind: c.values for c in says.shapes_claims(out)}
     assert ("mae.marked_errors" in shapes) == (k > 0) == ("mae.farthest" in shapes)
-    assert [c.kind for c in sc.bars_claims(out)] == ["mae.bars_marked" if k else "mae.bars"]
+    assert [c.kind for c in says.bars_claims(out)] == ["mae.bars_marked" if k else "mae.bars"]
     if k:
         noise = abs(shift) < 2
         assert shapes["mae.marked_errors"]["marked"] == ("moved points" if noise else "outliers")
@@ -110,44 +111,44 @@ def test_the_outlier_claims_hold_against_the_oracle(values):
     assert kinds[-1] == ("mae.huber_all_inside" if np.all(gaps <= delta) else "mae.huber_some_inside")
     assert (claims[-1].values["inside"], claims[-1].values["n"]) == (int(np.sum(gaps <= delta)), x.size)
     # "The math": the MSE rule with this scenario's numbers, only where points were pushed off the noisy line.
-    tilts = sc.tilt_claims(out)
+    tilts = says.tilt_claims(out)
     assert [c.kind for c in tilts] == (["mae.mse_tilt"] if k and shift != 0 else [])
     if tilts:
         check_tilt(tilts[0].values, x, y, out_mask, shift, lines["mse"])
-        mse_sentence = next(s for s, _ in sc.math_blocks(out) if "**MSE line**" in s)
+        mse_sentence = next(s for s, _ in says.math_blocks(out) if "**MSE line**" in s)
         assert say(tilts) in mse_sentence
-        says(mse_sentence, tilts[0].values["tilt"], TOL, signed, "= {}, from slope")
+        quotes(mse_sentence, tilts[0].values["tilt"], TOL, signed, "= {}, from slope")
 
     if k == 0:
         for key in ("mse", "mae"):
-            says(text, lines[key][0][0], TOL, fmt, f"{key.upper()} {{}}")
+            quotes(text, lines[key][0][0], TOL, fmt, f"{key.upper()} {{}}")
         dominates = share_sq[top] > 0.5
         assert ("One point dominates" in text) == dominates and ("No point dominates" in text) == (not dominates)
-        says(text, share_sq[top], TOL, pct, "is {} of the MSE")
+        quotes(text, share_sq[top], TOL, pct, "is {} of the MSE")
         assert kinds[:2] == ["mae.no_outliers", "mae.dominant" if dominates else "mae.no_dominant"]
         assert all(abs(claims[0].values["slopes"][key] - lines[key][0][0]) <= TOL for key in ("mse", "mae"))
         assert abs(claims[1].values["mse_share"] - share_sq[top]) <= TOL
         assert abs(claims[1].values["mae_share"] - share_ab[top]) <= TOL
         return
     moved = {key: full[0] - cl[0] for key, (full, cl) in lines.items()}
-    says(text, share_sq[out_mask].sum(), TOL, pct)
-    says(text, share_ab[out_mask].sum(), TOL, pct)
+    quotes(text, share_sq[out_mask].sum(), TOL, pct)
+    quotes(text, share_ab[out_mask].sum(), TOL, pct)
     if abs(shift) < 2:  # within two noise widths: the view calls it noise, and says how far each slope moved
-        says(text, moved["mse"], TOL, signed, "moved by {} (MSE)")
-        says(text, moved["mae"], TOL, signed, ", {} (MAE)")
+        quotes(text, moved["mse"], TOL, signed, "moved by {} (MSE)")
+        quotes(text, moved["mae"], TOL, signed, ", {} (MAE)")
         average = "an average point carries" if k == 1 else f"{k} average points carry"
-        says(text, k / x.size, TOL, pct, f"{average} {{}} of each")  # like against like: k points, k averages
-        assert all(h.label.startswith("Moved: share of") for h in sc.headlines(out)[:2])
+        quotes(text, k / x.size, TOL, pct, f"{average} {{}} of each")  # like against like: k points, k averages
+        assert all(h.label.startswith("Moved: share of") for h in says.headlines(out)[:2])
         assert kinds[:2] == ["mae.noise", "mae.noise_shares"]
         assert all(abs(claims[0].values["moved"][key]["slope_moved"] - moved[key]) <= TOL for key in ("mse", "mae"))
         check_shares(claims[1].values, k, x.size, share_sq[out_mask].sum(), share_ab[out_mask].sum())
         return
-    assert all(h.label.startswith("Outliers' share of") for h in sc.headlines(out)[:2])
-    says(text, moved["mse"], TOL, signed, "**MSE slope by {}**")
-    says(text, moved["mae"], TOL, signed, "**MAE slope by {}**")
-    says(text, lines["mse"][1][0], TOL, fmt, "from {} on the clean points")
-    says(text, share_sq[top], TOL, pct, "{} of the MSE against")
-    says(text, share_ab[top], TOL, pct, "against {} of the MAE")
+    assert all(h.label.startswith("Outliers' share of") for h in says.headlines(out)[:2])
+    quotes(text, moved["mse"], TOL, signed, "**MSE slope by {}**")
+    quotes(text, moved["mae"], TOL, signed, "**MAE slope by {}**")
+    quotes(text, lines["mse"][1][0], TOL, fmt, "from {} on the clean points")
+    quotes(text, share_sq[top], TOL, pct, "{} of the MSE against")
+    quotes(text, share_ab[top], TOL, pct, "against {} of the MAE")
     pull, shares = claims[:2]
     assert shares.kind == "mae.outlier_shares"
     check_shares(shares.values, k, x.size, share_sq[out_mask].sum(), share_ab[out_mask].sum())
@@ -165,9 +166,9 @@ def test_the_outlier_claims_hold_against_the_oracle(values):
     assert pull.kind == ("mae.pull_mse_farther" if ratio >= 1 else
                          "mae.pull_mae_farther_one" if k == 1 else "mae.pull_mae_farther_many")
     if ratio >= 1:
-        says(text, ratio, ratio * 1e-6, lambda v: fmt(v, 3), "MSE's slope moved {}× as far as MAE's")
+        quotes(text, ratio, ratio * 1e-6, lambda v: fmt(v, 3), "MSE's slope moved {}× as far as MAE's")
         return
-    says(text, 1 / ratio, 1e-6 / ratio, lambda v: fmt(v, 3), "MAE's slope moved farther ({}× MSE's)")
+    quotes(text, 1 / ratio, 1e-6 / ratio, lambda v: fmt(v, 3), "MAE's slope moved farther ({}× MSE's)")
     if k == 1:
         # "push it further along the same side and MAE's line stays where it is": the median line again,
         # with the outlier pushed 40 further the same way.
@@ -202,11 +203,11 @@ def test_the_lagos_claims_hold_against_hand_arithmetic():
     values = {**sc.DEFAULTS, "data": "lagos"}  # link: /mse_vs_mae?data=lagos
     e = np.array([45.0, 30.0, 60.0]) - np.array([42.0, 35.0, 50.0])
     mse, mae = float(np.mean(e ** 2)), float(np.mean(np.abs(e)))
-    text = "\n".join(sc.notes(sc.outcome(values)))
+    text = "\n".join(says.notes(sc.outcome(values)))
     assert f"**MSE = 134 / 3 = {fmt(mse)}**" in text and f"**MAE = 18 / 3 = {mae:.1f}**" in text
     assert f"**{pct(100 / 134)} of the MSE**" in text and f"**{pct(10 / 18)} of the MAE**" in text
     assert f"{fmt(np.sqrt(mse), 3)}** million naira" in text and np.sqrt(mse) > mae
-    means, largest, rmse = sc.lagos_claims(sc.outcome(values))
+    means, largest, rmse = says.lagos_claims(sc.outcome(values))
     assert [means.kind, largest.kind, rmse.kind] == ["mae.lagos_means", "mae.lagos_largest", "mae.lagos_rmse"]
     assert means.values["misses"] == list(e) and means.values["squared"] == list(e ** 2)
     assert abs(means.values["mse"] - mse) <= 1e-12 and abs(means.values["mae"] - mae) <= 1e-12

@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from core import surfaces
-from dashboard import registry
+from dashboard import registry, words
 from dashboard.scenarios import optimizer_race as sc
+from dashboard.shared import optimizer_race as says
 
 from . import race_oracle as oracle
 from .apptest_tools import errors, metrics, notice, run_page
@@ -79,7 +80,7 @@ def test_a_start_on_a_stationary_point_is_said_and_nobody_is_said_to_race():
     at = run_page(PAGE, {"surface": "saddle", "own_start": "true", "x0": "0", "y0": "0"})
     assert "starts where the gradient is zero" in notice(at)
     assert metrics(at)["First to arrive"] == "nobody"
-    assert "stalled at the saddle point" in sc.table_markdown(sc.compute({**sc.DEFAULTS, "surface": "saddle",
+    assert "stalled at the saddle point" in says.table_markdown(sc.compute({**sc.DEFAULTS, "surface": "saddle",
                                                                            "own_start": True, "x0": 0.0, "y0": 0.0}))
 
 
@@ -145,9 +146,11 @@ def test_with_every_toggle_off_the_page_says_who_races():
     off = {f"run_{k}": "false" for k in sc.RACERS}
     at = run_page(PAGE, off)
     assert not errors(at)
-    assert any(sc.NO_RACER_NOTE in c.value for c in at.sidebar.caption)
+    alone = words.of("optimizer_race")("notice.no-racer")
+    assert alone == "With no optimizer switched on, gradient descent races alone."
+    assert any(alone in c.value for c in at.sidebar.caption)
     assert [r.key for r in sc.compute({**sc.DEFAULTS, **{f"run_{k}": False for k in sc.RACERS}}).racers] == ["sgd"]
-    assert not any(sc.NO_RACER_NOTE in c.value for c in run_page(PAGE).sidebar.caption)
+    assert not any(alone in c.value for c in run_page(PAGE).sidebar.caption)
 
 
 
@@ -174,7 +177,7 @@ def test_noise_zero_leaves_the_race_and_its_code_as_they_were():
     assert race.noise == 0.0 and all(r.quiet is None for r in race.racers) and sc.noise_claims(race) == []
     code = sc.torch_code(race, sc.DEFAULTS, "adam")
     assert "numpy" not in code and "p.grad" not in code
-    assert len(sc.math_blocks(race, "adam")) == len(race.racers) + 1
+    assert len(says.math_blocks(race, "adam")) == len(race.racers) + 1
 
 
 @pytest.mark.parametrize("key", sc.RACERS)

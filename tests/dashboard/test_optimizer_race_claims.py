@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
-from core import surfaces
+from core import surface_runs, surfaces
 from dashboard.scenarios import optimizer_race as sc
+from dashboard.shared import optimizer_race as says
 
 from . import race_oracle as oracle
 from .apptest_tools import NOT_A_NUMBER
@@ -76,7 +77,7 @@ def _check_claims(race, values, truth: dict[str, tuple[int, int, int, int]]) -> 
     arrives (strictly: there must be one; with slack: there may be one), at the fewest steps, "nobody"
     otherwise; every racer's verdict in the notes and in the headlines; the racers a tuned race names as
     never arriving."""
-    claims = sc.race_claims(race)
+    claims = says.race_claims(race)
     kinds = [c.kind for c in claims]
     strict = [a for _, a, _, _ in truth.values() if a >= 0]
     loose = [a for _, _, a, _ in truth.values() if a >= 0]
@@ -84,7 +85,7 @@ def _check_claims(race, values, truth: dict[str, tuple[int, int, int, int]]) -> 
     assert bool(strict) <= ("race.first" in kinds) <= bool(loose), (kinds, truth)
     assert ("race.nobody" in kinds) == ("race.first" not in kinds)
     runs = []
-    for claim in claims + sc.headline_claims(race):
+    for claim in claims + says.headline_claims(race):
         if claim.kind in ("race.first", "race.head_first", "race.head_run"):
             runs.append(claim.values)
         runs += claim.values.get("runs", [])
@@ -144,17 +145,17 @@ def test_every_verdict_of_a_race_holds_against_the_oracle(values, data):
     race = sc.compute(values)
     steps = {r.key: _check_racer(r, race, values) for r in race.racers}
     _check_claims(race, values, {r.key: _oracle_bounds(r, race, values) for r in race.racers})
-    assert sc.start_claims(race) == [] or values["own_start"]  # the surfaces' own starts are not stationary
+    assert says.start_claims(race) == [] or values["own_start"]  # the surfaces' own starts are not stationary
     _check_noise(race, values)
     # The winner arrived, and nobody arrived in fewer steps.
-    first = sc.winner(race)
+    first = says.winner(race)
     arrived = {k: v for k, v in steps.items() if v >= 0}
     if first is None:
         assert not arrived
-        assert sc.headlines(race)[0].value is None
+        assert says.headlines(race)[0].value is None
     else:
         assert steps[first.key] == min(arrived.values())
-        assert sc.headlines(race)[0].label == f"First: {first.label}"
+        assert says.headlines(race)[0].label == f"First: {first.label}"
     # A tuned racer's rate: no other rate of the grid arrives sooner (one racer per example: 41 runs).
     tuned = [r for r in race.racers if r.tuned]
     if tuned:
@@ -173,8 +174,8 @@ def test_every_verdict_of_a_race_holds_against_the_oracle(values, data):
                       for lr, a in grid.items() if a >= 0]
             assert not [a for a in strict if a >= 0], f"{racer.label}: a rate arrives, but it was not tuned to one"
     # No sentence, headline or table cell shows a non-number, or the old finish line.
-    texts = sc.notes(race, None, 0, values) + [sc.table_markdown(race)]
-    texts += [f"{h.label} {h.text} {h.help}" for h in sc.headlines(race)]
+    texts = sc.notes(race, None, 0, values) + [says.table_markdown(race)]
+    texts += [f"{h.label} {h.text} {h.help}" for h in says.headlines(race)]
     for text in texts:
         assert not NOT_A_NUMBER.search(text), text
 
@@ -201,7 +202,7 @@ def test_a_start_where_the_gradient_vanishes_is_said_and_who_leaves_it_is_named(
     race = sc.compute(values)
     s = surfaces.get(surface)
     start = np.array([x0, y0])
-    kinds = [c.kind for c in sc.start_claims(race)]
+    kinds = [c.kind for c in says.start_claims(race)]
     at_minimum = any(np.allclose(start, m) for m in s.minima)  # these surfaces' minima are all global
     stationary = at_minimum or any(np.allclose(start, p) for p in s.saddles)
     assert kinds == (["race.at_minimum"] if at_minimum else ["race.stationary"] if stationary else [])
@@ -209,7 +210,7 @@ def test_a_start_where_the_gradient_vanishes_is_said_and_who_leaves_it_is_named(
         left = [r.label for r in race.racers
                 if oracle.arrived_at(*oracle.run(r.key, surface, r.rate, 50, start, *sc.settings(values), _added(values, race.steps))[:2],
                                      surface) != 0]
-        assert sc.start_claims(race)[0].values["left"] == left
+        assert says.start_claims(race)[0].values["left"] == left
         assert left == ([] if np.allclose(start, 0.0) else ["AdamW"])
 
 
@@ -241,9 +242,9 @@ def test_the_noise_preset_moves_gradient_descent_to_the_deep_well_and_noise_zero
     assert [r["label"] for r in effect["moved"]] == ["Gradient descent"] and not effect["kept"] + effect["lost"]
     assert effect["moved"][0]["quiet"].kind == "stalled" and effect["deep"]
     np.testing.assert_allclose(race.points["sgd"], noisy, rtol=1e-9, atol=1e-12)
-    # σ = 0 is the race without noise, bit for bit (core.surfaces.optimize, which has no shared noise).
+    # σ = 0 is the race without noise, bit for bit (core.surface_runs.optimize, which has no shared noise).
     off = sc.compute({**sc.NOISY_DESCENT, "sigma": 0.0})
-    alone = surfaces.optimize("two_minima_2d", optimizer=sc.build("sgd", 0.9, 0.9, 0.999), lr=sc.rates()[
+    alone = surface_runs.optimize("two_minima_2d", optimizer=sc.build("sgd", 0.9, 0.9, 0.999), lr=sc.rates()[
         int(np.argmin(np.abs(np.log(sc.rates() / 0.42))))], steps=300)
     np.testing.assert_array_equal(off.points["sgd"], alone.params[:, 0])
     np.testing.assert_allclose(off.points["sgd"], quiet, rtol=1e-9, atol=1e-12)

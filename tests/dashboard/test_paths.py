@@ -1,11 +1,11 @@
-"""dashboard.paths: the shared path and curve rows, on hand-made runs and on a core.surfaces run."""
+"""dashboard.paths: the shared path and curve rows, on hand-made runs and on a core.surface_runs run."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from core import surfaces
+from core import surface_runs, surfaces
 from dashboard import paths
 
 BOX = (0.0, 10.0, 0.0, 10.0)
@@ -67,7 +67,7 @@ def test_grid_and_bands():
 
 
 def test_works_on_a_surface_run():
-    run = surfaces.optimize("bowl", optimizer="sgd", lr=np.array([0.05, 0.21]), steps=60)
+    run = surface_runs.optimize("bowl", optimizer="sgd", lr=np.array([0.05, 0.21]), steps=60)
     box = paths.window(run.params.reshape(-1, 2), run.loss.reshape(-1), start_value=float(run.loss[0, 0]),
                        anchors=np.array([[0.0, 0.0]]))
     rows, exits = paths.path_rows(run.params, run.loss, run.diverged_at, box)
@@ -88,7 +88,7 @@ def test_shared_charts_take_any_number_of_series():
     from dashboard.charts import paths as run_charts
 
     entries = list(registry.OPTIMIZERS.values())
-    run = surfaces.optimize("bowl", optimizer="sgd", lr=np.linspace(0.01, 0.25, len(entries)), steps=40)
+    run = surface_runs.optimize("bowl", optimizer="sgd", lr=np.linspace(0.01, 0.25, len(entries)), steps=40)
     box = paths.window(run.params.reshape(-1, 2), run.loss.reshape(-1), start_value=float(run.loss[0, 0]),
                        anchors=np.array([[0.0, 0.0]]))
     rows, exits = paths.path_rows(run.params, run.loss, run.diverged_at, box)

@@ -1,8 +1,10 @@
-"""The regularization page: AppTest of the page, and the scenario and chart modules on their own.
+"""The regularization view's own numbers: the page, and the scenario and chart modules on their own.
 
 Numbers are checked against scikit-learn built independently of the page's code path:
 PolynomialFeatures + StandardScaler for the features, Ridge(alpha = n λ) and
-Lasso(alpha = λ / 2) for the fits (the mappings documented in core/penalties.py).
+Lasso(alpha = λ / 2) for the fits (the mappings documented in core/penalties.py). That the page
+loads, that each control changes it, that a link reproduces it and that bad link values fall back
+is the contract suite's (tests/dashboard/test_view_contract.py).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 from core import penalties
 from core.datasets import polynomial_curve
 from core.penalized import optimality_gap
+from dashboard import export, palette, registry
 from dashboard.charts import common
 from dashboard.charts import regularization as charts
 from dashboard.charts.common import MAX_MARKS
@@ -29,13 +32,14 @@ from dashboard.controls import log_options
 from dashboard.formatting import fmt
 from dashboard.layout import DOWNLOAD_KEY
 from dashboard.scenarios import regularization as sc
+from dashboard.shared import regularization as says
 from dashboard.shared.regularization import N_VALIDATION, make_data, power_label
 
-from .apptest_tools import errors, notice, open_math, run_page, signature
+from .apptest_tools import errors, notice, run_page
 from .chart_tools import assert_valid_vega_lite
 
 PAGE = "regularization.py"
-DEFAULTS = {"degree": 12, "n": 20, "noise": 0.3, "seed": 393, "penalty": "l1", "lam": 1e-4, "ratio": 0.5, "lam2": 2.5}
+SEED = 393  # the default seed: its numbers below pin the default scenario
 
 
 # --------------------------------------------------------------------------- independent reference
@@ -75,62 +79,6 @@ def default_page():
     return run_page(PAGE)
 
 
-def test_page_loads_with_four_charts_and_no_error(default_page):
-    at = default_page
-    assert errors(at) == []
-    assert at.title[0].value == "How strong should the penalty be?"
-    assert len(at.get("vega_lite_chart")) == 4
-    assert "What to notice" in [h.value for h in at.subheader]
-    assert at.selectbox(key=DOWNLOAD_KEY).options == [
-        "Fitted curve", "Error against lambda", "Coefficient paths", "Two-weight picture"]
-    assert at.expander and any("\\lambda" in latex.value for latex in open_math(run_page(PAGE)).latex)
-
-
-def test_defaults_match_the_page():
-    assert sc.DEFAULTS == DEFAULTS
-    at = run_page(PAGE)
-    for key, value in DEFAULTS.items():
-        assert at.session_state[key] == value, key
-
-
-CONTROL_MOVES = [
-    ("slider", "degree", 5),
-    ("slider", "n", 40),
-    ("slider", "noise", 0.6),
-    ("number_input", "seed", 7),
-    ("radio", "penalty", "l2"),
-    ("select_slider", "lam", 0.01),
-    ("slider", "ratio", 0.2),  # only elastic net has one: greyed out under L1 and L2
-    ("select_slider", "lam2", 1.0),
-]
-
-
-SCENARIO = {"degree": 8, "n": 40, "noise": 0.5, "seed": 3, "penalty": "elastic_net", "lam": 0.001, "ratio": 0.25,
-            "lam2": 1.0}
-SCENARIO_LINK = {"degree": "8", "n": "40", "noise": "0.5", "seed": "3", "penalty": "Elastic net", "lam": "0.001",
-                 "ratio": "0.25", "lam2": "1"}
-
-
-def _set_by_hand(values):
-    at = run_page(PAGE)
-    kinds = {key: kind for kind, key, _ in CONTROL_MOVES}
-    if "penalty" in values:  # first, as a learner would: it decides whether α can be moved
-        at.radio(key="penalty").set_value(values["penalty"]).run()
-    for key, value in values.items():
-        getattr(at, kinds[key])(key=key).set_value(value)
-    return at.run()
-
-
-def test_a_link_reproduces_the_scenario():
-    linked = run_page(PAGE, SCENARIO_LINK)
-    assert errors(linked) == []
-    assert linked.select_slider(key="lam").value == 0.001
-    assert linked.radio(key="penalty").value == "elastic_net"
-    by_hand = _set_by_hand(SCENARIO)
-    assert signature(linked) == signature(by_hand)
-    assert signature(linked) != signature(run_page(PAGE))
-
-
 def test_best_lambda_button_moves_lambda_to_the_validation_minimum(default_page):
     at = run_page(PAGE)
     best = _metric(at, "Best λ on validation")
@@ -148,7 +96,9 @@ def best_val(at):
 def test_notice_numbers_for_the_default_l1_scenario(default_page):
     """L1 at λ = 1e-4 on 20 points, degree 12, the default seed: checked against scikit-learn's Lasso."""
     at = default_page
-    X_train, y_train, X_val, y_val = _reference_data(20, 0.3, DEFAULTS["seed"], 12)
+    assert at.selectbox(key=DOWNLOAD_KEY).options == [
+        "Fitted curve", "Error against lambda", "Coefficient paths", "Two-weight picture"]
+    X_train, y_train, X_val, y_val = _reference_data(20, 0.3, SEED, 12)
     ref = _lasso(X_train, y_train, 1e-4)
     train, val = _mse(ref, X_train, y_train), _mse(ref, X_val, y_val)
     zeros = int(np.count_nonzero(ref.coef_ == 0.0))
@@ -170,7 +120,7 @@ def test_notice_numbers_for_an_l2_scenario_match_ridge():
     """L2 on the same data: the whole U-curve recomputed with Ridge(alpha = n λ), so the best λ too."""
     at = run_page(PAGE, {"penalty": "L2", "lam": "0.001"})
     assert errors(at) == []
-    X_train, y_train, X_val, y_val = _reference_data(20, 0.3, DEFAULTS["seed"], 12)
+    X_train, y_train, X_val, y_val = _reference_data(20, 0.3, SEED, 12)
     lams = log_options(sc.LAM_LOW, sc.LAM_HIGH, sc.PER_DECADE)
     val = [_mse(Ridge(alpha=20 * lam).fit(X_train, y_train), X_val, y_val) for lam in lams]
     best = lams[int(np.argmin(val))]
@@ -234,8 +184,8 @@ def test_fit_reads_the_sweep_on_the_grid_and_solves_off_it():
     X_train, y_train, _, _ = _reference_data(30, 0.3, 0, 6)
     np.testing.assert_allclose(off.weights, _lasso(X_train, y_train, 0.0123).coef_, atol=1e-9)
     assert off.zeros == int(np.count_nonzero(off.weights == 0.0))
-    assert list(off.curve.columns) == ["x", "fit", "truth"] and len(off.curve) == sc.GRID_POINTS
-    assert set(off.table.set) == {"Training", "Validation", "Curve"}
+    assert off.table.set.eq("Curve").sum() == sc.GRID_POINTS and set(off.table.set) == {"Training", "Validation", "Curve"}
+    assert list(off.lines.series.unique()) == ["truth", "fit"] and len(off.lines) == 2 * sc.GRID_POINTS
 
 
 def test_picture_hand_numbers_and_touching_shapes():
@@ -246,7 +196,7 @@ def test_picture_hand_numbers_and_touching_shapes():
     np.testing.assert_allclose(pic.optima["l2"], [7.03 / 11.89, 4.57 / 11.89], atol=1e-14)
     assert pic.zeros("l2") == 0
     # Each penalty's shape and its dashed ellipse both pass through its optimum.
-    for name in sc.PENALTIES:
+    for name in says.PENALTIES:
         w = pic.optima[name]
         shape, ring = pic.curve("shape", name), pic.curve("touching", name)
         assert shape.shape == ring.shape == (sc.CONTOUR_POINTS, 2)
@@ -260,11 +210,11 @@ def test_picture_hand_numbers_and_touching_shapes():
 def test_notes_name_the_side_of_the_best_lambda():
     sw = sc.compute_sweep(12, 20, 0.3, 1, "l2", 0.5)
     pic = sc.compute_picture(2.5, 0.5)
-    left = sc.notes(sw, sc.compute_fit(12, 20, 0.3, 1, "l2", 0.5, 1e-8, sw), pic)
-    right = sc.notes(sw, sc.compute_fit(12, 20, 0.3, 1, "l2", 0.5, 10.0, sw), pic)
+    left = says.notes(sw, sc.compute_fit(12, 20, 0.3, 1, "l2", 0.5, 1e-8, sw), pic)
+    right = says.notes(sw, sc.compute_fit(12, 20, 0.3, 1, "l2", 0.5, 10.0, sw), pic)
     assert "left of the best" in left[0] and "right of the best" in right[0]
     ones = sc.compute_sweep(1, 20, 0.3, 1, "l1", 0.5)
-    note = sc.notes(ones, sc.compute_fit(1, 20, 0.3, 1, "l1", 0.5, 10.0, ones), pic)
+    note = says.notes(ones, sc.compute_fit(1, 20, 0.3, 1, "l1", 0.5, 10.0, ones), pic)
     assert "**1 of 1**" in note[2] and "flat line" in note[2]
 
 
@@ -272,8 +222,7 @@ def test_notes_name_the_side_of_the_best_lambda():
 LAM_RANGE = (sc.LAM_LOW, sc.LAM_HIGH)
 
 
-def _frame(spec, key):
-    return common.dataset(spec, key)
+_frame = common.dataset
 
 
 def _all_charts(penalty="elastic_net", degree=15, n=100):
@@ -340,11 +289,7 @@ def test_charts_are_vega_lite_dicts_with_their_data_under_the_mark_budget():
 def test_one_template_per_chart_serves_every_penalty(monkeypatch):
     """Picking another penalty only refills data and placeholders: no chart spec is built again."""
     monkeypatch.setattr(common, "_TEMPLATES", {})  # counted from empty: other tests built some already
-    import json
-
-    from dashboard import registry
-
-    for penalty in sc.PENALTIES:
+    for penalty in says.PENALTIES:
         _, _, _, built = _all_charts(penalty, degree=6, n=30)
         pic = sc.compute_picture(2.5, 0.5)
         built["picture"] = charts.picture_chart(pic.curves, pic.points, half_width=pic.half_width, selected=penalty)
@@ -360,21 +305,8 @@ def test_one_template_per_chart_serves_every_penalty(monkeypatch):
 
 def test_fit_chart_y_range_follows_the_points():
     _, ft, _, built = _all_charts()
-    domains = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            y = node.get("encoding", {}).get("y", {}) if isinstance(node.get("encoding"), dict) else {}
-            if isinstance(y, dict) and "domain" in y.get("scale", {}):
-                domains.append(y["scale"]["domain"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(built["fit"])
-    assert domains and all(d == [ft.points.y.min() - 0.35, ft.points.y.max() + 0.35] for d in domains)
+    domains = [layer["encoding"]["y"]["scale"]["domain"] for layer in built["fit"]["layer"]]
+    assert domains == [[ft.points.y.min() - 0.35, ft.points.y.max() + 0.35]] * 2
 
 
 def test_same_data_gives_the_same_chart_and_new_data_a_new_one():
@@ -399,8 +331,6 @@ def test_path_chart_thins_long_paths():
 
 
 def test_colours_come_from_the_palette():
-    from dashboard import palette, registry
-
     _, _, _, built = _all_charts()
     text = str({k: v for k, v in built["errors"].items() if k != "datasets"})
     assert palette.TRAIN in text and palette.VALIDATION in text and palette.MARKER in text
@@ -421,8 +351,6 @@ def test_power_labels():
 
 def test_charts_export_to_svg_and_png():
     """The download buttons render these dicts (Arrow datasets, NaN in the shapes' MSE) off screen."""
-    from dashboard import export
-
     _, ft, _, built = _all_charts()
     for name, spec in built.items():
         svg = export.chart_svg(spec)
@@ -447,9 +375,9 @@ def test_fit_legend_draws_each_entry_as_the_plot_does():
 
 
 # --------------------------------------------------------------------------- what the text claims
-def _notes(degree=12, seed=DEFAULTS["seed"], penalty="l1", ratio=0.5, lam=1e-4):
+def _notes(degree=12, seed=SEED, penalty="l1", ratio=0.5, lam=1e-4):
     sw = sc.compute_sweep(degree, 20, 0.3, seed, penalty, ratio)
-    return sw, sc.notes(sw, sc.compute_fit(degree, 20, 0.3, seed, penalty, ratio, lam, sw), sc.compute_picture(2.5, ratio))
+    return sw, says.notes(sw, sc.compute_fit(degree, 20, 0.3, seed, penalty, ratio, lam, sw), sc.compute_picture(2.5, ratio))
 
 
 def test_paths_caption_says_a_lasso_line_can_leave_zero_and_counts_it():
@@ -460,20 +388,20 @@ def test_paths_caption_says_a_lasso_line_can_leave_zero_and_counts_it():
     by_hand = sum(1 for i in range(sw.lambdas.size - 1) for j in range(12)
                   if sw.weights[i, j] == 0.0 and sw.weights[i + 1, j] != 0.0)
     assert sw.departures_from_zero == by_hand == 11
-    caption = sc.paths_caption(sw)
+    caption = says.paths_caption(sw)
     assert "stays" not in caption and "leave 0 again" in caption and "11 times" in caption
-    assert sc.paths_caption(sc.compute_sweep(12, 20, 0.3, 1, "l2", 0.5)) == (
+    assert says.paths_caption(sc.compute_sweep(12, 20, 0.3, 1, "l2", 0.5)) == (
         "One line per coefficient (hover over one to name it); the thick dark one is the largest at your λ. "
         "L2 brings lines close to 0 but never onto it.")
     at = run_page(PAGE)
-    assert sc.paths_caption(sc.compute_sweep(12, 20, 0.3, DEFAULTS["seed"], "l1", 0.5)) in [c.value for c in at.caption]
+    assert says.paths_caption(sc.compute_sweep(12, 20, 0.3, SEED, "l1", 0.5)) in [c.value for c in at.caption]
 
 
 def test_elastic_net_at_alpha_zero_is_called_ridge_and_promises_no_zeros():
     sw, notes = _notes(penalty="elastic_net", ratio=0.0)
     assert int(sw.zeros.max()) == 0  # ridge never zeroes a weight, at any λ of the sweep
     assert "**0 of 12**" in notes[2] and "it is L2 (ridge)" in notes[2] and "switching features off" not in notes[2]
-    assert sc.paths_caption(sw).endswith("never onto it.")
+    assert says.paths_caption(sw).endswith("never onto it.")
 
 
 def test_a_difference_below_the_digits_shown_is_no_difference():
@@ -495,7 +423,7 @@ def test_the_default_draws_one_u_with_the_default_lambda_on_its_overfitting_side
     # A U: validation error falls (within 5%) to the best λ and rises after it.
     assert all(v[i + 1] <= v[i] * 1.05 for i in range(best)) and all(v[i + 1] >= v[i] / 1.05 for i in range(best, v.size - 1))
     assert v[0] > 1.3 * v[best] and v[-1] > 1.5 * v[best]
-    assert sw.index(DEFAULTS["lam"]) < best and "left of the best one" in notes[0]
+    assert sw.index(1e-4) < best and "left of the best one" in notes[0]
     assert f"Validation error falls until λ = {fmt(sw.best_lam)}, then rises again: the U." in notes[1]
 
 

@@ -24,6 +24,7 @@ from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 from core.datasets import polynomial_curve
 from dashboard.formatting import fmt
 from dashboard.scenarios import regularization as sc
+from dashboard.shared import regularization as sayings  # property_tools has its own says
 from dashboard.shared.regularization import N_VALIDATION, power_label
 from dashboard.verdicts import say
 
@@ -107,7 +108,7 @@ def shows(text, value, tol, template="{}"):
 # seed: the seed box: "From 0 to 9,999"
 penalty_links = links(FILE, sc.DEFAULTS, ("degree", "n", "noise", "lam", "ratio", "lam2"),
                       seed=st.integers(0, 9999),
-                      penalty=st.sampled_from(sc.PENALTIES))
+                      penalty=st.sampled_from(sayings.PENALTIES))
 
 
 @settings(max_examples=20, deadline=None, derandomize=True)
@@ -150,13 +151,13 @@ def test_the_regularization_claims_hold_against_the_oracle(values):
     if unique:
         np.testing.assert_allclose(sw.val_mse, val, rtol=1e-5, atol=1e-9)
     k = int(np.argmin(np.abs(np.log(lams) - np.log(lam))))
-    notes = sc.notes(sw, ft, pic)
-    bullets = sc.note_claims(sw, ft, pic)
-    said = claims_of([c for bullet in bullets for c in bullet] + sc.paths_claims(sw))
+    notes = sayings.notes(sw, ft, pic)
+    bullets = sayings.note_claims(sw, ft, pic)
+    said = claims_of([c for bullet in bullets for c in bullet] + sayings.paths_claims(sw))
     assert [say(b) for b in bullets] == notes  # the page's bullets are these claims, in words
-    text = "\n".join(notes + [sc.paths_caption(sw)])
+    text = "\n".join(notes + [sayings.paths_caption(sw)])
     assert not NOT_A_NUMBER.search(text), text
-    heads = {h.label: h.text for h in sc.headlines(sw, ft)}
+    heads = {h.label: h.text for h in sayings.headlines(sw, ft)}
     shows(notes[0], train[k], 1e-6 * train[k], "the training MSE is **{}**")
     shows(heads["Training MSE"], train[k], 1e-6 * train[k])
     assert said["reg.errors"]["lam"] == lams[k] and close(said["reg.errors"]["train"], train[k], 1e-6)
@@ -183,10 +184,10 @@ def test_the_regularization_claims_hold_against_the_oracle(values):
     l1_zeros = int(np.count_nonzero(np.abs(optima["l1"][:2]) < 1e-12))
     assert {1: "reg.corner", 2: "reg.origin"}.get(l1_zeros, "reg.no_zero_yet") in said
     assert said["reg.picture"]["lam"] == lam2
-    # The coefficients' size at the smallest λ: chasing noise above sc.WILD (a knife edge within 1e-5: skipped).
+    # The coefficients' size at the smallest λ: chasing noise above sayings.WILD (a knife edge within 1e-5: skipped).
     wildest = float(np.abs(params[0, :-1]).max())
-    if abs(wildest - sc.WILD) > 1e-5 * sc.WILD and (unique or alpha > 0):
-        size = "reg.wild" if wildest > sc.WILD else "reg.tame_exact" if noise == 0 else "reg.tame"
+    if abs(wildest - sayings.WILD) > 1e-5 * sayings.WILD and (unique or alpha > 0):
+        size = "reg.wild" if wildest > sayings.WILD else "reg.tame_exact" if noise == 0 else "reg.tame"
         assert size in said and close(said[size]["size"], wildest, 1e-5), (size, said)
     # The path caption: L2 never reaches 0; otherwise it counts the departures from 0 (checked below).
     ridge_like = alpha == 0.0
@@ -266,7 +267,7 @@ def test_the_regularization_claims_hold_against_the_oracle(values):
             assert some["last"] == (int(zero[-1].sum()) if clear[-1] else some["last"])
     if alpha > 0 and all(clear):
         leaves = int(np.count_nonzero(zero[:-1] & ~zero[1:]))
-        caption = sc.paths_caption(sw)
+        caption = sayings.paths_caption(sw)
         if leaves:
             assert f"happens {leaves} time{'s' if leaves > 1 else ''}" in caption, (leaves, caption)
             assert said["reg.paths_leave"] == {"times": leaves}

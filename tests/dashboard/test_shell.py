@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import importlib
 import io
 import re
 import tomllib
@@ -15,11 +17,11 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from dashboard import export, upload
+from dashboard import export, previews, upload
 from dashboard.charts.common import MAX_MARKS, color_scale, thin
 from dashboard.controls import format_number, log_options, snap
 from dashboard.formatting import fmt, money, pct, residual, signed
-from dashboard.home import preview_png
+from dashboard.home import prepare_previews, preview_png
 from dashboard.views import PAGES_DIR, SECTIONS, SUGGESTED_ORDER, VIEWS
 
 from .apptest_tools import APP, ROOT, TIMEOUT
@@ -83,7 +85,17 @@ def test_the_start_pages_lesson_claims_hold_in_their_views():
     assert "0.00001, 0.01 and 1.0" in next(v for v in VIEWS if v.name == "learning_rate").lesson
 
 
-def test_start_page_figures_are_small_pngs_of_each_default_scenario():
+def test_start_page_figures_are_made_at_start_as_small_pngs_of_each_default_scenario(monkeypatch):
+    app = ast.parse((ROOT / "dashboard" / "app.py").read_text())
+    prepared = next(ast.literal_eval(node.value) for node in app.body if isinstance(node, ast.Assign)
+                    and getattr(node.targets[0], "id", None) == "PREPARED_AT_START")
+    assert "dashboard.home:prepare_previews" in prepared
+    for target in prepared:  # a renamed function would only be logged by the server
+        module, _, name = target.partition(":")
+        assert callable(getattr(importlib.import_module(module), name)), target
+    preview_png.clear()
+    prepare_previews()
+    monkeypatch.setattr(previews, "PREVIEWS", {})  # kept from the start: asking again draws nothing
     for view in VIEWS:
         png = preview_png(view.name)
         image = Image.open(io.BytesIO(png))

@@ -8,19 +8,8 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from dashboard.upload import (
-    MAX_BYTES,
-    MAX_COLUMNS,
-    MAX_NAME_CHARS,
-    MAX_ROWS,
-    SAMPLE_SEED,
-    WORD_JOINER,
-    UploadError,
-    pick,
-    plain,
-    read_table,
-    sample,
-)
+from dashboard.plain_text import MAX_NAME_CHARS, WORD_JOINER, plain
+from dashboard.upload_read import MAX_BYTES, MAX_COLUMNS, MAX_ROWS, SAMPLE_SEED, UploadError, pick, read_table, sample
 
 GOOD = "temp,sales,city\n21.5,120,Lagos\n25.0,150,Abuja\n30.5,190,Lagos\n28,170,Kano\n"
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import upload
+from dashboard import plain_text, upload, upload_read
 
 from .apptest_tools import errors, metrics, run_page, signature
 from .test_upload import BAD_FILES, inert, rows_csv
@@ -109,8 +109,8 @@ def test_column_names_are_never_markup():
     at = with_file("mse_vs_mae.py", "<b>evil</b>.csv", data)
     assert errors(at) == []
     caption = next(c.value for c in at.caption if "Your data" in c.value)
-    assert (f"Your data: {upload.plain('**bold** [x](javascript:y)')} against "
-            f"{upload.plain('<img src=x onerror=alert(1)>')}, 4 rows of {upload.plain('<b>evil</b>.csv')}.") in caption
+    assert (f"Your data: {plain_text.plain('**bold** [x](javascript:y)')} against "
+            f"{plain_text.plain('<img src=x onerror=alert(1)>')}, 4 rows of {plain_text.plain('<b>evil</b>.csv')}.") in caption
     assert r"\<img src\=x onerror\=alert\(1\)\>" in caption and r"\*\*bold\*\* \[x\]" in caption
     assert not any("<img" in h.proto.body for h in at.get("html")), "no file text goes through st.html"
 
@@ -121,15 +121,15 @@ LINK = "[Session expired: log in](http://x.co)"  # a live link in the app's own 
 
 def test_a_header_of_markdown_in_a_sentence_shows_as_text_with_no_link_or_image():
     data = f"x,{IMAGE},{LINK}\n1,2,3\n2,,5\n3,7,\n4,8,9\n".encode()
-    table = upload.read_table(data, "trap.csv")
+    table = upload_read.read_table(data, "trap.csv")
     at = with_file("mse_vs_mae.py", "trap.csv", data)
     for name in (IMAGE, LINK):
         at.selectbox(key="upload-y").set_value(name)
         at.run()
         assert errors(at) == [] and len(at.warning) == 1
         body = at.warning[0].value  # the Markdown the browser renders
-        with pytest.raises(upload.UploadError) as caught:
-            upload.pick(table, "x", name)
+        with pytest.raises(upload_read.UploadError) as caught:
+            upload_read.pick(table, "x", name)
         assert f"{name!r} has 1 empty cell" in str(caught.value), "the sentence names the column"
         assert inert(body) == f"{caught.value} The built-in data is shown.", "shown as the very characters"
         assert not any(mark in body for mark in ("](", "![", "http://")), body
@@ -138,8 +138,8 @@ def test_a_header_of_markdown_in_a_sentence_shows_as_text_with_no_link_or_image(
 def test_the_session_keeps_only_the_points_and_forgets_them_with_the_file():
     at = with_file("regularization.py", "shop.csv", shop_csv())
     kept = at.session_state[upload._STATE]
-    assert isinstance(kept["points"], upload.Points) and kept["picked"] == ("temperature", "sales")
-    assert not any(isinstance(v, (upload.Table, pd.DataFrame, bytes)) for v in kept.values()), "no table, no frame"
+    assert isinstance(kept["points"], upload_read.Points) and kept["picked"] == ("temperature", "sales")
+    assert not any(isinstance(v, (upload_read.Table, pd.DataFrame, bytes)) for v in kept.values()), "no table, no frame"
     at.file_uploader(key="upload").clear()
     at.run()
     assert upload._STATE not in at.session_state and upload._MEMO not in at.session_state

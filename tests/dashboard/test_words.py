@@ -56,11 +56,22 @@ def _asks(path: Path):
             view = node.value.args[0].value
             readers.update({t.id: view for t in node.targets if isinstance(t, ast.Name)})
     for node in ast.walk(tree):
+        where = f"{path.relative_to(ROOT)}:{getattr(node, 'lineno', 0)}"
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in readers:
             first = node.args[0]
-            assert isinstance(first, ast.Constant), f"{path}:{node.lineno}: a block's key is written out, not computed"
+            assert isinstance(first, ast.Constant), f"{where}: a block's key is written out, not computed"
             names = None if any(k.arg is None for k in node.keywords) else {k.arg for k in node.keywords}
-            yield readers[node.func.id], first.value, names, f"{path.relative_to(ROOT)}:{node.lineno}"
+            yield readers[node.func.id], first.value, names, where
+        # Panel.presets_and_reset(TEXT, {"preset-x": values, ...}) asks for label.<key> and, if written, help.<key>
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "presets_and_reset"):
+            reader, presets = node.args
+            assert isinstance(reader, ast.Name) and reader.id in readers and isinstance(presets, ast.Dict), where
+            for key in presets.keys:
+                assert isinstance(key, ast.Constant), f"{where}: a preset's key is written out, not computed"
+                yield readers[reader.id], f"label.{key.value}", set(), where
+                if f"help.{key.value}" in words.of(readers[reader.id]).blocks:
+                    yield readers[reader.id], f"help.{key.value}", set(), where
 
 
 ASKS = [ask for path in SOURCES for ask in _asks(path)]
