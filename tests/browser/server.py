@@ -68,3 +68,4 @@ def streamlit_server(script: Path, log: Path, *, extra_args: tuple[str, ...] = (
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()  # reaped: a killed server left unwaited is a zombie and a ResourceWarning
