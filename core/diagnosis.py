@@ -87,8 +87,7 @@ class Finding:
     values: Mapping[str, float] = field(default_factory=dict)
 
     def __post_init__(self):
-        if self.kind not in FINDINGS:
-            raise ValueError(f"kind must be one of {', '.join(FINDINGS)}; got {self.kind!r}")
+        check.choice("kind", self.kind, FINDINGS)
         if set(self.values) != set(FINDINGS[self.kind]):
             raise ValueError(f"values of a {self.kind!r} finding must be {FINDINGS[self.kind]}; got {tuple(self.values)}")
 

@@ -122,3 +122,43 @@ def latex_power(value: float) -> str:
     if math.isfinite(exponent) and exponent == round(exponent):
         return f"10^{{{int(round(exponent))}}}"
     return fmt(value)
+
+
+def whole(value: float) -> str:
+    """A whole number in full, others as :func:`fmt`: whole(2.5e9) -> '2,500,000,000', whole(9.0) -> '9',
+    whole(44.666) -> '44.67'."""
+    if float(value).is_integer() and abs(value) < 1e18:
+        return f"{int(value):,}"
+    return fmt(value)
+
+
+def decimal_text(value: float) -> str:
+    """A small number as people write it, without an exponent while it fits in 9 characters:
+    decimal_text(1e-5) -> '0.00001', decimal_text(0.032) -> '0.032', decimal_text(1e-7) -> '1e-07'."""
+    text = f"{value:.10f}".rstrip("0").rstrip(".")
+    return text if 1e-6 <= abs(value) < 1e6 and len(text) <= 9 else f"{value:g}"
+
+
+def python_float(value: float) -> str:
+    """A number in code, as Python reads it back as a float: '0.9', '1e-05', '0.0' (never '0', an int,
+    which torch's Adam refuses among its betas)."""
+    text = f"{float(value):g}"
+    return text if any(c in text for c in ".en") else text + ".0"
+
+
+def money_markdown(value: float) -> str:
+    """:func:`money` for Markdown: the $ escaped, so two amounts on a line never read as LaTeX."""
+    return money(value).replace("$", r"\$")
+
+
+def latex_number(value: float) -> str:
+    """:func:`fmt` inside LaTeX: thousands separators braced, ≈0 and ∞ as LaTeX."""
+    return fmt(float(value)).replace(",", "{,}").replace("≈0", r"\approx 0").replace("∞", r"\infty")
+
+
+def setting_number(value: float) -> str:
+    """A setting in a formula: 30, 0.1, 0.9847, 10000 (never 1e+04)."""
+    if float(value).is_integer() and abs(value) < 1e7:
+        return str(int(value))
+    return f"{value:.4g}"
+

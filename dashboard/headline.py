@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from dashboard.checks import one_of
 from dashboard.formatting import signed
 
 BETTER = ("lower", "higher", None)
@@ -48,8 +49,7 @@ class Headline:
         return self.key or self.label
 
     def __post_init__(self):
-        if self.better not in BETTER:
-            raise ValueError(f"better must be one of {BETTER}; got {self.better!r}")
+        one_of("better", self.better, BETTER)
 
 
 @dataclass(frozen=True)

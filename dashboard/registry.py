@@ -25,6 +25,7 @@ from typing import Any
 
 from core import losses, optimizers, penalties, schedules, surfaces
 from dashboard import palette
+from dashboard.formatting import setting_number
 
 
 @dataclass(frozen=True)
@@ -48,13 +49,6 @@ def labels(menu: Mapping[str, Entry], ids=None) -> dict[str, str]:
 def colours(menu: Mapping[str, Entry], ids=None) -> dict[str, str]:
     """``id -> colour`` of a menu (of ``ids`` only, in that order, when given)."""
     return {k: menu[k].colour for k in (menu if ids is None else ids)}
-
-
-def _number(value: float) -> str:
-    """A setting in a formula: 30, 0.1, 0.9847, 10000 (never 1e+04)."""
-    if float(value).is_integer() and abs(value) < 1e7:
-        return str(int(value))
-    return f"{value:.4g}"
 
 
 # ------------------------------------------------------------------------------ optimizers
@@ -163,7 +157,7 @@ class ScheduleEntry(Entry):
 
     def latex_at(self, steps: int, overrides: Mapping[str, Any] | None = None) -> str:
         p = self.with_settings(steps, overrides)
-        return self.formula(lambda key, symbol: _number(p[key]))
+        return self.formula(lambda key, symbol: setting_number(p[key]))
 
     def sentence(self, steps: int, overrides: Mapping[str, Any] | None = None) -> str:
         return self.explain(self.with_settings(steps, overrides), steps)

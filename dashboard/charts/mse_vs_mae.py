@@ -33,6 +33,7 @@ from dashboard.charts.common import (
     render,
     thin,
 )
+from dashboard.checks import one_of
 from dashboard.palette import DATA, OUTLIER
 from dashboard.shared.mse_vs_mae import FIT_LABELS, FITS  # the frames' keys and labels
 
@@ -258,8 +259,7 @@ def loss_shape(shapes: pd.DataFrame, marks: pd.DataFrame, *, delta: float, part:
         delta: the Huber delta (dotted green rules at +-delta).
         part: "loss" or "pull".
     """
-    if part not in SHAPE_PANELS:
-        raise ValueError(f"part must be one of {sorted(SHAPE_PANELS)}; got {part!r}")
+    one_of("part", part, sorted(SHAPE_PANELS))
     columns = ["residual", "fit", "label", "loss", "pull"]
     frames = {
         "curves": thin(shapes, MAX_MARKS // 2, by="fit")[columns],  # smooth curves: half the budget is plenty

@@ -23,6 +23,7 @@ import pandas as pd
 from core import datasets, logistic, losses
 from dashboard import words
 from dashboard.cache import by_values
+from dashboard.checks import one_of
 from dashboard.formatting import fmt, pct
 from dashboard.headline import Headline
 from dashboard.verdicts import Claim, say, template
@@ -117,8 +118,7 @@ def compute(values: Mapping[str, Any]) -> CrossEntropy:
     p, y = float(values["p"]), float(values["label"])
     if not 0.0 < p < 1.0:
         raise ValueError(f"p must lie strictly between 0 and 1; got {p}")
-    if values["truth"] not in CLASSES:
-        raise ValueError(f"truth must be one of {', '.join(CLASSES)}; got {values['truth']!r}")
+    one_of("truth", values["truth"], CLASSES)
     ce, sq, ce_grad, sq_grad = _at(p, y)
     grid = np.linspace(0.005, 0.995, CURVE_POINTS)
     z = np.log(grid / (1 - grid))

@@ -22,6 +22,7 @@ import pandas as pd
 from core import closed_form, datasets, landscape, losses, outcomes
 from dashboard import paths, words
 from dashboard.cache import by_values
+from dashboard.checks import one_of
 from dashboard.formatting import apart, fmt, pct, signed
 from dashboard.headline import Headline
 from dashboard.shared.fit_by_hand import line_position, squares
@@ -89,9 +90,7 @@ def best_line(loss: str, X: np.ndarray, y: np.ndarray) -> tuple[float, float]:
 
 
 def compute(values: Mapping[str, Any]) -> Fit:
-    loss = values["loss"]
-    if loss not in LOSSES:
-        raise ValueError(f"loss must be one of {', '.join(LOSSES)}; got {loss!r}")
+    loss = one_of("loss", values["loss"], LOSSES)
     data = datasets.hand_fit()
     slope, intercept = float(values["slope"]), float(values["intercept"])
     pred = slope * data.x + intercept

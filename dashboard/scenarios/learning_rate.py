@@ -26,7 +26,7 @@ from core import datasets, landscape
 from dashboard import paths, registry, words
 from dashboard.cache import scenario_cache
 from dashboard.controls import log_options, snap
-from dashboard.formatting import fmt, pct
+from dashboard.formatting import decimal_text, fmt, pct
 from dashboard.headline import Headline, whole
 from dashboard.scenarios import learning_rate_training as trained
 from dashboard.scenarios.learning_rate_training import Sweep, Training, fit
@@ -36,7 +36,6 @@ from dashboard.shared.learning_rate import (
     RunSummary,
     fastest_role,
     outcomes,
-    rate_text,
     reached_words,
     role_label,
 )
@@ -356,8 +355,8 @@ def _cliff(prob: LineValley, sw: Sweep, optimizer: str, schedule: str, steps: in
     if len(growing):  # a short run: not yet past the cut-off, but above where they began
         lo = float(table.loc[~table["diverged"] & (table["final_loss"] <= prob.start_loss), "lr"].max())
     if math.isnan(hi) and not len(growing):
-        said = (TEXT("notice.cliff-none-adam", size=SWEEP_SIZE, high=rate_text(RATE_HIGH), steps=steps)
-                if optimizer == "adam" else TEXT("notice.cliff-none", size=SWEEP_SIZE, high=rate_text(RATE_HIGH),
+        said = (TEXT("notice.cliff-none-adam", size=SWEEP_SIZE, high=decimal_text(RATE_HIGH), steps=steps)
+                if optimizer == "adam" else TEXT("notice.cliff-none", size=SWEEP_SIZE, high=decimal_text(RATE_HIGH),
                                                  steps=steps))
     elif math.isnan(lo):
         said = TEXT("notice.cliff-all", size=SWEEP_SIZE)
@@ -433,7 +432,7 @@ def notice_points(prob: LineValley, runs: Runs, sw: Sweep, optimizer: str, sched
     else:
         points.append(_valley_shape(prob, optimizer))
     if not math.isnan(sw.best_lr):
-        numbers = dict(size=SWEEP_SIZE, low=rate_text(RATE_LOW), high=rate_text(RATE_HIGH), n=sw.n_diverged,
+        numbers = dict(size=SWEEP_SIZE, low=decimal_text(RATE_LOW), high=decimal_text(RATE_HIGH), n=sw.n_diverged,
                        steps=steps, best=fmt(sw.best_lr), loss=fmt(sw.best_loss), optimum=fmt(prob.optimum_loss))
         points.append(TEXT("notice.sweep", **numbers) + " " + registry.SCHEDULES[schedule].sentence(steps) + (
             " " + TEXT("notice.sweep-adam", best=fmt(sw.best_lr)) if optimizer == "adam" else ""))

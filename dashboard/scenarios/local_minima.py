@@ -34,6 +34,7 @@ import pandas as pd
 from core import datasets, outcomes, surface_runs, surfaces, tiny_net
 from dashboard import paths, registry
 from dashboard.cache import by_values
+from dashboard.checks import one_of
 from dashboard.controls import log_options
 from dashboard.shared.local_minima import NEAR_BEST, NET_RATE, NET_STEPS, OUTCOMES, TRAP_RUNS
 
@@ -157,11 +158,8 @@ def settled_in(run, minima: np.ndarray, heights: np.ndarray) -> np.ndarray:
 
 def compute_restarts(values: Mapping[str, Any]) -> Restarts:
     """The restarts of the controls ``values`` (``RESTART_KEYS``); a bad value raises ValueError."""
-    name = values["surface"]
-    if name not in SURFACES:
-        raise ValueError(f"surface must be one of {', '.join(SURFACES)}; got {name!r}")
-    if values["optimizer"] not in OPTIMIZERS:
-        raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {values['optimizer']!r}")
+    name = one_of("surface", values["surface"], SURFACES)
+    one_of("optimizer", values["optimizer"], OPTIMIZERS)
     s = surfaces.get(name)
     runs, steps, seed = int(values["restarts"]), int(values["steps"]), int(values["seed"])
     rate, sigma = float(values[RATE_KEYS[name]]), float(values["noise"])
@@ -252,9 +250,7 @@ def compute_sweep(values: Mapping[str, Any]) -> Sweep:
     the surface's η slider and no noise, where each run ends by :func:`settled_in`. The rates go in a few
     vectorized batches (each one computation over its rates and starts), so the recorded points stay
     under :data:`SWEEP_FLOATS` floats."""
-    name = values["surface"]
-    if name not in SURFACES:
-        raise ValueError(f"surface must be one of {', '.join(SURFACES)}; got {name!r}")
+    name = one_of("surface", values["surface"], SURFACES)
     s = surfaces.get(name)
     runs, steps, seed = int(values["restarts"]), int(values["steps"]), int(values["seed"])
     rates = np.array(log_options(RATE_LOW, RATE_HIGH, SWEEP_PER_DECADE))
@@ -337,9 +333,7 @@ class Traps:
 
 def compute_traps(values: Mapping[str, Any]) -> Traps:
     """The four runs of the controls ``values`` (``TRAP_KEYS``)."""
-    trap = values["trap"]
-    if trap not in TRAPS:
-        raise ValueError(f"trap must be one of {', '.join(TRAPS)}; got {trap!r}")
+    trap = one_of("trap", values["trap"], TRAPS)
     s = surfaces.get(trap)
     rate, steps, sigma = float(values["trap_lr"]), int(values["trap_steps"]), float(values["trap_noise"])
     offset = float(values["offset"])

@@ -23,6 +23,7 @@ import pandas as pd
 from core import closed_form, datasets, diagnosis, penalties, training
 from dashboard import words
 from dashboard.cache import by_values
+from dashboard.checks import one_of
 from dashboard.formatting import fmt, how_far_above, pct, rounded
 from dashboard.headline import Headline
 from dashboard.shared.regularization import N_VALIDATION, X_RANGE, make_data, power_label
@@ -104,8 +105,7 @@ def batch_of(values: Mapping[str, Any]) -> int | None:
 
 
 def compute(values: Mapping[str, Any]) -> LossCurves:
-    if values["batch"] not in BATCHES:
-        raise ValueError(f"batch must be one of {', '.join(BATCHES)}; got {values['batch']!r}")
+    one_of("batch", values["batch"], BATCHES)
     degree, n, epochs = int(values["degree"]), int(values["n"]), int(values["epochs"])
     noise, seed = float(values["noise"]), int(values["seed"])
     data = make_data(n, noise, seed)

@@ -37,6 +37,7 @@ import pandas as pd
 from core import closed_form, datasets, fits
 from dashboard import registry, upload_read, words
 from dashboard.cache import scenario_cache
+from dashboard.checks import one_of
 from dashboard.formatting import negligible
 from dashboard.shared.mse_vs_mae import (
     FIT_LABELS,
@@ -263,8 +264,7 @@ def _share(values: np.ndarray, scale: float) -> np.ndarray:
 
 def compute(source: str, n_outliers: int, outlier_shift: float, delta: float, seed: int) -> Outcome:
     """The whole scenario (see the module docstring). Bad arguments raise ValueError."""
-    if source not in SOURCES:
-        raise ValueError(f"source must be one of {', '.join(SOURCES)}; got {source!r}")
+    one_of("source", source, SOURCES)
     delta = _positive(delta)
     x, y, is_outlier, ref, labels, ref_label = _data(source, int(n_outliers), float(outlier_shift), int(seed))
     return _outcome(source, x, y, is_outlier, ref, labels, ref_label, delta,

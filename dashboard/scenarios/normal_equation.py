@@ -27,7 +27,8 @@ import pandas as pd
 from core import closed_form, costs, datasets, landscape, penalties, training
 from dashboard import paths, words
 from dashboard.cache import by_values, scenario_cache
-from dashboard.formatting import fmt, rounded
+from dashboard.checks import one_of
+from dashboard.formatting import fmt, latex_number, rounded
 from dashboard.headline import Headline
 
 # The data as the page builds, shows and codes it; the page and the tests read the table and the code here too.
@@ -161,8 +162,7 @@ def _gap(X: np.ndarray, l2: float, best_w: np.ndarray):
 
 
 def compute(values: Mapping[str, Any]) -> NormalEquation:
-    if values["likeness"] not in LIKENESS:
-        raise ValueError(f"likeness must be one of {', '.join(LIKENESS)}; got {values['likeness']!r}")
+    one_of("likeness", values["likeness"], LIKENESS)
     data = data_of(values)
     X, y, n = data.X, data.y, data.X.shape[0]
     l2 = float(values["lam"]) if values["ridge"] else 0.0
@@ -194,9 +194,7 @@ def compute(values: Mapping[str, Any]) -> NormalEquation:
                          "x": drawn_path["x"], "y": drawn_path["y"], "value": drawn_path["value"]})
 
     grid = timings()
-    cost_n = int(str(values["cost_n"]).replace(",", ""))
-    if cost_n not in COST_NS:
-        raise ValueError(f"cost_n must be one of {COST_NS}; got {values['cost_n']!r}")
+    cost_n = one_of("cost_n", int(str(values["cost_n"]).replace(",", "")), COST_NS)
     row = COST_NS.index(cost_n)
     measured = pd.concat([pd.DataFrame({"d": grid.ds, "method": METHOD_NAMES[m], "seconds": grid.seconds[m][row]})
                           for m in costs.METHODS], ignore_index=True)
@@ -261,12 +259,8 @@ def headlines(res: NormalEquation) -> list[Headline]:
 
 def _matrix(m: np.ndarray) -> str:
     rows = m if m.ndim == 2 else m[:, None]
-    body = r" \\ ".join(" & ".join(_number(v) for v in row) for row in rows)
+    body = r" \\ ".join(" & ".join(latex_number(v) for v in row) for row in rows)
     return r"\begin{bmatrix}" + body + r"\end{bmatrix}"
-
-
-def _number(value: float) -> str:
-    return fmt(float(value)).replace(",", "{,}").replace("≈0", r"\approx 0").replace("∞", r"\infty")
 
 
 def equation_latex(res: NormalEquation) -> str:
@@ -387,7 +381,7 @@ template("normal.cost")(lambda v: TEXT("notice.cost", steps=v["steps"], cross=v[
 def _printed_rows_equal(res: NormalEquation) -> bool:
     """The first two rows of XᵀX look the same as the page prints them (a near copy whose columns differ
     beyond the fourth digit)."""
-    return [_number(v) for v in res.A[0]] == [_number(v) for v in res.A[1]]
+    return [latex_number(v) for v in res.A[0]] == [latex_number(v) for v in res.A[1]]
 
 
 def _factor(value: float) -> str:

@@ -31,8 +31,9 @@ import pandas as pd
 from core import outcomes, surface_runs, surfaces, trajectory
 from dashboard import paths, registry, verdicts
 from dashboard.cache import scenario_cache
+from dashboard.checks import one_of
 from dashboard.controls import log_options
-from dashboard.formatting import fmt
+from dashboard.formatting import fmt, python_float
 from dashboard.shared import optimizer_race as says
 from dashboard.verdicts import Claim, say
 
@@ -225,9 +226,7 @@ def start_of(values: Mapping[str, Any]) -> tuple[float, float] | None:
 
 def compute(values: Mapping[str, Any]) -> Race:
     """The race of the controls ``values`` (``DEFAULTS``' keys); bad values raise ValueError."""
-    surface = values["surface"]
-    if surface not in SURFACES:
-        raise ValueError(f"surface must be one of {', '.join(SURFACES)}; got {surface!r}")
+    surface = one_of("surface", values["surface"], SURFACES)
     steps = int(values["steps"])
     noise = float(values["sigma"])
     if not NOISE_RANGE[0] <= noise <= NOISE_RANGE[1]:
@@ -384,38 +383,31 @@ def inside(values: Mapping[str, Any], key: str) -> Inside:
 
 
 # --------------------------------------------------------------------------- the same run in PyTorch
-def _num(value: float) -> str:
-    """A float as Python reads it back as a float: '0.9', '1e-05', '0.0' (never '0', an int, which torch's
-    Adam refuses among its betas)."""
-    text = f"{float(value):g}"
-    return text if any(c in text for c in ".en") else text + ".0"
-
-
 def _less(value: float) -> str:
     """'- 1.5' or '+ 1': a shift written as people write it (never '- -1')."""
-    return f"- {_num(value)}" if value >= 0 else f"+ {_num(-value)}"
+    return f"- {python_float(value)}" if value >= 0 else f"+ {python_float(-value)}"
 
 
 def torch_formula(surface: str) -> str:
     """The surface as a PyTorch expression in x and y, with its parameters' values."""
     p = surfaces.get(surface).params
     if surface == "rosenbrock":
-        return f"({_num(p['a'])} - x) ** 2 + {_num(p['b'])} * (y - x ** 2) ** 2"
+        return f"({python_float(p['a'])} - x) ** 2 + {python_float(p['b'])} * (y - x ** 2) ** 2"
     if surface == "bowl":
-        return f"0.5 * ({_num(p['a'])} * x ** 2 + {_num(p['b'])} * y ** 2)"
+        return f"0.5 * ({python_float(p['a'])} * x ** 2 + {python_float(p['b'])} * y ** 2)"
     if surface == "saddle":
-        return f"x ** 2 - y ** 2 + {_num(p['quartic'])} * y ** 4"
+        return f"x ** 2 - y ** 2 + {python_float(p['quartic'])} * y ** 4"
     if surface == "plateau":
-        return f"1 - torch.exp(-(x ** 2 + y ** 2) / (2 * {_num(p['width'])} ** 2))"
+        return f"1 - torch.exp(-(x ** 2 + y ** 2) / (2 * {python_float(p['width'])} ** 2))"
     if surface == "two_minima_2d":
         (a, b), (c, d) = surfaces._WELL_CENTERS
         (h1, h2), w = surfaces._WELL_DEPTHS, surfaces._WELL_WIDTH
-        return (f"{_num(0.5 * surfaces._BOWL_CURVATURE)} * (x ** 2 + y ** 2)"
-                f" - {_num(h1)} * torch.exp(-((x {_less(a)}) ** 2 + (y {_less(b)}) ** 2) / {_num(2 * w * w)})"
-                f" - {_num(h2)} * torch.exp(-((x {_less(c)}) ** 2 + (y {_less(d)}) ** 2) / {_num(2 * w * w)})")
+        return (f"{python_float(0.5 * surfaces._BOWL_CURVATURE)} * (x ** 2 + y ** 2)"
+                f" - {python_float(h1)} * torch.exp(-((x {_less(a)}) ** 2 + (y {_less(b)}) ** 2) / {python_float(2 * w * w)})"
+                f" - {python_float(h2)} * torch.exp(-((x {_less(c)}) ** 2 + (y {_less(d)}) ** 2) / {python_float(2 * w * w)})")
     m, s = p["x_mean"], p["x_std"]
-    return (f"{_num(s * s + m * m)} * (x - {_num(p['slope'])}) ** 2 + {_num(2 * m)} * (x - {_num(p['slope'])})"
-            f" * (y - {_num(p['intercept'])}) + (y - {_num(p['intercept'])}) ** 2 + {_num(p['noise'] ** 2)}")
+    return (f"{python_float(s * s + m * m)} * (x - {python_float(p['slope'])}) ** 2 + {python_float(2 * m)} * (x - {python_float(p['slope'])})"
+            f" * (y - {python_float(p['intercept'])}) + (y - {python_float(p['intercept'])}) ** 2 + {python_float(p['noise'] ** 2)}")
 
 
 def torch_code(race: Race, values: Mapping[str, Any], key: str) -> str:
@@ -423,9 +415,9 @@ def torch_code(race: Race, values: Mapping[str, Any], key: str) -> str:
     gradient noise the same draw (numpy's, seed :data:`NOISE_SEED`) added to the gradient, fading as the race's."""
     racer = next(r for r in race.racers if r.key == key)
     entry = registry.OPTIMIZERS[key]
-    args = entry.torch_arguments(_num(racer.rate), {"momentum": _num(values["mu"]),
-                                                    "betas": f"({_num(values['beta1'])}, {_num(values['beta2'])})"})
-    start = ", ".join(_num(v) for v in race.start)
+    args = entry.torch_arguments(python_float(racer.rate), {"momentum": python_float(values["mu"]),
+                                                    "betas": f"({python_float(values['beta1'])}, {python_float(values['beta2'])})"})
+    start = ", ".join(python_float(v) for v in race.start)
     noisy = race.noise > 0.0
     return "\n".join([
         *(["import numpy as np"] if noisy else []),
@@ -437,7 +429,7 @@ def torch_code(race: Race, values: Mapping[str, Any], key: str) -> str:
         f"    return {torch_formula(race.surface)}",
         "",
         "",
-        *([f"sigma = {_num(race.noise)}  # the gradient noise, fading to 0 half-way through the run",
+        *([f"sigma = {python_float(race.noise)}  # the gradient noise, fading to 0 half-way through the run",
            "# One standard-normal pair per step, the same for every racer:",
            f"xi = torch.from_numpy(np.random.default_rng({NOISE_SEED}).standard_normal(({race.steps}, 2)))"]
           if noisy else []),

@@ -17,7 +17,7 @@ import pandas as pd
 
 from core import datasets, losses, outcomes
 from dashboard import words
-from dashboard.formatting import fmt, money, pct, signed
+from dashboard.formatting import fmt, money, pct, signed, whole
 from dashboard.headline import Headline
 from dashboard.verdicts import Claim, say, template
 
@@ -62,8 +62,8 @@ def inputs(example: str) -> list[tuple[str, str, float | int, float | int]]:
     out = []
     for key, m, i in keys_of(example):
         who = f"model {models[m]}, " if len(models) > 1 else ""
-        whole = isinstance(DEFAULTS[key], int)
-        out.append((f"{who}{ex['items'][i]}", key, int(ex["step"]) if whole else ex["step"], ex["high"]))
+        counted = isinstance(DEFAULTS[key], int)
+        out.append((f"{who}{ex['items'][i]}", key, int(ex["step"]) if counted else ex["step"], ex["high"]))
     return out
 
 
@@ -136,19 +136,13 @@ def cards(values: Mapping[str, Any]) -> dict[str, Card]:
 # ----------------------------------------------------------------------------- texts
 
 
-def _big(value: float) -> str:
-    """Whole numbers in full with separators (2,500,000,000), others to 4 digits."""
-    if float(value).is_integer() and abs(value) < 1e18:
-        return f"{int(value):,}"
-    return fmt(value)
-
 
 def mean_text(value: float) -> str:
     """A mean as the lesson writes it: 44.67, 6.0, 32.0, 200,000,000."""
     value = round(float(value), 10)
     if float(value).is_integer() and abs(value) < 1e4:
         return f"{value:.1f}"
-    return _big(value)
+    return whole(value)
 
 
 def table(c: Card, hidden: bool = False) -> str:
@@ -165,11 +159,11 @@ def table(c: Card, hidden: bool = False) -> str:
         return [ASKED] * len(cells) if hidden else list(cells)
 
     for i in range(len(c.items)):
-        row = [str(i + 1), _big(c.truth[i])]
+        row = [str(i + 1), whole(c.truth[i])]
         for m in range(len(c.models)):
             error = (signed(c.error[m, i]) if abs(c.error[m, i]) < 1e4 else
-                     ("+" if c.error[m, i] > 0 else "-") + _big(abs(c.error[m, i])))
-            row += [_big(c.pred[m, i]), *worked(error, _big(c.squared[m, i]), _big(c.absolute[m, i]))]
+                     ("+" if c.error[m, i] > 0 else "-") + whole(abs(c.error[m, i])))
+            row += [whole(c.pred[m, i]), *worked(error, whole(c.squared[m, i]), whole(c.absolute[m, i]))]
         lines.append("| " + " | ".join(row) + " |")
     mean = ["**mean**", ""]
     for m in range(len(c.models)):
@@ -276,9 +270,9 @@ def _lagos_shares(v) -> dict[str, str]:
     """The Lagos sentences' numbers: the biggest miss (or, tied, all but the last of them, listed with commas in
     code, and the last), its squared penalty and absolute error and their totals, its share of the penalty."""
     *first, last = [f"{item} ({signed(error)})" for item, error in v["misses"]]
-    said = {"last": last, "squared": _big(v["squared"]), "squared_total": _big(v["squared_total"]),
-            "share": pct(v["squared"] / v["squared_total"]), "absolute": _big(v["absolute"]),
-            "absolute_total": _big(v["absolute_total"])}
+    said = {"last": last, "squared": whole(v["squared"]), "squared_total": whole(v["squared_total"]),
+            "share": pct(v["squared"] / v["squared_total"]), "absolute": whole(v["absolute"]),
+            "absolute_total": whole(v["absolute_total"])}
     return {**said, "misses": ", ".join(first)} if first else said
 
 
@@ -309,7 +303,7 @@ template("worked.rain_exact")(lambda v: TEXT("notice.rain-exact"))
 
 @template("worked.rain_week")
 def _(v):
-    return TEXT("notice.rain-week", week=v["week"], error=signed(v["error"]), squared=_big(v["squared"]),
+    return TEXT("notice.rain-week", week=v["week"], error=signed(v["error"]), squared=whole(v["squared"]),
                 adds=fmt(v["squared"] / v["n"]), share=pct(v["squared"] / v["total"]),
                 without=fmt((v["total"] - v["squared"]) / v["n"]))
 
@@ -317,14 +311,14 @@ def _(v):
 template("worked.rain_dominates")(lambda v: TEXT("notice.rain-dominates"))
 template("worked.rain_minor")(lambda v: TEXT("notice.rain-minor"))
 # B's absolute errors per week, listed with commas in code.
-template("worked.rain_bonus")(lambda v: TEXT("notice.rain-bonus", absolute=", ".join(_big(a) for a in v["absolute"])))
-template("worked.usd")(lambda v: TEXT("notice.usd", mse=_big(round(v["mse"], 6)), rmse=money(v["rmse"])))
-template("worked.house")(lambda v: TEXT("notice.house", error=money(abs(v["error"])), squared=_big(v["squared"])))
+template("worked.rain_bonus")(lambda v: TEXT("notice.rain-bonus", absolute=", ".join(whole(a) for a in v["absolute"])))
+template("worked.usd")(lambda v: TEXT("notice.usd", mse=whole(round(v["mse"], 6)), rmse=money(v["rmse"])))
+template("worked.house")(lambda v: TEXT("notice.house", error=money(abs(v["error"])), squared=whole(v["squared"])))
 template("worked.miss_none")(lambda v: TEXT("notice.miss-none"))
 template("worked.miss_equal")(
-    lambda v: TEXT("notice.miss-equal", small=money(v["small"]), large=money(v["large"]), squared=_big(v["large"] ** 2)))
+    lambda v: TEXT("notice.miss-equal", small=money(v["small"]), large=money(v["large"]), squared=whole(v["large"] ** 2)))
 template("worked.miss_one")(
-    lambda v: TEXT("notice.miss-one", small=money(v["small"]), large=money(v["large"]), squared=_big(v["large"] ** 2)))
+    lambda v: TEXT("notice.miss-one", small=money(v["small"]), large=money(v["large"]), squared=whole(v["large"] ** 2)))
 
 
 @template("worked.miss_ratio")
@@ -337,7 +331,7 @@ def _(v):
 @template("worked.arrow")
 def _(v):
     # Each arrow's distance and score (a block of its own), listed with commas in code.
-    scores = ", ".join(TEXT("notice.arrow-score", distance=fmt(d), score=_big(s)) for d, s in v["scores"])
+    scores = ", ".join(TEXT("notice.arrow-score", distance=fmt(d), score=whole(s)) for d, s in v["scores"])
     return TEXT("notice.arrow", scores=scores)
 
 

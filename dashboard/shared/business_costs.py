@@ -17,7 +17,7 @@ import numpy as np
 
 from core.outcomes import compare
 from dashboard import registry, words
-from dashboard.formatting import fmt, money, negligible, pct, residual
+from dashboard.formatting import fmt, money, money_markdown, negligible, pct, residual
 from dashboard.headline import Headline, dollars
 from dashboard.verdicts import Claim, say, template
 
@@ -131,35 +131,30 @@ def fraud_notes(out: FraudOutcome) -> list[str]:
 # Each claim kind's sentence is a block of the words file; its numbers are written here (dollars escaped,
 # thresholds never rounded to 0 or 1) and passed by name. Where a claim says one of two things, both are blocks.
 
-def _usd(value: float) -> str:
-    """Dollars for markdown: $ escaped, so that two amounts on a line never read as LaTeX."""
-    return money(value).replace("$", r"\$")
-
-
 def saving_words(s: Mapping[str, Any], against: str, bold: bool = True) -> str:
     """A :func:`saving` in words: "**$X saved (p%)**", "**$X more than {against} (p%)**", or "**$0 saved (0%)**".
     No percentage of a zero ``before``."""
     before, after = s["before"], s["after"]
     share = f" ({pct(abs(before - after) / before)})" if before else ""
     if s["change"] == "none":
-        text = TEXT("saving.none", amount=_usd(0.0))
+        text = TEXT("saving.none", amount=money_markdown(0.0))
     elif s["change"] == "saved":
-        text = TEXT("saving.saved", amount=_usd(before - after), share=share)
+        text = TEXT("saving.saved", amount=money_markdown(before - after), share=share)
     else:
-        text = TEXT("saving.more", amount=_usd(after - before), against=against, share=share)
+        text = TEXT("saving.more", amount=money_markdown(after - before), against=against, share=share)
     return f"**{text}**" if bold else text
 
 
 def _prices(v) -> dict[str, str]:
     """Both prices in dollars and as the terms of the break-even fraction, and the threshold."""
-    return {"c_fn": _usd(v["c_fn"]), "c_fp": _usd(v["c_fp"]), "fn": fmt(v["c_fn"]), "fp": fmt(v["c_fp"]),
+    return {"c_fn": money_markdown(v["c_fn"]), "c_fp": money_markdown(v["c_fp"]), "fn": fmt(v["c_fn"]), "fp": fmt(v["c_fp"]),
             "threshold": threshold_text(v["threshold"])}
 
 
 def _counted(v) -> dict[str, Any]:
     """A decision's threshold, counts and cost (:func:`_decided`)."""
     return {**{k: v[k] for k in ("flagged", "caught", "missed", "false_alarm")},
-            "threshold": threshold_text(v["threshold"]), "cost": _usd(v["cost"])}
+            "threshold": threshold_text(v["threshold"]), "cost": money_markdown(v["cost"])}
 
 
 def _half(v) -> str:
@@ -167,12 +162,12 @@ def _half(v) -> str:
 
 
 def _baseline(v) -> dict[str, Any]:
-    return {**{k: v[k] for k in ("flagged", "n_test", "missed", "frauds")}, "cost": _usd(v["cost"])}
+    return {**{k: v[k] for k in ("flagged", "n_test", "missed", "frauds")}, "cost": money_markdown(v["cost"])}
 
 
 def _at(v) -> dict[str, str]:
     """A threshold and what deciding there costs."""
-    return {"threshold": threshold_text(v["threshold"]), "cost": _usd(v["cost"])}
+    return {"threshold": threshold_text(v["threshold"]), "cost": money_markdown(v["cost"])}
 
 
 def _trained(v) -> dict[str, Any]:
@@ -196,18 +191,18 @@ template("costs.trade_same_threshold")(lambda v: TEXT("notice.trade-same-thresho
 template("costs.trade_same_decisions")(lambda v: TEXT("notice.trade-same-decisions", saving=_half(v)))
 template("costs.hindsight_matches")(lambda v: TEXT("notice.hindsight-weighted-matches", **_at(v)) if v["weighted"]
                                     else TEXT("notice.hindsight-matches", **_at(v)))
-template("costs.hindsight_within")(lambda v: TEXT("notice.hindsight-weighted-within", **_at(v), gap=_usd(v["gap"]))
-                                   if v["weighted"] else TEXT("notice.hindsight-within", **_at(v), gap=_usd(v["gap"])))
+template("costs.hindsight_within")(lambda v: TEXT("notice.hindsight-weighted-within", **_at(v), gap=money_markdown(v["gap"]))
+                                   if v["weighted"] else TEXT("notice.hindsight-within", **_at(v), gap=money_markdown(v["gap"])))
 template("costs.model_plain")(lambda v: TEXT("notice.model-plain", **_trained(v)) if v["converged"]
                               else TEXT("notice.model-plain-unconverged", **_trained(v)))
 template("costs.model_weighted")(lambda v: TEXT("notice.model-weighted", **_trained(v)) if v["converged"]
                                  else TEXT("notice.model-weighted-unconverged", **_trained(v)))
-template("costs.weights_equal")(lambda v: TEXT("notice.weights-equal", c_fn=_usd(v["c_fn"]), c_fp=_usd(v["c_fp"])))
-template("costs.weights_towards")(lambda v: TEXT("notice.weights-towards", c_fn=_usd(v["c_fn"]), c_fp=_usd(v["c_fp"])))
-template("costs.weights_away")(lambda v: TEXT("notice.weights-away", c_fn=_usd(v["c_fn"]), c_fp=_usd(v["c_fp"])))
+template("costs.weights_equal")(lambda v: TEXT("notice.weights-equal", c_fn=money_markdown(v["c_fn"]), c_fp=money_markdown(v["c_fp"])))
+template("costs.weights_towards")(lambda v: TEXT("notice.weights-towards", c_fn=money_markdown(v["c_fn"]), c_fp=money_markdown(v["c_fp"])))
+template("costs.weights_away")(lambda v: TEXT("notice.weights-away", c_fn=money_markdown(v["c_fn"]), c_fp=money_markdown(v["c_fp"])))
 template("costs.moved_as_much")(lambda v: TEXT("notice.moved-as-much", **_at(v)))
-template("costs.moved_dearer")(lambda v: TEXT("notice.moved-dearer", **_at(v), difference=_usd(abs(v["difference"]))))
-template("costs.moved_cheaper")(lambda v: TEXT("notice.moved-cheaper", **_at(v), difference=_usd(abs(v["difference"]))))
+template("costs.moved_dearer")(lambda v: TEXT("notice.moved-dearer", **_at(v), difference=money_markdown(abs(v["difference"]))))
+template("costs.moved_cheaper")(lambda v: TEXT("notice.moved-cheaper", **_at(v), difference=money_markdown(abs(v["difference"]))))
 
 
 # --------------------------------------------------------------------------- demand: what to notice
@@ -244,16 +239,16 @@ def _sits(v) -> dict[str, str]:
 
 
 template("costs.quantile")(lambda v: TEXT(
-    "notice.quantile", c_under=_usd(v["c_under"]), c_over=_usd(v["c_over"]), under=fmt(v["c_under"]),
+    "notice.quantile", c_under=money_markdown(v["c_under"]), c_over=money_markdown(v["c_over"]), under=fmt(v["c_under"]),
     over=fmt(v["c_over"]), q=fmt(v["q"], 3), short=pct(1 - v["q"])))
 template("costs.short_days")(lambda v: TEXT("notice.short-days", mse=v["mse"], quantile=v["quantile"], days=v["days"]))
 template("costs.quantile_above")(lambda v: TEXT("notice.quantile-above", **_sits(v)))
 template("costs.quantile_below")(lambda v: TEXT("notice.quantile-below", **_sits(v)))
 template("costs.lines_same")(lambda v: TEXT("notice.lines-same", mse_slope=fmt(v["mse_slope"], 3)))
 template("costs.forecasts")(lambda v: TEXT(
-    "notice.forecasts", mse=_usd(v["mse"]), quantile=_usd(v["quantile"]), days=v["days"],
-    saving=saving_words(v["saving"], "the MSE forecasts"), mse_new=_usd(v["mse_new"]),
-    quantile_new=_usd(v["quantile_new"]), saving_new=saving_words(v["saving_new"], "the MSE forecasts", bold=False)))
+    "notice.forecasts", mse=money_markdown(v["mse"]), quantile=money_markdown(v["quantile"]), days=v["days"],
+    saving=saving_words(v["saving"], "the MSE forecasts"), mse_new=money_markdown(v["mse_new"]),
+    quantile_new=money_markdown(v["quantile_new"]), saving_new=saving_words(v["saving_new"], "the MSE forecasts", bold=False)))
 
 
 # --------------------------------------------------------------------------- headlines and the math

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core import outcomes as run_outcomes
+from dashboard.formatting import decimal_text
 from dashboard.palette import RATE_ROLES
 
 ROLES: tuple[str, ...] = tuple(RATE_ROLES)  # "too small", "good", "too large": the three runs, in this order
@@ -57,15 +58,10 @@ class RunSummary:
         return "now too slow" if self.role == "good" and not self.converged else ""
 
 
-def rate_text(value: float) -> str:
-    """A rate as people write it: 0.00001 rather than 1e-05."""
-    text = f"{value:.10f}".rstrip("0").rstrip(".")
-    return text if 1e-6 <= abs(value) < 1e6 and len(text) <= 9 else f"{value:g}"
-
 
 def role_label(role: str, rate: float, contradiction: str = "") -> str:
     """The run's name in legends and metrics: 'too large (η=0.032)', 'too large (η=0.032), now stable'."""
-    return f"{role} (η={rate_text(rate)})" + (f", {contradiction}" if contradiction else "")
+    return f"{role} (η={decimal_text(rate)})" + (f", {contradiction}" if contradiction else "")
 
 
 def fastest_role(summaries: Sequence[RunSummary]) -> str | None:

@@ -15,7 +15,7 @@ import numpy as np
 
 from core import closed_form
 from dashboard import registry, words
-from dashboard.formatting import fmt, pct, residual, signed
+from dashboard.formatting import fmt, pct, residual, signed, whole
 from dashboard.headline import Headline, percentage_points
 from dashboard.verdicts import Claim, say, template
 
@@ -230,10 +230,6 @@ def notes(out: Outcome) -> list[str]:
     return [say([claim]) for claim in note_claims(out)]
 
 
-def _whole(value: float) -> str:
-    """9, 25, 100 for whole numbers; 4 significant digits otherwise."""
-    return f"{value:.0f}" if float(value).is_integer() else fmt(value)
-
 
 def _listed(values, each) -> str:
     """'a, b and c' of ``values``, each written by ``each``."""
@@ -270,13 +266,13 @@ template("mae.upload_outliers")(lambda v: TEXT("notice.upload-outliers-one", k=v
                                 if v["k"] == 1 else
                                 TEXT("notice.upload-outliers-many", k=v["k"], n=v["n"], mads=fmt(v["mads"])))
 template("mae.lagos_means")(lambda v: TEXT(
-    "notice.lagos-means", misses=_listed(v["misses"], signed), squared=_listed(v["squared"], _whole),
-    squared_sum=_whole(sum(v["squared"])), n=len(v["misses"]), mse=fmt(v["mse"]),
-    absolute=_listed(v["absolute"], _whole), absolute_sum=_whole(sum(v["absolute"])), mae=v["mae"]))
+    "notice.lagos-means", misses=_listed(v["misses"], signed), squared=_listed(v["squared"], whole),
+    squared_sum=whole(sum(v["squared"])), n=len(v["misses"]), mse=fmt(v["mse"]),
+    absolute=_listed(v["absolute"], whole), absolute_sum=whole(sum(v["absolute"])), mae=v["mae"]))
 template("mae.lagos_largest")(lambda v: TEXT(
-    "notice.lagos-largest", label=v["label"], miss=_whole(abs(v["miss"])), squared=_whole(v["squared"]),
-    squared_total=_whole(v["squared_total"]), mse_share=pct(v["mse_share"]), absolute=_whole(v["absolute"]),
-    absolute_total=_whole(v["absolute_total"]), mae_share=pct(v["mae_share"])))
+    "notice.lagos-largest", label=v["label"], miss=whole(abs(v["miss"])), squared=whole(v["squared"]),
+    squared_total=whole(v["squared_total"]), mse_share=pct(v["mse_share"]), absolute=whole(v["absolute"]),
+    absolute_total=whole(v["absolute_total"]), mae_share=pct(v["mae_share"])))
 template("mae.lagos_rmse")(lambda v: TEXT("notice.lagos-rmse", mse=fmt(v["mse"]), rmse=fmt(v["rmse"], 3), mae=v["mae"]))
 template("mae.no_error")(lambda v: TEXT("notice.no-error"))
 template("mae.no_dominant")(lambda v: TEXT("notice.no-dominant", point=v["point"], mse_share=pct(v["mse_share"]),

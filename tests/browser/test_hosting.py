@@ -6,7 +6,8 @@
   that virtualenv (Streamlit's AppTest).
 - Docker: the Dockerfile's settings agree with each other (base image as a build argument, a
   non-root user with UID 1000, the exposed port, a health check on /_stcore/health without
-  curl, an entry path that exists), and its command, run in that virtualenv, serves every view.
+  curl, an entry path that exists), and its command, run in that virtualenv, serves and passes its
+  health check. That command is the cloud way's plus the image's settings: one server stands for both.
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ for page in ["", *sys.argv[2:]]:
 """
 
 
-def test_the_cloud_way_serves_every_view_without_installing_the_project(cloud_venv, page, tmp_path):
+def test_the_cloud_way_serves_every_view_without_installing_the_project(cloud_venv, venv_served, page, tmp_path):
     python = cloud_venv / "bin" / "python"
     # the project itself is not importable from the virtualenv: only the entry point's path fix makes it so
     probe = subprocess.run([str(python), "-c", "import dashboard"], cwd=tmp_path, capture_output=True)
@@ -89,11 +90,8 @@ def test_the_cloud_way_serves_every_view_without_installing_the_project(cloud_ve
     assert [name for name, _, _ in ran] == ["start", *pages]
     assert [title for _, title, _ in ran[1:]] == [view.question for view in VIEWS]
     assert all(failed == "[]" for _, _, failed in ran), ran
-    # and the console script, as Cloud runs it, serves a view to a real browser (the Dockerfile's test
-    # opens the start page the same way)
-    command = (str(cloud_venv / "bin" / "streamlit"),)
-    with streamlit_server(Path("dashboard/app.py"), tmp_path / "cloud.log", command=command) as (url, _):
-        _serves(url, page, [v for v in VIEWS if v.name == "local_minima"])
+    # and the console script, as Cloud runs it, serves a view to a real browser
+    _serves(venv_served, page, [v for v in VIEWS if v.name == "local_minima"])
 
 
 def _dockerfile() -> dict:
@@ -122,21 +120,28 @@ def test_the_dockerfile_agrees_with_itself_and_with_the_repository():
     assert "COPY dashboard/requirements.txt" in DOCKERFILE.read_text()
 
 
-def test_the_dockerfile_command_serves_the_app_and_its_health_check_passes(cloud_venv, page, tmp_path):
-    """The image's command is the cloud way's (above, which opens every view) plus its address and port, which
-    a test server replaces: so the start page and one view show that it serves, and the health check passes."""
-    docker = _dockerfile()
-    command = json.loads(docker["CMD"][0])
+@pytest.fixture(scope="module")
+def venv_served(cloud_venv, tmp_path_factory) -> str:
+    """The Dockerfile's command, run with the cloud's virtualenv's console script on a free loopback port: it is
+    the cloud way's command (``streamlit run dashboard/app.py``) plus the image's settings, so one server stands
+    for both ways; yields its base URL."""
+    command = json.loads(_dockerfile()["CMD"][0])
     # the test server listens on a free loopback port: the image's address and port aside, the same command
     rest = tuple(a for a in command[3:] if not a.startswith(("--server.port=", "--server.address=")))
-    health = json.loads(docker["HEALTHCHECK"][0].split("CMD", 1)[1])
-    with streamlit_server(Path(command[2]), tmp_path / "docker.log", command=(str(cloud_venv / "bin" / "streamlit"),),
+    log = tmp_path_factory.mktemp("venv-served") / "streamlit.log"
+    with streamlit_server(Path(command[2]), log, command=(str(cloud_venv / "bin" / "streamlit"),),
                           extra_args=rest) as (url, _):
-        port = url.rsplit(":", 1)[1]
-        check = [str(cloud_venv / "bin" / "python"), *(c.replace(":8501/", f":{port}/") for c in health[1:])]
-        assert subprocess.run(check, timeout=30).returncode == 0, shlex.join(check)
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as resp:
-            assert resp.read() == b"ok"
-        open_page(page, url)
-        assert not error_texts(page) and "Finding the bottom" in main_text(page)
-        _serves(url, page, [v for v in VIEWS if v.name == "learning_rate"])
+        yield url
+
+
+def test_the_dockerfile_command_serves_the_app_and_its_health_check_passes(cloud_venv, venv_served):
+    """The image's command serves (its view is opened by the cloud way's test, on the same server), and the
+    image's health check passes against it."""
+    health = json.loads(_dockerfile()["HEALTHCHECK"][0].split("CMD", 1)[1])
+    port = venv_served.rsplit(":", 1)[1]
+    check = [str(cloud_venv / "bin" / "python"), *(c.replace(":8501/", f":{port}/") for c in health[1:])]
+    assert subprocess.run(check, timeout=30).returncode == 0, shlex.join(check)
+    with urllib.request.urlopen(f"{venv_served}/_stcore/health", timeout=5) as resp:
+        assert resp.read() == b"ok"
+    with urllib.request.urlopen(venv_served, timeout=5) as resp:  # the app's page itself
+        assert resp.status == 200 and b'<div id="root">' in resp.read()

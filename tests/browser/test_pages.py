@@ -88,12 +88,23 @@ def test_page_draws_reacts_and_shares(case, server_url, page, browser, screensho
             assert not same_drawing(new, old), f"the {name} chart did not change when {case.probe.label!r} moved"
     assert not error_texts(page)
 
-    # The address bar is the scenario: the same link in a fresh context shows the same thing. (That a bare
-    # link opens the default is the first load above; AppTest checks it for every control.)
+    # The address bar is the scenario: the same link, presented in a fresh context (a projector), shows it
+    # without the chrome, and its link back shows the same drawings with the controls. (That a bare link opens
+    # the default is the first load above; AppTest checks it for every control.)
     context = browser.new_context(viewport=page.viewport_size)
     try:
         other = context.new_page()
-        open_page(other, page.url, charts=len(case.charts))
+        open_page(other, f"{page.url}&present=1", charts=len(case.charts))
+        assert not error_texts(other)
+        for chrome in ("stSidebar", "stHeader", "stToolbar", "stSidebarNav"):
+            assert not other.locator(f'[data-testid="{chrome}"]').is_visible(), chrome
+        assert not other.get_by_role("button", name="PNG").count()  # no downloads on a projector
+        full_page_screenshot(other, str(screenshot_dir / f"present-{case.path}.png"))
+        other.get_by_role("link", name="Back to the normal view").click()
+        other.wait_for_url(lambda url: "present" not in url)
+        wait_for_charts(other, len(case.charts))
+        assert other.locator('[data-testid="stSidebar"]').is_visible()
+        assert query(other).get(case.probe.key) == [case.probe.moved] and "present" not in query(other)
         assert slider_value(other, case.probe.label) == case.probe.moved
         assert _same(_signatures(other, case), after)
         assert not error_texts(other)
@@ -189,23 +200,6 @@ def test_hovering_a_coefficient_path_picks_it_out_and_leaving_restores_the_chart
     page.wait_for_timeout(500)
     assert not same_drawing(before, hovered)  # the other lines faded
     assert same_drawing(before, chart_signature(page, 2))
-
-
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.path)
-def test_presenting_hides_the_chrome_and_links_back_to_the_same_scenario(case, server_url, page, screenshot_dir):
-    open_page(page, f"{server_url}/{case.path}?{case.probe.key}={case.probe.moved}&present=1", charts=len(case.charts))
-    assert not error_texts(page)
-    for chrome in ("stSidebar", "stHeader", "stToolbar", "stSidebarNav"):
-        assert not page.locator(f'[data-testid="{chrome}"]').is_visible(), chrome
-    assert not page.get_by_role("button", name="PNG").count()  # no downloads on a projector
-    full_page_screenshot(page, str(screenshot_dir / f"present-{case.path}.png"))
-    page.get_by_role("link", name="Back to the normal view").click()
-    page.wait_for_url(lambda url: "present" not in url)
-    wait_for_charts(page, len(case.charts))
-    assert page.locator('[data-testid="stSidebar"]').is_visible()
-    assert chart_count(page) == len(case.charts)
-    assert query(page).get(case.probe.key) == [case.probe.moved] and "present" not in query(page)
-    assert slider_value(page, case.probe.label) == case.probe.moved
 
 
 # The pin's machinery is shared: two views here (the contract suite pins every view in AppTest).

@@ -54,3 +54,26 @@ def test_far_above_is_a_multiple_not_a_percentage_of_trillions(fraction, said):
     from dashboard.formatting import how_far_above
 
     assert how_far_above(fraction) == said
+
+
+@pytest.mark.parametrize(("write", "value", "shown"), [
+    # whole numbers in full (the worked examples' dollars, the Lagos squares), others as fmt
+    ("whole", 2.5e9, "2,500,000,000"), ("whole", 9.0, "9"), ("whole", 134.0, "134"), ("whole", 44.6666, "44.67"),
+    # rates as people write them, not 1e-05, while they fit
+    ("decimal_text", 1e-05, "0.00001"), ("decimal_text", 0.0025, "0.0025"), ("decimal_text", 10.0, "10"),
+    ("decimal_text", 1e-07, "1e-07"), ("decimal_text", 0.123456789123, "0.123457"),
+    # numbers in PyTorch code read back as floats
+    ("python_float", 0.9, "0.9"), ("python_float", 1e-05, "1e-05"), ("python_float", 0.0, "0.0"),
+    ("python_float", 2, "2.0"),
+    # dollars in Markdown never open LaTeX
+    ("money_markdown", 1234.5, r"\$1,234"), ("money_markdown", -20, r"-\$20"),
+    # fmt inside LaTeX
+    ("latex_number", 14142.1356, "14{,}142"), ("latex_number", 5e-15, r"\approx 0"),
+    # a schedule's settings in its formula
+    ("setting_number", 30.0, "30"), ("setting_number", 10000.0, "10000"), ("setting_number", 0.98474, "0.9847"),
+])
+def test_each_way_of_writing_a_number(write, value, shown):
+    from dashboard import formatting
+
+    assert getattr(formatting, write)(value) == shown
+

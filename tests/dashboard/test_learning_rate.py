@@ -382,10 +382,9 @@ def test_sweep_cliff_brackets_the_critical_rate_for_plain_gd():
     assert sc.train("adam", "constant", 300).sweep.n_diverged == 0
 
 
-def test_schedule_shape_is_the_registrys_and_rates_are_written_as_people_write_them():
+def test_schedule_shape_is_the_registrys():
     t = np.arange(90)
     assert list(sc.schedule_shape("step", 90)["factor"]) == list(registry.SCHEDULES["step"].build(1.0, 90)(t))
-    assert sc.rate_text(1e-05) == "0.00001" and sc.rate_text(0.0025) == "0.0025" and sc.rate_text(10.0) == "10"
 
 
 # --------------------------------------------------------------------------- the charts
