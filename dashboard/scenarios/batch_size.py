@@ -216,14 +216,17 @@ def outcome(run: Run, epochs: int) -> str:
 
 def headlines(res: Result) -> list[Headline]:
     """Each drawn run's loss above the best possible, averaged over its last epoch (the same epochs for all)."""
-    return [Headline(res.series[key][0], outcome(run, res.epochs),
-                     (f"The MSE above the least-squares line's after the last of {run.updates} updates"
-                      if run.updates == res.epochs else
-                      f"The MSE above the least-squares line's, averaged over the {run.updates // res.epochs} "
-                      f"updates of epoch {res.epochs}: the value after one update is one noisy draw")
-                     + f" ({run.updates} updates of {run.batch} points at η = {run.rate:.3g}).",
+    return [Headline(res.series[key][0], outcome(run, res.epochs), _head_help(run, res.epochs),
                      value=None if run.diverged_at >= 0 else run.last_epoch(res.epochs), better="lower", key=key)
             for key, run in res.shown.items()]
+
+
+def _head_help(run: Run, epochs: int) -> str:
+    """A headline's tooltip: the last update's gap (one update an epoch) or the last epoch's mean."""
+    if run.updates == epochs:
+        return TEXT("help.head-last", updates=run.updates, batch=run.batch, rate=run.rate)
+    return TEXT("help.head-epoch", per_epoch=run.updates // epochs, epochs=epochs, updates=run.updates,
+                batch=run.batch, rate=run.rate)
 
 
 def accumulation_text(res: Result) -> str:
@@ -231,32 +234,35 @@ def accumulation_text(res: Result) -> str:
     k, b = res.accumulate, res.batch
     acc = res.accumulated
     if res.merged is None:
-        return (f"{k} accumulated batches of {b} would make a batch of {k * b}, more than the {N} points: "
-                "lower the number of batches to compare.")
+        return TEXT("accumulation.too-big", k=k, batch=b, merged=k * b, n=N)
     if k == 1:
-        return f"One batch of {b} per update is plain mini-batch descent: raise the number of batches to accumulate."
-    if acc.diverged_at >= 0 or res.merged.diverged_at >= 0:
-        return f"Both runs diverged at step {acc.diverged_at} and {res.merged.diverged_at}."
+        return TEXT("accumulation.one", batch=b)
+    runs = dict(k=k, batch=b, merged=k * b)
+    if acc.diverged_at >= 0 and res.merged.diverged_at >= 0:
+        return TEXT("accumulation.diverged", at=acc.diverged_at, merged_at=res.merged.diverged_at, **runs)
+    if acc.diverged_at >= 0:  # one run alone: the other is not said to have diverged (it printed step -1)
+        return TEXT("accumulation.diverged-accumulated", at=acc.diverged_at, **runs)
+    if res.merged.diverged_at >= 0:
+        return TEXT("accumulation.diverged-merged", at=res.merged.diverged_at, **runs)
     if N % (k * b):
         # The groups of k batches do not tile an epoch: some straddle two epochs' shuffles (and the batch of
         # k·B has a short last batch), so the two runs average different gradients. Say so, not "rounding".
-        return (f"{k} accumulated batches of {b} per update against one batch of {k * b}: here they are not the same "
-                f"run. {k * b} does not divide the {N} points, so some groups of {k} batches straddle two epochs' "
-                f"shuffles, while each batch of {k * b} is drawn within one epoch (its last one short). Final loss "
-                f"above the best: {fmt(acc.gap[-1])} against {fmt(res.merged.gap[-1])}. Pick a number of batches "
-                f"that divides {N // b} to see the two agree to the last bits.")
+        return TEXT("accumulation.straddle", k=k, batch=b, merged=k * b, n=N, final=fmt(acc.gap[-1]),
+                    merged_final=fmt(res.merged.gap[-1]), divides=N // b)
     ulps = last_places(acc.params, res.merged.params)
     a, m = float(acc.gap[-1]), float(res.merged.gap[-1])
     shared = equal_digits(a, m)
+    run = {"k": k, "batch": b, "merged": k * b, "updates": acc.updates, "final": fmt(a)}
     # Sixteen digits on screen would only say "equal"; say it, and how far.
-    final = (f"{fmt(a)} for both, the same to the last bit" if a == m else
-             f"{fmt(a)} for both, the same to {shared} significant digits" if shared >= 4 else
-             f"{fmt(a)} against {fmt(m)}")
-    return (f"{k} accumulated batches of {b} per update against one batch of {k * b}, {acc.updates} updates each: "
-            f"final loss above the best {final}. Along the whole run "
-            + ("the weights are the same to the last bit." if ulps == 0 else
-               f"no weight differs by more than {ulps} unit{'s' if ulps != 1 else ''} in the last place of a double: "
-               "the rounding of adding the same gradients in another order."))
+    if a == m:
+        final = TEXT("accumulation.same-bits", **run)
+    elif shared >= 4:
+        final = TEXT("accumulation.same-digits", shared=shared, **run)
+    else:
+        final = TEXT("accumulation.apart", merged_final=fmt(m), **run)
+    weights = (TEXT("accumulation.weights-same") if ulps == 0 else TEXT("accumulation.weights-one") if ulps == 1
+               else TEXT("accumulation.weights-ulps", ulps=ulps))
+    return final + " " + weights  # two whole sentences
 
 
 def last_places(a: np.ndarray, b: np.ndarray) -> int:
@@ -351,29 +357,26 @@ def _(v):
 
 
 def notes(res: Result, values: Mapping[str, Any]) -> list[str]:
+    """The "What to notice" bullets: the gradient evaluations and each run's end, the gradient noise at the
+    chosen size, the floors (:func:`floor_note`) and, with scaled rates, the full batch's rate."""
     full, mini, sgd = (res.shown[k] for k in ("full", "mini", "sgd"))
-    out = [
-        f"Every epoch reads all {N} points once, whatever the batch: {N} gradient evaluations. The full batch turns "
-        f"them into 1 update, batches of {mini.batch} into {per_epoch(mini.batch)}, SGD into {N}. After "
-        f"{res.epochs} epochs the loss above the best possible, averaged over the last epoch, is "
-        f"{outcome(full, res.epochs)} (full batch), {outcome(mini, res.epochs)} (batches of {mini.batch}) and "
-        f"{outcome(sgd, res.epochs)} (SGD)."
-        + (" " + TEXT("notice.per-update") if res.axis == "epochs" else ""),
-    ]
+    evaluations = TEXT("notice.evaluations", n=N, batch=mini.batch, per_epoch=per_epoch(mini.batch),
+                       epochs=res.epochs, full=outcome(full, res.epochs), mini=outcome(mini, res.epochs),
+                       sgd=outcome(sgd, res.epochs))
+    out = [evaluations + " " + TEXT("notice.per-update") if res.axis == "epochs" else evaluations]
     row = res.noise.set_index("batch")
     if mini.batch in row.index:
         r = row.loc[mini.batch]
-        one = row.loc[1]
-        out.append(f"At the optimum the full gradient is 0, so a batch's gradient is pure noise. Its mean squared "
-                   f"size is {fmt(one['measured'])} for one point and {fmt(r['measured'])} for {mini.batch} "
-                   f"(measured over {DRAWS} batches, ± {fmt(r['error'], 2)}); the 1/B law with the correction "
-                   f"for drawing without replacement, (n − B)/(n − 1), says {fmt(r['expected'])}.")
+        out.append(TEXT("notice.noise", one=fmt(row.loc[1]["measured"]), measured=fmt(r["measured"]),
+                        batch=mini.batch, draws=DRAWS, error=fmt(r["error"], 2), expected=fmt(r["expected"])))
     out.append(floor_note(res))
     if values["scale"]:
-        out.append(f"Scaled rates: each batch size runs at η × B / {mini.batch}, so the full batch gets "
-                   f"{full.rate:.3g}, against the critical rate {res.critical:.3g} of full-batch descent here"
-                   + (f": it diverged at step {full.diverged_at}." if full.diverged_at >= 0 else ".")
-                   + " " + TEXT("notice.scaling-limit"))
+        if full.diverged_at >= 0:
+            scaled = TEXT("notice.scaled-diverged", batch=mini.batch, rate=full.rate, critical=res.critical,
+                          at=full.diverged_at)
+        else:
+            scaled = TEXT("notice.scaled", batch=mini.batch, rate=full.rate, critical=res.critical)
+        out.append(scaled + " " + TEXT("notice.scaling-limit"))
     return out
 
 

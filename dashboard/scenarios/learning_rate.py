@@ -34,13 +34,14 @@ from dashboard.shared import learning_rate as shared
 from dashboard.shared.learning_rate import (
     ROLES,
     RunSummary,
+    at_the_end,
     fastest_role,
+    outcome,
     outcomes,
-    reached_words,
     role_label,
 )
 from dashboard.valley import LineValley, line_valley, valley_of
-from dashboard.verdicts import Claim, say, template
+from dashboard.verdicts import Claim, say
 
 TEXT = words.of("learning_rate")
 _ROLE_DTYPE = pd.CategoricalDtype(list(ROLES))
@@ -260,38 +261,9 @@ def headlines(runs: Runs, prob: LineValley, steps: int) -> list[Headline]:
             if prob.exact_fit else TEXT("help.headline", optimum=fmt(prob.optimum_loss)))
     return [Headline(runs.labels[s.role].capitalize(), outcome(s, steps), help,
                      value=s.steps_to_1pct if s.converged else None, change=whole, better="lower", key=s.role,
-                     state=None if s.converged or s.diverged else f"{outcome(s, steps)}, MSE {fmt(s.final_loss)}")
+                     state=None if s.converged or s.diverged else TEXT("outcome.not-in-mse", steps=steps,
+                                                                         loss=fmt(s.final_loss)))
             for s in runs.summaries]
-
-
-def outcome(summary: RunSummary, steps: int) -> str:
-    """Steps to get within 1% of the optimum, short: "182 steps", "not in 300" or "diverged at step k"."""
-    if summary.diverged:
-        return f"diverged at step {summary.diverged_at}"
-    return f"{summary.steps_to_1pct} steps" if summary.converged else f"not in {steps}"
-
-
-def _where(loss: float, prob: LineValley, short: bool = False) -> str:
-    """How far ``loss`` is above the optimum: a ratio from twice it, a percentage below that, and for a line
-    through every point (optimum ≈ 0, where a ratio is meaningless) the share of the start's gap still left.
-    ``short``: without the optimum's value."""
-    if prob.exact_fit:
-        left = (loss - prob.optimum_loss) / (prob.start_loss - prob.optimum_loss)
-        return f"{pct(left, 1) if left >= 0.001 else fmt(left, 2)} of the starting gap above the optimum ≈ 0"
-    ratio = loss / prob.optimum_loss
-    optimum = "the optimum" if short else f"the optimum {fmt(prob.optimum_loss)}"
-    return f"{fmt(ratio, 3)}× {optimum}" if ratio >= 2 else f"{pct(ratio - 1.0, 1 if ratio < 1.1 else 0)} above {optimum}"
-
-
-def _distance(s: RunSummary, prob: LineValley, steps: int) -> str:
-    """Where a run that neither diverged nor arrived ended: a ratio once the loss is twice the optimum or
-    more, never a percentage of seven digits; a run still blowing up says how fast it grows."""
-    where = _where(s.final_loss, prob)
-    if s.growing:
-        return (f"after {steps} steps its loss is still growing, ×{fmt(s.growth, 3)} per step over the last "
-                f"{min(shared.GROWTH_STEPS, steps)}: it is on its way to diverging, now at {where}.")
-    still = "still " if not prob.exact_fit and s.final_loss < 2 * prob.optimum_loss else ""
-    return f"after {steps} steps the MSE is {fmt(s.final_loss)}, {still}{where}."
 
 
 def run_claims(prob: LineValley, runs: Runs, optimizer: str, schedule: str, steps: int) -> list[Claim]:
@@ -306,7 +278,7 @@ def run_claims(prob: LineValley, runs: Runs, optimizer: str, schedule: str, step
     claims = []
     for s in runs.summaries:
         run = {"label": runs.labels[s.role].capitalize(),
-               "share": s.rate / prob.critical if optimizer == "sgd" else None, "words": reached_words(prob.exact_fit)}
+               "share": s.rate / prob.critical if optimizer == "sgd" else None, "exact": prob.exact_fit}
         if s.diverged:
             claims.append(Claim("lr.diverged", {**run, "step": s.diverged_at}))
         elif s.converged:
@@ -315,36 +287,10 @@ def run_claims(prob: LineValley, runs: Runs, optimizer: str, schedule: str, step
             need = (landscape.steps_to_loss(prob.X, prob.y, s.rate, prob.within_gap)
                     if plain and s.rate < prob.critical else -1)
             claims.append(Claim("lr.short", {
-                **run, "where": _distance(s, prob, steps), "need": need,
+                **run, "steps": steps, "final": s.final_loss, "growth": s.growth if s.growing else None,
+                "optimum": prob.optimum_loss, "start": prob.start_loss, "need": need,
                 "best": None if best is None else (best.steps_to_1pct, role_label(best.role, best.rate))}))
     return claims
-
-
-def _run_head(v) -> str:
-    share = f" ({fmt(v['share'], 3)} × the critical rate)" if v["share"] is not None else ""
-    return f"**{v['label']}**{share}: "
-
-
-@template("lr.diverged")
-def _(v):
-    return _run_head(v) + f"diverged at step {v['step']}; its loss passed 10¹² times the starting loss."
-
-
-@template("lr.reached")
-def _(v):
-    return _run_head(v) + f"{v['words']} at step {v['step']}; after {v['steps']} steps the MSE is {fmt(v['final'])}."
-
-
-@template("lr.short")
-def _(v):
-    said = _run_head(v) + v["where"]
-    if v["need"] >= 0:
-        said += f" Kept going, it would get {v['words']} at step {v['need']:,} (exact, from the valley's curvature)"
-        if v["best"] is not None:
-            steps, label = v["best"]
-            said += f": {fmt(v['need'] / steps, 3)} times the {steps} steps of {label}"
-        said += "."
-    return said
 
 
 def _cliff(prob: LineValley, sw: Sweep, optimizer: str, schedule: str, steps: int) -> str:
@@ -362,13 +308,7 @@ def _cliff(prob: LineValley, sw: Sweep, optimizer: str, schedule: str, steps: in
         said = TEXT("notice.cliff-all", size=SWEEP_SIZE)
     elif len(growing):
         rates = growing["lr"].to_numpy(dtype=float)
-        numbers = dict(count=f"{len(rates)} rate{'s' if len(rates) > 1 else ''}", low=fmt(rates.min()),
-                       high=fmt(rates.max()), steps=steps)
-        said = TEXT("notice.cliff-below-start", lo=fmt(lo)) + " " + (
-            (TEXT("notice.cliff-growing-adam", **numbers) if optimizer == "adam" else TEXT("notice.cliff-growing", **numbers))
-            if math.isnan(hi) else
-            TEXT("notice.cliff-growing-adam-then", **numbers, hi=fmt(hi)) if optimizer == "adam" else
-            TEXT("notice.cliff-growing-then", **numbers, hi=fmt(hi)))
+        said = TEXT("notice.cliff-below-start", lo=fmt(lo)) + " " + _still_growing(rates, hi, optimizer == "adam", steps)
         if plain and lo <= prob.critical <= rates.min():
             said += " " + TEXT("notice.cliff-there")
     elif plain and lo <= prob.critical <= hi:
@@ -385,16 +325,30 @@ def _cliff(prob: LineValley, sw: Sweep, optimizer: str, schedule: str, steps: in
     return said
 
 
+def _still_growing(rates: np.ndarray, hi: float, adam: bool, steps: int) -> str:
+    """The sweep's ``rates`` that ended above the start without passing the cut-off: one or several, said
+    for Adam or not, with ``hi`` the smallest rate that passed it (nan: none did)."""
+    if len(rates) == 1:  # one rate: named alone, in the singular
+        one = dict(rate=fmt(rates[0]), steps=steps)
+        if math.isnan(hi):
+            return TEXT("notice.cliff-growing-adam-one", **one) if adam else TEXT("notice.cliff-growing-one", **one)
+        return (TEXT("notice.cliff-growing-adam-one-then", hi=fmt(hi), **one) if adam
+                else TEXT("notice.cliff-growing-one-then", hi=fmt(hi), **one))
+    numbers = dict(low=fmt(rates.min()), high=fmt(rates.max()), steps=steps)
+    if math.isnan(hi):
+        return (TEXT("notice.cliff-growing-adam", n=len(rates), **numbers) if adam
+                else TEXT("notice.cliff-growing", n=len(rates), **numbers))
+    return (TEXT("notice.cliff-growing-adam-then", n=len(rates), hi=fmt(hi), **numbers) if adam
+            else TEXT("notice.cliff-growing-then", n=len(rates), hi=fmt(hi), **numbers))
+
+
 def _centering(prob: LineValley, runs: Runs, other: Runs) -> str:
     """Run by run, what centering x changed against the same rates on the uncentered valley."""
     def said(s: RunSummary) -> str:
-        if s.diverged:
-            return f"diverged at step {s.diverged_at}"
-        if s.converged:
-            return f"{'at the optimum' if prob.exact_fit else 'within 1%'} at step {s.steps_to_1pct}"
-        return f"{_where(s.final_loss, prob, short=True)} at the end"
+        return at_the_end(s, prob.optimum_loss, prob.start_loss, prob.exact_fit)
 
-    changes = "; ".join(f"{now.role}: {said(now)} (uncentered: {said(before)})"
+    # One item per run, joined into the sentence's list of changes.
+    changes = "; ".join(TEXT("notice.centering-run", role=now.role, now=said(now), before=said(before))
                         for now, before in zip(runs.summaries, other.summaries))
     slower = [n.role for n, b in zip(runs.summaries, other.summaries)
               if not n.diverged and not n.converged and not b.diverged and n.final_loss > b.final_loss]

@@ -365,46 +365,54 @@ template("schedules.no_floor_yet")(lambda v: TEXT("notice.no-floor-yet"))
 
 
 def notes(res: Result, values: Mapping[str, Any]) -> list[str]:
+    """The "What to notice" bullets: the runs against the noise or the critical rate, schedules that never moved
+    the rate, where step decay, exponential decay and reduce on plateau took it, and the range test's pick."""
     a, b = res.runs
     out = []
     if not res.full_batch:
         out.append(minibatch_note(res))
     elif res.rate > res.critical:
         critical, rate = apart(res.critical, res.rate)
-        out.append(
-            f"Full-batch gradient descent on this line is stable only below the critical rate 2/λ_max = "
-            f"{critical}; η = {rate} is {apart(res.rate / res.critical, 1.0, 2)[0]} times that. "
-            + " ".join(_above_critical(r, res) for r in res.runs)
-            + " " + TEXT("notice.curvature"))
+        limit = TEXT("notice.above-critical", critical=critical, rate=rate, times=apart(res.rate / res.critical, 1.0, 2)[0])
+        out.append(" ".join([limit, *(_above_critical(r, res) for r in res.runs), TEXT("notice.curvature")]))
     else:
         out.append(_below_critical(res))
     out.extend(said for said in (_unchanged(r, res) for r in res.runs if r.key != "constant") if said)
-    for r in res.runs:
-        cuts = _cuts(r, res.per_epoch)
-        rates = r.rates[:: res.per_epoch]
-        if r.key == "step" and cuts:
-            out.append(f"{r.label}: η = {rates[0]:g}, then " + ", ".join(
-                f"{rates[e]:.3g} after {epochs_words(e)}" for e in cuts[:3]) + ".")
-        elif r.key == "exponential":
-            k = float(values["k"])
-            out.append(f"{r.label}: η_t = η₀·e^(−kt) with k = {k:g} per epoch, so the rate after 10 epochs is "
-                       f"{rates[0]:g} × e^(−{10 * k:g}) = {rates[min(10, len(rates) - 1)]:.4g}.")
-        elif r.key == "reduce_on_plateau":
-            out.append(f"{r.label}: the rate was cut {len(cuts)} time{'s' if len(cuts) != 1 else ''}"
-                       + (f", after epochs {', '.join(map(str, cuts[:6]))}" if cuts else "")
-                       + f", ending at {rates[-1]:.3g}.")
+    out.extend(said for said in (_where_the_rate_went(r, res, values) for r in res.runs) if said)
     test = res.test
     if test.suggested:
-        out.append(f"The range test raised the rate from {RANGE_TEST['lr_min']:g} to {RANGE_TEST['lr_max']:g} over "
-                   f"{RANGE_TEST['steps']} updates; its loss fell fastest at η = {test.suggested:.3g}"
-                   + (f" and ran away from η = {test.rates[test.stop]:.3g}" if test.stop < test.rates.size else "")
-                   + f". The critical rate of full-batch descent here is {res.critical:.3g}."
-                   + (f" That pick is {fmt(res.critical / test.suggested, 2)} times below it: a safe first guess "
-                      "for a problem whose curvature nobody has computed, not the fastest rate that works."
-                      if test.suggested < 0.5 * res.critical else ""))
+        numbers = dict(lr_min=RANGE_TEST["lr_min"], lr_max=RANGE_TEST["lr_max"], steps=RANGE_TEST["steps"],
+                       pick=test.suggested, critical=res.critical)
+        picked = [TEXT("notice.range-test-away", away=test.rates[test.stop], **numbers) if test.stop < test.rates.size
+                  else TEXT("notice.range-test", **numbers)]
+        if test.suggested < 0.5 * res.critical:
+            picked.append(TEXT("notice.range-pick-safe", below=fmt(res.critical / test.suggested, 2)))
+        out.append(" ".join(picked))
     if a.key == b.key:
         out.append(TEXT("notice.same-schedule"))
     return out
+
+
+def _where_the_rate_went(r: Run, res: Result, values: Mapping[str, Any]) -> str:
+    """Step decay's first cuts, exponential decay's rate after 10 epochs, reduce on plateau's cuts ("" for others)."""
+    cuts = _cuts(r, res.per_epoch)
+    rates = r.rates[:: res.per_epoch]
+    if r.key == "step" and cuts:
+        # the first three cuts as one list, "0.01 after 30 epochs, 0.001 after 60 epochs"
+        after = ", ".join(f"{rates[e]:.3g} after {epochs_words(e)}" for e in cuts[:3])
+        return TEXT("notice.step-cuts", label=r.label, first=rates[0], cuts=after)
+    if r.key == "exponential":
+        k, at = float(values["k"]), 10
+        return TEXT("notice.exponential", label=r.label, k=k, at=at, first=rates[0], kt=at * k,
+                    rate=rates[min(at, len(rates) - 1)])
+    if r.key != "reduce_on_plateau":
+        return ""
+    if not cuts:
+        return TEXT("notice.plateau-uncut", label=r.label, end=rates[-1])
+    epochs = ", ".join(map(str, cuts[:6]))  # the first six cuts' epochs as one list, "12, 25, 38"
+    if len(cuts) == 1:
+        return TEXT("notice.plateau-cut-once", label=r.label, epochs=epochs, end=rates[-1])
+    return TEXT("notice.plateau-cuts", label=r.label, cuts=len(cuts), epochs=epochs, end=rates[-1])
 
 
 def epochs_words(n: int) -> str:
@@ -413,17 +421,19 @@ def epochs_words(n: int) -> str:
 
 def _above_critical(r: Run, res: Result) -> str:
     """A full-batch run above the critical rate: how long it spent there and how it ended."""
-    said = f"{r.label} ran {_above(r, res.critical)} of its steps above it and "
+    run = {"label": r.label, "above": _above(r, res.critical)}
     if r.diverged_at >= 0:
-        return said + f"{diverged_words(r, res.per_epoch)}."
+        epoch = -(-r.diverged_at // res.per_epoch)  # diverged_words': the update only where an epoch holds several
+        if res.per_epoch > 1:
+            return TEXT("notice.above-diverged-update", epoch=epoch, update=r.diverged_at, **run)
+        return TEXT("notice.above-diverged", epoch=epoch, **run)
     peak = fmt(float(np.nanmax(r.gap)))
     if r.final > res.start_gap:
-        return (said + f"escaped the divergence cut-off, but climbed to {peak} above the best loss and ended at "
-                f"{fmt(r.final)}, {fmt(r.final / res.start_gap, 3)} times further off than where it started "
-                f"({fmt(res.start_gap)}).")
+        return TEXT("notice.above-climbed", peak=peak, final=fmt(r.final), times=fmt(r.final / res.start_gap, 3),
+                    start=fmt(res.start_gap), **run)
     if np.nanmax(r.gap) <= r.gap[0]:
-        return said + f"survived: it never rose above its start, and ended at {fmt(r.final)}."
-    return said + f"survived, peaking at {peak} above the best loss before ending at {fmt(r.final)}."
+        return TEXT("notice.above-never-rose", final=fmt(r.final), **run)
+    return TEXT("notice.above-survived", peak=peak, final=fmt(r.final), **run)
 
 
 def _below_critical(res: Result) -> str:
@@ -431,16 +441,19 @@ def _below_critical(res: Result) -> str:
     and which ended lower, only where they differ."""
     said = [TEXT("notice.full-batch", rate=res.rate, critical=fmt(res.critical, 3))]
     for r in res.runs:
-        v = verdict_of(r)
-        state = ("has reached the bottom" if v.kind == "arrived" else
-                 "is still falling" if v.kind == "falling" else "has stopped falling")
-        said.append(f"{r.label} ends {outcome(r)} above the best possible loss and {state}.")
+        kind = verdict_of(r).kind
+        if kind == "arrived":
+            said.append(TEXT("notice.ends-arrived", label=r.label, gap=outcome(r)))
+        elif kind == "falling":
+            said.append(TEXT("notice.ends-falling", label=r.label, gap=outcome(r)))
+        else:
+            said.append(TEXT("notice.ends-stopped", label=r.label, gap=outcome(r)))
     a, b = res.runs
     c = outcomes.compare(a.final, b.final, res.start_gap)
     if a.key != b.key and c.kind != "equal":
-        low, high = (a, b) if c.kind == "smaller" else (b, a)
-        said.append(f"{low.label} ends lower: a schedule that lowers the rate here only slows the descent."
-                    if low.key == "constant" else f"{low.label} ends lower.")
+        low = a if c.kind == "smaller" else b
+        said.append(TEXT("notice.constant-lower", label=low.label) if low.key == "constant"
+                    else TEXT("notice.ends-lower", label=low.label))
     said.append(TEXT("notice.try-above", critical=fmt(res.critical, 3)))
     return " ".join(said)
 
@@ -449,8 +462,7 @@ def _unchanged(r: Run, res: Result) -> str:
     """A schedule that never moved the rate in this run (step decay's first cut after the last epoch):
     its run is the constant rate's, which explains a tie."""
     if r.diverged_at < 0 and np.all(r.rates == r.rates[0]):  # a diverged run may have ended before a cut
-        return (f"{r.label} never changed the rate in these {epochs_words(res.epochs)}: its run is the constant "
-                "rate's.")
+        return TEXT("notice.unchanged", label=r.label, epochs=epochs_words(res.epochs))
     return ""
 
 

@@ -185,3 +185,16 @@ def _x_encodings(node):
     elif isinstance(node, list):
         for v in node:
             yield from _x_encodings(v)
+
+
+@pytest.mark.parametrize(("at", "merged_at", "said"), [
+    (12, 12, "Both runs diverged: 4 batches of 8 per update at step 12, one batch of 32 at step 12."),
+    (12, -1, "4 batches of 8 per update diverged at step 12; one batch of 32 did not."),
+    (-1, 9, "One batch of 32 diverged at step 9; 4 batches of 8 per update did not."),
+])
+def test_accumulation_says_which_run_diverged_and_never_a_step_minus_one(at, merged_at, said):
+    from types import SimpleNamespace
+
+    res = SimpleNamespace(accumulate=4, batch=8, accumulated=SimpleNamespace(diverged_at=at),
+                          merged=SimpleNamespace(diverged_at=merged_at))
+    assert sc.accumulation_text(res) == said

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from core.datasets import line_with_outliers
 from dashboard.scenarios import learning_rate as sc
 
+from .learning_rate_oracle import _hessian_eigenvalues
 from .property_tools import link, links
-from .test_learning_rate import _hessian_eigenvalues
 
 ROLES = ("too small", "good", "too large")
 
