@@ -20,15 +20,15 @@ ARTIFACTS = ROOT / "artifacts" / "screenshots"
 HERE = Path(__file__).resolve().parent
 
 
-# The browser tests in three xdist groups of about equal time (2026-12-08, clean clone: 476 s and 395 s in two
-# groups, the first the suite's longest path), each run by one worker with its own server and Chromium, beside a
-# fourth worker for the rest. A browser test mostly waits on those two processes (half a core busy, measured), so
-# the groups side by side shorten the longest path without starving the rest.
-GROUPS = {"test_pages.py": "browser-1",
+# The browser tests in two xdist groups of about equal time, each run by one worker with its own server and
+# Chromium, beside a third worker for the rest. A browser test mostly waits on those two processes (half a core
+# busy, measured), so the groups side by side shorten the suite's longest path without starving the rest.
+# Measured on a clean clone (2026-12-08): three workers and two groups 9 min 18 s; four workers and three groups
+# 10 min 32 s (three fresh servers drawing their start pages at once took 116-122 s each).
+GROUPS = {"test_pages.py": "browser-1", "test_start_page.py": "browser-1", "test_hover_link.py": "browser-1",
+          "test_offload_served.py": "browser-1", "test_view_walk.py": "browser-1",
           "test_phone.py": "browser-2", "test_nginx.py": "browser-2", "test_serve.py": "browser-2",
-          "test_hosting.py": "browser-3", "test_view_walk.py": "browser-3", "test_contrast.py": "browser-3",
-          "test_start_page.py": "browser-3", "test_hover_link.py": "browser-3", "test_offload_served.py": "browser-3",
-          "test_same_drawing.py": "browser-3"}
+          "test_hosting.py": "browser-2", "test_contrast.py": "browser-2", "test_same_drawing.py": "browser-2"}
 BROWSER_FIXTURES = {"chromium_path", "served", "server_url", "browser", "page", "venv_served"}
 
 
@@ -39,7 +39,7 @@ def pytest_collection_modifyitems(config, items):
         path = Path(str(item.path)).resolve()
         if HERE in path.parents and BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.xdist_group(GROUPS.get(path.name, "browser-3")))
+            item.add_marker(pytest.mark.xdist_group(GROUPS.get(path.name, "browser-2")))
 
 
 @pytest.fixture(scope="session")
