@@ -124,9 +124,9 @@ def latex_power(value: float) -> str:
     return fmt(value)
 
 
-def whole(value: float) -> str:
-    """A whole number in full, others as :func:`fmt`: whole(2.5e9) -> '2,500,000,000', whole(9.0) -> '9',
-    whole(44.666) -> '44.67'."""
+def in_full(value: float) -> str:
+    """A whole number in full, others as :func:`fmt`: in_full(2.5e9) -> '2,500,000,000', in_full(9.0) -> '9',
+    in_full(44.666) -> '44.67'."""
     if float(value).is_integer() and abs(value) < 1e18:
         return f"{int(value):,}"
     return fmt(value)

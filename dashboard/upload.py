@@ -4,8 +4,7 @@
 file cannot be used (the built-in data stays), and the address bar's note that the data came
 from a file a link cannot carry. Reading the file is :mod:`dashboard.upload_read`'s
 (:func:`read_table`, :func:`pick`: plain functions, tested without Streamlit); showing what a
-file brings as Markdown is :mod:`dashboard.plain_text`'s (:func:`plain`). Their public names
-are exported here too, so ``dashboard.upload.<name>`` reaches every one.
+file brings as Markdown is :mod:`dashboard.plain_text`'s (:func:`plain`).
 
 A new column choice reads the file's bytes again (Streamlit keeps them while the file box holds
 the file).

@@ -8,6 +8,7 @@ from dashboard import layout, pinning, words
 from dashboard.charts import normal_equation as charts
 from dashboard.controls import Panel
 from dashboard.scenarios import normal_equation as sc
+from dashboard.scenarios import normal_equation_data as table_and_code
 
 TEXT = words.of("normal_equation")
 
@@ -66,10 +67,10 @@ with right:
 
 data = layout.opened(f"The data: {res.n} rows of x₁, x₂ and y", "normal-equation-data")
 if data is not None:
-    layout.table(sc.data_markdown(panel.values), "The data", data)
+    layout.table(table_and_code.data_markdown(panel.values), "The data", data)
 code = layout.opened("The same fit in numpy and scikit-learn", layout.CODE_KEY)
 if code is not None:
-    code.code(sc.numpy_code(panel.values), language="python")
+    code.code(table_and_code.numpy_code(panel.values), language="python")
 
 layout.notice(sc.notes(res))
 layout.downloads()

@@ -31,10 +31,8 @@ from dashboard.checks import one_of
 from dashboard.formatting import fmt, latex_number, rounded
 from dashboard.headline import Headline
 
-# The data as the page builds, shows and codes it; the page and the tests read the table and the code here too.
-from dashboard.scenarios.normal_equation_data import data_markdown as data_markdown
+# The data as the page builds it (its table and its numpy code are normal_equation_data's too).
 from dashboard.scenarios.normal_equation_data import data_of
-from dashboard.scenarios.normal_equation_data import numpy_code as numpy_code
 from dashboard.shared.normal_equation import COST_STEPS, METHOD_NAMES, distance_axis
 from dashboard.verdicts import Claim, say, template
 

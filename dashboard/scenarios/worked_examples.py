@@ -17,7 +17,7 @@ import pandas as pd
 
 from core import datasets, losses, outcomes
 from dashboard import words
-from dashboard.formatting import fmt, money, pct, signed, whole
+from dashboard.formatting import fmt, in_full, money, pct, signed
 from dashboard.headline import Headline
 from dashboard.verdicts import Claim, say, template
 
@@ -142,7 +142,7 @@ def mean_text(value: float) -> str:
     value = round(float(value), 10)
     if float(value).is_integer() and abs(value) < 1e4:
         return f"{value:.1f}"
-    return whole(value)
+    return in_full(value)
 
 
 def table(c: Card, hidden: bool = False) -> str:
@@ -159,11 +159,11 @@ def table(c: Card, hidden: bool = False) -> str:
         return [ASKED] * len(cells) if hidden else list(cells)
 
     for i in range(len(c.items)):
-        row = [str(i + 1), whole(c.truth[i])]
+        row = [str(i + 1), in_full(c.truth[i])]
         for m in range(len(c.models)):
             error = (signed(c.error[m, i]) if abs(c.error[m, i]) < 1e4 else
-                     ("+" if c.error[m, i] > 0 else "-") + whole(abs(c.error[m, i])))
-            row += [whole(c.pred[m, i]), *worked(error, whole(c.squared[m, i]), whole(c.absolute[m, i]))]
+                     ("+" if c.error[m, i] > 0 else "-") + in_full(abs(c.error[m, i])))
+            row += [in_full(c.pred[m, i]), *worked(error, in_full(c.squared[m, i]), in_full(c.absolute[m, i]))]
         lines.append("| " + " | ".join(row) + " |")
     mean = ["**mean**", ""]
     for m in range(len(c.models)):
@@ -270,9 +270,9 @@ def _lagos_shares(v) -> dict[str, str]:
     """The Lagos sentences' numbers: the biggest miss (or, tied, all but the last of them, listed with commas in
     code, and the last), its squared penalty and absolute error and their totals, its share of the penalty."""
     *first, last = [f"{item} ({signed(error)})" for item, error in v["misses"]]
-    said = {"last": last, "squared": whole(v["squared"]), "squared_total": whole(v["squared_total"]),
-            "share": pct(v["squared"] / v["squared_total"]), "absolute": whole(v["absolute"]),
-            "absolute_total": whole(v["absolute_total"])}
+    said = {"last": last, "squared": in_full(v["squared"]), "squared_total": in_full(v["squared_total"]),
+            "share": pct(v["squared"] / v["squared_total"]), "absolute": in_full(v["absolute"]),
+            "absolute_total": in_full(v["absolute_total"])}
     return {**said, "misses": ", ".join(first)} if first else said
 
 
@@ -303,7 +303,7 @@ template("worked.rain_exact")(lambda v: TEXT("notice.rain-exact"))
 
 @template("worked.rain_week")
 def _(v):
-    return TEXT("notice.rain-week", week=v["week"], error=signed(v["error"]), squared=whole(v["squared"]),
+    return TEXT("notice.rain-week", week=v["week"], error=signed(v["error"]), squared=in_full(v["squared"]),
                 adds=fmt(v["squared"] / v["n"]), share=pct(v["squared"] / v["total"]),
                 without=fmt((v["total"] - v["squared"]) / v["n"]))
 
@@ -311,14 +311,14 @@ def _(v):
 template("worked.rain_dominates")(lambda v: TEXT("notice.rain-dominates"))
 template("worked.rain_minor")(lambda v: TEXT("notice.rain-minor"))
 # B's absolute errors per week, listed with commas in code.
-template("worked.rain_bonus")(lambda v: TEXT("notice.rain-bonus", absolute=", ".join(whole(a) for a in v["absolute"])))
-template("worked.usd")(lambda v: TEXT("notice.usd", mse=whole(round(v["mse"], 6)), rmse=money(v["rmse"])))
-template("worked.house")(lambda v: TEXT("notice.house", error=money(abs(v["error"])), squared=whole(v["squared"])))
+template("worked.rain_bonus")(lambda v: TEXT("notice.rain-bonus", absolute=", ".join(in_full(a) for a in v["absolute"])))
+template("worked.usd")(lambda v: TEXT("notice.usd", mse=in_full(round(v["mse"], 6)), rmse=money(v["rmse"])))
+template("worked.house")(lambda v: TEXT("notice.house", error=money(abs(v["error"])), squared=in_full(v["squared"])))
 template("worked.miss_none")(lambda v: TEXT("notice.miss-none"))
 template("worked.miss_equal")(
-    lambda v: TEXT("notice.miss-equal", small=money(v["small"]), large=money(v["large"]), squared=whole(v["large"] ** 2)))
+    lambda v: TEXT("notice.miss-equal", small=money(v["small"]), large=money(v["large"]), squared=in_full(v["large"] ** 2)))
 template("worked.miss_one")(
-    lambda v: TEXT("notice.miss-one", small=money(v["small"]), large=money(v["large"]), squared=whole(v["large"] ** 2)))
+    lambda v: TEXT("notice.miss-one", small=money(v["small"]), large=money(v["large"]), squared=in_full(v["large"] ** 2)))
 
 
 @template("worked.miss_ratio")
@@ -331,7 +331,7 @@ def _(v):
 @template("worked.arrow")
 def _(v):
     # Each arrow's distance and score (a block of its own), listed with commas in code.
-    scores = ", ".join(TEXT("notice.arrow-score", distance=fmt(d), score=whole(s)) for d, s in v["scores"])
+    scores = ", ".join(TEXT("notice.arrow-score", distance=fmt(d), score=in_full(s)) for d, s in v["scores"])
     return TEXT("notice.arrow", scores=scores)
 
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from core import closed_form
 from dashboard import registry, words
-from dashboard.formatting import fmt, pct, residual, signed, whole
+from dashboard.formatting import fmt, in_full, pct, residual, signed
 from dashboard.headline import Headline, percentage_points
 from dashboard.verdicts import Claim, say, template
 
@@ -266,13 +266,13 @@ template("mae.upload_outliers")(lambda v: TEXT("notice.upload-outliers-one", k=v
                                 if v["k"] == 1 else
                                 TEXT("notice.upload-outliers-many", k=v["k"], n=v["n"], mads=fmt(v["mads"])))
 template("mae.lagos_means")(lambda v: TEXT(
-    "notice.lagos-means", misses=_listed(v["misses"], signed), squared=_listed(v["squared"], whole),
-    squared_sum=whole(sum(v["squared"])), n=len(v["misses"]), mse=fmt(v["mse"]),
-    absolute=_listed(v["absolute"], whole), absolute_sum=whole(sum(v["absolute"])), mae=v["mae"]))
+    "notice.lagos-means", misses=_listed(v["misses"], signed), squared=_listed(v["squared"], in_full),
+    squared_sum=in_full(sum(v["squared"])), n=len(v["misses"]), mse=fmt(v["mse"]),
+    absolute=_listed(v["absolute"], in_full), absolute_sum=in_full(sum(v["absolute"])), mae=v["mae"]))
 template("mae.lagos_largest")(lambda v: TEXT(
-    "notice.lagos-largest", label=v["label"], miss=whole(abs(v["miss"])), squared=whole(v["squared"]),
-    squared_total=whole(v["squared_total"]), mse_share=pct(v["mse_share"]), absolute=whole(v["absolute"]),
-    absolute_total=whole(v["absolute_total"]), mae_share=pct(v["mae_share"])))
+    "notice.lagos-largest", label=v["label"], miss=in_full(abs(v["miss"])), squared=in_full(v["squared"]),
+    squared_total=in_full(v["squared_total"]), mse_share=pct(v["mse_share"]), absolute=in_full(v["absolute"]),
+    absolute_total=in_full(v["absolute_total"]), mae_share=pct(v["mae_share"])))
 template("mae.lagos_rmse")(lambda v: TEXT("notice.lagos-rmse", mse=fmt(v["mse"]), rmse=fmt(v["rmse"], 3), mae=v["mae"]))
 template("mae.no_error")(lambda v: TEXT("notice.no-error"))
 template("mae.no_dominant")(lambda v: TEXT("notice.no-dominant", point=v["point"], mse_share=pct(v["mse_share"]),

@@ -68,3 +68,31 @@ def test_headlines_and_floor_notes_hold_against_the_oracle(values):
     if "Only the full batch, with no noise, keeps converging" in text:
         gaps = truth["full"][0]
         assert truth["full"][1] < 0 and gaps[-1] < gaps[max(0, int(0.9 * (gaps.size - 1)))] or gaps[-1] < 1e-9 * gaps[0]
+
+
+accumulation_links = links("batch_size.py", sc.DEFAULTS, ("lr", "epochs", "seed", "accumulate"),
+                           batch=st.sampled_from(sc.BATCHES))
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(accumulation_links)
+@example({**sc.DEFAULTS, "lr": 1.0, "accumulate": 4})  # both runs diverge
+@example({**sc.DEFAULTS, "lr": 0.4, "accumulate": 3})  # batches of 16 x 3 straddle the epochs
+def test_the_accumulation_sentence_names_the_runs_that_diverged_as_the_oracle_finds(values):
+    """One batch of k x B is the oracle's mini-batch SGD at that size; where k x B divides the 256 points the
+    accumulated run sums the same batches' gradients, so it diverges exactly when that batch does."""
+    note(f"link: {link('batch_size', values, sc.DEFAULTS)}")
+    k, b, rate = int(values["accumulate"]), int(values["batch"]), float(values["lr"])
+    said = sc.accumulation_text(sc.result_of(values))
+    assert "step -1" not in said
+    if k == 1 or k * b > 256:
+        assert "diverged" not in said
+        return
+    _, merged_gone = descend(k * b, rate, int(values["epochs"]), int(values["seed"]))
+    if merged_gone >= 0:
+        assert f"one batch of {k * b} at step {merged_gone}." in said or said.startswith(
+            f"One batch of {k * b} diverged at step {merged_gone};"), said
+    else:
+        assert f"one batch of {k * b} did not." in said or "diverged" not in said, said
+    if 256 % (k * b) == 0:  # the same gradients, summed: both diverge or neither
+        assert ("Both runs diverged" in said) == (merged_gone >= 0) and "did not" not in said, said

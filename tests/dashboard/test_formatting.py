@@ -58,7 +58,7 @@ def test_far_above_is_a_multiple_not_a_percentage_of_trillions(fraction, said):
 
 @pytest.mark.parametrize(("write", "value", "shown"), [
     # whole numbers in full (the worked examples' dollars, the Lagos squares), others as fmt
-    ("whole", 2.5e9, "2,500,000,000"), ("whole", 9.0, "9"), ("whole", 134.0, "134"), ("whole", 44.6666, "44.67"),
+    ("in_full", 2.5e9, "2,500,000,000"), ("in_full", 9.0, "9"), ("in_full", 134.0, "134"), ("in_full", 44.6666, "44.67"),
     # rates as people write them, not 1e-05, while they fit
     ("decimal_text", 1e-05, "0.00001"), ("decimal_text", 0.0025, "0.0025"), ("decimal_text", 10.0, "10"),
     ("decimal_text", 1e-07, "1e-07"), ("decimal_text", 0.123456789123, "0.123457"),

@@ -9,6 +9,7 @@ from sklearn.linear_model import LinearRegression, Ridge
 
 from dashboard.formatting import fmt
 from dashboard.scenarios import normal_equation as sc
+from dashboard.scenarios import normal_equation_data as table_and_code
 from dashboard.shared.normal_equation import COST_STEPS
 
 from .apptest_tools import errors, metrics, notice, run_page
@@ -215,7 +216,7 @@ def test_the_numpy_and_scikit_learn_code_makes_the_page_s_answer(values):
 
     made: dict = {}
     with contextlib.redirect_stdout(io.StringIO()) as printed:
-        exec(sc.numpy_code(values), made)  # noqa: S102 - the page's own snippet
+        exec(table_and_code.numpy_code(values), made)  # noqa: S102 - the page's own snippet
     res = sc.result_of(values)
     data = sc.data_of(values)
     np.testing.assert_allclose(made["X"][:, :2], data.X, rtol=0, atol=0)
@@ -229,10 +230,10 @@ def test_the_numpy_and_scikit_learn_code_makes_the_page_s_answer(values):
 
 def test_the_data_is_on_the_page_whole_at_three_rows():
     """At n = 3 the learner forms XᵀX by hand from the rows shown; at 50 the first five are shown."""
-    three = sc.data_markdown({**sc.DEFAULTS, "n": 3}).splitlines()
+    three = table_and_code.data_markdown({**sc.DEFAULTS, "n": 3}).splitlines()
     data = sc.data_of({**sc.DEFAULTS, "n": 3})
     assert len(three) == 2 + 3 and three[3] == f"| 2 | {fmt(data.X[1, 0])} | {fmt(data.X[1, 1])} | {fmt(data.y[1])} |"
-    fifty = sc.data_markdown(sc.DEFAULTS).splitlines()
+    fifty = table_and_code.data_markdown(sc.DEFAULTS).splitlines()
     assert len(fifty) == 2 + 5 + 1 and fifty[-1] == "| … | 45 more rows | | |"
 
 

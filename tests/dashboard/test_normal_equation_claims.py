@@ -20,6 +20,7 @@ from sklearn.linear_model import Ridge
 from core import datasets
 from dashboard.formatting import fmt
 from dashboard.scenarios import normal_equation as sc
+from dashboard.scenarios import normal_equation_data as table_and_code
 from dashboard.verdicts import say
 
 from .property_tools import link, links, says
@@ -271,7 +272,7 @@ def test_the_numpy_snippet_makes_the_page_s_data_and_answer_in_every_scenario(va
     note(f"link: {link('normal_equation', values, sc.DEFAULTS)}")
     made: dict = {}
     with contextlib.redirect_stdout(io.StringIO()):
-        exec(sc.numpy_code(values), made)  # noqa: S102 - the page's own snippet
+        exec(table_and_code.numpy_code(values), made)  # noqa: S102 - the page's own snippet
     data, res = sc.data_of(values), sc.result_of(values)
     np.testing.assert_array_equal(made["X"][:, :2], data.X)
     np.testing.assert_allclose(made["y"], data.y, rtol=1e-15)
